@@ -1,0 +1,8 @@
+// Entry point of the kernel module: re-exports only. Conventions for every kernel:
+// outputs first, then inputs, then sizes and strides. Strides are in elements (not bytes),
+// matrices are row-major with a leading dimension (row stride) `ld*`.
+export * from './memory';
+export * from './gemm_f64';
+export * from './stats';
+export * from './eigh';
+export * from './svd';

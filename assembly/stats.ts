@@ -1,0 +1,124 @@
+// Column statistics for covariance and CCA, f64 with f64x2 SIMD.
+// Row-major matrices: x is n×p with row stride ldx (elements).
+//
+// The sufficient statistics of a view are (n, mean, M) with M = Σ (x_i − mean)(x_i − mean)ᵀ,
+// the centred co-moment matrix. Chunks combine exactly (Chan, Golub & LeVeque):
+//   n = na + nb, δ = mean_b − mean_a, mean = mean_a + δ·nb/n, M = Ma + Mb + δδᵀ·na·nb/n.
+// colmeans_f64 + center_f64 + syrk/gemm_tn give M of a chunk; ger_f64 applies the δδᵀ term.
+
+/** mean (p) = column means of x (n×p). Two passes: the second adds the mean residual. */
+export function colmeans_f64(mean: usize, x: usize, n: i32, p: i32, ldx: i32): void {
+  const p2 = p & ~1;
+  for (let j = 0; j < p; j++) store<f64>(mean + (<usize>j << 3), 0);
+  for (let i = 0; i < n; i++) {
+    const row = x + (<usize>(i * ldx) << 3);
+    let j = 0;
+    for (; j < p2; j += 2) {
+      const o = <usize>j << 3;
+      v128.store(mean + o, f64x2.add(v128.load(mean + o), v128.load(row + o)));
+    }
+    if (j < p) store<f64>(mean + (<usize>j << 3), load<f64>(mean + (<usize>j << 3)) + load<f64>(row + (<usize>j << 3)));
+  }
+  const inv = 1.0 / <f64>n;
+  for (let j = 0; j < p; j++) store<f64>(mean + (<usize>j << 3), load<f64>(mean + (<usize>j << 3)) * inv);
+  // correction pass: mean += Σ(x − mean)/n, removes most of the rounding of the first pass
+  for (let j = 0; j < p; j++) {
+    const mj = load<f64>(mean + (<usize>j << 3));
+    let r = 0.0;
+    for (let i = 0; i < n; i++) r += load<f64>(x + (<usize>(i * ldx + j) << 3)) - mj;
+    store<f64>(mean + (<usize>j << 3), mj + r * inv);
+  }
+}
+
+/** out (n×p, stride ldo) = x − 1·meanᵀ. out may equal x when ldo == ldx. */
+export function center_f64(out: usize, x: usize, mean: usize, n: i32, p: i32, ldx: i32, ldo: i32): void {
+  const p2 = p & ~1;
+  for (let i = 0; i < n; i++) {
+    const src = x + (<usize>(i * ldx) << 3);
+    const dst = out + (<usize>(i * ldo) << 3);
+    let j = 0;
+    for (; j < p2; j += 2) {
+      const o = <usize>j << 3;
+      v128.store(dst + o, f64x2.sub(v128.load(src + o), v128.load(mean + o)));
+    }
+    if (j < p) store<f64>(dst + (<usize>j << 3), load<f64>(src + (<usize>j << 3)) - load<f64>(mean + (<usize>j << 3)));
+  }
+}
+
+/** a (m×n, stride lda) += alpha · x yᵀ, x of length m, y of length n. */
+export function ger_f64(a: usize, x: usize, y: usize, m: i32, n: i32, lda: i32, alpha: f64): void {
+  const n2 = n & ~1;
+  for (let i = 0; i < m; i++) {
+    const s = alpha * load<f64>(x + (<usize>i << 3));
+    const vs = f64x2.splat(s);
+    const row = a + (<usize>(i * lda) << 3);
+    let j = 0;
+    for (; j < n2; j += 2) {
+      const o = <usize>j << 3;
+      v128.store(row + o, f64x2.add(v128.load(row + o), f64x2.mul(vs, v128.load(y + o))));
+    }
+    if (j < n) store<f64>(row + (<usize>j << 3), load<f64>(row + (<usize>j << 3)) + s * load<f64>(y + (<usize>j << 3)));
+  }
+}
+
+/**
+ * For centred rows xc_i (n×p): returns Σ_i ‖xc_i‖⁴ and writes t (p) = Σ_i ‖xc_i‖² xc_i.
+ * These two, with M, let the Ledoit–Wolf shrinkage intensity be merged across chunks exactly.
+ */
+export function fourth_moments_f64(t: usize, xc: usize, n: i32, p: i32, ldx: i32): f64 {
+  const p2 = p & ~1;
+  for (let j = 0; j < p; j++) store<f64>(t + (<usize>j << 3), 0);
+  let s4 = 0.0;
+  for (let i = 0; i < n; i++) {
+    const row = xc + (<usize>(i * ldx) << 3);
+    let acc = f64x2.splat(0);
+    let j = 0;
+    for (; j < p2; j += 2) {
+      const v = v128.load(row + (<usize>j << 3));
+      acc = f64x2.add(acc, f64x2.mul(v, v));
+    }
+    let s2 = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
+    if (j < p) { const v = load<f64>(row + (<usize>j << 3)); s2 += v * v; }
+    s4 += s2 * s2;
+    const vs = f64x2.splat(s2);
+    j = 0;
+    for (; j < p2; j += 2) {
+      const o = <usize>j << 3;
+      v128.store(t + o, f64x2.add(v128.load(t + o), f64x2.mul(vs, v128.load(row + o))));
+    }
+    if (j < p) store<f64>(t + (<usize>j << 3), load<f64>(t + (<usize>j << 3)) + s2 * load<f64>(row + (<usize>j << 3)));
+  }
+  return s4;
+}
+
+/**
+ * out (k) = Pearson correlation of column j of u (n×k, stride ldu) with column j of v.
+ * A column with zero variance gives NaN.
+ */
+export function colcorr_f64(out: usize, u: usize, v: usize, n: i32, k: i32, ldu: i32, ldv: i32): void {
+  const inv = 1.0 / <f64>n;
+  for (let j = 0; j < k; j++) {
+    let mu = 0.0, mv = 0.0;
+    for (let i = 0; i < n; i++) {
+      mu += load<f64>(u + (<usize>(i * ldu + j) << 3));
+      mv += load<f64>(v + (<usize>(i * ldv + j) << 3));
+    }
+    mu *= inv; mv *= inv;
+    let suv = 0.0, suu = 0.0, svv = 0.0;
+    for (let i = 0; i < n; i++) {
+      const a = load<f64>(u + (<usize>(i * ldu + j) << 3)) - mu;
+      const b = load<f64>(v + (<usize>(i * ldv + j) << 3)) - mv;
+      suv += a * b; suu += a * a; svv += b * b;
+    }
+    store<f64>(out + (<usize>j << 3), suv / Math.sqrt(suu * svv));
+  }
+}
+
+/** Index of the first non-finite value among len values at x, or −1. */
+export function first_nonfinite_f64(x: usize, len: i32): i32 {
+  for (let i = 0; i < len; i++) {
+    const v = load<f64>(x + (<usize>i << 3));
+    if (!isFinite<f64>(v)) return i;
+  }
+  return -1;
+}

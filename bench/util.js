@@ -1,0 +1,53 @@
+// Shared helpers for the benchmarks: run a tinybench task pair (ours vs peer) and print
+// time, rate and the ratio measured in this run. Benchmarks import the built package (dist/).
+import { Bench } from 'tinybench';
+
+/** Deterministic pseudo-random numbers in [-1, 1) (xorshift), so runs are comparable. */
+export function rng(seed = 1) {
+  let s = seed >>> 0 || 1;
+  return () => {
+    s ^= s << 13; s >>>= 0;
+    s ^= s >>> 17;
+    s ^= s << 5; s >>>= 0;
+    return (s / 4294967296) * 2 - 1;
+  };
+}
+
+export function randomArray(len, seed = 1) {
+  const r = rng(seed);
+  const a = new Float64Array(len);
+  for (let i = 0; i < len; i++) a[i] = r();
+  return a;
+}
+
+/** Random symmetric n×n matrix as a flat Float64Array. */
+export function randomSymmetric(n, seed = 1) {
+  const a = randomArray(n * n, seed);
+  for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) a[i * n + j] = a[j * n + i];
+  return a;
+}
+
+/**
+ * Times `ours` and `peer` (either may be null) in one tinybench run and prints one line:
+ *   name  ours ms (rate)  peer ms (rate)  ratio
+ * `work` is the operation count used for the rate (e.g. flops), `unit` its name.
+ */
+export async function compare(name, { ours, peer, peerName = 'peer', work = 0, unit = 'GFLOP/s', scale = 1e9, time = 1000, iterations = 5 }) {
+  const bench = new Bench({ time, iterations, warmupTime: 200, warmupIterations: 2 });
+  if (ours) bench.add('ours', ours);
+  if (peer) bench.add(peerName, peer);
+  await bench.run();
+  const res = {};
+  for (const t of bench.tasks) {
+    const r = t.result;
+    const ms = r?.latency?.mean ?? r?.period;
+    res[t.name] = ms;
+  }
+  const fmt = (ms) => (ms === undefined ? '—' : `${ms.toFixed(ms < 10 ? 3 : 1)} ms` + (work ? ` (${(work / (ms / 1000) / scale).toFixed(2)} ${unit})` : ''));
+  const ratio = res.ours && res[peerName] ? res[peerName] / res.ours : undefined;
+  console.log(
+    `${name.padEnd(34)} ours ${fmt(res.ours).padEnd(28)} ${peer ? `${peerName} ${fmt(res[peerName]).padEnd(28)}` : ''}` +
+      (ratio ? ` ${ratio.toFixed(2)}× faster than ${peerName}` : ''),
+  );
+  return { ours: res.ours, peer: res[peerName], ratio };
+}

@@ -1,0 +1,73 @@
+/** Base class of every error crossmodal throws on purpose. */
+export class CrossmodalError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** An argument has the wrong shape (row/column counts, ragged rows, empty input). */
+export class ShapeError extends CrossmodalError {
+  constructor(
+    /** name of the offending argument, e.g. `"X"` */
+    readonly argument: string,
+    /** what was expected, e.g. `"1500 rows (as X)"` */
+    readonly expected: string,
+    /** what came */
+    readonly actual: string,
+  ) {
+    super(`${argument}: expected ${expected}, got ${actual}`);
+  }
+}
+
+/** An input holds NaN or ±Infinity. */
+export class NonFiniteError extends CrossmodalError {
+  constructor(
+    readonly argument: string,
+    readonly row: number,
+    readonly col: number,
+    readonly value: number,
+  ) {
+    super(`${argument}: every value must be finite, but [${row}][${col}] is ${value}`);
+  }
+}
+
+/** An option or scalar argument is out of range or of the wrong kind. */
+export class ValueError extends CrossmodalError {
+  constructor(
+    readonly argument: string,
+    readonly expected: string,
+    readonly actual: unknown,
+  ) {
+    super(`${argument}: expected ${expected}, got ${describe(actual)}`);
+  }
+}
+
+/** A model was used before `fit` (or after `dispose`). */
+export class NotFittedError extends CrossmodalError {}
+
+/** A matrix that must be positive definite is not (numerically). */
+export class SingularMatrixError extends CrossmodalError {}
+
+/** An iterative decomposition did not converge. */
+export class ConvergenceError extends CrossmodalError {}
+
+/** The wasm memory cannot grow any further (the `maximumMemory` cap, or the engine's limit). */
+export class MemoryLimitError extends CrossmodalError {}
+
+/** `init()` has not resolved yet, or the module could not be loaded. */
+export class InitError extends CrossmodalError {}
+
+/** A disposed object was used. */
+export class DisposedError extends CrossmodalError {}
+
+/** A serialised model is malformed, truncated or of an unknown version. */
+export class FormatError extends CrossmodalError {}
+
+export function describe(v: unknown): string {
+  if (typeof v === 'string') return JSON.stringify(v);
+  if (typeof v === 'number' || typeof v === 'boolean' || v === null || v === undefined) return String(v);
+  if (Array.isArray(v)) return `an array of length ${v.length}`;
+  if (ArrayBuffer.isView(v)) return `a ${v.constructor.name} of length ${(v as unknown as { length: number }).length}`;
+  return `a ${(v as object).constructor?.name ?? typeof v}`;
+}

@@ -1,0 +1,201 @@
+/**
+ * The only place that knows about instantiation, memory growth and typed-array views.
+ * One module instance per JS realm; everything above works through `kernels()`, `alloc`,
+ * `free` and the `f64`/`u8` views (getters, so they never go stale after memory grows).
+ */
+import { instantiate } from '@assemblyscript/loader';
+import type { Kernels, Ptr } from './api.js';
+import { InitError, MemoryLimitError, ValueError } from '../errors.js';
+
+const PAGE = 65536;
+/** Must match `initialMemory` in asconfig.json (pages of 64 KiB). */
+const INITIAL_PAGES = 48;
+/** wasm32 ceiling: 4 GiB. */
+const MAX_PAGES = 65536;
+
+export interface InitOptions {
+  /** A compiled module, as edge runtimes give you when you import the .wasm file. */
+  module?: WebAssembly.Module;
+  /** The module's bytes. */
+  bytes?: ArrayBuffer | ArrayBufferView;
+  /** URL (or path in Node) of the .wasm file to load instead of the bundled one. */
+  url?: string | URL;
+  /** Upper bound on wasm memory in bytes (rounded down to 64 KiB pages). Default 4 GiB. */
+  maximumMemory?: number;
+}
+
+export interface InitInfo {
+  /** which build was loaded */
+  build: 'simd';
+  /** memory cap in bytes */
+  maximumMemory: number;
+}
+
+interface State {
+  k: Kernels;
+  memory: WebAssembly.Memory;
+  info: InitInfo;
+  f64: Float64Array;
+  u8: Uint8Array;
+}
+
+let state: State | null = null;
+let pending: Promise<InitInfo> | null = null;
+
+const defaultUrl = () => new URL('../../build/kernels.wasm', import.meta.url);
+
+async function loadBytes(url: URL): Promise<ArrayBuffer | Uint8Array> {
+  if (url.protocol === 'file:') {
+    const fs = await import('node:fs/promises');
+    const { fileURLToPath } = await import('node:url');
+    return fs.readFile(fileURLToPath(url));
+  }
+  const res = await fetch(url);
+  if (!res.ok) throw new InitError(`could not fetch ${url.href}: HTTP ${res.status}`);
+  return res.arrayBuffer();
+}
+
+/**
+ * Loads the kernel module. Call once (further calls return the same promise) and await it
+ * before using anything else.
+ *
+ * @example
+ * import { init } from 'crossmodal';
+ * await init();                          // Node and browsers: the bundled .wasm
+ * await init({ module: wasmModule });    // edge runtimes: an imported WebAssembly.Module
+ */
+export function init(options: InitOptions = {}): Promise<InitInfo> {
+  if (state) return Promise.resolve(state.info);
+  if (pending) return pending;
+  pending = doInit(options).catch((e) => {
+    pending = null;
+    throw e;
+  });
+  return pending;
+}
+
+async function doInit(options: InitOptions): Promise<InitInfo> {
+  let maxPages = MAX_PAGES;
+  if (options.maximumMemory !== undefined) {
+    const m = options.maximumMemory;
+    if (typeof m !== 'number' || !Number.isFinite(m) || m < INITIAL_PAGES * PAGE)
+      throw new ValueError('options.maximumMemory', `a byte count of at least ${INITIAL_PAGES * PAGE}`, m);
+    maxPages = Math.min(MAX_PAGES, Math.floor(m / PAGE));
+  }
+  const memory = new WebAssembly.Memory({ initial: INITIAL_PAGES, maximum: maxPages });
+  let source: WebAssembly.Module | ArrayBuffer | Uint8Array;
+  if (options.module) source = options.module;
+  else if (options.bytes) source = ArrayBuffer.isView(options.bytes) ? new Uint8Array(options.bytes.buffer, options.bytes.byteOffset, options.bytes.byteLength) : options.bytes;
+  else source = await loadBytes(options.url ? new URL(options.url, defaultUrl()) : defaultUrl());
+  let exports: unknown;
+  try {
+    const result = await instantiate(source as WebAssembly.Module, { env: { memory } });
+    exports = result.exports;
+  } catch (e) {
+    throw new InitError(`could not instantiate the crossmodal kernels: ${(e as Error).message}`);
+  }
+  const info: InitInfo = { build: 'simd', maximumMemory: maxPages * PAGE };
+  state = {
+    k: exports as unknown as Kernels,
+    memory,
+    info,
+    f64: new Float64Array(memory.buffer),
+    u8: new Uint8Array(memory.buffer),
+  };
+  return info;
+}
+
+function s(): State {
+  if (!state) throw new InitError('crossmodal is not initialised: await init() first');
+  return state;
+}
+
+function refresh(st: State): State {
+  if (st.f64.buffer !== st.memory.buffer) {
+    st.f64 = new Float64Array(st.memory.buffer);
+    st.u8 = new Uint8Array(st.memory.buffer);
+  }
+  return st;
+}
+
+/** The kernel exports. */
+export function kernels(): Kernels {
+  return s().k;
+}
+
+/** True once init() has resolved. */
+export function isInitialized(): boolean {
+  return state !== null;
+}
+
+/** A Float64Array over the whole memory (index = byte offset / 8); re-fetch after any allocation. */
+export function heapF64(): Float64Array {
+  return refresh(s()).f64;
+}
+
+/** A Uint8Array over the whole memory. */
+export function heapU8(): Uint8Array {
+  return refresh(s()).u8;
+}
+
+/** Allocates `bytes` bytes (16-byte aligned) or throws MemoryLimitError. */
+export function alloc(bytes: number): Ptr {
+  const st = s();
+  try {
+    return st.k.mem_alloc(bytes);
+  } catch (e) {
+    const cap = st.info.maximumMemory;
+    throw new MemoryLimitError(
+      `out of wasm memory allocating ${bytes} bytes (memory is ${st.memory.buffer.byteLength} bytes, cap ${cap}; ` +
+        `live ${st.k.mem_live_bytes()} bytes): dispose unused matrices or models, or raise init({ maximumMemory })`,
+    );
+  }
+}
+
+/** Allocates room for `count` f64 values. */
+export function allocF64(count: number): Ptr {
+  return alloc(Math.max(1, count) * 8);
+}
+
+export function free(ptr: Ptr): void {
+  if (ptr) s().k.mem_free(ptr);
+}
+
+export interface MemoryStats {
+  /** bytes currently allocated by matrices, models and scratch buffers */
+  liveBytes: number;
+  /** number of live allocations */
+  liveBlocks: number;
+  /** current size of the wasm memory (it never shrinks) */
+  memoryBytes: number;
+  /** the cap set by init({ maximumMemory }) */
+  maximumMemory: number;
+}
+
+/** What the allocator holds now. Leak tests compare `liveBytes` before and after. */
+export function memoryStats(): MemoryStats {
+  const st = s();
+  return {
+    liveBytes: st.k.mem_live_bytes(),
+    liveBlocks: st.k.mem_live_blocks(),
+    memoryBytes: st.memory.buffer.byteLength,
+    maximumMemory: st.info.maximumMemory,
+  };
+}
+
+/**
+ * Scoped scratch allocations: every pointer taken through `f64(n)` is freed when `fn`
+ * returns or throws, so a failed call never leaks.
+ */
+export function withScratch<T>(fn: (f64: (count: number) => Ptr) => T): T {
+  const taken: Ptr[] = [];
+  try {
+    return fn((count) => {
+      const p = allocF64(count);
+      taken.push(p);
+      return p;
+    });
+  } finally {
+    for (let i = taken.length - 1; i >= 0; i--) free(taken[i]!);
+  }
+}
