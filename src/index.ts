@@ -10,3 +10,5 @@ export { init, memoryStats, isInitialized, type InitOptions, type InitInfo, type
 export { Matrix, type MatrixInput, type Shaped } from './linalg/matrix.js';
 export * as linalg from './linalg/index.js';
 export * from './errors.js';
+export { CCA, type CCAOptions, type Regularization, type MatrixResult } from './models/cca.js';
+export { significance, formatSignificance, type SignificanceRow } from './models/significance.js';

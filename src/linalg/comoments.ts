@@ -1,0 +1,194 @@
+/**
+ * Mergeable sufficient statistics of two views (Chan, Golub & LeVeque): row count, means,
+ * centred co-moment matrices Mxx, Myy, Mxy, and per view the fourth-moment terms
+ * s4 = Σ‖x_i − mean‖⁴ and t = Σ‖x_i − mean‖²(x_i − mean) that the Ledoit–Wolf intensity
+ * needs. Chunks and shards combine exactly: update(chunk) and merge(other) give the same
+ * statistics (to rounding) as one pass over all rows.
+ */
+import { Matrix } from './matrix.js';
+import { heapF64, kernels, withScratch } from '../wasm/module.js';
+
+/** Per-view part of the statistics. */
+export interface ViewMoments {
+  mean: Float64Array;
+  /** Σ (x − mean)(x − mean)ᵀ, p×p */
+  M: Matrix;
+  s4: number;
+  t: Float64Array;
+}
+
+export class CoMoments {
+  n = 0;
+  readonly x: ViewMoments;
+  readonly y: ViewMoments;
+  /** Σ (x − mean_x)(y − mean_y)ᵀ, p×q */
+  readonly Mxy: Matrix;
+
+  constructor(readonly p: number, readonly q: number) {
+    this.x = { mean: new Float64Array(p), M: Matrix.zeros(p, p), s4: 0, t: new Float64Array(p) };
+    let y: ViewMoments | undefined;
+    try {
+      y = { mean: new Float64Array(q), M: Matrix.zeros(q, q), s4: 0, t: new Float64Array(q) };
+      this.Mxy = Matrix.zeros(p, q);
+    } catch (e) {
+      this.x.M.dispose();
+      y?.M.dispose();
+      throw e;
+    }
+    this.y = y;
+  }
+
+  /** Adds the rows of X (n×p) and Y (n×q); shapes already checked. */
+  update(X: Matrix, Y: Matrix): void {
+    const n = X.rows, p = this.p, q = this.q;
+    const chunk = new CoMoments(p, q);
+    try {
+      withScratch((f64) => {
+        const K = kernels();
+        const mx = f64(p), my = f64(q), xc = f64(n * p), yc = f64(n * q), tx = f64(p), ty = f64(q);
+        K.colmeans_f64(mx, X.ptr, n, p, p);
+        K.colmeans_f64(my, Y.ptr, n, q, q);
+        K.center_f64(xc, X.ptr, mx, n, p, p, p);
+        K.center_f64(yc, Y.ptr, my, n, q, q, q);
+        K.syrk_f64_tn(chunk.x.M.ptr, xc, p, n, p, p, 1, 0);
+        K.syrk_f64_tn(chunk.y.M.ptr, yc, q, n, q, q, 1, 0);
+        K.gemm_f64_tn(chunk.Mxy.ptr, xc, yc, p, q, n, p, q, q, 1, 0);
+        chunk.x.s4 = K.fourth_moments_f64(tx, xc, n, p, p);
+        chunk.y.s4 = K.fourth_moments_f64(ty, yc, n, q, q);
+        const h = heapF64();
+        chunk.x.mean.set(h.subarray(mx >>> 3, (mx >>> 3) + p));
+        chunk.y.mean.set(h.subarray(my >>> 3, (my >>> 3) + q));
+        chunk.x.t.set(h.subarray(tx >>> 3, (tx >>> 3) + p));
+        chunk.y.t.set(h.subarray(ty >>> 3, (ty >>> 3) + q));
+      });
+      chunk.n = n;
+      this.merge(chunk);
+    } finally {
+      chunk.dispose();
+    }
+  }
+
+  /** Folds `other`'s statistics into this one (other is left unchanged). */
+  merge(other: CoMoments): void {
+    if (other.n === 0) return;
+    if (this.n === 0) {
+      this.n = other.n;
+      copyView(this.x, other.x);
+      copyView(this.y, other.y);
+      this.Mxy.data.set(other.Mxy.data);
+      return;
+    }
+    const na = this.n, nb = other.n, n = na + nb;
+    const dx = sub(other.x.mean, this.x.mean), dy = sub(other.y.mean, this.y.mean);
+    // shift each side's fourth-moment terms to the merged mean before the M's change
+    const shiftedA = [shiftFourth(this.x, na, dx, nb / n), shiftFourth(this.y, na, dy, nb / n)] as const;
+    const shiftedB = [shiftFourth(other.x, nb, dx, -na / n), shiftFourth(other.y, nb, dy, -na / n)] as const;
+    const K = kernels();
+    const w = (na * nb) / n;
+    withScratch((f64) => {
+      const px = f64(this.p), py = f64(this.q);
+      const h = heapF64();
+      h.set(dx, px >>> 3);
+      h.set(dy, py >>> 3);
+      addInto(this.x.M, other.x.M);
+      addInto(this.y.M, other.y.M);
+      addInto(this.Mxy, other.Mxy);
+      K.ger_f64(this.x.M.ptr, px, px, this.p, this.p, this.p, w);
+      K.ger_f64(this.y.M.ptr, py, py, this.q, this.q, this.q, w);
+      K.ger_f64(this.Mxy.ptr, px, py, this.p, this.q, this.q, w);
+    });
+    for (const [v, d, a, b] of [
+      [this.x, dx, shiftedA[0], shiftedB[0]],
+      [this.y, dy, shiftedA[1], shiftedB[1]],
+    ] as const) {
+      for (let j = 0; j < v.mean.length; j++) v.mean[j] = v.mean[j]! + (d[j]! * nb) / n;
+      v.s4 = a.s4 + b.s4;
+      for (let j = 0; j < v.t.length; j++) v.t[j] = a.t[j]! + b.t[j]!;
+    }
+    this.n = n;
+  }
+
+  /** Forgets every row. */
+  reset(): void {
+    this.n = 0;
+    for (const v of [this.x, this.y]) {
+      v.mean.fill(0);
+      v.t.fill(0);
+      v.s4 = 0;
+      v.M.data.fill(0);
+    }
+    this.Mxy.data.fill(0);
+  }
+
+  dispose(): void {
+    this.x.M.dispose();
+    this.y.M.dispose();
+    this.Mxy.dispose();
+  }
+}
+
+function copyView(dst: ViewMoments, src: ViewMoments) {
+  dst.mean.set(src.mean);
+  dst.t.set(src.t);
+  dst.s4 = src.s4;
+  dst.M.data.set(src.M.data);
+}
+
+function sub(a: Float64Array, b: Float64Array): Float64Array {
+  const out = new Float64Array(a.length);
+  for (let i = 0; i < a.length; i++) out[i] = a[i]! - b[i]!;
+  return out;
+}
+
+function addInto(dst: Matrix, src: Matrix) {
+  const d = dst.data, s = src.data;
+  for (let i = 0; i < d.length; i++) d[i] = d[i]! + s[i]!;
+}
+
+/**
+ * The fourth-moment terms of a view (about its own mean) re-expressed about mean + d with
+ * d = delta·frac. With y the centred rows, c = ‖d‖²:
+ *   Σ‖y − d‖⁴      = s4 − 4 t·d + 4 dᵀMd + 2c·tr(M) + n c²
+ *   Σ‖y − d‖²(y−d) = t − 2Md − tr(M) d − n c d
+ */
+function shiftFourth(v: ViewMoments, n: number, delta: Float64Array, frac: number): { s4: number; t: Float64Array } {
+  const p = delta.length;
+  const d = new Float64Array(p);
+  for (let j = 0; j < p; j++) d[j] = delta[j]! * frac;
+  const M = v.M.data;
+  const Md = new Float64Array(p);
+  let tr = 0, c = 0, td = 0, dMd = 0;
+  for (let i = 0; i < p; i++) {
+    let s = 0;
+    for (let j = 0; j < p; j++) s += M[i * p + j]! * d[j]!;
+    Md[i] = s;
+    tr += M[i * p + i]!;
+    c += d[i]! * d[i]!;
+    td += v.t[i]! * d[i]!;
+    dMd += d[i]! * s;
+  }
+  const s4 = v.s4 - 4 * td + 4 * dMd + 2 * c * tr + n * c * c;
+  const t = new Float64Array(p);
+  for (let j = 0; j < p; j++) t[j] = v.t[j]! - 2 * Md[j]! - tr * d[j]! - n * c * d[j]!;
+  return { s4, t };
+}
+
+/**
+ * Ledoit–Wolf shrinkage intensity δ ∈ [0, 1] of a view, from its statistics, with the
+ * same estimator as scikit-learn's `ledoit_wolf_shrinkage` (biased covariance M/n):
+ *   μ = tr(M)/(n p),  d² = ‖M/n − μI‖²_F / p,  b² = min(d², (s4/n − ‖M/n‖²_F)/(n p)),  δ = b²/d².
+ */
+export function ledoitWolf(v: ViewMoments, n: number): { delta: number; mu: number } {
+  const M = v.M.data;
+  const p = v.mean.length;
+  let tr = 0, fro = 0;
+  for (let i = 0; i < p; i++) tr += M[i * p + i]!;
+  for (let i = 0; i < M.length; i++) fro += M[i]! * M[i]!;
+  const mu = tr / (n * p);
+  const fro2 = fro / (n * n);
+  const d2 = (fro2 - (2 * mu * tr) / n + p * mu * mu) / p;
+  let b2 = (v.s4 / n - fro2) / (n * p);
+  b2 = Math.min(b2, d2);
+  const delta = b2 <= 0 || d2 <= 0 ? 0 : b2 / d2;
+  return { delta, mu };
+}

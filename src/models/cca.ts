@@ -1,0 +1,478 @@
+/**
+ * Exact linear canonical correlation analysis.
+ *
+ * Fit: whiten each view with (Σ + rI)^-1/2 (or the Ledoit–Wolf shrunk Σ for 'auto'), take
+ * the thin SVD of the whitened cross-covariance T = Wx·Σxy·Wy = U·diag(ρ)·Vᵀ; the canonical
+ * correlations are ρ (descending), the weights Wx·U and Wy·V. Statistics are mergeable
+ * co-moments, so `partialFit` over chunks and `merge` of shards give the in-memory result.
+ */
+import { Matrix, borrow, type MatrixInput } from '../linalg/matrix.js';
+import { CoMoments, ledoitWolf, type ViewMoments } from '../linalg/comoments.js';
+import { invSqrt, svd } from '../linalg/ops.js';
+import { heapF64, kernels, withScratch } from '../wasm/module.js';
+import { NotFittedError, ShapeError, SingularMatrixError, ValueError } from '../errors.js';
+import { decodeF64, encodeF64, readEnvelope, readInt } from '../serialize.js';
+import { FormatError } from '../errors.js';
+import { significance, type SignificanceRow } from './significance.js';
+
+export type Regularization = number | [number, number] | 'auto';
+
+export interface CCAOptions {
+  /** number of canonical pairs to keep (default 2, capped by nothing: must be ≤ min(p, q)) */
+  components?: number;
+  /** ridge r added to each view's covariance (one value or [rx, ry]), or 'auto' for
+   *  Ledoit–Wolf shrinkage toward μI. Default 0. */
+  regularization?: Regularization;
+}
+
+/** A JS-owned row-major matrix. */
+export interface MatrixResult {
+  data: Float64Array;
+  rows: number;
+  cols: number;
+}
+
+const FORMAT = 'crossmodal.CCA';
+
+export class CCA {
+  readonly components: number;
+  readonly regularization: Regularization;
+  #stats: CoMoments | null = null;
+  #fit: {
+    n: number;
+    xWeights: Matrix;
+    yWeights: Matrix;
+    xMeans: Float64Array;
+    yMeans: Float64Array;
+    all: Float64Array;
+    shrinkage: [number, number] | null;
+  } | null = null;
+  #dirty = false;
+
+  constructor(options: CCAOptions = {}) {
+    if (options === null || typeof options !== 'object') throw new ValueError('options', 'an options object', options);
+    const k = options.components ?? 2;
+    if (!Number.isInteger(k) || k < 1) throw new ValueError('options.components', 'a positive integer', k);
+    const r = options.regularization ?? 0;
+    const okNum = (v: unknown) => typeof v === 'number' && Number.isFinite(v) && v >= 0;
+    if (!(r === 'auto' || okNum(r) || (Array.isArray(r) && r.length === 2 && okNum(r[0]) && okNum(r[1]))))
+      throw new ValueError('options.regularization', "a ridge r ≥ 0, a pair [rx, ry] or 'auto'", r);
+    this.components = k;
+    this.regularization = Array.isArray(r) ? [r[0], r[1]] : r;
+  }
+
+  /**
+   * Fits on all rows of X (n×p) and Y (n×q), replacing anything fitted before.
+   *
+   * @example
+   * const cca = new CCA({ components: 1 }).fit([[1, 2], [2, 1], [3, 5], [4, 3]], [[1], [2], [3], [4.5]]);
+   * cca.correlations; // Float64Array [0.98...]
+   */
+  fit(X: MatrixInput, Y: MatrixInput): this {
+    const x = borrow(X, 'X');
+    try {
+      const y = borrow(Y, 'Y');
+      try {
+        this.#check(x.m, y.m, true);
+        if (x.m.rows < 2) throw new ShapeError('X', 'at least 2 rows', `${x.m.rows} row`);
+        const stats = new CoMoments(x.m.cols, y.m.cols);
+        try {
+          stats.update(x.m, y.m);
+          this.#solve(stats);
+        } catch (e) {
+          stats.dispose();
+          throw e;
+        }
+        this.#stats?.dispose();
+        this.#stats = stats;
+        this.#dirty = false;
+        return this;
+      } finally {
+        y.release();
+      }
+    } finally {
+      x.release();
+    }
+  }
+
+  /**
+   * Adds a chunk of rows to the statistics. Results are recomputed when next read, so a
+   * stream of chunks costs one solve. Equal (to rounding) to fitting all rows at once.
+   */
+  partialFit(X: MatrixInput, Y: MatrixInput): this {
+    const x = borrow(X, 'X');
+    try {
+      const y = borrow(Y, 'Y');
+      try {
+        this.#check(x.m, y.m, this.#stats === null);
+        if (!this.#stats) this.#stats = new CoMoments(x.m.cols, y.m.cols);
+        this.#stats.update(x.m, y.m);
+        this.#dirty = true;
+        return this;
+      } finally {
+        y.release();
+      }
+    } finally {
+      x.release();
+    }
+  }
+
+  /** Folds another CCA's statistics (same p, q) into this one, e.g. from another shard. */
+  merge(other: CCA): this {
+    if (!(other instanceof CCA)) throw new ValueError('other', 'a CCA', other);
+    const o = other.#stats;
+    if (!o) throw new NotFittedError('merge: the other CCA holds no statistics (fit or partialFit it first, or it was restored without statistics)');
+    if (!this.#stats) {
+      if (this.#fit) throw new NotFittedError('merge: this CCA was restored without statistics');
+      this.#stats = new CoMoments(o.p, o.q);
+    }
+    if (o.p !== this.#stats.p) throw new ShapeError('other', `X with ${this.#stats.p} columns`, `${o.p} columns`);
+    if (o.q !== this.#stats.q) throw new ShapeError('other', `Y with ${this.#stats.q} columns`, `${o.q} columns`);
+    this.#stats.merge(o);
+    this.#dirty = true;
+    return this;
+  }
+
+  /** Canonical correlations of the kept components, descending. */
+  get correlations(): Float64Array {
+    return this.#result().all.slice(0, this.components);
+  }
+
+  /** All min(p, q) canonical correlations, descending (what the significance tests use). */
+  get allCorrelations(): Float64Array {
+    return this.#result().all.slice();
+  }
+
+  /** p×components weights: u = (X − xMeans)·xWeights. */
+  get xWeights(): MatrixResult {
+    return copyOut(this.#result().xWeights);
+  }
+
+  /** q×components weights: v = (Y − yMeans)·yWeights. */
+  get yWeights(): MatrixResult {
+    return copyOut(this.#result().yWeights);
+  }
+
+  get xMeans(): Float64Array {
+    return this.#result().xMeans.slice();
+  }
+
+  get yMeans(): Float64Array {
+    return this.#result().yMeans.slice();
+  }
+
+  /** Rows seen by the fit. */
+  get nSamples(): number {
+    return this.#result().n;
+  }
+
+  /** With regularization 'auto': the Ledoit–Wolf intensity δ of [X, Y]; otherwise null. */
+  get shrinkage(): [number, number] | null {
+    const s = this.#result().shrinkage;
+    return s ? [s[0], s[1]] : null;
+  }
+
+  /** True once fitted (or partially fitted with at least 2 rows). */
+  get fitted(): boolean {
+    return this.#fit !== null || (this.#stats !== null && this.#stats.n >= 2);
+  }
+
+  /**
+   * Canonical variates [U, V] (n×components each); pass null for a view you don't need.
+   */
+  transform(X: MatrixInput | null, Y: MatrixInput | null = null): [MatrixResult | null, MatrixResult | null] {
+    const f = this.#result();
+    if (X === null && Y === null) throw new ValueError('X, Y', 'at least one view', 'null and null');
+    const u = X === null ? null : project(X, 'X', f.xMeans, f.xWeights);
+    const v = Y === null ? null : project(Y, 'Y', f.yMeans, f.yWeights);
+    if (u && v && u.rows !== v.rows) throw new ShapeError('Y', `${u.rows} rows (as X)`, `${v.rows} rows`);
+    return [u, v];
+  }
+
+  /** fit(X, Y) then transform(X, Y). */
+  fitTransform(X: MatrixInput, Y: MatrixInput): [MatrixResult, MatrixResult] {
+    this.fit(X, Y);
+    return this.transform(X, Y) as [MatrixResult, MatrixResult];
+  }
+
+  /**
+   * Pearson correlation of each pair of canonical variates on (X, Y), in training
+   * component order (not re-sorted): the held-out canonical correlations.
+   */
+  score(X: MatrixInput, Y: MatrixInput): Float64Array {
+    const f = this.#result();
+    const x = borrow(X, 'X');
+    try {
+      const y = borrow(Y, 'Y');
+      try {
+        const p = f.xWeights.rows, q = f.yWeights.rows, k = this.components;
+        if (x.m.cols !== p) throw new ShapeError('X', `${p} columns (as in fit)`, `${x.m.cols} columns`);
+        if (y.m.cols !== q) throw new ShapeError('Y', `${q} columns (as in fit)`, `${y.m.cols} columns`);
+        if (y.m.rows !== x.m.rows) throw new ShapeError('Y', `${x.m.rows} rows (as X)`, `${y.m.rows} rows`);
+        if (x.m.rows < 2) throw new ShapeError('X', 'at least 2 rows to correlate', `${x.m.rows} row`);
+        const n = x.m.rows;
+        return withScratch((f64) => {
+          const K = kernels();
+          const u = f64(n * k), v = f64(n * k), out = f64(k);
+          projectInto(u, x.m, f.xMeans, f.xWeights, f64);
+          projectInto(v, y.m, f.yMeans, f.yWeights, f64);
+          K.colcorr_f64(out, u, v, n, k, k, k);
+          return heapF64().slice(out >>> 3, (out >>> 3) + k);
+        });
+      } finally {
+        y.release();
+      }
+    } finally {
+      x.release();
+    }
+  }
+
+  /**
+   * Wilks' lambda for H0: ρ_k = ρ_k+1 = … = 0, for each k, with Bartlett's chi-square and
+   * Rao's F approximations and their p-values (what R's CCP and MATLAB's canoncorr report).
+   */
+  significance(): SignificanceRow[] {
+    const f = this.#result();
+    return significance(f.all, f.n, f.xWeights.rows, f.yWeights.rows);
+  }
+
+  /** Frees the wasm buffers. The model can be fitted again afterwards. */
+  dispose(): void {
+    this.#stats?.dispose();
+    this.#stats = null;
+    this.#disposeFit();
+    this.#dirty = false;
+  }
+
+  [Symbol.dispose](): void {
+    this.dispose();
+  }
+
+  /**
+   * A plain, versioned object (weights and means as base64 little-endian f64).
+   * `{ statistics: true }` also stores the sufficient statistics, so a restored model can
+   * keep taking partialFit/merge.
+   */
+  toJSON(options?: { statistics?: boolean } | string): Record<string, unknown> {
+    const f = this.#result();
+    const withStats = typeof options === 'object' && options !== null && !!options.statistics;
+    const out: Record<string, unknown> = {
+      format: FORMAT,
+      version: 1,
+      components: this.components,
+      regularization: this.regularization,
+      p: f.xWeights.rows,
+      q: f.yWeights.rows,
+      n: f.n,
+      correlations: encodeF64(f.all),
+      xMeans: encodeF64(f.xMeans),
+      yMeans: encodeF64(f.yMeans),
+      xWeights: encodeF64(f.xWeights.data),
+      yWeights: encodeF64(f.yWeights.data),
+      shrinkage: f.shrinkage,
+    };
+    if (withStats && this.#stats) {
+      const s = this.#stats;
+      const view = (v: ViewMoments) => ({ mean: encodeF64(v.mean), M: encodeF64(v.M.data), s4: v.s4, t: encodeF64(v.t) });
+      out.statistics = { n: s.n, x: view(s.x), y: view(s.y), Mxy: encodeF64(s.Mxy.data) };
+    }
+    return out;
+  }
+
+  /** Rebuilds a CCA from toJSON() output (object or JSON string), validating every field. */
+  static fromJSON(json: unknown): CCA {
+    const o = readEnvelope(json, FORMAT, 1);
+    const components = readInt(o, 'components', 1);
+    const p = readInt(o, 'p', 1), q = readInt(o, 'q', 1), n = readInt(o, 'n', 2);
+    if (components > Math.min(p, q)) throw new FormatError(`components: ${components} exceeds min(p, q) = ${Math.min(p, q)}`);
+    let model: CCA;
+    try {
+      model = new CCA({ components, regularization: o.regularization as Regularization });
+    } catch (e) {
+      throw new FormatError(`regularization: ${(e as Error).message}`);
+    }
+    const all = decodeF64(o.correlations, Math.min(p, q), 'correlations');
+    const xMeans = decodeF64(o.xMeans, p, 'xMeans'), yMeans = decodeF64(o.yMeans, q, 'yMeans');
+    const xw = decodeF64(o.xWeights, p * components, 'xWeights'), yw = decodeF64(o.yWeights, q * components, 'yWeights');
+    let shrinkage: [number, number] | null = null;
+    if (o.shrinkage !== null && o.shrinkage !== undefined) {
+      const s = o.shrinkage as unknown[];
+      if (!Array.isArray(s) || s.length !== 2 || !s.every((v) => typeof v === 'number' && v >= 0 && v <= 1))
+        throw new FormatError(`shrinkage: expected null or two numbers in [0, 1], found ${JSON.stringify(o.shrinkage)}`);
+      shrinkage = [s[0] as number, s[1] as number];
+    }
+    let statsDecoded: null | { n: number; x: [Float64Array, Float64Array, number, Float64Array]; y: [Float64Array, Float64Array, number, Float64Array]; Mxy: Float64Array } = null;
+    if (o.statistics !== undefined) {
+      const s = o.statistics as Record<string, unknown>;
+      if (!s || typeof s !== 'object') throw new FormatError('statistics: expected an object');
+      const sn = readInt(s, 'n', 1);
+      const rv = (v: unknown, d: number, name: string): [Float64Array, Float64Array, number, Float64Array] => {
+        const r = v as Record<string, unknown>;
+        if (!r || typeof r !== 'object') throw new FormatError(`${name}: expected an object`);
+        if (typeof r.s4 !== 'number' || !Number.isFinite(r.s4)) throw new FormatError(`${name}.s4: expected a finite number`);
+        return [decodeF64(r.mean, d, `${name}.mean`), decodeF64(r.M, d * d, `${name}.M`), r.s4, decodeF64(r.t, d, `${name}.t`)];
+      };
+      statsDecoded = { n: sn, x: rv(s.x, p, 'statistics.x'), y: rv(s.y, q, 'statistics.y'), Mxy: decodeF64(s.Mxy, p * q, 'statistics.Mxy') };
+    }
+    const xWeights = Matrix.from({ data: xw, rows: p, cols: components }, 'xWeights');
+    const yWeights = Matrix.from({ data: yw, rows: q, cols: components }, 'yWeights');
+    model.#fit = { n, xWeights, yWeights, xMeans, yMeans, all, shrinkage };
+    if (statsDecoded) {
+      const st = new CoMoments(p, q);
+      st.n = statsDecoded.n;
+      for (const [v, d] of [[st.x, statsDecoded.x], [st.y, statsDecoded.y]] as const) {
+        v.mean.set(d[0]);
+        v.M.data.set(d[1]);
+        v.s4 = d[2];
+        v.t.set(d[3]);
+      }
+      st.Mxy.data.set(statsDecoded.Mxy);
+      model.#stats = st;
+    }
+    return model;
+  }
+
+  // ---- internals ----
+
+  #check(x: Matrix, y: Matrix, first: boolean) {
+    if (y.rows !== x.rows) throw new ShapeError('Y', `${x.rows} rows (as X)`, `${y.rows} rows`);
+    const p = x.cols, q = y.cols;
+    if (!first && this.#stats) {
+      if (p !== this.#stats.p) throw new ShapeError('X', `${this.#stats.p} columns (as earlier chunks)`, `${p} columns`);
+      if (q !== this.#stats.q) throw new ShapeError('Y', `${this.#stats.q} columns (as earlier chunks)`, `${q} columns`);
+    }
+    if (this.components > Math.min(p, q))
+      throw new ValueError('options.components', `at most min(p, q) = min(${p}, ${q}) = ${Math.min(p, q)}`, this.components);
+  }
+
+  #result() {
+    if (this.#dirty && this.#stats) {
+      if (this.#stats.n < 2) throw new NotFittedError(`CCA: ${this.#stats.n} row seen so far; at least 2 are needed`);
+      this.#solve(this.#stats);
+      this.#dirty = false;
+    }
+    if (!this.#fit) throw new NotFittedError('CCA: call fit(X, Y) (or partialFit) first');
+    return this.#fit;
+  }
+
+  #disposeFit() {
+    if (this.#fit) {
+      this.#fit.xWeights.dispose();
+      this.#fit.yWeights.dispose();
+      this.#fit = null;
+    }
+  }
+
+  #solve(s: CoMoments) {
+    const n = s.n, p = s.p, q = s.q, k = this.components, k0 = Math.min(p, q);
+    const reg = this.regularization;
+    const scale = 1 / (n - 1);
+    let shrinkage: [number, number] | null = null;
+    const owned: Matrix[] = [];
+    const take = (m: Matrix) => (owned.push(m), m);
+    try {
+      const Cxx = take(Matrix.alloc(p, p)), Cyy = take(Matrix.alloc(q, q));
+      const prep = (C: Matrix, v: ViewMoments, r: number | null): number | null => {
+        const d = C.data, M = v.M.data, dim = C.rows;
+        if (r !== null) {
+          for (let i = 0; i < d.length; i++) d[i] = M[i]! * scale;
+          for (let i = 0; i < dim; i++) d[i * dim + i] = d[i * dim + i]! + r;
+          return null;
+        }
+        const { delta } = ledoitWolf(v, n);
+        let tr = 0;
+        for (let i = 0; i < dim; i++) tr += M[i * dim + i]!;
+        const mu = (tr * scale) / dim;
+        for (let i = 0; i < d.length; i++) d[i] = (1 - delta) * M[i]! * scale;
+        for (let i = 0; i < dim; i++) d[i * dim + i] = d[i * dim + i]! + delta * mu;
+        return delta;
+      };
+      const [rx, ry] = reg === 'auto' ? [null, null] : Array.isArray(reg) ? reg : [reg, reg];
+      const dx = prep(Cxx, s.x, rx), dy = prep(Cyy, s.y, ry);
+      if (reg === 'auto') shrinkage = [dx!, dy!];
+      const Wx = take(whiten(Cxx, 'X', rx));
+      const Wy = take(whiten(Cyy, 'Y', ry));
+      const K = kernels();
+      const T = take(Matrix.alloc(p, q));
+      withScratch((f64) => {
+        const tmp = f64(p * q);
+        K.gemm_f64_nn(tmp, Wx.ptr, s.Mxy.ptr, p, q, p, p, q, q, scale, 0);
+        K.gemm_f64_nn(T.ptr, tmp, Wy.ptr, p, q, q, q, q, q, 1, 0);
+      });
+      const dec = svd(T);
+      owned.push(dec.u, dec.v);
+      const xWeights = take(Matrix.alloc(p, k)), yWeights = take(Matrix.alloc(q, k));
+      K.gemm_f64_nn(xWeights.ptr, Wx.ptr, dec.u.ptr, p, k, p, p, k0, k, 1, 0);
+      K.gemm_f64_nn(yWeights.ptr, Wy.ptr, dec.v.ptr, q, k, q, q, k0, k, 1, 0);
+      orientSigns(xWeights, yWeights);
+      const all = new Float64Array(k0);
+      for (let i = 0; i < k0; i++) all[i] = Math.min(1, Math.max(0, dec.s[i]!));
+      owned.splice(owned.indexOf(xWeights), 1);
+      owned.splice(owned.indexOf(yWeights), 1);
+      this.#disposeFit();
+      this.#fit = { n, xWeights, yWeights, xMeans: s.x.mean.slice(), yMeans: s.y.mean.slice(), all, shrinkage };
+    } finally {
+      for (const m of owned) m.dispose();
+    }
+  }
+}
+
+function whiten(C: Matrix, view: 'X' | 'Y', ridge: number | null): Matrix {
+  try {
+    return invSqrt(C, `${view}'s covariance`).matrix;
+  } catch (e) {
+    if (e instanceof SingularMatrixError) {
+      const hint =
+        ridge === 0
+          ? `; it has constant or collinear columns (or fewer rows than columns). Add a ridge, e.g. new CCA({ regularization: 1e-4 }) or regularization: 'auto'`
+          : `; use a larger ridge`;
+      throw new SingularMatrixError(`${view}: ${e.message}${hint}`);
+    }
+    throw e;
+  }
+}
+
+/** Sign rule: in each component, the x-weight of largest magnitude is positive (ties: first). */
+function orientSigns(xw: Matrix, yw: Matrix) {
+  const a = xw.data, b = yw.data, k = xw.cols;
+  for (let j = 0; j < k; j++) {
+    let best = 0, bi = 0;
+    for (let i = 0; i < xw.rows; i++) {
+      const v = Math.abs(a[i * k + j]!);
+      if (v > best) (best = v), (bi = i);
+    }
+    if (a[bi * k + j]! < 0) {
+      for (let i = 0; i < xw.rows; i++) a[i * k + j] = -a[i * k + j]!;
+      for (let i = 0; i < yw.rows; i++) b[i * k + j] = -b[i * k + j]!;
+    }
+  }
+}
+
+function copyOut(m: Matrix): MatrixResult {
+  return { data: m.toFloat64Array(), rows: m.rows, cols: m.cols };
+}
+
+/** dst (n×k) = (X − means)·W, scratch from the caller's pool. */
+function projectInto(dst: number, X: Matrix, means: Float64Array, W: Matrix, f64: (n: number) => number) {
+  const K = kernels();
+  const n = X.rows, p = X.cols;
+  const mean = f64(p), xc = f64(n * p);
+  heapF64().set(means, mean >>> 3);
+  K.center_f64(xc, X.ptr, mean, n, p, p, p);
+  K.gemm_f64_nn(dst, xc, W.ptr, n, W.cols, p, p, W.cols, W.cols, 1, 0);
+}
+
+function project(input: MatrixInput, name: string, means: Float64Array, W: Matrix): MatrixResult {
+  const x = borrow(input, name);
+  try {
+    if (x.m.cols !== W.rows) throw new ShapeError(name, `${W.rows} columns (as in fit)`, `${x.m.cols} columns`);
+    const n = x.m.rows, k = W.cols;
+    return withScratch((f64) => {
+      const out = f64(n * k);
+      projectInto(out, x.m, means, W, f64);
+      return { data: heapF64().slice(out >>> 3, (out >>> 3) + n * k), rows: n, cols: k };
+    });
+  } finally {
+    x.release();
+  }
+}

@@ -1,0 +1,102 @@
+/**
+ * Serialisation helpers shared by every model: float arrays as base64 of little-endian
+ * bytes (portable across runtimes, no Buffer/btoa needed), and strict readers that throw
+ * FormatError with the field name instead of building a model from garbage.
+ */
+import { FormatError } from './errors.js';
+
+const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+const LOOKUP = new Int16Array(128).fill(-1);
+for (let i = 0; i < 64; i++) LOOKUP[ALPHABET.charCodeAt(i)] = i;
+
+export function bytesToBase64(bytes: Uint8Array): string {
+  let out = '';
+  const n = bytes.length;
+  let i = 0;
+  const parts: string[] = [];
+  for (; i + 2 < n; i += 3) {
+    const v = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!;
+    out += ALPHABET[v >> 18]! + ALPHABET[(v >> 12) & 63]! + ALPHABET[(v >> 6) & 63]! + ALPHABET[v & 63]!;
+    if (out.length > 8192) {
+      parts.push(out);
+      out = '';
+    }
+  }
+  if (i < n) {
+    const v = (bytes[i]! << 16) | ((i + 1 < n ? bytes[i + 1]! : 0) << 8);
+    out += ALPHABET[v >> 18]! + ALPHABET[(v >> 12) & 63]! + (i + 1 < n ? ALPHABET[(v >> 6) & 63]! : '=') + '=';
+  }
+  parts.push(out);
+  return parts.join('');
+}
+
+export function base64ToBytes(s: string, field: string): Uint8Array {
+  if (typeof s !== 'string' || s.length % 4 !== 0) throw new FormatError(`${field}: not a base64 string (length ${typeof s === 'string' ? s.length : typeof s})`);
+  const pad = s.endsWith('==') ? 2 : s.endsWith('=') ? 1 : 0;
+  const out = new Uint8Array((s.length / 4) * 3 - pad);
+  let o = 0;
+  for (let i = 0; i < s.length; i += 4) {
+    let v = 0;
+    for (let j = 0; j < 4; j++) {
+      const ch = s.charCodeAt(i + j);
+      let d: number;
+      if (ch === 61 /* = */ && i + j >= s.length - pad) d = 0;
+      else {
+        d = ch < 128 ? LOOKUP[ch]! : -1;
+        if (d < 0) throw new FormatError(`${field}: invalid base64 character at ${i + j}`);
+      }
+      v = (v << 6) | d;
+    }
+    if (o < out.length) out[o++] = (v >> 16) & 255;
+    if (o < out.length) out[o++] = (v >> 8) & 255;
+    if (o < out.length) out[o++] = v & 255;
+  }
+  return out;
+}
+
+/** Little-endian f64 values as base64. */
+export function encodeF64(values: ArrayLike<number>): string {
+  const bytes = new Uint8Array(values.length * 8);
+  const dv = new DataView(bytes.buffer);
+  for (let i = 0; i < values.length; i++) dv.setFloat64(i * 8, values[i]!, true);
+  return bytesToBase64(bytes);
+}
+
+/** Decodes base64 little-endian f64 values, checking the count and that all are finite. */
+export function decodeF64(s: unknown, expected: number, field: string): Float64Array {
+  const bytes = base64ToBytes(s as string, field);
+  if (bytes.length !== expected * 8)
+    throw new FormatError(`${field}: expected ${expected} float64 values (${expected * 8} bytes), found ${bytes.length} bytes`);
+  const dv = new DataView(bytes.buffer);
+  const out = new Float64Array(expected);
+  for (let i = 0; i < expected; i++) {
+    const v = dv.getFloat64(i * 8, true);
+    if (!Number.isFinite(v)) throw new FormatError(`${field}: value ${i} is ${v}`);
+    out[i] = v;
+  }
+  return out;
+}
+
+/** Parses a JSON string or passes an object through, checking format name and version. */
+export function readEnvelope(json: unknown, format: string, maxVersion: number): Record<string, unknown> {
+  let obj: unknown = json;
+  if (typeof json === 'string') {
+    try {
+      obj = JSON.parse(json);
+    } catch (e) {
+      throw new FormatError(`${format}: not valid JSON (${(e as Error).message})`);
+    }
+  }
+  if (!obj || typeof obj !== 'object' || Array.isArray(obj)) throw new FormatError(`${format}: expected an object`);
+  const o = obj as Record<string, unknown>;
+  if (o.format !== format) throw new FormatError(`expected format "${format}", found ${JSON.stringify(o.format)}`);
+  if (typeof o.version !== 'number' || !Number.isInteger(o.version) || o.version < 1 || o.version > maxVersion)
+    throw new FormatError(`${format}: unsupported version ${JSON.stringify(o.version)} (this build reads 1..${maxVersion})`);
+  return o;
+}
+
+export function readInt(o: Record<string, unknown>, field: string, min: number): number {
+  const v = o[field];
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min) throw new FormatError(`${field}: expected an integer ≥ ${min}, found ${JSON.stringify(v)}`);
+  return v;
+}

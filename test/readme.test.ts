@@ -1,0 +1,30 @@
+// Runs every ```js block of README.md that imports 'crossmodal', so the examples can't rot.
+import { describe, it } from 'vitest';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+const blocks = [...readme.matchAll(/```js\n([\s\S]*?)```/g)].map((m) => m[1]!).filter((b) => b.includes("from 'crossmodal'"));
+const dir = new URL('./.readme-examples/', import.meta.url);
+
+describe('README examples', () => {
+  it('has examples', () => {
+    if (blocks.length < 3) throw new Error(`expected at least 3 runnable examples, found ${blocks.length}`);
+  });
+  blocks.forEach((code, i) => {
+    it(`example ${i + 1} runs`, async () => {
+      mkdirSync(dir, { recursive: true });
+      const file = new URL(`example-${i + 1}.ts`, dir);
+      const src = code.replace(/from 'crossmodal'/g, "from '../../src/index.js'");
+      writeFileSync(file, `${src}\nexport {};\n`);
+      const log = console.log;
+      console.log = () => {};
+      try {
+        await import(fileURLToPath(file));
+      } finally {
+        console.log = log;
+        rmSync(file);
+      }
+    });
+  });
+});

@@ -1,0 +1,134 @@
+// Stats kernels (assembly/stats.ts) against plain scalar references, on sizes that are not
+// multiples of the SIMD width, and the chunked co-moments against the one-pass covariance.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { init, linalg, Matrix } from '../src/index.js';
+import { allocF64, free, heapF64, kernels } from '../src/wasm/module.js';
+import { uniform } from './helpers.js';
+
+beforeAll(async () => {
+  await init();
+});
+
+const SIZES = [1, 2, 3, 5, 7, 17, 63, 257];
+
+function put(values: ArrayLike<number>): number {
+  const p = allocF64(values.length);
+  heapF64().set(values as Float64Array, p >>> 3);
+  return p;
+}
+const get = (p: number, len: number) => heapF64().slice(p >>> 3, (p >>> 3) + len);
+
+function rand(len: number, seed: number, offset = 0): Float64Array {
+  const u = uniform(seed);
+  return Float64Array.from({ length: len }, () => (u() * 2 - 1) * 10 + offset);
+}
+
+function maxRel(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let m = 0, s = 0;
+  for (let i = 0; i < b.length; i++) s = Math.max(s, Math.abs(b[i]!));
+  for (let i = 0; i < b.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
+  return m / (s || 1);
+}
+
+describe('stats kernels vs scalar references', () => {
+  it('colmeans_f64 and center_f64 (with padded strides)', () => {
+    const K = kernels();
+    for (const n of [1, 2, 3, 17, 257]) for (const p of SIZES) {
+      const ld = p + 3;
+      const x = rand(n * ld, n * 1000 + p, 1e6); // large offset: the correction pass matters
+      const px = put(x), pm = allocF64(p), po = allocF64(n * p);
+      K.colmeans_f64(pm, px, n, p, ld);
+      const mean = get(pm, p);
+      const ref = new Float64Array(p);
+      for (let j = 0; j < p; j++) {
+        let s = 0;
+        for (let i = 0; i < n; i++) s += x[i * ld + j]!;
+        ref[j] = s / n;
+      }
+      expect(maxRel(mean, ref)).toBeLessThan(1e-14);
+      K.center_f64(po, px, pm, n, p, ld, p);
+      const c = get(po, n * p);
+      for (let i = 0; i < n; i++) for (let j = 0; j < p; j++) expect(c[i * p + j]).toBe(x[i * ld + j]! - mean[j]!);
+      [px, pm, po].forEach(free);
+    }
+  });
+
+  it('ger_f64, fourth_moments_f64 and colcorr_f64', () => {
+    const K = kernels();
+    for (const m of SIZES) for (const n of [1, 2, 5, 17, 63]) {
+      const a = rand(m * n, m * 31 + n), x = rand(m, m + 5), y = rand(n, n + 9);
+      const pa = put(a), px = put(x), py = put(y);
+      K.ger_f64(pa, px, py, m, n, n, -0.75);
+      const got = get(pa, m * n);
+      const ref = a.map((v, i) => v + -0.75 * x[Math.floor(i / n)]! * y[i % n]!);
+      expect(maxRel(got, ref)).toBeLessThan(1e-15);
+
+      const pt = allocF64(n);
+      const s4 = K.fourth_moments_f64(pt, pa, m, n, n);
+      let s4ref = 0;
+      const tref = new Float64Array(n);
+      for (let i = 0; i < m; i++) {
+        let s2 = 0;
+        for (let j = 0; j < n; j++) s2 += got[i * n + j]! ** 2;
+        s4ref += s2 * s2;
+        for (let j = 0; j < n; j++) tref[j] = tref[j]! + s2 * got[i * n + j]!;
+      }
+      expect(Math.abs(s4 - s4ref) / s4ref).toBeLessThan(1e-13);
+      expect(maxRel(get(pt, n), tref)).toBeLessThan(1e-13);
+      [pa, px, py, pt].forEach(free);
+    }
+    // colcorr: correlation of columns, one exactly correlated pair and one anti-correlated
+    const n = 37, k = 3;
+    const u = rand(n * k, 3), v = rand(n * k, 4);
+    for (let i = 0; i < n; i++) {
+      v[i * k] = 2 * u[i * k]! + 1;
+      v[i * k + 1] = -u[i * k + 1]!;
+    }
+    const pu = put(u), pv = put(v), po = allocF64(k);
+    K.colcorr_f64(po, pu, pv, n, k, k, k);
+    const r = get(po, k);
+    expect(r[0]).toBeCloseTo(1, 14);
+    expect(r[1]).toBeCloseTo(-1, 14);
+    const col = (w: Float64Array, j: number) => Array.from({ length: n }, (_, i) => w[i * k + j]!);
+    const pear = (a: number[], b: number[]) => {
+      const ma = a.reduce((s, x) => s + x, 0) / n, mb = b.reduce((s, x) => s + x, 0) / n;
+      let sab = 0, saa = 0, sbb = 0;
+      for (let i = 0; i < n; i++) (sab += (a[i]! - ma) * (b[i]! - mb)), (saa += (a[i]! - ma) ** 2), (sbb += (b[i]! - mb) ** 2);
+      return sab / Math.sqrt(saa * sbb);
+    };
+    expect(Math.abs(r[2]! - pear(col(u, 2), col(v, 2)))).toBeLessThan(1e-14);
+    [pu, pv, po].forEach(free);
+  });
+
+  it('first_nonfinite_f64 finds the first NaN or Infinity', () => {
+    const K = kernels();
+    const p = put([1, 2, 3, Infinity, NaN]);
+    expect(K.first_nonfinite_f64(p, 5)).toBe(3);
+    expect(K.first_nonfinite_f64(p, 3)).toBe(-1);
+    free(p);
+  });
+});
+
+describe('covariance', () => {
+  it('linalg.covariance and crossCovariance match a two-pass scalar reference', () => {
+    for (const [n, p, q] of [[2, 1, 1], [9, 3, 5], [130, 17, 7], [300, 63, 2]] as const) {
+      const x = rand(n * p, n + p, 3), y = rand(n * q, n + q, -2);
+      const X = Matrix.from({ data: x, rows: n, cols: p }), Y = Matrix.from({ data: y, rows: n, cols: q });
+      const mean = (d: Float64Array, c: number) => Array.from({ length: c }, (_, j) => { let s = 0; for (let i = 0; i < n; i++) s += d[i * c + j]!; return s / n; });
+      const mx = mean(x, p), my = mean(y, q);
+      const ref = (a: Float64Array, ma: number[], ca: number, b: Float64Array, mb: number[], cb: number) => {
+        const out = new Float64Array(ca * cb);
+        for (let i = 0; i < ca; i++) for (let j = 0; j < cb; j++) {
+          let s = 0;
+          for (let r = 0; r < n; r++) s += (a[r * ca + i]! - ma[i]!) * (b[r * cb + j]! - mb[j]!);
+          out[i * cb + j] = s / (n - 1);
+        }
+        return out;
+      };
+      const C = linalg.covariance(X), D = linalg.crossCovariance(X, Y);
+      expect(maxRel(C.data, ref(x, mx, p, x, mx, p))).toBeLessThan(1e-13);
+      expect(maxRel(D.data, ref(x, mx, p, y, my, q))).toBeLessThan(1e-13);
+      for (const m of [X, Y, C, D]) m.dispose();
+    }
+  });
+});
