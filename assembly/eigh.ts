@@ -244,11 +244,6 @@ function applyRotations(zt: usize, ldz: i32, cs: usize, sn: usize, m: i32, iend:
   }
 }
 
-// @ts-ignore: decorator
-@inline function negligible(e: f64, d0: f64, d1: f64): bool {
-  const ae = Math.abs(e);
-  return ae <= EPS * (Math.abs(d0) + Math.abs(d1)) || ae < 1e-290;
-}
 
 /**
  * Implicit QL with shifts. d[0..n−1], e[0..n−2] (e[i] couples i, i+1; e[n−1] = 0).
@@ -256,12 +251,17 @@ function applyRotations(zt: usize, ldz: i32, cs: usize, sn: usize, m: i32, iend:
  * eigenvalues (nl > 0) they are used as shifts. Returns 0 or l+1 on failure.
  */
 function ql(d: usize, e: usize, n: i32, zt: usize, ldz: i32, cs: usize, sn: usize, lam: usize, nl: i32): i32 {
+  // Normwise deflation (as EISPACK tql2): |e[m]| ≤ ε·‖T‖. A relative test alone can
+  // stagnate at the rounding-noise floor for tight clusters of small eigenvalues.
+  let tnorm = 0.0;
+  for (let i = 0; i < n; i++) { const t = Math.abs(ld(d, i)) + Math.abs(ld(e, i)); if (t > tnorm) tnorm = t; }
+  const thr = EPS * tnorm;
   for (let l = 0; l < n; l++) {
     let iter = 0;
     while (true) {
       let m = l;
       while (m < n - 1) {
-        if (negligible(ld(e, m), ld(d, m), ld(d, m + 1))) break;
+        if (Math.abs(ld(e, m)) <= thr) break;
         m++;
       }
       if (m == l) break;
@@ -288,7 +288,8 @@ function ql(d: usize, e: usize, n: i32, zt: usize, ldz: i32, cs: usize, sn: usiz
       for (; i >= l; i--) {
         const ei = ld(e, i);
         const f = s * ei, b = c * ei;
-        r = hypot2(f, g);
+        r = Math.sqrt(f * f + g * g); // T is scaled to ‖·‖ ~ 1: no overflow; guard underflow
+        if (!(r > 1e-150 && r < 1e150)) r = hypot2(f, g);
         st(e, i + 1, r);
         if (r == 0) {
           st(d, i + 1, ld(d, i + 1) - p);
@@ -317,9 +318,10 @@ function ql(d: usize, e: usize, n: i32, zt: usize, ldz: i32, cs: usize, sn: usiz
 // ---------------------------------------------------------------- drivers
 
 /**
- * Common part: eigenvalues (unscaled, in d order) in d, eigenvectors as the ROWS of Zᵀ
- * (work), perm[j] = row of the j-th largest. `s` (n×n, stride lds) is scratch for the
- * scaled copy of A. Returns the scale, or −1 on convergence failure (code in store at work end).
+ * Common part: values[0..n−1] descending (unscaled), eigenvectors as the ROWS of Zᵀ
+ * (work, stride ldzOf(n)), perm[j] (i32, at work + 8·(ldz·n + 10·seg)) = row of the j-th
+ * largest. `s` (n×n, stride lds) is scratch for the scaled lower triangle of A.
+ * Returns 0, or > 0 when the QL iteration did not converge (or A has NaN/Inf entries).
  */
 function core(values: usize, a: usize, n: i32, lda: i32, s: usize, lds: i32, work: usize): i32 {
   const ldz = ldzOf(n), sg = <usize>seg(n) << 3;
@@ -333,9 +335,9 @@ function core(values: usize, a: usize, n: i32, lda: i32, s: usize, lds: i32, wor
   let amax = 0.0;
   for (let i = 0; i < n; i++) {
     const ra = row(a, i, lda);
-    for (let j = 0; j <= i; j++) { const t = Math.abs(ld(ra, j)); if (t > amax) amax = t; }
+    for (let j = 0; j <= i; j++) { const t = Math.abs(ld(ra, j)); if (!(t <= amax)) amax = t; }
   }
-  if (amax != amax || amax == Infinity) return 1;
+  if (amax != amax || amax == Infinity) return 1; // NaN or ±Inf entries
   if (amax == 0 || n == 1) {
     memory.fill(zt, 0, <usize>ldz * <usize>n << 3);
     for (let i = 0; i < n; i++) { st(row(zt, i, ldz), i, 1.0); st(values, i, 0); store<i32>(perm + (<usize>i << 2), i); }
