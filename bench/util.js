@@ -30,6 +30,7 @@ export function randomSymmetric(n, seed = 1) {
 /**
  * Times `ours` and `peer` (either may be null) in one tinybench run and prints one line:
  *   name  ours ms (rate)  peer ms (rate)  ratio
+ * Times are medians of the samples.
  * `work` is the operation count used for the rate (e.g. flops), `unit` its name.
  */
 export async function compare(name, { ours, peer, peerName = 'peer', work = 0, unit = 'GFLOP/s', scale = 1e9, time = 1000, iterations = 5 }) {
@@ -40,7 +41,8 @@ export async function compare(name, { ours, peer, peerName = 'peer', work = 0, u
   const res = {};
   for (const t of bench.tasks) {
     const r = t.result;
-    const ms = r?.latency?.mean ?? r?.period;
+    // median latency: robust to GC pauses and the other core's noise, same statistic for both sides
+    const ms = r?.latency?.p50 ?? r?.latency?.mean ?? r?.period;
     res[t.name] = ms;
   }
   const fmt = (ms) => (ms === undefined ? '—' : `${ms.toFixed(ms < 10 ? 3 : 1)} ms` + (work ? ` (${(work / (ms / 1000) / scale).toFixed(2)} ${unit})` : ''));
