@@ -35,3 +35,10 @@ export function mem_live_bytes(): f64 {
 export function mem_live_blocks(): u32 {
   return liveBlocks;
 }
+
+/** Which build this is: 0 scalar, 1 SIMD (baseline), 2 relaxed SIMD. */
+export function build_flavor(): i32 {
+  if (ASC_FEATURE_RELAXED_SIMD) return 2;
+  if (ASC_FEATURE_SIMD) return 1;
+  return 0;
+}

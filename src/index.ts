@@ -1,14 +1,3 @@
-/**
- * crossmodal: cross-modal learning on hand-written WebAssembly SIMD kernels.
- *
- * @example
- * import { init, CCA } from 'crossmodal';
- * await init();
- * const cca = new CCA({ components: 2 }).fit(X, Y);
- */
-export { init, memoryStats, isInitialized, type InitOptions, type InitInfo, type MemoryStats } from './wasm/module.js';
-export { Matrix, type MatrixInput, type Shaped } from './linalg/matrix.js';
-export * as linalg from './linalg/index.js';
-export * from './errors.js';
-export { CCA, type CCAOptions, type Regularization, type MatrixResult } from './models/cca.js';
-export { significance, formatSignificance, type SignificanceRow } from './models/significance.js';
+// Entry for Node, Deno and Bun: bundled .wasm files are read from disk.
+import './wasm/node-loader.js';
+export * from './core.js';

@@ -12,6 +12,8 @@ export interface Kernels {
   mem_free(ptr: Ptr): void;
   mem_live_bytes(): number;
   mem_live_blocks(): number;
+  /** 0 scalar, 1 SIMD (baseline), 2 relaxed SIMD */
+  build_flavor(): number;
 
   // gemm_f64.ts — C (m×n) = alpha·op(A)·op(B) + beta·C; C is not read when beta == 0
   /** A m×k, B k×n */
@@ -48,4 +50,60 @@ export interface Kernels {
   // ≥ 0), V n×k. A is only read. Returns 0 on success, > 0 on no convergence.
   svd_f64_work(m: number, n: number): number;
   svd_f64(u: Ptr, s: Ptr, v: Ptr, a: Ptr, m: number, n: number, lda: number, ldu: number, ldv: number, work: Ptr): number;
+
+  // ---- f32 neural-network kernels (f32x4 SIMD) ----
+  // gemm_f32.ts — C (m×n) = alpha·op(A)·op(B) + beta·C; C is not read when beta == 0
+  gemm_f32_nn(c: Ptr, a: Ptr, b: Ptr, m: number, n: number, k: number, lda: number, ldb: number, ldc: number, alpha: number, beta: number): void;
+  /** A stored k×m */
+  gemm_f32_tn(c: Ptr, a: Ptr, b: Ptr, m: number, n: number, k: number, lda: number, ldb: number, ldc: number, alpha: number, beta: number): void;
+  /** B stored n×k */
+  gemm_f32_nt(c: Ptr, a: Ptr, b: Ptr, m: number, n: number, k: number, lda: number, ldb: number, ldc: number, alpha: number, beta: number): void;
+
+  // activations.ts — act: 0 identity, 1 relu, 2 leaky_relu (slope), 3 sigmoid, 4 tanh
+  /** y = f(x) elementwise; y may equal x */
+  act_forward_f32(y: Ptr, x: Ptr, len: number, act: number, slope: number): void;
+  /** dz = dy ⊙ f′ expressed through the output y = f(z); dz may equal dy */
+  act_backward_f32(dz: Ptr, dy: Ptr, y: Ptr, len: number, act: number, slope: number): void;
+
+  // dense.ts — W is nin×nout (row-major), b has nout values, rows are samples
+  /** y (n×nout) = f(x·W + b) */
+  dense_forward_f32(y: Ptr, x: Ptr, w: Ptr, b: Ptr, n: number, nin: number, nout: number, act: number, slope: number): void;
+  /** dy (n×nout) is overwritten with dz = dy ⊙ f′; dW += xᵀ·dz; db += Σ_rows dz; dx (n×nin) = dz·Wᵀ unless dx == 0 */
+  dense_backward_f32(dx: Ptr, dw: Ptr, db: Ptr, dy: Ptr, x: Ptr, w: Ptr, y: Ptr, n: number, nin: number, nout: number, act: number, slope: number): void;
+
+  // loss.ts — return the mean loss (as f64) and write its gradient w.r.t. the prediction
+  /** loss = mean((yhat − y)²) over len values; grad = 2(yhat − y)/len */
+  mse_f32(grad: Ptr, yhat: Ptr, y: Ptr, len: number): number;
+  /** loss = mean(max(z,0) − z·t + log(1 + e^−|z|)); grad = (σ(z) − t)/len */
+  bce_logits_f32(grad: Ptr, z: Ptr, t: Ptr, len: number): number;
+  /** z n×c logits, labels n int32 class ids; loss = mean over rows of −log softmax(z)[label]; grad = (softmax − onehot)/n */
+  softmax_xent_f32(grad: Ptr, z: Ptr, labels: Ptr, n: number, c: number): number;
+  /** out (n×c) = row-wise softmax of z */
+  softmax_f32(out: Ptr, z: Ptr, n: number, c: number): void;
+  /** out (n int32) = index of each row's maximum (first on ties) */
+  argmax_rows_f32(out: Ptr, x: Ptr, n: number, c: number): void;
+
+  // optim.ts — one flat loop over a contiguous parameter buffer
+  /** vel = momentum·vel + (g + wd·p); p −= lr·(nesterov ? g + wd·p + momentum·vel : vel) */
+  sgd_f32(p: Ptr, g: Ptr, vel: Ptr, len: number, lr: number, momentum: number, weightDecay: number, nesterov: number): void;
+  /** Adam (decoupled = 0: L2 added to g) / AdamW (decoupled = 1: p −= lr·wd·p); step ≥ 1 for bias correction */
+  adam_f32(p: Ptr, g: Ptr, m: Ptr, v: Ptr, len: number, lr: number, beta1: number, beta2: number, eps: number, weightDecay: number, decoupled: number, step: number): void;
+  /** Σ x² (accumulated in f64) */
+  sumsq_f32(x: Ptr, len: number): number;
+  /** x *= s */
+  scale_f32(x: Ptr, len: number, s: number): void;
+  /** out = a ⊙ b */
+  mul_f32(out: Ptr, a: Ptr, b: Ptr, len: number): void;
+
+  // random.ts — PRNG state is 16 bytes (xoshiro128**) owned by the caller
+  rng_seed(state: Ptr, seed: number): void;
+  /** uniform in [lo, hi) */
+  rng_uniform_f32(out: Ptr, len: number, lo: number, hi: number, state: Ptr): void;
+  rng_normal_f32(out: Ptr, len: number, mean: number, std: number, state: Ptr): void;
+  /** mask[i] = 0 with probability p else 1/(1 − p); y = x ⊙ mask (y may equal x) */
+  dropout_f32(y: Ptr, mask: Ptr, x: Ptr, len: number, p: number, state: Ptr): void;
+  /** idx (n uint32) = a uniformly random permutation of 0..n−1 (Fisher–Yates) */
+  shuffle_u32(idx: Ptr, n: number, state: Ptr): void;
+  /** out[i, :] = x[idx[i], :] for i < n; rows of `cols` f32 */
+  gather_rows_f32(out: Ptr, x: Ptr, idx: Ptr, n: number, cols: number): void;
 }

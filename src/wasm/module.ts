@@ -13,20 +13,31 @@ const INITIAL_PAGES = 48;
 /** wasm32 ceiling: 4 GiB. */
 const MAX_PAGES = 65536;
 
+export type SimdChoice = 'baseline' | 'relaxed' | 'auto' | 'scalar';
+export type Build = 'simd' | 'relaxed' | 'scalar';
+
 export interface InitOptions {
   /** A compiled module, as edge runtimes give you when you import the .wasm file. */
   module?: WebAssembly.Module;
   /** The module's bytes. */
   bytes?: ArrayBuffer | ArrayBufferView;
-  /** URL (or path in Node) of the .wasm file to load instead of the bundled one. */
+  /** URL (or file URL in Node) of the .wasm file to load instead of the bundled one. */
   url?: string | URL;
+  /**
+   * Which bundled build to load when no module/bytes/url is given:
+   * 'baseline' (default: 128-bit SIMD, bit-identical across runtimes), 'relaxed' (adds
+   * fused multiply-add; throws InitError where the engine lacks relaxed SIMD), 'auto'
+   * (relaxed where available, else baseline), 'scalar' (no SIMD). Engines without SIMD get
+   * the scalar build automatically.
+   */
+  simd?: SimdChoice;
   /** Upper bound on wasm memory in bytes (rounded down to 64 KiB pages). Default 4 GiB. */
   maximumMemory?: number;
 }
 
 export interface InitInfo {
   /** which build was loaded */
-  build: 'simd';
+  build: Build;
   /** memory cap in bytes */
   maximumMemory: number;
 }
@@ -36,23 +47,53 @@ interface State {
   memory: WebAssembly.Memory;
   info: InitInfo;
   f64: Float64Array;
+  f32: Float32Array;
   u8: Uint8Array;
 }
 
 let state: State | null = null;
 let pending: Promise<InitInfo> | null = null;
 
-const defaultUrl = () => new URL('../../build/kernels.wasm', import.meta.url);
+/** Smallest modules using a SIMD op and a relaxed-SIMD op, for feature detection. */
+const SIMD_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11]);
+const RELAXED_PROBE = new Uint8Array([
+  0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 15, 1, 13, 0, 65, 1, 253, 15, 65, 2, 253, 15, 253, 128, 2, 11,
+]);
 
-async function loadBytes(url: URL): Promise<ArrayBuffer | Uint8Array> {
-  if (url.protocol === 'file:') {
-    const fs = await import('node:fs/promises');
-    const { fileURLToPath } = await import('node:url');
-    return fs.readFile(fileURLToPath(url));
-  }
+/** What this engine supports. */
+export function wasmFeatures(): { simd: boolean; relaxedSimd: boolean } {
+  return { simd: WebAssembly.validate(SIMD_PROBE), relaxedSimd: WebAssembly.validate(RELAXED_PROBE) };
+}
+
+const FILES: Record<Build, string> = { simd: 'kernels.wasm', relaxed: 'kernels.relaxed.wasm', scalar: 'kernels.scalar.wasm' };
+const BUILD_IDS: Build[] = ['scalar', 'simd', 'relaxed'];
+
+/** URL of a bundled build (literal `new URL(..., import.meta.url)` so bundlers find the files). */
+function bundledUrl(build: Build): URL {
+  if (build === 'relaxed') return new URL('../../build/kernels.relaxed.wasm', import.meta.url);
+  if (build === 'scalar') return new URL('../../build/kernels.scalar.wasm', import.meta.url);
+  return new URL('../../build/kernels.wasm', import.meta.url);
+}
+
+export type Loader = (url: URL) => Promise<ArrayBuffer | Uint8Array>;
+
+async function fetchLoader(url: URL): Promise<ArrayBuffer> {
   const res = await fetch(url);
   if (!res.ok) throw new InitError(`could not fetch ${url.href}: HTTP ${res.status}`);
   return res.arrayBuffer();
+}
+
+let loader: Loader = fetchLoader;
+let defaultModule: WebAssembly.Module | null = null;
+
+/** Platform entries install how files are read (Node: fs). @internal */
+export function setLoader(l: Loader): void {
+  loader = l;
+}
+
+/** Edge entries install the baseline module they import statically. @internal */
+export function setDefaultModule(m: WebAssembly.Module): void {
+  defaultModule = m;
 }
 
 /**
@@ -74,7 +115,20 @@ export function init(options: InitOptions = {}): Promise<InitInfo> {
   return pending;
 }
 
+function chooseBuild(choice: SimdChoice): Build {
+  const f = wasmFeatures();
+  if (choice === 'scalar' || !f.simd) return 'scalar';
+  if (choice === 'relaxed') {
+    if (!f.relaxedSimd)
+      throw new InitError("init({ simd: 'relaxed' }): this engine does not support relaxed SIMD (Node 20 needs --experimental-wasm-relaxed-simd); use 'auto' to fall back");
+    return 'relaxed';
+  }
+  if (choice === 'auto') return f.relaxedSimd ? 'relaxed' : 'simd';
+  return 'simd';
+}
+
 async function doInit(options: InitOptions): Promise<InitInfo> {
+  if (options === null || typeof options !== 'object') throw new ValueError('options', 'an options object', options);
   let maxPages = MAX_PAGES;
   if (options.maximumMemory !== undefined) {
     const m = options.maximumMemory;
@@ -82,24 +136,42 @@ async function doInit(options: InitOptions): Promise<InitInfo> {
       throw new ValueError('options.maximumMemory', `a byte count of at least ${INITIAL_PAGES * PAGE}`, m);
     maxPages = Math.min(MAX_PAGES, Math.floor(m / PAGE));
   }
+  const choice = options.simd ?? 'baseline';
+  if (!['baseline', 'relaxed', 'auto', 'scalar'].includes(choice))
+    throw new ValueError('options.simd', "'baseline', 'relaxed', 'auto' or 'scalar'", choice);
   const memory = new WebAssembly.Memory({ initial: INITIAL_PAGES, maximum: maxPages });
   let source: WebAssembly.Module | ArrayBuffer | Uint8Array;
   if (options.module) source = options.module;
   else if (options.bytes) source = ArrayBuffer.isView(options.bytes) ? new Uint8Array(options.bytes.buffer, options.bytes.byteOffset, options.bytes.byteLength) : options.bytes;
-  else source = await loadBytes(options.url ? new URL(options.url, defaultUrl()) : defaultUrl());
-  let exports: unknown;
+  else if (options.url) source = await loader(new URL(options.url, bundledUrl('simd')));
+  else {
+    const build = chooseBuild(choice);
+    if (build === 'simd' && defaultModule) source = defaultModule;
+    else {
+      const url = bundledUrl(build);
+      try {
+        source = await loader(url);
+      } catch (e) {
+        throw new InitError(`could not load ${FILES[build]} from ${url.href}: ${(e as Error).message}. Pass init({ module }) or init({ bytes }) where files cannot be read.`);
+      }
+    }
+  }
+  let exports: Record<string, unknown>;
   try {
     const result = await instantiate(source as WebAssembly.Module, { env: { memory } });
-    exports = result.exports;
+    exports = result.exports as unknown as Record<string, unknown>;
   } catch (e) {
     throw new InitError(`could not instantiate the crossmodal kernels: ${(e as Error).message}`);
   }
-  const info: InitInfo = { build: 'simd', maximumMemory: maxPages * PAGE };
+  if (typeof exports.build_flavor !== 'function') throw new InitError('this .wasm is not a crossmodal kernel module (no build_flavor export)');
+  const build = BUILD_IDS[(exports.build_flavor as () => number)()] ?? 'simd';
+  const info: InitInfo = { build, maximumMemory: maxPages * PAGE };
   state = {
     k: exports as unknown as Kernels,
     memory,
     info,
     f64: new Float64Array(memory.buffer),
+    f32: new Float32Array(memory.buffer),
     u8: new Uint8Array(memory.buffer),
   };
   return info;
@@ -113,6 +185,7 @@ function s(): State {
 function refresh(st: State): State {
   if (st.f64.buffer !== st.memory.buffer) {
     st.f64 = new Float64Array(st.memory.buffer);
+    st.f32 = new Float32Array(st.memory.buffer);
     st.u8 = new Uint8Array(st.memory.buffer);
   }
   return st;
@@ -131,6 +204,11 @@ export function isInitialized(): boolean {
 /** A Float64Array over the whole memory (index = byte offset / 8); re-fetch after any allocation. */
 export function heapF64(): Float64Array {
   return refresh(s()).f64;
+}
+
+/** A Float32Array over the whole memory (index = byte offset / 4). */
+export function heapF32(): Float32Array {
+  return refresh(s()).f32;
 }
 
 /** A Uint8Array over the whole memory. */
