@@ -1,0 +1,187 @@
+// The package as `npm pack` publishes it, installed into a fresh project, runs the same
+// smoke scenario (test/runtimes/scenario.js) in Node, a Node worker thread, Deno, Bun,
+// workerd (Miniflare), headless Chromium (import map) and a Vite-bundled app in Chromium.
+// With the baseline build every output is bit-identical: the SHA-256 hashes must agree.
+// A runtime that cannot start is a failure, not a skip.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFile } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, existsSync, statSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { extname, join, normalize } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+const repo = fileURLToPath(new URL('..', import.meta.url));
+const bin = (name: string) => join(repo, 'node_modules', '.bin', name);
+
+interface Result {
+  build: string;
+  ok: boolean;
+  failures: string[];
+  hash: string;
+  parts: Record<string, string>;
+}
+
+let dir = '';
+let server: Server | null = null;
+let base = '';
+const results: Record<string, Result> = {};
+
+function parseLast(stdout: string): Result {
+  const line = stdout.trim().split('\n').filter((l) => l.startsWith('{')).pop();
+  if (!line) throw new Error(`no JSON result in output:\n${stdout}`);
+  return JSON.parse(line) as Result;
+}
+
+const MIME: Record<string, string> = {
+  '.html': 'text/html',
+  '.js': 'text/javascript',
+  '.mjs': 'text/javascript',
+  '.wasm': 'application/wasm',
+  '.json': 'application/json',
+  '.css': 'text/css',
+};
+
+function serve(root: string): Promise<string> {
+  server = createServer((req, res) => {
+    const path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname));
+    const file = join(root, path.endsWith('/') ? `${path}index.html` : path);
+    if (!file.startsWith(root) || !existsSync(file) || !statSync(file).isFile()) {
+      res.writeHead(404).end('not found');
+      return;
+    }
+    res.writeHead(200, { 'content-type': MIME[extname(file)] ?? 'application/octet-stream' });
+    res.end(readFileSync(file));
+  });
+  return new Promise((resolve) => server!.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server!.address() as { port: number }).port}`)));
+}
+
+async function inChromium(url: string): Promise<Result> {
+  const { chromium } = await import('playwright-core');
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+  });
+  try {
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    await page.goto(url);
+    await page.waitForFunction(() => (window as unknown as { result?: unknown }).result !== undefined, null, { timeout: 60_000 });
+    const r = (await page.evaluate(() => (window as unknown as { result: unknown }).result)) as Result;
+    if (errors.length) r.failures = [...(r.failures ?? []), ...errors];
+    return r;
+  } finally {
+    await browser.close();
+  }
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'crossmodal-smoke-'));
+  const { stdout } = await run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', dir], { cwd: repo });
+  const tarball = (JSON.parse(stdout) as { filename: string }[])[0]!.filename;
+  writeFileSync(
+    join(dir, 'package.json'),
+    JSON.stringify({ name: 'crossmodal-smoke', private: true, type: 'module', dependencies: { crossmodal: `file:./${tarball}` } }, null, 2),
+  );
+  await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--ignore-scripts'], { cwd: dir });
+  for (const f of readdirSync(join(repo, 'test/runtimes'))) cpSync(join(repo, 'test/runtimes', f), join(dir, f), { recursive: true });
+  base = await serve(dir);
+}, 300_000);
+
+afterAll(() => {
+  server?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('the packed package runs the smoke scenario everywhere', () => {
+  it('installs from the tarball with its .wasm files and typings', () => {
+    const pkg = join(dir, 'node_modules/crossmodal');
+    for (const f of ['build/kernels.wasm', 'build/kernels.relaxed.wasm', 'build/kernels.scalar.wasm', 'dist/index.js', 'dist/index.d.ts', 'dist/browser.js', 'dist/workerd.js'])
+      expect(existsSync(join(pkg, f)), f).toBe(true);
+  });
+
+  it('Node', async () => {
+    results.node = parseLast((await run(process.execPath, ['run.mjs'], { cwd: dir })).stdout);
+  });
+
+  it('a Node worker thread', async () => {
+    results.worker = parseLast((await run(process.execPath, ['thread.mjs'], { cwd: dir })).stdout);
+  });
+
+  it('Deno', async () => {
+    results.deno = parseLast((await run(bin('deno'), ['run', '--allow-read', '--allow-env', '--allow-sys', 'run.mjs'], { cwd: dir, env: { ...process.env, DENO_NO_UPDATE_CHECK: '1', NO_COLOR: '1' } })).stdout);
+  });
+
+  it('Bun', async () => {
+    results.bun = parseLast((await run(bin('bun'), ['run.mjs'], { cwd: dir })).stdout);
+  });
+
+  it('workerd (Miniflare), with the .wasm imported as a compiled module', async () => {
+    const esbuild = await import('esbuild');
+    const out = await esbuild.build({
+      entryPoints: [join(dir, 'worker-cf.js')],
+      absWorkingDir: dir,
+      bundle: true,
+      write: false,
+      format: 'esm',
+      platform: 'neutral',
+      conditions: ['workerd', 'worker', 'browser'],
+      mainFields: ['module', 'main'],
+      plugins: [
+        {
+          name: 'wasm-as-module',
+          setup(build) {
+            build.onResolve({ filter: /\.wasm$/ }, () => ({ path: './kernels.wasm', external: true }));
+          },
+        },
+      ],
+    });
+    const { Miniflare, Log, LogLevel } = await import('miniflare');
+    const mf = new Miniflare({
+      compatibilityDate: '2026-04-01',
+      cf: false,
+      modulesRoot: dir,
+      log: new Log(LogLevel.WARN),
+      modules: [
+        { type: 'ESModule', path: join(dir, 'worker.js'), contents: out.outputFiles[0]!.text },
+        { type: 'CompiledWasm', path: join(dir, 'kernels.wasm'), contents: readFileSync(join(dir, 'node_modules/crossmodal/build/kernels.wasm')) },
+      ],
+    });
+    try {
+      const res = await mf.dispatchFetch('http://localhost/');
+      results.workerd = (await res.json()) as Result;
+    } finally {
+      await mf.dispose();
+    }
+  });
+
+  it('headless Chromium, the package imported through an import map', async () => {
+    results.chromium = await inChromium(`${base}/index.html`);
+  });
+
+  it('a Vite-bundled app in Chromium finds its .wasm at run time', async () => {
+    await run(process.execPath, [join(repo, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn', '--base', './', '--outDir', join(dir, 'app-dist'), '--emptyOutDir'], {
+      cwd: join(dir, 'app'),
+    });
+    const assets = readdirSync(join(dir, 'app-dist/assets'));
+    expect(assets.some((f) => f.endsWith('.wasm'))).toBe(true);
+    results.bundled = await inChromium(`${base}/app-dist/index.html`);
+  });
+
+  it('every runtime passed its checks with the baseline build, and all outputs are bit-identical', () => {
+    const names = ['node', 'worker', 'deno', 'bun', 'workerd', 'chromium', 'bundled'];
+    for (const n of names) {
+      const r = results[n];
+      expect(r, `${n} produced no result`).toBeDefined();
+      expect(r!.failures, n).toEqual([]);
+      expect(r!.ok, n).toBe(true);
+      expect(r!.build, n).toBe('simd');
+    }
+    const hashes = Object.fromEntries(names.map((n) => [n, results[n]!.hash]));
+    for (const n of names) expect(results[n]!.parts, `${n} parts`).toEqual(results.node!.parts);
+    expect(new Set(Object.values(hashes)).size, JSON.stringify(hashes, null, 1)).toBe(1);
+  });
+});

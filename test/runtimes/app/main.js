@@ -1,0 +1,8 @@
+// A tiny app built by Vite: the bundler must ship the .wasm and the package must find it.
+import * as cm from 'crossmodal';
+import { runScenario } from '../scenario.js';
+
+runScenario(cm)
+  .then((r) => (window.result = r))
+  .catch((e) => (window.result = { ok: false, failures: [String((e && e.stack) || e)] }))
+  .finally(() => (document.getElementById('out').textContent = JSON.stringify(window.result, null, 2)));

@@ -1,0 +1,56 @@
+// The cross-runtime smoke scenario. Plain JavaScript with no file or network access, so the
+// very same code runs in Node, a worker thread, Deno, Bun, workerd and a browser page.
+// `cm` is the imported crossmodal package; the result carries a SHA-256 of the raw bytes
+// of every numeric output, which must be identical in every runtime with the baseline build.
+
+// Linnerud data (data/linnerud_*.csv; scikit-learn's copy, BSD-3): exercise vs physiological.
+const EXERCISE = [
+  [5, 162, 60], [2, 110, 60], [12, 101, 101], [12, 105, 37], [13, 155, 58], [4, 101, 42], [8, 101, 38],
+  [6, 125, 40], [15, 200, 40], [17, 251, 250], [17, 120, 38], [13, 210, 115], [14, 215, 105], [1, 50, 50],
+  [6, 70, 31], [12, 210, 120], [4, 60, 25], [11, 230, 80], [15, 225, 73], [2, 110, 43],
+];
+const PHYSIOLOGICAL = [
+  [191, 36, 50], [189, 37, 52], [193, 38, 58], [162, 35, 62], [189, 35, 46], [182, 36, 56], [211, 38, 56],
+  [167, 34, 60], [176, 31, 74], [154, 33, 56], [169, 34, 50], [166, 33, 52], [154, 34, 64], [247, 46, 50],
+  [193, 36, 46], [202, 37, 62], [176, 37, 54], [157, 32, 52], [156, 33, 54], [138, 33, 68],
+];
+// Independent LAPACK reference (test/fixtures/cca-reference.json, "linnerud").
+const REFERENCE = [0.79560815442, 0.200556041107, 0.07257028621];
+
+async function sha256(chunks) {
+  let total = 0;
+  for (const c of chunks) total += c.byteLength;
+  const all = new Uint8Array(total);
+  let o = 0;
+  for (const c of chunks) {
+    all.set(new Uint8Array(c.buffer, c.byteOffset, c.byteLength), o);
+    o += c.byteLength;
+  }
+  const digest = await crypto.subtle.digest('SHA-256', all);
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/**
+ * Runs every step and returns { build, ok, failures, hash, parts } where parts maps each step
+ * to its own hash (to see which step diverged).
+ */
+export async function runScenario(cm, initOptions = {}) {
+  const info = await cm.init(initOptions);
+  const failures = [];
+  const parts = {};
+  const outputs = [];
+
+  // 1. linear CCA on Linnerud, checked against the LAPACK reference
+  const cca = new cm.CCA({ components: 3 }).fit(EXERCISE, PHYSIOLOGICAL);
+  const rho = cca.correlations;
+  REFERENCE.forEach((r, i) => {
+    if (!(Math.abs(rho[i] - r) < 1e-8)) failures.push(`cca correlation ${i}: ${rho[i]} vs ${r}`);
+  });
+  const [u, v] = cca.transform(EXERCISE, PHYSIOLOGICAL);
+  const ccaBytes = [rho, cca.xWeights.data, cca.yWeights.data, u.data, v.data];
+  cca.dispose();
+  parts.cca = await sha256(ccaBytes);
+  outputs.push(...ccaBytes);
+
+  return { build: info.build, ok: failures.length === 0, failures, hash: await sha256(outputs), parts };
+}
