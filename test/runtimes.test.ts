@@ -58,7 +58,7 @@ function serve(root: string): Promise<string> {
   return new Promise((resolve) => server!.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server!.address() as { port: number }).port}`)));
 }
 
-async function inChromium(url: string): Promise<Result> {
+async function inChromium<T = Result>(url: string): Promise<T> {
   const { chromium } = await import('playwright-core');
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
@@ -70,11 +70,52 @@ async function inChromium(url: string): Promise<Result> {
     page.on('pageerror', (e) => errors.push(String(e)));
     await page.goto(url);
     await page.waitForFunction(() => (window as unknown as { result?: unknown }).result !== undefined, null, { timeout: 60_000 });
-    const r = (await page.evaluate(() => (window as unknown as { result: unknown }).result)) as Result;
+    const r = (await page.evaluate(() => (window as unknown as { result: unknown }).result)) as { failures?: string[] };
     if (errors.length) r.failures = [...(r.failures ?? []), ...errors];
-    return r;
+    return r as T;
   } finally {
     await browser.close();
+  }
+}
+
+/** Bundles a worker entry for workerd (conditions workerd/worker/browser, the .wasm kept as a
+ *  CompiledWasm module, as wrangler does) and returns the JSON its fetch handler answers. */
+async function inWorkerd(entry: string): Promise<unknown> {
+  const esbuild = await import('esbuild');
+  const out = await esbuild.build({
+    entryPoints: [join(dir, entry)],
+    absWorkingDir: dir,
+    bundle: true,
+    write: false,
+    format: 'esm',
+    platform: 'neutral',
+    conditions: ['workerd', 'worker', 'browser'],
+    mainFields: ['module', 'main'],
+    plugins: [
+      {
+        name: 'wasm-as-module',
+        setup(build) {
+          build.onResolve({ filter: /\.wasm$/ }, () => ({ path: './kernels.wasm', external: true }));
+        },
+      },
+    ],
+  });
+  const { Miniflare, Log, LogLevel } = await import('miniflare');
+  const mf = new Miniflare({
+    compatibilityDate: '2026-04-01',
+    cf: false,
+    modulesRoot: dir,
+    log: new Log(LogLevel.WARN),
+    modules: [
+      { type: 'ESModule', path: join(dir, 'worker.js'), contents: out.outputFiles[0]!.text },
+      { type: 'CompiledWasm', path: join(dir, 'kernels.wasm'), contents: readFileSync(join(dir, 'node_modules/crossmodal/build/kernels.wasm')) },
+    ],
+  });
+  try {
+    const res = await mf.dispatchFetch('http://localhost/');
+    return await res.json();
+  } finally {
+    await mf.dispose();
   }
 }
 
@@ -120,42 +161,7 @@ describe('the packed package runs the smoke scenario everywhere', () => {
   });
 
   it('workerd (Miniflare), with the .wasm imported as a compiled module', async () => {
-    const esbuild = await import('esbuild');
-    const out = await esbuild.build({
-      entryPoints: [join(dir, 'worker-cf.js')],
-      absWorkingDir: dir,
-      bundle: true,
-      write: false,
-      format: 'esm',
-      platform: 'neutral',
-      conditions: ['workerd', 'worker', 'browser'],
-      mainFields: ['module', 'main'],
-      plugins: [
-        {
-          name: 'wasm-as-module',
-          setup(build) {
-            build.onResolve({ filter: /\.wasm$/ }, () => ({ path: './kernels.wasm', external: true }));
-          },
-        },
-      ],
-    });
-    const { Miniflare, Log, LogLevel } = await import('miniflare');
-    const mf = new Miniflare({
-      compatibilityDate: '2026-04-01',
-      cf: false,
-      modulesRoot: dir,
-      log: new Log(LogLevel.WARN),
-      modules: [
-        { type: 'ESModule', path: join(dir, 'worker.js'), contents: out.outputFiles[0]!.text },
-        { type: 'CompiledWasm', path: join(dir, 'kernels.wasm'), contents: readFileSync(join(dir, 'node_modules/crossmodal/build/kernels.wasm')) },
-      ],
-    });
-    try {
-      const res = await mf.dispatchFetch('http://localhost/');
-      results.workerd = (await res.json()) as Result;
-    } finally {
-      await mf.dispose();
-    }
+    results.workerd = (await inWorkerd('worker-cf.js')) as Result;
   });
 
   it('headless Chromium, the package imported through an import map', async () => {
@@ -183,5 +189,31 @@ describe('the packed package runs the smoke scenario everywhere', () => {
     const hashes = Object.fromEntries(names.map((n) => [n, results[n]!.hash]));
     for (const n of names) expect(results[n]!.parts, `${n} parts`).toEqual(results.node!.parts);
     expect(new Set(Object.values(hashes)).size, JSON.stringify(hashes, null, 1)).toBe(1);
+  });
+});
+
+describe("the README's runtime examples (test/runtimes/examples) run as written", () => {
+  const outputs: Record<string, { build: string; correlations: number[] }> = {};
+  const env = { ...process.env, DENO_NO_UPDATE_CHECK: '1', NO_COLOR: '1' };
+  it('Node, Deno and Bun run examples/script.mjs', async () => {
+    outputs.node = JSON.parse((await run(process.execPath, ['examples/script.mjs'], { cwd: dir })).stdout);
+    outputs.deno = JSON.parse((await run(bin('deno'), ['run', '--allow-read', '--allow-env', '--allow-sys', 'examples/script.mjs'], { cwd: dir, env })).stdout);
+    outputs.bun = JSON.parse((await run(bin('bun'), ['examples/script.mjs'], { cwd: dir })).stdout);
+  });
+  it('workerd runs examples/worker.js', async () => {
+    outputs.workerd = (await inWorkerd('examples/worker.js')) as { build: string; correlations: number[] };
+  });
+  it('Chromium runs examples/page.html', async () => {
+    outputs.chromium = await inChromium(`${base}/examples/page.html`);
+  });
+  it('all agree', () => {
+    for (const name of ['node', 'deno', 'bun', 'workerd', 'chromium']) {
+      const o = outputs[name];
+      expect(o, name).toBeDefined();
+      expect(o!.build).toBe('simd');
+      expect(o!.correlations).toHaveLength(2);
+      expect(o!.correlations[0]).toBeGreaterThan(0.9);
+      expect(o!.correlations).toEqual(outputs.node!.correlations);
+    }
   });
 });
