@@ -1,2 +1,241 @@
-// PLACEHOLDER: the loss kernels (see src/wasm/api.ts for the signatures) land here.
-export const loss_placeholder: i32 = 0;
+// Losses, f32 with f32x4 SIMD. Each returns the mean loss as f64 and writes the gradient of
+// that mean with respect to the prediction (f32). Per-element loss terms are summed in f64
+// over four lane accumulators, combined as (a0 + a2) + (a1 + a3), then the remainder in
+// order; the scalar build emulates the same lanes, so all builds return identical sums.
+import { expNeg1, expNeg4, log1p01_1, log1p01_4 } from './nn_math';
+
+/** loss = mean((yhat − y)²); grad = 2(yhat − y)/len. */
+export function mse_f32(grad: usize, yhat: usize, y: usize, len: i32): f64 {
+  if (len <= 0) return 0;
+  const k = <f32>(2.0 / <f64>len);
+  let i = 0;
+  let total = 0.0;
+  if (ASC_FEATURE_SIMD) {
+    let acc01 = f64x2.splat(0), acc23 = f64x2.splat(0);
+    const vk = f32x4.splat(k);
+    for (; i + 4 <= len; i += 4) {
+      const o = <usize>i << 2;
+      const d = f32x4.sub(v128.load(yhat + o), v128.load(y + o));
+      v128.store(grad + o, f32x4.mul(d, vk));
+      const lo = f64x2.promote_low_f32x4(d);
+      const hi = f64x2.promote_low_f32x4(v128.shuffle<f32>(d, d, 2, 3, 0, 1));
+      acc01 = f64x2.add(acc01, f64x2.mul(lo, lo));
+      acc23 = f64x2.add(acc23, f64x2.mul(hi, hi));
+    }
+    const s = f64x2.add(acc01, acc23);
+    total = f64x2.extract_lane(s, 0) + f64x2.extract_lane(s, 1);
+  } else {
+    let a0 = 0.0, a1 = 0.0, a2 = 0.0, a3 = 0.0;
+    for (; i + 4 <= len; i += 4) {
+      const o = <usize>i << 2;
+      const d0 = load<f32>(yhat + o) - load<f32>(y + o);
+      const d1 = load<f32>(yhat + o, 4) - load<f32>(y + o, 4);
+      const d2 = load<f32>(yhat + o, 8) - load<f32>(y + o, 8);
+      const d3 = load<f32>(yhat + o, 12) - load<f32>(y + o, 12);
+      store<f32>(grad + o, d0 * k);
+      store<f32>(grad + o, d1 * k, 4);
+      store<f32>(grad + o, d2 * k, 8);
+      store<f32>(grad + o, d3 * k, 12);
+      a0 += <f64>d0 * <f64>d0;
+      a1 += <f64>d1 * <f64>d1;
+      a2 += <f64>d2 * <f64>d2;
+      a3 += <f64>d3 * <f64>d3;
+    }
+    total = (a0 + a2) + (a1 + a3);
+  }
+  for (; i < len; i++) {
+    const o = <usize>i << 2;
+    const d = load<f32>(yhat + o) - load<f32>(y + o);
+    store<f32>(grad + o, d * k);
+    total += <f64>d * <f64>d;
+  }
+  return total / <f64>len;
+}
+
+/** Stable binary cross-entropy on logits: one element's loss, writes its gradient. */
+@inline function bce1(grad: usize, z: f32, t: f32, k: f32): f32 {
+  const e = expNeg1(-abs<f32>(z));
+  const sig = (z >= 0 ? <f32>1.0 : e) / (<f32>1.0 + e);
+  store<f32>(grad, (sig - t) * k);
+  return (max<f32>(z, 0) - z * t) + log1p01_1(e);
+}
+
+/** loss = mean(max(z,0) − z·t + log(1 + e^−|z|)); grad = (σ(z) − t)/len. */
+export function bce_logits_f32(grad: usize, z: usize, t: usize, len: i32): f64 {
+  if (len <= 0) return 0;
+  const k = <f32>(1.0 / <f64>len);
+  let i = 0;
+  let total = 0.0;
+  if (ASC_FEATURE_SIMD) {
+    let acc01 = f64x2.splat(0), acc23 = f64x2.splat(0);
+    const vk = f32x4.splat(k);
+    const zero = f32x4.splat(0);
+    const one = f32x4.splat(1.0);
+    for (; i + 4 <= len; i += 4) {
+      const o = <usize>i << 2;
+      const vz = v128.load(z + o);
+      const vt = v128.load(t + o);
+      const e = expNeg4(f32x4.neg(f32x4.abs(vz)));
+      const sig = f32x4.div(v128.bitselect(one, e, f32x4.ge(vz, zero)), f32x4.add(one, e));
+      v128.store(grad + o, f32x4.mul(f32x4.sub(sig, vt), vk));
+      const l = f32x4.add(f32x4.sub(f32x4.max(vz, zero), f32x4.mul(vz, vt)), log1p01_4(e));
+      acc01 = f64x2.add(acc01, f64x2.promote_low_f32x4(l));
+      acc23 = f64x2.add(acc23, f64x2.promote_low_f32x4(v128.shuffle<f32>(l, l, 2, 3, 0, 1)));
+    }
+    const s = f64x2.add(acc01, acc23);
+    total = f64x2.extract_lane(s, 0) + f64x2.extract_lane(s, 1);
+  } else {
+    let a0 = 0.0, a1 = 0.0, a2 = 0.0, a3 = 0.0;
+    for (; i + 4 <= len; i += 4) {
+      const o = <usize>i << 2;
+      a0 += <f64>bce1(grad + o, load<f32>(z + o), load<f32>(t + o), k);
+      a1 += <f64>bce1(grad + o + 4, load<f32>(z + o, 4), load<f32>(t + o, 4), k);
+      a2 += <f64>bce1(grad + o + 8, load<f32>(z + o, 8), load<f32>(t + o, 8), k);
+      a3 += <f64>bce1(grad + o + 12, load<f32>(z + o, 12), load<f32>(t + o, 12), k);
+    }
+    total = (a0 + a2) + (a1 + a3);
+  }
+  for (; i < len; i++) {
+    const o = <usize>i << 2;
+    total += <f64>bce1(grad + o, load<f32>(z + o), load<f32>(t + o), k);
+  }
+  return total / <f64>len;
+}
+
+/** Maximum of c values (NaN if any is NaN). */
+function rowMax(z: usize, c: i32): f32 {
+  let m: f32 = -Infinity;
+  let j = 0;
+  if (ASC_FEATURE_SIMD) {
+    if (c >= 4) {
+      let vm = v128.load(z);
+      for (j = 4; j + 4 <= c; j += 4) vm = f32x4.max(vm, v128.load(z + (<usize>j << 2)));
+      m = max<f32>(max<f32>(f32x4.extract_lane(vm, 0), f32x4.extract_lane(vm, 1)), max<f32>(f32x4.extract_lane(vm, 2), f32x4.extract_lane(vm, 3)));
+    }
+  }
+  for (; j < c; j++) m = max<f32>(m, load<f32>(z + (<usize>j << 2)));
+  return m;
+}
+
+/** out[j] = exp(z[j] − m) for j < c; returns their sum (f32, lane order as documented). */
+function rowExpSum(out: usize, z: usize, c: i32, m: f32): f32 {
+  let j = 0;
+  let s: f32 = 0;
+  if (ASC_FEATURE_SIMD) {
+    const vm = f32x4.splat(m);
+    let acc = f32x4.splat(0);
+    for (; j + 4 <= c; j += 4) {
+      const o = <usize>j << 2;
+      const e = expNeg4(f32x4.sub(v128.load(z + o), vm));
+      v128.store(out + o, e);
+      acc = f32x4.add(acc, e);
+    }
+    const h = f32x4.add(acc, v128.shuffle<f32>(acc, acc, 2, 3, 0, 1));
+    s = f32x4.extract_lane(h, 0) + f32x4.extract_lane(h, 1);
+  } else {
+    let s0: f32 = 0, s1: f32 = 0, s2: f32 = 0, s3: f32 = 0;
+    for (; j + 4 <= c; j += 4) {
+      const o = <usize>j << 2;
+      const e0 = expNeg1(load<f32>(z + o) - m);
+      const e1 = expNeg1(load<f32>(z + o, 4) - m);
+      const e2 = expNeg1(load<f32>(z + o, 8) - m);
+      const e3 = expNeg1(load<f32>(z + o, 12) - m);
+      store<f32>(out + o, e0);
+      store<f32>(out + o, e1, 4);
+      store<f32>(out + o, e2, 8);
+      store<f32>(out + o, e3, 12);
+      s0 += e0; s1 += e1; s2 += e2; s3 += e3;
+    }
+    s = (s0 + s2) + (s1 + s3);
+  }
+  for (; j < c; j++) {
+    const o = <usize>j << 2;
+    const e = expNeg1(load<f32>(z + o) - m);
+    store<f32>(out + o, e);
+    s += e;
+  }
+  return s;
+}
+
+/** x[j] *= k for j < c. */
+function rowScale(x: usize, c: i32, k: f32): void {
+  let j = 0;
+  if (ASC_FEATURE_SIMD) {
+    const vk = f32x4.splat(k);
+    for (; j + 4 <= c; j += 4) {
+      const o = <usize>j << 2;
+      v128.store(x + o, f32x4.mul(v128.load(x + o), vk));
+    }
+  }
+  for (; j < c; j++) {
+    const o = <usize>j << 2;
+    store<f32>(x + o, load<f32>(x + o) * k);
+  }
+}
+
+/**
+ * z n×c logits, labels n int32 class ids: loss = mean over rows of −log softmax(z)[label]
+ * (log-sum-exp with the row maximum subtracted); grad = (softmax − onehot)/n.
+ * A label outside 0..c−1 makes the loss NaN and gets no one-hot term.
+ */
+export function softmax_xent_f32(grad: usize, z: usize, labels: usize, n: i32, c: i32): f64 {
+  if (n <= 0 || c <= 0) return 0;
+  const invN = 1.0 / <f64>n;
+  const rowBytes = <usize>c << 2;
+  let total = 0.0;
+  let zr = z, gr = grad;
+  for (let i = 0; i < n; i++) {
+    const label = load<i32>(labels + (<usize>i << 2));
+    const ok = label >= 0 && label < c;
+    const o = <usize>(ok ? label : <i32>0) << 2;
+    const zl = ok ? load<f32>(zr + o) : <f32>NaN; // read before grad (which may alias z) is written
+    const m = rowMax(zr, c);
+    const s = rowExpSum(gr, zr, c, m);
+    rowScale(gr, c, <f32>(invN / <f64>s));
+    total += Math.log(<f64>s) - (<f64>zl - <f64>m);
+    if (ok) store<f32>(gr + o, load<f32>(gr + o) - <f32>invN);
+    zr += rowBytes;
+    gr += rowBytes;
+  }
+  return total * invN;
+}
+
+/** out (n×c) = row-wise softmax of z (out may equal z). */
+export function softmax_f32(out: usize, z: usize, n: i32, c: i32): void {
+  const rowBytes = <usize>c << 2;
+  let zr = z, orow = out;
+  for (let i = 0; i < n; i++) {
+    const m = rowMax(zr, c);
+    const s = rowExpSum(orow, zr, c, m);
+    let j = 0;
+    if (ASC_FEATURE_SIMD) {
+      const vs = f32x4.splat(s);
+      for (; j + 4 <= c; j += 4) {
+        const o = <usize>j << 2;
+        v128.store(orow + o, f32x4.div(v128.load(orow + o), vs));
+      }
+    }
+    for (; j < c; j++) {
+      const o = <usize>j << 2;
+      store<f32>(orow + o, load<f32>(orow + o) / s);
+    }
+    zr += rowBytes;
+    orow += rowBytes;
+  }
+}
+
+/** out (n int32) = index of each row's maximum (the first on ties). */
+export function argmax_rows_f32(out: usize, x: usize, n: i32, c: i32): void {
+  const rowBytes = <usize>c << 2;
+  let r = x;
+  for (let i = 0; i < n; i++) {
+    let best = 0;
+    let bv = load<f32>(r);
+    for (let j = 1; j < c; j++) {
+      const v = load<f32>(r + (<usize>j << 2));
+      if (v > bv) { bv = v; best = j; }
+    }
+    store<i32>(out + (<usize>i << 2), best);
+    r += rowBytes;
+  }
+}

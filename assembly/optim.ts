@@ -1,2 +1,166 @@
-// PLACEHOLDER: the optim kernels (see src/wasm/api.ts for the signatures) land here.
-export const optim_placeholder: i32 = 0;
+// Optimisers and small vector helpers over one flat, contiguous f32 parameter buffer,
+// f32x4 SIMD with a scalar remainder (the scalar build runs the remainder loop over all
+// elements: the per-element operations are the same, so results are identical).
+// Hyperparameters arrive as f64; the derived per-step constants (bias corrections via
+// Math.pow) are computed in f64 inside wasm and rounded to f32 once.
+
+/**
+ * SGD with momentum (PyTorch semantics, dampening 0):
+ * g′ = g + wd·p; vel = momentum·vel + g′; p −= lr·(nesterov ? g′ + momentum·vel : vel).
+ * With vel == 0 (no momentum buffer) the update is p −= lr·g′.
+ */
+export function sgd_f32(p: usize, g: usize, vel: usize, len: i32, lr: f64, momentum: f64, weightDecay: f64, nesterov: i32): void {
+  const lr32 = <f32>lr, mu = <f32>momentum, wd = <f32>weightDecay;
+  let i = 0;
+  if (vel == 0) {
+    if (ASC_FEATURE_SIMD) {
+      const vlr = f32x4.splat(lr32), vwd = f32x4.splat(wd);
+      for (; i + 4 <= len; i += 4) {
+        const o = <usize>i << 2;
+        const vp = v128.load(p + o);
+        const gi = f32x4.add(v128.load(g + o), f32x4.mul(vwd, vp));
+        v128.store(p + o, f32x4.sub(vp, f32x4.mul(vlr, gi)));
+      }
+    }
+    for (; i < len; i++) {
+      const o = <usize>i << 2;
+      const pi = load<f32>(p + o);
+      const gi = load<f32>(g + o) + wd * pi;
+      store<f32>(p + o, pi - lr32 * gi);
+    }
+    return;
+  }
+  const nest = nesterov != 0;
+  if (ASC_FEATURE_SIMD) {
+    const vlr = f32x4.splat(lr32), vwd = f32x4.splat(wd), vmu = f32x4.splat(mu);
+    for (; i + 4 <= len; i += 4) {
+      const o = <usize>i << 2;
+      const vp = v128.load(p + o);
+      const gi = f32x4.add(v128.load(g + o), f32x4.mul(vwd, vp));
+      const vv = f32x4.add(f32x4.mul(vmu, v128.load(vel + o)), gi);
+      v128.store(vel + o, vv);
+      const step = nest ? f32x4.add(gi, f32x4.mul(vmu, vv)) : vv;
+      v128.store(p + o, f32x4.sub(vp, f32x4.mul(vlr, step)));
+    }
+  }
+  for (; i < len; i++) {
+    const o = <usize>i << 2;
+    const pi = load<f32>(p + o);
+    const gi = load<f32>(g + o) + wd * pi;
+    const vv = mu * load<f32>(vel + o) + gi;
+    store<f32>(vel + o, vv);
+    const step = nest ? gi + mu * vv : vv;
+    store<f32>(p + o, pi - lr32 * step);
+  }
+}
+
+/**
+ * Adam (decoupled = 0: g′ = g + wd·p) or AdamW (decoupled = 1: p ← p·(1 − lr·wd) first),
+ * PyTorch formulas: m = β1·m + (1 − β1)·g′; v = β2·v + (1 − β2)·g′²;
+ * p −= (lr / (1 − β1^step)) · m / (sqrt(v) / sqrt(1 − β2^step) + eps). step ≥ 1.
+ */
+export function adam_f32(p: usize, g: usize, m: usize, v: usize, len: i32, lr: f64, beta1: f64, beta2: f64, eps: f64, weightDecay: f64, decoupled: i32, step: f64): void {
+  const t = step < 1 ? 1.0 : step;
+  const bc1 = 1.0 - Math.pow(beta1, t);
+  const bc2 = 1.0 - Math.pow(beta2, t);
+  const stepSize = <f32>(lr / bc1);
+  const bc2Sqrt = <f32>Math.sqrt(bc2);
+  const b1 = <f32>beta1, ob1 = <f32>(1.0 - beta1);
+  const b2 = <f32>beta2, ob2 = <f32>(1.0 - beta2);
+  const e = <f32>eps;
+  const dec = decoupled != 0;
+  const wd = dec ? <f32>0 : <f32>weightDecay;              // L2 term added to g
+  const decay = dec ? <f32>(1.0 - lr * weightDecay) : <f32>1; // AdamW shrink
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    const vwd = f32x4.splat(wd), vdecay = f32x4.splat(decay);
+    const vb1 = f32x4.splat(b1), vob1 = f32x4.splat(ob1), vb2 = f32x4.splat(b2), vob2 = f32x4.splat(ob2);
+    const vss = f32x4.splat(stepSize), vbc2 = f32x4.splat(bc2Sqrt), veps = f32x4.splat(e);
+    for (; i + 4 <= len; i += 4) {
+      const o = <usize>i << 2;
+      let vp = v128.load(p + o);
+      const gi = f32x4.add(v128.load(g + o), f32x4.mul(vwd, vp));
+      vp = f32x4.mul(vp, vdecay);
+      const vm = f32x4.add(f32x4.mul(vb1, v128.load(m + o)), f32x4.mul(vob1, gi));
+      const vv = f32x4.add(f32x4.mul(vb2, v128.load(v + o)), f32x4.mul(f32x4.mul(vob2, gi), gi));
+      v128.store(m + o, vm);
+      v128.store(v + o, vv);
+      const denom = f32x4.add(f32x4.div(f32x4.sqrt(vv), vbc2), veps);
+      v128.store(p + o, f32x4.sub(vp, f32x4.mul(vss, f32x4.div(vm, denom))));
+    }
+  }
+  for (; i < len; i++) {
+    const o = <usize>i << 2;
+    let pi = load<f32>(p + o);
+    const gi = load<f32>(g + o) + wd * pi;
+    pi = pi * decay;
+    const mi = b1 * load<f32>(m + o) + ob1 * gi;
+    const vi = b2 * load<f32>(v + o) + (ob2 * gi) * gi;
+    store<f32>(m + o, mi);
+    store<f32>(v + o, vi);
+    const denom = sqrt<f32>(vi) / bc2Sqrt + e;
+    store<f32>(p + o, pi - stepSize * (mi / denom));
+  }
+}
+
+/** Σ x², each square and the sum in f64 (four lane sums combined as (a0 + a2) + (a1 + a3)). */
+export function sumsq_f32(x: usize, len: i32): f64 {
+  let i = 0;
+  let total = 0.0;
+  if (ASC_FEATURE_SIMD) {
+    let acc01 = f64x2.splat(0), acc23 = f64x2.splat(0);
+    for (; i + 4 <= len; i += 4) {
+      const d = v128.load(x + (<usize>i << 2));
+      const lo = f64x2.promote_low_f32x4(d);
+      const hi = f64x2.promote_low_f32x4(v128.shuffle<f32>(d, d, 2, 3, 0, 1));
+      acc01 = f64x2.add(acc01, f64x2.mul(lo, lo));
+      acc23 = f64x2.add(acc23, f64x2.mul(hi, hi));
+    }
+    const s = f64x2.add(acc01, acc23);
+    total = f64x2.extract_lane(s, 0) + f64x2.extract_lane(s, 1);
+  } else {
+    let a0 = 0.0, a1 = 0.0, a2 = 0.0, a3 = 0.0;
+    for (; i + 4 <= len; i += 4) {
+      const o = x + (<usize>i << 2);
+      const d0 = <f64>load<f32>(o), d1 = <f64>load<f32>(o, 4), d2 = <f64>load<f32>(o, 8), d3 = <f64>load<f32>(o, 12);
+      a0 += d0 * d0; a1 += d1 * d1; a2 += d2 * d2; a3 += d3 * d3;
+    }
+    total = (a0 + a2) + (a1 + a3);
+  }
+  for (; i < len; i++) {
+    const d = <f64>load<f32>(x + (<usize>i << 2));
+    total += d * d;
+  }
+  return total;
+}
+
+/** x *= s. */
+export function scale_f32(x: usize, len: i32, s: f32): void {
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    const vs = f32x4.splat(s);
+    for (; i + 4 <= len; i += 4) {
+      const o = <usize>i << 2;
+      v128.store(x + o, f32x4.mul(v128.load(x + o), vs));
+    }
+  }
+  for (; i < len; i++) {
+    const o = <usize>i << 2;
+    store<f32>(x + o, load<f32>(x + o) * s);
+  }
+}
+
+/** out = a ⊙ b (out may equal a or b). */
+export function mul_f32(out: usize, a: usize, b: usize, len: i32): void {
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    for (; i + 4 <= len; i += 4) {
+      const o = <usize>i << 2;
+      v128.store(out + o, f32x4.mul(v128.load(a + o), v128.load(b + o)));
+    }
+  }
+  for (; i < len; i++) {
+    const o = <usize>i << 2;
+    store<f32>(out + o, load<f32>(a + o) * load<f32>(b + o));
+  }
+}
