@@ -12,3 +12,4 @@ export * from './dense';
 export * from './loss';
 export * from './optim';
 export * from './random';
+export * from './validate';

@@ -12,3 +12,6 @@ export * as linalg from './linalg/index.js';
 export * from './errors.js';
 export { CCA, type CCAOptions, type Regularization, type MatrixResult } from './models/cca.js';
 export { significance, formatSignificance, type SignificanceRow } from './models/significance.js';
+export * as nn from './nn/index.js';
+export { Tensor, type TensorInput } from './nn/tensor.js';
+export { MLP, type MLPOptions, type Activation } from './nn/mlp.js';

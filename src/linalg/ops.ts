@@ -4,7 +4,8 @@
  */
 import { Matrix, borrow, type MatrixInput } from './matrix.js';
 import { allocF64, free, heapF64, kernels, withScratch } from '../wasm/module.js';
-import { ConvergenceError, ShapeError, SingularMatrixError } from '../errors.js';
+import { ConvergenceError, ShapeError, SingularMatrixError, describe } from '../errors.js';
+import { Tensor } from '../nn/tensor.js';
 
 export interface MatmulOptions {
   transposeA?: boolean;
@@ -12,21 +13,39 @@ export interface MatmulOptions {
 }
 
 /**
- * op(A)·op(B) as a new Matrix, op = transpose when asked.
+ * op(A)·op(B), op = transpose when asked. Matrices (f64) give a Matrix; Tensors (f32) give
+ * a Tensor; other inputs are read as f64.
  *
  * @example
- * const C = linalg.matmul([[1, 2]], [[3], [4]]); // [[11]]
+ * const C = linalg.matmul([[1, 2]], [[3], [4]]); // Matrix [[11]]
  */
-export function matmul(A: MatrixInput, B: MatrixInput, options: MatmulOptions = {}): Matrix {
+export function matmul(A: MatrixInput, B: MatrixInput, options?: MatmulOptions): Matrix;
+export function matmul(A: Tensor, B: Tensor, options?: MatmulOptions): Tensor;
+export function matmul(A: MatrixInput | Tensor, B: MatrixInput | Tensor, options: MatmulOptions = {}): Matrix | Tensor {
+  const ta = !!options.transposeA, tb = !!options.transposeB;
+  if (A instanceof Tensor || B instanceof Tensor) {
+    if (!(A instanceof Tensor)) throw new ShapeError('A', 'a Tensor (B is a Tensor: both must be f32)', describe(A));
+    if (!(B instanceof Tensor)) throw new ShapeError('B', 'a Tensor (A is a Tensor: both must be f32)', describe(B));
+    const { m, n, k } = productShape(A, B, ta, tb);
+    const c = Tensor.alloc(m, n);
+    const K = kernels();
+    const gemm = ta && tb ? null : ta ? K.gemm_f32_tn : tb ? K.gemm_f32_nt : K.gemm_f32_nn;
+    if (gemm) gemm(c.ptr, A.ptr, B.ptr, m, n, k, A.cols, B.cols, n, 1, 0);
+    else {
+      // AᵀBᵀ = (B·A)ᵀ
+      const t = Tensor.alloc(n, m);
+      K.gemm_f32_nn(t.ptr, B.ptr, A.ptr, n, m, k, B.cols, A.cols, m, 1, 0);
+      const src = t.data, dst = c.data;
+      for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) dst[i * n + j] = src[j * m + i]!;
+      t.dispose();
+    }
+    return c;
+  }
   const a = borrow(A, 'A');
   try {
     const b = borrow(B, 'B');
     try {
-      const ta = !!options.transposeA, tb = !!options.transposeB;
-      const m = ta ? a.m.cols : a.m.rows, k = ta ? a.m.rows : a.m.cols;
-      const kb = tb ? b.m.cols : b.m.rows, n = tb ? b.m.rows : b.m.cols;
-      if (k !== kb)
-        throw new ShapeError('B', `${k} ${tb ? 'columns' : 'rows'} to match op(A) (${m}×${k})`, `${b.m.rows}×${b.m.cols}${tb ? ' (transposed)' : ''}`);
+      const { m, n } = productShape(a.m, b.m, ta, tb);
       const c = Matrix.alloc(m, n);
       gemmInto(c, a.m, b.m, ta, tb, 1, 0);
       return c;
@@ -36,6 +55,13 @@ export function matmul(A: MatrixInput, B: MatrixInput, options: MatmulOptions = 
   } finally {
     a.release();
   }
+}
+
+function productShape(a: { rows: number; cols: number }, b: { rows: number; cols: number }, ta: boolean, tb: boolean) {
+  const m = ta ? a.cols : a.rows, k = ta ? a.rows : a.cols;
+  const kb = tb ? b.cols : b.rows, n = tb ? b.rows : b.cols;
+  if (k !== kb) throw new ShapeError('B', `${k} ${tb ? 'columns' : 'rows'} to match op(A) (${m}×${k})`, `${b.rows}×${b.cols}${tb ? ' (transposed)' : ''}`);
+  return { m, n, k };
 }
 
 /** c = alpha·op(a)·op(b) + beta·c, shapes already checked. @internal */
