@@ -52,5 +52,34 @@ export async function runScenario(cm, initOptions = {}) {
   parts.cca = await sha256(ccaBytes);
   outputs.push(...ccaBytes);
 
+  // 2. an MLP training step with a fixed seed: init, dropout and shuffling draw from the
+  //    in-wasm PRNG, transcendentals are computed in wasm, so the bits must agree everywhere
+  const net = new cm.MLP({ layers: [3, 16, 8, 3], activation: 'leaky_relu', dropout: 0.25, seed: 42 });
+  const opt = new cm.nn.Adam(net, { learningRate: 1e-2 });
+  const scale = (rows, s) => rows.map((r) => r.map((v, j) => v / s[j]));
+  const X = cm.Tensor.from(scale(EXERCISE, [20, 250, 250]));
+  const Y = cm.Tensor.from(scale(PHYSIOLOGICAL, [250, 50, 80]));
+  const G = cm.Tensor.zeros(20, 3);
+  let first = 0, last = 0;
+  for (let i = 0; i < 5; i++) {
+    opt.zeroGrad();
+    const { loss } = cm.nn.mse(net.forward(X), Y, { grad: G });
+    net.backward(G);
+    opt.step();
+    if (i === 0) first = loss;
+    last = loss;
+  }
+  if (!(last < first)) failures.push(`mlp: loss did not decrease (${first} → ${last})`);
+  const mlpBytes = [net.parameters.slice(), new Float64Array([first, last]), net.eval().predict(X).data];
+  parts.mlp = await sha256(mlpBytes);
+  outputs.push(...mlpBytes);
+  // …and two epochs of the shared training loop (seeded in-wasm shuffling) via nn.Classifier
+  const clf = new cm.nn.Classifier({ layers: [3, 8, 2], epochs: 2, batchSize: 6, seed: 3 });
+  const history = await clf.fit(X, EXERCISE.map((r) => (r[0] > 10 ? 1 : 0)));
+  const clfBytes = [clf.net.parameters.slice(), new Float64Array(history.map((h) => h.loss))];
+  parts.classifier = await sha256(clfBytes);
+  outputs.push(...clfBytes);
+  for (const o of [X, Y, G, opt, net, clf]) o.dispose();
+
   return { build: info.build, ok: failures.length === 0, failures, hash: await sha256(outputs), parts };
 }
