@@ -15,3 +15,4 @@ export { significance, formatSignificance, type SignificanceRow } from './models
 export * as nn from './nn/index.js';
 export { Tensor, type TensorInput } from './nn/tensor.js';
 export { MLP, type MLPOptions, type Activation } from './nn/mlp.js';
+export { DeepCCA, type DeepCCAOptions, type DeepCCAFitOptions } from './models/deepcca.js';

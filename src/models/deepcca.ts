@@ -1,0 +1,330 @@
+/**
+ * DeepCCA (Andrew, Arora, Bilmes & Livescu, ICML 2013): two MLP towers trained to maximise
+ * the canonical correlation of their outputs. The objective and its gradient are computed
+ * analytically in f64 (src/linalg/cca_objective.ts) and handed to each tower's backward.
+ * After training, a linear CCA on the towers' outputs over the whole training set gives
+ * the final projections, so transform() returns uncorrelated unit-variance variates
+ * ordered by correlation.
+ */
+import { MLP, type Activation } from '../nn/mlp.js';
+import { Adam } from '../nn/optim.js';
+import { Tensor, type TensorInput } from '../nn/tensor.js';
+import { trainLoop, checkTrainingOptions, type EpochInfo, type FitOptions } from '../nn/train.js';
+import { CCAObjective, type CCAObjectiveKind } from '../linalg/cca_objective.js';
+import { CCA, type MatrixResult } from './cca.js';
+import { heapF32, heapF64, kernels } from '../wasm/module.js';
+import { FormatError, NotFittedError, ShapeError, ValueError } from '../errors.js';
+import { readEnvelope } from '../serialize.js';
+
+export interface DeepCCAOptions {
+  /** canonical pairs to keep (default 2) */
+  components?: number;
+  /** towers' output width (default `components`) */
+  outputs?: number;
+  /** hidden widths of each tower (default [256, 256]) */
+  hidden?: number[];
+  /** hidden activation (default 'leaky_relu', slope 0.01) */
+  activation?: Activation;
+  epochs?: number;
+  batchSize?: number;
+  learningRate?: number;
+  /** ridge r on both output covariances inside the objective (default 1e-3) */
+  regularization?: number;
+  /** 'trace' (sum of the top-k singular values, the paper) or 'squared' (their squares) */
+  objective?: CCAObjectiveKind;
+  /** ridge of the final linear CCA on the tower outputs (default 1e-6) */
+  finalRegularization?: number;
+  seed?: number;
+}
+
+export interface DeepCCAFitOptions extends FitOptions {
+  /** held-out views: after each epoch the sum of their top-k correlations is reported as
+   *  losses.validation; with `patience`, training stops after that many epochs without
+   *  improvement and the best towers are kept */
+  validation?: { X: TensorInput; Y: TensorInput; patience?: number };
+}
+
+const FORMAT = 'crossmodal.DeepCCA';
+
+export class DeepCCA {
+  readonly components: number;
+  readonly outputs: number;
+  readonly hidden: readonly number[];
+  readonly activation: Activation;
+  readonly epochs: number;
+  readonly batchSize: number;
+  readonly learningRate: number;
+  readonly regularization: number;
+  readonly objective: CCAObjectiveKind;
+  readonly finalRegularization: number;
+  readonly seed: number;
+  #towers: [MLP, MLP] | null = null;
+  #cca: CCA | null = null;
+  #history: EpochInfo[] = [];
+
+  constructor(options: DeepCCAOptions = {}) {
+    if (options === null || typeof options !== 'object') throw new ValueError('options', 'an options object', options);
+    checkTrainingOptions(options);
+    const k = options.components ?? 2;
+    if (!Number.isInteger(k) || k < 1) throw new ValueError('options.components', 'a positive integer', k);
+    const o = options.outputs ?? k;
+    if (!Number.isInteger(o) || o < k) throw new ValueError('options.outputs', `an integer ≥ components (${k})`, o);
+    const hidden = options.hidden ?? [256, 256];
+    if (!Array.isArray(hidden) || !hidden.every((v) => Number.isInteger(v) && v >= 1)) throw new ValueError('options.hidden', 'an array of positive integer widths', hidden);
+    const r = options.regularization ?? 1e-3;
+    if (!(typeof r === 'number' && r >= 0 && Number.isFinite(r))) throw new ValueError('options.regularization', 'a ridge r ≥ 0', r);
+    const fr = options.finalRegularization ?? 1e-6;
+    if (!(typeof fr === 'number' && fr >= 0 && Number.isFinite(fr))) throw new ValueError('options.finalRegularization', 'a ridge r ≥ 0', fr);
+    const obj = options.objective ?? 'trace';
+    if (obj !== 'trace' && obj !== 'squared') throw new ValueError('options.objective', "'trace' or 'squared'", obj);
+    this.components = k;
+    this.outputs = o;
+    this.hidden = Object.freeze([...hidden]);
+    this.activation = options.activation ?? 'leaky_relu';
+    this.epochs = options.epochs ?? 100;
+    this.batchSize = options.batchSize ?? 500;
+    this.learningRate = options.learningRate ?? 1e-3;
+    this.regularization = r;
+    this.objective = obj;
+    this.finalRegularization = fr;
+    this.seed = options.seed ?? 0;
+    if (this.batchSize < 2 * o)
+      throw new ValueError('options.batchSize', `at least 2·outputs = ${2 * o} rows, so each batch's output covariance can be estimated`, this.batchSize);
+  }
+
+  /** Training history (one entry per epoch). */
+  get history(): EpochInfo[] {
+    return this.#history.slice();
+  }
+
+  /**
+   * Trains both towers on the paired rows of X (n×p) and Y (n×q), then fits the final
+   * linear CCA on their outputs. Resolves to the per-epoch history.
+   */
+  async fit(X: TensorInput, Y: TensorInput, options: DeepCCAFitOptions = {}): Promise<EpochInfo[]> {
+    const x = Tensor.from(X, 'X');
+    let y: Tensor | null = null;
+    const owned: { dispose(): void }[] = [x];
+    try {
+      y = Tensor.from(Y, 'Y');
+      owned.push(y);
+      const n = x.rows, p = x.cols, q = y.cols;
+      if (y.rows !== n) throw new ShapeError('Y', `${n} rows (as X)`, `${y.rows} rows`);
+      if (n < this.batchSize)
+        throw new ValueError('options.batchSize', `at most the number of rows (${n}); full batches only`, this.batchSize);
+      const val = options.validation;
+      if (val !== undefined && (val === null || typeof val !== 'object' || !('X' in val) || !('Y' in val)))
+        throw new ValueError('options.validation', '{ X, Y, patience? }', val);
+      this.#disposeModel();
+      const o = this.outputs, bs = this.batchSize;
+      const t1 = new MLP({ layers: [p, ...this.hidden, o], activation: this.activation, seed: this.seed });
+      const t2 = new MLP({ layers: [q, ...this.hidden, o], activation: this.activation, seed: (this.seed + 1) >>> 0 });
+      this.#towers = [t1, t2];
+      const o1 = new Adam(t1, { learningRate: this.learningRate });
+      const o2 = new Adam(t2, { learningRate: this.learningRate });
+      const xb = Tensor.alloc(bs, p), yb = Tensor.alloc(bs, q), g1 = Tensor.alloc(bs, o), g2 = Tensor.alloc(bs, o);
+      const objective = new CCAObjective(bs, o, this.components, this.regularization, this.objective);
+      owned.push(o1, o2, xb, yb, g1, g2, objective);
+      const K = kernels();
+      const X_ = x, Y_ = y;
+      let best = -Infinity, bestParams: [Float32Array, Float32Array] | null = null, stale = 0;
+      t1.train();
+      t2.train();
+      this.#history = await trainLoop({
+        rows: n,
+        epochs: this.epochs,
+        batchSize: bs,
+        seed: this.seed,
+        dropLast: true,
+        signal: options.signal,
+        step: (idx) => {
+          K.gather_rows_f32(xb.ptr, X_.ptr, idx, bs, p);
+          K.gather_rows_f32(yb.ptr, Y_.ptr, idx, bs, q);
+          copyF32ToF64(objective.H1.ptr, t1.forward(xb).ptr, bs * o);
+          copyF32ToF64(objective.H2.ptr, t2.forward(yb).ptr, bs * o);
+          const corr = objective.evaluate();
+          // minimise −corr: the towers receive −∂corr/∂H
+          copyF64ToF32Neg(g1.ptr, objective.G1.ptr, bs * o);
+          copyF64ToF32Neg(g2.ptr, objective.G2.ptr, bs * o);
+          o1.zeroGrad();
+          o2.zeroGrad();
+          t1.backward(g1, { inputGradient: false });
+          t2.backward(g2, { inputGradient: false });
+          o1.step();
+          o2.step();
+          return { loss: -corr, correlation: corr };
+        },
+        onEpoch: async (info) => {
+          if (val) {
+            this.#fitFinal(X_, Y_);
+            const v = sum(this.score(val.X, val.Y));
+            info.losses.validation = v;
+            t1.train();
+            t2.train();
+            if (v > best) {
+              best = v;
+              stale = 0;
+              if (val.patience !== undefined) bestParams = [t1.parameters.slice(), t2.parameters.slice()];
+            } else if (val.patience !== undefined && ++stale >= val.patience) {
+              if (options.onEpoch) await options.onEpoch(info);
+              return false;
+            }
+          }
+          return options.onEpoch ? options.onEpoch(info) : undefined;
+        },
+      });
+      if (bestParams) {
+        t1.parameters.set(bestParams[0]);
+        t2.parameters.set(bestParams[1]);
+      }
+      this.#fitFinal(X_, Y_);
+      return this.history;
+    } catch (e) {
+      this.#disposeModel();
+      throw e;
+    } finally {
+      this.#towers?.[0].eval();
+      this.#towers?.[1].eval();
+      for (const d of owned) d.dispose();
+    }
+  }
+
+  /** Linear CCA on the towers' outputs over the training rows. */
+  #fitFinal(x: Tensor, y: Tensor) {
+    const [t1, t2] = this.#towers!;
+    const h1 = t1.predict(x), h2 = t2.predict(y);
+    const cca = new CCA({ components: this.components, regularization: this.finalRegularization });
+    try {
+      cca.fit(toF64(h1), toF64(h2));
+    } catch (e) {
+      cca.dispose();
+      throw e;
+    }
+    this.#cca?.dispose();
+    this.#cca = cca;
+  }
+
+  #fitted(): { towers: [MLP, MLP]; cca: CCA } {
+    if (!this.#towers || !this.#cca) throw new NotFittedError('DeepCCA: call fit(X, Y) first');
+    return { towers: this.#towers, cca: this.#cca };
+  }
+
+  /** Canonical correlations of the towers' outputs on the training rows (descending). */
+  get correlations(): Float64Array {
+    return this.#fitted().cca.correlations;
+  }
+
+  /** Canonical variates [U, V] (n×components); null for a view you don't pass. */
+  transform(X: TensorInput | null, Y: TensorInput | null = null): [MatrixResult | null, MatrixResult | null] {
+    const { towers, cca } = this.#fitted();
+    if (X === null && Y === null) throw new ValueError('X, Y', 'at least one view', 'null and null');
+    const h1 = X === null ? null : toF64(towers[0].predict(checkWidth(X, 'X', towers[0].layers[0]!)));
+    const h2 = Y === null ? null : toF64(towers[1].predict(checkWidth(Y, 'Y', towers[1].layers[0]!)));
+    return cca.transform(h1, h2);
+  }
+
+  /** Per-component correlations of the canonical variates on (X, Y), in training order. */
+  score(X: TensorInput, Y: TensorInput): Float64Array {
+    const { towers, cca } = this.#fitted();
+    const h1 = towers[0].predict(checkWidth(X, 'X', towers[0].layers[0]!));
+    const h2 = towers[1].predict(checkWidth(Y, 'Y', towers[1].layers[0]!));
+    if (h1.rows !== h2.rows) throw new ShapeError('Y', `${h1.rows} rows (as X)`, `${h2.rows} rows`);
+    return cca.score(toF64(h1), toF64(h2));
+  }
+
+  #disposeModel() {
+    this.#towers?.[0].dispose();
+    this.#towers?.[1].dispose();
+    this.#towers = null;
+    this.#cca?.dispose();
+    this.#cca = null;
+  }
+
+  dispose(): void {
+    this.#disposeModel();
+  }
+
+  [Symbol.dispose](): void {
+    this.dispose();
+  }
+
+  toJSON(): Record<string, unknown> {
+    const { towers, cca } = this.#fitted();
+    return {
+      format: FORMAT,
+      version: 1,
+      options: {
+        components: this.components,
+        outputs: this.outputs,
+        hidden: [...this.hidden],
+        activation: this.activation,
+        epochs: this.epochs,
+        batchSize: this.batchSize,
+        learningRate: this.learningRate,
+        regularization: this.regularization,
+        objective: this.objective,
+        finalRegularization: this.finalRegularization,
+        seed: this.seed,
+      },
+      towers: [towers[0].toJSON(), towers[1].toJSON()],
+      cca: cca.toJSON(),
+    };
+  }
+
+  static fromJSON(json: unknown): DeepCCA {
+    const o = readEnvelope(json, FORMAT, 1);
+    let model: DeepCCA;
+    try {
+      model = new DeepCCA(o.options as DeepCCAOptions);
+    } catch (e) {
+      throw new FormatError(`${FORMAT}: options: ${(e as Error).message}`);
+    }
+    const towers = o.towers as unknown[];
+    if (!Array.isArray(towers) || towers.length !== 2) throw new FormatError(`${FORMAT}: towers: expected two networks`);
+    const t1 = MLP.fromJSON(towers[0]);
+    let t2: MLP | null = null;
+    try {
+      t2 = MLP.fromJSON(towers[1]);
+      const cca = CCA.fromJSON(o.cca);
+      if (t1.layers.at(-1) !== model.outputs || t2.layers.at(-1) !== model.outputs || cca.components !== model.components) {
+        cca.dispose();
+        throw new FormatError(`${FORMAT}: towers/cca do not match options (outputs ${model.outputs}, components ${model.components})`);
+      }
+      t1.eval();
+      t2.eval();
+      model.#towers = [t1, t2];
+      model.#cca = cca;
+      return model;
+    } catch (e) {
+      t1.dispose();
+      t2?.dispose();
+      throw e;
+    }
+  }
+}
+
+function checkWidth(input: TensorInput, name: string, width: number): TensorInput {
+  const cols = Array.isArray(input) ? (input[0] as ArrayLike<number> | undefined)?.length : (input as { cols?: number }).cols;
+  if (cols !== undefined && cols !== width) throw new ShapeError(name, `${width} columns (as in fit)`, `${cols} columns`);
+  return input;
+}
+
+function sum(a: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i]!;
+  return s;
+}
+
+function toF64(r: { data: Float32Array; rows: number; cols: number }) {
+  return { data: Float64Array.from(r.data), rows: r.rows, cols: r.cols };
+}
+
+function copyF32ToF64(dst: number, src: number, len: number) {
+  const d = heapF64(), s = heapF32(), a = dst >>> 3, b = src >>> 2;
+  for (let i = 0; i < len; i++) d[a + i] = s[b + i]!;
+}
+
+function copyF64ToF32Neg(dst: number, src: number, len: number) {
+  const d = heapF32(), s = heapF64(), a = dst >>> 2, b = src >>> 3;
+  for (let i = 0; i < len; i++) d[a + i] = -s[b + i]!;
+}
