@@ -42,7 +42,9 @@ const EDGE: usize = memory.data(4 * 4 * 8, 16);
  */
 function packPanel(dst: usize, src: usize, rows: i32, kc: i32, rs: usize, ps: usize): void {
   const rsb = rs << 3, psb = ps << 3;
-  if (rows == 4) {
+  // full panels with a unit stride: v128 copies / 2×2 transposes (the scalar build uses the
+  // general loop below for everything)
+  if (ASC_FEATURE_SIMD) if (rows == 4) {
     if (rs == 1) {
       // the 4 entries for one k are contiguous: two vector copies per k
       let s = src;
@@ -106,11 +108,24 @@ function packBlock(dst: usize, src: usize, total: i32, kc: i32, rs: usize, ps: u
 
 // ---- micro-kernel ----
 
+/** c + a·b per lane: one fused relaxed_madd in the relaxed build, mul + add otherwise. */
+// @ts-ignore: decorator
+@inline function madd(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f64x2.relaxed_madd(a, b, c);
+  return f64x2.add(c, f64x2.mul(a, b));
+}
+
 /**
  * 4×4 tile: C = alpha·(Apanel·Bpanel) + beta·C over kc steps (C not read when beta == 0).
  * pa, pb: packed panels (kc × 4 each); c: tile origin; ldcb: row stride of C in bytes.
  */
-function micro4x4(pa: usize, pb: usize, kc: i32, c: usize, ldcb: usize, alpha: f64, beta: f64): void {
+// @ts-ignore: decorator
+@inline function micro4x4(pa: usize, pb: usize, kc: i32, c: usize, ldcb: usize, alpha: f64, beta: f64): void {
+  if (ASC_FEATURE_SIMD) micro4x4Simd(pa, pb, kc, c, ldcb, alpha, beta);
+  else micro4x4Scalar(pa, pb, kc, c, ldcb, alpha, beta);
+}
+
+function micro4x4Simd(pa: usize, pb: usize, kc: i32, c: usize, ldcb: usize, alpha: f64, beta: f64): void {
   let c00 = f64x2.splat(0), c01 = f64x2.splat(0);
   let c10 = f64x2.splat(0), c11 = f64x2.splat(0);
   let c20 = f64x2.splat(0), c21 = f64x2.splat(0);
@@ -120,14 +135,15 @@ function micro4x4(pa: usize, pb: usize, kc: i32, c: usize, ldcb: usize, alpha: f
   // per-accumulator expression trees and TurboFan hoists all the loads of the unrolled body,
   // so V8 runs out of xmm registers and spills (measured 17 GFLOP/s unrolled ×2/×4/×8 against
   // 25 unrolled ×1). The plain loop keeps 8 accumulators + 2 B + 1 A + 1 temp in registers
-  // and issues 8 mulpd + 8 addpd per 6 loads, the f64x2 mul/add throughput limit.
+  // and issues 8 mulpd + 8 addpd per 6 loads, the f64x2 mul/add throughput limit (the
+  // relaxed build: 8 f64x2.relaxed_madd, fused where the engine has FMA).
   const end = pa + (<usize>kc << 5);
   while (pa < end) {
     b0 = v128.load(pb, 0); b1 = v128.load(pb, 16);
-    a = v128.load64_splat(pa, 0); c00 = f64x2.add(c00, f64x2.mul(a, b0)); c01 = f64x2.add(c01, f64x2.mul(a, b1));
-    a = v128.load64_splat(pa, 8); c10 = f64x2.add(c10, f64x2.mul(a, b0)); c11 = f64x2.add(c11, f64x2.mul(a, b1));
-    a = v128.load64_splat(pa, 16); c20 = f64x2.add(c20, f64x2.mul(a, b0)); c21 = f64x2.add(c21, f64x2.mul(a, b1));
-    a = v128.load64_splat(pa, 24); c30 = f64x2.add(c30, f64x2.mul(a, b0)); c31 = f64x2.add(c31, f64x2.mul(a, b1));
+    a = v128.load64_splat(pa, 0); c00 = madd(a, b0, c00); c01 = madd(a, b1, c01);
+    a = v128.load64_splat(pa, 8); c10 = madd(a, b0, c10); c11 = madd(a, b1, c11);
+    a = v128.load64_splat(pa, 16); c20 = madd(a, b0, c20); c21 = madd(a, b1, c21);
+    a = v128.load64_splat(pa, 24); c30 = madd(a, b0, c30); c31 = madd(a, b1, c31);
     pa += 32;
     pb += 32;
   }
@@ -148,6 +164,33 @@ function micro4x4(pa: usize, pb: usize, kc: i32, c: usize, ldcb: usize, alpha: f
     v128.store(c2, f64x2.add(f64x2.mul(va, c21), f64x2.mul(vb, v128.load(c2, 16))), 16);
     v128.store(c3, f64x2.add(f64x2.mul(va, c30), f64x2.mul(vb, v128.load(c3))));
     v128.store(c3, f64x2.add(f64x2.mul(va, c31), f64x2.mul(vb, v128.load(c3, 16))), 16);
+  }
+}
+
+/** Scalar build: the 4×4 tile as two 2×4 halves (8 accumulators each, no spills). */
+function micro4x4Scalar(pa: usize, pb: usize, kc: i32, c: usize, ldcb: usize, alpha: f64, beta: f64): void {
+  for (let h = 0; h < 2; h++) {
+    let c00 = 0.0, c01 = 0.0, c02 = 0.0, c03 = 0.0, c10 = 0.0, c11 = 0.0, c12 = 0.0, c13 = 0.0;
+    let a = pa + (<usize>h << 4), b = pb;
+    const end = pb + (<usize>kc << 5);
+    while (b < end) {
+      const b0 = load<f64>(b), b1 = load<f64>(b, 8), b2 = load<f64>(b, 16), b3 = load<f64>(b, 24);
+      const a0 = load<f64>(a), a1 = load<f64>(a, 8);
+      c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;
+      c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3;
+      a += 32;
+      b += 32;
+    }
+    const r0 = c + (<usize>(2 * h) * ldcb), r1 = r0 + ldcb;
+    if (beta == 0) {
+      store<f64>(r0, alpha * c00); store<f64>(r0, alpha * c01, 8); store<f64>(r0, alpha * c02, 16); store<f64>(r0, alpha * c03, 24);
+      store<f64>(r1, alpha * c10); store<f64>(r1, alpha * c11, 8); store<f64>(r1, alpha * c12, 16); store<f64>(r1, alpha * c13, 24);
+    } else {
+      store<f64>(r0, alpha * c00 + beta * load<f64>(r0)); store<f64>(r0, alpha * c01 + beta * load<f64>(r0, 8), 8);
+      store<f64>(r0, alpha * c02 + beta * load<f64>(r0, 16), 16); store<f64>(r0, alpha * c03 + beta * load<f64>(r0, 24), 24);
+      store<f64>(r1, alpha * c10 + beta * load<f64>(r1)); store<f64>(r1, alpha * c11 + beta * load<f64>(r1, 8), 8);
+      store<f64>(r1, alpha * c12 + beta * load<f64>(r1, 16), 16); store<f64>(r1, alpha * c13 + beta * load<f64>(r1, 24), 24);
+    }
   }
 }
 

@@ -1,4 +1,5 @@
-// Column statistics for covariance and CCA, f64 with f64x2 SIMD.
+// Column statistics for covariance and CCA, f64 with f64x2 SIMD (scalar loops in the scalar
+// build: the elementwise tails run over the whole row, in the same operation order).
 // Row-major matrices: x is n×p with row stride ldx (elements).
 //
 // The sufficient statistics of a view are (n, mean, M) with M = Σ (x_i − mean)(x_i − mean)ᵀ,
@@ -13,11 +14,13 @@ export function colmeans_f64(mean: usize, x: usize, n: i32, p: i32, ldx: i32): v
   for (let i = 0; i < n; i++) {
     const row = x + (<usize>(i * ldx) << 3);
     let j = 0;
-    for (; j < p2; j += 2) {
-      const o = <usize>j << 3;
-      v128.store(mean + o, f64x2.add(v128.load(mean + o), v128.load(row + o)));
+    if (ASC_FEATURE_SIMD) {
+      for (; j < p2; j += 2) {
+        const o = <usize>j << 3;
+        v128.store(mean + o, f64x2.add(v128.load(mean + o), v128.load(row + o)));
+      }
     }
-    if (j < p) store<f64>(mean + (<usize>j << 3), load<f64>(mean + (<usize>j << 3)) + load<f64>(row + (<usize>j << 3)));
+    for (; j < p; j++) store<f64>(mean + (<usize>j << 3), load<f64>(mean + (<usize>j << 3)) + load<f64>(row + (<usize>j << 3)));
   }
   const inv = 1.0 / <f64>n;
   for (let j = 0; j < p; j++) store<f64>(mean + (<usize>j << 3), load<f64>(mean + (<usize>j << 3)) * inv);
@@ -37,11 +40,13 @@ export function center_f64(out: usize, x: usize, mean: usize, n: i32, p: i32, ld
     const src = x + (<usize>(i * ldx) << 3);
     const dst = out + (<usize>(i * ldo) << 3);
     let j = 0;
-    for (; j < p2; j += 2) {
-      const o = <usize>j << 3;
-      v128.store(dst + o, f64x2.sub(v128.load(src + o), v128.load(mean + o)));
+    if (ASC_FEATURE_SIMD) {
+      for (; j < p2; j += 2) {
+        const o = <usize>j << 3;
+        v128.store(dst + o, f64x2.sub(v128.load(src + o), v128.load(mean + o)));
+      }
     }
-    if (j < p) store<f64>(dst + (<usize>j << 3), load<f64>(src + (<usize>j << 3)) - load<f64>(mean + (<usize>j << 3)));
+    for (; j < p; j++) store<f64>(dst + (<usize>j << 3), load<f64>(src + (<usize>j << 3)) - load<f64>(mean + (<usize>j << 3)));
   }
 }
 
@@ -50,14 +55,16 @@ export function ger_f64(a: usize, x: usize, y: usize, m: i32, n: i32, lda: i32, 
   const n2 = n & ~1;
   for (let i = 0; i < m; i++) {
     const s = alpha * load<f64>(x + (<usize>i << 3));
-    const vs = f64x2.splat(s);
     const row = a + (<usize>(i * lda) << 3);
     let j = 0;
-    for (; j < n2; j += 2) {
-      const o = <usize>j << 3;
-      v128.store(row + o, f64x2.add(v128.load(row + o), f64x2.mul(vs, v128.load(y + o))));
+    if (ASC_FEATURE_SIMD) {
+      const vs = f64x2.splat(s);
+      for (; j < n2; j += 2) {
+        const o = <usize>j << 3;
+        v128.store(row + o, f64x2.add(v128.load(row + o), f64x2.mul(vs, v128.load(y + o))));
+      }
     }
-    if (j < n) store<f64>(row + (<usize>j << 3), load<f64>(row + (<usize>j << 3)) + s * load<f64>(y + (<usize>j << 3)));
+    for (; j < n; j++) store<f64>(row + (<usize>j << 3), load<f64>(row + (<usize>j << 3)) + s * load<f64>(y + (<usize>j << 3)));
   }
 }
 
@@ -71,22 +78,34 @@ export function fourth_moments_f64(t: usize, xc: usize, n: i32, p: i32, ldx: i32
   let s4 = 0.0;
   for (let i = 0; i < n; i++) {
     const row = xc + (<usize>(i * ldx) << 3);
-    let acc = f64x2.splat(0);
     let j = 0;
-    for (; j < p2; j += 2) {
-      const v = v128.load(row + (<usize>j << 3));
-      acc = f64x2.add(acc, f64x2.mul(v, v));
+    let s2 = 0.0;
+    if (ASC_FEATURE_SIMD) {
+      let acc = f64x2.splat(0);
+      for (; j < p2; j += 2) {
+        const v = v128.load(row + (<usize>j << 3));
+        acc = f64x2.add(acc, f64x2.mul(v, v));
+      }
+      s2 = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
+    } else {
+      let s0 = 0.0, s1 = 0.0; // the two SIMD lanes
+      for (; j < p2; j += 2) {
+        const v0 = load<f64>(row + (<usize>j << 3)), v1 = load<f64>(row + (<usize>j << 3), 8);
+        s0 += v0 * v0; s1 += v1 * v1;
+      }
+      s2 = s0 + s1;
     }
-    let s2 = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
     if (j < p) { const v = load<f64>(row + (<usize>j << 3)); s2 += v * v; }
     s4 += s2 * s2;
-    const vs = f64x2.splat(s2);
     j = 0;
-    for (; j < p2; j += 2) {
-      const o = <usize>j << 3;
-      v128.store(t + o, f64x2.add(v128.load(t + o), f64x2.mul(vs, v128.load(row + o))));
+    if (ASC_FEATURE_SIMD) {
+      const vs = f64x2.splat(s2);
+      for (; j < p2; j += 2) {
+        const o = <usize>j << 3;
+        v128.store(t + o, f64x2.add(v128.load(t + o), f64x2.mul(vs, v128.load(row + o))));
+      }
     }
-    if (j < p) store<f64>(t + (<usize>j << 3), load<f64>(t + (<usize>j << 3)) + s2 * load<f64>(row + (<usize>j << 3)));
+    for (; j < p; j++) store<f64>(t + (<usize>j << 3), load<f64>(t + (<usize>j << 3)) + s2 * load<f64>(row + (<usize>j << 3)));
   }
   return s4;
 }
