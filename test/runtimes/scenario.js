@@ -81,5 +81,16 @@ export async function runScenario(cm, initOptions = {}) {
   outputs.push(...clfBytes);
   for (const o of [X, Y, G, opt, net, clf]) o.dispose();
 
+  // 3. a DeepCCA epoch with a fixed seed (objective and gradient in f64 from the eigen/SVD
+  //    kernels, towers trained with Adam), then its projections
+  const dcca = new cm.DeepCCA({ components: 2, hidden: [16], epochs: 1, batchSize: 10, seed: 5 });
+  const dh = await dcca.fit(scale(EXERCISE, [20, 250, 250]), scale(PHYSIOLOGICAL, [250, 50, 80]));
+  const [du, dv] = dcca.transform(scale(EXERCISE, [20, 250, 250]), scale(PHYSIOLOGICAL, [250, 50, 80]));
+  if (!(dh.length === 1 && Number.isFinite(dh[0].loss))) failures.push('deepcca: no finite loss after one epoch');
+  const dccaBytes = [dcca.correlations, new Float64Array([dh[0].loss]), du.data, dv.data];
+  parts.deepcca = await sha256(dccaBytes);
+  outputs.push(...dccaBytes);
+  dcca.dispose();
+
   return { build: info.build, ok: failures.length === 0, failures, hash: await sha256(outputs), parts };
 }
