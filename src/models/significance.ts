@@ -58,7 +58,7 @@ export function significance(rho: ArrayLike<number>, n: number, p: number, q: nu
 /** The table as aligned text (what the demo prints). */
 export function formatSignificance(rows: SignificanceRow[]): string {
   const head = ' k   corr    Wilks Λ     chi²   df   p(chi²)        F      df1     df2   p(F)';
-  const fmtP = (v: number) => (Number.isNaN(v) ? '   —    ' : v < 1e-4 ? v.toExponential(1).padStart(8) : v.toFixed(4).padStart(8));
+  const fmtP = (v: number) => (Number.isNaN(v) ? '   —    ' : v === 0 ? ' <1e-300' : v < 1e-4 ? v.toExponential(1).padStart(8) : v.toFixed(4).padStart(8));
   return [
     head,
     ...rows.map(
