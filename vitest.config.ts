@@ -18,6 +18,8 @@ const shared = { testTimeout: 120_000, hookTimeout: 120_000, pool: 'forks' as co
 
 export default defineConfig({
   test: {
+    reporters: ['default', 'json'],
+    outputFile: { json: '.vitest/results.json' },
     projects: [
       { test: { ...shared, name: 'simd', include: ['test/**/*.test.ts'] } },
       {
