@@ -54,28 +54,42 @@ export function base64ToBytes(s: string, field: string): Uint8Array {
   return out;
 }
 
-/** Little-endian f64 values as base64. */
-export function encodeF64(values: ArrayLike<number>): string {
-  const bytes = new Uint8Array(values.length * 8);
-  const dv = new DataView(bytes.buffer);
-  for (let i = 0; i < values.length; i++) dv.setFloat64(i * 8, values[i]!, true);
-  return bytesToBase64(bytes);
+/** Little-endian bytes of floats (8-byte f64 or 4-byte f32), as base64. */
+function encodeFloats(values: ArrayLike<number>, width: 4 | 8): string {
+  return bytesToBase64(floatBytes(values, width));
 }
 
-/** Decodes base64 little-endian f64 values, checking the count and that all are finite. */
-export function decodeF64(s: unknown, expected: number, field: string): Float64Array {
-  const bytes = base64ToBytes(s as string, field);
-  if (bytes.length !== expected * 8)
-    throw new FormatError(`${field}: expected ${expected} float64 values (${expected * 8} bytes), found ${bytes.length} bytes`);
+/** The little-endian bytes of `values` as f64 (width 8) or f32 (width 4). */
+export function floatBytes(values: ArrayLike<number>, width: 4 | 8): Uint8Array {
+  const bytes = new Uint8Array(values.length * width);
   const dv = new DataView(bytes.buffer);
-  const out = new Float64Array(expected);
+  for (let i = 0; i < values.length; i++) {
+    if (width === 8) dv.setFloat64(i * 8, values[i]!, true);
+    else dv.setFloat32(i * 4, values[i]!, true);
+  }
+  return bytes;
+}
+
+/** Decodes base64 little-endian floats, checking the count and that all are finite. */
+function decodeFloats<T extends Float64Array | Float32Array>(s: unknown, expected: number, field: string, width: 4 | 8, make: (n: number) => T): T {
+  const bytes = base64ToBytes(s as string, field);
+  const kind = width === 8 ? 'float64' : 'float32';
+  if (bytes.length !== expected * width)
+    throw new FormatError(`${field}: expected ${expected} ${kind} values (${expected * width} bytes), found ${bytes.length} bytes`);
+  const dv = new DataView(bytes.buffer);
+  const out = make(expected);
   for (let i = 0; i < expected; i++) {
-    const v = dv.getFloat64(i * 8, true);
+    const v = width === 8 ? dv.getFloat64(i * 8, true) : dv.getFloat32(i * 4, true);
     if (!Number.isFinite(v)) throw new FormatError(`${field}: value ${i} is ${v}`);
     out[i] = v;
   }
   return out;
 }
+
+export const encodeF64 = (values: ArrayLike<number>) => encodeFloats(values, 8);
+export const encodeF32 = (values: ArrayLike<number>) => encodeFloats(values, 4);
+export const decodeF64 = (s: unknown, expected: number, field: string) => decodeFloats(s, expected, field, 8, (n) => new Float64Array(n));
+export const decodeF32 = (s: unknown, expected: number, field: string) => decodeFloats(s, expected, field, 4, (n) => new Float32Array(n));
 
 /** Parses a JSON string or passes an object through, checking format name and version. */
 export function readEnvelope(json: unknown, format: string, maxVersion: number): Record<string, unknown> {

@@ -12,8 +12,8 @@ import { alloc, free, heapF32, kernels } from '../wasm/module.js';
 import type { Ptr } from '../wasm/api.js';
 import { Tensor, borrowTensor, type TensorInput } from './tensor.js';
 import { FormatError, NotFittedError, ShapeError, ValueError } from '../errors.js';
-import { crc32, decodeF32, encodeF32 } from './codec.js';
-import { readEnvelope } from '../serialize.js';
+import { crc32 } from './codec.js';
+import { decodeF32, encodeF32, readEnvelope } from '../serialize.js';
 
 export type Activation = 'identity' | 'relu' | 'leaky_relu' | 'sigmoid' | 'tanh';
 export const ACTIVATIONS: Record<Activation, number> = { identity: 0, relu: 1, leaky_relu: 2, sigmoid: 3, tanh: 4 };
@@ -276,47 +276,31 @@ export class MLP {
    * forward and its backward.)
    */
   predict(x: TensorInput, options: { batchSize?: number } = {}): { data: Float32Array; rows: number; cols: number } {
-    const xin = borrowTensor(x, 'x');
-    try {
-      const n = xin.t.rows, out = this.layers[this.layers.length - 1]!;
-      if (xin.t.cols !== this.layers[0]) throw new ShapeError('x', `${this.layers[0]} columns (the network's input width)`, `${xin.t.cols} columns`);
-      const bs = Math.max(1, Math.min(n, options.batchSize ?? Math.max(this.#cap, 1024)));
-      const result = new Float32Array(n * out);
-      const wasTraining = this.training;
-      this.training = false;
-      try {
-        for (let s = 0; s < n; s += bs) {
-          const m = Math.min(bs, n - s);
-          const view = Tensor.view(xin.t.ptr + s * xin.t.cols * 4, m, xin.t.cols);
-          result.set(this.forward(view).data, s * out);
-        }
-      } finally {
-        this.training = wasTraining;
-        this.#forwardDone = false;
-      }
-      return { data: result, rows: n, cols: out };
-    } finally {
-      xin.release();
-    }
+    return this.#evaluate(x, this.#spec.length, options.batchSize);
   }
 
   /** Output of hidden layer `index` (0-based, default the last hidden layer) for the rows of x, eval mode. */
   hidden(x: TensorInput, index = this.layers.length - 3): { data: Float32Array; rows: number; cols: number } {
     if (!Number.isInteger(index) || index < 0 || index > this.layers.length - 3)
       throw new ValueError('index', `a hidden layer index in 0..${this.layers.length - 3}`, index);
+    return this.#evaluate(x, index + 1);
+  }
+
+  /** Runs x through the network in eval mode, chunk by chunk, copying out acts[layer]. */
+  #evaluate(x: TensorInput, layer: number, batchSize?: number): { data: Float32Array; rows: number; cols: number } {
     const xin = borrowTensor(x, 'x');
     try {
-      const n = xin.t.rows, w = this.layers[index + 1]!;
-      if (xin.t.cols !== this.layers[0]) throw new ShapeError('x', `${this.layers[0]} columns (the network's input width)`, `${xin.t.cols} columns`);
+      const n = xin.t.rows, d = xin.t.cols, w = this.layers[layer]!;
+      if (d !== this.layers[0]) throw new ShapeError('x', `${this.layers[0]} columns (the network's input width)`, `${d} columns`);
+      const bs = Math.max(1, Math.min(n, batchSize ?? Math.max(this.#cap, 1024)));
       const result = new Float32Array(n * w);
-      const bs = Math.max(1, Math.min(n, Math.max(this.#cap, 1024)));
       const wasTraining = this.training;
       this.training = false;
       try {
         for (let s = 0; s < n; s += bs) {
           const m = Math.min(bs, n - s);
-          this.forward(Tensor.view(xin.t.ptr + s * xin.t.cols * 4, m, xin.t.cols));
-          const p = this.#acts[index + 1]! >>> 2;
+          this.forward(Tensor.view(xin.t.ptr + s * d * 4, m, d));
+          const p = this.#acts[layer]! >>> 2;
           result.set(heapF32().subarray(p, p + m * w), s * w);
         }
       } finally {

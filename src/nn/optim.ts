@@ -6,7 +6,8 @@ import { alloc, free, heapF32, kernels } from '../wasm/module.js';
 import type { Ptr } from '../wasm/api.js';
 import type { MLP } from './mlp.js';
 import { FormatError, ValueError } from '../errors.js';
-import { crc32, decodeF32, encodeF32 } from './codec.js';
+import { crc32 } from './codec.js';
+import { decodeF32, encodeF32 } from '../serialize.js';
 
 export interface OptimizerOptions {
   learningRate?: number;
