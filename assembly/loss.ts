@@ -3,6 +3,7 @@
 // over four lane accumulators, combined as (a0 + a2) + (a1 + a3), then the remainder in
 // order; the scalar build emulates the same lanes, so all builds return identical sums.
 import { expNeg1, expNeg4, log1p01_1, log1p01_4 } from './nn_math';
+import { scale_f32 } from './optim';
 
 /** loss = mean((yhat − y)²); grad = 2(yhat − y)/len. */
 export function mse_f32(grad: usize, yhat: usize, y: usize, len: i32): f64 {
@@ -157,22 +158,6 @@ function rowExpSum(out: usize, z: usize, c: i32, m: f32): f32 {
   return s;
 }
 
-/** x[j] *= k for j < c. */
-function rowScale(x: usize, c: i32, k: f32): void {
-  let j = 0;
-  if (ASC_FEATURE_SIMD) {
-    const vk = f32x4.splat(k);
-    for (; j + 4 <= c; j += 4) {
-      const o = <usize>j << 2;
-      v128.store(x + o, f32x4.mul(v128.load(x + o), vk));
-    }
-  }
-  for (; j < c; j++) {
-    const o = <usize>j << 2;
-    store<f32>(x + o, load<f32>(x + o) * k);
-  }
-}
-
 /**
  * z n×c logits, labels n int32 class ids: loss = mean over rows of −log softmax(z)[label]
  * (log-sum-exp with the row maximum subtracted); grad = (softmax − onehot)/n.
@@ -191,7 +176,7 @@ export function softmax_xent_f32(grad: usize, z: usize, labels: usize, n: i32, c
     const zl = ok ? load<f32>(zr + o) : <f32>NaN; // read before grad (which may alias z) is written
     const m = rowMax(zr, c);
     const s = rowExpSum(gr, zr, c, m);
-    rowScale(gr, c, <f32>(invN / <f64>s));
+    scale_f32(gr, c, <f32>(invN / <f64>s));
     total += Math.log(<f64>s) - (<f64>zl - <f64>m);
     if (ok) store<f32>(gr + o, load<f32>(gr + o) - <f32>invN);
     zr += rowBytes;
