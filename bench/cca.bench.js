@@ -10,7 +10,7 @@ function mlInvSqrt(S) {
   const e = new EigenvalueDecomposition(S, { assumeSymmetric: true });
   const V = e.eigenvectorMatrix;
   const d = e.realEigenvalues.map((l) => 1 / Math.sqrt(l));
-  return V.mulRowVector(d).mmul(V.transpose());
+  return V.clone().mulRowVector(d).mmul(V.transpose()); // ml-matrix ops are in place
 }
 
 function mlCCA(X, Y, k) {

@@ -42,6 +42,7 @@ export async function compare(name, { ours, peer, peerName = 'peer', work = 0, u
   for (const t of bench.tasks) {
     const r = t.result;
     // median latency: robust to GC pauses and the other core's noise, same statistic for both sides
+    if (r?.error) throw new Error(`${name}: task '${t.name}' failed: ${r.error.message ?? r.error}`);
     const ms = r?.latency?.p50 ?? r?.latency?.mean ?? r?.period;
     res[t.name] = ms;
   }
