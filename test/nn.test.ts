@@ -71,6 +71,31 @@ describe('MLP backward against finite differences of an independent f64 forward'
   }
 });
 
+describe('MLP initialisation', () => {
+  it("'he' has std √(2/fan_in) and zero biases; 'uniform' keeps weights and biases within ±1/√fan_in; 'glorot' within ±√(6/(in+out))", () => {
+    const he = new MLP({ layers: [200, 300, 5], activation: 'relu', seed: 1 });
+    const L = he.layout[0]!;
+    const w = he.parameters.subarray(L.weights, L.weights + 200 * 300);
+    let ss = 0;
+    for (const v of w) ss += v * v;
+    expect(Math.sqrt(ss / w.length)).toBeCloseTo(Math.sqrt(2 / 200), 2);
+    expect(Array.from(he.parameters.subarray(L.bias, L.bias + 300)).every((v) => v === 0)).toBe(true);
+    he.dispose();
+    const uni = new MLP({ layers: [64, 32, 3], init: 'uniform', seed: 2 });
+    for (const l of uni.layout) {
+      const lim = 1 / Math.sqrt(l.inputs);
+      const all = uni.parameters.subarray(l.weights, l.bias + l.outputs);
+      expect(Math.max(...Array.from(all, Math.abs))).toBeLessThanOrEqual(lim);
+      expect(Math.max(...Array.from(all, Math.abs))).toBeGreaterThan(0.9 * lim);
+    }
+    uni.dispose();
+    const gl = new MLP({ layers: [10, 20], activation: 'tanh', seed: 3 });
+    const lim = Math.sqrt(6 / 30);
+    expect(Math.max(...Array.from(gl.parameters.subarray(0, 200), Math.abs))).toBeLessThanOrEqual(lim);
+    gl.dispose();
+  });
+});
+
 describe('MLP learns', () => {
   it('XOR with a 2-16-1 network to 100 % accuracy', async () => {
     const net = new MLP({ layers: [2, 16, 1], activation: 'tanh', seed: 1 });

@@ -6,7 +6,7 @@
  * the final projections, so transform() returns uncorrelated unit-variance variates
  * ordered by correlation.
  */
-import { MLP, type Activation } from '../nn/mlp.js';
+import { MLP, type Activation, type MLPInit } from '../nn/mlp.js';
 import { Adam } from '../nn/optim.js';
 import { Tensor, type TensorInput } from '../nn/tensor.js';
 import { trainLoop, checkTrainingOptions, type EpochInfo, type FitOptions } from '../nn/train.js';
@@ -34,6 +34,8 @@ export interface DeepCCAOptions {
   objective?: CCAObjectiveKind;
   /** ridge of the final linear CCA on the tower outputs (default 1e-6) */
   finalRegularization?: number;
+  /** towers' weight initialisation (see MLPOptions.init); default 'uniform' (±1/√fan_in, PyTorch's default) */
+  init?: MLPInit;
   seed?: number;
 }
 
@@ -58,6 +60,7 @@ export class DeepCCA {
   readonly objective: CCAObjectiveKind;
   readonly finalRegularization: number;
   readonly seed: number;
+  readonly init: MLPInit;
   #towers: [MLP, MLP] | null = null;
   #cca: CCA | null = null;
   #history: EpochInfo[] = [];
@@ -88,6 +91,7 @@ export class DeepCCA {
     this.objective = obj;
     this.finalRegularization = fr;
     this.seed = options.seed ?? 0;
+    this.init = options.init ?? 'uniform';
     if (this.batchSize < 2 * o)
       throw new ValueError('options.batchSize', `at least 2·outputs = ${2 * o} rows, so each batch's output covariance can be estimated`, this.batchSize);
   }
@@ -117,8 +121,8 @@ export class DeepCCA {
         throw new ValueError('options.validation', '{ X, Y, patience? }', val);
       this.#disposeModel();
       const o = this.outputs, bs = this.batchSize;
-      const t1 = new MLP({ layers: [p, ...this.hidden, o], activation: this.activation, seed: this.seed });
-      const t2 = new MLP({ layers: [q, ...this.hidden, o], activation: this.activation, seed: (this.seed + 1) >>> 0 });
+      const t1 = new MLP({ layers: [p, ...this.hidden, o], activation: this.activation, init: this.init, seed: this.seed });
+      const t2 = new MLP({ layers: [q, ...this.hidden, o], activation: this.activation, init: this.init, seed: (this.seed + 1) >>> 0 });
       this.#towers = [t1, t2];
       const o1 = new Adam(t1, { learningRate: this.learningRate });
       const o2 = new Adam(t2, { learningRate: this.learningRate });
@@ -264,6 +268,7 @@ export class DeepCCA {
         regularization: this.regularization,
         objective: this.objective,
         finalRegularization: this.finalRegularization,
+        init: this.init,
         seed: this.seed,
       },
       towers: [towers[0].toJSON(), towers[1].toJSON()],

@@ -16,6 +16,7 @@ import { crc32 } from './codec.js';
 import { decodeF32, encodeF32, readEnvelope } from '../serialize.js';
 
 export type Activation = 'identity' | 'relu' | 'leaky_relu' | 'sigmoid' | 'tanh';
+export type MLPInit = 'auto' | 'he' | 'glorot' | 'uniform';
 export const ACTIVATIONS: Record<Activation, number> = { identity: 0, relu: 1, leaky_relu: 2, sigmoid: 3, tanh: 4 };
 
 export interface MLPOptions {
@@ -29,8 +30,10 @@ export interface MLPOptions {
   leakySlope?: number;
   /** dropout rate on every hidden layer's output in training mode (default 0) */
   dropout?: number;
-  /** weight initialisation: 'auto' (He for ReLU-like, Glorot otherwise), 'he' or 'glorot' */
-  init?: 'auto' | 'he' | 'glorot';
+  /** weight initialisation: 'auto' (He for ReLU-like, Glorot otherwise), 'he' (normal,
+   *  std √(2/fan_in), zero bias), 'glorot' (uniform ±√(6/(fan_in+fan_out)), zero bias) or
+   *  'uniform' (weights and biases uniform ±1/√fan_in, PyTorch's nn.Linear default) */
+  init?: MLPInit;
   /** seed of the in-wasm PRNG for initialisation and dropout (default 0) */
   seed?: number;
 }
@@ -53,7 +56,7 @@ export class MLP {
   readonly leakySlope: number;
   readonly dropout: number;
   readonly seed: number;
-  readonly init: 'auto' | 'he' | 'glorot';
+  readonly init: MLPInit;
   /** dropout active in forward (train mode) */
   training = true;
 
@@ -90,7 +93,7 @@ export class MLP {
     const seed = options.seed ?? 0;
     if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new ValueError('options.seed', 'an integer in [0, 2³²)', seed);
     const init = options.init ?? 'auto';
-    if (!['auto', 'he', 'glorot'].includes(init)) throw new ValueError('options.init', "'auto' | 'he' | 'glorot'", init);
+    if (!['auto', 'he', 'glorot', 'uniform'].includes(init)) throw new ValueError('options.init', "'auto' | 'he' | 'glorot' | 'uniform'", init);
     this.layers = Object.freeze([...layers]);
     this.activation = act;
     this.outputActivation = outAct;
@@ -124,13 +127,19 @@ export class MLP {
     const reluLike = this.activation === 'relu' || this.activation === 'leaky_relu';
     for (const L of this.#spec) {
       const he = this.init === 'he' || (this.init === 'auto' && reluLike);
-      const wp = this.#params + L.w * 4;
+      const wp = this.#params + L.w * 4, bp = this.#params + L.b * 4;
+      if (this.init === 'uniform') {
+        const lim = 1 / Math.sqrt(L.nin);
+        K.rng_uniform_f32(wp, L.nin * L.nout, -lim, lim, this.#rng);
+        K.rng_uniform_f32(bp, L.nout, -lim, lim, this.#rng);
+        continue;
+      }
       if (he) K.rng_normal_f32(wp, L.nin * L.nout, 0, Math.sqrt(2 / L.nin), this.#rng);
       else {
         const lim = Math.sqrt(6 / (L.nin + L.nout));
         K.rng_uniform_f32(wp, L.nin * L.nout, -lim, lim, this.#rng);
       }
-      heapF32().fill(0, (this.#params >>> 2) + L.b, (this.#params >>> 2) + L.b + L.nout);
+      heapF32().fill(0, bp >>> 2, (bp >>> 2) + L.nout);
     }
   }
 
