@@ -216,6 +216,35 @@ describe('CCA streaming and merging', () => {
   });
 });
 
+describe('mergeable co-moments', () => {
+  it('chunked updates give the one-pass co-moments and fourth-moment terms (to 1e-10)', async () => {
+    const { CoMoments } = await import('../src/linalg/comoments.js');
+    const X = Matrix.from(train(digits.left)), Y = Matrix.from(train(digits.right));
+    const whole = new CoMoments(32, 32), parts = new CoMoments(32, 32);
+    whole.update(X, Y);
+    for (const [a, b] of [[0, 1], [1, 300], [300, 1000], [1000, 1500]]) {
+      const xs = Matrix.from(train(digits.left).slice(a, b)), ys = Matrix.from(train(digits.right).slice(a, b));
+      parts.update(xs, ys);
+      xs.dispose();
+      ys.dispose();
+    }
+    expect(parts.n).toBe(1500);
+    const rel = (u: ArrayLike<number>, w: ArrayLike<number>) => {
+      let m = 0, s = 0;
+      for (let i = 0; i < w.length; i++) (m = Math.max(m, Math.abs(u[i]! - w[i]!))), (s = Math.max(s, Math.abs(w[i]!)));
+      return m / s;
+    };
+    for (const k of ['x', 'y'] as const) {
+      expect(rel(parts[k].M.data, whole[k].M.data)).toBeLessThan(1e-10);
+      expect(rel(parts[k].mean, whole[k].mean)).toBeLessThan(1e-12);
+      expect(rel(parts[k].t, whole[k].t)).toBeLessThan(1e-10);
+      expect(Math.abs(parts[k].s4 - whole[k].s4) / whole[k].s4).toBeLessThan(1e-10);
+    }
+    expect(rel(parts.Mxy.data, whole.Mxy.data)).toBeLessThan(1e-10);
+    for (const o of [X, Y, whole, parts]) o.dispose();
+  });
+});
+
 describe('CCA serialisation', () => {
   it('toJSON / fromJSON round-trips exactly, through a JSON string too', () => {
     const cca = new CCA({ components: 4, regularization: [1e-3, 1e-2] }).fit(train(digits.left), train(digits.right));

@@ -130,6 +130,16 @@ describe('DeepCCA bad input', () => {
     expect(memoryStats().liveBytes).toBe(before);
   });
 
+  it('an output covariance the ridge cannot keep positive definite is a clear error, not NaNs', async () => {
+    // identical rows in X make the first tower's output constant: its covariance is zero
+    const { Y } = synthetic(200, 4);
+    const X = Y.map(() => [0.5, -1, 2]);
+    const m = new DeepCCA({ components: 2, hidden: [8], epochs: 1, batchSize: 100, regularization: 0, seed: 1 });
+    await expect(m.fit(X, Y)).rejects.toThrow(/output covariance is not positive definite.*raise options.regularization/);
+    expect(() => m.correlations).toThrow(NotFittedError);
+    m.dispose();
+  });
+
   it('aborts with the signal', async () => {
     const { X, Y } = synthetic(400, 3);
     const m = new DeepCCA({ components: 2, hidden: [8], epochs: 50, batchSize: 100 });

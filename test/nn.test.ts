@@ -223,6 +223,60 @@ describe('training loop', () => {
   });
 });
 
+describe('optimiser details', () => {
+  it('maxGradNorm clips the global gradient norm before the update', () => {
+    const make = () => new MLP({ layers: [3, 5, 2], seed: 9 });
+    const x = [[3, -2, 1], [0.5, 4, -3]], y = [[10, -10], [-10, 10]];
+    const a = make(), b = make();
+    const oa = new nn.SGD(a, { learningRate: 0.1, maxGradNorm: 0.5 });
+    const ob = new nn.SGD(b, { learningRate: 0.1 });
+    for (const [net] of [[a], [b]] as const) {
+      const { grad } = nn.mse(net.forward(x), y);
+      net.zeroGrad();
+      net.backward(grad);
+      grad.dispose();
+    }
+    const norm = Math.sqrt(Array.from(b.gradients).reduce((s, g) => s + g * g, 0));
+    expect(norm).toBeGreaterThan(0.5);
+    expect(oa.step()).toBeCloseTo(norm, 3);
+    // b: the same step with gradients scaled by hand to norm 0.5
+    const g = b.gradients;
+    for (let i = 0; i < g.length; i++) g[i] = g[i]! * (0.5 / (norm + 1e-6));
+    ob.step();
+    const pa = a.parameters, pb = b.parameters;
+    for (let i = 0; i < pa.length; i++) expect(Math.abs(pa[i]! - pb[i]!)).toBeLessThan(1e-6);
+    for (const o of [oa, ob, a, b]) o.dispose();
+  });
+
+  it('the loop keeps the last incomplete batch on request, yields to the event loop, and holds live bytes constant across epochs', async () => {
+    const x = Array.from({ length: 25 }, (_, i) => [i / 25, 1 - i / 25]);
+    const y = x.map((_, i) => i % 2);
+    const steps = async (keepLastBatch: boolean) => {
+      const clf = new nn.Classifier({ layers: [2, 4, 2], epochs: 2, batchSize: 10, keepLastBatch, seed: 1 });
+      const live: number[] = [];
+      let ticks = 0;
+      const timer = setInterval(() => ticks++, 0);
+      await clf.fit(x, y, { onEpoch: () => void live.push(memoryStats().liveBytes) });
+      clearInterval(timer);
+      const opt = (clf as unknown as { toJSON(): { net: { optimizer: { steps: number } } } }).toJSON().net.optimizer.steps;
+      clf.dispose();
+      return { opt, live, ticks };
+    };
+    const dropped = await steps(false), kept = await steps(true);
+    expect(dropped.opt).toBe(4); // 2 epochs × 2 full batches of 10
+    expect(kept.opt).toBe(6); // … plus the batch of 5
+    expect(new Set(dropped.live).size).toBe(1);
+    const big = new nn.Classifier({ layers: [2, 64, 2], epochs: 30, batchSize: 5, seed: 2 });
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 1);
+    const xs = Array.from({ length: 2000 }, (_, i) => [Math.sin(i), Math.cos(i)]);
+    await big.fit(xs, xs.map((r) => (r[0]! > 0 ? 1 : 0)));
+    clearInterval(timer);
+    expect(ticks).toBeGreaterThan(0); // timers ran while training: the loop yielded
+    big.dispose();
+  });
+});
+
 describe('serialisation', () => {
   it('toJSON with the optimiser resumes training exactly', async () => {
     const X = Tensor.from(Array.from({ length: 20 }, (_, i) => [i / 20, (i % 3) / 3, 1])), Y = Tensor.from(Array.from({ length: 20 }, (_, i) => [Math.sin(i)]));
