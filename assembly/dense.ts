@@ -2,7 +2,7 @@
 // y n×nout. The matrix products go through gemm_f32; the bias add and the activation are
 // one fused f32x4 pass over y.
 import { gemm_f32_nn, gemm_f32_tn, gemm_f32_nt } from './gemm_f32';
-import { actRow, actBackRow } from './nn_math';
+import { actRow, actBackRow, zipRow, OP_ADD } from './nn_math';
 
 /** y (n×nout) = f(x·W + b). */
 export function dense_forward_f32(y: usize, x: usize, w: usize, b: usize, n: i32, nin: i32, nout: i32, act: i32, slope: f32): void {
@@ -27,17 +27,7 @@ export function dense_backward_f32(dx: usize, dw: usize, db: usize, dy: usize, x
   const rowBytes = <usize>nout << 2;
   let r = dy;
   for (let i = 0; i < n; i++) {
-    let j = 0;
-    if (ASC_FEATURE_SIMD) {
-      for (; j + 4 <= nout; j += 4) {
-        const o = <usize>j << 2;
-        v128.store(db + o, f32x4.add(v128.load(db + o), v128.load(r + o)));
-      }
-    }
-    for (; j < nout; j++) {
-      const o = <usize>j << 2;
-      store<f32>(db + o, load<f32>(db + o) + load<f32>(r + o));
-    }
+    zipRow(db, db, r, nout, OP_ADD);
     r += rowBytes;
   }
   if (dx) gemm_f32_nt(dx, dy, w, n, nin, nout, nout, nout, nin, 1, 0);

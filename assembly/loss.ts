@@ -2,8 +2,15 @@
 // that mean with respect to the prediction (f32). Per-element loss terms are summed in f64
 // over four lane accumulators, combined as (a0 + a2) + (a1 + a3), then the remainder in
 // order; the scalar build emulates the same lanes, so all builds return identical sums.
-import { expNeg1, expNeg4, log1p01_1, log1p01_4 } from './nn_math';
+import { addSq2, expNeg1, expNeg4, hi64, lanes1, lanes4, lo64, log1p01_1, log1p01_4, OP_DIV, scaleRow } from './nn_math';
 import { scale_f32 } from './optim';
+
+/** Squared error of one element (f64); writes its gradient k·(yhat − y). */
+@inline function mse1(grad: usize, yhat: usize, y: usize, k: f32): f64 {
+  const d = load<f32>(yhat) - load<f32>(y);
+  store<f32>(grad, d * k);
+  return <f64>d * <f64>d;
+}
 
 /** loss = mean((yhat − y)²); grad = 2(yhat − y)/len. */
 export function mse_f32(grad: usize, yhat: usize, y: usize, len: i32): f64 {
@@ -18,37 +25,24 @@ export function mse_f32(grad: usize, yhat: usize, y: usize, len: i32): f64 {
       const o = <usize>i << 2;
       const d = f32x4.sub(v128.load(yhat + o), v128.load(y + o));
       v128.store(grad + o, f32x4.mul(d, vk));
-      const lo = f64x2.promote_low_f32x4(d);
-      const hi = f64x2.promote_low_f32x4(v128.shuffle<f32>(d, d, 2, 3, 0, 1));
-      acc01 = f64x2.add(acc01, f64x2.mul(lo, lo));
-      acc23 = f64x2.add(acc23, f64x2.mul(hi, hi));
+      acc01 = addSq2(acc01, lo64(d));
+      acc23 = addSq2(acc23, hi64(d));
     }
-    const s = f64x2.add(acc01, acc23);
-    total = f64x2.extract_lane(s, 0) + f64x2.extract_lane(s, 1);
+    total = lanes4(acc01, acc23);
   } else {
     let a0 = 0.0, a1 = 0.0, a2 = 0.0, a3 = 0.0;
     for (; i + 4 <= len; i += 4) {
       const o = <usize>i << 2;
-      const d0 = load<f32>(yhat + o) - load<f32>(y + o);
-      const d1 = load<f32>(yhat + o, 4) - load<f32>(y + o, 4);
-      const d2 = load<f32>(yhat + o, 8) - load<f32>(y + o, 8);
-      const d3 = load<f32>(yhat + o, 12) - load<f32>(y + o, 12);
-      store<f32>(grad + o, d0 * k);
-      store<f32>(grad + o, d1 * k, 4);
-      store<f32>(grad + o, d2 * k, 8);
-      store<f32>(grad + o, d3 * k, 12);
-      a0 += <f64>d0 * <f64>d0;
-      a1 += <f64>d1 * <f64>d1;
-      a2 += <f64>d2 * <f64>d2;
-      a3 += <f64>d3 * <f64>d3;
+      a0 += mse1(grad + o, yhat + o, y + o, k);
+      a1 += mse1(grad + o + 4, yhat + o + 4, y + o + 4, k);
+      a2 += mse1(grad + o + 8, yhat + o + 8, y + o + 8, k);
+      a3 += mse1(grad + o + 12, yhat + o + 12, y + o + 12, k);
     }
-    total = (a0 + a2) + (a1 + a3);
+    total = lanes1(a0, a1, a2, a3);
   }
   for (; i < len; i++) {
     const o = <usize>i << 2;
-    const d = load<f32>(yhat + o) - load<f32>(y + o);
-    store<f32>(grad + o, d * k);
-    total += <f64>d * <f64>d;
+    total += mse1(grad + o, yhat + o, y + o, k);
   }
   return total / <f64>len;
 }
@@ -80,11 +74,10 @@ export function bce_logits_f32(grad: usize, z: usize, t: usize, len: i32): f64 {
       const sig = f32x4.div(v128.bitselect(one, e, f32x4.ge(vz, zero)), f32x4.add(one, e));
       v128.store(grad + o, f32x4.mul(f32x4.sub(sig, vt), vk));
       const l = f32x4.add(f32x4.sub(f32x4.max(vz, zero), f32x4.mul(vz, vt)), log1p01_4(e));
-      acc01 = f64x2.add(acc01, f64x2.promote_low_f32x4(l));
-      acc23 = f64x2.add(acc23, f64x2.promote_low_f32x4(v128.shuffle<f32>(l, l, 2, 3, 0, 1)));
+      acc01 = f64x2.add(acc01, lo64(l));
+      acc23 = f64x2.add(acc23, hi64(l));
     }
-    const s = f64x2.add(acc01, acc23);
-    total = f64x2.extract_lane(s, 0) + f64x2.extract_lane(s, 1);
+    total = lanes4(acc01, acc23);
   } else {
     let a0 = 0.0, a1 = 0.0, a2 = 0.0, a3 = 0.0;
     for (; i + 4 <= len; i += 4) {
@@ -94,7 +87,7 @@ export function bce_logits_f32(grad: usize, z: usize, t: usize, len: i32): f64 {
       a2 += <f64>bce1(grad + o + 8, load<f32>(z + o, 8), load<f32>(t + o, 8), k);
       a3 += <f64>bce1(grad + o + 12, load<f32>(z + o, 12), load<f32>(t + o, 12), k);
     }
-    total = (a0 + a2) + (a1 + a3);
+    total = lanes1(a0, a1, a2, a3);
   }
   for (; i < len; i++) {
     const o = <usize>i << 2;
@@ -192,18 +185,7 @@ export function softmax_f32(out: usize, z: usize, n: i32, c: i32): void {
   for (let i = 0; i < n; i++) {
     const m = rowMax(zr, c);
     const s = rowExpSum(orow, zr, c, m);
-    let j = 0;
-    if (ASC_FEATURE_SIMD) {
-      const vs = f32x4.splat(s);
-      for (; j + 4 <= c; j += 4) {
-        const o = <usize>j << 2;
-        v128.store(orow + o, f32x4.div(v128.load(orow + o), vs));
-      }
-    }
-    for (; j < c; j++) {
-      const o = <usize>j << 2;
-      store<f32>(orow + o, load<f32>(orow + o) / s);
-    }
+    scaleRow(orow, c, s, OP_DIV);
     zr += rowBytes;
     orow += rowBytes;
   }

@@ -1,4 +1,4 @@
-// Private f32 math shared by activations.ts, dense.ts and loss.ts. Not re-exported by
+// Private f32 math shared by activations.ts, dense.ts, loss.ts and optim.ts. Not re-exported by
 // index.ts (v128-typed helpers must not become module exports: they would break the scalar
 // build and cannot cross the JS boundary anyway).
 //
@@ -230,4 +230,82 @@ export function actBackRow(dz: usize, dy: usize, y: usize, len: i32, act: i32, s
     case 4: bwdLoop(dz, dy, y, len, 4, slope); break;
     default: bwdLoop(dz, dy, y, len, 0, slope);
   }
+}
+
+/** Operation codes of zipRow and scaleRow. */
+export const OP_ADD = 0;
+export const OP_MUL = 1;
+export const OP_DIV = 2;
+
+/**
+ * out[i] = a[i] + b[i] (op OP_ADD) or a[i]·b[i] (op OP_MUL) for i < len; out may equal a or
+ * b. Pass op as a constant: the choice folds away after inlining.
+ */
+@inline export function zipRow(out: usize, a: usize, b: usize, len: i32, op: i32): void {
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    for (; i + 4 <= len; i += 4) {
+      const o = <usize>i << 2;
+      const va = v128.load(a + o), vb = v128.load(b + o);
+      v128.store(out + o, op == OP_MUL ? f32x4.mul(va, vb) : f32x4.add(va, vb));
+    }
+  }
+  for (; i < len; i++) {
+    const o = <usize>i << 2;
+    const x = load<f32>(a + o), y = load<f32>(b + o);
+    store<f32>(out + o, op == OP_MUL ? x * y : x + y);
+  }
+}
+
+/**
+ * x[i] = x[i]·s (op OP_MUL) or x[i]/s (op OP_DIV) for i < len, in place. Pass op as a
+ * constant: the choice folds away after inlining.
+ */
+@inline export function scaleRow(x: usize, len: i32, s: f32, op: i32): void {
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    const vs = f32x4.splat(s);
+    for (; i + 4 <= len; i += 4) {
+      const o = <usize>i << 2;
+      const v = v128.load(x + o);
+      v128.store(x + o, op == OP_DIV ? f32x4.div(v, vs) : f32x4.mul(v, vs));
+    }
+  }
+  for (; i < len; i++) {
+    const o = <usize>i << 2;
+    const v = load<f32>(x + o);
+    store<f32>(x + o, op == OP_DIV ? v / s : v * s);
+  }
+}
+
+// ---------------------------------------------------------------- f64 lane sums of f32 values
+// A sum of f32 values (or of their squares) is kept in f64 over four lane accumulators (lane j
+// takes the elements i ≡ j mod 4 of the 4-wide part), combined as (a0 + a2) + (a1 + a3), then
+// the remainder added in order. f32x4 code holds acc01 = [a0, a1] and acc23 = [a2, a3] and
+// feeds them lo64(v) and hi64(v); scalar code holds a0…a3 and combines them with lanes1.
+
+/** f32 lanes 0, 1 of v, as f64x2. */
+@inline export function lo64(v: v128): v128 {
+  return f64x2.promote_low_f32x4(v);
+}
+
+/** f32 lanes 2, 3 of v, as f64x2. */
+@inline export function hi64(v: v128): v128 {
+  return f64x2.promote_low_f32x4(v128.shuffle<f32>(v, v, 2, 3, 0, 1));
+}
+
+/** acc + x·x (f64x2). */
+@inline export function addSq2(acc: v128, x: v128): v128 {
+  return f64x2.add(acc, f64x2.mul(x, x));
+}
+
+/** (a0 + a2) + (a1 + a3) of acc01 = [a0, a1], acc23 = [a2, a3]. */
+@inline export function lanes4(acc01: v128, acc23: v128): f64 {
+  const s = f64x2.add(acc01, acc23);
+  return f64x2.extract_lane(s, 0) + f64x2.extract_lane(s, 1);
+}
+
+/** Scalar twin of lanes4. */
+@inline export function lanes1(a0: f64, a1: f64, a2: f64, a3: f64): f64 {
+  return (a0 + a2) + (a1 + a3);
 }

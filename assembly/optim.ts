@@ -3,6 +3,7 @@
 // elements: the per-element operations are the same, so results are identical).
 // Hyperparameters arrive as f64; the derived per-step constants (bias corrections via
 // Math.pow) are computed in f64 inside wasm and rounded to f32 once.
+import { addSq2, hi64, lanes1, lanes4, lo64, OP_MUL, scaleRow, zipRow } from './nn_math';
 
 /**
  * SGD with momentum (PyTorch semantics, dampening 0):
@@ -111,13 +112,10 @@ export function sumsq_f32(x: usize, len: i32): f64 {
     let acc01 = f64x2.splat(0), acc23 = f64x2.splat(0);
     for (; i + 4 <= len; i += 4) {
       const d = v128.load(x + (<usize>i << 2));
-      const lo = f64x2.promote_low_f32x4(d);
-      const hi = f64x2.promote_low_f32x4(v128.shuffle<f32>(d, d, 2, 3, 0, 1));
-      acc01 = f64x2.add(acc01, f64x2.mul(lo, lo));
-      acc23 = f64x2.add(acc23, f64x2.mul(hi, hi));
+      acc01 = addSq2(acc01, lo64(d));
+      acc23 = addSq2(acc23, hi64(d));
     }
-    const s = f64x2.add(acc01, acc23);
-    total = f64x2.extract_lane(s, 0) + f64x2.extract_lane(s, 1);
+    total = lanes4(acc01, acc23);
   } else {
     let a0 = 0.0, a1 = 0.0, a2 = 0.0, a3 = 0.0;
     for (; i + 4 <= len; i += 4) {
@@ -125,7 +123,7 @@ export function sumsq_f32(x: usize, len: i32): f64 {
       const d0 = <f64>load<f32>(o), d1 = <f64>load<f32>(o, 4), d2 = <f64>load<f32>(o, 8), d3 = <f64>load<f32>(o, 12);
       a0 += d0 * d0; a1 += d1 * d1; a2 += d2 * d2; a3 += d3 * d3;
     }
-    total = (a0 + a2) + (a1 + a3);
+    total = lanes1(a0, a1, a2, a3);
   }
   for (; i < len; i++) {
     const d = <f64>load<f32>(x + (<usize>i << 2));
@@ -136,31 +134,10 @@ export function sumsq_f32(x: usize, len: i32): f64 {
 
 /** x *= s. */
 export function scale_f32(x: usize, len: i32, s: f32): void {
-  let i = 0;
-  if (ASC_FEATURE_SIMD) {
-    const vs = f32x4.splat(s);
-    for (; i + 4 <= len; i += 4) {
-      const o = <usize>i << 2;
-      v128.store(x + o, f32x4.mul(v128.load(x + o), vs));
-    }
-  }
-  for (; i < len; i++) {
-    const o = <usize>i << 2;
-    store<f32>(x + o, load<f32>(x + o) * s);
-  }
+  scaleRow(x, len, s, OP_MUL);
 }
 
 /** out = a ⊙ b (out may equal a or b). */
 export function mul_f32(out: usize, a: usize, b: usize, len: i32): void {
-  let i = 0;
-  if (ASC_FEATURE_SIMD) {
-    for (; i + 4 <= len; i += 4) {
-      const o = <usize>i << 2;
-      v128.store(out + o, f32x4.mul(v128.load(a + o), v128.load(b + o)));
-    }
-  }
-  for (; i < len; i++) {
-    const o = <usize>i << 2;
-    store<f32>(out + o, load<f32>(a + o) * load<f32>(b + o));
-  }
+  zipRow(out, a, b, len, OP_MUL);
 }

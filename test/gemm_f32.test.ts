@@ -11,56 +11,17 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { init } from '../src/index.js';
 import { kernels, allocF64, free, heapF32, memoryStats } from '../src/wasm/module.js';
+import { F32, LAYOUTS, checkZeroAlphaOrK, gemmKernel, operandShapes, operands, randomArray, reference, runGemm, sweepShapes, sweepSizes, type Layout } from './gemm_shared.js';
 
 beforeAll(async () => {
   await init();
 });
 
-type Layout = 'nn' | 'tn' | 'nt';
 const U = 2 ** -24;
-
-/** Deterministic values in [-1, 1) (xorshift32), rounded to f32. */
-function randomArray(len: number, seed: number): Float32Array {
-  let s = seed >>> 0 || 1;
-  const a = new Float32Array(len);
-  for (let i = 0; i < len; i++) {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    a[i] = (s / 4294967296) * 2 - 1;
-  }
-  return a;
-}
 
 /** Sets the padding (columns width…ld-1 of each row) to `v`. */
 function fillPadding(x: Float32Array, rows: number, width: number, ld: number, v: number) {
   for (let i = 0; i < rows; i++) for (let j = width; j < ld; j++) x[i * ld + j] = v;
-}
-
-/**
- * Reference C = alpha·op(A)·op(B) + beta·C in f64 (C not read when beta == 0), plus the
- * error scale |alpha|·Σ|a·b| + |beta·c| of every entry.
- */
-function reference(layout: Layout, A: Float32Array, B: Float32Array, C0: Float32Array,
-  m: number, n: number, k: number, lda: number, ldb: number, ldc: number, alpha: number, beta: number) {
-  const C = new Float64Array(m * n);
-  const scale = new Float64Array(m * n);
-  for (let i = 0; i < m; i++)
-    for (let j = 0; j < n; j++) {
-      let s = 0, sa = 0;
-      for (let p = 0; p < k; p++) {
-        const a = layout === 'tn' ? A[p * lda + i]! : A[i * lda + p]!;
-        const b = layout === 'nt' ? B[j * ldb + p]! : B[p * ldb + j]!;
-        s += a * b;
-        sa += Math.abs(a * b);
-      }
-      const c = C0[i * ldc + j]!;
-      C[i * n + j] = beta === 0 ? alpha * s : alpha * s + beta * c;
-      scale[i * n + j] = Math.abs(alpha) * sa + (beta === 0 ? 0 : Math.abs(beta * c));
-    }
-  return { C, scale };
 }
 
 /** Largest |error| / ((k + 4)·u·scale) seen (≤ 1 by the bound), and largest |error| / scale. */
@@ -72,51 +33,33 @@ let maxRelErr = 0;
  * every entry against the bound, and that C's padding columns are untouched.
  */
 function checkGemm(layout: Layout, m: number, n: number, k: number, pad: number, alpha: number, beta: number, seed: number) {
-  const aRows = layout === 'tn' ? k : m, aCols = layout === 'tn' ? m : k;
-  const bRows = layout === 'nt' ? n : k, bCols = layout === 'nt' ? k : n;
-  const lda = aCols + pad, ldb = bCols + 2 * pad, ldc = n + pad;
-  const A = randomArray(aRows * lda, seed), B = randomArray(bRows * ldb, seed + 1);
+  const { aRows, aCols, bRows, bCols, lda, ldb, ldc, A, B, C0 } = operands(F32, layout, m, n, k, pad, beta, seed);
   // NaN in the operands' padding: reading it would poison the result
   fillPadding(A, aRows, aCols, lda, NaN);
   fillPadding(B, bRows, bCols, ldb, NaN);
-  const C0 = beta === 0 ? new Float32Array(m * ldc).fill(NaN) : randomArray(m * ldc, seed + 2);
   fillPadding(C0, m, n, ldc, 12345.5);
   // alpha/beta as the kernel sees them (f32 parameters)
   const af = Math.fround(alpha), bf = Math.fround(beta);
-  const K = kernels();
-  const pa = allocF64(A.length / 2 + 1), pb = allocF64(B.length / 2 + 1), pc = allocF64(C0.length / 2 + 1);
-  try {
-    let h = heapF32();
-    h.set(A, pa / 4);
-    h.set(B, pb / 4);
-    h.set(C0, pc / 4);
-    K[`gemm_f32_${layout}`](pc, pa, pb, m, n, k, lda, ldb, ldc, af, bf);
-    h = heapF32();
-    const got = h.slice(pc / 4, pc / 4 + C0.length);
-    const { C: want, scale } = reference(layout, A, B, C0, m, n, k, lda, ldb, ldc, af, bf);
-    const bound = (k + 4) * U;
-    let worst = 0;
-    for (let i = 0; i < m; i++) {
-      for (let j = 0; j < n; j++) {
-        const s = scale[i * n + j]!;
-        const err = Math.abs(got[i * ldc + j]! - want[i * n + j]!);
-        if (!(err <= bound * s + 1e-37))
-          throw new Error(`${layout} m=${m} n=${n} k=${k} pad=${pad} α=${alpha} β=${beta}: C[${i}][${j}] = ${got[i * ldc + j]}, expected ${want[i * n + j]} (error ${err}, bound ${bound * s})`);
-        if (s > 0) {
-          worst = Math.max(worst, err / s);
-          maxUlpRatio = Math.max(maxUlpRatio, err / (s * bound));
-        }
+  const got = runGemm(F32, layout, A, B, C0, m, n, k, lda, ldb, ldc, af, bf);
+  const { C: want, scale } = reference(layout, A, B, C0, m, n, k, lda, ldb, ldc, af, bf);
+  const bound = (k + 4) * U;
+  let worst = 0;
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < n; j++) {
+      const s = scale[i * n + j]!;
+      const err = Math.abs(got[i * ldc + j]! - want[i * n + j]!);
+      if (!(err <= bound * s + 1e-37))
+        throw new Error(`${layout} m=${m} n=${n} k=${k} pad=${pad} α=${alpha} β=${beta}: C[${i}][${j}] = ${got[i * ldc + j]}, expected ${want[i * n + j]} (error ${err}, bound ${bound * s})`);
+      if (s > 0) {
+        worst = Math.max(worst, err / s);
+        maxUlpRatio = Math.max(maxUlpRatio, err / (s * bound));
       }
-      for (let j = n; j < ldc; j++)
-        if (got[i * ldc + j] !== 12345.5) throw new Error(`${layout} m=${m} n=${n} k=${k}: padding C[${i}][${j}] was written`);
     }
-    maxRelErr = Math.max(maxRelErr, worst);
-    return worst;
-  } finally {
-    free(pa);
-    free(pb);
-    free(pc);
+    for (let j = n; j < ldc; j++)
+      if (got[i * ldc + j] !== 12345.5) throw new Error(`${layout} m=${m} n=${n} k=${k}: padding C[${i}][${j}] was written`);
   }
+  maxRelErr = Math.max(maxRelErr, worst);
+  return worst;
 }
 
 const SMALL = [1, 2, 3, 5, 7, 17, 63, 257];
@@ -128,23 +71,15 @@ const MIXED: [number, number, number][] = [
 ];
 const SCALARS: [number, number][] = [[1, 0], [2.5, 0], [-1, 1], [0.75, -0.5], [1, 1], [0.1, 0.3]];
 
-describe.each(['nn', 'tn', 'nt'] as Layout[])('gemm_f32_%s', (layout) => {
+describe.each(LAYOUTS)('gemm_f32_%s', (layout) => {
+  const check = checkGemm.bind(null, layout);
+
   it('matches the f64 oracle on every m, n, k in {1, 2, 3, 5, 7, 17, 63, 257}', () => {
-    let t = 0;
-    for (const m of SMALL)
-      for (const n of SMALL)
-        for (const k of SMALL) {
-          const [alpha, beta] = SCALARS[t % SCALARS.length]!;
-          checkGemm(layout, m, n, k, t % 3, alpha, beta, ++t);
-        }
+    sweepSizes(SMALL, SCALARS, check);
   });
 
   it('matches the oracle across cache-block edges, with alpha/beta and padded strides', () => {
-    let t = 1000;
-    for (const [m, n, k] of MIXED)
-      for (const [alpha, beta] of [[1, 0], [-0.5, 2], [1, 1]] as [number, number][]) {
-        checkGemm(layout, m, n, k, t % 4, alpha, beta, ++t);
-      }
+    sweepShapes(MIXED, [[1, 0], [-0.5, 2], [1, 1]], 1000, check);
   });
 
   it('beta = 0 never reads C (NaN in, finite out)', () => {
@@ -157,18 +92,17 @@ describe.each(['nn', 'tn', 'nt'] as Layout[])('gemm_f32_%s', (layout) => {
   it('beta = 1 accumulates (dW += Xᵀ·dZ over several calls)', () => {
     // C = A1·B1 + A2·B2 + A3·B3 through three calls, the first with beta = 0
     const m = 37, n = 70, k = 300;
-    const K = kernels();
-    const aRows = layout === 'tn' ? k : m, aCols = layout === 'tn' ? m : k;
-    const bRows = layout === 'nt' ? n : k, bCols = layout === 'nt' ? k : n;
+    const gemm = gemmKernel(F32, layout);
+    const { aRows, aCols, bRows, bCols } = operandShapes(layout, m, n, k);
     const pc = allocF64(m * n), pa = allocF64(aRows * aCols), pb = allocF64(bRows * bCols);
     try {
       const want = new Float64Array(m * n), scale = new Float64Array(m * n);
       heapF32().fill(NaN, pc / 4, pc / 4 + m * n);
       for (let call = 0; call < 3; call++) {
-        const A = randomArray(aRows * aCols, 50 + call), B = randomArray(bRows * bCols, 60 + call);
+        const A = randomArray(F32, aRows * aCols, 50 + call), B = randomArray(F32, bRows * bCols, 60 + call);
         heapF32().set(A, pa / 4);
         heapF32().set(B, pb / 4);
-        K[`gemm_f32_${layout}`](pc, pa, pb, m, n, k, aCols, bCols, n, 1, call === 0 ? 0 : 1);
+        gemm(pc, pa, pb, m, n, k, aCols, bCols, n, 1, call === 0 ? 0 : 1);
         const z = new Float32Array(m * n);
         const r = reference(layout, A, B, z, m, n, k, aCols, bCols, n, 1, 0);
         for (let i = 0; i < m * n; i++) {
@@ -189,37 +123,16 @@ describe.each(['nn', 'tn', 'nt'] as Layout[])('gemm_f32_%s', (layout) => {
   });
 
   it('alpha = 0 or k = 0 gives beta·C without touching A and B', () => {
-    const K = kernels();
-    const m = 5, n = 6, ldc = 7;
-    const pc = allocF64(m * ldc), pa = allocF64(64), pb = allocF64(64);
-    try {
-      heapF32().fill(NaN, pa / 4, pa / 4 + 128);
-      heapF32().fill(NaN, pb / 4, pb / 4 + 128);
-      for (const [alpha, k] of [[0, 3], [1, 0]] as [number, number][]) {
-        heapF32().fill(NaN, pc / 4, pc / 4 + m * ldc);
-        K[`gemm_f32_${layout}`](pc, pa, pb, m, n, k, 8, 8, ldc, alpha, 0);
-        let h = heapF32();
-        for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) expect(h[pc / 4 + i * ldc + j]).toBe(0);
-        for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) h[pc / 4 + i * ldc + j] = i - j;
-        K[`gemm_f32_${layout}`](pc, pa, pb, m, n, k, 8, 8, ldc, alpha, -2);
-        h = heapF32();
-        for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) expect(h[pc / 4 + i * ldc + j]).toBe(-2 * (i - j));
-        expect(Number.isNaN(h[pc / 4 + n])).toBe(true); // padding column untouched
-      }
-    } finally {
-      free(pc);
-      free(pa);
-      free(pb);
-    }
+    checkZeroAlphaOrK(F32, layout);
   });
 
   it('m = 0 or n = 0 writes nothing; the kernel allocates nothing', () => {
-    const K = kernels();
+    const gemm = gemmKernel(F32, layout);
     const pc = allocF64(8), pa = allocF64(8), pb = allocF64(8);
     try {
       heapF32().fill(7, pc / 4, pc / 4 + 16);
-      K[`gemm_f32_${layout}`](pc, pa, pb, 0, 4, 4, 4, 4, 4, 1, 0);
-      K[`gemm_f32_${layout}`](pc, pa, pb, 4, 0, 4, 4, 4, 4, 1, 0);
+      gemm(pc, pa, pb, 0, 4, 4, 4, 4, 4, 1, 0);
+      gemm(pc, pa, pb, 4, 0, 4, 4, 4, 4, 1, 0);
       expect(Array.from(heapF32().subarray(pc / 4, pc / 4 + 16))).toEqual(new Array(16).fill(7));
       checkGemm(layout, 300, 600, 300, 1, 1, 0, 76); // warm the allocator
       const before = memoryStats();
@@ -239,7 +152,7 @@ describe('gemm_f32 layouts agree', () => {
   it('A·B, Aᵀ·B and A·Bᵀ on the same operands give the same C (same packed data, same order)', () => {
     // the packed panels hold the same values whatever the layout, so the results are bitwise equal
     const m = 67, n = 133, k = 290;
-    const A = randomArray(m * k, 5), B = randomArray(k * n, 6);
+    const A = randomArray(F32, m * k, 5), B = randomArray(F32, k * n, 6);
     const At = new Float32Array(k * m), Bt = new Float32Array(n * k);
     for (let i = 0; i < m; i++) for (let p = 0; p < k; p++) At[p * m + i] = A[i * k + p]!;
     for (let p = 0; p < k; p++) for (let j = 0; j < n; j++) Bt[j * k + p] = B[p * n + j]!;

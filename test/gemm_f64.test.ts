@@ -5,55 +5,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { init, linalg, Matrix, memoryStats } from '../src/index.js';
 import { kernels, allocF64, free, heapF64 } from '../src/wasm/module.js';
+import { F64, LAYOUTS, checkZeroAlphaOrK, operands, randomArray, reference, rng, runGemm, sweepShapes, sweepSizes, type Layout } from './gemm_shared.js';
 
 beforeAll(async () => {
   await init();
 });
-
-type Layout = 'nn' | 'tn' | 'nt';
-
-/** Deterministic values in [-1, 1) (xorshift32). */
-function rng(seed: number) {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return (s / 4294967296) * 2 - 1;
-  };
-}
-function randomArray(len: number, seed: number): Float64Array {
-  const r = rng(seed);
-  const a = new Float64Array(len);
-  for (let i = 0; i < len; i++) a[i] = r();
-  return a;
-}
-
-/**
- * Reference C = alpha·op(A)·op(B) + beta·C (C not read when beta == 0), plus the error scale
- * |alpha|·Σ|a||b| + |beta|·|c| of every entry.
- */
-function reference(layout: Layout, A: Float64Array, B: Float64Array, C0: Float64Array,
-  m: number, n: number, k: number, lda: number, ldb: number, ldc: number, alpha: number, beta: number) {
-  const C = C0.slice();
-  const scale = new Float64Array(m * n);
-  for (let i = 0; i < m; i++)
-    for (let j = 0; j < n; j++) {
-      let s = 0, sa = 0;
-      for (let p = 0; p < k; p++) {
-        const a = layout === 'tn' ? A[p * lda + i]! : A[i * lda + p]!;
-        const b = layout === 'nt' ? B[j * ldb + p]! : B[p * ldb + j]!;
-        s += a * b;
-        sa += Math.abs(a * b);
-      }
-      const c = C0[i * ldc + j]!;
-      C[i * ldc + j] = beta === 0 ? alpha * s : alpha * s + beta * c;
-      scale[i * n + j] = Math.abs(alpha) * sa + (beta === 0 ? 0 : Math.abs(beta * c)) + Number.MIN_VALUE;
-    }
-  return { C, scale };
-}
 
 let maxRelErr = 0;
 
@@ -62,39 +18,21 @@ let maxRelErr = 0;
  * every entry (relative to its error scale) and that C's padding columns are untouched.
  */
 function checkGemm(layout: Layout, m: number, n: number, k: number, pad: number, alpha: number, beta: number, seed: number) {
-  const aRows = layout === 'tn' ? k : m, aCols = layout === 'tn' ? m : k;
-  const bRows = layout === 'nt' ? n : k, bCols = layout === 'nt' ? k : n;
-  const lda = aCols + pad, ldb = bCols + 2 * pad, ldc = n + pad;
-  const A = randomArray(aRows * lda, seed), B = randomArray(bRows * ldb, seed + 1);
-  const C0 = beta === 0 ? new Float64Array(m * ldc).fill(NaN) : randomArray(m * ldc, seed + 2);
-  const K = kernels();
-  const pa = allocF64(A.length), pb = allocF64(B.length), pc = allocF64(C0.length);
-  try {
-    let h = heapF64();
-    h.set(A, pa / 8);
-    h.set(B, pb / 8);
-    h.set(C0, pc / 8);
-    K[`gemm_f64_${layout}`](pc, pa, pb, m, n, k, lda, ldb, ldc, alpha, beta);
-    h = heapF64();
-    const got = h.slice(pc / 8, pc / 8 + C0.length);
-    const { C: want, scale } = reference(layout, A, B, C0, m, n, k, lda, ldb, ldc, alpha, beta);
-    let worst = 0;
-    for (let i = 0; i < m; i++) {
-      for (let j = 0; j < n; j++) {
-        const e = Math.abs(got[i * ldc + j]! - want[i * ldc + j]!) / scale[i * n + j]!;
-        if (!(e <= 1e-13)) throw new Error(`${layout} m=${m} n=${n} k=${k} pad=${pad} α=${alpha} β=${beta}: C[${i}][${j}] = ${got[i * ldc + j]}, expected ${want[i * ldc + j]}`);
-        worst = Math.max(worst, e);
-      }
-      for (let j = n; j < ldc; j++)
-        if (!Object.is(got[i * ldc + j], C0[i * ldc + j])) throw new Error(`${layout} m=${m} n=${n} k=${k}: padding C[${i}][${j}] was written`);
+  const { lda, ldb, ldc, A, B, C0 } = operands(F64, layout, m, n, k, pad, beta, seed);
+  const got = runGemm(F64, layout, A, B, C0, m, n, k, lda, ldb, ldc, alpha, beta);
+  const { C: want, scale } = reference(layout, A, B, C0, m, n, k, lda, ldb, ldc, alpha, beta);
+  let worst = 0;
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < n; j++) {
+      const e = Math.abs(got[i * ldc + j]! - want[i * n + j]!) / (scale[i * n + j]! + Number.MIN_VALUE);
+      if (!(e <= 1e-13)) throw new Error(`${layout} m=${m} n=${n} k=${k} pad=${pad} α=${alpha} β=${beta}: C[${i}][${j}] = ${got[i * ldc + j]}, expected ${want[i * n + j]}`);
+      worst = Math.max(worst, e);
     }
-    maxRelErr = Math.max(maxRelErr, worst);
-    return worst;
-  } finally {
-    free(pa);
-    free(pb);
-    free(pc);
+    for (let j = n; j < ldc; j++)
+      if (!Object.is(got[i * ldc + j], C0[i * ldc + j])) throw new Error(`${layout} m=${m} n=${n} k=${k}: padding C[${i}][${j}] was written`);
   }
+  maxRelErr = Math.max(maxRelErr, worst);
+  return worst;
 }
 
 const SMALL = [1, 2, 3, 5, 7, 17, 63];
@@ -106,23 +44,15 @@ const MIXED: [number, number, number][] = [
 ];
 const SCALARS: [number, number][] = [[1, 0], [2.5, 0], [-1, 1], [0.75, -0.5], [1, 1]];
 
-describe.each(['nn', 'tn', 'nt'] as Layout[])('gemm_f64_%s', (layout) => {
+describe.each(LAYOUTS)('gemm_f64_%s', (layout) => {
+  const check = checkGemm.bind(null, layout);
+
   it('matches the scalar oracle on every m, n, k in {1, 2, 3, 5, 7, 17, 63}', () => {
-    let t = 0;
-    for (const m of SMALL)
-      for (const n of SMALL)
-        for (const k of SMALL) {
-          const [alpha, beta] = SCALARS[t % SCALARS.length]!;
-          checkGemm(layout, m, n, k, t % 3, alpha, beta, ++t);
-        }
+    sweepSizes(SMALL, SCALARS, check);
   });
 
   it('matches the oracle across cache-block edges, with alpha/beta and padded strides', () => {
-    let t = 100;
-    for (const [m, n, k] of MIXED)
-      for (const [alpha, beta] of [[1, 0], [-0.5, 2]] as [number, number][]) {
-        checkGemm(layout, m, n, k, t % 4, alpha, beta, ++t);
-      }
+    sweepShapes(MIXED, [[1, 0], [-0.5, 2]], 100, check);
   });
 
   it('beta = 0 never reads C (NaN in, finite out)', () => {
@@ -132,35 +62,14 @@ describe.each(['nn', 'tn', 'nt'] as Layout[])('gemm_f64_%s', (layout) => {
   });
 
   it('alpha = 0 or k = 0 gives beta·C without touching A and B', () => {
-    const K = kernels();
-    const m = 5, n = 6, ldc = 7;
-    const pc = allocF64(m * ldc), pa = allocF64(64), pb = allocF64(64);
-    try {
-      heapF64().fill(NaN, pa / 8, pa / 8 + 64);
-      heapF64().fill(NaN, pb / 8, pb / 8 + 64);
-      for (const [alpha, k] of [[0, 3], [1, 0]] as [number, number][]) {
-        heapF64().fill(NaN, pc / 8, pc / 8 + m * ldc);
-        K[`gemm_f64_${layout}`](pc, pa, pb, m, n, k, 8, 8, ldc, alpha, 0);
-        let h = heapF64();
-        for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) expect(h[pc / 8 + i * ldc + j]).toBe(0);
-        for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) h[pc / 8 + i * ldc + j] = i - j;
-        K[`gemm_f64_${layout}`](pc, pa, pb, m, n, k, 8, 8, ldc, alpha, -2);
-        h = heapF64();
-        for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) expect(h[pc / 8 + i * ldc + j]).toBe(-2 * (i - j));
-        expect(Number.isNaN(h[pc / 8 + n])).toBe(true); // padding column untouched
-      }
-    } finally {
-      free(pc);
-      free(pa);
-      free(pb);
-    }
+    checkZeroAlphaOrK(F64, layout);
   });
 });
 
 describe('syrk_f64_tn', () => {
   function checkSyrk(n: number, k: number, pad: number, alpha: number, beta: number, seed: number) {
     const lda = n + pad, ldc = n + 2 * pad;
-    const A = randomArray(k * lda, seed);
+    const A = randomArray(F64, k * lda, seed);
     let C0: Float64Array;
     if (beta === 0) C0 = new Float64Array(n * ldc).fill(NaN);
     else {
@@ -180,8 +89,8 @@ describe('syrk_f64_tn', () => {
       let worst = 0;
       for (let i = 0; i < n; i++) {
         for (let j = 0; j < n; j++) {
-          const e = Math.abs(got[i * ldc + j]! - want[i * ldc + j]!) / scale[i * n + j]!;
-          if (!(e <= 1e-13)) throw new Error(`syrk n=${n} k=${k} pad=${pad}: C[${i}][${j}] = ${got[i * ldc + j]}, expected ${want[i * ldc + j]}`);
+          const e = Math.abs(got[i * ldc + j]! - want[i * n + j]!) / (scale[i * n + j]! + Number.MIN_VALUE);
+          if (!(e <= 1e-13)) throw new Error(`syrk n=${n} k=${k} pad=${pad}: C[${i}][${j}] = ${got[i * ldc + j]}, expected ${want[i * n + j]}`);
           if (got[i * ldc + j] !== got[j * ldc + i]) throw new Error(`syrk n=${n} k=${k}: not exactly symmetric at (${i}, ${j})`);
           worst = Math.max(worst, e);
         }
@@ -230,7 +139,7 @@ describe('syrk_f64_tn', () => {
 
 describe('linalg wrappers', () => {
   function toFlat(rows: number, cols: number, seed: number) {
-    return { data: randomArray(rows * cols, seed), rows, cols };
+    return { data: randomArray(F64, rows * cols, seed), rows, cols };
   }
 
   it('matmul with transposeA / transposeB matches the oracle', () => {
