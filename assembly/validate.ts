@@ -2,7 +2,20 @@
 
 /** Index of the first non-finite value among len f32 values at x, or −1. */
 export function first_nonfinite_f32(x: usize, len: i32): i32 {
-  for (let i = 0; i < len; i++) {
+  let start = 0;
+  if (ASC_FEATURE_SIMD) {
+    // x − x is 0 for finite x and NaN otherwise; rescan only a block of 64 whose sum is NaN
+    const blocks = len & ~63;
+    for (; start < blocks; start += 64) {
+      let acc = f32x4.splat(0);
+      for (let i = start; i < start + 64; i += 4) {
+        const v = v128.load(x + (<usize>i << 2));
+        acc = f32x4.add(acc, f32x4.sub(v, v));
+      }
+      if (!i32x4.all_true(f32x4.eq(acc, acc))) break;
+    }
+  }
+  for (let i = start; i < len; i++) {
     if (!isFinite<f32>(load<f32>(x + (<usize>i << 2)))) return i;
   }
   return -1;

@@ -100,12 +100,29 @@ describe('stats kernels vs scalar references', () => {
     [pu, pv, po].forEach(free);
   });
 
-  it('first_nonfinite_f64 finds the first NaN or Infinity', () => {
+  it('first_nonfinite_f64 / _f32 find the first NaN or ±Infinity, in SIMD blocks and in the tail', () => {
     const K = kernels();
-    const p = put([1, 2, 3, Infinity, NaN]);
-    expect(K.first_nonfinite_f64(p, 5)).toBe(3);
-    expect(K.first_nonfinite_f64(p, 3)).toBe(-1);
-    free(p);
+    for (const len of [1, 5, 63, 64, 65, 200, 257]) {
+      for (const bad of [0, 1, 31, 63, 64, 100, 199, 256]) {
+        if (bad >= len) continue;
+        for (const v of [NaN, Infinity, -Infinity]) {
+          const a = Float64Array.from({ length: len }, (_, i) => (i % 7) - 3.5);
+          a[bad] = v;
+          if (bad + 3 < len) a[bad + 3] = NaN; // a later bad value must not be reported
+          const p = put(a);
+          expect(K.first_nonfinite_f64(p, len)).toBe(bad);
+          free(p);
+          const p32 = allocF64(len);
+          const h32 = new Float32Array(heapF64().buffer, p32, len);
+          h32.set(a);
+          expect(K.first_nonfinite_f32(p32, len)).toBe(bad);
+          free(p32);
+        }
+      }
+      const ok = put(Float64Array.from({ length: len }, (_, i) => i * 1e300));
+      expect(K.first_nonfinite_f64(ok, len)).toBe(-1);
+      free(ok);
+    }
   });
 });
 
