@@ -245,6 +245,26 @@ describe('mergeable co-moments', () => {
   });
 });
 
+describe("'auto' on a one-column view", () => {
+  it('reports δ = 0 (the 1×1 covariance is its own target), the same for fit and chunks', () => {
+    // without care, δ = b²/d² with d² pure rounding noise comes out 0 or 1 at random
+    for (let trial = 0; trial < 30; trial++) {
+      const g = normal(100 + trial);
+      const n = 40 + trial * 7, scale = 10 ** ((trial % 7) - 3);
+      const X = Array.from({ length: n }, () => [scale * g() + 5]);
+      const Y = Array.from({ length: n }, () => [g(), g()]);
+      const whole = new CCA({ components: 1, regularization: 'auto' }).fit(X, Y);
+      const chunked = new CCA({ components: 1, regularization: 'auto' });
+      for (let c = 0; c < n; c += 13) chunked.partialFit(X.slice(c, c + 13), Y.slice(c, c + 13));
+      expect(whole.shrinkage![0]).toBe(0);
+      expect(chunked.shrinkage![0]).toBe(0);
+      expect(Math.abs(chunked.shrinkage![1] - whole.shrinkage![1])).toBeLessThan(1e-10);
+      whole.dispose();
+      chunked.dispose();
+    }
+  });
+});
+
 describe('CCA serialisation', () => {
   it('toJSON / fromJSON round-trips exactly, through a JSON string too', () => {
     const cca = new CCA({ components: 4, regularization: [1e-3, 1e-2] }).fit(train(digits.left), train(digits.right));

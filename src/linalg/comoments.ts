@@ -176,7 +176,8 @@ function shiftFourth(v: ViewMoments, n: number, delta: Float64Array, frac: numbe
 /**
  * Ledoit–Wolf shrinkage intensity δ ∈ [0, 1] of a view, from its statistics, with the
  * same estimator as scikit-learn's `ledoit_wolf_shrinkage` (biased covariance M/n):
- *   μ = tr(M)/(n p),  d² = ‖M/n − μI‖²_F / p,  b² = min(d², (s4/n − ‖M/n‖²_F)/(n p)),  δ = b²/d².
+ *   μ = tr(M)/(n p),  d² = ‖M/n − μI‖²_F / p,  b² = min(d², (s4/n − ‖M/n‖²_F)/(n p)),  δ = b²/d²
+ * (δ = 0 when d² ≤ 1e-12 μ²: the covariance is already a multiple of I, e.g. one column).
  */
 export function ledoitWolf(v: ViewMoments, n: number): { delta: number; mu: number } {
   const M = v.M.data;
@@ -189,6 +190,8 @@ export function ledoitWolf(v: ViewMoments, n: number): { delta: number; mu: numb
   const d2 = (fro2 - (2 * mu * tr) / n + p * mu * mu) / p;
   let b2 = (v.s4 / n - fro2) / (n * p);
   b2 = Math.min(b2, d2);
-  const delta = b2 <= 0 || d2 <= 0 ? 0 : b2 / d2;
+  // d² ≈ 0: the covariance already is μI (always so for one column), nothing to shrink; a
+  // rounding-noise d² must not decide between 0 and 1
+  const delta = b2 <= 0 || d2 <= 1e-12 * mu * mu ? 0 : b2 / d2;
   return { delta, mu };
 }
