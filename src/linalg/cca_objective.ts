@@ -107,12 +107,8 @@ export class CCAObjective {
     // X = U_k diag(w) (o×k, stored with stride o), then ∇12 = A X V_kᵀ B
     const w = (i: number) => (this.kind === 'trace' ? 1 : 2 * s[i]!);
     const c = (i: number) => (this.kind === 'trace' ? s[i]! : 2 * s[i]! * s[i]!);
-    const scaleCols = (dst: Ptr, src: Ptr, f: (i: number) => number) => {
-      const hh = heapF64(), a = src >>> 3, b = dst >>> 3;
-      for (let r = 0; r < o; r++) for (let j = 0; j < o; j++) hh[b + r * o + j] = j < k ? hh[a + r * o + j]! * f(j) : 0;
-    };
     // ∇12
-    scaleCols(P.X!, P.U!, w);
+    this.#scaleCols(P.X!, P.U!, w);
     K.gemm_f64_nt(P.tmp!, P.X!, P.V!, o, o, k, o, o, o, 1, 0); // U_k diag(w) V_kᵀ
     K.gemm_f64_nn(P.X!, P.A!, P.tmp!, o, o, o, o, o, o, 1, 0);
     K.gemm_f64_nn(P.D12!, P.X!, P.B!, o, o, o, o, o, o, 1, 0);
@@ -127,13 +123,19 @@ export class CCAObjective {
     return corr;
   }
 
+  /** dst (o×o) = the first k columns of src scaled by f(j), the rest zero: Q_k diag(f) */
+  #scaleCols(dst: Ptr, src: Ptr, f: (j: number) => number) {
+    const { o, k } = this;
+    const hh = heapF64(), a = src >>> 3, b = dst >>> 3;
+    for (let r = 0; r < o; r++) for (let j = 0; j < o; j++) hh[b + r * o + j] = j < k ? hh[a + r * o + j]! * f(j) : 0;
+  }
+
   /** out = −½ M Q_k diag(c) Q_kᵀ M */
   #sandwich(out: Ptr, M: Ptr, Q: Ptr, c: (i: number) => number) {
     const K = kernels();
     const { o, k } = this;
     const P = this.#p as Record<string, Ptr>;
-    const hh = heapF64(), q = Q >>> 3, x = P.X! >>> 3;
-    for (let r = 0; r < o; r++) for (let j = 0; j < o; j++) hh[x + r * o + j] = j < k ? hh[q + r * o + j]! * c(j) : 0;
+    this.#scaleCols(P.X!, Q, c);
     K.gemm_f64_nt(P.tmp!, P.X!, Q, o, o, k, o, o, o, 1, 0); // Q_k diag(c) Q_kᵀ
     K.gemm_f64_nn(P.X!, M, P.tmp!, o, o, o, o, o, o, 1, 0);
     K.gemm_f64_nn(out, P.X!, M, o, o, o, o, o, o, -0.5, 0);

@@ -108,18 +108,6 @@ export class CoMoments {
     this.n = n;
   }
 
-  /** Forgets every row. */
-  reset(): void {
-    this.n = 0;
-    for (const v of [this.x, this.y]) {
-      v.mean.fill(0);
-      v.t.fill(0);
-      v.s4 = 0;
-      v.M.data.fill(0);
-    }
-    this.Mxy.data.fill(0);
-  }
-
   dispose(): void {
     this.x.M.dispose();
     this.y.M.dispose();
