@@ -17,18 +17,21 @@ export function dense_forward_f32(y: usize, x: usize, w: usize, b: usize, n: i32
 
 /**
  * Backward pass given y = f(x·W + b) and dy = ∂L/∂y:
- * dy is overwritten with dz = dy ⊙ f′; dW += xᵀ·dz; db += Σ_rows dz; dx (n×nin) = dz·Wᵀ
- * unless dx == 0.
+ * dy is overwritten with dz = dy ⊙ f′; the parameter gradients ACCUMULATE, dW += xᵀ·dz and
+ * db += Σ_rows dz, unless dw == 0 (a frozen layer: neither is computed, no xᵀ·dz product
+ * runs); dx (n×nin) is OVERWRITTEN with dz·Wᵀ unless dx == 0.
  */
 export function dense_backward_f32(dx: usize, dw: usize, db: usize, dy: usize, x: usize, w: usize, y: usize, n: i32, nin: i32, nout: i32, act: i32, slope: f32): void {
   actBackRow(dy, dy, y, n * nout, act, slope);
-  gemm_f32_tn(dw, x, dy, nin, nout, n, nin, nout, nout, 1, 1);
-  // db += column sums of dz
-  const rowBytes = <usize>nout << 2;
-  let r = dy;
-  for (let i = 0; i < n; i++) {
-    zipRow(db, db, r, nout, OP_ADD);
-    r += rowBytes;
+  if (dw) {
+    gemm_f32_tn(dw, x, dy, nin, nout, n, nin, nout, nout, 1, 1);
+    // db += column sums of dz
+    const rowBytes = <usize>nout << 2;
+    let r = dy;
+    for (let i = 0; i < n; i++) {
+      zipRow(db, db, r, nout, OP_ADD);
+      r += rowBytes;
+    }
   }
   if (dx) gemm_f32_nt(dx, dy, w, n, nin, nout, nout, nout, nin, 1, 0);
 }

@@ -9,6 +9,7 @@ export * from './svd';
 export * from './gemm_f32';
 export * from './activations';
 export * from './dense';
+export * from './blocks';
 export * from './loss';
 export * from './optim';
 export * from './random';

@@ -156,3 +156,28 @@ export function first_nonfinite_f64(x: usize, len: i32): i32 {
   }
   return -1;
 }
+
+/** a[i][i] += r for i < n (a has row stride lda): a ridge on a covariance. */
+export function add_diag_f64(a: usize, n: i32, lda: i32, r: f64): void {
+  for (let i = 0; i < n; i++) {
+    const p = a + (<usize>(i * (lda + 1)) << 3);
+    store<f64>(p, load<f64>(p) + r);
+  }
+}
+
+/** out (n×p, stride ldo) = x (n×p, stride ldx) · diag(s): column j scaled by s[j]. */
+export function scale_cols_f64(out: usize, x: usize, s: usize, n: i32, p: i32, ldx: i32, ldo: i32): void {
+  const p2 = p & ~1;
+  for (let i = 0; i < n; i++) {
+    const src = x + (<usize>(i * ldx) << 3);
+    const dst = out + (<usize>(i * ldo) << 3);
+    let j = 0;
+    if (ASC_FEATURE_SIMD) {
+      for (; j < p2; j += 2) {
+        const o = <usize>j << 3;
+        v128.store(dst + o, f64x2.mul(v128.load(src + o), v128.load(s + o)));
+      }
+    }
+    for (; j < p; j++) store<f64>(dst + (<usize>j << 3), load<f64>(src + (<usize>j << 3)) * load<f64>(s + (<usize>j << 3)));
+  }
+}

@@ -232,6 +232,14 @@ describe('dense layer', () => {
       expect(relErr(get(pdw, nin * nout).map((v, i) => v - dwAfter1[i]!), dw)).toBeLessThan(1e-6);
       expect(relErr(get(pdb, nout).map((v, i) => v - dbAfter1[i]!), db)).toBeLessThan(1e-6);
       expect(Array.from(get(pdx, n * nin)).every((v) => v === 7)).toBe(true);
+
+      // frozen (dw == 0): the same dx, bit for bit, and dW, db untouched
+      const dwKept = get(pdw, nin * nout), dbKept = get(pdb, nout);
+      set(pdy, G);
+      K.dense_backward_f32(pdx, 0, 0, pdy, px, pw, py, n, nin, nout, a, SLOPE);
+      expect(get(pdx, n * nin)).toEqual(dx);
+      expect(get(pdw, nin * nout)).toEqual(dwKept);
+      expect(get(pdb, nout)).toEqual(dbKept);
     }
   });
 });
@@ -608,6 +616,102 @@ describe('random', () => {
       K.gather_rows_f32(po, put(x), putI32(idx), idx.length, cols);
       const want = idx.flatMap((r) => Array.from(x.subarray(r * cols, (r + 1) * cols)));
       expect(Array.from(get(po, idx.length * cols))).toEqual(want);
+    }
+  });
+});
+
+// =====================================================================================
+describe('composition kernels (column blocks, sums, gathers, conversions)', () => {
+  /** rows×cols values at stride ld, `fill` in the padding. */
+  const strided = (v: ArrayLike<number>, rows: number, cols: number, ld: number, fill: number) => {
+    const a = new Float64Array(rows * ld).fill(fill);
+    for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) a[i * ld + j] = v[i * cols + j]!;
+    return a;
+  };
+
+  it('copy_block_f32 into and out of a column block, with and without a gate, at every width', () => {
+    const K = kernels();
+    for (const w of SIZES) {
+      const n = 5, off = 3, ldo = w + 7, ldg = 3;
+      const x = rand(n * w, w, -4, 4);
+      // gate column 1 of an n×3 mask: a zero row, a fraction, a negative, one, a big value
+      const gcol = [0, 0.5, -2, 1, 1e3];
+      const gates = Float64Array.from({ length: n * ldg }, (_, i) => (i % ldg === 1 ? gcol[Math.floor(i / ldg)]! : NaN));
+      const outInit = new Float64Array(n * ldo).fill(-7);
+      for (const gated of [false, true]) {
+        const po = put(outInit);
+        K.copy_block_f32(po + off * 4, put(x), gated ? put(gates) + 4 : 0, n, w, ldo, w, ldg);
+        const got = get(po, n * ldo);
+        for (let i = 0; i < n; i++)
+          for (let j = 0; j < ldo; j++) {
+            const inBlock = j >= off && j < off + w;
+            const want = !inBlock ? -7 : gated ? (gcol[i] === 0 ? 0 : fr(x[i * w + j - off]! * gcol[i]!)) : x[i * w + j - off]!;
+            if (!Object.is(got[i * ldo + j], want)) throw new Error(`w=${w} gated=${gated} [${i}][${j}]: ${got[i * ldo + j]} vs ${want}`);
+          }
+      }
+      // …and back out (a split): a block of a wide source into a narrow destination
+      const wide = strided(x, n, w, ldo, NaN);
+      const pd = alloc(n * w);
+      K.copy_block_f32(pd, put(wide), 0, n, w, w, ldo, 0);
+      expect(Array.from(get(pd, n * w))).toEqual(Array.from(x));
+    }
+  });
+
+  it('a zero gate writes zeros even over NaN and ±Infinity', () => {
+    const K = kernels();
+    const x = [NaN, Infinity, -Infinity, 1, 2, 3, 4, 5, 6];
+    const po = alloc(9);
+    K.copy_block_f32(po, put(x), put([0, 1, 0]), 3, 3, 3, 3, 1);
+    expect(Array.from(get(po, 9))).toEqual([0, 0, 0, 1, 2, 3, 0, 0, 0]);
+  });
+
+  it('fill_block_f32 fills a strided block and nothing else; add_f32 adds at every size', () => {
+    const K = kernels();
+    for (const w of SIZES) {
+      const n = 3, ld = w + 2;
+      const po = put(new Float64Array(n * ld).fill(9));
+      K.fill_block_f32(po, -0.25, n, w, ld);
+      const got = get(po, n * ld);
+      for (let i = 0; i < n * ld; i++) expect(got[i]).toBe(i % ld < w ? -0.25 : 9);
+      const a = rand(w, w + 1, -3, 3), b = rand(w, w + 2, -3, 3);
+      const pa = put(a), pout = alloc(w);
+      K.add_f32(pout, pa, put(b), w);
+      expect(Array.from(get(pout, w))).toEqual(Array.from(a, (v, i) => fr(v + b[i]!)));
+      K.add_f32(pa, pa, pa, w); // in place
+      expect(Array.from(get(pa, w))).toEqual(Array.from(a, (v) => fr(2 * v)));
+    }
+  });
+
+  it('gather_u32 and iota_u32', () => {
+    const K = kernels();
+    const src = [7, -3, 11, 2 ** 31 - 1, 0];
+    const idx = [4, 4, 0, 3, 1, 2];
+    const po = alloc(idx.length);
+    K.gather_u32(po, putI32(src), putI32(idx), idx.length);
+    expect(getI32(po, idx.length)).toEqual(idx.map((i) => src[i]));
+    for (const n of SIZES) {
+      const pi = alloc(n);
+      K.iota_u32(pi, n);
+      expect(getU32(pi, n)).toEqual(Array.from({ length: n }, (_, i) => i));
+    }
+  });
+
+  it('f32_to_f64 is exact and f64_to_f32 rounds scale·x once, at every size', () => {
+    const K = kernels();
+    for (const n of SIZES) {
+      const x32 = rand(n, n + 5, -1e3, 1e3);
+      const p32 = put(x32), p64 = allocF64(n);
+      live.push(p64);
+      K.f32_to_f64(p64, p32, n);
+      const back = Float64Array.from(new Float64Array(heapF32().buffer, p64, n));
+      expect(Array.from(back)).toEqual(Array.from(x32));
+      const u = uniform(n + 6);
+      const x64 = Float64Array.from({ length: n }, () => (u() - 0.5) * 1e3);
+      new Float64Array(heapF32().buffer, p64, n).set(x64);
+      for (const scale of [1, -1, 0.3]) {
+        K.f64_to_f32(p32, p64, n, scale);
+        expect(Array.from(get(p32, n))).toEqual(Array.from(x64, (v) => fr(v * scale)));
+      }
     }
   });
 });

@@ -124,6 +124,27 @@ describe('stats kernels vs scalar references', () => {
       free(ok);
     }
   });
+
+  it('add_diag_f64 adds to the diagonal only; scale_cols_f64 scales each column (strided)', () => {
+    const K = kernels();
+    for (const n of SIZES) {
+      const ld = n + 2;
+      const a = rand(n * ld, n + 40);
+      const pa = put(a);
+      K.add_diag_f64(pa, n, ld, 0.125);
+      const got = get(pa, n * ld);
+      for (let i = 0; i < n; i++) for (let j = 0; j < ld; j++) expect(got[i * ld + j]).toBe(a[i * ld + j]! + (i === j ? 0.125 : 0));
+      free(pa);
+      const rows = 3, ldx = n + 1, ldo = n + 3;
+      const x = rand(rows * ldx, n + 41), sc = rand(n, n + 42);
+      const out0 = new Float64Array(rows * ldo).fill(-1);
+      const px = put(x), ps = put(sc), po = put(out0);
+      K.scale_cols_f64(po, px, ps, rows, n, ldx, ldo);
+      const o = get(po, rows * ldo);
+      for (let i = 0; i < rows; i++) for (let j = 0; j < ldo; j++) expect(o[i * ldo + j]).toBe(j < n ? x[i * ldx + j]! * sc[j]! : -1);
+      [px, ps, po].forEach(free);
+    }
+  });
 });
 
 describe('covariance', () => {

@@ -2,7 +2,8 @@
  * Typed interface of the kernel module (assembly/). Pointers are byte offsets into the
  * module's memory; sizes and strides are in elements; matrices are row-major, `ld*` is the
  * row stride. Outputs come first, then inputs, then sizes and strides.
- * Only src/wasm/ and the thin wrappers in src/linalg/ touch this interface.
+ * Only src/wasm/ touches this interface: everything above works with the typed operations
+ * of src/wasm/ops_f64.ts and src/wasm/ops_f32.ts on Matrix / Tensor objects.
  */
 export type Ptr = number;
 
@@ -32,6 +33,10 @@ export interface Kernels {
   fourth_moments_f64(t: Ptr, xc: Ptr, n: number, p: number, ldx: number): number;
   colcorr_f64(out: Ptr, u: Ptr, v: Ptr, n: number, k: number, ldu: number, ldv: number): void;
   first_nonfinite_f64(x: Ptr, len: number): number;
+  /** a[i][i] += r */
+  add_diag_f64(a: Ptr, n: number, lda: number, r: number): void;
+  /** out (n×p) = x·diag(s) */
+  scale_cols_f64(out: Ptr, x: Ptr, s: Ptr, n: number, p: number, ldx: number, ldo: number): void;
 
   // eigh.ts — symmetric eigendecomposition A = V·diag(values)·Vᵀ, values descending,
   // eigenvectors in the columns of V (n×n, stride ldv). A is only read (the full
@@ -68,8 +73,24 @@ export interface Kernels {
   // dense.ts — W is nin×nout (row-major), b has nout values, rows are samples
   /** y (n×nout) = f(x·W + b) */
   dense_forward_f32(y: Ptr, x: Ptr, w: Ptr, b: Ptr, n: number, nin: number, nout: number, act: number, slope: number): void;
-  /** dy (n×nout) is overwritten with dz = dy ⊙ f′; dW += xᵀ·dz; db += Σ_rows dz; dx (n×nin) = dz·Wᵀ unless dx == 0 */
+  /** dy (n×nout) is overwritten with dz = dy ⊙ f′; unless dw == 0 (frozen): dW += xᵀ·dz, db += Σ_rows dz; dx (n×nin) = dz·Wᵀ (overwritten) unless dx == 0 */
   dense_backward_f32(dx: Ptr, dw: Ptr, db: Ptr, dy: Ptr, x: Ptr, w: Ptr, y: Ptr, n: number, nin: number, nout: number, act: number, slope: number): void;
+
+  // blocks.ts — every output is overwritten, none accumulated
+  /** out (n×w, stride ldo) = x (n×w, stride ldx), row i scaled by gate[i·ldg] unless gate == 0 (a zero gate writes zeros) */
+  copy_block_f32(out: Ptr, x: Ptr, gate: Ptr, n: number, w: number, ldo: number, ldx: number, ldg: number): void;
+  /** out (n×w, stride ldo) = v */
+  fill_block_f32(out: Ptr, v: number, n: number, w: number, ldo: number): void;
+  /** out = a + b */
+  add_f32(out: Ptr, a: Ptr, b: Ptr, len: number): void;
+  /** out[i] = src[idx[i]], 4-byte values */
+  gather_u32(out: Ptr, src: Ptr, idx: Ptr, n: number): void;
+  /** idx[i] = i */
+  iota_u32(idx: Ptr, n: number): void;
+  /** out (f64) = x (f32) */
+  f32_to_f64(out: Ptr, x: Ptr, len: number): void;
+  /** out (f32) = round(scale·x), x f64 */
+  f64_to_f32(out: Ptr, x: Ptr, len: number, scale: number): void;
 
   // loss.ts — return the mean loss (as f64) and write its gradient w.r.t. the prediction
   /** loss = mean((yhat − y)²) over len values; grad = 2(yhat − y)/len */
