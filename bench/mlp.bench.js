@@ -59,7 +59,7 @@ function oursStep(layers, batch, seed) {
   const opt = new nn.Adam(net, { learningRate: 1e-3 });
   const X = Tensor.from({ data: randomRows(batch, layers[0], seed + 1), rows: batch, cols: layers[0] });
   const Y = Tensor.from({ data: randomRows(batch, layers.at(-1), seed + 2), rows: batch, cols: layers.at(-1) });
-  const G = Tensor.alloc(batch, layers.at(-1));
+  const G = Tensor.zeros(batch, layers.at(-1));
   const step = () => {
     opt.zeroGrad();
     nn.mse(net.forward(X), Y, { grad: G });

@@ -6,13 +6,13 @@
  * await init();
  * const cca = new CCA({ components: 2 }).fit(X, Y);
  */
-export { init, memoryStats, isInitialized, wasmFeatures, type InitOptions, type InitInfo, type MemoryStats, type SimdChoice, type Build } from './wasm/module.js';
-export { Matrix, type MatrixInput, type Shaped } from './linalg/matrix.js';
+export { init, memoryStats, isInitialized, wasmFeatures, type InitOptions, type InitInfo, type MemoryStats, type SimdChoice, type Build } from './wasm/index.js';
+export { Matrix, Tensor, type MatrixInput, type TensorInput, type Shaped } from './wasm/index.js';
 export * as linalg from './linalg/index.js';
 export * from './errors.js';
 export { CCA, type CCAOptions, type Regularization, type MatrixResult } from './models/cca.js';
 export { significance, formatSignificance, type SignificanceRow } from './models/significance.js';
-export * as nn from './nn/index.js';
-export { Tensor, type TensorInput } from './nn/tensor.js';
+export * as nn from './nn-namespace.js';
 export { MLP, type MLPOptions, type Activation } from './nn/mlp.js';
 export { DeepCCA, type DeepCCAOptions, type DeepCCAFitOptions } from './models/deepcca.js';
+export { Classifier, type ClassifierOptions } from './models/classifier.js';

@@ -61,6 +61,13 @@ export class InitError extends CrossmodalError {}
 /** A disposed object was used. */
 export class DisposedError extends CrossmodalError {}
 
+/**
+ * A backward that cannot differentiate what it was given: no forward to differentiate, its
+ * backward already ran, or the gradient belongs to a forward that a later one overwrote (or
+ * to another network's output).
+ */
+export class StaleForwardError extends CrossmodalError {}
+
 /** A serialised model is malformed, truncated or of an unknown version. */
 export class FormatError extends CrossmodalError {}
 

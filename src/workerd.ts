@@ -1,8 +1,4 @@
 // Entry for Cloudflare workerd (and bundlers that honour the "workerd" condition): the
 // baseline .wasm is imported as a compiled WebAssembly.Module, so plain init() works there.
-// (workerd refuses to compile wasm from bytes at run time.)
-import kernels from '../build/kernels.wasm';
-import { setDefaultModule } from './wasm/module.js';
-
-setDefaultModule(kernels);
+import './wasm/workerd-loader.js';
 export * from './core.js';

@@ -5,8 +5,8 @@
  * needs. Chunks and shards combine exactly: update(chunk) and merge(other) give the same
  * statistics (to rounding) as one pass over all rows.
  */
-import { Matrix } from './matrix.js';
-import { heapF64, kernels, withScratch } from '../wasm/module.js';
+import * as W from '../wasm/index.js';
+import { Matrix, withScratch } from '../wasm/index.js';
 
 /** Per-view part of the statistics. */
 export interface ViewMoments {
@@ -43,23 +43,21 @@ export class CoMoments {
     const n = X.rows, p = this.p, q = this.q;
     const chunk = new CoMoments(p, q);
     try {
-      withScratch((f64) => {
-        const K = kernels();
-        const mx = f64(p), my = f64(q), xc = f64(n * p), yc = f64(n * q), tx = f64(p), ty = f64(q);
-        K.colmeans_f64(mx, X.ptr, n, p, p);
-        K.colmeans_f64(my, Y.ptr, n, q, q);
-        K.center_f64(xc, X.ptr, mx, n, p, p, p);
-        K.center_f64(yc, Y.ptr, my, n, q, q, q);
-        K.syrk_f64_tn(chunk.x.M.ptr, xc, p, n, p, p, 1, 0);
-        K.syrk_f64_tn(chunk.y.M.ptr, yc, q, n, q, q, 1, 0);
-        K.gemm_f64_tn(chunk.Mxy.ptr, xc, yc, p, q, n, p, q, q, 1, 0);
-        chunk.x.s4 = K.fourth_moments_f64(tx, xc, n, p, p);
-        chunk.y.s4 = K.fourth_moments_f64(ty, yc, n, q, q);
-        const h = heapF64();
-        chunk.x.mean.set(h.subarray(mx >>> 3, (mx >>> 3) + p));
-        chunk.y.mean.set(h.subarray(my >>> 3, (my >>> 3) + q));
-        chunk.x.t.set(h.subarray(tx >>> 3, (tx >>> 3) + p));
-        chunk.y.t.set(h.subarray(ty >>> 3, (ty >>> 3) + q));
+      withScratch((s) => {
+        const mx = s.matrix(1, p), my = s.matrix(1, q), xc = s.matrix(n, p), yc = s.matrix(n, q), tx = s.matrix(1, p), ty = s.matrix(1, q);
+        W.colMeans(mx, X);
+        W.colMeans(my, Y);
+        W.center(xc, X, mx);
+        W.center(yc, Y, my);
+        W.syrk(chunk.x.M, xc, 1, 0);
+        W.syrk(chunk.y.M, yc, 1, 0);
+        W.gemm(chunk.Mxy, xc, yc, true, false, 1, 0);
+        chunk.x.s4 = W.fourthMoments(tx, xc);
+        chunk.y.s4 = W.fourthMoments(ty, yc);
+        chunk.x.mean.set(mx.data);
+        chunk.y.mean.set(my.data);
+        chunk.x.t.set(tx.data);
+        chunk.y.t.set(ty.data);
       });
       chunk.n = n;
       this.merge(chunk);
@@ -83,19 +81,17 @@ export class CoMoments {
     // shift each side's fourth-moment terms to the merged mean before the M's change
     const shiftedA = [shiftFourth(this.x, na, dx, nb / n), shiftFourth(this.y, na, dy, nb / n)] as const;
     const shiftedB = [shiftFourth(other.x, nb, dx, -na / n), shiftFourth(other.y, nb, dy, -na / n)] as const;
-    const K = kernels();
     const w = (na * nb) / n;
-    withScratch((f64) => {
-      const px = f64(this.p), py = f64(this.q);
-      const h = heapF64();
-      h.set(dx, px >>> 3);
-      h.set(dy, py >>> 3);
+    withScratch((s) => {
+      const px = s.matrix(1, this.p), py = s.matrix(1, this.q);
+      px.data.set(dx);
+      py.data.set(dy);
       addInto(this.x.M, other.x.M);
       addInto(this.y.M, other.y.M);
       addInto(this.Mxy, other.Mxy);
-      K.ger_f64(this.x.M.ptr, px, px, this.p, this.p, this.p, w);
-      K.ger_f64(this.y.M.ptr, py, py, this.q, this.q, this.q, w);
-      K.ger_f64(this.Mxy.ptr, px, py, this.p, this.q, this.q, w);
+      W.ger(this.x.M, px, px, w);
+      W.ger(this.y.M, py, py, w);
+      W.ger(this.Mxy, px, py, w);
     });
     for (const [v, d, a, b] of [
       [this.x, dx, shiftedA[0], shiftedB[0]],

@@ -6,13 +6,13 @@
  * correlations are ρ (descending), the weights Wx·U and Wy·V. Statistics are mergeable
  * co-moments, so `partialFit` over chunks and `merge` of shards give the in-memory result.
  */
-import { Matrix, borrow, type MatrixInput } from '../linalg/matrix.js';
+import * as W from '../wasm/index.js';
+import { Matrix, borrowMatrix as borrow, withScratch, type MatrixInput, type Scratch } from '../wasm/index.js';
 import { CoMoments, ledoitWolf, type ViewMoments } from '../linalg/comoments.js';
 import { invSqrt, svd } from '../linalg/ops.js';
-import { heapF64, kernels, withScratch } from '../wasm/module.js';
-import { NotFittedError, ShapeError, SingularMatrixError, ValueError } from '../errors.js';
+import { FormatError, NotFittedError, ShapeError, SingularMatrixError, ValueError } from '../errors.js';
 import { decodeF64, encodeF64, readEnvelope, readInt } from '../serialize.js';
-import { FormatError } from '../errors.js';
+import { Disposable } from '../lifecycle.js';
 import { significance, type SignificanceRow } from './significance.js';
 
 export type Regularization = number | [number, number] | 'auto';
@@ -34,7 +34,7 @@ export interface MatrixResult {
 
 const FORMAT = 'crossmodal.CCA';
 
-export class CCA {
+export class CCA extends Disposable {
   readonly components: number;
   readonly regularization: Regularization;
   #stats: CoMoments | null = null;
@@ -50,6 +50,7 @@ export class CCA {
   #dirty = false;
 
   constructor(options: CCAOptions = {}) {
+    super();
     if (options === null || typeof options !== 'object') throw new ValueError('options', 'an options object', options);
     const k = options.components ?? 2;
     if (!Number.isInteger(k) || k < 1) throw new ValueError('options.components', 'a positive integer', k);
@@ -69,6 +70,7 @@ export class CCA {
    * cca.correlations; // Float64Array [0.98...]
    */
   fit(X: MatrixInput, Y: MatrixInput): this {
+    this.live();
     const x = borrow(X, 'X');
     try {
       const y = borrow(Y, 'Y');
@@ -100,6 +102,7 @@ export class CCA {
    * stream of chunks costs one solve. Equal (to rounding) to fitting all rows at once.
    */
   partialFit(X: MatrixInput, Y: MatrixInput): this {
+    this.live();
     const x = borrow(X, 'X');
     try {
       const y = borrow(Y, 'Y');
@@ -119,7 +122,9 @@ export class CCA {
 
   /** Folds another CCA's statistics (same p, q) into this one, e.g. from another shard. */
   merge(other: CCA): this {
+    this.live();
     if (!(other instanceof CCA)) throw new ValueError('other', 'a CCA', other);
+    other.live();
     const o = other.#stats;
     if (!o) throw new NotFittedError('merge: the other CCA holds no statistics (fit or partialFit it first, or it was restored without statistics)');
     if (!this.#stats) {
@@ -174,6 +179,7 @@ export class CCA {
 
   /** True once fitted (or partially fitted with at least 2 rows). */
   get fitted(): boolean {
+    this.live();
     return this.#fit !== null || (this.#stats !== null && this.#stats.n >= 2);
   }
 
@@ -211,13 +217,12 @@ export class CCA {
         if (y.m.rows !== x.m.rows) throw new ShapeError('Y', `${x.m.rows} rows (as X)`, `${y.m.rows} rows`);
         if (x.m.rows < 2) throw new ShapeError('X', 'at least 2 rows to correlate', `${x.m.rows} row`);
         const n = x.m.rows;
-        return withScratch((f64) => {
-          const K = kernels();
-          const u = f64(n * k), v = f64(n * k), out = f64(k);
-          projectInto(u, x.m, f.xMeans, f.xWeights, f64);
-          projectInto(v, y.m, f.yMeans, f.yWeights, f64);
-          K.colcorr_f64(out, u, v, n, k, k, k);
-          return heapF64().slice(out >>> 3, (out >>> 3) + k);
+        return withScratch((s) => {
+          const u = s.matrix(n, k), v = s.matrix(n, k), out = s.matrix(1, k);
+          projectInto(u, x.m, f.xMeans, f.xWeights, s);
+          projectInto(v, y.m, f.yMeans, f.yWeights, s);
+          W.colCorr(out, u, v);
+          return out.toFloat64Array();
         });
       } finally {
         y.release();
@@ -236,16 +241,13 @@ export class CCA {
     return significance(f.all, f.n, f.xWeights.rows, f.yWeights.rows);
   }
 
-  /** Frees the wasm buffers. The model can be fitted again afterwards. */
+  /** Frees the wasm buffers; any later use throws DisposedError. */
   dispose(): void {
+    if (!this.markDisposed()) return;
     this.#stats?.dispose();
     this.#stats = null;
     this.#disposeFit();
     this.#dirty = false;
-  }
-
-  [Symbol.dispose](): void {
-    this.dispose();
   }
 
   /**
@@ -346,6 +348,7 @@ export class CCA {
   }
 
   #result() {
+    this.live();
     if (this.#dirty && this.#stats) {
       if (this.#stats.n < 2) throw new NotFittedError(`CCA: ${this.#stats.n} row seen so far; at least 2 are needed`);
       this.#solve(this.#stats);
@@ -371,7 +374,7 @@ export class CCA {
     const owned: Matrix[] = [];
     const take = (m: Matrix) => (owned.push(m), m);
     try {
-      const Cxx = take(Matrix.alloc(p, p)), Cyy = take(Matrix.alloc(q, q));
+      const Cxx = take(Matrix.empty(p, p)), Cyy = take(Matrix.empty(q, q));
       const prep = (C: Matrix, v: ViewMoments, r: number | null): number | null => {
         const d = C.data, M = v.M.data, dim = C.rows;
         if (r !== null) {
@@ -392,18 +395,18 @@ export class CCA {
       if (reg === 'auto') shrinkage = [dx!, dy!];
       const Wx = take(whiten(Cxx, 'X', rx));
       const Wy = take(whiten(Cyy, 'Y', ry));
-      const K = kernels();
-      const T = take(Matrix.alloc(p, q));
-      withScratch((f64) => {
-        const tmp = f64(p * q);
-        K.gemm_f64_nn(tmp, Wx.ptr, s.Mxy.ptr, p, q, p, p, q, q, scale, 0);
-        K.gemm_f64_nn(T.ptr, tmp, Wy.ptr, p, q, q, q, q, q, 1, 0);
+      const T = take(Matrix.empty(p, q));
+      withScratch((sc) => {
+        const tmp = sc.matrix(p, q);
+        W.gemm(tmp, Wx, s.Mxy, false, false, scale, 0);
+        W.gemm(T, tmp, Wy);
       });
       const dec = svd(T);
       owned.push(dec.u, dec.v);
-      const xWeights = take(Matrix.alloc(p, k)), yWeights = take(Matrix.alloc(q, k));
-      K.gemm_f64_nn(xWeights.ptr, Wx.ptr, dec.u.ptr, p, k, p, p, k0, k, 1, 0);
-      K.gemm_f64_nn(yWeights.ptr, Wy.ptr, dec.v.ptr, q, k, q, q, k0, k, 1, 0);
+      const xWeights = take(Matrix.empty(p, k)), yWeights = take(Matrix.empty(q, k));
+      // the first k singular vectors (column-block views of U and V)
+      W.gemm(xWeights, Wx, dec.u.viewCols(0, k));
+      W.gemm(yWeights, Wy, dec.v.viewCols(0, k));
       orientSigns(xWeights, yWeights);
       const all = new Float64Array(k0);
       for (let i = 0; i < k0; i++) all[i] = Math.min(1, Math.max(0, dec.s[i]!));
@@ -452,25 +455,22 @@ function copyOut(m: Matrix): MatrixResult {
   return { data: m.toFloat64Array(), rows: m.rows, cols: m.cols };
 }
 
-/** dst (n×k) = (X − means)·W, scratch from the caller's pool. */
-function projectInto(dst: number, X: Matrix, means: Float64Array, W: Matrix, f64: (n: number) => number) {
-  const K = kernels();
-  const n = X.rows, p = X.cols;
-  const mean = f64(p), xc = f64(n * p);
-  heapF64().set(means, mean >>> 3);
-  K.center_f64(xc, X.ptr, mean, n, p, p, p);
-  K.gemm_f64_nn(dst, xc, W.ptr, n, W.cols, p, p, W.cols, W.cols, 1, 0);
+/** dst (n×k) = (X − means)·weights, scratch from the caller's scope. */
+function projectInto(dst: Matrix, X: Matrix, means: Float64Array, weights: Matrix, s: Scratch) {
+  const mean = s.matrix(1, X.cols), xc = s.matrix(X.rows, X.cols);
+  mean.data.set(means);
+  W.center(xc, X, mean);
+  W.gemm(dst, xc, weights);
 }
 
-function project(input: MatrixInput, name: string, means: Float64Array, W: Matrix): MatrixResult {
+function project(input: MatrixInput, name: string, means: Float64Array, weights: Matrix): MatrixResult {
   const x = borrow(input, name);
   try {
-    if (x.m.cols !== W.rows) throw new ShapeError(name, `${W.rows} columns (as in fit)`, `${x.m.cols} columns`);
-    const n = x.m.rows, k = W.cols;
-    return withScratch((f64) => {
-      const out = f64(n * k);
-      projectInto(out, x.m, means, W, f64);
-      return { data: heapF64().slice(out >>> 3, (out >>> 3) + n * k), rows: n, cols: k };
+    if (x.m.cols !== weights.rows) throw new ShapeError(name, `${weights.rows} columns (as in fit)`, `${x.m.cols} columns`);
+    return withScratch((s) => {
+      const out = s.matrix(x.m.rows, weights.cols);
+      projectInto(out, x.m, means, weights, s);
+      return out.toShaped();
     });
   } finally {
     x.release();

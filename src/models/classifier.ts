@@ -1,19 +1,21 @@
 /**
- * nn.Classifier: an MLP trained with softmax cross-entropy. The later models use it to
- * evaluate themselves (e.g. is a generated digit classified as its condition?).
+ * Classifier (also `nn.Classifier`): an MLP trained with softmax cross-entropy. The later
+ * models use it to evaluate themselves (e.g. is a generated digit classified as its
+ * condition?).
  *
  * @example
  * const clf = new nn.Classifier({ layers: [64, 128, 10], epochs: 60, seed: 0 });
  * await clf.fit(pixels, labels);
  * clf.accuracy(testPixels, testLabels); // ≈ 0.95 on the bundled digits
  */
-import { alloc, free, heapF32, kernels } from '../wasm/module.js';
-import type { Ptr } from '../wasm/api.js';
-import { MLP, type Activation } from './mlp.js';
-import { Adam, AdamW, SGD, optimizerFromJSON, type Optimizer } from './optim.js';
-import { Tensor, type TensorInput } from './tensor.js';
-import { trainLoop, checkTrainingOptions, type EpochInfo, type FitOptions } from './train.js';
+import * as W from '../wasm/index.js';
+import { Indices, Tensor, type TensorInput } from '../wasm/index.js';
+import { MLP, type Activation } from '../nn/mlp.js';
+import { Adam, AdamW, SGD, optimizerFromJSON, type Optimizer } from '../nn/optim.js';
+import { labelIndices } from '../nn/loss.js';
+import { trainLoop, checkTrainingOptions, type EpochInfo, type FitOptions } from '../nn/train.js';
 import { FormatError, NotFittedError, ShapeError, ValueError } from '../errors.js';
+import { Disposable } from '../lifecycle.js';
 import { readEnvelope } from '../serialize.js';
 
 export interface ClassifierOptions {
@@ -33,7 +35,7 @@ export interface ClassifierOptions {
 
 const FORMAT = 'crossmodal.Classifier';
 
-export class Classifier {
+export class Classifier extends Disposable {
   readonly net: MLP;
   readonly classes: number;
   readonly epochs: number;
@@ -47,6 +49,7 @@ export class Classifier {
   #fitted = false;
 
   constructor(options: ClassifierOptions) {
+    super();
     if (!options || typeof options !== 'object') throw new ValueError('options', 'an options object with layers', options);
     checkTrainingOptions(options);
     const o = options.optimizer ?? 'adam';
@@ -74,33 +77,20 @@ export class Classifier {
     return this.#opt;
   }
 
-  #labels(labels: ArrayLike<number>, n: number, name: string): Int32Array {
-    if (!labels || typeof labels.length !== 'number' || labels.length !== n)
-      throw new ShapeError(name, `${n} labels (one per row)`, labels && typeof labels.length === 'number' ? `${labels.length} labels` : String(labels));
-    const out = new Int32Array(n);
-    for (let i = 0; i < n; i++) {
-      const v = labels[i]!;
-      if (!Number.isInteger(v) || v < 0 || v >= this.classes) throw new ValueError(`${name}[${i}]`, `an integer class in 0..${this.classes - 1}`, v);
-      out[i] = v;
-    }
-    return out;
-  }
-
   /** Trains on X (n×in) and integer labels; more calls continue training. Resolves to the history. */
   async fit(X: TensorInput, labels: ArrayLike<number>, options: FitOptions = {}): Promise<EpochInfo[]> {
+    this.live();
     const x = Tensor.from(X, 'X');
-    let xb: Tensor | null = null, grad: Tensor | null = null, lb: Ptr = 0;
+    const owned: { dispose(): void }[] = [x];
     try {
       const n = x.rows, d = x.cols;
       if (d !== this.net.layers[0]) throw new ShapeError('X', `${this.net.layers[0]} columns (the network's input width)`, `${d} columns`);
-      const y = this.#labels(labels, n, 'labels');
+      const y = labelIndices(labels, n, this.classes, 'labels');
+      owned.push(y);
       const bs = Math.min(this.batchSize, n);
       const opt = this.#optimizer();
-      xb = Tensor.alloc(bs, d);
-      grad = Tensor.alloc(bs, this.classes);
-      lb = alloc(bs * 4);
-      const K = kernels();
-      const X_ = x, XB = xb, G = grad, LB = lb;
+      const xb = Tensor.empty(bs, d), grad = Tensor.empty(bs, this.classes), lb = Indices.empty(bs, 'i32');
+      owned.push(xb, grad, lb);
       this.net.train();
       const history = await trainLoop({
         rows: n,
@@ -110,15 +100,14 @@ export class Classifier {
         dropLast: !this.keepLastBatch,
         onEpoch: options.onEpoch,
         signal: options.signal,
-        step: (idx, size) => {
-          K.gather_rows_f32(XB.ptr, X_.ptr, idx, size, d);
-          const ids = new Uint32Array(heapF32().buffer, idx, size);
-          const lab = new Int32Array(heapF32().buffer, LB, size);
-          for (let i = 0; i < size; i++) lab[i] = y[ids[i]!]!;
-          const xv = size === bs ? XB : Tensor.view(XB.ptr, size, d);
-          const logits = this.net.forward(xv);
-          const gv = size === bs ? G : Tensor.view(G.ptr, size, this.classes);
-          const loss = K.softmax_xent_f32(gv.ptr, logits.ptr, LB, size, this.classes);
+        step: (batch) => {
+          const size = batch.length;
+          const xv = size === bs ? xb : xb.viewRows(0, size);
+          const gv = size === bs ? grad : grad.viewRows(0, size);
+          const lv = size === bs ? lb : lb.view(0, size);
+          W.gatherRows(xv, x, batch);
+          W.gatherValues(lv, y, batch);
+          const loss = W.softmaxXentLoss(gv, this.net.forward(xv), lv);
           opt.zeroGrad();
           this.net.backward(gv, { inputGradient: false });
           opt.step();
@@ -128,25 +117,22 @@ export class Classifier {
       this.#fitted = true;
       return history;
     } finally {
-      this.net.eval();
-      x.dispose();
-      xb?.dispose();
-      grad?.dispose();
-      free(lb);
+      if (!this.disposed && !this.net.disposed) this.net.eval();
+      for (const o of owned) o.dispose();
     }
   }
 
   #check() {
+    this.live();
     if (!this.#fitted) throw new NotFittedError('Classifier: call fit(X, labels) first');
   }
 
   /** Class probabilities (n×classes), JS-owned. */
   predictProba(X: TensorInput): { data: Float32Array; rows: number; cols: number } {
     this.#check();
-    const logits = this.net.predict(X);
-    const t = Tensor.from(logits, 'logits');
+    const t = Tensor.from(this.net.predict(X), 'logits');
     try {
-      kernels().softmax_f32(t.ptr, t.ptr, t.rows, t.cols);
+      W.softmaxRows(t, t);
       return t.toShaped();
     } finally {
       t.dispose();
@@ -157,12 +143,13 @@ export class Classifier {
   predict(X: TensorInput): Int32Array {
     this.#check();
     const logits = Tensor.from(this.net.predict(X), 'logits');
-    const out = alloc(logits.rows * 4);
     try {
-      kernels().argmax_rows_f32(out, logits.ptr, logits.rows, logits.cols);
-      return new Int32Array(heapF32().buffer, out, logits.rows).slice();
+      return W.withScratch((s) => {
+        const out = s.indices(logits.rows, 'i32');
+        W.argmaxRows(out, logits);
+        return Int32Array.from(out.values);
+      });
     } finally {
-      free(out);
       logits.dispose();
     }
   }
@@ -170,10 +157,15 @@ export class Classifier {
   /** Fraction of rows whose predicted class equals the label. */
   accuracy(X: TensorInput, labels: ArrayLike<number>): number {
     const pred = this.predict(X);
-    const y = this.#labels(labels, pred.length, 'labels');
-    let ok = 0;
-    for (let i = 0; i < pred.length; i++) if (pred[i] === y[i]) ok++;
-    return ok / pred.length;
+    const y = labelIndices(labels, pred.length, this.classes, 'labels');
+    try {
+      const v = y.values;
+      let ok = 0;
+      for (let i = 0; i < pred.length; i++) if (pred[i] === v[i]) ok++;
+      return ok / pred.length;
+    } finally {
+      y.dispose();
+    }
   }
 
   /** The last hidden layer's activations (n×width), JS-owned: learned features. */
@@ -183,7 +175,9 @@ export class Classifier {
     return this.net.hidden(X);
   }
 
+  /** Frees the network and the optimiser; any later use throws DisposedError. */
   dispose(): void {
+    if (!this.markDisposed()) return;
     this.#opt?.dispose();
     this.#opt = null;
     this.net.dispose();

@@ -6,14 +6,15 @@
  * the final projections, so transform() returns uncorrelated unit-variance variates
  * ordered by correlation.
  */
+import * as W from '../wasm/index.js';
+import { Tensor, type TensorInput } from '../wasm/index.js';
 import { MLP, type Activation, type MLPInit } from '../nn/mlp.js';
 import { Adam } from '../nn/optim.js';
-import { Tensor, type TensorInput } from '../nn/tensor.js';
 import { trainLoop, checkTrainingOptions, type EpochInfo, type FitOptions } from '../nn/train.js';
-import { CCAObjective, type CCAObjectiveKind } from '../linalg/cca_objective.js';
+import { CCAObjective, type CCAObjectiveKind } from './deepcca_objective.js';
 import { CCA, type MatrixResult } from './cca.js';
-import { heapF32, heapF64, kernels } from '../wasm/module.js';
 import { FormatError, NotFittedError, ShapeError, ValueError } from '../errors.js';
+import { Disposable } from '../lifecycle.js';
 import { readEnvelope } from '../serialize.js';
 
 export interface DeepCCAOptions {
@@ -48,7 +49,7 @@ export interface DeepCCAFitOptions extends FitOptions {
 
 const FORMAT = 'crossmodal.DeepCCA';
 
-export class DeepCCA {
+export class DeepCCA extends Disposable {
   readonly components: number;
   readonly outputs: number;
   readonly hidden: readonly number[];
@@ -66,6 +67,7 @@ export class DeepCCA {
   #history: EpochInfo[] = [];
 
   constructor(options: DeepCCAOptions = {}) {
+    super();
     if (options === null || typeof options !== 'object') throw new ValueError('options', 'an options object', options);
     checkTrainingOptions(options);
     const k = options.components ?? 2;
@@ -98,6 +100,7 @@ export class DeepCCA {
 
   /** Training history (one entry per epoch). */
   get history(): EpochInfo[] {
+    this.live();
     return this.#history.slice();
   }
 
@@ -106,6 +109,7 @@ export class DeepCCA {
    * linear CCA on their outputs. Resolves to the per-epoch history.
    */
   async fit(X: TensorInput, Y: TensorInput, options: DeepCCAFitOptions = {}): Promise<EpochInfo[]> {
+    this.live();
     const x = Tensor.from(X, 'X');
     let y: Tensor | null = null;
     const owned: { dispose(): void }[] = [x];
@@ -126,10 +130,9 @@ export class DeepCCA {
       this.#towers = [t1, t2];
       const o1 = new Adam(t1, { learningRate: this.learningRate });
       const o2 = new Adam(t2, { learningRate: this.learningRate });
-      const xb = Tensor.alloc(bs, p), yb = Tensor.alloc(bs, q), g1 = Tensor.alloc(bs, o), g2 = Tensor.alloc(bs, o);
+      const xb = Tensor.empty(bs, p), yb = Tensor.empty(bs, q), g1 = Tensor.empty(bs, o), g2 = Tensor.empty(bs, o);
       const objective = new CCAObjective(bs, o, this.components, this.regularization, this.objective);
       owned.push(o1, o2, xb, yb, g1, g2, objective);
-      const K = kernels();
       const X_ = x, Y_ = y;
       let best = -Infinity, bestParams: [Float32Array, Float32Array] | null = null, stale = 0;
       t1.train();
@@ -141,15 +144,15 @@ export class DeepCCA {
         seed: this.seed,
         dropLast: true,
         signal: options.signal,
-        step: (idx) => {
-          K.gather_rows_f32(xb.ptr, X_.ptr, idx, bs, p);
-          K.gather_rows_f32(yb.ptr, Y_.ptr, idx, bs, q);
-          copyF32ToF64(objective.H1.ptr, t1.forward(xb).ptr, bs * o);
-          copyF32ToF64(objective.H2.ptr, t2.forward(yb).ptr, bs * o);
+        step: (batch) => {
+          W.gatherRows(xb, X_, batch);
+          W.gatherRows(yb, Y_, batch);
+          W.toF64(objective.H1, t1.forward(xb));
+          W.toF64(objective.H2, t2.forward(yb));
           const corr = objective.evaluate();
           // minimise −corr: the towers receive −∂corr/∂H
-          copyF64ToF32Neg(g1.ptr, objective.G1.ptr, bs * o);
-          copyF64ToF32Neg(g2.ptr, objective.G2.ptr, bs * o);
+          W.toF32(g1, objective.G1, -1);
+          W.toF32(g2, objective.G2, -1);
           o1.zeroGrad();
           o2.zeroGrad();
           t1.backward(g1, { inputGradient: false });
@@ -187,8 +190,10 @@ export class DeepCCA {
       this.#disposeModel();
       throw e;
     } finally {
-      this.#towers?.[0].eval();
-      this.#towers?.[1].eval();
+      if (!this.disposed) {
+        this.#towers?.[0].eval();
+        this.#towers?.[1].eval();
+      }
       for (const d of owned) d.dispose();
     }
   }
@@ -209,6 +214,7 @@ export class DeepCCA {
   }
 
   #fitted(): { towers: [MLP, MLP]; cca: CCA } {
+    this.live();
     if (!this.#towers || !this.#cca) throw new NotFittedError('DeepCCA: call fit(X, Y) first');
     return { towers: this.#towers, cca: this.#cca };
   }
@@ -244,12 +250,10 @@ export class DeepCCA {
     this.#cca = null;
   }
 
+  /** Frees the towers and the final CCA; any later use throws DisposedError. */
   dispose(): void {
+    if (!this.markDisposed()) return;
     this.#disposeModel();
-  }
-
-  [Symbol.dispose](): void {
-    this.dispose();
   }
 
   toJSON(): Record<string, unknown> {
@@ -322,14 +326,4 @@ function sum(a: ArrayLike<number>): number {
 
 function toF64(r: { data: Float32Array; rows: number; cols: number }) {
   return { data: Float64Array.from(r.data), rows: r.rows, cols: r.cols };
-}
-
-function copyF32ToF64(dst: number, src: number, len: number) {
-  const d = heapF64(), s = heapF32(), a = dst >>> 3, b = src >>> 2;
-  for (let i = 0; i < len; i++) d[a + i] = s[b + i]!;
-}
-
-function copyF64ToF32Neg(dst: number, src: number, len: number) {
-  const d = heapF32(), s = heapF64(), a = dst >>> 2, b = src >>> 3;
-  for (let i = 0; i < len; i++) d[a + i] = -s[b + i]!;
 }

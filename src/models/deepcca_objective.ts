@@ -14,14 +14,14 @@
  * The gradients have zero column means, so they are also the gradients w.r.t. the
  * uncentred outputs. All workspace is allocated once per (m, o).
  */
-import { Matrix } from './matrix.js';
-import { allocF64, free, heapF64, kernels } from '../wasm/module.js';
-import type { Ptr } from '../wasm/api.js';
+import * as W from '../wasm/index.js';
+import { Matrix } from '../wasm/index.js';
 import { ConvergenceError, SingularMatrixError, ValueError } from '../errors.js';
+import { Disposable } from '../lifecycle.js';
 
 export type CCAObjectiveKind = 'trace' | 'squared';
 
-export class CCAObjective {
+export class CCAObjective extends Disposable {
   readonly m: number;
   readonly o: number;
   readonly k: number;
@@ -35,10 +35,11 @@ export class CCAObjective {
   readonly G2: Matrix;
   /** singular values of T after evaluate() (descending) */
   readonly d: Float64Array;
-  #ws: Ptr[] = [];
-  #p: Record<string, Ptr> = {};
+  /** workspace, all allocated once */
+  #ws: Record<'mean' | 'S11' | 'S22' | 'S12' | 'A' | 'B' | 'T' | 'tmp' | 'U' | 'V' | 's' | 'D11' | 'D22' | 'D12' | 'X' | 'vals' | 'scale' | 'work', Matrix>;
 
   constructor(m: number, o: number, k: number, ridge: number, kind: CCAObjectiveKind) {
+    super();
     if (!(Number.isInteger(k) && k >= 1 && k <= o)) throw new ValueError('components', `an integer in 1..${o} (the output width)`, k);
     this.m = m;
     this.o = o;
@@ -46,26 +47,24 @@ export class CCAObjective {
     this.ridge = ridge;
     this.kind = kind;
     this.d = new Float64Array(o);
-    const K = kernels();
-    const mats: Matrix[] = [];
+    const made: Matrix[] = [];
+    const make = (r: number, c: number) => {
+      const mm = Matrix.empty(r, c);
+      made.push(mm);
+      return mm;
+    };
     try {
-      for (let i = 0; i < 4; i++) mats.push(Matrix.alloc(m, o));
-      const sizes: Record<string, number> = {
-        mean: o, S11: o * o, S22: o * o, S12: o * o, A: o * o, B: o * o, T: o * o, tmp: o * o, U: o * o, V: o * o, s: o,
-        D11: o * o, D22: o * o, D12: o * o, X: o * o, vals: o,
-        work: Math.max(K.invsqrt_spd_f64_work(o), K.svd_f64_work(o, o)),
+      [this.H1, this.H2, this.G1, this.G2] = [make(m, o), make(m, o), make(m, o), make(m, o)];
+      const sq = () => make(o, o), vec = () => make(1, o);
+      this.#ws = {
+        mean: vec(), S11: sq(), S22: sq(), S12: sq(), A: sq(), B: sq(), T: sq(), tmp: sq(), U: sq(), V: sq(), s: vec(),
+        D11: sq(), D22: sq(), D12: sq(), X: sq(), vals: vec(), scale: make(1, k),
+        work: make(1, Math.max(W.invSqrtWorkSize(o), W.svdWorkSize(o, o))),
       };
-      for (const [name, count] of Object.entries(sizes)) {
-        const p = allocF64(count);
-        this.#ws.push(p);
-        this.#p[name] = p;
-      }
     } catch (e) {
-      for (const mm of mats) mm.dispose();
-      for (const p of this.#ws) free(p);
+      for (const mm of made) mm.dispose();
       throw e;
     }
-    [this.H1, this.H2, this.G1, this.G2] = mats as [Matrix, Matrix, Matrix, Matrix];
   }
 
   /**
@@ -74,80 +73,74 @@ export class CCAObjective {
    * output covariance positive definite.
    */
   evaluate(): number {
-    const K = kernels();
+    this.live();
     const { m, o, k } = this;
-    const P = this.#p as Record<string, Ptr>;
+    const P = this.#ws;
     const inv = 1 / (m - 1);
-    const H1 = this.H1.ptr, H2 = this.H2.ptr;
+    const { H1, H2 } = this;
     for (const H of [H1, H2]) {
-      K.colmeans_f64(P.mean!, H, m, o, o);
-      K.center_f64(H, H, P.mean!, m, o, o, o);
+      W.colMeans(P.mean, H);
+      W.center(H, H, P.mean);
     }
-    K.syrk_f64_tn(P.S11!, H1, o, m, o, o, inv, 0);
-    K.syrk_f64_tn(P.S22!, H2, o, m, o, o, inv, 0);
-    K.gemm_f64_tn(P.S12!, H1, H2, o, o, m, o, o, o, inv, 0);
-    const h = heapF64();
-    for (let i = 0; i < o; i++) {
-      const a = (P.S11! >>> 3) + i * o + i, b = (P.S22! >>> 3) + i * o + i;
-      h[a] = h[a]! + this.ridge;
-      h[b] = h[b]! + this.ridge;
-    }
-    this.#invSqrt(P.A!, P.S11!, 'first');
-    this.#invSqrt(P.B!, P.S22!, 'second');
+    W.syrk(P.S11, H1, inv, 0);
+    W.syrk(P.S22, H2, inv, 0);
+    W.gemm(P.S12, H1, H2, true, false, inv, 0);
+    W.addDiagonal(P.S11, this.ridge);
+    W.addDiagonal(P.S22, this.ridge);
+    this.#invSqrt(P.A, P.S11, 'first');
+    this.#invSqrt(P.B, P.S22, 'second');
     // T = A Σ12 B
-    K.gemm_f64_nn(P.tmp!, P.A!, P.S12!, o, o, o, o, o, o, 1, 0);
-    K.gemm_f64_nn(P.T!, P.tmp!, P.B!, o, o, o, o, o, o, 1, 0);
-    const info = K.svd_f64(P.U!, P.s!, P.V!, P.T!, o, o, o, o, o, P.work!);
+    W.gemm(P.tmp, P.A, P.S12);
+    W.gemm(P.T, P.tmp, P.B);
+    const info = W.svd(P.U, P.s, P.V, P.T, P.work);
     if (info !== 0) throw new ConvergenceError(`DeepCCA objective: the SVD of T did not converge (code ${info})`);
-    const hd = heapF64();
-    const s = hd.subarray(P.s! >>> 3, (P.s! >>> 3) + o);
+    const s = P.s.data;
     this.d.set(s);
     let corr = 0;
     for (let i = 0; i < k; i++) corr += this.kind === 'trace' ? s[i]! : s[i]! * s[i]!;
-    // X = U_k diag(w) (o×k, stored with stride o), then ∇12 = A X V_kᵀ B
+    // with w_i = 1 (trace) or 2d_i (squared), c_i = d_i (trace) or 2d_i² (squared)
     const w = (i: number) => (this.kind === 'trace' ? 1 : 2 * s[i]!);
     const c = (i: number) => (this.kind === 'trace' ? s[i]! : 2 * s[i]! * s[i]!);
-    // ∇12
-    this.#scaleCols(P.X!, P.U!, w);
-    K.gemm_f64_nt(P.tmp!, P.X!, P.V!, o, o, k, o, o, o, 1, 0); // U_k diag(w) V_kᵀ
-    K.gemm_f64_nn(P.X!, P.A!, P.tmp!, o, o, o, o, o, o, 1, 0);
-    K.gemm_f64_nn(P.D12!, P.X!, P.B!, o, o, o, o, o, o, 1, 0);
+    // ∇12 = A U_k diag(w) V_kᵀ B
+    const Xk = P.X.viewCols(0, k);
+    this.#scaleCols(Xk, P.U, w);
+    W.gemm(P.tmp, Xk, P.V.viewCols(0, k), false, true); // U_k diag(w) V_kᵀ
+    W.gemm(P.X, P.A, P.tmp);
+    W.gemm(P.D12, P.X, P.B);
     // ∇11 = −½ A U_k diag(c) U_kᵀ A
-    this.#sandwich(P.D11!, P.A!, P.U!, c);
-    this.#sandwich(P.D22!, P.B!, P.V!, c);
+    this.#sandwich(P.D11, P.A, P.U, c);
+    this.#sandwich(P.D22, P.B, P.V, c);
     // G1 = (2 H̄1 ∇11 + H̄2 ∇12ᵀ)/(m−1);  G2 = (2 H̄2 ∇22 + H̄1 ∇12)/(m−1)
-    K.gemm_f64_nn(this.G1.ptr, H1, P.D11!, m, o, o, o, o, o, 2 * inv, 0);
-    K.gemm_f64_nt(this.G1.ptr, H2, P.D12!, m, o, o, o, o, o, inv, 1);
-    K.gemm_f64_nn(this.G2.ptr, H2, P.D22!, m, o, o, o, o, o, 2 * inv, 0);
-    K.gemm_f64_nn(this.G2.ptr, H1, P.D12!, m, o, o, o, o, o, inv, 1);
+    W.gemm(this.G1, H1, P.D11, false, false, 2 * inv, 0);
+    W.gemm(this.G1, H2, P.D12, false, true, inv, 1);
+    W.gemm(this.G2, H2, P.D22, false, false, 2 * inv, 0);
+    W.gemm(this.G2, H1, P.D12, false, false, inv, 1);
     return corr;
   }
 
-  /** dst (o×o) = the first k columns of src scaled by f(j), the rest zero: Q_k diag(f) */
-  #scaleCols(dst: Ptr, src: Ptr, f: (j: number) => number) {
-    const { o, k } = this;
-    const hh = heapF64(), a = src >>> 3, b = dst >>> 3;
-    for (let r = 0; r < o; r++) for (let j = 0; j < o; j++) hh[b + r * o + j] = j < k ? hh[a + r * o + j]! * f(j) : 0;
+  /** dst (o×k) = the first k columns of src scaled by f(j): Q_k diag(f) */
+  #scaleCols(dst: Matrix, src: Matrix, f: (j: number) => number) {
+    const scale = this.#ws.scale.data;
+    for (let j = 0; j < this.k; j++) scale[j] = f(j);
+    W.scaleCols(dst, src.viewCols(0, this.k), this.#ws.scale);
   }
 
   /** out = −½ M Q_k diag(c) Q_kᵀ M */
-  #sandwich(out: Ptr, M: Ptr, Q: Ptr, c: (i: number) => number) {
-    const K = kernels();
-    const { o, k } = this;
-    const P = this.#p as Record<string, Ptr>;
-    this.#scaleCols(P.X!, Q, c);
-    K.gemm_f64_nt(P.tmp!, P.X!, Q, o, o, k, o, o, o, 1, 0); // Q_k diag(c) Q_kᵀ
-    K.gemm_f64_nn(P.X!, M, P.tmp!, o, o, o, o, o, o, 1, 0);
-    K.gemm_f64_nn(out, P.X!, M, o, o, o, o, o, o, -0.5, 0);
+  #sandwich(out: Matrix, M: Matrix, Q: Matrix, c: (i: number) => number) {
+    const P = this.#ws;
+    const Xk = P.X.viewCols(0, this.k);
+    this.#scaleCols(Xk, Q, c);
+    W.gemm(P.tmp, Xk, Q.viewCols(0, this.k), false, true); // Q_k diag(c) Q_kᵀ
+    W.gemm(P.X, M, P.tmp);
+    W.gemm(out, P.X, M, false, false, -0.5, 0);
   }
 
-  #invSqrt(out: Ptr, S: Ptr, which: string) {
-    const K = kernels();
-    const P = this.#p as Record<string, Ptr>;
-    const info = K.invsqrt_spd_f64(out, P.vals!, S, this.o, this.o, this.o, P.work!);
+  #invSqrt(out: Matrix, S: Matrix, which: string) {
+    const P = this.#ws;
+    const info = W.invSqrtSpd(out, P.vals, S, P.work);
     if (info === 1) throw new ConvergenceError(`DeepCCA objective: the eigendecomposition of the ${which} view's output covariance did not converge`);
     if (info === 2) {
-      const v = heapF64().subarray(P.vals! >>> 3, (P.vals! >>> 3) + this.o);
+      const v = P.vals.data;
       throw new SingularMatrixError(
         `DeepCCA: the ${which} tower's output covariance is not positive definite (eigenvalues ${v[0]!.toExponential(2)} … ${v[this.o - 1]!.toExponential(2)}) even with ridge ${this.ridge}: raise options.regularization, lower the learning rate, or use more rows per batch`,
       );
@@ -155,8 +148,7 @@ export class CCAObjective {
   }
 
   dispose(): void {
-    for (const mm of [this.H1, this.H2, this.G1, this.G2]) mm.dispose();
-    for (const p of this.#ws) free(p);
-    this.#ws = [];
+    if (!this.markDisposed()) return;
+    for (const mm of [this.H1, this.H2, this.G1, this.G2, ...Object.values(this.#ws)]) mm.dispose();
   }
 }

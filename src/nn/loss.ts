@@ -2,11 +2,13 @@
  * Losses with their gradients, computed in wasm (assembly/loss.ts). Each returns the mean
  * loss and the gradient w.r.t. the prediction as a Tensor. Pass `{ grad }` (a Tensor of the
  * prediction's shape) to write into your own buffer and allocate nothing; otherwise a new
- * Tensor is returned that you should dispose.
+ * Tensor is returned that you should dispose. The gradient remembers which forward's output
+ * it differentiates, so the backward of a network that ran forward again since refuses it.
  */
-import { alloc, free, heapF32, kernels } from '../wasm/module.js';
-import { Tensor, borrowTensor, type TensorInput } from './tensor.js';
-import { ShapeError, ValueError } from '../errors.js';
+import * as W from '../wasm/index.js';
+import { Indices, Tensor, borrowTensor, type TensorInput } from '../wasm/index.js';
+import { ShapeError, ValueError, describe } from '../errors.js';
+import { originOf } from './piece.js';
 
 export interface LossResult {
   loss: number;
@@ -14,20 +16,23 @@ export interface LossResult {
 }
 
 function gradFor(pred: Tensor, grad: Tensor | undefined): Tensor {
-  if (!grad) return Tensor.alloc(pred.rows, pred.cols);
-  if (!(grad instanceof Tensor) || grad.rows !== pred.rows || grad.cols !== pred.cols)
-    throw new ShapeError('options.grad', `a ${pred.rows}×${pred.cols} Tensor`, grad instanceof Tensor ? `${grad.rows}×${grad.cols}` : String(grad));
+  if (!grad) return Tensor.empty(pred.rows, pred.cols);
+  if (!(grad instanceof Tensor) || grad.rows !== pred.rows || grad.cols !== pred.cols || !grad.contiguous)
+    throw new ShapeError('options.grad', `a ${pred.rows}×${pred.cols} Tensor`, grad instanceof Tensor ? `${grad.rows}×${grad.cols}` : describe(grad));
   return grad;
 }
 
-function pair(yhat: TensorInput, y: TensorInput, what: string, fn: (p: Tensor, t: Tensor, g: Tensor) => number, grad?: Tensor): LossResult {
+/** Runs fn on the borrowed prediction, target and gradient buffer; stamps the gradient's provenance. */
+function pair(yhat: TensorInput, y: TensorInput, what: string, fn: (g: Tensor, p: Tensor, t: Tensor) => number, grad?: Tensor): LossResult {
   const p = borrowTensor(yhat, 'yhat');
   try {
     const t = borrowTensor(y, what);
     try {
       if (t.t.rows !== p.t.rows || t.t.cols !== p.t.cols) throw new ShapeError(what, `${p.t.rows}×${p.t.cols} (as yhat)`, `${t.t.rows}×${t.t.cols}`);
       const g = gradFor(p.t, grad);
-      return { loss: fn(p.t, t.t, g), grad: g };
+      const loss = fn(g, p.t, t.t);
+      g.gradOf = originOf(yhat);
+      return { loss, grad: g };
     } finally {
       t.release();
     }
@@ -38,12 +43,23 @@ function pair(yhat: TensorInput, y: TensorInput, what: string, fn: (p: Tensor, t
 
 /** Mean squared error over every value: mean((yhat − y)²); grad = 2(yhat − y)/N. */
 export function mse(yhat: TensorInput, y: TensorInput, options: { grad?: Tensor } = {}): LossResult {
-  return pair(yhat, y, 'y', (p, t, g) => kernels().mse_f32(g.ptr, p.ptr, t.ptr, p.rows * p.cols), options.grad);
+  return pair(yhat, y, 'y', W.mseLoss, options.grad);
 }
 
 /** Binary cross-entropy from logits z against targets in [0, 1], numerically stable. */
 export function bceWithLogits(z: TensorInput, targets: TensorInput, options: { grad?: Tensor } = {}): LossResult {
-  return pair(z, targets, 'targets', (p, t, g) => kernels().bce_logits_f32(g.ptr, p.ptr, t.ptr, p.rows * p.cols), options.grad);
+  return pair(z, targets, 'targets', W.bceLogitsLoss, options.grad);
+}
+
+/** Class labels as an i32 vector, each checked to be an integer in 0..classes − 1. */
+export function labelIndices(labels: ArrayLike<number>, n: number, classes: number, name: string): Indices {
+  if (!labels || typeof labels.length !== 'number' || labels.length !== n)
+    throw new ShapeError(name, `${n} labels (one per row)`, labels && typeof labels.length === 'number' ? `${labels.length} labels` : describe(labels));
+  for (let i = 0; i < n; i++) {
+    const v = labels[i]!;
+    if (!Number.isInteger(v) || v < 0 || v >= classes) throw new ValueError(`${name}[${i}]`, `an integer class in 0..${classes - 1}`, v);
+  }
+  return Indices.from(labels, 'i32');
 }
 
 /**
@@ -53,20 +69,14 @@ export function bceWithLogits(z: TensorInput, targets: TensorInput, options: { g
 export function softmaxCrossEntropy(logits: TensorInput, labels: ArrayLike<number>, options: { grad?: Tensor } = {}): LossResult {
   const z = borrowTensor(logits, 'logits');
   try {
-    const n = z.t.rows, c = z.t.cols;
-    if (!labels || typeof labels.length !== 'number' || labels.length !== n)
-      throw new ShapeError('labels', `${n} labels (one per row of logits)`, labels && typeof labels.length === 'number' ? `${labels.length} labels` : String(labels));
-    for (let i = 0; i < n; i++) {
-      const v = labels[i]!;
-      if (!Number.isInteger(v) || v < 0 || v >= c) throw new ValueError(`labels[${i}]`, `an integer class in 0..${c - 1}`, v);
-    }
-    const g = gradFor(z.t, options.grad);
-    const lp = alloc(n * 4);
+    const lab = labelIndices(labels, z.t.rows, z.t.cols, 'labels');
     try {
-      new Int32Array(heapF32().buffer, lp, n).set(labels);
-      return { loss: kernels().softmax_xent_f32(g.ptr, z.t.ptr, lp, n, c), grad: g };
+      const g = gradFor(z.t, options.grad);
+      const loss = W.softmaxXentLoss(g, z.t, lab);
+      g.gradOf = originOf(logits);
+      return { loss, grad: g };
     } finally {
-      free(lp);
+      lab.dispose();
     }
   } finally {
     z.release();

@@ -1,19 +1,21 @@
 /**
- * MLP: a stack of dense layers with hand-written backprop (kernels in assembly/dense.ts).
- * Parameters live in ONE contiguous f32 buffer (per layer: W nin×nout row-major, then b),
- * gradients in a second buffer of the same layout, so optimisers are one flat loop.
+ * MLP: a stack of dense layers with hand-written backprop (kernels in assembly/dense.ts), and
+ * the main piece networks are composed of (see piece.ts). Parameters live in ONE contiguous
+ * f32 buffer (per layer: W nin×nout row-major, then b), gradients in a second buffer of the
+ * same layout, so an optimiser step is one flat loop.
  *
- * forward(x) caches what backward needs; backward(dY) accumulates into the gradients and
- * returns dX, so models can chain networks and backprop a loss computed elsewhere.
- * Batch buffers grow to the largest batch seen and are then reused: after the first step,
- * training allocates nothing.
+ * forward(x) caches what backward needs; backward(dY) accumulates into the gradients (or,
+ * frozen, computes none) and returns dX, so models chain networks and backprop a loss
+ * computed elsewhere. Batch buffers grow to the largest batch seen and are then reused:
+ * after the first step, training allocates nothing.
  */
-import { alloc, free, heapF32, kernels } from '../wasm/module.js';
-import type { Ptr } from '../wasm/api.js';
-import { Tensor, borrowTensor, type TensorInput } from './tensor.js';
-import { FormatError, NotFittedError, ShapeError, ValueError } from '../errors.js';
+import * as W from '../wasm/index.js';
+import { Rng, Tensor, borrowTensor, type Lease, type TensorInput } from '../wasm/index.js';
+import { FormatError, ShapeError, ValueError } from '../errors.js';
+import { Disposable } from '../lifecycle.js';
 import { crc32 } from './codec.js';
 import { decodeF32, encodeF32, readEnvelope } from '../serialize.js';
+import { ForwardRecord, backwardFlags, originOf, type BackwardOptions, type Piece } from './piece.js';
 
 export type Activation = 'identity' | 'relu' | 'leaky_relu' | 'sigmoid' | 'tanh';
 export type MLPInit = 'auto' | 'he' | 'glorot' | 'uniform';
@@ -38,18 +40,35 @@ export interface MLPOptions {
   seed?: number;
 }
 
+/** One dense layer: its shape, activation, and views of its slices of the two buffers. */
 interface Layer {
   nin: number;
   nout: number;
+  act: number;
   /** element offsets of W and b in the parameter buffer */
   w: number;
   b: number;
-  act: number;
+  W: Tensor;
+  bias: Tensor;
+  dW: Tensor;
+  db: Tensor;
+}
+
+/** The batch buffers (capacity rows) and views of their first n rows. */
+interface Batch {
+  n: number;
+  /** acts[0] = input copy, acts[l+1] = output of layer l (before dropout) */
+  acts: Tensor[];
+  /** grads[l] = gradient w.r.t. acts[l] (grads[0] = dX) */
+  grads: Tensor[];
+  /** dropped[l+1] = acts[l+1] ⊙ masks[l+1] for hidden layers when dropout > 0 */
+  dropped: (Tensor | null)[];
+  masks: (Tensor | null)[];
 }
 
 const FORMAT = 'crossmodal.MLP';
 
-export class MLP {
+export class MLP extends Disposable implements Piece {
   readonly layers: readonly number[];
   readonly activation: Activation;
   readonly outputActivation: Activation;
@@ -57,27 +76,21 @@ export class MLP {
   readonly dropout: number;
   readonly seed: number;
   readonly init: MLPInit;
-  /** dropout active in forward (train mode) */
-  training = true;
+  #training = true;
 
-  #spec: Layer[];
   #count: number;
-  #params: Ptr = 0;
-  #grads: Ptr = 0;
-  #rng: Ptr = 0;
-  #cap = 0;
-  #n = 0;
-  /** acts[0] = input copy, acts[l+1] = output of layer l (before dropout) */
-  #acts: Ptr[] = [];
-  /** dropped[l+1] = acts[l+1] ⊙ mask[l+1] for hidden layers when dropout > 0 */
-  #dropped: Ptr[] = [];
-  #masks: Ptr[] = [];
-  /** grads[l] = gradient w.r.t. acts[l] (grads[0] = dX) */
-  #gbuf: Ptr[] = [];
+  #spec: Layer[] = [];
+  #params: Tensor | null = null;
+  #grads: Tensor | null = null;
+  #rng: Rng | null = null;
+  /** buffers of `cap` rows, and views of their first n rows for the current batch size */
+  #full: Batch | null = null;
+  #rows: Batch | null = null;
+  #rec = new ForwardRecord('MLP');
   #forwardTrained = false;
-  #forwardDone = false;
 
   constructor(options: MLPOptions) {
+    super();
     if (!options || typeof options !== 'object') throw new ValueError('options', 'an options object with layers', options);
     const { layers } = options;
     if (!Array.isArray(layers) || layers.length < 2 || !layers.every((v) => Number.isInteger(v) && v >= 1))
@@ -101,21 +114,27 @@ export class MLP {
     this.dropout = dropout;
     this.seed = seed;
     this.init = init;
-    this.#spec = [];
     let off = 0;
+    const shapes: { nin: number; nout: number; w: number; b: number; act: number }[] = [];
     for (let l = 0; l + 1 < layers.length; l++) {
       const nin = layers[l]!, nout = layers[l + 1]!;
-      this.#spec.push({ nin, nout, w: off, b: off + nin * nout, act: ACTIVATIONS[l + 2 === layers.length ? outAct : act] });
+      shapes.push({ nin, nout, w: off, b: off + nin * nout, act: ACTIVATIONS[l + 2 === layers.length ? outAct : act] });
       off += nin * nout + nout;
     }
     this.#count = off;
     try {
-      this.#params = alloc(off * 4);
-      this.#grads = alloc(off * 4);
-      this.#rng = alloc(16);
-      kernels().rng_seed(this.#rng, seed);
+      const params = (this.#params = Tensor.empty(1, off));
+      const grads = (this.#grads = Tensor.empty(1, off));
+      this.#rng = Rng.create(seed);
+      this.#spec = shapes.map((L) => ({
+        ...L,
+        W: params.viewFlat(L.w, L.nin, L.nout),
+        bias: params.viewFlat(L.b, 1, L.nout),
+        dW: grads.viewFlat(L.w, L.nin, L.nout),
+        db: grads.viewFlat(L.b, 1, L.nout),
+      }));
       this.#initialise();
-      this.zeroGrad();
+      W.fill(grads, 0);
     } catch (e) {
       this.dispose();
       throw e;
@@ -123,23 +142,21 @@ export class MLP {
   }
 
   #initialise() {
-    const K = kernels();
+    const rng = this.#rng!;
     const reluLike = this.activation === 'relu' || this.activation === 'leaky_relu';
     for (const L of this.#spec) {
-      const he = this.init === 'he' || (this.init === 'auto' && reluLike);
-      const wp = this.#params + L.w * 4, bp = this.#params + L.b * 4;
       if (this.init === 'uniform') {
         const lim = 1 / Math.sqrt(L.nin);
-        K.rng_uniform_f32(wp, L.nin * L.nout, -lim, lim, this.#rng);
-        K.rng_uniform_f32(bp, L.nout, -lim, lim, this.#rng);
+        W.randomUniform(L.W, -lim, lim, rng);
+        W.randomUniform(L.bias, -lim, lim, rng);
         continue;
       }
-      if (he) K.rng_normal_f32(wp, L.nin * L.nout, 0, Math.sqrt(2 / L.nin), this.#rng);
+      if (this.init === 'he' || (this.init === 'auto' && reluLike)) W.randomNormal(L.W, 0, Math.sqrt(2 / L.nin), rng);
       else {
         const lim = Math.sqrt(6 / (L.nin + L.nout));
-        K.rng_uniform_f32(wp, L.nin * L.nout, -lim, lim, this.#rng);
+        W.randomUniform(L.W, -lim, lim, rng);
       }
-      heapF32().fill(0, bp >>> 2, (bp >>> 2) + L.nout);
+      W.fill(L.bias, 0);
     }
   }
 
@@ -150,14 +167,14 @@ export class MLP {
 
   /** Live view of all parameters (per layer: W row-major nin×nout, then b). */
   get parameters(): Float32Array {
-    const p = this.#live(this.#params) >>> 2;
-    return heapF32().subarray(p, p + this.#count);
+    this.live();
+    return this.#params!.data;
   }
 
   /** Live view of the accumulated gradients, same layout as `parameters`. */
   get gradients(): Float32Array {
-    const p = this.#live(this.#grads) >>> 2;
-    return heapF32().subarray(p, p + this.#count);
+    this.live();
+    return this.#grads!.data;
   }
 
   /** Offsets of each layer's W and b inside `parameters` / `gradients`. */
@@ -165,115 +182,137 @@ export class MLP {
     return this.#spec.map((L) => ({ weights: L.w, bias: L.b, inputs: L.nin, outputs: L.nout }));
   }
 
-  /** Pointers for optimisers. @internal */
-  _buffers(): { params: Ptr; grads: Ptr; count: number } {
-    return { params: this.#live(this.#params), grads: this.#live(this.#grads), count: this.#count };
+  /** @internal */
+  _parameterBlocks(): { params: Tensor; grads: Tensor } {
+    this.live();
+    return { params: this.#params!, grads: this.#grads! };
+  }
+
+  /** Dropout active in forward (train mode, the default). */
+  get training(): boolean {
+    return this.#training;
   }
 
   /** Training mode: dropout on. Returns this. */
   train(): this {
-    this.training = true;
+    this.live();
+    this.#training = true;
     return this;
   }
 
   /** Evaluation mode: dropout off. Returns this. */
   eval(): this {
-    this.training = false;
+    this.live();
+    this.#training = false;
     return this;
   }
 
   zeroGrad(): void {
-    const p = this.#live(this.#grads) >>> 2;
-    heapF32().fill(0, p, p + this.#count);
+    this.live();
+    W.fill(this.#grads!, 0);
   }
 
-  #live(p: Ptr): Ptr {
-    if (!p) throw new NotFittedError('this MLP has been disposed');
-    return p;
-  }
-
-  #ensureCapacity(n: number) {
-    if (n <= this.#cap) return;
-    this.#freeBatch();
-    const widths = this.layers;
-    const useDrop = this.dropout > 0;
-    for (let l = 0; l < widths.length; l++) {
-      this.#acts.push(alloc(n * widths[l]! * 4));
-      this.#gbuf.push(alloc(n * widths[l]! * 4));
-      const hidden = l > 0 && l < widths.length - 1;
-      this.#dropped.push(useDrop && hidden ? alloc(n * widths[l]! * 4) : 0);
-      this.#masks.push(useDrop && hidden ? alloc(n * widths[l]! * 4) : 0);
+  /** Batch buffers of at least n rows, and views of their first n rows. */
+  #batch(n: number): Batch {
+    if (this.#rows?.n === n) return this.#rows;
+    if (!this.#full || n > this.#full.n) {
+      this.#freeBatch('the MLP reallocated its buffers for a larger batch');
+      const full: Batch = (this.#full = { n, acts: [], grads: [], dropped: [], masks: [] });
+      const useDrop = this.dropout > 0;
+      this.layers.forEach((w, l) => {
+        const hidden = l > 0 && l < this.layers.length - 1;
+        full.acts.push(Tensor.empty(n, w));
+        full.grads.push(Tensor.empty(n, w));
+        full.dropped.push(useDrop && hidden ? Tensor.empty(n, w) : null);
+        full.masks.push(useDrop && hidden ? Tensor.empty(n, w) : null);
+      });
     }
-    this.#cap = n;
+    const f = this.#full;
+    const rows = (t: Tensor | null) => (t && n < f.n ? t.viewRows(0, n) : t);
+    this.#rows = { n, acts: f.acts.map((t) => rows(t)!), grads: f.grads.map((t) => rows(t)!), dropped: f.dropped.map(rows), masks: f.masks.map(rows) };
+    return this.#rows;
   }
 
-  #freeBatch() {
-    for (const list of [this.#acts, this.#gbuf, this.#dropped, this.#masks]) {
-      for (const p of list) free(p);
-      list.length = 0;
-    }
-    this.#cap = 0;
-    this.#forwardDone = false;
+  #freeBatch(why: string) {
+    this.#rec.end(why);
+    const f = this.#full;
+    if (f) for (const list of [f.acts, f.grads, f.dropped, f.masks]) for (const t of list) t?.dispose();
+    this.#full = this.#rows = null;
   }
 
   /**
    * Runs the network on a batch (rows are samples). Returns a view of the output buffer,
-   * valid until the next forward; copy it (`toArray`, `toShaped`) to keep it.
+   * valid until the next forward, predict or dispose (reading it later throws
+   * DisposedError); copy it (`toArray`, `toShaped`) to keep it.
    */
   forward(x: TensorInput): Tensor {
+    this.live();
     const xin = borrowTensor(x, 'x');
     try {
-      const n = xin.t.rows;
       if (xin.t.cols !== this.layers[0]) throw new ShapeError('x', `${this.layers[0]} columns (the network's input width)`, `${xin.t.cols} columns`);
-      this.#ensureCapacity(n);
-      const K = kernels();
-      heapF32().copyWithin(this.#acts[0]! >>> 2, xin.t.ptr >>> 2, (xin.t.ptr >>> 2) + n * xin.t.cols);
-      const drop = this.training && this.dropout > 0;
-      let input = this.#acts[0]!;
-      const last = this.#spec.length - 1;
-      for (let l = 0; l <= last; l++) {
-        const L = this.#spec[l]!;
-        const out = this.#acts[l + 1]!;
-        K.dense_forward_f32(out, input, this.#params + L.w * 4, this.#params + L.b * 4, n, L.nin, L.nout, L.act, this.leakySlope);
-        if (drop && l < last) {
-          K.dropout_f32(this.#dropped[l + 1]!, this.#masks[l + 1]!, out, n * L.nout, this.dropout, this.#rng);
-          input = this.#dropped[l + 1]!;
-        } else input = out;
-      }
-      this.#n = n;
-      this.#forwardTrained = drop;
-      this.#forwardDone = true;
-      return Tensor.view(this.#acts[this.#spec.length]!, n, this.layers[this.layers.length - 1]!);
+      return this.#run(xin.t, originOf(x));
     } finally {
       xin.release();
     }
   }
 
+  /** forward on a checked input; returns the output view under the new forward's lease. */
+  #run(x: Tensor, origin: Lease | null): Tensor {
+    const n = x.rows;
+    const B = this.#batch(n);
+    W.copy(B.acts[0]!, x);
+    const lease = this.#rec.begin([origin]);
+    const drop = this.#training && this.dropout > 0;
+    let input = B.acts[0]!;
+    const last = this.#spec.length - 1;
+    for (let l = 0; l <= last; l++) {
+      const L = this.#spec[l]!;
+      const out = B.acts[l + 1]!;
+      W.denseForward(out, input, L.W, L.bias, L.act, this.leakySlope);
+      if (drop && l < last) {
+        W.dropout(B.dropped[l + 1]!, B.masks[l + 1]!, out, this.dropout, this.#rng!);
+        input = B.dropped[l + 1]!;
+      } else input = out;
+    }
+    this.#forwardTrained = drop;
+    const y = B.acts[last + 1]!.viewRows(0, n, lease);
+    y.origin = lease;
+    return y;
+  }
+
   /**
    * Backpropagates dY (gradient of the loss w.r.t. the last forward's output) through the
-   * network: gradients are ACCUMULATED (call zeroGrad between steps) and dX is returned as
-   * a view valid until the next call (null with `{ inputGradient: false }`).
+   * network. Parameter gradients ACCUMULATE (call zeroGrad between steps), or with
+   * `{ parameterGradients: false }` are not computed at all (a frozen network: only the dX
+   * products run). Returns dX as a view valid until the next forward (null with
+   * `{ inputGradient: false }`). One backward per forward: a second one, or one whose
+   * forward a later forward or predict overwrote, throws StaleForwardError.
    */
-  backward(dY: TensorInput, options: { inputGradient?: boolean } = {}): Tensor | null {
-    if (!this.#forwardDone) throw new NotFittedError('backward: call forward(x) first');
+  backward(dY: TensorInput, options: BackwardOptions = {}): Tensor | null {
+    this.live();
+    const flags = backwardFlags(options);
+    const lease = this.#rec.check([dY]);
     const d = borrowTensor(dY, 'dY');
     try {
-      const n = this.#n, out = this.layers[this.layers.length - 1]!;
+      const B = this.#rows!, n = B.n, out = this.layers[this.layers.length - 1]!;
       if (d.t.rows !== n || d.t.cols !== out) throw new ShapeError('dY', `${n}×${out} (the last forward's output)`, `${d.t.rows}×${d.t.cols}`);
-      const K = kernels();
       const last = this.#spec.length - 1;
-      heapF32().copyWithin(this.#gbuf[last + 1]! >>> 2, d.t.ptr >>> 2, (d.t.ptr >>> 2) + n * out);
-      const wantDx = options.inputGradient !== false;
+      W.copy(B.grads[last + 1]!, d.t);
+      const wantDx = flags.input[0]!;
       for (let l = last; l >= 0; l--) {
         const L = this.#spec[l]!;
-        const g = this.#gbuf[l + 1]!;
-        if (this.#forwardTrained && l < last) K.mul_f32(g, g, this.#masks[l + 1]!, n * L.nout);
-        const x = l > 0 && this.#forwardTrained ? this.#dropped[l]! : this.#acts[l]!;
-        const dx = l > 0 || wantDx ? this.#gbuf[l]! : 0;
-        K.dense_backward_f32(dx, this.#grads + L.w * 4, this.#grads + L.b * 4, g, x, this.#params + L.w * 4, this.#acts[l + 1]!, n, L.nin, L.nout, L.act, this.leakySlope);
+        const dx = l > 0 || wantDx ? B.grads[l]! : null;
+        if (!dx && !flags.parameters) break; // a frozen first layer with no dX: nothing left to compute
+        const g = B.grads[l + 1]!;
+        if (this.#forwardTrained && l < last) W.multiply(g, g, B.masks[l + 1]!);
+        const x = l > 0 && this.#forwardTrained ? B.dropped[l]! : B.acts[l]!;
+        W.denseBackward(dx, flags.parameters ? L.dW : null, flags.parameters ? L.db : null, g, x, L.W, B.acts[l + 1]!, L.act, this.leakySlope);
       }
-      this.#forwardDone = false;
-      return wantDx ? Tensor.view(this.#gbuf[0]!, n, this.layers[0]!) : null;
+      this.#rec.backwardDone();
+      if (!wantDx) return null;
+      const dx = B.grads[0]!.viewRows(0, n, lease);
+      dx.gradOf = this.#rec.input(0);
+      return dx;
     } finally {
       d.release();
     }
@@ -281,8 +320,8 @@ export class MLP {
 
   /**
    * Inference on any number of rows in eval mode (dropout off), in chunks. Returns a
-   * JS-owned copy. (It reuses the batch buffers: call it between steps, not between a
-   * forward and its backward.)
+   * JS-owned copy. It reuses the forward buffers, so it ends the last forward: views from it
+   * die and its backward can no longer run.
    */
   predict(x: TensorInput, options: { batchSize?: number } = {}): { data: Float32Array; rows: number; cols: number } {
     return this.#evaluate(x, this.#spec.length, options.batchSize);
@@ -290,6 +329,7 @@ export class MLP {
 
   /** Output of hidden layer `index` (0-based, default the last hidden layer) for the rows of x, eval mode. */
   hidden(x: TensorInput, index = this.layers.length - 3): { data: Float32Array; rows: number; cols: number } {
+    this.live();
     if (!Number.isInteger(index) || index < 0 || index > this.layers.length - 3)
       throw new ValueError('index', `a hidden layer index in 0..${this.layers.length - 3}`, index);
     return this.#evaluate(x, index + 1);
@@ -297,24 +337,24 @@ export class MLP {
 
   /** Runs x through the network in eval mode, chunk by chunk, copying out acts[layer]. */
   #evaluate(x: TensorInput, layer: number, batchSize?: number): { data: Float32Array; rows: number; cols: number } {
+    this.live();
     const xin = borrowTensor(x, 'x');
     try {
       const n = xin.t.rows, d = xin.t.cols, w = this.layers[layer]!;
       if (d !== this.layers[0]) throw new ShapeError('x', `${this.layers[0]} columns (the network's input width)`, `${d} columns`);
-      const bs = Math.max(1, Math.min(n, batchSize ?? Math.max(this.#cap, 1024)));
+      const bs = Math.max(1, Math.min(n, batchSize ?? Math.max(this.#full?.n ?? 0, 1024)));
       const result = new Float32Array(n * w);
-      const wasTraining = this.training;
-      this.training = false;
+      const wasTraining = this.#training;
+      this.#training = false;
       try {
         for (let s = 0; s < n; s += bs) {
           const m = Math.min(bs, n - s);
-          this.forward(Tensor.view(xin.t.ptr + s * d * 4, m, d));
-          const p = this.#acts[layer]! >>> 2;
-          result.set(heapF32().subarray(p, p + m * w), s * w);
+          this.#run(m === n ? xin.t : xin.t.viewRows(s, m), null);
+          result.set(this.#rows!.acts[layer]!.data, s * w);
         }
       } finally {
-        this.training = wasTraining;
-        this.#forwardDone = false;
+        this.#training = wasTraining;
+        this.#rec.end('predict() or hidden() reused the forward buffers');
       }
       return { data: result, rows: n, cols: w };
     } finally {
@@ -324,25 +364,24 @@ export class MLP {
 
   /** 16 bytes of PRNG state (for exact resumption). @internal */
   _rngState(): Uint8Array {
-    const p = this.#live(this.#rng);
-    return new Uint8Array(heapF32().buffer, p, 16).slice();
+    this.live();
+    return this.#rng!.state;
   }
 
+  /** @internal */
   _setRngState(bytes: Uint8Array): void {
-    new Uint8Array(heapF32().buffer, this.#live(this.#rng), 16).set(bytes);
+    this.live();
+    this.#rng!.state = bytes;
   }
 
-  /** Frees every wasm buffer. */
+  /** Frees every wasm buffer; any later use throws DisposedError. */
   dispose(): void {
-    this.#freeBatch();
-    free(this.#params);
-    free(this.#grads);
-    free(this.#rng);
-    this.#params = this.#grads = this.#rng = 0;
-  }
-
-  [Symbol.dispose](): void {
-    this.dispose();
+    if (!this.markDisposed()) return;
+    this.#freeBatch('the MLP was disposed');
+    this.#params?.dispose();
+    this.#grads?.dispose();
+    this.#rng?.dispose();
+    this.#params = this.#grads = this.#rng = null;
   }
 
   /**

@@ -1,18 +1,21 @@
 /**
- * Optimisers over an MLP's contiguous parameter buffer: each step is one flat wasm loop
- * (assembly/optim.ts). Optional gradient clipping by global norm runs first.
+ * Optimisers over a group of pieces: each step is one flat wasm loop per piece's parameter
+ * buffer (assembly/optim.ts). Optional clipping by the global gradient norm of the whole
+ * group runs first. A GAN has two groups (generator, discriminator) and two optimisers; an
+ * autoencoder one group of all its networks.
  */
-import { alloc, free, heapF32, kernels } from '../wasm/module.js';
-import type { Ptr } from '../wasm/api.js';
-import type { MLP } from './mlp.js';
-import { FormatError, ValueError } from '../errors.js';
+import * as W from '../wasm/index.js';
+import { Tensor } from '../wasm/index.js';
+import { FormatError, ValueError, describe } from '../errors.js';
+import { Disposable } from '../lifecycle.js';
 import { crc32 } from './codec.js';
 import { decodeF32, encodeF32 } from '../serialize.js';
+import type { Piece } from './piece.js';
 
 export interface OptimizerOptions {
   learningRate?: number;
   weightDecay?: number;
-  /** clip the gradients' global L2 norm to this value before each step (default: off) */
+  /** clip the gradients' global L2 norm (over the whole group) to this value before each step (default: off) */
   maxGradNorm?: number;
 }
 
@@ -27,6 +30,9 @@ export interface AdamOptions extends OptimizerOptions {
   eps?: number;
 }
 
+/** What an optimiser steps: one piece or a group. */
+export type Trainable = Pick<Piece, 'parameterCount' | 'zeroGrad' | '_parameterBlocks'>;
+
 function num(name: string, v: unknown, lo: number, hi: number, dflt: number, loOpen = false): number {
   if (v === undefined) return dflt;
   if (typeof v !== 'number' || !(loOpen ? v > lo : v >= lo) || !(v < hi || (hi === Infinity && Number.isFinite(v))))
@@ -34,26 +40,48 @@ function num(name: string, v: unknown, lo: number, hi: number, dflt: number, loO
   return v;
 }
 
-export abstract class Optimizer {
-  readonly net: MLP;
+/** One piece's parameters and the optimiser's state for them. */
+interface Segment {
+  piece: Trainable;
+  count: number;
+  /** moment buffers (1×count), one per slot */
+  state: Tensor[];
+}
+
+export abstract class Optimizer extends Disposable {
+  /** the group this optimiser steps, in order */
+  readonly pieces: readonly Trainable[];
   learningRate: number;
   readonly weightDecay: number;
   readonly maxGradNorm: number;
   /** steps taken */
   steps = 0;
-  protected state: Ptr[] = [];
+  #segments: Segment[] = [];
 
-  constructor(net: MLP, options: OptimizerOptions, slots: number) {
-    this.net = net;
+  constructor(pieces: Trainable | Trainable[], options: OptimizerOptions, slots: number) {
+    super();
+    const list = Array.isArray(pieces) ? [...pieces] : [pieces];
+    if (list.length === 0) throw new ValueError('pieces', 'a piece or a non-empty array of pieces', pieces);
+    list.forEach((p, i) => {
+      if (!p || typeof (p as Trainable)._parameterBlocks !== 'function') throw new ValueError(`pieces[${i}]`, 'a network piece (MLP, Concat, …)', describe(p));
+      if (list.indexOf(p) !== i) throw new ValueError(`pieces[${i}]`, 'each piece once', `the same piece as pieces[${list.indexOf(p)}]`);
+    });
+    if (options === null || typeof options !== 'object') throw new ValueError('options', 'an options object', options);
+    this.pieces = Object.freeze(list);
     this.learningRate = num('options.learningRate', options.learningRate, 0, Infinity, 1e-3, true);
     this.weightDecay = num('options.weightDecay', options.weightDecay, 0, Infinity, 0);
     this.maxGradNorm = num('options.maxGradNorm', options.maxGradNorm, 0, Infinity, Infinity, true);
-    const { count } = net._buffers();
+    if (list.every((p) => p.parameterCount === 0)) throw new ValueError('pieces', 'at least one piece with parameters', 'pieces with none');
     try {
-      for (let i = 0; i < slots; i++) {
-        const p = alloc(count * 4);
-        heapF32().fill(0, p >>> 2, (p >>> 2) + count);
-        this.state.push(p);
+      for (const piece of list) {
+        if (piece.parameterCount === 0) continue;
+        const seg: Segment = { piece, count: piece.parameterCount, state: [] };
+        this.#segments.push(seg);
+        for (let i = 0; i < slots; i++) {
+          const t = Tensor.empty(1, seg.count);
+          seg.state.push(t);
+          W.fill(t, 0);
+        }
       }
     } catch (e) {
       this.dispose();
@@ -61,63 +89,92 @@ export abstract class Optimizer {
     }
   }
 
-  /** The global L2 norm of the gradients (before clipping). */
+  /** Total number of values stepped. */
+  get parameterCount(): number {
+    return this.#segments.reduce((s, g) => s + g.count, 0);
+  }
+
+  /** Calls fn(params, grads, state) for every piece with parameters, in group order. */
+  protected eachSegment(fn: (params: Tensor, grads: Tensor, state: Tensor[]) => void): void {
+    for (const seg of this.#segments) {
+      const { params, grads } = seg.piece._parameterBlocks()!;
+      fn(params, grads, seg.state);
+    }
+  }
+
+  /** The global L2 norm of the group's gradients (before clipping). */
   gradNorm(): number {
-    const { grads, count } = this.net._buffers();
-    return Math.sqrt(kernels().sumsq_f32(grads, count));
+    this.live();
+    let total = 0;
+    this.eachSegment((_, g) => (total += W.sumSquares(g)));
+    return Math.sqrt(total);
   }
 
   /** Applies one update from the accumulated gradients. Returns the gradient norm when clipping is on. */
   step(): number | undefined {
+    this.live();
     let norm: number | undefined;
     if (this.maxGradNorm !== Infinity) {
       norm = this.gradNorm();
-      if (norm > this.maxGradNorm) {
-        const { grads, count } = this.net._buffers();
-        kernels().scale_f32(grads, count, this.maxGradNorm / (norm + 1e-6));
-      }
+      const scale = this.maxGradNorm / (norm + 1e-6);
+      if (norm > this.maxGradNorm) this.eachSegment((_, g) => W.scaleBy(g, scale));
     }
     this.steps++;
-    this.update();
+    this.eachSegment((p, g, state) => this.update(p, g, state));
     return norm;
   }
 
-  /** Zeroes the network's gradients. */
+  /** Zeroes the gradients of every piece in the group. */
   zeroGrad(): void {
-    this.net.zeroGrad();
+    this.live();
+    for (const p of this.pieces) p.zeroGrad();
   }
 
-  protected abstract update(): void;
+  protected abstract update(params: Tensor, grads: Tensor, state: Tensor[]): void;
   protected abstract get kind(): string;
   protected abstract options(): Record<string, unknown>;
 
-  /** State for exact resumption (moments as base64 f32 with CRC-32). */
+  /** State for exact resumption: per slot, the moments of every piece in group order, as base64 f32 with CRC-32. */
   toJSON(): Record<string, unknown> {
-    const { count } = this.net._buffers();
-    const slots = this.state.map((p) => {
-      const v = heapF32().slice(p >>> 2, (p >>> 2) + count);
+    this.live();
+    const slots = (this.#segments[0]?.state ?? []).map((_, s) => {
+      const v = new Float32Array(this.parameterCount);
+      let off = 0;
+      for (const seg of this.#segments) {
+        v.set(seg.state[s]!.data, off);
+        off += seg.count;
+      }
       return { data: encodeF32(v), crc32: crc32(v) };
     });
     return { type: this.kind, options: this.options(), steps: this.steps, slots };
   }
 
-  /** Loads the state written by toJSON (same network shape). @internal */
+  /** Loads the state written by toJSON (the same group of pieces). @internal */
   _load(o: Record<string, unknown>): void {
-    const { count } = this.net._buffers();
+    this.live();
     const slots = o.slots as { data: unknown; crc32: unknown }[];
-    if (!Array.isArray(slots) || slots.length !== this.state.length) throw new FormatError(`optimizer.slots: expected ${this.state.length} buffers`);
+    const want = this.#segments[0]?.state.length ?? 0;
+    if (!Array.isArray(slots) || slots.length !== want) throw new FormatError(`optimizer.slots: expected ${want} buffers`);
     if (!Number.isInteger(o.steps) || (o.steps as number) < 0) throw new FormatError('optimizer.steps: expected a non-negative integer');
-    slots.forEach((s, i) => {
-      const v = decodeF32(s?.data, count, `optimizer.slots[${i}]`);
+    const decoded = slots.map((s, i) => {
+      const v = decodeF32(s?.data, this.parameterCount, `optimizer.slots[${i}]`);
       if (crc32(v) !== s.crc32) throw new FormatError(`optimizer.slots[${i}]: checksum mismatch: the file was altered or truncated`);
-      heapF32().set(v, this.state[i]! >>> 2);
+      return v;
+    });
+    decoded.forEach((v, s) => {
+      let off = 0;
+      for (const seg of this.#segments) {
+        seg.state[s]!.data.set(v.subarray(off, off + seg.count));
+        off += seg.count;
+      }
     });
     this.steps = o.steps as number;
   }
 
   dispose(): void {
-    for (const p of this.state) free(p);
-    this.state = [];
+    if (!this.markDisposed()) return;
+    for (const seg of this.#segments) for (const t of seg.state) t.dispose();
+    this.#segments = [];
   }
 }
 
@@ -125,8 +182,8 @@ export abstract class Optimizer {
 export class SGD extends Optimizer {
   readonly momentum: number;
   readonly nesterov: boolean;
-  constructor(net: MLP, options: SGDOptions = {}) {
-    super(net, { learningRate: 0.01, ...options }, 1);
+  constructor(pieces: Trainable | Trainable[], options: SGDOptions = {}) {
+    super(pieces, { learningRate: 0.01, ...options }, 1);
     this.momentum = num('options.momentum', options.momentum, 0, 1, 0);
     this.nesterov = !!options.nesterov;
   }
@@ -136,9 +193,8 @@ export class SGD extends Optimizer {
   protected options() {
     return { learningRate: this.learningRate, weightDecay: this.weightDecay, maxGradNorm: this.maxGradNorm === Infinity ? undefined : this.maxGradNorm, momentum: this.momentum, nesterov: this.nesterov };
   }
-  protected update(): void {
-    const { params, grads, count } = this.net._buffers();
-    kernels().sgd_f32(params, grads, this.state[0]!, count, this.learningRate, this.momentum, this.weightDecay, this.nesterov ? 1 : 0);
+  protected update(p: Tensor, g: Tensor, state: Tensor[]): void {
+    W.sgdStep(p, g, state[0]!, this.learningRate, this.momentum, this.weightDecay, this.nesterov);
   }
 }
 
@@ -147,9 +203,9 @@ export class Adam extends Optimizer {
   readonly beta1: number;
   readonly beta2: number;
   readonly eps: number;
-  protected readonly decoupled: number = 0;
-  constructor(net: MLP, options: AdamOptions = {}) {
-    super(net, options, 2);
+  protected readonly decoupled: boolean = false;
+  constructor(pieces: Trainable | Trainable[], options: AdamOptions = {}) {
+    super(pieces, options, 2);
     this.beta1 = num('options.beta1', options.beta1, 0, 1, 0.9);
     this.beta2 = num('options.beta2', options.beta2, 0, 1, 0.999);
     this.eps = num('options.eps', options.eps, 0, Infinity, 1e-8, true);
@@ -160,34 +216,45 @@ export class Adam extends Optimizer {
   protected options() {
     return { learningRate: this.learningRate, weightDecay: this.weightDecay, maxGradNorm: this.maxGradNorm === Infinity ? undefined : this.maxGradNorm, beta1: this.beta1, beta2: this.beta2, eps: this.eps };
   }
-  protected update(): void {
-    const { params, grads, count } = this.net._buffers();
-    kernels().adam_f32(params, grads, this.state[0]!, this.state[1]!, count, this.learningRate, this.beta1, this.beta2, this.eps, this.weightDecay, this.decoupled, this.steps);
+  protected update(p: Tensor, g: Tensor, state: Tensor[]): void {
+    W.adamStep(p, g, state[0]!, state[1]!, this.learningRate, this.beta1, this.beta2, this.eps, this.weightDecay, this.decoupled, this.steps);
   }
 }
 
 /** AdamW (Loshchilov & Hutter): decoupled weight decay (default 0.01). */
 export class AdamW extends Adam {
-  protected override readonly decoupled: number = 1;
-  constructor(net: MLP, options: AdamOptions = {}) {
-    super(net, { weightDecay: 0.01, ...options });
+  protected override readonly decoupled: boolean = true;
+  constructor(pieces: Trainable | Trainable[], options: AdamOptions = {}) {
+    super(pieces, { weightDecay: 0.01, ...options });
   }
   protected override get kind() {
     return 'adamw';
   }
 }
 
-/** Rebuilds an optimiser saved with `net.toJSON({ optimizer })` for that (restored) net. */
-export function optimizerFromJSON(json: unknown, net: MLP): Optimizer | null {
-  const o = (typeof json === 'string' ? JSON.parse(json) : json) as Record<string, unknown>;
-  const state = (o && typeof o === 'object' && 'optimizer' in o ? o.optimizer : o) as Record<string, unknown> | undefined;
+/**
+ * Rebuilds an optimiser saved with `net.toJSON({ optimizer })` (or `optimizer.toJSON()`)
+ * for that (restored) piece or group, in the same order.
+ */
+export function optimizerFromJSON(json: unknown, pieces: Trainable | Trainable[]): Optimizer | null {
+  let o: unknown = json;
+  if (typeof json === 'string') {
+    try {
+      o = JSON.parse(json);
+    } catch (e) {
+      throw new FormatError(`optimizer: not valid JSON (${(e as Error).message})`);
+    }
+  }
+  const rec = o as Record<string, unknown> | null;
+  const state = (rec && typeof rec === 'object' && 'optimizer' in rec ? rec.optimizer : rec) as Record<string, unknown> | undefined | null;
   if (!state) return null;
+  if (typeof state !== 'object') throw new FormatError('optimizer: expected an object');
   const opts = (state.options ?? {}) as Record<string, unknown>;
   let opt: Optimizer;
   try {
-    if (state.type === 'sgd') opt = new SGD(net, opts);
-    else if (state.type === 'adam') opt = new Adam(net, opts);
-    else if (state.type === 'adamw') opt = new AdamW(net, opts);
+    if (state.type === 'sgd') opt = new SGD(pieces, opts);
+    else if (state.type === 'adam') opt = new Adam(pieces, opts);
+    else if (state.type === 'adamw') opt = new AdamW(pieces, opts);
     else throw new FormatError(`optimizer.type: expected 'sgd' | 'adam' | 'adamw', found ${JSON.stringify(state.type)}`);
   } catch (e) {
     throw e instanceof FormatError ? e : new FormatError(`optimizer.options: ${(e as Error).message}`);

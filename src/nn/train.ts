@@ -4,8 +4,8 @@
  * `onEpoch`, cancellation through an AbortSignal, and yielding to the event loop between
  * batches so a page stays responsive. The loop allocates once, before the first batch.
  */
-import { alloc, free, heapU8, kernels } from '../wasm/module.js';
-import type { Ptr } from '../wasm/api.js';
+import * as W from '../wasm/index.js';
+import { Indices, Rng } from '../wasm/index.js';
 import { ValueError } from '../errors.js';
 
 export interface EpochInfo {
@@ -36,8 +36,8 @@ export interface LoopOptions extends FitOptions {
   dropLast?: boolean;
   /** shuffle every epoch (default true) */
   shuffle?: boolean;
-  /** one optimisation step on the rows whose indices are at `indices` (u32, `size` of them) */
-  step(indices: Ptr, size: number): number | Record<string, number>;
+  /** one optimisation step on the rows whose indices are `batch` (a view of this epoch's order) */
+  step(batch: Indices): number | Record<string, number>;
 }
 
 const now = () => (typeof performance !== 'undefined' ? performance.now() : Date.now());
@@ -80,24 +80,21 @@ export async function trainLoop(o: LoopOptions): Promise<EpochInfo[]> {
   const batches = dropLast ? Math.floor(rows / bs) : Math.ceil(rows / bs);
   if (batches < 1) throw new ValueError('options.batchSize', `at most ${rows} (the number of rows)`, o.batchSize);
   if (signal?.aborted) throw abortError(signal);
-  const K = kernels();
-  const idx = alloc(rows * 4);
-  const rng = alloc(16);
+  const idx = Indices.empty(rows);
+  let rng: Rng | null = null;
   const history: EpochInfo[] = [];
   try {
-    K.rng_seed(rng, o.seed >>> 0);
+    rng = Rng.create(o.seed);
     const start = now();
     let lastYield = start;
     for (let epoch = 1; epoch <= epochs; epoch++) {
-      if (o.shuffle === false) {
-        const view = new Uint32Array(heapU8().buffer, idx, rows);
-        for (let i = 0; i < rows; i++) view[i] = i;
-      } else K.shuffle_u32(idx, rows, rng);
+      if (o.shuffle === false) W.iota(idx);
+      else W.shuffle(idx, rng);
       const sums: Record<string, number> = {};
       for (let b = 0; b < batches; b++) {
         if (signal?.aborted) throw abortError(signal);
         const size = Math.min(bs, rows - b * bs);
-        const r = o.step(idx + b * bs * 4, size);
+        const r = o.step(idx.view(b * bs, size));
         const parts = typeof r === 'number' ? { loss: r } : r;
         for (const k in parts) sums[k] = (sums[k] ?? 0) + parts[k]!;
         if (now() - lastYield > 12) {
@@ -116,7 +113,7 @@ export async function trainLoop(o: LoopOptions): Promise<EpochInfo[]> {
     }
     return history;
   } finally {
-    free(idx);
-    free(rng);
+    idx.dispose();
+    rng?.dispose();
   }
 }

@@ -1,103 +1,15 @@
 /**
- * The shared machinery of Matrix (f64) and Tensor (f32): a row-major rows×cols block of
- * wasm memory, its live typed-array view, copying in with validation, disposal and the
- * FinalizationRegistry safety net. A *view* (owned = false) points into a buffer owned by
- * someone else (a network's activations) and never frees it.
+ * Validation of what users hand in as a matrix: `number[][]` (rows of numbers or typed
+ * arrays) or `{ data, rows, cols }`. Shape and values are checked before anything is
+ * allocated, with errors that name the argument and the first bad row or cell.
  */
-import { alloc, free, heapF32, heapF64 } from '../wasm/module.js';
-import type { Ptr } from '../wasm/api.js';
-import { DisposedError, NonFiniteError, ShapeError, describe } from '../errors.js';
+import { NonFiniteError, ShapeError, describe } from '../errors.js';
 
 /** A flat array with its shape, row-major. */
 export interface Shaped {
   data: Float64Array | Float32Array | ArrayLike<number>;
   rows: number;
   cols: number;
-}
-
-const registry = new FinalizationRegistry<Ptr>((ptr) => {
-  try {
-    free(ptr);
-  } catch {
-    /* module gone: nothing to free */
-  }
-});
-
-export type ElementKind = 'f64' | 'f32';
-
-export abstract class Dense2D<A extends Float64Array | Float32Array> {
-  #ptr: Ptr;
-  #owned: boolean;
-  readonly rows: number;
-  readonly cols: number;
-  protected abstract readonly kind: ElementKind;
-
-  protected constructor(ptr: Ptr, rows: number, cols: number, owned: boolean) {
-    this.#ptr = ptr;
-    this.#owned = owned;
-    this.rows = rows;
-    this.cols = cols;
-    if (owned) registry.register(this, ptr, this);
-  }
-
-  /** Byte offset in wasm memory. @internal */
-  get ptr(): Ptr {
-    if (!this.#ptr) throw new DisposedError(`this ${this.constructor.name} has been disposed`);
-    return this.#ptr;
-  }
-
-  /** A live typed-array view of the values (row-major). Re-read it after other allocations. */
-  get data(): A {
-    const shift = this.kind === 'f64' ? 3 : 2;
-    const heap = (this.kind === 'f64' ? heapF64() : heapF32()) as A;
-    const p = this.ptr >>> shift;
-    return heap.subarray(p, p + this.rows * this.cols) as A;
-  }
-
-  get disposed(): boolean {
-    return this.#ptr === 0;
-  }
-
-  get(i: number, j: number): number {
-    return this.data[i * this.cols + j]!;
-  }
-
-  set(i: number, j: number, v: number): void {
-    this.data[i * this.cols + j] = v;
-  }
-
-  /** A JS copy as rows. */
-  toArray(): number[][] {
-    const d = this.data;
-    const out: number[][] = new Array(this.rows);
-    for (let i = 0; i < this.rows; i++) out[i] = Array.from(d.subarray(i * this.cols, (i + 1) * this.cols));
-    return out;
-  }
-
-  /** A JS-owned copy `{ data, rows, cols }`. */
-  toShaped(): { data: A; rows: number; cols: number } {
-    return { data: this.data.slice() as A, rows: this.rows, cols: this.cols };
-  }
-
-  /** Frees the wasm memory (views: just detaches). Safe to call twice. */
-  dispose(): void {
-    if (this.#ptr) {
-      if (this.#owned) {
-        registry.unregister(this);
-        free(this.#ptr);
-      }
-      this.#ptr = 0;
-    }
-  }
-
-  [Symbol.dispose](): void {
-    this.dispose();
-  }
-}
-
-/** Allocates rows×cols elements of the kind. @internal */
-export function allocElements(kind: ElementKind, rows: number, cols: number): Ptr {
-  return alloc(Math.max(1, rows * cols) * (kind === 'f64' ? 8 : 4));
 }
 
 export function checkDims(name: string, v: number) {

@@ -1,7 +1,8 @@
 /**
  * The only place that knows about instantiation, memory growth and typed-array views.
- * One module instance per JS realm; everything above works through `kernels()`, `alloc`,
- * `free` and the `f64`/`u8` views (getters, so they never go stale after memory grows).
+ * One module instance per JS realm. The rest of src/wasm/ works through `kernels()`, `alloc`,
+ * `free` and the heap views (getters, so they never go stale after memory grows); nothing
+ * outside src/wasm/ imports this file (it uses src/wasm/index.ts).
  */
 import { instantiate } from '@assemblyscript/loader';
 import type { Kernels, Ptr } from './api.js';
@@ -259,21 +260,4 @@ export function memoryStats(): MemoryStats {
     memoryBytes: st.memory.buffer.byteLength,
     maximumMemory: st.info.maximumMemory,
   };
-}
-
-/**
- * Scoped scratch allocations: every pointer taken through `f64(n)` is freed when `fn`
- * returns or throws, so a failed call never leaks.
- */
-export function withScratch<T>(fn: (f64: (count: number) => Ptr) => T): T {
-  const taken: Ptr[] = [];
-  try {
-    return fn((count) => {
-      const p = allocF64(count);
-      taken.push(p);
-      return p;
-    });
-  } finally {
-    for (let i = taken.length - 1; i >= 0; i--) free(taken[i]!);
-  }
 }

@@ -1,0 +1,34 @@
+/**
+ * The life cycle every model, network and optimiser shares: `dispose()` frees its wasm
+ * buffers once (a second call does nothing), and any other use afterwards throws
+ * DisposedError instead of reading freed memory, returning zeros or allocating again.
+ */
+import { DisposedError } from './errors.js';
+
+export abstract class Disposable {
+  #disposed = false;
+
+  /** True once dispose() has run. */
+  get disposed(): boolean {
+    return this.#disposed;
+  }
+
+  /** Throws DisposedError when disposed; call first in every public method. */
+  protected live(): void {
+    if (this.#disposed) throw new DisposedError(`this ${this.constructor.name} has been disposed`);
+  }
+
+  /** Marks the object disposed; false when it already was (dispose() then does nothing). */
+  protected markDisposed(): boolean {
+    if (this.#disposed) return false;
+    this.#disposed = true;
+    return true;
+  }
+
+  /** Frees the wasm buffers; every later use throws DisposedError. Safe to call twice. */
+  abstract dispose(): void;
+
+  [Symbol.dispose](): void {
+    this.dispose();
+  }
+}
