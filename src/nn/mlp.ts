@@ -339,6 +339,7 @@ export class MLP extends Disposable implements Piece {
   #evaluate(x: TensorInput, layer: number, batchSize?: number): { data: Float32Array; rows: number; cols: number } {
     this.live();
     const xin = borrowTensor(x, 'x');
+    const why = 'predict() or hidden() reused the forward buffers';
     try {
       const n = xin.t.rows, d = xin.t.cols, w = this.layers[layer]!;
       if (d !== this.layers[0]) throw new ShapeError('x', `${this.layers[0]} columns (the network's input width)`, `${d} columns`);
@@ -346,6 +347,7 @@ export class MLP extends Disposable implements Piece {
       const result = new Float32Array(n * w);
       const wasTraining = this.#training;
       this.#training = false;
+      this.#rec.end(why);
       try {
         for (let s = 0; s < n; s += bs) {
           const m = Math.min(bs, n - s);
@@ -354,7 +356,7 @@ export class MLP extends Disposable implements Piece {
         }
       } finally {
         this.#training = wasTraining;
-        this.#rec.end('predict() or hidden() reused the forward buffers');
+        this.#rec.end(why);
       }
       return { data: result, rows: n, cols: w };
     } finally {

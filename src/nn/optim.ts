@@ -65,6 +65,7 @@ export abstract class Optimizer extends Disposable {
     list.forEach((p, i) => {
       if (!p || typeof (p as Trainable)._parameterBlocks !== 'function') throw new ValueError(`pieces[${i}]`, 'a network piece (MLP, Concat, …)', describe(p));
       if (list.indexOf(p) !== i) throw new ValueError(`pieces[${i}]`, 'each piece once', `the same piece as pieces[${list.indexOf(p)}]`);
+      p._parameterBlocks(); // a disposed piece throws DisposedError here, before anything is allocated
     });
     if (options === null || typeof options !== 'object') throw new ValueError('options', 'an options object', options);
     this.pieces = Object.freeze(list);
