@@ -5,12 +5,14 @@
 // and svd ratios, CCA fit vs partialFit chunks vs merged shards, stats kernels. Every wasm
 // kernel call is also run on a second instance of the scalar build (build/kernels.scalar.wasm)
 // and must give bit-identical outputs to the baseline SIMD build (the f32 nn kernels are
-// checked for that only). Every case must free what it allocates. An oracle failure or a leak
+// checked for that only). The composing pieces (nn.Concat / Split / Fork) are checked exactly
+// against plain-JS column-block oracles, and misused (bad widths, stale or repeated backward)
+// must throw the package's typed errors. Every case must free what it allocates. An oracle failure or a leak
 // prints the seed and the case and exits 1 at once (replay it alone with --case); cross-build
 // differences are printed once per kernel and make the run exit 1 at the end.
 import { readFile } from 'node:fs/promises';
 import { instantiate } from '@assemblyscript/loader';
-import { init, CCA, memoryStats } from '../dist/index.js';
+import { init, CCA, memoryStats, nn, Tensor, ShapeError, StaleForwardError } from '../dist/index.js';
 import { kernels, allocF64, free, heapF64 } from '../dist/wasm/module.js';
 
 const EPS = 2 ** -52, U32 = 2 ** -24, SAFMIN = 2.2250738585072014e-308;
@@ -398,7 +400,37 @@ const NN = {
     const n = size(r, 80), nin = size(r, 80), nout = size(r, 80), withDx = r.rnd() < 0.7;
     current.dims = [n, nin, nout, withDx];
     const bufs = { dx: new Float32Array(n * nin).fill(NaN), dw: f32(r, nin * nout, 1), db: f32(r, nout, 1), dy: f32(r, n * nout, 1), x: f32(r, n * nin, 2), w: f32(r, nin * nout, 0.5), y: f32(r, n * nout, 1) };
-    return [bufs, (K, b) => K.dense_backward_f32(withDx ? b.dx : 0, b.dw, b.db, b.dy, b.x, b.w, b.y, n, nin, nout, act, slope), ['dx', 'dw', 'db', 'dy']];
+    const frozen = r.rnd() < 0.3; // dw == 0: no weight-gradient product, dw and db untouched
+    current.dims.push(frozen);
+    return [bufs, (K, b) => K.dense_backward_f32(withDx ? b.dx : 0, frozen ? 0 : b.dw, frozen ? 0 : b.db, b.dy, b.x, b.w, b.y, n, nin, nout, act, slope), ['dx', 'dw', 'db', 'dy']];
+  },
+  copy_block_f32: (r, _len, _a, _s, _x) => {
+    const n = size(r, 60), w = size(r, 60), ldo = w + pad(r), ldx = w + pad(r), ldg = r.int(1, 3), gated = r.rnd() < 0.6;
+    current.dims = [n, w, ldo, ldx, ldg, gated];
+    const gate = Float32Array.from({ length: n * ldg }, () => r.pick([0, 1, 0.5, -3, r.normal()]));
+    return [{ out: new Float32Array(n * ldo).fill(NaN), x: f32(r, n * ldx, 3), gate }, (K, b) => K.copy_block_f32(b.out, b.x, gated ? b.gate : 0, n, w, ldo, ldx, ldg), ['out']];
+  },
+  fill_block_f32: (r) => {
+    const n = size(r, 60), w = size(r, 60), ld = w + pad(r);
+    current.dims = [n, w, ld];
+    return [{ out: new Float32Array(n * ld).fill(NaN) }, (K, b) => K.fill_block_f32(b.out, -1.5, n, w, ld), ['out']];
+  },
+  add_f32: (r, len, _a, _s, x) => [{ out: new Float32Array(len), a: x, b: f32(r, len, 2) }, (K, b) => K.add_f32(b.out, b.a, b.b, len), ['out']],
+  // two f64 helpers of the DeepCCA objective, checked here for bit identity too
+  add_diag_f64: (r) => {
+    const n = size(r, 60), ld = n + pad(r);
+    current.dims = [n, ld];
+    return [{ a: Float64Array.from({ length: n * ld }, () => r.normal()) }, (K, b) => K.add_diag_f64(b.a, n, ld, 1e-3), ['a']];
+  },
+  scale_cols_f64: (r) => {
+    const n = size(r, 60), p = size(r, 60), ldx = p + pad(r), ldo = p + pad(r);
+    current.dims = [n, p, ldx, ldo];
+    const x = Float64Array.from({ length: n * ldx }, () => r.normal()), sc = Float64Array.from({ length: p }, () => r.normal());
+    return [{ out: new Float64Array(n * ldo).fill(NaN), x, sc }, (K, b) => K.scale_cols_f64(b.out, b.x, b.sc, n, p, ldx, ldo), ['out']];
+  },
+  f32_f64: (r, len, _a, _s, x) => {
+    const scale = r.pick([1, -1, 0.37]);
+    return [{ d: new Float64Array(len), x, back: new Float32Array(len), y: Float64Array.from({ length: len }, () => 100 * r.normal()) }, (K, b) => (K.f32_to_f64(b.d, b.x, len), K.f64_to_f32(b.back, b.y, len, scale)), ['d', 'back']];
   },
   mse_f32: (r, len, _a, _s, x) => [{ g: new Float32Array(len), yhat: x, y: f32(r, len, 3) }, (K, b) => K.mse_f32(b.g, b.yhat, b.y, len), ['g']],
   bce_logits_f32: (r, len, _a, _s, x) => [{ g: new Float32Array(len), z: x, t: Float32Array.from({ length: len }, () => r.pick([0, 1, r.rnd()])) }, (K, b) => K.bce_logits_f32(b.g, b.z, b.t, len), ['g']],
@@ -445,9 +477,63 @@ function nnCase(r) {
   record(name);
 }
 
+// ---- pieces (nn.Concat / Split / Fork) against plain-JS column-block oracles ----
+function piecesCase(r) {
+  const k = r.int(1, 4), widths = Array.from({ length: k }, () => size(r, 40)), n = size(r, 120), q = r.int(0, k);
+  const total = widths.reduce((a, w) => a + w, 0), offs = widths.map((_, i) => widths.slice(0, i).reduce((a, w) => a + w, 0));
+  Object.assign(current, { widths, n, q });
+  const owned = [];
+  const own = (o) => (owned.push(o), o);
+  const cat = own(new nn.Concat(widths)), split = own(new nn.Split(widths)), fork = own(new nn.Fork());
+  const exact = (what, got, want) => {
+    for (let i = 0; i < want.length; i++) if (!Object.is(got[i], want[i])) fail(`${what}[${i}]: ${got[i]}, expected ${want[i]}`);
+  };
+  try {
+    const parts = widths.map((w) => f32(r, n * w, 3));
+    const gates = Float32Array.from({ length: n * q }, () => r.pick([0, 1, 0.5, -2]));
+    const gate = (i, j) => (j < q ? gates[i * q + j] : 1);
+    const gated = (v, g) => (g === 0 ? 0 : Math.fround(v * g));
+    const y = cat.forward(parts.map((d, j) => ({ data: d, rows: n, cols: widths[j] })), q ? { gates: { data: gates, rows: n, cols: q } } : {});
+    const want = new Float32Array(n * total);
+    for (let i = 0; i < n; i++) widths.forEach((w, j) => { for (let c = 0; c < w; c++) want[i * total + offs[j] + c] = gated(parts[j][i * w + c], gate(i, j)); });
+    exact('concat', y.toFloat32Array(), want);
+    split.forward(y).forEach((t, j) => exact(`split ${j}`, t.toFloat32Array(), Float32Array.from({ length: n * widths[j] }, (_, e) => want[Math.floor(e / widths[j]) * total + offs[j] + (e % widths[j])])));
+    const dY = f32(r, n * total, 1);
+    const grads = cat.backward({ data: dY, rows: n, cols: total });
+    grads.forEach((g, j) => exact(`concat backward ${j}`, g.toFloat32Array(), Float32Array.from({ length: n * widths[j] }, (_, e) => { const i = Math.floor(e / widths[j]); return gated(dY[i * total + offs[j] + (e % widths[j])], gate(i, j)); })));
+    const h = fork.forward(y), m = r.int(1, 3), gs = Array.from({ length: m }, () => f32(r, n * total, 1));
+    const sum = fork.backward(gs.map((d) => ({ data: d, rows: n, cols: total })));
+    exact('fork sum', sum.toFloat32Array(), Float32Array.from({ length: n * total }, (_, e) => gs.reduce((a, g, t) => (t === 0 ? g[e] : Math.fround(a + g[e])), 0)));
+    // misuse: a typed error, never a trap or a silent result
+    const misuse = r.pick(k > 1 ? ['width', 'rows', 'stale', 'twice'] : ['width', 'stale', 'twice']);
+    current.misuse = misuse;
+    const again = () => cat.forward(parts.map((d, j) => ({ data: d, rows: n, cols: widths[j] })));
+    let error = null;
+    try {
+      if (misuse === 'twice') cat.backward({ data: dY, rows: n, cols: total });
+      else if (misuse === 'stale') {
+        const g = own(nn.mse(again(), { data: dY, rows: n, cols: total }).grad);
+        again();
+        cat.backward(g);
+      } else {
+        const bad = own(Tensor.zeros(n + (misuse === 'rows' ? 1 : 0), widths[0] + (misuse === 'width' ? 1 : 0)));
+        cat.forward([bad, ...parts.slice(1).map((d, j) => ({ data: d, rows: n, cols: widths[j + 1] }))]);
+      }
+    } catch (e) {
+      error = e;
+    }
+    const typed = misuse === 'twice' || misuse === 'stale' ? StaleForwardError : ShapeError;
+    if (!(error instanceof typed)) fail(`${misuse}: expected a ${typed.name}, got ${error ?? 'no error'}`);
+    void h;
+    record('pieces', 0); // every value compared exactly
+  } finally {
+    for (const o of owned) o.dispose();
+  }
+}
+
 // ---- driver ----
-const FAMILIES = { gemm: gemmCase, eigh: eighCase, svd: svdCase, cca: ccaCase, stats: statsCase, nn: nnCase };
-const WEIGHTS = [['gemm', 4], ['eigh', 2], ['svd', 2], ['cca', 1], ['stats', 2], ['nn', 3]].filter(([f]) => !family || f === family);
+const FAMILIES = { gemm: gemmCase, eigh: eighCase, svd: svdCase, cca: ccaCase, stats: statsCase, nn: nnCase, pieces: piecesCase };
+const WEIGHTS = [['gemm', 4], ['eigh', 2], ['svd', 2], ['cca', 1], ['stats', 2], ['nn', 3], ['pieces', 1]].filter(([f]) => !family || f === family);
 
 await instances();
 const live0 = [BASE.live(), SCALAR.live()];

@@ -215,10 +215,22 @@ describe('training loop', () => {
     expect(seen[0]!.losses).toHaveProperty('loss');
     const ctl = new AbortController();
     const before = memoryStats().liveBytes;
-    const p = clf.fit(x, y, { signal: ctl.signal, onEpoch: (e) => void (e.epoch === 2 && ctl.abort()) });
+    let atAbort: Float32Array | null = null;
+    const p = clf.fit(x, y, {
+      signal: ctl.signal,
+      onEpoch: (e) => {
+        if (e.epoch === 2) (atAbort = clf.net.parameters.slice()), ctl.abort();
+      },
+    });
     await expect(p).rejects.toMatchObject({ name: 'AbortError' });
     expect(memoryStats().liveBytes).toBe(before);
-    expect(clf.accuracy(x, y)).toBeGreaterThanOrEqual(0);
+    // the network keeps the parameters of the last finished epoch and still predicts with them:
+    // its classes are the argmax of an independent f64 forward with those parameters
+    expect(Array.from(clf.net.parameters)).toEqual(Array.from(atAbort!));
+    const logits = forward64(clf.net, Float64Array.from(atAbort!), x);
+    const want = logits.map((r) => (r[1]! > r[0]! ? 1 : 0));
+    expect(Array.from(clf.predict(x))).toEqual(want);
+    expect(clf.accuracy(x, y)).toBe(want.filter((c, i) => c === y[i]).length / y.length);
     clf.dispose();
   });
 });

@@ -215,5 +215,11 @@ describe("the README's runtime examples (test/runtimes/examples) run as written"
       expect(o!.correlations[0]).toBeGreaterThan(0.9);
       expect(o!.correlations).toEqual(outputs.node!.correlations);
     }
+    // …and print what the README says they print (`…` = the rest of a number)
+    const readme = readFileSync(join(repo, 'README.md'), 'utf8');
+    const stated = /`node example\.mjs` prints `([^`]+)`/.exec(readme)?.[1];
+    expect(stated, 'the README states what example.mjs prints').toBeDefined();
+    const re = new RegExp(`^${stated!.split('…').map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('[0-9]*')}$`);
+    expect(JSON.stringify(outputs.node)).toMatch(re);
   });
 });

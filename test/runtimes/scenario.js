@@ -92,5 +92,49 @@ export async function runScenario(cm, initOptions = {}) {
   outputs.push(...dccaBytes);
   dcca.dispose();
 
+  // 4. composed pieces: two encoders → gated concat → trunk → fork → two heads, one optimiser
+  //    group with clipping; then a generator step through a frozen discriminator
+  const ex = scale(EXERCISE, [20, 250, 250]), ph = scale(PHYSIOLOGICAL, [250, 50, 80]);
+  const mask = ex.map((_, i) => [1, i % 4 === 1 ? 0 : 1]);
+  const encA = new cm.MLP({ layers: [3, 6], activation: 'tanh', outputActivation: 'tanh', seed: 7 });
+  const encB = new cm.MLP({ layers: [3, 6], activation: 'tanh', outputActivation: 'tanh', seed: 8 });
+  const cat = new cm.nn.Concat([6, 6, 2]), fork = new cm.nn.Fork();
+  const trunk = new cm.MLP({ layers: [14, 4, 8], activation: 'leaky_relu', dropout: 0.1, seed: 9 });
+  const headA = new cm.MLP({ layers: [8, 3], outputActivation: 'sigmoid', seed: 10 }), headB = new cm.MLP({ layers: [8, 3], seed: 11 });
+  const group = new cm.nn.Adam([encA, encB, cat, trunk, headA, headB], { learningRate: 1e-2, maxGradNorm: 1 });
+  const composedLosses = [];
+  for (let i = 0; i < 4; i++) {
+    group.zeroGrad();
+    const h = fork.forward(trunk.forward(cat.forward([encA.forward(ex), encB.forward(ph), mask], { gates: mask })));
+    const la = cm.nn.mse(headA.forward(h), ex), lb = cm.nn.mse(headB.forward(h), ph);
+    const dh = fork.backward([headA.backward(la.grad), headB.backward(lb.grad)]);
+    const [dA, dB] = cat.backward(trunk.backward(dh), { inputGradient: [true, true, false] });
+    encA.backward(dA, { inputGradient: false });
+    encB.backward(dB, { inputGradient: false });
+    group.step();
+    composedLosses.push(la.loss + lb.loss);
+    la.grad.dispose();
+    lb.grad.dispose();
+  }
+  const gen = new cm.MLP({ layers: [5, 8, 3], activation: 'tanh', outputActivation: 'sigmoid', seed: 12 });
+  const disc = new cm.MLP({ layers: [5, 6, 1], activation: 'leaky_relu', seed: 13 });
+  const gin = new cm.nn.Concat([3, 2]), din = new cm.nn.Concat([3, 2]);
+  const optG = new cm.nn.Adam(gen, { learningRate: 2e-4, beta1: 0.5 });
+  const cond = ex.map((r) => [r[0], r[1]]);
+  const noise = ex.map((r, i) => [Math.sin(i), Math.cos(i), r[2]]);
+  const ones = cm.Tensor.from(ex.map(() => [1]));
+  const dBefore = disc.parameters.slice();
+  gen.zeroGrad();
+  const genLoss = cm.nn.bceWithLogits(disc.forward(din.forward([gen.forward(gin.forward([noise, cond])), cond])), ones);
+  const [dFake] = din.backward(disc.backward(genLoss.grad, { parameterGradients: false }), { inputGradient: [true, false] });
+  gen.backward(dFake, { inputGradient: false });
+  optG.step();
+  if (!disc.parameters.every((v, i) => v === dBefore[i]) || !disc.gradients.every((v) => v === 0)) failures.push('pieces: the frozen discriminator changed');
+  if (!(composedLosses[3] < composedLosses[0])) failures.push(`pieces: loss did not decrease (${composedLosses})`);
+  const pieceBytes = [encA.parameters.slice(), trunk.parameters.slice(), headB.parameters.slice(), new Float64Array([...composedLosses, genLoss.loss]), gen.parameters.slice(), gen.gradients.slice()];
+  parts.pieces = await sha256(pieceBytes);
+  outputs.push(...pieceBytes);
+  for (const o of [encA, encB, cat, fork, trunk, headA, headB, group, gen, disc, gin, din, optG, ones, genLoss.grad]) o.dispose();
+
   return { build: info.build, ok: failures.length === 0, failures, hash: await sha256(outputs), parts };
 }
