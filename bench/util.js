@@ -32,11 +32,14 @@ export function randomSymmetric(n, seed = 1) {
  *   name  ours ms (rate)  peer ms (rate)  ratio
  * Times are medians of the samples.
  * `work` is the operation count used for the rate (e.g. flops), `unit` its name.
+ * `beforeEach` runs before every timed call, outside the timing (e.g. the forward a backward needs).
  */
-export async function compare(name, { ours, peer, peerName = 'peer', work = 0, unit = 'GFLOP/s', scale = 1e9, time = 1000, iterations = 5 }) {
+export async function compare(name, { ours, peer, peerName = 'peer', work = 0, unit = 'GFLOP/s', scale = 1e9, time = 1000, iterations = 5, beforeEach }) {
   const bench = new Bench({ time, iterations, warmupTime: 200, warmupIterations: 2 });
-  if (ours) bench.add('ours', ours);
-  if (peer) bench.add(peerName, peer);
+  // beforeEach (optional) runs before every iteration of both tasks, outside the timed window
+  const hooks = beforeEach ? { beforeEach } : undefined;
+  if (ours) bench.add('ours', ours, hooks);
+  if (peer) bench.add(peerName, peer, hooks);
   await bench.run();
   const res = {};
   for (const t of bench.tasks) {

@@ -11,16 +11,14 @@
 import * as W from '../wasm/index.js';
 import { Tensor, borrowTensor, type Lease, type TensorInput } from '../wasm/index.js';
 import { FormatError, ShapeError, ValueError, describe } from '../errors.js';
-import { Disposable } from '../lifecycle.js';
 import { readEnvelope } from '../serialize.js';
-import { ForwardRecord, backwardFlags, originOf, type BackwardOptions, type Piece } from './piece.js';
+import { ForwardRecord, PieceBase, backwardFlags, originOf, type BackwardOptions, type Piece } from './piece.js';
 
 const EMPTY = new Float32Array(0);
 
 /** Shared by the pieces without parameters. */
-abstract class Wiring extends Disposable {
+abstract class Wiring extends PieceBase {
   protected readonly record: ForwardRecord;
-  #training = true;
   /** owned buffers, by name; each grows to the largest batch it has served */
   #buffers = new Map<string, Tensor>();
 
@@ -39,19 +37,6 @@ abstract class Wiring extends Disposable {
   get gradients(): Float32Array {
     this.live();
     return EMPTY;
-  }
-  get training(): boolean {
-    return this.#training;
-  }
-  train(): this {
-    this.live();
-    this.#training = true;
-    return this;
-  }
-  eval(): this {
-    this.live();
-    this.#training = false;
-    return this;
   }
   zeroGrad(): void {
     this.live();
@@ -107,11 +92,31 @@ function borrowAll(inputs: readonly TensorInput[], name: string, widths?: readon
   }
 }
 
-/** Column offsets of the parts: offsets[i] = widths[0] + … + widths[i − 1]. */
-const offsets = (widths: readonly number[]) => widths.map((_, i) => widths.slice(0, i).reduce((s, w) => s + w, 0));
+/** Concat and Split: a row of column blocks of the given widths. */
+abstract class ColumnBlocks extends Wiring {
+  readonly widths: readonly number[];
+  /** total width */
+  readonly width: number;
+  /** column offset of each block */
+  protected readonly offsets: readonly number[];
+  protected n = 0;
 
-function wiringJSON(format: string, widths: readonly number[] | null): Record<string, unknown> {
-  return widths ? { format, version: 1, widths: [...widths] } : { format, version: 1 };
+  protected constructor(what: 'Concat' | 'Split', widths: number[]) {
+    super(what);
+    this.widths = Object.freeze(checkWidths(widths, 'widths', 1));
+    this.width = this.widths.reduce((s, w) => s + w, 0);
+    this.offsets = this.widths.map((_, i) => this.widths.slice(0, i).reduce((s, w) => s + w, 0));
+  }
+
+  /** Block i of a tensor `width` wide. */
+  protected block(t: Tensor, i: number): Tensor {
+    return t.viewCols(this.offsets[i]!, this.widths[i]!);
+  }
+
+  toJSON(): Record<string, unknown> {
+    this.live();
+    return { format: `crossmodal.${this.record.what}`, version: 1, widths: [...this.widths] };
+  }
 }
 
 /**
@@ -126,19 +131,11 @@ function wiringJSON(format: string, widths: readonly number[] | null): Record<st
  * const cat = new nn.Concat([2, 1]);
  * cat.forward([[[1, 2]], [[3]]]).toArray(); // [[1, 2, 3]]
  */
-export class Concat extends Wiring implements Piece<TensorInput[], Tensor, (Tensor | null)[] | null> {
-  readonly widths: readonly number[];
-  /** total width */
-  readonly width: number;
-  readonly #offsets: number[];
-  #n = 0;
+export class Concat extends ColumnBlocks implements Piece<TensorInput[], Tensor, (Tensor | null)[] | null> {
   #gated = 0;
 
   constructor(widths: number[]) {
-    super('Concat');
-    this.widths = Object.freeze(checkWidths(widths, 'widths', 1));
-    this.width = this.widths.reduce((s, w) => s + w, 0);
-    this.#offsets = offsets(this.widths);
+    super('Concat', widths);
   }
 
   forward(parts: TensorInput[], options: { gates?: TensorInput } = {}): Tensor {
@@ -161,13 +158,11 @@ export class Concat extends Wiring implements Piece<TensorInput[], Tensor, (Tens
       }
       const out = this.buffer('out', n, this.width);
       const gates = gated ? this.buffer('gates', n, gated) : null;
-      inputs.tensors.forEach((x, i) => W.copyBlock(out.viewCols(this.#offsets[i]!, this.widths[i]!), x, i < gated ? gates!.viewCols(i, 1) : null));
-      const lease = this.record.begin(parts.map(originOf));
-      this.#n = n;
+      inputs.tensors.forEach((x, i) => W.copyBlock(this.block(out, i), x, i < gated ? gates!.viewCols(i, 1) : null));
+      this.record.begin(parts.map(originOf));
+      this.n = n;
       this.#gated = gated;
-      const y = out.viewRows(0, n, lease);
-      y.origin = lease;
-      return y;
+      return this.record.output(out, n);
     } finally {
       inputs.release();
     }
@@ -177,30 +172,23 @@ export class Concat extends Wiring implements Piece<TensorInput[], Tensor, (Tens
   backward(dY: TensorInput, options: BackwardOptions = {}): (Tensor | null)[] | null {
     this.live();
     const flags = backwardFlags(options, this.widths.length);
-    const lease = this.record.check([dY]);
+    this.record.check([dY]);
     const d = borrowTensor(dY, 'dY');
     try {
-      const n = this.#n;
+      const n = this.n;
       if (d.t.rows !== n || d.t.cols !== this.width) throw new ShapeError('dY', `${n}×${this.width} (the last forward's output)`, `${d.t.rows}×${d.t.cols}`);
       const gates = this.#gated ? this.buffer('gates', n, this.#gated) : null;
       const grads = this.widths.map((w, i) => {
         if (!flags.input[i]) return null;
         const dx = this.buffer(`grad${i}`, n, w);
-        W.copyBlock(dx, d.t.viewCols(this.#offsets[i]!, w), i < this.#gated ? gates!.viewCols(i, 1) : null);
-        const view = dx.viewRows(0, n, lease);
-        view.gradOf = this.record.input(i);
-        return view;
+        W.copyBlock(dx, this.block(d.t, i), i < this.#gated ? gates!.viewCols(i, 1) : null);
+        return this.record.gradient(dx, n, i);
       });
       this.record.backwardDone();
       return flags.any ? grads : null;
     } finally {
       d.release();
     }
-  }
-
-  toJSON(): Record<string, unknown> {
-    this.live();
-    return wiringJSON('crossmodal.Concat', this.widths);
   }
 
   static fromJSON(json: unknown): Concat {
@@ -217,17 +205,9 @@ export class Concat extends Wiring implements Piece<TensorInput[], Tensor, (Tens
  * const split = new nn.Split([2, 1]);
  * split.forward([[1, 2, 3]]).map((t) => t.toArray()); // [[[1, 2]], [[3]]]
  */
-export class Split extends Wiring implements Piece<TensorInput, Tensor[], Tensor | null, (TensorInput | null)[]> {
-  readonly widths: readonly number[];
-  readonly width: number;
-  readonly #offsets: number[];
-  #n = 0;
-
+export class Split extends ColumnBlocks implements Piece<TensorInput, Tensor[], Tensor | null, (TensorInput | null)[]> {
   constructor(widths: number[]) {
-    super('Split');
-    this.widths = Object.freeze(checkWidths(widths, 'widths', 1));
-    this.width = this.widths.reduce((s, w) => s + w, 0);
-    this.#offsets = offsets(this.widths);
+    super('Split', widths);
   }
 
   forward(x: TensorInput): Tensor[] {
@@ -238,16 +218,12 @@ export class Split extends Wiring implements Piece<TensorInput, Tensor[], Tensor
       if (xin.t.cols !== this.width) throw new ShapeError('x', `${this.width} columns (the sum of the widths)`, `${xin.t.cols} columns`);
       const parts = this.widths.map((w, i) => {
         const part = this.buffer(`part${i}`, n, w);
-        W.copyBlock(part, xin.t.viewCols(this.#offsets[i]!, w), null);
+        W.copyBlock(part, this.block(xin.t, i), null);
         return part;
       });
-      const lease = this.record.begin([originOf(x)]);
-      this.#n = n;
-      return parts.map((p) => {
-        const y = p.viewRows(0, n, lease);
-        y.origin = lease;
-        return y;
-      });
+      this.record.begin([originOf(x)]);
+      this.n = n;
+      return parts.map((p) => this.record.output(p, n));
     } finally {
       xin.release();
     }
@@ -258,11 +234,11 @@ export class Split extends Wiring implements Piece<TensorInput, Tensor[], Tensor
     this.live();
     const flags = backwardFlags(options);
     if (!Array.isArray(dY) || dY.length !== this.widths.length) throw new ShapeError('dY', `${this.widths.length} gradients (one per part, null for none)`, describe(dY));
-    const lease = this.record.check(dY);
+    this.record.check(dY);
     const given = dY.flatMap((g, i) => (g === null ? [] : [[g, i] as const]));
     const inputs = borrowAll(given.map(([g]) => g), 'dY');
     try {
-      const n = this.#n;
+      const n = this.n;
       given.forEach(([, i], j) => {
         const t = inputs.tensors[j]!;
         if (t.rows !== n || t.cols !== this.widths[i]) throw new ShapeError(`dY[${i}]`, `${n}×${this.widths[i]} (part ${i} of the last forward)`, `${t.rows}×${t.cols}`);
@@ -271,22 +247,15 @@ export class Split extends Wiring implements Piece<TensorInput, Tensor[], Tensor
       if (!flags.input[0]) return null;
       const dx = this.buffer('dx', n, this.width);
       const byPart = new Map(given.map(([, i], j) => [i, inputs.tensors[j]!]));
-      this.widths.forEach((w, i) => {
-        const block = dx.viewCols(this.#offsets[i]!, w), g = byPart.get(i);
+      this.widths.forEach((_, i) => {
+        const block = this.block(dx, i), g = byPart.get(i);
         if (g) W.copyBlock(block, g, null);
         else W.fill(block, 0);
       });
-      const view = dx.viewRows(0, n, lease);
-      view.gradOf = this.record.input(0);
-      return view;
+      return this.record.gradient(dx, n);
     } finally {
       inputs.release();
     }
-  }
-
-  toJSON(): Record<string, unknown> {
-    this.live();
-    return wiringJSON('crossmodal.Split', this.widths);
   }
 
   static fromJSON(json: unknown): Split {
@@ -330,12 +299,10 @@ export class Fork extends Wiring implements Piece<TensorInput, Tensor, Tensor | 
       const n = xin.t.rows, w = xin.t.cols;
       const buf = this.buffer('x', n, w);
       W.copy(buf, xin.t);
-      const lease = this.record.begin([null]);
-      const y = buf.viewRows(0, n, lease);
-      y.origin = this.#origin = lease;
+      this.#origin = this.record.begin([null]);
       this.#rows = n;
       this.#cols = w;
-      return y;
+      return this.record.output(buf, n);
     } finally {
       xin.release();
     }
@@ -346,7 +313,7 @@ export class Fork extends Wiring implements Piece<TensorInput, Tensor, Tensor | 
     this.live();
     const flags = backwardFlags(options);
     if (!Array.isArray(dY) || dY.length < 1) throw new ShapeError('dY', 'an array of gradients, one per consumer (null for none)', describe(dY));
-    const lease = this.record.check(dY, this.#origin);
+    this.record.check(dY, this.#origin);
     const given = dY.filter((g): g is TensorInput => g !== null);
     const inputs = borrowAll(given, 'dY');
     try {
@@ -359,9 +326,7 @@ export class Fork extends Wiring implements Piece<TensorInput, Tensor, Tensor | 
       const sum = this.buffer('sum', n, w);
       if (inputs.tensors.length === 0) W.fill(sum, 0);
       inputs.tensors.forEach((t, j) => (j === 0 ? W.copy(sum, t) : W.add(sum, sum, t)));
-      const view = sum.viewRows(0, n, lease);
-      view.gradOf = this.record.input(0);
-      return view;
+      return this.record.gradient(sum, n);
     } finally {
       inputs.release();
     }
@@ -369,7 +334,7 @@ export class Fork extends Wiring implements Piece<TensorInput, Tensor, Tensor | 
 
   toJSON(): Record<string, unknown> {
     this.live();
-    return wiringJSON('crossmodal.Fork', null);
+    return { format: 'crossmodal.Fork', version: 1 };
   }
 
   static fromJSON(json: unknown): Fork {

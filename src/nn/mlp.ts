@@ -12,10 +12,9 @@
 import * as W from '../wasm/index.js';
 import { Rng, Tensor, borrowTensor, type Lease, type TensorInput } from '../wasm/index.js';
 import { FormatError, ShapeError, ValueError } from '../errors.js';
-import { Disposable } from '../lifecycle.js';
 import { crc32 } from './codec.js';
 import { decodeF32, encodeF32, readEnvelope } from '../serialize.js';
-import { ForwardRecord, backwardFlags, originOf, type BackwardOptions, type Piece } from './piece.js';
+import { ForwardRecord, PieceBase, backwardFlags, originOf, type BackwardOptions, type Piece } from './piece.js';
 
 export type Activation = 'identity' | 'relu' | 'leaky_relu' | 'sigmoid' | 'tanh';
 export type MLPInit = 'auto' | 'he' | 'glorot' | 'uniform';
@@ -68,7 +67,7 @@ interface Batch {
 
 const FORMAT = 'crossmodal.MLP';
 
-export class MLP extends Disposable implements Piece {
+export class MLP extends PieceBase implements Piece {
   readonly layers: readonly number[];
   readonly activation: Activation;
   readonly outputActivation: Activation;
@@ -76,7 +75,6 @@ export class MLP extends Disposable implements Piece {
   readonly dropout: number;
   readonly seed: number;
   readonly init: MLPInit;
-  #training = true;
 
   #count: number;
   #spec: Layer[] = [];
@@ -188,25 +186,6 @@ export class MLP extends Disposable implements Piece {
     return { params: this.#params!, grads: this.#grads! };
   }
 
-  /** Dropout active in forward (train mode, the default). */
-  get training(): boolean {
-    return this.#training;
-  }
-
-  /** Training mode: dropout on. Returns this. */
-  train(): this {
-    this.live();
-    this.#training = true;
-    return this;
-  }
-
-  /** Evaluation mode: dropout off. Returns this. */
-  eval(): this {
-    this.live();
-    this.#training = false;
-    return this;
-  }
-
   zeroGrad(): void {
     this.live();
     W.fill(this.#grads!, 0);
@@ -256,13 +235,13 @@ export class MLP extends Disposable implements Piece {
     }
   }
 
-  /** forward on a checked input; returns the output view under the new forward's lease. */
-  #run(x: Tensor, origin: Lease | null): Tensor {
+  /** forward on a checked input (dropout when `train`); returns the output view under the new forward's lease. */
+  #run(x: Tensor, origin: Lease | null, train = this.training): Tensor {
     const n = x.rows;
     const B = this.#batch(n);
     W.copy(B.acts[0]!, x);
-    const lease = this.#rec.begin([origin]);
-    const drop = this.#training && this.dropout > 0;
+    this.#rec.begin([origin]);
+    const drop = train && this.dropout > 0;
     let input = B.acts[0]!;
     const last = this.#spec.length - 1;
     for (let l = 0; l <= last; l++) {
@@ -275,9 +254,7 @@ export class MLP extends Disposable implements Piece {
       } else input = out;
     }
     this.#forwardTrained = drop;
-    const y = B.acts[last + 1]!.viewRows(0, n, lease);
-    y.origin = lease;
-    return y;
+    return this.#rec.output(B.acts[last + 1]!, n);
   }
 
   /**
@@ -291,7 +268,7 @@ export class MLP extends Disposable implements Piece {
   backward(dY: TensorInput, options: BackwardOptions = {}): Tensor | null {
     this.live();
     const flags = backwardFlags(options);
-    const lease = this.#rec.check([dY]);
+    this.#rec.check([dY]);
     const d = borrowTensor(dY, 'dY');
     try {
       const B = this.#rows!, n = B.n, out = this.layers[this.layers.length - 1]!;
@@ -309,10 +286,7 @@ export class MLP extends Disposable implements Piece {
         W.denseBackward(dx, flags.parameters ? L.dW : null, flags.parameters ? L.db : null, g, x, L.W, B.acts[l + 1]!, L.act, this.leakySlope);
       }
       this.#rec.backwardDone();
-      if (!wantDx) return null;
-      const dx = B.grads[0]!.viewRows(0, n, lease);
-      dx.gradOf = this.#rec.input(0);
-      return dx;
+      return wantDx ? this.#rec.gradient(B.grads[0]!, n) : null;
     } finally {
       d.release();
     }
@@ -345,17 +319,14 @@ export class MLP extends Disposable implements Piece {
       if (d !== this.layers[0]) throw new ShapeError('x', `${this.layers[0]} columns (the network's input width)`, `${d} columns`);
       const bs = Math.max(1, Math.min(n, batchSize ?? Math.max(this.#full?.n ?? 0, 1024)));
       const result = new Float32Array(n * w);
-      const wasTraining = this.#training;
-      this.#training = false;
       this.#rec.end(why);
       try {
         for (let s = 0; s < n; s += bs) {
           const m = Math.min(bs, n - s);
-          this.#run(m === n ? xin.t : xin.t.viewRows(s, m), null);
+          this.#run(m === n ? xin.t : xin.t.viewRows(s, m), null, false);
           result.set(this.#rows!.acts[layer]!.data, s * w);
         }
       } finally {
-        this.#training = wasTraining;
         this.#rec.end(why);
       }
       return { data: result, rows: n, cols: w };

@@ -13,6 +13,7 @@
  */
 import { Lease, Tensor, type TensorInput } from '../wasm/index.js';
 import { StaleForwardError, ValueError } from '../errors.js';
+import { Disposable } from '../lifecycle.js';
 
 export interface BackwardOptions {
   /** return ∂L/∂input (default true); a Concat takes one flag per part */
@@ -137,5 +138,43 @@ export class ForwardRecord {
   /** Marks the backward of the current forward done. */
   backwardDone(): void {
     this.#backwardDone = true;
+  }
+
+  /** The first n rows of `t` handed out as the current forward's output. */
+  output(t: Tensor, n: number): Tensor {
+    const y = t.viewRows(0, n, this.#lease!);
+    y.origin = this.#lease;
+    return y;
+  }
+
+  /** The first n rows of `t` handed out as the gradient of the current forward's input i. */
+  gradient(t: Tensor, n: number, i = 0): Tensor {
+    const g = t.viewRows(0, n, this.#lease!);
+    g.gradOf = this.input(i);
+    return g;
+  }
+}
+
+/** What every piece shares: its life cycle and its train / eval mode. */
+export abstract class PieceBase extends Disposable {
+  #training = true;
+
+  /** Training mode (dropout and the like on) unless eval() was called. */
+  get training(): boolean {
+    return this.#training;
+  }
+
+  /** Training mode: dropout on. Returns this. */
+  train(): this {
+    this.live();
+    this.#training = true;
+    return this;
+  }
+
+  /** Evaluation mode: dropout off. Returns this. */
+  eval(): this {
+    this.live();
+    this.#training = false;
+    return this;
   }
 }
