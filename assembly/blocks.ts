@@ -4,7 +4,7 @@
 // 4-byte gathers and f32 ↔ f64 conversions. Every kernel OVERWRITES its output (none
 // accumulates); sums are explicit (add_f32).
 // Row-major, strides in elements: x is n×w with row stride ldx.
-import { zipRow, OP_ADD } from './nn_math';
+import { copyRow, zipRow, OP_ADD } from './nn_math';
 
 /**
  * out (n×w, stride ldo) = x (n×w, stride ldx), each row i scaled by gate[i·ldg] when
@@ -21,10 +21,7 @@ export function copy_block_f32(out: usize, x: usize, gate: usize, n: i32, w: i32
     if (gate) {
       const g = load<f32>(gate + (<usize>(i * ldg) << 2));
       if (g == 0) {
-        if (ASC_FEATURE_SIMD) {
-          for (; j + 4 <= w; j += 4) v128.store(dst + (<usize>j << 2), f32x4.splat(0));
-        }
-        for (; j < w; j++) store<f32>(dst + (<usize>j << 2), 0);
+        fillRow(dst, 0, w);
         continue;
       }
       if (ASC_FEATURE_SIMD) {
@@ -40,30 +37,23 @@ export function copy_block_f32(out: usize, x: usize, gate: usize, n: i32, w: i32
       }
       continue;
     }
-    if (ASC_FEATURE_SIMD) {
-      for (; j + 4 <= w; j += 4) {
-        const o = <usize>j << 2;
-        v128.store(dst + o, v128.load(src + o));
-      }
-    }
-    for (; j < w; j++) {
-      const o = <usize>j << 2;
-      store<f32>(dst + o, load<f32>(src + o));
-    }
+    copyRow(dst, src, w);
   }
 }
 
 /** out (n×w, stride ldo) = v everywhere: a column block with no gradient (split) or a reset. */
 export function fill_block_f32(out: usize, v: f32, n: i32, w: i32, ldo: i32): void {
-  for (let i = 0; i < n; i++) {
-    const dst = out + (<usize>(i * ldo) << 2);
-    let j = 0;
-    if (ASC_FEATURE_SIMD) {
-      const vv = f32x4.splat(v);
-      for (; j + 4 <= w; j += 4) v128.store(dst + (<usize>j << 2), vv);
-    }
-    for (; j < w; j++) store<f32>(dst + (<usize>j << 2), v);
+  for (let i = 0; i < n; i++) fillRow(out + (<usize>(i * ldo) << 2), v, w);
+}
+
+/** dst[j] = v for j < w. */
+@inline function fillRow(dst: usize, v: f32, w: i32): void {
+  let j = 0;
+  if (ASC_FEATURE_SIMD) {
+    const vv = f32x4.splat(v);
+    for (; j + 4 <= w; j += 4) v128.store(dst + (<usize>j << 2), vv);
   }
+  for (; j < w; j++) store<f32>(dst + (<usize>j << 2), v);
 }
 
 /** out = a + b over len values (out may equal a or b). */

@@ -232,6 +232,21 @@ export function actBackRow(dz: usize, dy: usize, y: usize, len: i32, act: i32, s
   }
 }
 
+/** dst[i] = src[i] for i < len (f32 values, copied bit for bit; the rows must not overlap). */
+@inline export function copyRow(dst: usize, src: usize, len: i32): void {
+  let j = 0;
+  if (ASC_FEATURE_SIMD) {
+    for (; j + 4 <= len; j += 4) {
+      const o = <usize>j << 2;
+      v128.store(dst + o, v128.load(src + o));
+    }
+  }
+  for (; j < len; j++) {
+    const o = <usize>j << 2;
+    store<f32>(dst + o, load<f32>(src + o));
+  }
+}
+
 /** Operation codes of zipRow and scaleRow. */
 export const OP_ADD = 0;
 export const OP_MUL = 1;

@@ -3,6 +3,8 @@
 // these loops are scalar (gather_rows_f32 copies with f32x4). All arithmetic, including the
 // Box–Muller transcendentals, runs in wasm: a seed gives the same stream on every engine.
 
+import { copyRow } from './nn_math';
+
 // working copy of the state (loaded at kernel entry, written back at exit)
 let s0: u32 = 0, s1: u32 = 0, s2: u32 = 0, s3: u32 = 0;
 
@@ -139,18 +141,7 @@ export function gather_rows_f32(out: usize, x: usize, idx: usize, n: i32, cols: 
   const rowBytes = <usize>cols << 2;
   let dst = out;
   for (let i = 0; i < n; i++) {
-    const src = x + <usize>load<u32>(idx + (<usize>i << 2)) * rowBytes;
-    let j = 0;
-    if (ASC_FEATURE_SIMD) {
-      for (; j + 4 <= cols; j += 4) {
-        const o = <usize>j << 2;
-        v128.store(dst + o, v128.load(src + o));
-      }
-    }
-    for (; j < cols; j++) {
-      const o = <usize>j << 2;
-      store<f32>(dst + o, load<f32>(src + o));
-    }
+    copyRow(dst, x + <usize>load<u32>(idx + (<usize>i << 2)) * rowBytes, cols);
     dst += rowBytes;
   }
 }
