@@ -195,7 +195,12 @@ describe('a generator step through a frozen discriminator', () => {
     expect(Array.from(unfrozen.dFake)).toEqual(Array.from(frozen.dFake));
     expect(Array.from(G.gradients)).toEqual(Array.from(gGrad));
     expect(Array.from(D.gradients)).not.toEqual(Array.from(dGrads));
-    for (const o of [G, D, gin, din, ones]) o.dispose();
+    // frozen and no input gradient asked for: nothing is computed or touched
+    const dAfter = D.gradients.slice();
+    const { grad } = nn.bceWithLogits(D.forward(din.forward([real, c])), ones);
+    expect(D.backward(grad, { parameterGradients: false, inputGradient: false })).toBeNull();
+    expect(Array.from(D.gradients)).toEqual(Array.from(dAfter));
+    for (const o of [G, D, gin, din, ones, grad]) o.dispose();
   });
 });
 

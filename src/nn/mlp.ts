@@ -276,10 +276,10 @@ export class MLP extends PieceBase implements Piece {
       const last = this.#spec.length - 1;
       W.copy(B.grads[last + 1]!, d.t);
       const wantDx = flags.input[0]!;
-      for (let l = last; l >= 0; l--) {
+      // frozen and no dX wanted: nothing to compute at all
+      for (let l = last; l >= 0 && (wantDx || flags.parameters); l--) {
         const L = this.#spec[l]!;
         const dx = l > 0 || wantDx ? B.grads[l]! : null;
-        if (!dx && !flags.parameters) break; // a frozen first layer with no dX: nothing left to compute
         const g = B.grads[l + 1]!;
         if (this.#forwardTrained && l < last) W.multiply(g, g, B.masks[l + 1]!);
         const x = l > 0 && this.#forwardTrained ? B.dropped[l]! : B.acts[l]!;
