@@ -64,11 +64,14 @@ export abstract class Block {
   readonly #owned: boolean;
   /** the block's own lease (owned) or its parent's leases and the issuer's (view) */
   readonly #leases: readonly Lease[];
+  /** a view keeps what it points into reachable, so the safety net cannot free it under the view */
+  readonly #parent: Block | null;
 
-  protected constructor(ptr: Ptr, owned: boolean, leases: readonly Lease[]) {
+  protected constructor(ptr: Ptr, owned: boolean, leases: readonly Lease[], parent: Block | null = null) {
     this.#ptr = ptr;
     this.#owned = owned;
     this.#leases = leases;
+    this.#parent = parent;
     if (owned) registry?.register(this, ptr, this);
   }
 
@@ -136,14 +139,15 @@ export abstract class Dense2D<A extends Float64Array | Float32Array> extends Blo
   gradOf: Lease | null = null;
   abstract readonly kind: ElementKind;
 
-  protected constructor(ptr: Ptr, rows: number, cols: number, ld: number, owned: boolean, leases: readonly Lease[]) {
-    super(ptr, owned, leases);
+  protected constructor(ptr: Ptr, rows: number, cols: number, ld: number, owned: boolean, leases: readonly Lease[], parent: Block | null = null) {
+    super(ptr, owned, leases, parent);
     this.rows = rows;
     this.cols = cols;
     this.ld = ld;
   }
 
   protected abstract heap(): A;
+  /** A view of this block. */
   protected abstract make(ptr: Ptr, rows: number, cols: number, ld: number, leases: readonly Lease[]): this;
 
   /** bytes per element */
@@ -232,7 +236,7 @@ export class Matrix extends Dense2D<Float64Array> {
   }
 
   protected make(ptr: Ptr, rows: number, cols: number, ld: number, leases: readonly Lease[]): this {
-    return new Matrix(ptr, rows, cols, ld, false, leases) as this;
+    return new Matrix(ptr, rows, cols, ld, false, leases, this) as this;
   }
 
   /** An uninitialised rows×cols matrix (contents are whatever memory held). @internal */
@@ -312,7 +316,7 @@ export class Tensor extends Dense2D<Float32Array> {
   }
 
   protected make(ptr: Ptr, rows: number, cols: number, ld: number, leases: readonly Lease[]): this {
-    return new Tensor(ptr, rows, cols, ld, false, leases) as this;
+    return new Tensor(ptr, rows, cols, ld, false, leases, this) as this;
   }
 
   /** An uninitialised rows×cols tensor. @internal */
@@ -400,8 +404,8 @@ export class Indices extends Block {
   readonly length: number;
   readonly kind: IndexKind;
 
-  private constructor(ptr: Ptr, length: number, kind: IndexKind, owned: boolean, leases: readonly Lease[]) {
-    super(ptr, owned, leases);
+  private constructor(ptr: Ptr, length: number, kind: IndexKind, owned: boolean, leases: readonly Lease[], parent: Block | null = null) {
+    super(ptr, owned, leases, parent);
     this.length = length;
     this.kind = kind;
   }
@@ -432,7 +436,7 @@ export class Indices extends Block {
   view(start: number, count: number): Indices {
     if (!(Number.isInteger(start) && Number.isInteger(count) && start >= 0 && count >= 1 && start + count <= this.length))
       throw new ShapeError('indices', `a range within 0..${this.length - 1}`, `${start}..${start + count - 1}`);
-    return new Indices(this.base + start * 4, count, this.kind, false, this.leasesFor());
+    return new Indices(this.base + start * 4, count, this.kind, false, this.leasesFor(), this);
   }
 }
 
