@@ -110,17 +110,22 @@ export function fourth_moments_f64(t: usize, xc: usize, n: i32, p: i32, ldx: i32
   return s4;
 }
 
+/** A column whose spread (root mean square about its mean) is at most this fraction of its largest |value| counts as constant. */
+const CONSTANT_SPREAD: f64 = 9.094947017729282e-13; // 2^-40
+
 /**
  * out (k) = Pearson correlation of column j of u (n×k, stride ldu) with column j of v.
- * A column with zero variance gives NaN.
+ * A column that is constant (its spread at most 2^-40 of its largest |value|: what is left
+ * is rounding noise) gives NaN: the correlation is undefined.
  */
 export function colcorr_f64(out: usize, u: usize, v: usize, n: i32, k: i32, ldu: i32, ldv: i32): void {
   const inv = 1.0 / <f64>n;
   for (let j = 0; j < k; j++) {
-    let mu = 0.0, mv = 0.0;
+    let mu = 0.0, mv = 0.0, au = 0.0, av = 0.0;
     for (let i = 0; i < n; i++) {
-      mu += load<f64>(u + (<usize>(i * ldu + j) << 3));
-      mv += load<f64>(v + (<usize>(i * ldv + j) << 3));
+      const a = load<f64>(u + (<usize>(i * ldu + j) << 3)), b = load<f64>(v + (<usize>(i * ldv + j) << 3));
+      mu += a; mv += b;
+      au = max<f64>(au, abs<f64>(a)); av = max<f64>(av, abs<f64>(b));
     }
     mu *= inv; mv *= inv;
     let suv = 0.0, suu = 0.0, svv = 0.0;
@@ -129,7 +134,9 @@ export function colcorr_f64(out: usize, u: usize, v: usize, n: i32, k: i32, ldu:
       const b = load<f64>(v + (<usize>(i * ldv + j) << 3)) - mv;
       suv += a * b; suu += a * a; svv += b * b;
     }
-    store<f64>(out + (<usize>j << 3), suv / Math.sqrt(suu * svv));
+    const tu = CONSTANT_SPREAD * au, tv = CONSTANT_SPREAD * av;
+    const constant = suu * inv <= tu * tu || svv * inv <= tv * tv;
+    store<f64>(out + (<usize>j << 3), constant ? NaN : suv / Math.sqrt(suu * svv));
   }
 }
 

@@ -68,6 +68,12 @@ export class DisposedError extends CrossmodalError {}
  */
 export class StaleForwardError extends CrossmodalError {}
 
+/**
+ * Training diverged: a loss (or a parameter) became NaN or ±Infinity. The model keeps the
+ * weights of the last epoch that finished with finite values.
+ */
+export class DivergenceError extends CrossmodalError {}
+
 /** A serialised model is malformed, truncated or of an unknown version. */
 export class FormatError extends CrossmodalError {}
 

@@ -1,7 +1,8 @@
 /**
  * Serialisation helpers shared by every model: float arrays as base64 of little-endian
- * bytes (portable across runtimes, no Buffer/btoa needed), and strict readers that throw
- * FormatError with the field name instead of building a model from garbage.
+ * bytes (portable across runtimes, no Buffer/btoa needed), CRC-32 checksums of the weights
+ * so an altered or truncated file is refused, and strict readers that throw FormatError
+ * with the field name instead of building a model from garbage.
  */
 import { FormatError } from './errors.js';
 
@@ -113,4 +114,33 @@ export function readInt(o: Record<string, unknown>, field: string, min: number):
   const v = o[field];
   if (typeof v !== 'number' || !Number.isInteger(v) || v < min) throw new FormatError(`${field}: expected an integer ≥ ${min}, found ${JSON.stringify(v)}`);
   return v;
+}
+
+let TABLE: Uint32Array | null = null;
+
+/** CRC-32 (IEEE) of bytes, continuing from `crc` (the value of a previous call) to checksum several arrays as one stream. */
+export function crc32Bytes(bytes: Uint8Array, crc = 0): number {
+  if (!TABLE) {
+    TABLE = new Uint32Array(256);
+    for (let i = 0; i < 256; i++) {
+      let c = i;
+      for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+      TABLE[i] = c >>> 0;
+    }
+  }
+  let c = (crc ^ 0xffffffff) >>> 0;
+  for (let i = 0; i < bytes.length; i++) c = TABLE[(c ^ bytes[i]!) & 255]! ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+
+/** CRC-32 of the little-endian bytes of an f32 array (networks' parameters, optimiser state). */
+export function crc32(values: Float32Array): number {
+  return crc32Bytes(floatBytes(values, 4));
+}
+
+/** CRC-32 of the little-endian f64 bytes of several arrays (and numbers), in order. */
+export function crc32F64(...parts: (ArrayLike<number> | number)[]): number {
+  let crc = 0;
+  for (const p of parts) crc = crc32Bytes(floatBytes(typeof p === 'number' ? [p] : p, 8), crc);
+  return crc;
 }

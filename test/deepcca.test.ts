@@ -122,8 +122,11 @@ describe('DeepCCA bad input', () => {
     const X = Array.from({ length: 20 }, (_, i) => [i, i % 3]), Y = Array.from({ length: 20 }, (_, i) => [i % 5, 1, i]);
     await expect(m.fit(X, Y.slice(1))).rejects.toThrow(ShapeError);
     await expect(m.fit(X.map((r, i) => (i === 7 ? [r[0]!, NaN] : r)), Y)).rejects.toThrow(/X: .*\[7\]\[1\] is NaN/);
-    await expect(m.fit(X.slice(0, 8), Y.slice(0, 8))).rejects.toThrow(/batchSize: expected at most the number of rows \(8\)/);
     expect(() => m.score(X, Y)).toThrow(NotFittedError);
+    // fewer rows than the batch: the batch is clamped, and reported
+    const h = await m.fit(X.slice(0, 8), Y.slice(0, 8));
+    expect(h[0]!.batchSize).toBe(8);
+    await expect(m.fit(X.slice(0, 3), Y.slice(0, 3))).rejects.toThrow(/X: expected at least 2·outputs = 4 rows.*got 3 rows/);
     await m.fit(X, Y);
     expect(() => m.transform([[1, 2, 3]], null)).toThrow(/X: expected 2 columns/);
     m.dispose();
@@ -140,12 +143,18 @@ describe('DeepCCA bad input', () => {
     m.dispose();
   });
 
-  it('aborts with the signal', async () => {
+  it('aborts with the signal, keeping the towers, history and final CCA of the last finished epoch', async () => {
     const { X, Y } = synthetic(400, 3);
     const m = new DeepCCA({ components: 2, hidden: [8], epochs: 50, batchSize: 100 });
     const ctl = new AbortController();
     await expect(m.fit(X, Y, { signal: ctl.signal, onEpoch: (e) => void (e.epoch === 2 && ctl.abort()) })).rejects.toMatchObject({ name: 'AbortError' });
-    expect(() => m.correlations).toThrow(NotFittedError);
+    expect(m.history.map((e) => e.epoch)).toEqual([1, 2]);
+    expect(m.correlations).toHaveLength(2);
+    // the same two epochs without an abort give the same model
+    const two = new DeepCCA({ components: 2, hidden: [8], epochs: 2, batchSize: 100 });
+    await two.fit(X, Y);
+    expect(Array.from(m.score(X, Y))).toEqual(Array.from(two.score(X, Y)));
     m.dispose();
+    two.dispose();
   });
 });

@@ -71,7 +71,7 @@ function layer(path: string): number {
   if (r.startsWith('linalg/')) return 1;
   if (r.startsWith('nn/')) return 2;
   if (r.startsWith('models/')) return 3;
-  if (['errors.ts', 'serialize.ts', 'lifecycle.ts', 'datasets.ts', 'wasm.d.ts'].includes(r) || r.startsWith('stats/')) return -1;
+  if (['errors.ts', 'serialize.ts', 'lifecycle.ts', 'options.ts', 'datasets.ts', 'wasm.d.ts'].includes(r) || r.startsWith('stats/')) return -1;
   return 4;
 }
 

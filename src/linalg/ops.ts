@@ -5,6 +5,7 @@
 import * as W from '../wasm/index.js';
 import { Matrix, Tensor, borrowMatrix, withScratch, type MatrixInput } from '../wasm/index.js';
 import { ConvergenceError, ShapeError, SingularMatrixError, describe } from '../errors.js';
+import { checkOptions } from '../options.js';
 
 export interface MatmulOptions {
   transposeA?: boolean;
@@ -32,6 +33,7 @@ function borrowing<T>(inputs: [MatrixInput, string][], fn: (...ms: Matrix[]) => 
 export function matmul(A: MatrixInput, B: MatrixInput, options?: MatmulOptions): Matrix;
 export function matmul(A: Tensor, B: Tensor, options?: MatmulOptions): Tensor;
 export function matmul(A: MatrixInput | Tensor, B: MatrixInput | Tensor, options: MatmulOptions = {}): Matrix | Tensor {
+  checkOptions(options, ['transposeA', 'transposeB']);
   const ta = !!options.transposeA, tb = !!options.transposeB;
   if (A instanceof Tensor || B instanceof Tensor) {
     if (!(A instanceof Tensor)) throw new ShapeError('A', 'a Tensor (B is a Tensor: both must be f32)', describe(A));

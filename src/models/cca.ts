@@ -11,18 +11,23 @@ import { Matrix, borrowMatrix as borrow, withScratch, type MatrixInput, type Scr
 import { CoMoments, ledoitWolf, type ViewMoments } from '../linalg/comoments.js';
 import { invSqrt, svd } from '../linalg/ops.js';
 import { FormatError, NotFittedError, ShapeError, SingularMatrixError, ValueError } from '../errors.js';
-import { decodeF64, encodeF64, readEnvelope, readInt } from '../serialize.js';
+import { crc32F64, decodeF64, encodeF64, readEnvelope, readInt } from '../serialize.js';
 import { Disposable } from '../lifecycle.js';
+import { checkOptions } from '../options.js';
 import { significance, type SignificanceRow } from './significance.js';
 
 export type Regularization = number | [number, number] | 'auto';
 
 export interface CCAOptions {
-  /** number of canonical pairs to keep (default 2, capped by nothing: must be ≤ min(p, q)) */
+  /** number of canonical pairs to keep (default 2; at most min(p, q)) */
   components?: number;
   /** ridge r added to each view's covariance (one value or [rx, ry]), or 'auto' for
-   *  Ledoit–Wolf shrinkage toward μI. Default 0. */
+   *  Ledoit–Wolf shrinkage toward μI (default 0) */
   regularization?: Regularization;
+  /** standardise every column to unit variance before the fit, as scikit-learn's CCA does
+   *  (default false; a constant column keeps scale 1). The weights then apply to the raw
+   *  columns, so transform() takes the data as given. Not with 'auto'. */
+  scale?: boolean;
 }
 
 /** A JS-owned row-major matrix. */
@@ -33,10 +38,12 @@ export interface MatrixResult {
 }
 
 const FORMAT = 'crossmodal.CCA';
+const CCA_OPTIONS = ['components', 'regularization', 'scale'] as const satisfies readonly (keyof CCAOptions)[];
 
 export class CCA extends Disposable {
   readonly components: number;
   readonly regularization: Regularization;
+  readonly scale: boolean;
   #stats: CoMoments | null = null;
   #fit: {
     n: number;
@@ -51,15 +58,20 @@ export class CCA extends Disposable {
 
   constructor(options: CCAOptions = {}) {
     super();
-    if (options === null || typeof options !== 'object') throw new ValueError('options', 'an options object', options);
+    checkOptions(options, CCA_OPTIONS);
     const k = options.components ?? 2;
     if (!Number.isInteger(k) || k < 1) throw new ValueError('options.components', 'a positive integer', k);
     const r = options.regularization ?? 0;
     const okNum = (v: unknown) => typeof v === 'number' && Number.isFinite(v) && v >= 0;
     if (!(r === 'auto' || okNum(r) || (Array.isArray(r) && r.length === 2 && okNum(r[0]) && okNum(r[1]))))
       throw new ValueError('options.regularization', "a ridge r ≥ 0, a pair [rx, ry] or 'auto'", r);
+    const scale = options.scale ?? false;
+    if (typeof scale !== 'boolean') throw new ValueError('options.scale', 'true or false', scale);
+    if (scale && r === 'auto')
+      throw new ValueError('options.scale', "false with regularization 'auto' (Ledoit–Wolf on standardised columns needs fourth moments that do not merge across chunks: standardise the data yourself, or use a ridge)", scale);
     this.components = k;
     this.regularization = Array.isArray(r) ? [r[0], r[1]] : r;
+    this.scale = scale;
   }
 
   /**
@@ -107,6 +119,10 @@ export class CCA extends Disposable {
     try {
       const y = borrow(Y, 'Y');
       try {
+        if (!this.#stats && this.#fit)
+          throw new NotFittedError(
+            'partialFit: this CCA was restored without its statistics, so new rows cannot be added to the old ones (save it with toJSON({ statistics: true }) to keep streaming)',
+          );
         this.#check(x.m, y.m, this.#stats === null);
         if (!this.#stats) this.#stats = new CoMoments(x.m.cols, y.m.cols);
         this.#stats.update(x.m, y.m);
@@ -124,6 +140,7 @@ export class CCA extends Disposable {
   merge(other: CCA): this {
     this.live();
     if (!(other instanceof CCA)) throw new ValueError('other', 'a CCA', other);
+    if (other === this) throw new ValueError('other', 'another CCA (merging a model with itself would count its rows twice)', 'this same CCA');
     other.live();
     const o = other.#stats;
     if (!o) throw new NotFittedError('merge: the other CCA holds no statistics (fit or partialFit it first, or it was restored without statistics)');
@@ -251,18 +268,21 @@ export class CCA extends Disposable {
   }
 
   /**
-   * A plain, versioned object (weights and means as base64 little-endian f64).
-   * `{ statistics: true }` also stores the sufficient statistics, so a restored model can
-   * keep taking partialFit/merge.
+   * A plain, versioned object (weights and means as base64 little-endian f64, with a CRC-32 of
+   * every stored number). `{ statistics: true }` also stores the sufficient statistics, so a
+   * restored model can keep taking partialFit/merge.
    */
   toJSON(options?: { statistics?: boolean } | string): Record<string, unknown> {
     const f = this.#result();
-    const withStats = typeof options === 'object' && options !== null && !!options.statistics;
+    // JSON.stringify passes the property name as a string: that is no options object
+    const o = typeof options === 'string' ? {} : checkOptions(options, ['statistics'], 'toJSON options');
+    const withStats = !!o.statistics;
     const out: Record<string, unknown> = {
       format: FORMAT,
-      version: 1,
+      version: 2,
       components: this.components,
       regularization: this.regularization,
+      scale: this.scale,
       p: f.xWeights.rows,
       q: f.yWeights.rows,
       n: f.n,
@@ -278,20 +298,27 @@ export class CCA extends Disposable {
       const view = (v: ViewMoments) => ({ mean: encodeF64(v.mean), M: encodeF64(v.M.data), s4: v.s4, t: encodeF64(v.t) });
       out.statistics = { n: s.n, x: view(s.x), y: view(s.y), Mxy: encodeF64(s.Mxy.data) };
     }
+    const st = withStats ? this.#stats : null;
+    out.crc32 = checksum(
+      { reg: this.regularization, scale: this.scale, n: f.n, p: f.xWeights.rows, q: f.yWeights.rows, components: this.components, all: f.all, xMeans: f.xMeans, yMeans: f.yMeans, xw: f.xWeights.data, yw: f.yWeights.data, shrinkage: f.shrinkage },
+      st ? { n: st.n, x: [st.x.mean, st.x.M.data, st.x.s4, st.x.t], y: [st.y.mean, st.y.M.data, st.y.s4, st.y.t], Mxy: st.Mxy.data } : null,
+    );
     return out;
   }
 
   /** Rebuilds a CCA from toJSON() output (object or JSON string), validating every field. */
   static fromJSON(json: unknown): CCA {
-    const o = readEnvelope(json, FORMAT, 1);
+    // version 1 (0.1.0) files carry no checksum and no `scale`; version 2 files must carry both
+    const o = readEnvelope(json, FORMAT, 2);
     const components = readInt(o, 'components', 1);
     const p = readInt(o, 'p', 1), q = readInt(o, 'q', 1), n = readInt(o, 'n', 2);
     if (components > Math.min(p, q)) throw new FormatError(`components: ${components} exceeds min(p, q) = ${Math.min(p, q)}`);
+    if (o.version === 2 && typeof o.scale !== 'boolean') throw new FormatError(`scale: expected true or false, found ${JSON.stringify(o.scale)}`);
     let model: CCA;
     try {
-      model = new CCA({ components, regularization: o.regularization as Regularization });
+      model = new CCA({ components, regularization: o.regularization as Regularization, scale: o.version === 2 ? (o.scale as boolean) : false });
     } catch (e) {
-      throw new FormatError(`regularization: ${(e as Error).message}`);
+      throw new FormatError(`${FORMAT}: ${(e as Error).message}`);
     }
     const all = decodeF64(o.correlations, Math.min(p, q), 'correlations');
     const xMeans = decodeF64(o.xMeans, p, 'xMeans'), yMeans = decodeF64(o.yMeans, q, 'yMeans');
@@ -315,6 +342,14 @@ export class CCA extends Disposable {
         return [decodeF64(r.mean, d, `${name}.mean`), decodeF64(r.M, d * d, `${name}.M`), r.s4, decodeF64(r.t, d, `${name}.t`)];
       };
       statsDecoded = { n: sn, x: rv(s.x, p, 'statistics.x'), y: rv(s.y, q, 'statistics.y'), Mxy: decodeF64(s.Mxy, p * q, 'statistics.Mxy') };
+    }
+    if (o.version === 2) {
+      const sd = statsDecoded;
+      const want = checksum(
+        { reg: model.regularization, scale: model.scale, n, p, q, components, all, xMeans, yMeans, xw, yw, shrinkage },
+        sd ? { n: sd.n, x: [sd.x[0], sd.x[1], sd.x[2], sd.x[3]], y: [sd.y[0], sd.y[1], sd.y[2], sd.y[3]], Mxy: sd.Mxy } : null,
+      );
+      if (o.crc32 !== want) throw new FormatError(`${FORMAT}: checksum mismatch (stored ${JSON.stringify(o.crc32)}, computed ${want}): the file was altered or truncated`);
     }
     const xWeights = Matrix.from({ data: xw, rows: p, cols: components }, 'xWeights');
     const yWeights = Matrix.from({ data: yw, rows: q, cols: components }, 'yWeights');
@@ -375,8 +410,12 @@ export class CCA extends Disposable {
     const take = (m: Matrix) => (owned.push(m), m);
     try {
       const Cxx = take(Matrix.empty(p, p)), Cyy = take(Matrix.empty(q, q));
+      // with `scale`, every co-moment is divided by the two columns' standard deviations
+      const sdx = this.scale ? columnScales(s.x.M, n) : null, sdy = this.scale ? columnScales(s.y.M, n) : null;
       const prep = (C: Matrix, v: ViewMoments, r: number | null): number | null => {
-        const d = C.data, M = v.M.data, dim = C.rows;
+        const d = C.data, dim = C.rows;
+        const sd = v === s.x ? sdx : sdy;
+        const M = sd ? scaled(v.M.data, sd, sd) : v.M.data;
         if (r !== null) {
           for (let i = 0; i < d.length; i++) d[i] = M[i]! * scale;
           for (let i = 0; i < dim; i++) d[i * dim + i] = d[i * dim + i]! + r;
@@ -398,7 +437,12 @@ export class CCA extends Disposable {
       const T = take(Matrix.empty(p, q));
       withScratch((sc) => {
         const tmp = sc.matrix(p, q);
-        W.gemm(tmp, Wx, s.Mxy, false, false, scale, 0);
+        let Mxy = s.Mxy;
+        if (sdx && sdy) {
+          Mxy = sc.matrix(p, q);
+          Mxy.data.set(scaled(s.Mxy.data, sdx, sdy));
+        }
+        W.gemm(tmp, Wx, Mxy, false, false, scale, 0);
         W.gemm(T, tmp, Wy);
       });
       const dec = svd(T);
@@ -407,6 +451,8 @@ export class CCA extends Disposable {
       // the first k singular vectors (column-block views of U and V)
       W.gemm(xWeights, Wx, dec.u.viewCols(0, k));
       W.gemm(yWeights, Wy, dec.v.viewCols(0, k));
+      // weights for the raw columns: row i divided by its column's standard deviation
+      if (sdx && sdy) for (const [w, sd] of [[xWeights, sdx], [yWeights, sdy]] as const) w.data.set(scaled(w.data, sd, null));
       orientSigns(xWeights, yWeights);
       const all = new Float64Array(k0);
       for (let i = 0; i < k0; i++) all[i] = Math.min(1, Math.max(0, dec.s[i]!));
@@ -418,6 +464,33 @@ export class CCA extends Disposable {
       for (const m of owned) m.dispose();
     }
   }
+}
+
+type ViewNumbers = [ArrayLike<number>, ArrayLike<number>, number, ArrayLike<number>];
+
+/** CRC-32 over every number a CCA file stores, in a fixed order. */
+function checksum(
+  f: { reg: Regularization; scale: boolean; n: number; p: number; q: number; components: number; all: ArrayLike<number>; xMeans: ArrayLike<number>; yMeans: ArrayLike<number>; xw: ArrayLike<number>; yw: ArrayLike<number>; shrinkage: [number, number] | null },
+  st: { n: number; x: ViewNumbers; y: ViewNumbers; Mxy: ArrayLike<number> } | null,
+): number {
+  const reg = f.reg === 'auto' ? [-1] : Array.isArray(f.reg) ? f.reg : [f.reg];
+  const parts: (ArrayLike<number> | number)[] = [reg, f.scale ? 1 : 0, f.n, f.p, f.q, f.components, f.all, f.xMeans, f.yMeans, f.xw, f.yw, f.shrinkage ?? []];
+  if (st) parts.push(st.n, ...st.x, ...st.y, st.Mxy);
+  return crc32F64(...parts);
+}
+
+/** Standard deviation (n − 1) of each column from its co-moments; a constant column gets 1. */
+function columnScales(M: Matrix, n: number): Float64Array {
+  const d = M.data, p = M.rows;
+  return Float64Array.from({ length: p }, (_, i) => Math.sqrt(d[i * p + i]! / (n - 1)) || 1);
+}
+
+/** A row-major copy of a with a[i][j] / (r[i]·c[j]) (c null: columns unscaled). */
+function scaled(a: Float64Array, r: Float64Array, c: Float64Array | null): Float64Array {
+  const rows = r.length, cols = a.length / rows;
+  const out = new Float64Array(a.length);
+  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) out[i * cols + j] = a[i * cols + j]! / (r[i]! * (c ? c[j]! : 1));
+  return out;
 }
 
 function whiten(C: Matrix, view: 'X' | 'Y', ridge: number | null): Matrix {

@@ -6,34 +6,45 @@
  * @example
  * const clf = new nn.Classifier({ layers: [64, 128, 10], epochs: 60, seed: 0 });
  * await clf.fit(pixels, labels);
- * clf.accuracy(testPixels, testLabels); // ≈ 0.95 on the bundled digits
+ * clf.accuracy(testPixels, testLabels); // ≈ 0.91 on the bundled digits
  */
 import * as W from '../wasm/index.js';
 import { Indices, Tensor, type TensorInput } from '../wasm/index.js';
 import { MLP, type Activation } from '../nn/mlp.js';
 import { Adam, AdamW, SGD, optimizerFromJSON, type Optimizer } from '../nn/optim.js';
 import { labelIndices } from '../nn/loss.js';
-import { trainLoop, checkTrainingOptions, type EpochInfo, type FitOptions } from '../nn/train.js';
-import { FormatError, NotFittedError, ShapeError, ValueError } from '../errors.js';
+import { FIT_OPTIONS, trainLoop, checkTrainingOptions, type EpochInfo, type FitOptions } from '../nn/train.js';
+import { Checkpoint } from '../nn/checkpoint.js';
+import { DivergenceError, FormatError, NotFittedError, ShapeError, ValueError } from '../errors.js';
 import { Disposable } from '../lifecycle.js';
+import { checkOptions } from '../options.js';
 import { readEnvelope } from '../serialize.js';
 
 export interface ClassifierOptions {
-  /** widths [in, hidden…, classes] */
+  /** widths [in, hidden…, classes] (required) */
   layers: number[];
+  /** hidden activation (default 'relu') */
   activation?: Activation;
+  /** dropout rate on the hidden layers while training (default 0) */
   dropout?: number;
+  /** initialisation, dropout and shuffling (default 0) */
   seed?: number;
+  /** passes over the rows per fit call (default 60) */
   epochs?: number;
+  /** rows per batch (default 128, clamped to the number of rows) */
   batchSize?: number;
+  /** (default 1e-3) */
   learningRate?: number;
+  /** (default 'adam'; 'sgd' uses momentum 0.9) */
   optimizer?: 'adam' | 'adamw' | 'sgd';
+  /** (default 0) */
   weightDecay?: number;
-  /** keep the last incomplete batch of each epoch (default: dropped) */
+  /** keep the last incomplete batch of each epoch (default false: dropped) */
   keepLastBatch?: boolean;
 }
 
 const FORMAT = 'crossmodal.Classifier';
+const OPTIONS = ['layers', 'activation', 'dropout', 'seed', 'epochs', 'batchSize', 'learningRate', 'optimizer', 'weightDecay', 'keepLastBatch'] as const satisfies readonly (keyof ClassifierOptions)[];
 
 export class Classifier extends Disposable {
   readonly net: MLP;
@@ -47,10 +58,12 @@ export class Classifier extends Disposable {
   readonly seed: number;
   #opt: Optimizer | null = null;
   #fitted = false;
+  #history: EpochInfo[] = [];
 
   constructor(options: ClassifierOptions) {
     super();
     if (!options || typeof options !== 'object') throw new ValueError('options', 'an options object with layers', options);
+    checkOptions(options, OPTIONS);
     checkTrainingOptions(options);
     const o = options.optimizer ?? 'adam';
     if (!['adam', 'adamw', 'sgd'].includes(o)) throw new ValueError('options.optimizer', "'adam' | 'adamw' | 'sgd'", o);
@@ -77,11 +90,25 @@ export class Classifier extends Disposable {
     return this.#opt;
   }
 
-  /** Trains on X (n×in) and integer labels; more calls continue training. Resolves to the history. */
+  /** History of the last fit call (one entry per finished epoch). */
+  get history(): EpochInfo[] {
+    this.live();
+    return this.#history.slice();
+  }
+
+  /**
+   * Trains on X (n×in) and integer labels; more calls continue training. Resolves to the
+   * history. An abort, or a loss that turns NaN (DivergenceError), keeps the network as it was
+   * after the last finished epoch and rejects; any other error puts back the network as it
+   * was before this call.
+   */
   async fit(X: TensorInput, labels: ArrayLike<number>, options: FitOptions = {}): Promise<EpochInfo[]> {
     this.live();
+    checkOptions(options, FIT_OPTIONS, 'fit options');
     const x = Tensor.from(X, 'X');
     const owned: { dispose(): void }[] = [x];
+    const history: EpochInfo[] = [];
+    let checkpoint: Checkpoint | null = null;
     try {
       const n = x.rows, d = x.cols;
       if (d !== this.net.layers[0]) throw new ShapeError('X', `${this.net.layers[0]} columns (the network's input width)`, `${d} columns`);
@@ -91,31 +118,48 @@ export class Classifier extends Disposable {
       const opt = this.#optimizer();
       const xb = Tensor.empty(bs, d), grad = Tensor.empty(bs, this.classes), lb = Indices.empty(bs, 'i32');
       owned.push(xb, grad, lb);
+      checkpoint = new Checkpoint([this.net], [opt]);
+      owned.push(checkpoint);
+      checkpoint.save('start');
       this.net.train();
-      const history = await trainLoop({
-        rows: n,
-        epochs: this.epochs,
-        batchSize: bs,
-        seed: (this.seed + 0x9e3779b9 * (opt.steps + 1)) >>> 0,
-        dropLast: !this.keepLastBatch,
-        onEpoch: options.onEpoch,
-        signal: options.signal,
-        step: (batch) => {
-          const size = batch.length;
-          const xv = size === bs ? xb : xb.viewRows(0, size);
-          const gv = size === bs ? grad : grad.viewRows(0, size);
-          const lv = size === bs ? lb : lb.view(0, size);
-          W.gatherRows(xv, x, batch);
-          W.gatherValues(lv, y, batch);
-          const loss = W.softmaxXentLoss(gv, this.net.forward(xv), lv);
-          opt.zeroGrad();
-          this.net.backward(gv, { inputGradient: false });
-          opt.step();
-          return loss;
+      await trainLoop(
+        {
+          rows: n,
+          epochs: this.epochs,
+          batchSize: bs,
+          seed: (this.seed + 0x9e3779b9 * (opt.steps + 1)) >>> 0,
+          dropLast: !this.keepLastBatch,
+          onEpoch: options.onEpoch,
+          signal: options.signal,
+          checkpoint,
+          step: (batch) => {
+            const size = batch.length;
+            const xv = size === bs ? xb : xb.viewRows(0, size);
+            const gv = size === bs ? grad : grad.viewRows(0, size);
+            const lv = size === bs ? lb : lb.view(0, size);
+            W.gatherRows(xv, x, batch);
+            W.gatherValues(lv, y, batch);
+            const loss = W.softmaxXentLoss(gv, this.net.forward(xv), lv);
+            opt.zeroGrad();
+            this.net.backward(gv, { inputGradient: false });
+            opt.step();
+            return loss;
+          },
         },
-      });
+        history,
+      );
       this.#fitted = true;
-      return history;
+      this.#history = history;
+      return this.history;
+    } catch (e) {
+      // the loop has put back the last finished epoch: keep it after an abort or a
+      // divergence; after any other error go back to where this call started
+      const kept = history.length > 0 && (!!options.signal?.aborted || e instanceof DivergenceError);
+      if (kept) {
+        this.#fitted = true;
+        this.#history = history;
+      } else if (checkpoint && !this.disposed && !this.net.disposed) checkpoint.restore('start');
+      throw e;
     } finally {
       if (!this.disposed && !this.net.disposed) this.net.eval();
       for (const o of owned) o.dispose();
@@ -212,11 +256,14 @@ export class Classifier extends Disposable {
       net.dispose();
       throw new FormatError(`${FORMAT}: ${(e as Error).message}`);
     }
-    clf.net.parameters.set(net.parameters);
-    clf.net._setRngState(net._rngState());
     try {
+      clf.net.parameters.set(net.parameters);
+      clf.net._setRngState(net._rngState());
       const saved = (o.net as Record<string, unknown>).optimizer;
       if (saved) clf.#opt = optimizerFromJSON(saved, clf.net);
+    } catch (e) {
+      clf.dispose();
+      throw e;
     } finally {
       net.dispose();
     }

@@ -8,13 +8,15 @@
  */
 import * as W from '../wasm/index.js';
 import { Tensor, type TensorInput } from '../wasm/index.js';
-import { MLP, type Activation, type MLPInit } from '../nn/mlp.js';
+import { ACTIVATIONS, MLP, type Activation, type MLPInit } from '../nn/mlp.js';
 import { Adam } from '../nn/optim.js';
-import { trainLoop, checkTrainingOptions, type EpochInfo, type FitOptions } from '../nn/train.js';
+import { Checkpoint } from '../nn/checkpoint.js';
+import { FIT_OPTIONS, trainLoop, checkTrainingOptions, type EpochInfo, type FitOptions } from '../nn/train.js';
 import { CCAObjective, type CCAObjectiveKind } from './deepcca_objective.js';
 import { CCA, type MatrixResult } from './cca.js';
-import { FormatError, NotFittedError, ShapeError, ValueError } from '../errors.js';
+import { DivergenceError, FormatError, NotFittedError, ShapeError, ValueError } from '../errors.js';
 import { Disposable } from '../lifecycle.js';
+import { checkOptions } from '../options.js';
 import { readEnvelope } from '../serialize.js';
 
 export interface DeepCCAOptions {
@@ -26,28 +28,33 @@ export interface DeepCCAOptions {
   hidden?: number[];
   /** hidden activation (default 'leaky_relu', slope 0.01) */
   activation?: Activation;
+  /** passes over the training rows (default 100) */
   epochs?: number;
+  /** rows per batch (default 500; clamped to the number of rows, at least 2·outputs) */
   batchSize?: number;
+  /** Adam's learning rate (default 1e-3) */
   learningRate?: number;
   /** ridge r on both output covariances inside the objective (default 1e-3) */
   regularization?: number;
-  /** 'trace' (sum of the top-k singular values, the paper) or 'squared' (their squares) */
+  /** 'trace' (sum of the top-k singular values, the paper; the default) or 'squared' (their squares) */
   objective?: CCAObjectiveKind;
   /** ridge of the final linear CCA on the tower outputs (default 1e-6) */
   finalRegularization?: number;
   /** towers' weight initialisation (see MLPOptions.init); default 'uniform' (±1/√fan_in, PyTorch's default) */
   init?: MLPInit;
+  /** initialisation and shuffling (default 0) */
   seed?: number;
 }
 
 export interface DeepCCAFitOptions extends FitOptions {
   /** held-out views: after each epoch the sum of their top-k correlations is reported as
    *  losses.validation; with `patience`, training stops after that many epochs without
-   *  improvement and the best towers are kept */
+   *  improvement and the best towers are kept (default: none) */
   validation?: { X: TensorInput; Y: TensorInput; patience?: number };
 }
 
 const FORMAT = 'crossmodal.DeepCCA';
+const OPTIONS = ['components', 'outputs', 'hidden', 'activation', 'epochs', 'batchSize', 'learningRate', 'regularization', 'objective', 'finalRegularization', 'init', 'seed'] as const satisfies readonly (keyof DeepCCAOptions)[];
 
 export class DeepCCA extends Disposable {
   readonly components: number;
@@ -68,7 +75,7 @@ export class DeepCCA extends Disposable {
 
   constructor(options: DeepCCAOptions = {}) {
     super();
-    if (options === null || typeof options !== 'object') throw new ValueError('options', 'an options object', options);
+    checkOptions(options, OPTIONS);
     checkTrainingOptions(options);
     const k = options.components ?? 2;
     if (!Number.isInteger(k) || k < 1) throw new ValueError('options.components', 'a positive integer', k);
@@ -82,10 +89,14 @@ export class DeepCCA extends Disposable {
     if (!(typeof fr === 'number' && fr >= 0 && Number.isFinite(fr))) throw new ValueError('options.finalRegularization', 'a ridge r ≥ 0', fr);
     const obj = options.objective ?? 'trace';
     if (obj !== 'trace' && obj !== 'squared') throw new ValueError('options.objective', "'trace' or 'squared'", obj);
+    const act = options.activation ?? 'leaky_relu';
+    if (!(typeof act === 'string' && act in ACTIVATIONS)) throw new ValueError('options.activation', Object.keys(ACTIVATIONS).join(' | '), act);
+    const init = options.init ?? 'uniform';
+    if (!['auto', 'he', 'glorot', 'uniform'].includes(init)) throw new ValueError('options.init', "'auto' | 'he' | 'glorot' | 'uniform'", init);
     this.components = k;
     this.outputs = o;
     this.hidden = Object.freeze([...hidden]);
-    this.activation = options.activation ?? 'leaky_relu';
+    this.activation = act;
     this.epochs = options.epochs ?? 100;
     this.batchSize = options.batchSize ?? 500;
     this.learningRate = options.learningRate ?? 1e-3;
@@ -93,12 +104,12 @@ export class DeepCCA extends Disposable {
     this.objective = obj;
     this.finalRegularization = fr;
     this.seed = options.seed ?? 0;
-    this.init = options.init ?? 'uniform';
+    this.init = init;
     if (this.batchSize < 2 * o)
       throw new ValueError('options.batchSize', `at least 2·outputs = ${2 * o} rows, so each batch's output covariance can be estimated`, this.batchSize);
   }
 
-  /** Training history (one entry per epoch). */
+  /** Training history of the fit in place (one entry per finished epoch). */
   get history(): EpochInfo[] {
     this.live();
     return this.#history.slice();
@@ -107,110 +118,147 @@ export class DeepCCA extends Disposable {
   /**
    * Trains both towers on the paired rows of X (n×p) and Y (n×q), then fits the final
    * linear CCA on their outputs. Resolves to the per-epoch history.
+   *
+   * An abort (or a loss that turns NaN: DivergenceError) keeps the towers of the last
+   * finished epoch as the fitted model, with its history, and rejects; before the first
+   * finished epoch, and on any other error, the previous fit stays in place.
    */
   async fit(X: TensorInput, Y: TensorInput, options: DeepCCAFitOptions = {}): Promise<EpochInfo[]> {
     this.live();
-    const x = Tensor.from(X, 'X');
-    let y: Tensor | null = null;
-    const owned: { dispose(): void }[] = [x];
+    checkOptions(options, [...FIT_OPTIONS, 'validation'], 'fit options');
+    const owned: { dispose(): void }[] = [];
+    const own = <T extends { dispose(): void }>(o: T): T => (owned.push(o), o);
+    // the new towers: handed to the model by finish(), disposed here otherwise
+    let towers: MLP[] = [];
     try {
-      y = Tensor.from(Y, 'Y');
-      owned.push(y);
-      const n = x.rows, p = x.cols, q = y.cols;
+      const x = own(Tensor.from(X, 'X')), y = own(Tensor.from(Y, 'Y'));
+      const n = x.rows, p = x.cols, q = y.cols, o = this.outputs;
       if (y.rows !== n) throw new ShapeError('Y', `${n} rows (as X)`, `${y.rows} rows`);
-      if (n < this.batchSize)
-        throw new ValueError('options.batchSize', `at most the number of rows (${n}); full batches only`, this.batchSize);
-      const val = options.validation;
-      if (val !== undefined && (val === null || typeof val !== 'object' || !('X' in val) || !('Y' in val)))
-        throw new ValueError('options.validation', '{ X, Y, patience? }', val);
-      this.#disposeModel();
-      const o = this.outputs, bs = this.batchSize;
-      const t1 = new MLP({ layers: [p, ...this.hidden, o], activation: this.activation, init: this.init, seed: this.seed });
-      const t2 = new MLP({ layers: [q, ...this.hidden, o], activation: this.activation, init: this.init, seed: (this.seed + 1) >>> 0 });
-      this.#towers = [t1, t2];
-      const o1 = new Adam(t1, { learningRate: this.learningRate });
-      const o2 = new Adam(t2, { learningRate: this.learningRate });
-      const xb = Tensor.empty(bs, p), yb = Tensor.empty(bs, q), g1 = Tensor.empty(bs, o), g2 = Tensor.empty(bs, o);
-      const objective = new CCAObjective(bs, o, this.components, this.regularization, this.objective);
-      owned.push(o1, o2, xb, yb, g1, g2, objective);
-      const X_ = x, Y_ = y;
+      const val = this.#validation(options.validation, p, q, own);
+      const bs = Math.min(this.batchSize, n);
+      if (bs < 2 * o) throw new ShapeError('X', `at least 2·outputs = ${2 * o} rows, so a batch's output covariance can be estimated`, `${n} rows`);
+      towers.push(new MLP({ layers: [p, ...this.hidden, o], activation: this.activation, init: this.init, seed: this.seed }));
+      towers.push(new MLP({ layers: [q, ...this.hidden, o], activation: this.activation, init: this.init, seed: (this.seed + 1) >>> 0 }));
+      const [t1, t2] = towers as [MLP, MLP];
+      const o1 = own(new Adam(t1, { learningRate: this.learningRate })), o2 = own(new Adam(t2, { learningRate: this.learningRate }));
+      const xb = own(Tensor.empty(bs, p)), yb = own(Tensor.empty(bs, q)), g1 = own(Tensor.empty(bs, o)), g2 = own(Tensor.empty(bs, o));
+      const objective = own(new CCAObjective(bs, o, this.components, this.regularization, this.objective));
+      const checkpoint = own(new Checkpoint([t1, t2], [o1, o2]));
       let best = -Infinity, bestParams: [Float32Array, Float32Array] | null = null, stale = 0;
+      const history: EpochInfo[] = [];
+      const finish = (cca: CCA) => {
+        this.#disposeModel();
+        this.#towers = [t1, t2];
+        this.#cca = cca;
+        this.#history = history;
+        towers = [];
+      };
       t1.train();
       t2.train();
-      this.#history = await trainLoop({
-        rows: n,
-        epochs: this.epochs,
-        batchSize: bs,
-        seed: this.seed,
-        dropLast: true,
-        signal: options.signal,
-        step: (batch) => {
-          W.gatherRows(xb, X_, batch);
-          W.gatherRows(yb, Y_, batch);
-          W.toF64(objective.H1, t1.forward(xb));
-          W.toF64(objective.H2, t2.forward(yb));
-          const corr = objective.evaluate();
-          // minimise −corr: the towers receive −∂corr/∂H
-          W.toF32(g1, objective.G1, -1);
-          W.toF32(g2, objective.G2, -1);
-          o1.zeroGrad();
-          o2.zeroGrad();
-          t1.backward(g1, { inputGradient: false });
-          t2.backward(g2, { inputGradient: false });
-          o1.step();
-          o2.step();
-          return { loss: -corr, correlation: corr };
-        },
-        onEpoch: async (info) => {
-          if (val) {
-            this.#fitFinal(X_, Y_);
-            const v = sum(this.score(val.X, val.Y));
-            info.losses.validation = v;
-            t1.train();
-            t2.train();
-            if (v > best) {
-              best = v;
-              stale = 0;
-              if (val.patience !== undefined) bestParams = [t1.parameters.slice(), t2.parameters.slice()];
-            } else if (val.patience !== undefined && ++stale >= val.patience) {
-              if (options.onEpoch) await options.onEpoch(info);
-              return false;
-            }
+      try {
+        await trainLoop(
+          {
+            rows: n,
+            epochs: this.epochs,
+            batchSize: bs,
+            seed: this.seed,
+            dropLast: true,
+            signal: options.signal,
+            checkpoint,
+            step: (batch) => {
+              W.gatherRows(xb, x, batch);
+              W.gatherRows(yb, y, batch);
+              W.toF64(objective.H1, t1.forward(xb));
+              W.toF64(objective.H2, t2.forward(yb));
+              const corr = objective.evaluate();
+              // minimise −corr: the towers receive −∂corr/∂H
+              W.toF32(g1, objective.G1, -1);
+              W.toF32(g2, objective.G2, -1);
+              o1.zeroGrad();
+              o2.zeroGrad();
+              t1.backward(g1, { inputGradient: false });
+              t2.backward(g2, { inputGradient: false });
+              o1.step();
+              o2.step();
+              return { loss: -corr, correlation: corr };
+            },
+            onEpoch: async (info) => {
+              if (val) {
+                const cca = this.#fitFinal(t1, t2, x, y);
+                try {
+                  info.losses.validation = sum(score(t1, t2, cca, val.X, val.Y));
+                } finally {
+                  cca.dispose();
+                }
+                t1.train();
+                t2.train();
+                const v = info.losses.validation;
+                if (v > best) {
+                  best = v;
+                  stale = 0;
+                  if (val.patience !== undefined) bestParams = [t1.parameters.slice(), t2.parameters.slice()];
+                } else if (val.patience !== undefined && ++stale >= val.patience) {
+                  if (options.onEpoch) await options.onEpoch(info);
+                  return false;
+                }
+              }
+              return options.onEpoch ? options.onEpoch(info) : undefined;
+            },
+          },
+          history,
+        );
+      } catch (e) {
+        // an abort or a divergence after a finished epoch keeps that epoch's towers (the
+        // loop restored them); anything else, or nothing finished, keeps the previous fit
+        if (history.length > 0 && (isAbort(e, options.signal) || e instanceof DivergenceError)) {
+          t1.eval();
+          t2.eval();
+          try {
+            finish(this.#fitFinal(t1, t2, x, y));
+          } catch {
+            /* the kept epoch has no usable final CCA: the previous fit stays */
           }
-          return options.onEpoch ? options.onEpoch(info) : undefined;
-        },
-      });
+        }
+        throw e;
+      }
       if (bestParams) {
         t1.parameters.set(bestParams[0]);
         t2.parameters.set(bestParams[1]);
       }
-      this.#fitFinal(X_, Y_);
+      t1.eval();
+      t2.eval();
+      finish(this.#fitFinal(t1, t2, x, y));
       return this.history;
-    } catch (e) {
-      this.#disposeModel();
-      throw e;
     } finally {
-      if (!this.disposed) {
-        this.#towers?.[0].eval();
-        this.#towers?.[1].eval();
-      }
+      for (const t of towers) t.dispose();
       for (const d of owned) d.dispose();
     }
   }
 
+  /** Checks the validation views up front, under their own names. */
+  #validation(v: DeepCCAFitOptions['validation'], p: number, q: number, own: <T extends { dispose(): void }>(o: T) => T) {
+    if (v === undefined) return null;
+    checkOptions(v, ['X', 'Y', 'patience'], 'options.validation');
+    if (!('X' in v) || !('Y' in v)) throw new ValueError('options.validation', '{ X, Y, patience? }', v);
+    if (v.patience !== undefined && !(Number.isInteger(v.patience) && v.patience >= 1)) throw new ValueError('options.validation.patience', 'a positive integer', v.patience);
+    const X = own(Tensor.from(v.X, 'options.validation.X')), Y = own(Tensor.from(v.Y, 'options.validation.Y'));
+    if (X.cols !== p) throw new ShapeError('options.validation.X', `${p} columns (as X)`, `${X.cols} columns`);
+    if (Y.cols !== q) throw new ShapeError('options.validation.Y', `${q} columns (as Y)`, `${Y.cols} columns`);
+    if (Y.rows !== X.rows) throw new ShapeError('options.validation.Y', `${X.rows} rows (as options.validation.X)`, `${Y.rows} rows`);
+    if (X.rows < 2) throw new ShapeError('options.validation.X', 'at least 2 rows to correlate', `${X.rows} row`);
+    return { X, Y, patience: v.patience };
+  }
+
   /** Linear CCA on the towers' outputs over the training rows. */
-  #fitFinal(x: Tensor, y: Tensor) {
-    const [t1, t2] = this.#towers!;
+  #fitFinal(t1: MLP, t2: MLP, x: Tensor, y: Tensor): CCA {
     const h1 = t1.predict(x), h2 = t2.predict(y);
     const cca = new CCA({ components: this.components, regularization: this.finalRegularization });
     try {
-      cca.fit(toF64(h1), toF64(h2));
+      return cca.fit(toF64(h1), toF64(h2));
     } catch (e) {
       cca.dispose();
       throw e;
     }
-    this.#cca?.dispose();
-    this.#cca = cca;
   }
 
   #fitted(): { towers: [MLP, MLP]; cca: CCA } {
@@ -236,10 +284,7 @@ export class DeepCCA extends Disposable {
   /** Per-component correlations of the canonical variates on (X, Y), in training order. */
   score(X: TensorInput, Y: TensorInput): Float64Array {
     const { towers, cca } = this.#fitted();
-    const h1 = towers[0].predict(checkWidth(X, 'X', towers[0].layers[0]!));
-    const h2 = towers[1].predict(checkWidth(Y, 'Y', towers[1].layers[0]!));
-    if (h1.rows !== h2.rows) throw new ShapeError('Y', `${h1.rows} rows (as X)`, `${h2.rows} rows`);
-    return cca.score(toF64(h1), toF64(h2));
+    return score(towers[0], towers[1], cca, X, Y);
   }
 
   #disposeModel() {
@@ -310,6 +355,19 @@ export class DeepCCA extends Disposable {
       throw e;
     }
   }
+}
+
+/** Per-component correlations of the final CCA's variates of the towers' outputs on (X, Y). */
+function score(t1: MLP, t2: MLP, cca: CCA, X: TensorInput, Y: TensorInput): Float64Array {
+  const h1 = t1.predict(checkWidth(X, 'X', t1.layers[0]!));
+  const h2 = t2.predict(checkWidth(Y, 'Y', t2.layers[0]!));
+  if (h1.rows !== h2.rows) throw new ShapeError('Y', `${h1.rows} rows (as X)`, `${h2.rows} rows`);
+  return cca.score(toF64(h1), toF64(h2));
+}
+
+/** True for the rejection an aborted signal causes. */
+function isAbort(e: unknown, signal: AbortSignal | undefined): boolean {
+  return !!signal?.aborted && (e === signal.reason || (e instanceof Error && e.name === 'AbortError'));
 }
 
 function checkWidth(input: TensorInput, name: string, width: number): TensorInput {

@@ -6,9 +6,12 @@
  *    s = √((p'²q'² − 4)/(p'² + q'² − 5)) (1 when the denominator is ≤ 0),
  *    df1 = p'q', df2 = m·s − p'q'/2 + 1, F = (Λ^(−1/s) − 1)·df2/df1
  *    (as R's CCP::p.asym and candisc::Wilks compute it).
- * k counts from 0 here.
+ * k counts from 0 here. Both approximations need more rows than p + q + 1 (below that the
+ * chi-square factor is ≤ 0 and F has no denominator degrees of freedom): fewer is a
+ * ShapeError, never a negative chi-square.
  */
 import { chiSquareSf, fSf } from '../stats/distributions.js';
+import { ShapeError } from '../errors.js';
 
 export interface SignificanceRow {
   /** component index (0-based): H0 is ρ_k = ρ_k+1 = … = 0 */
@@ -25,6 +28,8 @@ export interface SignificanceRow {
 }
 
 export function significance(rho: ArrayLike<number>, n: number, p: number, q: number): SignificanceRow[] {
+  if (!(n > p + q + 1))
+    throw new ShapeError('the data', `more than p + q + 1 = ${p + q + 1} rows for the significance tests (Bartlett's chi-square and Rao's F are undefined with fewer)`, `${n} rows`);
   const K = rho.length;
   const rows: SignificanceRow[] = [];
   const m = n - 1.5 - (p + q) / 2;

@@ -12,6 +12,7 @@ import * as W from '../wasm/index.js';
 import { Tensor, borrowTensor, type Lease, type TensorInput } from '../wasm/index.js';
 import { FormatError, ShapeError, ValueError, describe } from '../errors.js';
 import { readEnvelope } from '../serialize.js';
+import { checkOptions } from '../options.js';
 import { ForwardRecord, PieceBase, backwardFlags, originOf, type BackwardOptions, type Piece } from './piece.js';
 
 const EMPTY = new Float32Array(0);
@@ -141,7 +142,7 @@ export class Concat extends ColumnBlocks implements Piece<TensorInput[], Tensor,
   forward(parts: TensorInput[], options: { gates?: TensorInput } = {}): Tensor {
     this.live();
     if (!Array.isArray(parts) || parts.length !== this.widths.length) throw new ShapeError('parts', `${this.widths.length} tensors`, describe(parts));
-    if (options === null || typeof options !== 'object') throw new ValueError('options', '{ gates? }', options);
+    checkOptions(options, ['gates'], 'forward options');
     const inputs = borrowAll(parts, 'parts', this.widths);
     try {
       const n = inputs.tensors[0]!.rows;

@@ -9,6 +9,7 @@ import * as W from '../wasm/index.js';
 import { Indices, Tensor, borrowTensor, type TensorInput } from '../wasm/index.js';
 import { ShapeError, ValueError, describe } from '../errors.js';
 import { originOf } from './piece.js';
+import { checkOptions } from '../options.js';
 
 export interface LossResult {
   loss: number;
@@ -43,12 +44,12 @@ function pair(yhat: TensorInput, y: TensorInput, what: string, fn: (g: Tensor, p
 
 /** Mean squared error over every value: mean((yhat − y)²); grad = 2(yhat − y)/N. */
 export function mse(yhat: TensorInput, y: TensorInput, options: { grad?: Tensor } = {}): LossResult {
-  return pair(yhat, y, 'y', W.mseLoss, options.grad);
+  return pair(yhat, y, 'y', W.mseLoss, checkOptions(options, ['grad']).grad);
 }
 
 /** Binary cross-entropy from logits z against targets in [0, 1], numerically stable. */
 export function bceWithLogits(z: TensorInput, targets: TensorInput, options: { grad?: Tensor } = {}): LossResult {
-  return pair(z, targets, 'targets', W.bceLogitsLoss, options.grad);
+  return pair(z, targets, 'targets', W.bceLogitsLoss, checkOptions(options, ['grad']).grad);
 }
 
 /** Class labels as an i32 vector, each checked to be an integer in 0..classes − 1. */
@@ -67,6 +68,7 @@ export function labelIndices(labels: ArrayLike<number>, n: number, classes: numb
  * mean over rows of −log softmax(z)[label]; grad = (softmax − onehot)/n.
  */
 export function softmaxCrossEntropy(logits: TensorInput, labels: ArrayLike<number>, options: { grad?: Tensor } = {}): LossResult {
+  checkOptions(options, ['grad']);
   const z = borrowTensor(logits, 'logits');
   try {
     const lab = labelIndices(labels, z.t.rows, z.t.cols, 'labels');

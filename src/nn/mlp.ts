@@ -12,8 +12,8 @@
 import * as W from '../wasm/index.js';
 import { Rng, Tensor, borrowTensor, type Lease, type TensorInput } from '../wasm/index.js';
 import { FormatError, ShapeError, ValueError } from '../errors.js';
-import { crc32 } from './codec.js';
-import { decodeF32, encodeF32, readEnvelope } from '../serialize.js';
+import { crc32, decodeF32, encodeF32, readEnvelope } from '../serialize.js';
+import { checkOptions } from '../options.js';
 import { ForwardRecord, PieceBase, backwardFlags, originOf, type BackwardOptions, type Piece } from './piece.js';
 
 export type Activation = 'identity' | 'relu' | 'leaky_relu' | 'sigmoid' | 'tanh';
@@ -66,6 +66,7 @@ interface Batch {
 }
 
 const FORMAT = 'crossmodal.MLP';
+const OPTIONS = ['layers', 'activation', 'outputActivation', 'leakySlope', 'dropout', 'init', 'seed'] as const satisfies readonly (keyof MLPOptions)[];
 
 export class MLP extends PieceBase implements Piece {
   readonly layers: readonly number[];
@@ -90,6 +91,7 @@ export class MLP extends PieceBase implements Piece {
   constructor(options: MLPOptions) {
     super();
     if (!options || typeof options !== 'object') throw new ValueError('options', 'an options object with layers', options);
+    checkOptions(options, OPTIONS);
     const { layers } = options;
     if (!Array.isArray(layers) || layers.length < 2 || !layers.every((v) => Number.isInteger(v) && v >= 1))
       throw new ValueError('options.layers', 'an array of at least 2 positive integer widths [in, …, out]', layers);
@@ -298,7 +300,9 @@ export class MLP extends PieceBase implements Piece {
    * die and its backward can no longer run.
    */
   predict(x: TensorInput, options: { batchSize?: number } = {}): { data: Float32Array; rows: number; cols: number } {
-    return this.#evaluate(x, this.#spec.length, options.batchSize);
+    const { batchSize } = checkOptions(options, ['batchSize'], 'predict options');
+    if (batchSize !== undefined && !(Number.isInteger(batchSize) && batchSize >= 1)) throw new ValueError('predict options.batchSize', 'a positive integer', batchSize);
+    return this.#evaluate(x, this.#spec.length, batchSize);
   }
 
   /** Output of hidden layer `index` (0-based, default the last hidden layer) for the rows of x, eval mode. */
@@ -364,6 +368,7 @@ export class MLP extends PieceBase implements Piece {
    */
   toJSON(options?: { optimizer?: { toJSON(): Record<string, unknown> } } | string): Record<string, unknown> {
     const params = this.parameters.slice();
+    const opts = typeof options === 'string' ? {} : checkOptions(options, ['optimizer'], 'toJSON options');
     const out: Record<string, unknown> = {
       format: FORMAT,
       version: 1,
@@ -378,7 +383,7 @@ export class MLP extends PieceBase implements Piece {
       crc32: crc32(params),
       rng: Array.from(this._rngState()),
     };
-    if (typeof options === 'object' && options?.optimizer) out.optimizer = options.optimizer.toJSON();
+    if (opts.optimizer) out.optimizer = opts.optimizer.toJSON();
     return out;
   }
 

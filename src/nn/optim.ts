@@ -8,30 +8,41 @@ import * as W from '../wasm/index.js';
 import { Tensor } from '../wasm/index.js';
 import { FormatError, ValueError, describe } from '../errors.js';
 import { Disposable } from '../lifecycle.js';
-import { crc32 } from './codec.js';
-import { decodeF32, encodeF32 } from '../serialize.js';
+import { checkOptions } from '../options.js';
+import { crc32, decodeF32, encodeF32 } from '../serialize.js';
 import type { Piece } from './piece.js';
 
 export interface OptimizerOptions {
+  /** step size (default 1e-3; SGD 0.01) */
   learningRate?: number;
+  /** L2 weight decay (default 0; AdamW 0.01, decoupled) */
   weightDecay?: number;
   /** clip the gradients' global L2 norm (over the whole group) to this value before each step (default: off) */
   maxGradNorm?: number;
 }
 
 export interface SGDOptions extends OptimizerOptions {
+  /** (default 0) */
   momentum?: number;
+  /** Nesterov momentum (default false) */
   nesterov?: boolean;
 }
 
 export interface AdamOptions extends OptimizerOptions {
+  /** (default 0.9) */
   beta1?: number;
+  /** (default 0.999) */
   beta2?: number;
+  /** (default 1e-8) */
   eps?: number;
 }
 
-/** What an optimiser steps: one piece or a group. */
-export type Trainable = Pick<Piece, 'parameterCount' | 'zeroGrad' | '_parameterBlocks'>;
+const BASE_OPTIONS = ['learningRate', 'weightDecay', 'maxGradNorm'] as const satisfies readonly (keyof OptimizerOptions)[];
+const SGD_OPTIONS = [...BASE_OPTIONS, 'momentum', 'nesterov'] as const satisfies readonly (keyof SGDOptions)[];
+const ADAM_OPTIONS = [...BASE_OPTIONS, 'beta1', 'beta2', 'eps'] as const satisfies readonly (keyof AdamOptions)[];
+
+/** What an optimiser steps (one piece or a group) and a checkpoint keeps. */
+export type Trainable = Pick<Piece, 'parameterCount' | 'zeroGrad' | '_parameterBlocks'> & Partial<Pick<Piece, '_rngState' | '_setRngState'>>;
 
 function num(name: string, v: unknown, lo: number, hi: number, dflt: number, loOpen = false): number {
   if (v === undefined) return dflt;
@@ -60,6 +71,7 @@ export abstract class Optimizer extends Disposable {
 
   constructor(pieces: Trainable | Trainable[], options: OptimizerOptions, slots: number) {
     super();
+    if (new.target === Optimizer) throw new ValueError('nn.Optimizer', 'a concrete optimiser: new nn.SGD, nn.Adam or nn.AdamW (pieces, options)', 'new nn.Optimizer(…)');
     const list = Array.isArray(pieces) ? [...pieces] : [pieces];
     if (list.length === 0) throw new ValueError('pieces', 'a piece or a non-empty array of pieces', pieces);
     list.forEach((p, i) => {
@@ -88,6 +100,12 @@ export abstract class Optimizer extends Disposable {
       this.dispose();
       throw e;
     }
+  }
+
+  /** The moment buffers of every piece, in group order, and the step count. @internal */
+  _state(): { blocks: Tensor[]; steps: number } {
+    this.live();
+    return { blocks: this.#segments.flatMap((s) => s.state), steps: this.steps };
   }
 
   /** Total number of values stepped. */
@@ -184,7 +202,7 @@ export class SGD extends Optimizer {
   readonly momentum: number;
   readonly nesterov: boolean;
   constructor(pieces: Trainable | Trainable[], options: SGDOptions = {}) {
-    super(pieces, { learningRate: 0.01, ...options }, 1);
+    super(pieces, { learningRate: 0.01, ...checkOptions(options, SGD_OPTIONS) }, 1);
     this.momentum = num('options.momentum', options.momentum, 0, 1, 0);
     this.nesterov = !!options.nesterov;
   }
@@ -206,7 +224,7 @@ export class Adam extends Optimizer {
   readonly eps: number;
   protected readonly decoupled: boolean = false;
   constructor(pieces: Trainable | Trainable[], options: AdamOptions = {}) {
-    super(pieces, options, 2);
+    super(pieces, checkOptions(options, ADAM_OPTIONS), 2);
     this.beta1 = num('options.beta1', options.beta1, 0, 1, 0.9);
     this.beta2 = num('options.beta2', options.beta2, 0, 1, 0.999);
     this.eps = num('options.eps', options.eps, 0, Infinity, 1e-8, true);
@@ -226,7 +244,7 @@ export class Adam extends Optimizer {
 export class AdamW extends Adam {
   protected override readonly decoupled: boolean = true;
   constructor(pieces: Trainable | Trainable[], options: AdamOptions = {}) {
-    super(pieces, { weightDecay: 0.01, ...options });
+    super(pieces, { weightDecay: 0.01, ...checkOptions(options, ADAM_OPTIONS) });
   }
   protected override get kind() {
     return 'adamw';

@@ -14,6 +14,7 @@
 import { Lease, Tensor, type TensorInput } from '../wasm/index.js';
 import { StaleForwardError, ValueError } from '../errors.js';
 import { Disposable } from '../lifecycle.js';
+import { checkOptions } from '../options.js';
 
 export interface BackwardOptions {
   /** return ∂L/∂input (default true); a Concat takes one flag per part */
@@ -49,12 +50,15 @@ export interface Piece<X = TensorInput, Y = Tensor, DX = Tensor | null, DY = Ten
   readonly disposed: boolean;
   /** the parameter and gradient buffers as 1×count tensors (null when there are none). @internal */
   _parameterBlocks(): { params: Tensor; grads: Tensor } | null;
+  /** the state of the piece's PRNG (dropout), for checkpoints; absent when it has none. @internal */
+  _rngState?(): Uint8Array;
+  /** @internal */
+  _setRngState?(bytes: Uint8Array): void;
 }
 
 /** Reads `{ inputGradient, parameterGradients }`, `parts` flags for a multi-input piece. */
 export function backwardFlags(options: BackwardOptions | undefined, parts = 1): { input: boolean[]; any: boolean; parameters: boolean } {
-  if (options === undefined) options = {};
-  if (options === null || typeof options !== 'object') throw new ValueError('options', '{ inputGradient?, parameterGradients? }', options);
+  options = checkOptions(options, ['inputGradient', 'parameterGradients'], 'backward options');
   const ig = options.inputGradient ?? true;
   let input: boolean[];
   if (typeof ig === 'boolean') input = new Array<boolean>(parts).fill(ig);

@@ -2,11 +2,14 @@
  * The training loop every model uses: epochs of shuffled mini-batches (shuffling by the
  * seeded in-wasm PRNG, so every runtime visits the same batches), progress through
  * `onEpoch`, cancellation through an AbortSignal, and yielding to the event loop between
- * batches so a page stays responsive. The loop allocates once, before the first batch.
+ * batches so a page stays responsive. With a checkpoint, the state after each finished epoch
+ * is kept, and an abort, a loss that turns NaN or an error inside a step returns to it. The
+ * loop allocates once, before the first batch.
  */
 import * as W from '../wasm/index.js';
 import { Indices, Rng } from '../wasm/index.js';
-import { ValueError } from '../errors.js';
+import { DivergenceError, NonFiniteError, ValueError } from '../errors.js';
+import { checkOptions } from '../options.js';
 
 export interface EpochInfo {
   /** 1-based epoch just finished */
@@ -18,14 +21,19 @@ export interface EpochInfo {
   losses: Record<string, number>;
   /** wall-clock seconds since fit started */
   seconds: number;
+  /** the batch size used (the option, clamped to the number of rows) */
+  batchSize: number;
 }
 
 export interface FitOptions {
-  /** called after every epoch; return false to stop training early */
+  /** called after every epoch; return false to stop training early (default: none) */
   onEpoch?: (info: EpochInfo) => void | boolean | Promise<void | boolean>;
-  /** aborting rejects fit with the signal's reason; the model keeps the last finished step */
+  /** aborting rejects fit with the signal's reason; the model keeps the last finished epoch (default: none) */
   signal?: AbortSignal;
 }
+
+/** The keys of FitOptions, for models that take no others. */
+export const FIT_OPTIONS = ['onEpoch', 'signal'] as const satisfies readonly (keyof FitOptions)[];
 
 export interface LoopOptions extends FitOptions {
   rows: number;
@@ -38,9 +46,19 @@ export interface LoopOptions extends FitOptions {
   shuffle?: boolean;
   /** one optimisation step on the rows whose indices are `batch` (a view of this epoch's order) */
   step(batch: Indices): number | Record<string, number>;
+  /** kept after each finished epoch (and at the start); restored when training stops on an error (default: none) */
+  checkpoint?: { save(): void; restore(): void };
 }
 
+const LOOP_OPTIONS = ['rows', 'epochs', 'batchSize', 'seed', 'dropLast', 'shuffle', 'step', 'checkpoint', ...FIT_OPTIONS] as const satisfies readonly (keyof LoopOptions)[];
+
 const now = () => (typeof performance !== 'undefined' ? performance.now() : Date.now());
+
+function diverged(epoch: number, batch: number, what: string): DivergenceError {
+  return new DivergenceError(
+    `training diverged at epoch ${epoch}, batch ${batch + 1}: ${what}; the weights of the last finished epoch (${epoch - 1}) are kept. Lower the learning rate or clip the gradients (maxGradNorm)`,
+  );
+}
 
 /** Resolves on the next macrotask (setImmediate in Node, a MessageChannel in browsers). */
 export function yieldToEventLoop(): Promise<void> {
@@ -72,8 +90,14 @@ export function checkTrainingOptions(o: { epochs?: unknown; batchSize?: unknown;
     throw new ValueError('options.seed', 'an integer in [0, 2³²)', o.seed);
 }
 
-/** Runs the loop; resolves to the per-epoch history. */
-export async function trainLoop(o: LoopOptions): Promise<EpochInfo[]> {
+/**
+ * Runs the loop; resolves to the per-epoch history. A loss that is not finite stops it with a
+ * DivergenceError. On any error (an abort included) the checkpoint, if given, is restored to
+ * the last finished epoch before the error propagates; `history` then still lists the
+ * finished epochs (pass your own array to keep it).
+ */
+export async function trainLoop(o: LoopOptions, history: EpochInfo[] = []): Promise<EpochInfo[]> {
+  checkOptions(o, LOOP_OPTIONS, 'trainLoop options');
   const { rows, epochs, signal } = o;
   const dropLast = o.dropLast ?? true;
   const bs = Math.min(o.batchSize, rows);
@@ -82,9 +106,9 @@ export async function trainLoop(o: LoopOptions): Promise<EpochInfo[]> {
   if (signal?.aborted) throw abortError(signal);
   const idx = Indices.empty(rows);
   let rng: Rng | null = null;
-  const history: EpochInfo[] = [];
   try {
     rng = Rng.create(o.seed);
+    o.checkpoint?.save();
     const start = now();
     let lastYield = start;
     for (let epoch = 1; epoch <= epochs; epoch++) {
@@ -94,9 +118,20 @@ export async function trainLoop(o: LoopOptions): Promise<EpochInfo[]> {
       for (let b = 0; b < batches; b++) {
         if (signal?.aborted) throw abortError(signal);
         const size = Math.min(bs, rows - b * bs);
-        const r = o.step(idx.view(b * bs, size));
+        let r: number | Record<string, number>;
+        try {
+          r = o.step(idx.view(b * bs, size));
+        } catch (e) {
+          // inputs were checked before the loop: a NaN met inside a step is the training's own
+          if (e instanceof NonFiniteError) throw diverged(epoch, b, `${e.argument} became ${e.value} (at [${e.row}][${e.col}])`);
+          throw e;
+        }
         const parts = typeof r === 'number' ? { loss: r } : r;
-        for (const k in parts) sums[k] = (sums[k] ?? 0) + parts[k]!;
+        for (const k in parts) {
+          const v = parts[k]!;
+          if (!Number.isFinite(v)) throw diverged(epoch, b, `the ${k === 'loss' ? '' : `${k} `}loss is ${v}`);
+          sums[k] = (sums[k] ?? 0) + v;
+        }
         if (now() - lastYield > 12) {
           await yieldToEventLoop();
           lastYield = now();
@@ -105,13 +140,17 @@ export async function trainLoop(o: LoopOptions): Promise<EpochInfo[]> {
       const losses: Record<string, number> = {};
       for (const k in sums) losses[k] = sums[k]! / batches;
       const loss = losses.loss ?? Object.values(losses).reduce((s, v) => s + v, 0);
-      const info: EpochInfo = { epoch, epochs, loss, losses, seconds: (now() - start) / 1000 };
+      o.checkpoint?.save();
+      const info: EpochInfo = { epoch, epochs, loss, losses, seconds: (now() - start) / 1000, batchSize: bs };
       history.push(info);
       const verdict = o.onEpoch ? await o.onEpoch(info) : undefined;
       if (verdict === false) break;
       if (signal?.aborted) throw abortError(signal);
     }
     return history;
+  } catch (e) {
+    o.checkpoint?.restore();
+    throw e;
   } finally {
     idx.dispose();
     rng?.dispose();

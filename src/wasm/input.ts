@@ -1,15 +1,35 @@
 /**
- * Validation of what users hand in as a matrix: `number[][]` (rows of numbers or typed
+ * Validation of what users hand in as a matrix: rows (`number[][]`, typed arrays, readonly
  * arrays) or `{ data, rows, cols }`. Shape and values are checked before anything is
- * allocated, with errors that name the argument and the first bad row or cell.
+ * allocated, with errors that name the argument and the first bad row or cell: a cell that
+ * is not a number at all (a string from a CSV, a boolean, null) is a ValueError saying what it
+ * is, NaN and ±Infinity a NonFiniteError, a flat array a ShapeError that says how to pass rows.
  */
-import { NonFiniteError, ShapeError, describe } from '../errors.js';
+import { NonFiniteError, ShapeError, ValueError, describe } from '../errors.js';
 
 /** A flat array with its shape, row-major. */
 export interface Shaped {
-  data: Float64Array | Float32Array | ArrayLike<number>;
-  rows: number;
-  cols: number;
+  readonly data: ArrayLike<number>;
+  readonly rows: number;
+  readonly cols: number;
+}
+
+/** Rows of numbers: `number[][]`, `Float64Array[]`, readonly arrays. */
+export type Rows = readonly ArrayLike<number>[];
+
+/** An array, a typed array, or any object with an integer length (an ArrayLike). */
+function isRow(r: unknown): r is ArrayLike<unknown> {
+  return Array.isArray(r) || ArrayBuffer.isView(r) || (!!r && typeof r === 'object' && Number.isInteger((r as { length?: unknown }).length));
+}
+
+/** Throws for a cell that is not a finite number, naming it. */
+function checkCell(v: unknown, name: string, i: number, j: number): void {
+  if (typeof v === 'number') {
+    if (!Number.isFinite(v)) throw new NonFiniteError(name, i, j, v);
+    return;
+  }
+  const hint = typeof v === 'string' ? ' (text such as a CSV cell: convert it first, e.g. rows.map((r) => r.map(Number)))' : '';
+  throw new ValueError(`${name}[${i}][${j}]`, `a number${hint}`, v);
 }
 
 export function checkDims(name: string, v: number) {
@@ -26,26 +46,31 @@ export function readInput(input: unknown, name: string): { rows: number; cols: n
     const n = input.length;
     if (n === 0) throw new ShapeError(name, 'at least one row', '0 rows');
     const first = input[0];
-    if (!Array.isArray(first) && !ArrayBuffer.isView(first)) throw new ShapeError(`${name}[0]`, 'an array of numbers', describe(first));
+    if (typeof first === 'number')
+      throw new ShapeError(name, `rows (an array of arrays): pass [[x₀], [x₁], …] for one column or [[x₀, x₁, …]] for one row`, `a flat array of ${n} numbers`);
+    if (!isRow(first)) throw new ShapeError(`${name}[0]`, 'an array of numbers', describe(first));
     const p = (first as ArrayLike<number>).length;
     if (p === 0) throw new ShapeError(`${name}[0]`, 'at least one column', '0 columns');
     for (let i = 1; i < n; i++) {
       const r = input[i];
-      if ((!Array.isArray(r) && !ArrayBuffer.isView(r)) || (r as ArrayLike<number>).length !== p)
-        throw new ShapeError(`${name}[${i}]`, `${p} columns (as ${name}[0]) — rows must not be ragged`, Array.isArray(r) ? `${r.length} columns` : describe(r));
+      if (!isRow(r) || r.length !== p) throw new ShapeError(`${name}[${i}]`, `${p} columns (as ${name}[0]) — rows must not be ragged`, isRow(r) ? `${r.length} columns` : describe(r));
     }
     for (let i = 0; i < n; i++) {
       const r = input[i] as ArrayLike<unknown>;
       for (let j = 0; j < p; j++) {
         const v = r[j];
-        if (typeof v !== 'number' || !Number.isFinite(v)) throw new NonFiniteError(name, i, j, v as number);
+        if (typeof v !== 'number' || !Number.isFinite(v)) checkCell(v, name, i, j);
       }
     }
     return {
       rows: n,
       cols: p,
       write(dst) {
-        for (let i = 0; i < n; i++) dst.set(input[i] as ArrayLike<number>, i * p);
+        for (let i = 0; i < n; i++) {
+          const r = input[i] as ArrayLike<number>;
+          if (Array.isArray(r) || ArrayBuffer.isView(r)) dst.set(r, i * p);
+          else for (let j = 0; j < p; j++) dst[i * p + j] = r[j]!;
+        }
       },
     };
   }
@@ -57,9 +82,11 @@ export function readInput(input: unknown, name: string): { rows: number; cols: n
     if (data.length !== rows * cols) throw new ShapeError(`${name}.data`, `${rows}×${cols} = ${rows * cols} values`, `${data.length} values`);
     for (let i = 0; i < data.length; i++) {
       const v = data[i]!;
-      if (typeof v !== 'number' || !Number.isFinite(v)) throw new NonFiniteError(name, Math.floor(i / cols), i % cols, v);
+      if (typeof v !== 'number' || !Number.isFinite(v)) checkCell(v, name, Math.floor(i / cols), i % cols);
     }
     return { rows, cols, write: (dst) => dst.set(data as ArrayLike<number>) };
   }
+  if (ArrayBuffer.isView(input))
+    throw new ShapeError(name, 'rows, or { data, rows, cols } for a flat typed array', `a flat ${input.constructor.name} of ${(input as unknown as ArrayLike<number>).length} values`);
   throw new ShapeError(name, 'number[][], { data, rows, cols }, a Matrix or a Tensor', describe(input));
 }

@@ -7,6 +7,7 @@
 import { instantiate } from '@assemblyscript/loader';
 import type { Kernels, Ptr } from './api.js';
 import { InitError, MemoryLimitError, ValueError } from '../errors.js';
+import { checkOptions } from '../options.js';
 
 const PAGE = 65536;
 /** Must match `initialMemory` in asconfig.json (pages of 64 KiB). */
@@ -107,6 +108,11 @@ export function setDefaultModule(m: WebAssembly.Module): void {
  * await init({ module: wasmModule });    // edge runtimes: an imported WebAssembly.Module
  */
 export function init(options: InitOptions = {}): Promise<InitInfo> {
+  try {
+    checkOptions(options, INIT_OPTIONS);
+  } catch (e) {
+    return Promise.reject(e);
+  }
   if (state) return Promise.resolve(state.info);
   if (pending) return pending;
   pending = doInit(options).catch((e) => {
@@ -128,8 +134,9 @@ function chooseBuild(choice: SimdChoice): Build {
   return 'simd';
 }
 
+const INIT_OPTIONS = ['module', 'bytes', 'url', 'simd', 'maximumMemory'] as const satisfies readonly (keyof InitOptions)[];
+
 async function doInit(options: InitOptions): Promise<InitInfo> {
-  if (options === null || typeof options !== 'object') throw new ValueError('options', 'an options object', options);
   let maxPages = MAX_PAGES;
   if (options.maximumMemory !== undefined) {
     const m = options.maximumMemory;

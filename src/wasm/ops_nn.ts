@@ -83,6 +83,13 @@ export function adamStep(p: Tensor, g: Tensor, m: Tensor, v: Tensor, lr: number,
   kernels().adam_f32(addr(p), addr(g), addr(m), addr(v), size(p), lr, beta1, beta2, eps, weightDecay, decoupled ? 1 : 0, step);
 }
 
+/** True when every value of x is finite (no NaN, no ±Infinity). */
+export function allFinite(x: Tensor | Matrix): boolean {
+  expectShape(x.contiguous, 'x', 'a contiguous block', dims(x));
+  const K = kernels();
+  return (x.kind === 'f64' ? K.first_nonfinite_f64(addr(x), size(x)) : K.first_nonfinite_f32(addr(x), size(x))) < 0;
+}
+
 /** Σ x² (in f64). */
 export function sumSquares(x: Tensor): number {
   expectShape(x.contiguous, 'x', 'a contiguous block', dims(x));

@@ -15,8 +15,8 @@
  */
 import { alloc, free, heapF32, heapF64, heapU8, kernels } from './module.js';
 import type { Ptr } from './api.js';
-import { DisposedError, NonFiniteError, ShapeError } from '../errors.js';
-import { checkDims, readInput, type Shaped } from './input.js';
+import { DisposedError, NonFiniteError, ShapeError, ValueError } from '../errors.js';
+import { checkDims, readInput, type Rows, type Shaped } from './input.js';
 
 /** Permission to read views: revoked by whoever issued it (e.g. a network's next forward). */
 export class Lease {
@@ -54,6 +54,9 @@ const registry =
 
 let addrOf: (b: Block) => Ptr;
 
+/** Only this module may construct blocks: the public classes have factories (Tensor.from, …). */
+const INTERNAL = Symbol('crossmodal.internal');
+
 /** The byte address of a live block. @internal (src/wasm only) */
 export function addr(b: Block): Ptr {
   return addrOf(b);
@@ -67,7 +70,12 @@ export abstract class Block {
   /** a view keeps what it points into reachable, so the safety net cannot free it under the view */
   readonly #parent: Block | null;
 
-  protected constructor(ptr: Ptr, owned: boolean, leases: readonly Lease[], parent: Block | null = null) {
+  protected constructor(key: symbol, ptr: Ptr, owned: boolean, leases: readonly Lease[], parent: Block | null = null) {
+    if (key !== INTERNAL) {
+      const name = new.target.name;
+      const factories: Record<string, string> = { Matrix: 'Matrix.from(rows) or Matrix.zeros(rows, cols)', Tensor: 'Tensor.from(rows) or Tensor.zeros(rows, cols)' };
+      throw new ValueError(name, `to be made by ${factories[name] ?? 'a factory'} (the constructor is internal)`, `new ${name}(…)`);
+    }
     this.#ptr = ptr;
     this.#owned = owned;
     this.#leases = leases;
@@ -139,8 +147,8 @@ export abstract class Dense2D<A extends Float64Array | Float32Array> extends Blo
   gradOf: Lease | null = null;
   abstract readonly kind: ElementKind;
 
-  protected constructor(ptr: Ptr, rows: number, cols: number, ld: number, owned: boolean, leases: readonly Lease[], parent: Block | null = null) {
-    super(ptr, owned, leases, parent);
+  protected constructor(key: symbol, ptr: Ptr, rows: number, cols: number, ld: number, owned: boolean, leases: readonly Lease[], parent: Block | null = null) {
+    super(key, ptr, owned, leases, parent);
     this.rows = rows;
     this.cols = cols;
     this.ld = ld;
@@ -221,8 +229,8 @@ function allocDense(kind: ElementKind, rows: number, cols: number): Ptr {
   return alloc(Math.max(1, rows * cols) * (kind === 'f64' ? 8 : 4));
 }
 
-/** Anything the high-level API accepts as a matrix. */
-export type MatrixInput = Matrix | number[][] | Shaped;
+/** Anything the high-level API accepts as a matrix: a Matrix, rows, or `{ data, rows, cols }`. */
+export type MatrixInput = Matrix | Rows | Shaped;
 
 /**
  * Matrix: a dense row-major f64 matrix living in wasm memory. Create with `Matrix.from`
@@ -236,12 +244,12 @@ export class Matrix extends Dense2D<Float64Array> {
   }
 
   protected make(ptr: Ptr, rows: number, cols: number, ld: number, leases: readonly Lease[]): this {
-    return new Matrix(ptr, rows, cols, ld, false, leases, this) as this;
+    return new Matrix(INTERNAL, ptr, rows, cols, ld, false, leases, this) as this;
   }
 
   /** An uninitialised rows×cols matrix (contents are whatever memory held). @internal */
   static empty(rows: number, cols: number): Matrix {
-    return new Matrix(allocDense('f64', rows, cols), rows, cols, cols, true, [new Lease('a Matrix')]);
+    return new Matrix(INTERNAL, allocDense('f64', rows, cols), rows, cols, cols, true, [new Lease('a Matrix')]);
   }
 
   /** A rows×cols matrix of zeros. */
@@ -298,8 +306,8 @@ export class Matrix extends Dense2D<Float64Array> {
   }
 }
 
-/** Anything the neural-network API accepts as a batch. */
-export type TensorInput = Tensor | Matrix | number[][] | Shaped;
+/** Anything the neural-network API accepts as a batch: a Tensor, a Matrix, rows, or `{ data, rows, cols }`. */
+export type TensorInput = Tensor | Matrix | Rows | Shaped;
 
 /**
  * Tensor: a dense row-major f32 matrix in wasm memory, the currency of the neural-network
@@ -316,12 +324,12 @@ export class Tensor extends Dense2D<Float32Array> {
   }
 
   protected make(ptr: Ptr, rows: number, cols: number, ld: number, leases: readonly Lease[]): this {
-    return new Tensor(ptr, rows, cols, ld, false, leases, this) as this;
+    return new Tensor(INTERNAL, ptr, rows, cols, ld, false, leases, this) as this;
   }
 
   /** An uninitialised rows×cols tensor. @internal */
   static empty(rows: number, cols: number): Tensor {
-    return new Tensor(allocDense('f32', rows, cols), rows, cols, cols, true, [new Lease('a Tensor')]);
+    return new Tensor(INTERNAL, allocDense('f32', rows, cols), rows, cols, cols, true, [new Lease('a Tensor')]);
   }
 
   static zeros(rows: number, cols: number): Tensor {
@@ -405,7 +413,7 @@ export class Indices extends Block {
   readonly kind: IndexKind;
 
   private constructor(ptr: Ptr, length: number, kind: IndexKind, owned: boolean, leases: readonly Lease[], parent: Block | null = null) {
-    super(ptr, owned, leases, parent);
+    super(INTERNAL, ptr, owned, leases, parent);
     this.length = length;
     this.kind = kind;
   }
@@ -443,7 +451,7 @@ export class Indices extends Block {
 /** The 16-byte state of the in-wasm PRNG (xoshiro128**), seeded from a u32. */
 export class Rng extends Block {
   private constructor(ptr: Ptr) {
-    super(ptr, true, [new Lease('an Rng')]);
+    super(INTERNAL, ptr, true, [new Lease('an Rng')]);
   }
 
   static create(seed: number): Rng {

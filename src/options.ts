@@ -1,0 +1,51 @@
+/**
+ * Option objects, checked the same way everywhere (constructors, fit and call options,
+ * init): an options argument must be a plain object, and a key the entry point does not know
+ * is an error naming the key and the nearest known one, never silently ignored.
+ */
+import { ValueError } from './errors.js';
+
+/** Levenshtein distance (small strings). */
+function distance(a: string, b: string): number {
+  const d = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = d[0]!;
+    d[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const t = d[j]!;
+      d[j] = Math.min(d[j]! + 1, d[j - 1]! + 1, prev + (a[i - 1]!.toLowerCase() === b[j - 1]!.toLowerCase() ? 0 : 1));
+      prev = t;
+    }
+  }
+  return d[b.length]!;
+}
+
+/** Names other libraries use (scikit-learn, PyTorch) for options that are called otherwise here. */
+const ALIASES: Record<string, string> = { lr: 'learningRate', n_components: 'components', hidden_layer_sizes: 'hidden', random_state: 'seed', max_iter: 'epochs' };
+
+/** The known key nearest to `key`, when it is near enough to be a likely typo (or a known alias). */
+export function nearest(key: string, known: readonly string[]): string | null {
+  const alias = ALIASES[key];
+  if (alias && known.includes(alias)) return alias;
+  let best: string | null = null, bd = Infinity;
+  for (const k of known) {
+    const dd = distance(key, k);
+    if (dd < bd) (best = k), (bd = dd);
+  }
+  return bd <= Math.max(2, Math.floor(key.length / 3)) ? best : null;
+}
+
+/**
+ * Returns `options` (or {} when undefined) after checking that it is an object whose keys are
+ * all in `known`. `name` is how the argument is called in messages ('options', 'fit options').
+ */
+export function checkOptions<T extends object>(options: T | undefined, known: readonly string[], name = 'options'): T {
+  if (options === undefined) return {} as T;
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) throw new ValueError(name, `an options object { ${known.join(', ')} }`, options);
+  for (const key of Object.keys(options)) {
+    if (known.includes(key)) continue;
+    const near = nearest(key, known);
+    throw new ValueError(`${name}.${key}`, `a known option (${near ? `did you mean "${near}"? ` : ''}known: ${known.join(', ')})`, key);
+  }
+  return options;
+}

@@ -1,0 +1,398 @@
+// The API contract, class by class of fault: unknown options are refused by name, bad cells
+// and shapes say what they are, training keeps what it finished, statistics that are
+// undefined say so, saved models are protected by checksums and old files still load.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import {
+  init, memoryStats, nn, linalg, significance, MLP, Tensor, Matrix, CCA, DeepCCA, Classifier,
+  ValueError, ShapeError, NonFiniteError, NotFittedError, FormatError, DivergenceError,
+} from '../src/index.js';
+import { Checkpoint } from '../src/nn/checkpoint.js';
+import { encodeF64 } from '../src/serialize.js';
+import { digits, randn, reference } from './helpers.js';
+
+beforeAll(async () => {
+  await init();
+});
+
+const fixture = (name: string) => JSON.parse(readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8'));
+const L = digits.left.slice(0, 1500), R = digits.right.slice(0, 1500), Lt = digits.left.slice(1500), Rt = digits.right.slice(1500);
+
+/** Resolves to the error fn throws (or its promise rejects with), or null. */
+async function caught(fn: () => unknown): Promise<unknown> {
+  try {
+    await fn();
+    return null;
+  } catch (e) {
+    return e;
+  }
+}
+
+describe('unknown option keys are refused, naming the key and the nearest known one', () => {
+  it('in every constructor, fit, call and init', async () => {
+    const net = new MLP({ layers: [3, 2], seed: 1 });
+    const cca = new CCA({ components: 1 }).fit(randn(20, 3, 1), randn(20, 2, 2));
+    const dcca = new DeepCCA({ components: 1, hidden: [4], epochs: 1, batchSize: 20 });
+    const clf = new Classifier({ layers: [3, 2], epochs: 1 });
+    const cat = new nn.Concat([3, 2]);
+    const X = randn(20, 3, 3), Y = randn(20, 2, 4), g = Tensor.zeros(20, 2);
+    net.forward(X); // the batch buffers exist before the failing calls are measured
+    const cases: [() => unknown, string, string | null][] = [
+      [() => init({ thread: 2 } as never), 'options.thread', null],
+      [() => new CCA({ component: 1 } as never), 'options.component', 'components'],
+      [() => new DeepCCA({ epoch: 3 } as never), 'options.epoch', 'epochs'],
+      [() => new Classifier({ layers: [2, 2], batch_size: 4 } as never), 'options.batch_size', 'batchSize'],
+      [() => new MLP({ layers: [2, 2], activaton: 'tanh' } as never), 'options.activaton', 'activation'],
+      [() => new nn.Adam(net, { lr: 1 } as never), 'options.lr', 'learningRate'],
+      [() => new nn.SGD(net, { momentun: 0.9 } as never), 'options.momentun', 'momentum'],
+      [() => new nn.AdamW(net, { beta: 0.9 } as never), 'options.beta', 'beta1'],
+      [() => dcca.fit(X, Y, { onEpochs: () => {} } as never), 'fit options.onEpochs', 'onEpoch'],
+      [() => dcca.fit(X, Y, { validation: { X, Y, patiense: 2 } } as never), 'options.validation.patiense', 'patience'],
+      [() => clf.fit(X, X.map(() => 0), { signl: undefined } as never), 'fit options.signl', 'signal'],
+      [() => (net.forward(X), net.backward(g, { inputGradients: false } as never)), 'backward options.inputGradients', 'inputGradient'],
+      [() => net.predict(X, { batchsize: 2 } as never), 'predict options.batchsize', 'batchSize'],
+      [() => nn.mse(X, X, { gard: g } as never), 'options.gard', 'grad'],
+      [() => linalg.matmul(X, Y, { transposA: true } as never), 'options.transposA', 'transposeA'],
+      [() => cat.forward([X, Y], { gate: Y } as never), 'forward options.gate', 'gates'],
+      [() => cca.toJSON({ statistic: true } as never), 'toJSON options.statistic', 'statistics'],
+      [() => net.toJSON({ optimiser: null } as never), 'toJSON options.optimiser', 'optimizer'],
+      [() => nn.trainLoop({ rows: 1, epochs: 1, batchSize: 1, seed: 0, step: () => 0, shufle: false } as never), 'trainLoop options.shufle', 'shuffle'],
+    ];
+    const before = memoryStats().liveBytes;
+    for (const [call, key, near] of cases) {
+      const e = await caught(call);
+      expect(e, key).toBeInstanceOf(ValueError);
+      expect((e as ValueError).argument).toBe(key);
+      if (near) expect((e as Error).message, key).toContain(`did you mean "${near}"`);
+    }
+    expect(memoryStats().liveBytes).toBe(before);
+    expect(() => new CCA(5 as never)).toThrow(/options: expected an options object/);
+    for (const o of [net, cca, dcca, clf, cat, g]) o.dispose();
+  });
+});
+
+describe('input that is not numbers in rows says what it is', () => {
+  it('strings, booleans, null and objects in cells name the cell; NaN stays a NonFiniteError', () => {
+    const cca = new CCA({ components: 1 });
+    const Y = [[1], [2], [3]];
+    expect(() => cca.fit([[1, 2], [3, '4'], [5, 6]] as never, Y)).toThrow(/X\[1\]\[1\]: expected a number \(text such as a CSV cell: convert it first, e\.g\. rows\.map\(\(r\) => r\.map\(Number\)\)\), got "4"/);
+    expect(() => cca.fit([[1, true], [3, 4], [5, 6]] as never, Y)).toThrow(/X\[0\]\[1\]: expected a number, got true/);
+    expect(() => cca.fit([[1, 2], [null, 4], [5, 6]] as never, Y)).toThrow(/X\[1\]\[0\]: expected a number, got null/);
+    expect(() => cca.fit([[1, 2], [3, {}], [5, 6]] as never, Y)).toThrow(/X\[1\]\[1\]: expected a number, got a Object/);
+    expect(() => cca.fit({ data: [1, 2, 'x', 4, 5, 6], rows: 3, cols: 2 } as never, Y)).toThrow(/X\[1\]\[0\]: expected a number/);
+    expect(() => cca.fit([[1, 2], [NaN, 4], [5, 6]], Y)).toThrow(NonFiniteError);
+    expect(() => new MLP({ layers: [2, 1] }).forward(['1', '2'] as never)).toThrow(ShapeError);
+    cca.dispose();
+  });
+
+  it('a flat array gets a hint to pass rows; typed-array and readonly rows are accepted', () => {
+    expect(() => linalg.colMeans([1, 2, 3] as never)).toThrow(/X: expected rows \(an array of arrays\): pass \[\[x₀\], \[x₁\], …\] for one column or \[\[x₀, x₁, …\]\] for one row, got a flat array of 3 numbers/);
+    expect(() => linalg.colMeans(new Float64Array(4) as never)).toThrow(/X: expected rows, or \{ data, rows, cols \} for a flat typed array, got a flat Float64Array of 4 values/);
+    const rows: readonly (readonly number[])[] = [[1, 2], [3, 5]];
+    expect(Array.from(linalg.colMeans(rows))).toEqual([2, 3.5]);
+    expect(Array.from(linalg.colMeans([Float64Array.of(1, 2), Float32Array.of(3, 5)]))).toEqual([2, 3.5]);
+    expect(Array.from(linalg.colMeans([{ length: 2, 0: 1, 1: 2 }, { length: 2, 0: 3, 1: 5 }]))).toEqual([2, 3.5]);
+  });
+
+  it('constructors that are not meant to be called say which factory to use', () => {
+    const Ctor = (c: unknown) => c as new (...a: unknown[]) => unknown;
+    expect(() => new (Ctor(Tensor))([[1, 2]])).toThrow(/Tensor: expected to be made by Tensor\.from\(rows\) or Tensor\.zeros\(rows, cols\)/);
+    expect(() => new (Ctor(Matrix))([[1, 2]])).toThrow(/Matrix: expected to be made by Matrix\.from\(rows\) or Matrix\.zeros\(rows, cols\)/);
+    const net = new MLP({ layers: [2, 1] });
+    expect(() => new (Ctor(nn.Optimizer))(net, {}, 1)).toThrow(/nn\.Optimizer: expected a concrete optimiser: new nn\.SGD, nn\.Adam or nn\.AdamW/);
+    net.dispose();
+  });
+});
+
+describe('training keeps what it finished', () => {
+  const x = Array.from({ length: 400 }, (_, i) => [Math.sin(i), Math.cos(1.3 * i), (i % 7) / 7]);
+  const y = x.map((r) => (r[0]! * r[1]! > 0 ? 1 : 0));
+  const make = () => new Classifier({ layers: [3, 16, 2], epochs: 5000, batchSize: 4, learningRate: 5e-3, seed: 3 });
+
+  it('an abort in the middle of an epoch returns to the last finished epoch: the network equals one trained that many epochs', async () => {
+    const clf = make();
+    const ctl = new AbortController();
+    setTimeout(() => ctl.abort(), 40); // the loop yields to timers between batches
+    await expect(clf.fit(x, y, { signal: ctl.signal })).rejects.toMatchObject({ name: 'AbortError' });
+    const done = clf.history.length;
+    expect(done).toBeLessThan(5000);
+    const fresh = new Classifier({ layers: [3, 16, 2], epochs: Math.max(done, 1), batchSize: 4, learningRate: 5e-3, seed: 3 });
+    if (done > 0) {
+      await fresh.fit(x, y);
+      expect(Array.from(clf.net.parameters)).toEqual(Array.from(fresh.net.parameters));
+      expect(clf.history.every((e, i) => e.epoch === i + 1 && e.batchSize === 4)).toBe(true);
+      expect(clf.accuracy(x, y)).toBe(fresh.accuracy(x, y));
+    } else {
+      expect(Array.from(clf.net.parameters)).toEqual(Array.from(fresh.net.parameters)); // untouched: no epoch finished
+      expect(() => clf.predict(x)).toThrow(NotFittedError);
+    }
+    clf.dispose();
+    fresh.dispose();
+  });
+
+  it('a loss that turns NaN stops with DivergenceError and keeps the weights of the last good epoch (the shared loop)', async () => {
+    const train = async (epochs: number, poisonEpoch: number | null) => {
+      const net = new MLP({ layers: [3, 4, 1], seed: 5 }), opt = new nn.Adam(net, { learningRate: 1e-2 });
+      const checkpoint = new Checkpoint([net], [opt]);
+      const xb = Tensor.zeros(8, 3), tb = Tensor.zeros(8, 1), G = Tensor.zeros(8, 1);
+      const history: nn.EpochInfo[] = [];
+      let epoch = 1, batches = 0;
+      const error = await caught(() =>
+        nn.trainLoop(
+          {
+            rows: x.length, epochs, batchSize: 8, seed: 1, checkpoint,
+            onEpoch: (e) => void (epoch = e.epoch + 1),
+            step: (batch) => {
+              const ids = batch.toArray();
+              xb.data.set(ids.flatMap((i) => x[i]!));
+              tb.data.set(ids.map((i) => x[i]![0]!));
+              opt.zeroGrad();
+              const { loss } = nn.mse(net.forward(xb), tb, { grad: G });
+              net.backward(G, { inputGradient: false });
+              opt.step(); // a NaN step still updates: the loop must undo it
+              return epoch === poisonEpoch && ++batches === 5 ? NaN : loss;
+            },
+          },
+          history,
+        ),
+      );
+      const out = { error, epochs: history.length, params: net.parameters.slice(), steps: opt.steps };
+      for (const o of [net, opt, checkpoint, xb, tb, G]) o.dispose();
+      return out;
+    };
+    const diverged = await train(10, 3), two = await train(2, null);
+    expect(diverged.error).toBeInstanceOf(DivergenceError);
+    expect((diverged.error as Error).message).toMatch(/training diverged at epoch 3, batch 5: the loss is NaN; the weights of the last finished epoch \(2\) are kept/);
+    expect(diverged.epochs).toBe(2);
+    expect(Array.from(diverged.params)).toEqual(Array.from(two.params));
+    expect(diverged.steps).toBe(two.steps);
+  });
+
+  it('a Classifier that diverges in its first epoch is left as it was before the fit', async () => {
+    const clf = new Classifier({ layers: [3, 8, 2], epochs: 20, batchSize: 10, learningRate: 1e12, optimizer: 'sgd', seed: 1 });
+    const before = clf.net.parameters.slice();
+    const e = await caught(() => clf.fit(x, y));
+    expect(e).toBeInstanceOf(DivergenceError);
+    expect((e as Error).message).toMatch(/training diverged at epoch 1, batch \d+: .* became NaN/);
+    expect(Array.from(clf.net.parameters)).toEqual(Array.from(before));
+    expect(clf.history).toEqual([]);
+    expect(() => clf.predict(x)).toThrow(NotFittedError);
+    clf.dispose();
+  });
+
+  it('a refit that fails, or is aborted before an epoch finishes, leaves the previous fit in place (DeepCCA, Classifier, CCA)', async () => {
+    const X = randn(200, 3, 10), Y = X.map((r) => [r[0]! + 0.1 * r[1]!, Math.tanh(r[2]!)]);
+    const m = new DeepCCA({ components: 1, hidden: [8], epochs: 2, batchSize: 100, regularization: 0, seed: 1 });
+    await m.fit(X, Y);
+    const score = Array.from(m.score(X, Y)), history = m.history;
+    // constant first view: its tower's output covariance is singular without a ridge
+    await expect(m.fit(X.map(() => [0.5, -1, 2]), Y)).rejects.toThrow(/not positive definite/);
+    const ctl = new AbortController();
+    ctl.abort();
+    await expect(m.fit(X, Y, { signal: ctl.signal })).rejects.toMatchObject({ name: 'AbortError' });
+    await expect(m.fit(X, Y.slice(1))).rejects.toThrow(ShapeError);
+    expect(Array.from(m.score(X, Y))).toEqual(score);
+    expect(m.history).toEqual(history);
+    m.dispose();
+
+    const clf = new Classifier({ layers: [3, 4, 2], epochs: 2, batchSize: 20, seed: 2 });
+    await clf.fit(X, X.map((r) => (r[0]! > 0 ? 1 : 0)));
+    const params = clf.net.parameters.slice();
+    await expect(clf.fit(X, X.map(() => 5))).rejects.toThrow(/labels\[0\]: expected an integer class in 0\.\.1/);
+    await expect(clf.fit(X, X.map(() => 0), { signal: ctl.signal })).rejects.toMatchObject({ name: 'AbortError' });
+    expect(Array.from(clf.net.parameters)).toEqual(Array.from(params));
+    expect(clf.predict(X)).toHaveLength(200);
+    clf.dispose();
+
+    const cca = new CCA({ components: 1 }).fit(X, Y);
+    const rho = cca.correlations[0];
+    expect(() => cca.fit(X.map(() => [1, 2, 3]), Y)).toThrow(/singular|not positive definite/i);
+    expect(cca.correlations[0]).toBe(rho);
+    cca.dispose();
+  });
+
+  it('validation data is checked before the first epoch, under its own name', async () => {
+    const X = randn(200, 3, 11), Y = randn(200, 2, 12);
+    const m = new DeepCCA({ components: 1, hidden: [4], epochs: 5, batchSize: 100 });
+    let epochs = 0;
+    const onEpoch = () => void epochs++;
+    await expect(m.fit(X, Y, { onEpoch, validation: { X: randn(10, 4, 13), Y: randn(10, 2, 14) } })).rejects.toThrow(/options\.validation\.X: expected 3 columns \(as X\), got 4 columns/);
+    await expect(m.fit(X, Y, { onEpoch, validation: { X: randn(10, 3, 13), Y: randn(9, 2, 14) } })).rejects.toThrow(/options\.validation\.Y: expected 10 rows/);
+    await expect(m.fit(X, Y, { onEpoch, validation: { X: [[1, NaN, 3]], Y: [[1, 2]] } })).rejects.toThrow(/options\.validation\.X: every value must be finite/);
+    await expect(m.fit(X, Y, { onEpoch, validation: { X, Y, patience: 0 } })).rejects.toThrow(/options\.validation\.patience: expected a positive integer/);
+    expect(epochs).toBe(0);
+    m.dispose();
+  });
+
+  it('a batch larger than the data is clamped and reported in every history entry', async () => {
+    const X = randn(300, 4, 15), Y = X.map((r) => [r[0]! - r[1]!, r[2]! * r[3]!]);
+    const m = new DeepCCA({ components: 2, hidden: [8], epochs: 2, seed: 1 }); // default batch 500
+    const h = await m.fit(X, Y);
+    expect(h.map((e) => e.batchSize)).toEqual([300, 300]);
+    m.dispose();
+    const clf = new Classifier({ layers: [4, 2], epochs: 1, batchSize: 1000 });
+    expect((await clf.fit(X, X.map((r) => (r[0]! > 0 ? 1 : 0))))[0]!.batchSize).toBe(300);
+    clf.dispose();
+  });
+});
+
+describe('statistics that are undefined for the data say so', () => {
+  it('partialFit and merge on a model restored without statistics throw; merging a model with itself throws', () => {
+    const X = randn(50, 3, 20), Y = randn(50, 2, 21);
+    const a = new CCA({ components: 2 }).fit(X, Y);
+    const bare = CCA.fromJSON(JSON.stringify(a));
+    expect(() => bare.partialFit(X, Y)).toThrow(/partialFit: this CCA was restored without its statistics/);
+    expect(() => bare.merge(a)).toThrow(NotFittedError);
+    expect(bare.nSamples).toBe(50);
+    const full = CCA.fromJSON(a.toJSON({ statistics: true }));
+    full.partialFit(X, Y);
+    expect(full.nSamples).toBe(100);
+    expect(() => a.merge(a)).toThrow(/other: expected another CCA \(merging a model with itself would count its rows twice\)/);
+    expect(a.nSamples).toBe(50);
+    for (const m of [a, bare, full]) m.dispose();
+  });
+
+  it('significance needs more than p + q + 1 rows: fewer is a ShapeError, never a negative chi-square', () => {
+    const p = 3, q = 2;
+    const small = new CCA({ components: 2, regularization: 1e-3 }).fit(randn(6, p, 22), randn(6, q, 23));
+    expect(() => small.significance()).toThrow(/the data: expected more than p \+ q \+ 1 = 6 rows for the significance tests.*got 6 rows/);
+    expect(() => significance([0.5, 0.2], 6, p, q)).toThrow(ShapeError);
+    const ok = new CCA({ components: 2, regularization: 1e-3 }).fit(randn(7, p, 22), randn(7, q, 23));
+    for (const r of ok.significance()) {
+      expect(r.chiSquare).toBeGreaterThanOrEqual(0);
+      expect(Number.isFinite(r.chiSquarePValue)).toBe(true);
+    }
+    small.dispose();
+    ok.dispose();
+  });
+
+  it('the correlation of constant variates is NaN (documented), not rounding noise', () => {
+    const X = randn(60, 3, 24), Y = randn(60, 2, 25);
+    const cca = new CCA({ components: 2 }).fit(X, Y);
+    // every row of X the same: each x-variate is constant on these rows
+    const s = cca.score(X.map(() => [0.3, -1.7, 2.9]), Y);
+    expect(Array.from(s).every((v) => Number.isNaN(v))).toBe(true);
+    expect(Array.from(cca.score(X, Y)).every((v) => Number.isFinite(v))).toBe(true);
+    cca.dispose();
+  });
+
+  it('scale: true standardises the columns first (numpy reference), and the fit no longer depends on the columns\' units', () => {
+    const ref = fixture('cca-scale-reference.json');
+    const m = new CCA({ components: 5, regularization: ref.ridge, scale: true }).fit(L, R);
+    Array.from(m.correlations).forEach((r, i) => expect(Math.abs(r - ref.train_correlations[i])).toBeLessThan(1e-8));
+    Array.from(m.score(Lt, Rt)).forEach((r, i) => expect(Math.abs(r - ref.test_correlations[i])).toBeLessThan(1e-8));
+    // columns in other units (×1000, ×0.001): the same correlations and variates
+    const f = (r: number[]) => r.map((v, j) => v * (j % 2 ? 1000 : 0.001));
+    const u = new CCA({ components: 5, regularization: ref.ridge, scale: true }).fit(L.map(f), R);
+    Array.from(u.correlations).forEach((r, i) => expect(Math.abs(r - m.correlations[i]!)).toBeLessThan(1e-9));
+    const [a] = m.transform(Lt, null), [b] = u.transform(Lt.map(f), null);
+    a!.data.forEach((v, i) => expect(Math.abs(v - b!.data[i]!)).toBeLessThan(1e-7));
+    // without scale, a ridge is not unit-free
+    const plain = new CCA({ components: 5, regularization: ref.ridge }).fit(L.map(f), R);
+    expect(Math.abs(plain.correlations[0]! - m.correlations[0]!)).toBeGreaterThan(1e-3);
+    const back = CCA.fromJSON(JSON.stringify(m));
+    expect(back.scale).toBe(true);
+    expect(Array.from(back.score(Lt, Rt))).toEqual(Array.from(m.score(Lt, Rt)));
+    expect(() => new CCA({ regularization: 'auto', scale: true })).toThrow(/options\.scale: expected false with regularization 'auto'/);
+    for (const c of [m, u, plain, back]) c.dispose();
+  });
+});
+
+describe('saved models are protected: every damaged file is a FormatError', () => {
+  /** Changes one base64 character in the middle of a string field at `path`. */
+  function flip(json: Record<string, unknown>, path: string): Record<string, unknown> {
+    const copy = JSON.parse(JSON.stringify(json));
+    const keys = path.split('.');
+    let o = copy;
+    for (const k of keys.slice(0, -1)) o = o[k];
+    const last = keys.at(-1)!;
+    const v = o[last];
+    if (typeof v === 'number') o[last] = v * (1 + 1e-12) + 1e-300;
+    else {
+      const i = Math.floor(v.length / 2) - (Math.floor(v.length / 2) % 4) + 1;
+      o[last] = v.slice(0, i) + (v[i] === 'A' ? 'B' : 'A') + v.slice(i + 1);
+    }
+    return copy;
+  }
+
+  it('flipped bytes in any weights, truncation, another version, another model, wrong shapes, NaN weights', async () => {
+    const X = randn(80, 4, 30), Y = X.map((r) => [r[0]! + r[1]!, r[2]! * r[3]!, r[3]!]);
+    const cca = new CCA({ components: 2, regularization: 'auto' }).fit(X, Y);
+    const net = new MLP({ layers: [4, 5, 3], seed: 1 });
+    const opt = new nn.Adam(net);
+    opt.step();
+    const clf = new Classifier({ layers: [4, 3, 2], epochs: 1, batchSize: 20 });
+    await clf.fit(X, X.map((r) => (r[0]! > 0 ? 1 : 0)));
+    const dcca = new DeepCCA({ components: 1, hidden: [4], epochs: 1, batchSize: 40 });
+    await dcca.fit(X, Y);
+    const files: [string, (j: unknown) => { dispose(): void }, Record<string, unknown>, string[]][] = [
+      ['CCA', CCA.fromJSON, cca.toJSON(), ['correlations', 'xMeans', 'yMeans', 'xWeights', 'yWeights', 'n']],
+      ['CCA with statistics', CCA.fromJSON, cca.toJSON({ statistics: true }), ['xWeights', 'statistics.x.M', 'statistics.y.t', 'statistics.Mxy', 'statistics.x.s4', 'statistics.n']],
+      ['MLP', MLP.fromJSON, net.toJSON(), ['parameters']],
+      ['MLP with optimiser', (j) => { const m = MLP.fromJSON(j); try { nn.optimizerFromJSON(j, m)?.dispose(); } finally { m.dispose(); } return m; }, net.toJSON({ optimizer: opt }), ['optimizer.slots.0.data', 'optimizer.slots.1.data']],
+      ['Classifier', Classifier.fromJSON, clf.toJSON(), ['net.parameters', 'net.optimizer.slots.0.data']],
+      ['DeepCCA', DeepCCA.fromJSON, dcca.toJSON(), ['towers.0.parameters', 'towers.1.parameters', 'cca.xWeights', 'cca.yMeans']],
+    ];
+    const before = memoryStats().liveBytes;
+    for (const [name, load, good, fields] of files) {
+      load(JSON.parse(JSON.stringify(good))).dispose(); // the undamaged file loads
+      const text = JSON.stringify(good);
+      const damaged: [string, unknown][] = [
+        ['truncated', text.slice(0, Math.floor(text.length * 0.7))],
+        ['version 99', { ...good, version: 99 }],
+        ['another model', name.startsWith('CCA') ? net.toJSON() : cca.toJSON()],
+        ...fields.map((f) => [`flipped ${f}`, flip(good, f)] as [string, unknown]),
+      ];
+      if (name === 'CCA') damaged.push(['p too large', { ...good, p: 5 }], ['NaN weights', { ...good, xWeights: encodeF64(new Float64Array(8).fill(NaN)) }]);
+      if (name === 'MLP') damaged.push(['layers changed', { ...good, layers: [4, 6, 3] }]);
+      for (const [what, file] of damaged) {
+        const e = await caught(() => load(file));
+        expect(e, `${name}, ${what}`).toBeInstanceOf(FormatError);
+      }
+    }
+    expect(memoryStats().liveBytes).toBe(before);
+    for (const o of [cca, net, opt, clf, dcca]) o.dispose();
+  });
+});
+
+describe('files written by crossmodal 0.1.0 still load (test/fixtures/v0.1.0)', () => {
+  it('CCA: the held-out correlations of the saved model match the LAPACK reference and what 0.1.0 computed', () => {
+    const f = fixture('v0.1.0/cca.json');
+    expect(f.model.version).toBe(1);
+    const cca = CCA.fromJSON(f.model);
+    const s = cca.score(Lt, Rt);
+    const want = reference.split.by_ridge['0.0001'].test_correlations_top10_using_train_weights as number[];
+    s.forEach((r, i) => expect(Math.abs(r - want[i]!)).toBeLessThan(1e-8));
+    expect(Array.from(s)).toEqual(f.expected.score);
+    expect(Array.from(cca.transform(Lt.slice(0, 3), null)[0]!.data)).toEqual(f.expected.firstVariates);
+    expect(cca.scale).toBe(false);
+    cca.dispose();
+  });
+
+  it('CCA with statistics: streaming continues where 0.1.0 stopped', () => {
+    const f = fixture('v0.1.0/cca-statistics.json');
+    const cca = CCA.fromJSON(f.model);
+    expect(Array.from(cca.correlations)).toEqual(f.expected.correlations);
+    cca.partialFit(L.slice(1000), R.slice(1000));
+    const whole = new CCA({ components: 3, regularization: 'auto' }).fit(L, R);
+    cca.correlations.forEach((r, i) => expect(Math.abs(r - whole.correlations[i]!)).toBeLessThan(1e-10));
+    cca.dispose();
+    whole.dispose();
+  });
+
+  it('MLP with its optimiser, Classifier and DeepCCA give what 0.1.0 gave', () => {
+    const m = fixture('v0.1.0/mlp-adam.json');
+    const net = MLP.fromJSON(m.model);
+    const opt = nn.optimizerFromJSON(m.model, net)!;
+    expect(opt.steps).toBe(3);
+    expect(Array.from(net.eval().predict(Lt.slice(0, 4)).data)).toEqual(m.expected.predict);
+    const c = fixture('v0.1.0/classifier.json');
+    const clf = Classifier.fromJSON(c.model);
+    const px = digits.pixels.slice(1500, 1540).map((r) => r.map((v) => v / 16));
+    expect(Array.from(clf.predict(px))).toEqual(c.expected.predict);
+    const d = fixture('v0.1.0/deepcca.json');
+    const dcca = DeepCCA.fromJSON(d.model);
+    expect(Array.from(dcca.score(Lt, Rt))).toEqual(d.expected.score);
+    for (const o of [net, opt, clf, dcca]) o.dispose();
+  });
+});
