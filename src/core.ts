@@ -10,9 +10,15 @@ export { init, memoryStats, isInitialized, wasmFeatures, type InitOptions, type 
 export { Matrix, Tensor, type MatrixInput, type TensorInput, type Shaped } from './wasm/index.js';
 export * as linalg from './linalg/index.js';
 export * from './errors.js';
-export { CCA, type CCAOptions, type Regularization, type MatrixResult } from './models/cca.js';
+export { CCA, type CCAOptions, type CCAToJSONOptions, type Regularization, type MatrixResult } from './models/cca.js';
 export { significance, formatSignificance, type SignificanceRow } from './models/significance.js';
 export * as nn from './nn-namespace.js';
-export { MLP, type MLPOptions, type Activation } from './nn/mlp.js';
+export { MLP, type MLPOptions, type Activation, type MLPInit, type PredictOptions, type MLPToJSONOptions } from './nn/mlp.js';
+export type { ConcatForwardOptions } from './nn/blocks.js';
+export type { Piece, BackwardOptions, WithInputGradient, WithoutInputGradient } from './nn/piece.js';
+export type { OptimizerOptions, SGDOptions, AdamOptions, Trainable } from './nn/optim.js';
+export type { EpochInfo, FitOptions, LoopOptions } from './nn/train.js';
+export type { LossResult, LossOptions } from './nn/loss.js';
+export type { MatmulOptions } from './linalg/ops.js';
 export { DeepCCA, type DeepCCAOptions, type DeepCCAFitOptions } from './models/deepcca.js';
 export { Classifier, type ClassifierOptions } from './models/classifier.js';

@@ -1,3 +1,5 @@
+/// <reference lib="esnext.disposable" preserve="true" />
+// (Symbol.dispose in the shipped types: consumers need no esnext.disposable lib of their own)
 /**
  * The life cycle every model, network and optimiser shares: `dispose()` frees its wasm
  * buffers once (a second call does nothing), and any other use afterwards throws

@@ -1,5 +1,6 @@
 // Runs every ```js block of README.md that imports 'crossmodal' and checks what it prints
-// against what the README says it prints: each console.log line must end in `// → pattern`,
+// against what the README says it prints: each console.log line must end in `// → pattern`
+// (or be followed by a line that is only that),
 // and every value it logs must match the pattern (`…` stands for the rest of a number or
 // word). A README that states a wrong output, or prints something it does not state, fails.
 import { describe, expect, it } from 'vitest';
@@ -52,7 +53,8 @@ describe('README examples print what the README says', () => {
       const expected = new Map<number, RegExp>();
       lines.forEach((l, n) => {
         if (!l.includes('console.log(')) return;
-        const m = /\/\/ → (.*)$/.exec(l);
+        // the stated output ends the line, or is the whole next line (for long messages)
+        const m = /\/\/ → (.*)$/.exec(l) ?? /^\s*\/\/ → (.*)$/.exec(lines[n + 1] ?? '');
         if (!m) throw new Error(`example ${i + 1}, line ${n + 1} logs without stating the output (\`// → …\`): ${l.trim()}`);
         expected.set(n, pattern(m[1]!));
       });

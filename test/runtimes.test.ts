@@ -80,7 +80,7 @@ async function inChromium<T = Result>(url: string): Promise<T> {
 
 /** Bundles a worker entry for workerd (conditions workerd/worker/browser, the .wasm kept as a
  *  CompiledWasm module, as wrangler does) and returns the JSON its fetch handler answers. */
-async function inWorkerd(entry: string): Promise<unknown> {
+async function inWorkerd(entry: string, compatibilityDate = '2026-04-01'): Promise<unknown> {
   const esbuild = await import('esbuild');
   const out = await esbuild.build({
     entryPoints: [join(dir, entry)],
@@ -102,7 +102,7 @@ async function inWorkerd(entry: string): Promise<unknown> {
   });
   const { Miniflare, Log, LogLevel } = await import('miniflare');
   const mf = new Miniflare({
-    compatibilityDate: '2026-04-01',
+    compatibilityDate,
     cf: false,
     modulesRoot: dir,
     log: new Log(LogLevel.WARN),
@@ -164,6 +164,12 @@ describe('the packed package runs the smoke scenario everywhere', () => {
     results.workerd = (await inWorkerd('worker-cf.js')) as Result;
   });
 
+  it('workerd with its oldest compatibility date (2021-11-03: no FinalizationRegistry before 2025-05-05)', async () => {
+    const r = (await inWorkerd('worker-cf.js', '2021-11-03')) as Result & { finalizationRegistry: string };
+    expect(r.finalizationRegistry).toBe('undefined');
+    results.workerdOld = r;
+  });
+
   it('headless Chromium, the package imported through an import map', async () => {
     results.chromium = await inChromium(`${base}/index.html`);
   });
@@ -178,7 +184,7 @@ describe('the packed package runs the smoke scenario everywhere', () => {
   });
 
   it('every runtime passed its checks with the baseline build, and all outputs are bit-identical', () => {
-    const names = ['node', 'worker', 'deno', 'bun', 'workerd', 'chromium', 'bundled'];
+    const names = ['node', 'worker', 'deno', 'bun', 'workerd', 'workerdOld', 'chromium', 'bundled'];
     for (const n of names) {
       const r = results[n];
       expect(r, `${n} produced no result`).toBeDefined();

@@ -8,7 +8,9 @@ import { ConvergenceError, ShapeError, SingularMatrixError, describe } from '../
 import { checkOptions } from '../options.js';
 
 export interface MatmulOptions {
+  /** multiply by Aᵀ instead of A (default false) */
   transposeA?: boolean;
+  /** multiply by Bᵀ instead of B (default false) */
   transposeB?: boolean;
 }
 

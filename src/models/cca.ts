@@ -30,6 +30,12 @@ export interface CCAOptions {
   scale?: boolean;
 }
 
+export interface CCAToJSONOptions {
+  /** also store the sufficient statistics, so the restored model can keep taking
+   *  partialFit / merge (default false: weights and means only) */
+  statistics?: boolean;
+}
+
 /** A JS-owned row-major matrix. */
 export interface MatrixResult {
   data: Float64Array;
@@ -203,6 +209,10 @@ export class CCA extends Disposable {
   /**
    * Canonical variates [U, V] (n×components each); pass null for a view you don't need.
    */
+  transform(X: MatrixInput, Y: MatrixInput): [MatrixResult, MatrixResult];
+  transform(X: MatrixInput, Y?: null): [MatrixResult, null];
+  transform(X: null, Y: MatrixInput): [null, MatrixResult];
+  transform(X: MatrixInput | null, Y?: MatrixInput | null): [MatrixResult | null, MatrixResult | null];
   transform(X: MatrixInput | null, Y: MatrixInput | null = null): [MatrixResult | null, MatrixResult | null] {
     const f = this.#result();
     if (X === null && Y === null) throw new ValueError('X, Y', 'at least one view', 'null and null');
@@ -272,7 +282,7 @@ export class CCA extends Disposable {
    * every stored number). `{ statistics: true }` also stores the sufficient statistics, so a
    * restored model can keep taking partialFit/merge.
    */
-  toJSON(options?: { statistics?: boolean } | string): Record<string, unknown> {
+  toJSON(options?: CCAToJSONOptions | string): Record<string, unknown> {
     const f = this.#result();
     // JSON.stringify passes the property name as a string: that is no options object
     const o = typeof options === 'string' ? {} : checkOptions(options, ['statistics'], 'toJSON options');

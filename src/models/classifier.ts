@@ -22,7 +22,7 @@ import { readEnvelope } from '../serialize.js';
 
 export interface ClassifierOptions {
   /** widths [in, hidden…, classes] (required) */
-  layers: number[];
+  layers: readonly number[];
   /** hidden activation (default 'relu') */
   activation?: Activation;
   /** dropout rate on the hidden layers while training (default 0) */

@@ -25,7 +25,7 @@ export interface DeepCCAOptions {
   /** towers' output width (default `components`) */
   outputs?: number;
   /** hidden widths of each tower (default [256, 256]) */
-  hidden?: number[];
+  hidden?: readonly number[];
   /** hidden activation (default 'leaky_relu', slope 0.01) */
   activation?: Activation;
   /** passes over the training rows (default 100) */
@@ -49,7 +49,7 @@ export interface DeepCCAOptions {
 export interface DeepCCAFitOptions extends FitOptions {
   /** held-out views: after each epoch the sum of their top-k correlations is reported as
    *  losses.validation; with `patience`, training stops after that many epochs without
-   *  improvement and the best towers are kept (default: none) */
+   *  improvement and the best towers are kept (default: none; `patience` default: no early stop) */
   validation?: { X: TensorInput; Y: TensorInput; patience?: number };
 }
 
@@ -273,6 +273,10 @@ export class DeepCCA extends Disposable {
   }
 
   /** Canonical variates [U, V] (n×components); null for a view you don't pass. */
+  transform(X: TensorInput, Y: TensorInput): [MatrixResult, MatrixResult];
+  transform(X: TensorInput, Y?: null): [MatrixResult, null];
+  transform(X: null, Y: TensorInput): [null, MatrixResult];
+  transform(X: TensorInput | null, Y?: TensorInput | null): [MatrixResult | null, MatrixResult | null];
   transform(X: TensorInput | null, Y: TensorInput | null = null): [MatrixResult | null, MatrixResult | null] {
     const { towers, cca } = this.#fitted();
     if (X === null && Y === null) throw new ValueError('X, Y', 'at least one view', 'null and null');

@@ -13,7 +13,7 @@ import { Tensor, borrowTensor, type Lease, type TensorInput } from '../wasm/inde
 import { FormatError, ShapeError, ValueError, describe } from '../errors.js';
 import { readEnvelope } from '../serialize.js';
 import { checkOptions } from '../options.js';
-import { ForwardRecord, PieceBase, backwardFlags, originOf, type BackwardOptions, type Piece } from './piece.js';
+import { ForwardRecord, PieceBase, backwardFlags, originOf, type BackwardOptions, type Piece, type WithInputGradient, type WithoutInputGradient } from './piece.js';
 
 const EMPTY = new Float32Array(0);
 
@@ -132,6 +132,12 @@ abstract class ColumnBlocks extends Wiring {
  * const cat = new nn.Concat([2, 1]);
  * cat.forward([[[1, 2]], [[3]]]).toArray(); // [[1, 2, 3]]
  */
+export interface ConcatForwardOptions {
+  /** rows×parts presence mask: part j of row i is multiplied by gates[i][j] (1 present,
+   *  0 missing) in forward and backward (default: every part present) */
+  gates?: TensorInput;
+}
+
 export class Concat extends ColumnBlocks implements Piece<TensorInput[], Tensor, (Tensor | null)[] | null> {
   #gated = 0;
 
@@ -139,7 +145,7 @@ export class Concat extends ColumnBlocks implements Piece<TensorInput[], Tensor,
     super('Concat', widths);
   }
 
-  forward(parts: TensorInput[], options: { gates?: TensorInput } = {}): Tensor {
+  forward(parts: TensorInput[], options: ConcatForwardOptions = {}): Tensor {
     this.live();
     if (!Array.isArray(parts) || parts.length !== this.widths.length) throw new ShapeError('parts', `${this.widths.length} tensors`, describe(parts));
     checkOptions(options, ['gates'], 'forward options');
@@ -170,6 +176,9 @@ export class Concat extends ColumnBlocks implements Piece<TensorInput[], Tensor,
   }
 
   /** Splits dY (n×width) into the parts' gradients (gated as in forward); null for parts not asked for. */
+  backward(dY: TensorInput, options?: WithInputGradient): Tensor[];
+  backward(dY: TensorInput, options: WithoutInputGradient): null;
+  backward(dY: TensorInput, options?: BackwardOptions): (Tensor | null)[] | null;
   backward(dY: TensorInput, options: BackwardOptions = {}): (Tensor | null)[] | null {
     this.live();
     const flags = backwardFlags(options, this.widths.length);
@@ -231,6 +240,9 @@ export class Split extends ColumnBlocks implements Piece<TensorInput, Tensor[], 
   }
 
   /** dX (n×width) from the parts' gradients; null parts give zero columns. */
+  backward(dY: (TensorInput | null)[], options?: WithInputGradient): Tensor;
+  backward(dY: (TensorInput | null)[], options: WithoutInputGradient): null;
+  backward(dY: (TensorInput | null)[], options?: BackwardOptions): Tensor | null;
   backward(dY: (TensorInput | null)[], options: BackwardOptions = {}): Tensor | null {
     this.live();
     const flags = backwardFlags(options);
@@ -310,6 +322,9 @@ export class Fork extends Wiring implements Piece<TensorInput, Tensor, Tensor | 
   }
 
   /** The sum of the consumers' gradients (summed in the order given). */
+  backward(dY: (TensorInput | null)[], options?: WithInputGradient): Tensor;
+  backward(dY: (TensorInput | null)[], options: WithoutInputGradient): null;
+  backward(dY: (TensorInput | null)[], options?: BackwardOptions): Tensor | null;
   backward(dY: (TensorInput | null)[], options: BackwardOptions = {}): Tensor | null {
     this.live();
     const flags = backwardFlags(options);

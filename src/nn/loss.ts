@@ -42,13 +42,19 @@ function pair(yhat: TensorInput, y: TensorInput, what: string, fn: (g: Tensor, p
   }
 }
 
+export interface LossOptions {
+  /** a tensor of the prediction's shape to write the gradient into, so a training step
+   *  allocates nothing (default: a new tensor, which the caller disposes) */
+  grad?: Tensor;
+}
+
 /** Mean squared error over every value: mean((yhat − y)²); grad = 2(yhat − y)/N. */
-export function mse(yhat: TensorInput, y: TensorInput, options: { grad?: Tensor } = {}): LossResult {
+export function mse(yhat: TensorInput, y: TensorInput, options: LossOptions = {}): LossResult {
   return pair(yhat, y, 'y', W.mseLoss, checkOptions(options, ['grad']).grad);
 }
 
 /** Binary cross-entropy from logits z against targets in [0, 1], numerically stable. */
-export function bceWithLogits(z: TensorInput, targets: TensorInput, options: { grad?: Tensor } = {}): LossResult {
+export function bceWithLogits(z: TensorInput, targets: TensorInput, options: LossOptions = {}): LossResult {
   return pair(z, targets, 'targets', W.bceLogitsLoss, checkOptions(options, ['grad']).grad);
 }
 
@@ -67,7 +73,7 @@ export function labelIndices(labels: ArrayLike<number>, n: number, classes: numb
  * Softmax cross-entropy of logits (n×c) against integer class labels (n values in 0..c−1):
  * mean over rows of −log softmax(z)[label]; grad = (softmax − onehot)/n.
  */
-export function softmaxCrossEntropy(logits: TensorInput, labels: ArrayLike<number>, options: { grad?: Tensor } = {}): LossResult {
+export function softmaxCrossEntropy(logits: TensorInput, labels: ArrayLike<number>, options: LossOptions = {}): LossResult {
   checkOptions(options, ['grad']);
   const z = borrowTensor(logits, 'logits');
   try {

@@ -14,15 +14,15 @@ import { Rng, Tensor, borrowTensor, type Lease, type TensorInput } from '../wasm
 import { FormatError, ShapeError, ValueError } from '../errors.js';
 import { crc32, decodeF32, encodeF32, readEnvelope } from '../serialize.js';
 import { checkOptions } from '../options.js';
-import { ForwardRecord, PieceBase, backwardFlags, originOf, type BackwardOptions, type Piece } from './piece.js';
+import { ForwardRecord, PieceBase, backwardFlags, originOf, type BackwardOptions, type Piece, type WithInputGradient, type WithoutInputGradient } from './piece.js';
 
 export type Activation = 'identity' | 'relu' | 'leaky_relu' | 'sigmoid' | 'tanh';
 export type MLPInit = 'auto' | 'he' | 'glorot' | 'uniform';
 export const ACTIVATIONS: Record<Activation, number> = { identity: 0, relu: 1, leaky_relu: 2, sigmoid: 3, tanh: 4 };
 
 export interface MLPOptions {
-  /** widths [in, hidden…, out] */
-  layers: number[];
+  /** widths [in, hidden…, out] (required) */
+  layers: readonly number[];
   /** hidden activation (default 'relu') */
   activation?: Activation;
   /** output activation (default 'identity': logits / linear outputs) */
@@ -33,10 +33,22 @@ export interface MLPOptions {
   dropout?: number;
   /** weight initialisation: 'auto' (He for ReLU-like, Glorot otherwise), 'he' (normal,
    *  std √(2/fan_in), zero bias), 'glorot' (uniform ±√(6/(fan_in+fan_out)), zero bias) or
-   *  'uniform' (weights and biases uniform ±1/√fan_in, PyTorch's nn.Linear default) */
+   *  'uniform' (weights and biases uniform ±1/√fan_in, PyTorch's nn.Linear default);
+   *  default 'auto' */
   init?: MLPInit;
   /** seed of the in-wasm PRNG for initialisation and dropout (default 0) */
   seed?: number;
+}
+
+export interface PredictOptions {
+  /** rows run at a time (default: the larger of the last training batch and 1024) */
+  batchSize?: number;
+}
+
+export interface MLPToJSONOptions {
+  /** an optimiser whose state to store with the network, so training resumes exactly
+   *  (default: none, only the network) */
+  optimizer?: { toJSON(): Record<string, unknown> };
 }
 
 /** One dense layer: its shape, activation, and views of its slices of the two buffers. */
@@ -267,6 +279,9 @@ export class MLP extends PieceBase implements Piece {
    * `{ inputGradient: false }`). One backward per forward: a second one, or one whose
    * forward a later forward or predict overwrote, throws StaleForwardError.
    */
+  backward(dY: TensorInput, options?: WithInputGradient): Tensor;
+  backward(dY: TensorInput, options: WithoutInputGradient): null;
+  backward(dY: TensorInput, options?: BackwardOptions): Tensor | null;
   backward(dY: TensorInput, options: BackwardOptions = {}): Tensor | null {
     this.live();
     const flags = backwardFlags(options);
@@ -299,7 +314,7 @@ export class MLP extends PieceBase implements Piece {
    * JS-owned copy. It reuses the forward buffers, so it ends the last forward: views from it
    * die and its backward can no longer run.
    */
-  predict(x: TensorInput, options: { batchSize?: number } = {}): { data: Float32Array; rows: number; cols: number } {
+  predict(x: TensorInput, options: PredictOptions = {}): { data: Float32Array; rows: number; cols: number } {
     const { batchSize } = checkOptions(options, ['batchSize'], 'predict options');
     if (batchSize !== undefined && !(Number.isInteger(batchSize) && batchSize >= 1)) throw new ValueError('predict options.batchSize', 'a positive integer', batchSize);
     return this.#evaluate(x, this.#spec.length, batchSize);
@@ -366,7 +381,7 @@ export class MLP extends PieceBase implements Piece {
    * CRC-32, and the PRNG state; pass `{ optimizer }` to include the optimiser's state so
    * training resumes exactly (restore it with `nn.optimizerFromJSON`).
    */
-  toJSON(options?: { optimizer?: { toJSON(): Record<string, unknown> } } | string): Record<string, unknown> {
+  toJSON(options?: MLPToJSONOptions | string): Record<string, unknown> {
     const params = this.parameters.slice();
     const opts = typeof options === 'string' ? {} : checkOptions(options, ['optimizer'], 'toJSON options');
     const out: Record<string, unknown> = {

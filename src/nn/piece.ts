@@ -16,6 +16,11 @@ import { StaleForwardError, ValueError } from '../errors.js';
 import { Disposable } from '../lifecycle.js';
 import { checkOptions } from '../options.js';
 
+/** Backward options that ask for the input gradient (the default): the result is not null. */
+export type WithInputGradient = Omit<BackwardOptions, 'inputGradient'> & { inputGradient?: true };
+/** Backward options that ask for no input gradient: the result is null. */
+export type WithoutInputGradient = Omit<BackwardOptions, 'inputGradient'> & { inputGradient: false };
+
 export interface BackwardOptions {
   /** return ∂L/∂input (default true); a Concat takes one flag per part */
   inputGradient?: boolean | boolean[];

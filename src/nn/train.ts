@@ -36,15 +36,19 @@ export interface FitOptions {
 export const FIT_OPTIONS = ['onEpoch', 'signal'] as const satisfies readonly (keyof FitOptions)[];
 
 export interface LoopOptions extends FitOptions {
+  /** rows in the training set (required) */
   rows: number;
+  /** passes over the rows (required) */
   epochs: number;
+  /** rows per step (required; at most `rows`) */
   batchSize: number;
+  /** seed of the shuffling (required) */
   seed: number;
   /** drop the last incomplete batch of each epoch (default true) */
   dropLast?: boolean;
   /** shuffle every epoch (default true) */
   shuffle?: boolean;
-  /** one optimisation step on the rows whose indices are `batch` (a view of this epoch's order) */
+  /** one optimisation step on the rows whose indices are `batch` (a view of this epoch's order); returns the loss or named losses (required) */
   step(batch: Indices): number | Record<string, number>;
   /** kept after each finished epoch (and at the start); restored when training stops on an error (default: none) */
   checkpoint?: { save(): void; restore(): void };

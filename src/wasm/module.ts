@@ -19,11 +19,11 @@ export type SimdChoice = 'baseline' | 'relaxed' | 'auto' | 'scalar';
 export type Build = 'simd' | 'relaxed' | 'scalar';
 
 export interface InitOptions {
-  /** A compiled module, as edge runtimes give you when you import the .wasm file. */
+  /** A compiled module, as edge runtimes give you when you import the .wasm file (default: the bundled build). */
   module?: WebAssembly.Module;
-  /** The module's bytes. */
+  /** The module's bytes (default: the bundled build). */
   bytes?: ArrayBuffer | ArrayBufferView;
-  /** URL (or file URL in Node) of the .wasm file to load instead of the bundled one. */
+  /** URL (or file URL in Node) of the .wasm file to load instead of the bundled one (default: the bundled build). */
   url?: string | URL;
   /**
    * Which bundled build to load when no module/bytes/url is given:

@@ -1,3 +1,5 @@
+/// <reference lib="esnext.disposable" preserve="true" />
+// (Symbol.dispose in the shipped types: consumers need no esnext.disposable lib of their own)
 /**
  * Storage: every block of wasm memory that the layers above src/wasm/ hold is one of these
  * objects, which know their size and element kind; nothing above sees a pointer.

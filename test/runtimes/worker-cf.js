@@ -5,6 +5,7 @@ import { runScenario } from './scenario.js';
 
 export default {
   async fetch() {
-    return Response.json(await runScenario(cm, { module: kernels }));
+    // which globals this compatibility date has: the package must work without FinalizationRegistry
+    return Response.json({ ...(await runScenario(cm, { module: kernels })), finalizationRegistry: typeof FinalizationRegistry });
   },
 };
