@@ -9,7 +9,10 @@
 export { init, memoryStats, isInitialized, wasmFeatures, type InitOptions, type InitInfo, type MemoryStats, type SimdChoice, type Build } from './wasm/index.js';
 export { Matrix, Tensor, type MatrixInput, type TensorInput, type Shaped } from './wasm/index.js';
 export * as linalg from './linalg/index.js';
-export * from './errors.js';
+export {
+  CrossmodalError, ShapeError, NonFiniteError, ValueError, NotFittedError, SingularMatrixError, ConvergenceError,
+  MemoryLimitError, InitError, DisposedError, StaleForwardError, DivergenceError, FormatError,
+} from './errors.js';
 export { CCA, type CCAOptions, type CCAToJSONOptions, type Regularization, type MatrixResult } from './models/cca.js';
 export { significance, formatSignificance, type SignificanceRow } from './models/significance.js';
 export * as nn from './nn-namespace.js';

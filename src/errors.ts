@@ -77,7 +77,20 @@ export class DivergenceError extends CrossmodalError {}
 /** A serialised model is malformed, truncated or of an unknown version. */
 export class FormatError extends CrossmodalError {}
 
+/** What came, already put in words (an error's `actual` that is not the offending value). */
+export class Described {
+  constructor(readonly text: string) {}
+  toString(): string {
+    return this.text;
+  }
+}
+
+/** `actual` for an error when no single value is at fault: printed as written, not quoted. */
+export const described = (text: string): Described => new Described(text);
+
+/** How an error prints the value it got: strings quoted, arrays and objects by their kind. */
 export function describe(v: unknown): string {
+  if (v instanceof Described) return v.text;
   if (typeof v === 'string') return JSON.stringify(v);
   if (typeof v === 'number' || typeof v === 'boolean' || v === null || v === undefined) return String(v);
   if (Array.isArray(v)) return `an array of length ${v.length}`;

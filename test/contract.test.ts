@@ -96,10 +96,18 @@ describe('input that is not numbers in rows says what it is', () => {
 
   it('constructors that are not meant to be called say which factory to use', () => {
     const Ctor = (c: unknown) => c as new (...a: unknown[]) => unknown;
-    expect(() => new (Ctor(Tensor))([[1, 2]])).toThrow(/Tensor: expected to be made by Tensor\.from\(rows\) or Tensor\.zeros\(rows, cols\)/);
-    expect(() => new (Ctor(Matrix))([[1, 2]])).toThrow(/Matrix: expected to be made by Matrix\.from\(rows\) or Matrix\.zeros\(rows, cols\)/);
+    // what came is said in words, not quoted as if it were a string the caller passed
+    expect(() => new (Ctor(Tensor))([[1, 2]])).toThrow(/^Tensor: expected to be made by Tensor\.from\(rows\) or Tensor\.zeros\(rows, cols\) \(the constructor is internal\), got new Tensor\(…\)$/);
+    expect(() => new (Ctor(Matrix))([[1, 2]])).toThrow(/^Matrix: expected to be made by Matrix\.from\(rows\) or Matrix\.zeros\(rows, cols\) .*, got new Matrix\(…\)$/);
     const net = new MLP({ layers: [2, 1] });
-    expect(() => new (Ctor(nn.Optimizer))(net, {}, 1)).toThrow(/nn\.Optimizer: expected a concrete optimiser: new nn\.SGD, nn\.Adam or nn\.AdamW/);
+    expect(() => new (Ctor(nn.Optimizer))(net, {}, 1)).toThrow(/^nn\.Optimizer: expected a concrete optimiser: new nn\.SGD, nn\.Adam or nn\.AdamW \(pieces, options\), got new nn\.Optimizer\(…\)$/);
+    expect(() => new nn.Adam([net, undefined as unknown as MLP])).toThrow(/^pieces\[1\]: expected a network piece \(MLP, Concat, …\), got undefined$/);
+    expect(() => new nn.Adam(new nn.Fork())).toThrow(/^pieces: expected at least one piece with parameters, got pieces with none$/);
+    const cca = new CCA().fit([[1, 2], [2, 1], [3, 5], [4, 3]], [[1, 0], [2, 1], [3, 3], [4, 2]]);
+    expect(() => cca.merge(cca)).toThrow(/, got this same CCA$/);
+    // a string the caller did pass is quoted
+    expect(() => new CCA({ components: '2' as unknown as number })).toThrow(/^options\.components: expected a positive integer, got "2"$/);
+    cca.dispose();
     net.dispose();
   });
 });

@@ -10,7 +10,7 @@ import * as W from '../wasm/index.js';
 import { Matrix, borrowMatrix as borrow, withScratch, type MatrixInput, type Scratch } from '../wasm/index.js';
 import { CoMoments, ledoitWolf, type ViewMoments } from '../linalg/comoments.js';
 import { invSqrt, svd } from '../linalg/ops.js';
-import { FormatError, NotFittedError, ShapeError, SingularMatrixError, ValueError } from '../errors.js';
+import { FormatError, NotFittedError, ShapeError, SingularMatrixError, ValueError, described } from '../errors.js';
 import { crc32F64, decodeF64, encodeF64, readEnvelope, readInt } from '../serialize.js';
 import { Disposable } from '../lifecycle.js';
 import { checkOptions } from '../options.js';
@@ -146,7 +146,7 @@ export class CCA extends Disposable {
   merge(other: CCA): this {
     this.live();
     if (!(other instanceof CCA)) throw new ValueError('other', 'a CCA', other);
-    if (other === this) throw new ValueError('other', 'another CCA (merging a model with itself would count its rows twice)', 'this same CCA');
+    if (other === this) throw new ValueError('other', 'another CCA (merging a model with itself would count its rows twice)', described('this same CCA'));
     other.live();
     const o = other.#stats;
     if (!o) throw new NotFittedError('merge: the other CCA holds no statistics (fit or partialFit it first, or it was restored without statistics)');

@@ -6,7 +6,7 @@
  */
 import * as W from '../wasm/index.js';
 import { Tensor } from '../wasm/index.js';
-import { FormatError, ValueError, describe } from '../errors.js';
+import { FormatError, ValueError, described } from '../errors.js';
 import { Disposable } from '../lifecycle.js';
 import { checkOptions } from '../options.js';
 import { crc32, decodeF32, encodeF32 } from '../serialize.js';
@@ -71,12 +71,12 @@ export abstract class Optimizer extends Disposable {
 
   constructor(pieces: Trainable | Trainable[], options: OptimizerOptions, slots: number) {
     super();
-    if (new.target === Optimizer) throw new ValueError('nn.Optimizer', 'a concrete optimiser: new nn.SGD, nn.Adam or nn.AdamW (pieces, options)', 'new nn.Optimizer(…)');
+    if (new.target === Optimizer) throw new ValueError('nn.Optimizer', 'a concrete optimiser: new nn.SGD, nn.Adam or nn.AdamW (pieces, options)', described('new nn.Optimizer(…)'));
     const list = Array.isArray(pieces) ? [...pieces] : [pieces];
     if (list.length === 0) throw new ValueError('pieces', 'a piece or a non-empty array of pieces', pieces);
     list.forEach((p, i) => {
-      if (!p || typeof (p as Trainable)._parameterBlocks !== 'function') throw new ValueError(`pieces[${i}]`, 'a network piece (MLP, Concat, …)', describe(p));
-      if (list.indexOf(p) !== i) throw new ValueError(`pieces[${i}]`, 'each piece once', `the same piece as pieces[${list.indexOf(p)}]`);
+      if (!p || typeof (p as Trainable)._parameterBlocks !== 'function') throw new ValueError(`pieces[${i}]`, 'a network piece (MLP, Concat, …)', p);
+      if (list.indexOf(p) !== i) throw new ValueError(`pieces[${i}]`, 'each piece once', described(`the same piece as pieces[${list.indexOf(p)}]`));
       p._parameterBlocks(); // a disposed piece throws DisposedError here, before anything is allocated
     });
     if (options === null || typeof options !== 'object') throw new ValueError('options', 'an options object', options);
@@ -84,7 +84,7 @@ export abstract class Optimizer extends Disposable {
     this.learningRate = num('options.learningRate', options.learningRate, 0, Infinity, 1e-3, true);
     this.weightDecay = num('options.weightDecay', options.weightDecay, 0, Infinity, 0);
     this.maxGradNorm = num('options.maxGradNorm', options.maxGradNorm, 0, Infinity, Infinity, true);
-    if (list.every((p) => p.parameterCount === 0)) throw new ValueError('pieces', 'at least one piece with parameters', 'pieces with none');
+    if (list.every((p) => p.parameterCount === 0)) throw new ValueError('pieces', 'at least one piece with parameters', described('pieces with none'));
     try {
       for (const piece of list) {
         if (piece.parameterCount === 0) continue;

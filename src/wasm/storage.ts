@@ -17,7 +17,7 @@
  */
 import { alloc, free, heapF32, heapF64, heapU8, kernels } from './module.js';
 import type { Ptr } from './api.js';
-import { DisposedError, NonFiniteError, ShapeError, ValueError } from '../errors.js';
+import { DisposedError, NonFiniteError, ShapeError, ValueError, described } from '../errors.js';
 import { checkDims, readInput, type Rows, type Shaped } from './input.js';
 
 /** Permission to read views: revoked by whoever issued it (e.g. a network's next forward). */
@@ -76,7 +76,7 @@ export abstract class Block {
     if (key !== INTERNAL) {
       const name = new.target.name;
       const factories: Record<string, string> = { Matrix: 'Matrix.from(rows) or Matrix.zeros(rows, cols)', Tensor: 'Tensor.from(rows) or Tensor.zeros(rows, cols)' };
-      throw new ValueError(name, `to be made by ${factories[name] ?? 'a factory'} (the constructor is internal)`, `new ${name}(…)`);
+      throw new ValueError(name, `to be made by ${factories[name] ?? 'a factory'} (the constructor is internal)`, described(`new ${name}(…)`));
     }
     this.#ptr = ptr;
     this.#owned = owned;
