@@ -206,3 +206,31 @@ export function argmax_rows_f32(out: usize, x: usize, n: i32, c: i32): void {
     r += rowBytes;
   }
 }
+
+/**
+ * Masked squared error of one modality: rows i whose gate[i·ldg] is 0 are absent and count
+ * for nothing. With c = (present rows)·d, returns Σ(yhat − y)²/c over present rows (0 when
+ * c = 0) and, when grad ≠ 0, writes grad = w·2(yhat − y)/c on present rows and 0 on absent
+ * ones. yhat, y, grad: n×d contiguous. Sums run in f64 in element order (no SIMD), so every
+ * build gives the same bits.
+ */
+export function masked_mse_f32(grad: usize, yhat: usize, y: usize, gate: usize, n: i32, d: i32, ldg: i32, w: f64): f64 {
+  let rows = 0;
+  for (let i = 0; i < n; i++) if (load<f32>(gate + (<usize>i * <usize>ldg << 2)) != 0) rows++;
+  const c = <f64>rows * <f64>d;
+  const k = c > 0 ? <f32>(2.0 * w / c) : <f32>0;
+  let total = 0.0;
+  for (let i = 0; i < n; i++) {
+    const on = load<f32>(gate + (<usize>i * <usize>ldg << 2)) != 0;
+    const base = <usize>i * <usize>d << 2;
+    for (let j = 0; j < d; j++) {
+      const o = base + (<usize>j << 2);
+      if (on) {
+        const e = load<f32>(yhat + o) - load<f32>(y + o);
+        total += <f64>e * <f64>e;
+        if (grad) store<f32>(grad + o, e * k);
+      } else if (grad) store<f32>(grad + o, 0);
+    }
+  }
+  return c > 0 ? total / c : 0;
+}

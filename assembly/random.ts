@@ -145,3 +145,32 @@ export function gather_rows_f32(out: usize, x: usize, idx: usize, n: i32, cols: 
     dst += rowBytes;
   }
 }
+
+/**
+ * Modality dropout. present and gates are n×m (f32, 0 or 1, row-major). Each row's gates
+ * start as its present modalities; when a row has k ≥ 2 of them, with probability p a
+ * uniformly random non-empty proper subset of those k is removed (one of the 2^k − 2
+ * subsets), so at least one modality stays. k ≤ 30.
+ */
+export function modality_dropout_f32(gates: usize, present: usize, n: i32, m: i32, p: f32, state: usize): void {
+  loadState(state);
+  for (let i = 0; i < n; i++) {
+    const row = <usize>i * <usize>m << 2;
+    let k = 0;
+    for (let j = 0; j < m; j++) {
+      const v = load<f32>(present + row + (<usize>j << 2));
+      store<f32>(gates + row + (<usize>j << 2), v);
+      if (v != 0) k++;
+    }
+    if (k < 2 || next01() >= p) continue;
+    // removed: bit b of r set ⇔ the b-th present modality goes
+    let r = bounded((<u32>1 << <u32>k) - 2) + 1;
+    for (let j = 0; j < m; j++) {
+      const o = row + (<usize>j << 2);
+      if (load<f32>(o + present) == 0) continue;
+      if (r & 1) store<f32>(gates + o, 0);
+      r >>>= 1;
+    }
+  }
+  saveState(state);
+}

@@ -4,7 +4,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import {
-  init, memoryStats, nn, linalg, significance, MLP, Tensor, Matrix, CCA, DeepCCA, Classifier,
+  init, memoryStats, nn, linalg, significance, MLP, Tensor, Matrix, CCA, DeepCCA, Classifier, MultimodalAutoencoder,
   ValueError, ShapeError, NonFiniteError, NotFittedError, FormatError, DivergenceError,
 } from '../src/index.js';
 import { Checkpoint } from '../src/nn/checkpoint.js';
@@ -35,7 +35,9 @@ describe('unknown option keys are refused, naming the key and the nearest known 
     const dcca = new DeepCCA({ components: 1, hidden: [4], epochs: 1, batchSize: 20 });
     const clf = new Classifier({ layers: [3, 2], epochs: 1 });
     const cat = new nn.Concat([3, 2]);
+    const ae = new MultimodalAutoencoder({ hidden: [3], code: 2, epochs: 1, batchSize: 10 });
     const X = randn(20, 3, 3), Y = randn(20, 2, 4), g = Tensor.zeros(20, 2);
+    await ae.fit([X, Y]);
     net.forward(X); // the batch buffers exist before the failing calls are measured
     const cases: [() => unknown, string, string | null][] = [
       [() => init({ thread: 2 } as never), 'options.thread', null],
@@ -55,6 +57,10 @@ describe('unknown option keys are refused, naming the key and the nearest known 
       [() => linalg.matmul(X, Y, { transposA: true } as never), 'options.transposA', 'transposeA'],
       [() => cat.forward([X, Y], { gate: Y } as never), 'forward options.gate', 'gates'],
       [() => cca.toJSON({ statistic: true } as never), 'toJSON options.statistic', 'statistics'],
+      [() => new MultimodalAutoencoder({ modality_dropout: 0.5 } as never), 'options.modality_dropout', 'modalityDropout'],
+      [() => ae.fit([X, Y], { presence: g } as never), 'fit options.presence', 'present'],
+      [() => ae.fit([X, Y], { validation: { view: [X, Y] } } as never), 'options.validation.view', 'views'],
+      [() => ae.reconstruct([X, null], { presnt: g } as never), 'reconstruct options.presnt', 'present'],
       [() => net.toJSON({ optimiser: null } as never), 'toJSON options.optimiser', 'optimizer'],
       [() => nn.trainLoop({ rows: 1, epochs: 1, batchSize: 1, seed: 0, step: () => 0, shufle: false } as never), 'trainLoop options.shufle', 'shuffle'],
     ];
@@ -67,7 +73,7 @@ describe('unknown option keys are refused, naming the key and the nearest known 
     }
     expect(memoryStats().liveBytes).toBe(before);
     expect(() => new CCA(5 as never)).toThrow(/options: expected an options object/);
-    for (const o of [net, cca, dcca, clf, cat, g]) o.dispose();
+    for (const o of [net, cca, dcca, clf, cat, g, ae]) o.dispose();
   });
 });
 

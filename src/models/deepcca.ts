@@ -11,7 +11,7 @@ import { Tensor, type TensorInput } from '../wasm/index.js';
 import { ACTIVATIONS, MLP, type Activation, type MLPInit } from '../nn/mlp.js';
 import { Adam } from '../nn/optim.js';
 import { Checkpoint } from '../nn/checkpoint.js';
-import { FIT_OPTIONS, trainLoop, checkTrainingOptions, type EpochInfo, type FitOptions } from '../nn/train.js';
+import { FIT_OPTIONS, trainLoop, checkTrainingOptions, isAbort, type EpochInfo, type FitOptions } from '../nn/train.js';
 import { CCAObjective, type CCAObjectiveKind } from './deepcca_objective.js';
 import { CCA, type MatrixResult } from './cca.js';
 import { DivergenceError, FormatError, NotFittedError, ShapeError, ValueError } from '../errors.js';
@@ -369,10 +369,6 @@ function score(t1: MLP, t2: MLP, cca: CCA, X: TensorInput, Y: TensorInput): Floa
   return cca.score(toF64(h1), toF64(h2));
 }
 
-/** True for the rejection an aborted signal causes. */
-function isAbort(e: unknown, signal: AbortSignal | undefined): boolean {
-  return !!signal?.aborted && (e === signal.reason || (e instanceof Error && e.name === 'AbortError'));
-}
 
 function checkWidth(input: TensorInput, name: string, width: number): TensorInput {
   const cols = Array.isArray(input) ? (input[0] as ArrayLike<number> | undefined)?.length : (input as { cols?: number }).cols;

@@ -100,6 +100,11 @@ export function checkTrainingOptions(o: { epochs?: unknown; batchSize?: unknown;
  * the last finished epoch before the error propagates; `history` then still lists the
  * finished epochs (pass your own array to keep it).
  */
+/** True for the rejection an aborted signal causes (the signal's reason, or an AbortError). */
+export function isAbort(e: unknown, signal: AbortSignal | undefined): boolean {
+  return !!signal?.aborted && (e === signal.reason || (e instanceof Error && e.name === 'AbortError'));
+}
+
 export async function trainLoop(o: LoopOptions, history: EpochInfo[] = []): Promise<EpochInfo[]> {
   checkOptions(o, LOOP_OPTIONS, 'trainLoop options');
   const { rows, epochs, signal } = o;

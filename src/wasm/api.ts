@@ -95,6 +95,8 @@ export interface Kernels {
   // loss.ts — return the mean loss (as f64) and write its gradient w.r.t. the prediction
   /** loss = mean((yhat − y)²) over len values; grad = 2(yhat − y)/len */
   mse_f32(grad: Ptr, yhat: Ptr, y: Ptr, len: number): number;
+  /** mean squared error over the n×d rows whose gate[i·ldg] ≠ 0, grad (or 0) = w·2(yhat − y)/c there, 0 elsewhere */
+  masked_mse_f32(grad: Ptr, yhat: Ptr, y: Ptr, gate: Ptr, n: number, d: number, ldg: number, w: number): number;
   /** loss = mean(max(z,0) − z·t + log(1 + e^−|z|)); grad = (σ(z) − t)/len */
   bce_logits_f32(grad: Ptr, z: Ptr, t: Ptr, len: number): number;
   /** z n×c logits, labels n int32 class ids; loss = mean over rows of −log softmax(z)[label]; grad = (softmax − onehot)/n */
@@ -123,6 +125,8 @@ export interface Kernels {
   rng_normal_f32(out: Ptr, len: number, mean: number, std: number, state: Ptr): void;
   /** mask[i] = 0 with probability p else 1/(1 − p); y = x ⊙ mask (y may equal x) */
   dropout_f32(y: Ptr, mask: Ptr, x: Ptr, len: number, p: number, state: Ptr): void;
+  /** gates (n×m) = present, with probability p a random non-empty proper subset of a row's ≥ 2 present modalities removed */
+  modality_dropout_f32(gates: Ptr, present: Ptr, n: number, m: number, p: number, state: Ptr): void;
   /** idx (n uint32) = a uniformly random permutation of 0..n−1 (Fisher–Yates) */
   shuffle_u32(idx: Ptr, n: number, state: Ptr): void;
   /** out[i, :] = x[idx[i], :] for i < n; rows of `cols` f32 */

@@ -193,3 +193,21 @@ export function dropout(y: Tensor, mask: Tensor, x: Tensor, p: number, rng: Rng)
   sameSize(mask, x, 'mask');
   kernels().dropout_f32(addr(y), addr(mask), addr(x), size(x), p, addr(rng));
 }
+
+/** gates (n×m) = present with, per row of ≥ 2 present modalities, probability p of a random non-empty proper subset removed. */
+export function modalityDropout(gates: Tensor, present: Tensor, p: number, rng: Rng): void {
+  sameSize(gates, present, 'gates');
+  expectShape(present.cols <= 30, 'present', 'at most 30 modalities', `${present.cols}`);
+  kernels().modality_dropout_f32(addr(gates), addr(present), present.rows, present.cols, p, addr(rng));
+}
+
+/**
+ * Mean squared error of yhat against y over the rows whose gate (column `column` of the n×m
+ * `gates`) is not 0; grad (or null) gets weight·∂/∂yhat, zero on absent rows.
+ */
+export function maskedMse(grad: Tensor | null, yhat: Tensor, y: Tensor, gates: Tensor, column: number, weight: number): number {
+  sameSize(y, yhat, 'y');
+  if (grad) sameSize(grad, yhat, 'grad');
+  expectShape(gates.rows === yhat.rows && column >= 0 && column < gates.cols, 'gates', `${yhat.rows} rows with a column ${column}`, dims(gates));
+  return kernels().masked_mse_f32(grad ? addr(grad) : 0, addr(yhat), addr(y), addr(gates) + 4 * column, yhat.rows, yhat.cols, gates.ld, weight);
+}
