@@ -136,5 +136,20 @@ export async function runScenario(cm, initOptions = {}) {
   outputs.push(...pieceBytes);
   for (const o of [encA, encB, cat, fork, trunk, headA, headB, group, gen, disc, gin, din, optG, ones, genLoss.grad]) o.dispose();
 
+  // 5. a multimodal-autoencoder epoch with a fixed seed (modality dropout from the in-wasm
+  //    PRNG, masked losses, a missing row), then codes and cross-modal reconstructions
+  if (cm.MultimodalAutoencoder) {
+    const ae = new cm.MultimodalAutoencoder({ hidden: [8], code: 3, epochs: 1, batchSize: 5, outputActivation: ['sigmoid', 'identity'], seed: 6 });
+    const ah = await ae.fit([ex, ph.map((r, i) => (i === 7 ? null : r))]);
+    if (!(ah.length === 1 && Number.isFinite(ah[0].loss))) failures.push('autoencoder: no finite loss after one epoch');
+    const code = ae.encode([ex, null]).data;
+    const [, phFromEx] = ae.reconstruct([ex, null]);
+    const table = ae.evaluate([ex, ph]);
+    const aeBytes = [code, phFromEx.data, new Float64Array([ah[0].loss, ah[0].losses.mse0, ah[0].losses.mse1]), ...table.map((t) => t.mse)];
+    parts.autoencoder = await sha256(aeBytes);
+    outputs.push(...aeBytes);
+    ae.dispose();
+  } else failures.push('autoencoder: MultimodalAutoencoder is not exported');
+
   return { build: info.build, ok: failures.length === 0, failures, hash: await sha256(outputs), parts };
 }
