@@ -1,21 +1,9 @@
 // One training step (forward, backward, Adam) of an MLP with LeakyReLU and MSE loss,
 // ours against the same step in TF.js's wasm backend (XNNPACK SIMD, one thread) in the same
 // process. TF.js computes the gradients by autodiff (tf.train.adam().minimize).
-import { join, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs'; // registers the gradients (tfjs-core alone has none)
-import { setWasmPaths, setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { MLP, Tensor, nn } from '../dist/index.js';
+import { tf } from './tfjs.js';
 import { compare, rng } from './util.js';
-
-const here = dirname(fileURLToPath(import.meta.url));
-setWasmPaths(join(here, '..', 'node_modules', '@tensorflow', 'tfjs-backend-wasm', 'dist') + '/');
-setThreadsCount(1);
-await tf.setBackend('wasm');
-await tf.ready();
-if (tf.getBackend() !== 'wasm') throw new Error(`TF.js backend is ${tf.getBackend()}, expected wasm`);
-console.log(`peer: TF.js ${tf.version_core} wasm backend, SIMD ${tf.env().getBool('WASM_HAS_SIMD_SUPPORT') ? 'on' : 'off'}, one thread; gradients by its autodiff`);
 
 function randomRows(n, d, seed) {
   const r = rng(seed);

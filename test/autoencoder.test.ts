@@ -171,6 +171,7 @@ describe('bad input is a typed error naming the view', () => {
   it('wrong number of views, all missing, mismatched rows, widths that differ from fit, bad masks and options', async () => {
     const a = rows(20, 3, 1), b = rows(20, 2, 2);
     const ae = new MultimodalAutoencoder({ hidden: [4], code: 2, epochs: 1, batchSize: 10 });
+    const start = memoryStats().liveBytes;
     await expect(ae.fit([a])).rejects.toThrow(/^views: expected at least 2 views \(one per modality\), got 1 view$/);
     await expect(ae.fit([a, b.slice(1)])).rejects.toThrow(/^views\[1\]: expected 20 rows \(as views\[0\]\), got 19 rows$/);
     await expect(ae.fit([a, null])).rejects.toThrow(/^views\[1\]: expected the rows of every modality in fit/);
@@ -181,7 +182,10 @@ describe('bad input is a typed error naming the view', () => {
     await expect(ae.fit([a, b], { epoch: 2 } as object)).rejects.toThrow(/fit options\.epoch: .*did you mean "onEpoch"|fit options\.epoch/);
     await expect(ae.fit([a, b], { validation: { views: [a, rows(20, 4, 4)] } })).rejects.toThrow(/^options\.validation\.views\[1\]: expected 2 columns \(as in fit\), got 4 columns$/);
     expect(() => ae.encode([a, b])).toThrow(NotFittedError);
+    expect(memoryStats().liveBytes).toBe(start); // every failed fit freed what it made
     await ae.fit([a, b]);
+    ae.encode([a, b]); // the forward buffers exist before the failing calls are measured
+    const fitted = memoryStats().liveBytes;
     expect(() => ae.encode([a])).toThrow(/^views: expected 2 views \(one per modality, null for a missing one\), got 1 views$/);
     expect(() => ae.encode([null, null])).toThrow(/^views: expected at least one view that is not null, got every view null$/);
     expect(() => ae.reconstruct([a, rows(5, 2, 9)])).toThrow(/^views\[1\]: expected 20 rows \(as views\[0\]\), got 5 rows$/);
@@ -193,6 +197,7 @@ describe('bad input is a typed error naming the view', () => {
     expect(() => new MultimodalAutoencoder({ lossWeights: [0, 0] })).toThrow(ValueError);
     const three = new MultimodalAutoencoder({ hidden: [[3], [3]], epochs: 1 });
     await expect(three.fit([a, b, b])).rejects.toThrow(/^options\.hidden: expected one list per modality \(3\), got 2 lists$/);
+    expect(memoryStats().liveBytes).toBe(fitted);
     // after all that, the fit in place is intact
     expect(ae.encode([a, null]).rows).toBe(20);
     for (const o of [ae, three]) o.dispose();

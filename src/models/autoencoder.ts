@@ -14,8 +14,8 @@ import { ACTIVATIONS, MLP, type Activation, type MLPInit } from '../nn/mlp.js';
 import { Concat, Fork } from '../nn/blocks.js';
 import { Adam } from '../nn/optim.js';
 import { Checkpoint } from '../nn/checkpoint.js';
-import { FIT_OPTIONS, trainLoop, checkTrainingOptions, isAbort, type EpochInfo, type FitOptions } from '../nn/train.js';
-import { DivergenceError, FormatError, NotFittedError, ShapeError, ValueError, describe, described } from '../errors.js';
+import { FIT_OPTIONS, trainModel, checkTrainingOptions, validated, type EpochInfo, type FitOptions } from '../nn/train.js';
+import { FormatError, NotFittedError, ShapeError, ValueError, describe, described } from '../errors.js';
 import { Disposable } from '../lifecycle.js';
 import { checkOptions } from '../options.js';
 import { readEnvelope } from '../serialize.js';
@@ -250,7 +250,20 @@ export class MultimodalAutoencoder extends Disposable {
       const grads = widths.map((p) => own(Tensor.empty(bs, p)));
       const pb = own(Tensor.empty(bs, m)), gates = own(Tensor.empty(bs, m));
       const history: EpochInfo[] = [];
-      let best = Infinity, bestParams: Float32Array[] | null = null, stale = 0;
+      const validation = validated({
+        measure: val
+          ? () => {
+              for (const t of nets) t.eval();
+              const v = weightedLoss(g, val, weights);
+              for (const t of nets) t.train();
+              return v;
+            }
+          : null,
+        higherIsBetter: false,
+        patience: val?.patience,
+        pieces: nets,
+        onEpoch: options.onEpoch,
+      });
       for (const t of nets) t.train();
       const finish = () => {
         for (const t of nets) t.eval();
@@ -259,52 +272,29 @@ export class MultimodalAutoencoder extends Disposable {
         this.#history = history;
         net = null;
       };
-      try {
-        await trainLoop(
-          {
-            rows: n,
-            epochs: this.epochs,
-            batchSize: bs,
-            seed: this.seed,
-            dropLast: true,
-            signal: options.signal,
-            checkpoint,
-            step: (batch) => {
-              for (let j = 0; j < m; j++) W.gatherRows(xb[j]!, data.x[j]!, batch);
-              W.gatherRows(pb, data.present, batch);
-              W.modalityDropout(gates, pb, this.modalityDropout, rng);
-              opt.zeroGrad();
-              const losses = backpropagate(g, xb, pb, gates, grads, weights);
-              opt.step();
-              return losses;
-            },
-            onEpoch: async (info) => {
-              if (val) {
-                for (const t of nets) t.eval();
-                const v = weightedLoss(g, val, weights);
-                for (const t of nets) t.train();
-                info.losses.validation = v;
-                if (v < best) {
-                  best = v;
-                  stale = 0;
-                  if (val.patience !== undefined) bestParams = nets.map((t) => t.parameters.slice());
-                } else if (val.patience !== undefined && ++stale >= val.patience) {
-                  if (options.onEpoch) await options.onEpoch(info);
-                  return false;
-                }
-              }
-              return options.onEpoch ? options.onEpoch(info) : undefined;
-            },
+      await trainModel(
+        {
+          rows: n,
+          epochs: this.epochs,
+          batchSize: bs,
+          seed: this.seed,
+          signal: options.signal,
+          checkpoint,
+          step: (batch) => {
+            for (let j = 0; j < m; j++) W.gatherRows(xb[j]!, data.x[j]!, batch);
+            W.gatherRows(pb, data.present, batch);
+            W.modalityDropout(gates, pb, this.modalityDropout, rng);
+            opt.zeroGrad();
+            const losses = backpropagate(g, xb, pb, gates, grads, weights);
+            opt.step();
+            return losses;
           },
-          history,
-        );
-      } catch (e) {
-        // an abort or a divergence after a finished epoch keeps that epoch's networks (the
-        // loop restored them); anything else, or nothing finished, keeps the previous fit
-        if (history.length > 0 && (isAbort(e, options.signal) || e instanceof DivergenceError)) finish();
-        throw e;
-      }
-      if (bestParams) nets.forEach((t, i) => t.parameters.set(bestParams![i]!));
+          onEpoch: validation.onEpoch,
+        },
+        history,
+        finish,
+      );
+      validation.restoreBest();
       finish();
       return this.history;
     } finally {

@@ -11,10 +11,10 @@ import { Tensor, type TensorInput } from '../wasm/index.js';
 import { ACTIVATIONS, MLP, type Activation, type MLPInit } from '../nn/mlp.js';
 import { Adam } from '../nn/optim.js';
 import { Checkpoint } from '../nn/checkpoint.js';
-import { FIT_OPTIONS, trainLoop, checkTrainingOptions, isAbort, type EpochInfo, type FitOptions } from '../nn/train.js';
+import { FIT_OPTIONS, trainModel, checkTrainingOptions, validated, type EpochInfo, type FitOptions } from '../nn/train.js';
 import { CCAObjective, type CCAObjectiveKind } from './deepcca_objective.js';
 import { CCA, type MatrixResult } from './cca.js';
-import { DivergenceError, FormatError, NotFittedError, ShapeError, ValueError } from '../errors.js';
+import { FormatError, NotFittedError, ShapeError, ValueError } from '../errors.js';
 import { Disposable } from '../lifecycle.js';
 import { checkOptions } from '../options.js';
 import { readEnvelope } from '../serialize.js';
@@ -144,7 +144,24 @@ export class DeepCCA extends Disposable {
       const xb = own(Tensor.empty(bs, p)), yb = own(Tensor.empty(bs, q)), g1 = own(Tensor.empty(bs, o)), g2 = own(Tensor.empty(bs, o));
       const objective = own(new CCAObjective(bs, o, this.components, this.regularization, this.objective));
       const checkpoint = own(new Checkpoint([t1, t2], [o1, o2]));
-      let best = -Infinity, bestParams: [Float32Array, Float32Array] | null = null, stale = 0;
+      const validation = validated({
+        measure: val
+          ? () => {
+              const cca = this.#fitFinal(t1, t2, x, y);
+              try {
+                return sum(score(t1, t2, cca, val.X, val.Y));
+              } finally {
+                cca.dispose();
+                t1.train();
+                t2.train();
+              }
+            }
+          : null,
+        higherIsBetter: true,
+        patience: val?.patience,
+        pieces: [t1, t2],
+        onEpoch: options.onEpoch,
+      });
       const history: EpochInfo[] = [];
       const finish = (cca: CCA) => {
         this.#disposeModel();
@@ -155,76 +172,45 @@ export class DeepCCA extends Disposable {
       };
       t1.train();
       t2.train();
-      try {
-        await trainLoop(
-          {
-            rows: n,
-            epochs: this.epochs,
-            batchSize: bs,
-            seed: this.seed,
-            dropLast: true,
-            signal: options.signal,
-            checkpoint,
-            step: (batch) => {
-              W.gatherRows(xb, x, batch);
-              W.gatherRows(yb, y, batch);
-              W.toF64(objective.H1, t1.forward(xb));
-              W.toF64(objective.H2, t2.forward(yb));
-              const corr = objective.evaluate();
-              // minimise −corr: the towers receive −∂corr/∂H
-              W.toF32(g1, objective.G1, -1);
-              W.toF32(g2, objective.G2, -1);
-              o1.zeroGrad();
-              o2.zeroGrad();
-              t1.backward(g1, { inputGradient: false });
-              t2.backward(g2, { inputGradient: false });
-              o1.step();
-              o2.step();
-              return { loss: -corr, correlation: corr };
-            },
-            onEpoch: async (info) => {
-              if (val) {
-                const cca = this.#fitFinal(t1, t2, x, y);
-                try {
-                  info.losses.validation = sum(score(t1, t2, cca, val.X, val.Y));
-                } finally {
-                  cca.dispose();
-                }
-                t1.train();
-                t2.train();
-                const v = info.losses.validation;
-                if (v > best) {
-                  best = v;
-                  stale = 0;
-                  if (val.patience !== undefined) bestParams = [t1.parameters.slice(), t2.parameters.slice()];
-                } else if (val.patience !== undefined && ++stale >= val.patience) {
-                  if (options.onEpoch) await options.onEpoch(info);
-                  return false;
-                }
-              }
-              return options.onEpoch ? options.onEpoch(info) : undefined;
-            },
+      await trainModel(
+        {
+          rows: n,
+          epochs: this.epochs,
+          batchSize: bs,
+          seed: this.seed,
+          signal: options.signal,
+          checkpoint,
+          step: (batch) => {
+            W.gatherRows(xb, x, batch);
+            W.gatherRows(yb, y, batch);
+            W.toF64(objective.H1, t1.forward(xb));
+            W.toF64(objective.H2, t2.forward(yb));
+            const corr = objective.evaluate();
+            // minimise −corr: the towers receive −∂corr/∂H
+            W.toF32(g1, objective.G1, -1);
+            W.toF32(g2, objective.G2, -1);
+            o1.zeroGrad();
+            o2.zeroGrad();
+            t1.backward(g1, { inputGradient: false });
+            t2.backward(g2, { inputGradient: false });
+            o1.step();
+            o2.step();
+            return { loss: -corr, correlation: corr };
           },
-          history,
-        );
-      } catch (e) {
-        // an abort or a divergence after a finished epoch keeps that epoch's towers (the
-        // loop restored them); anything else, or nothing finished, keeps the previous fit
-        if (history.length > 0 && (isAbort(e, options.signal) || e instanceof DivergenceError)) {
-          t1.eval();
-          t2.eval();
-          try {
-            finish(this.#fitFinal(t1, t2, x, y));
-          } catch {
-            /* the kept epoch has no usable final CCA: the previous fit stays */
-          }
+          onEpoch: validation.onEpoch,
+        },
+        history,
+        () => {
+        t1.eval();
+        t2.eval();
+        try {
+          finish(this.#fitFinal(t1, t2, x, y));
+        } catch {
+          /* the kept epoch has no usable final CCA: the previous fit stays */
         }
-        throw e;
-      }
-      if (bestParams) {
-        t1.parameters.set(bestParams[0]);
-        t2.parameters.set(bestParams[1]);
-      }
+      },
+      );
+      validation.restoreBest();
       t1.eval();
       t2.eval();
       finish(this.#fitFinal(t1, t2, x, y));

@@ -100,6 +100,57 @@ export function checkTrainingOptions(o: { epochs?: unknown; batchSize?: unknown;
  * the last finished epoch before the error propagates; `history` then still lists the
  * finished epochs (pass your own array to keep it).
  */
+/**
+ * Validation for a fit: after every epoch `measure()` is reported as `losses.validation`;
+ * with `patience`, training stops after that many epochs without improvement and
+ * `restoreBest()` puts back the parameters of the best epoch. Without `measure` the user's
+ * onEpoch passes through.
+ */
+export function validated(o: {
+  measure: (() => number) | null;
+  higherIsBetter: boolean;
+  patience?: number;
+  pieces: readonly { parameters: Float32Array }[];
+  onEpoch?: FitOptions['onEpoch'];
+}): { onEpoch: (info: EpochInfo) => Promise<void | boolean>; restoreBest(): void } {
+  let best = o.higherIsBetter ? -Infinity : Infinity, stale = 0, kept: Float32Array[] | null = null;
+  return {
+    onEpoch: async (info) => {
+      if (o.measure) {
+        const v = o.measure();
+        info.losses.validation = v;
+        if (o.higherIsBetter ? v > best : v < best) {
+          best = v;
+          stale = 0;
+          if (o.patience !== undefined) kept = o.pieces.map((p) => p.parameters.slice());
+        } else if (o.patience !== undefined && ++stale >= o.patience) {
+          if (o.onEpoch) await o.onEpoch(info);
+          return false;
+        }
+      }
+      return o.onEpoch ? o.onEpoch(info) : undefined;
+    },
+    restoreBest: () => {
+      if (kept) o.pieces.forEach((p, i) => p.parameters.set(kept![i]!));
+    },
+  };
+}
+
+/**
+ * The training loop of a model's fit, over full batches (the last incomplete one dropped).
+ * When it stops by an abort or a divergence after at least one finished epoch, `keep()`
+ * adopts that epoch's networks (the loop has restored them) before the error propagates;
+ * on any other error, or before the first finished epoch, the model's previous fit stays.
+ */
+export async function trainModel(o: Omit<LoopOptions, 'dropLast'>, history: EpochInfo[], keep: () => void): Promise<void> {
+  try {
+    await trainLoop({ ...o, dropLast: true }, history);
+  } catch (e) {
+    if (history.length > 0 && (isAbort(e, o.signal) || e instanceof DivergenceError)) keep();
+    throw e;
+  }
+}
+
 /** True for the rejection an aborted signal causes (the signal's reason, or an AbortError). */
 export function isAbort(e: unknown, signal: AbortSignal | undefined): boolean {
   return !!signal?.aborted && (e === signal.reason || (e instanceof Error && e.name === 'AbortError'));

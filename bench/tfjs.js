@@ -1,0 +1,17 @@
+// The TF.js peer: its wasm backend (XNNPACK SIMD) on one thread, with the gradients
+// registered (tfjs-core alone has none). Imported by every bench that compares with it.
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs';
+import { setWasmPaths, setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
+
+const here = dirname(fileURLToPath(import.meta.url));
+setWasmPaths(join(here, '..', 'node_modules', '@tensorflow', 'tfjs-backend-wasm', 'dist') + '/');
+setThreadsCount(1);
+await tf.setBackend('wasm');
+await tf.ready();
+if (tf.getBackend() !== 'wasm') throw new Error(`TF.js backend is ${tf.getBackend()}, expected wasm`);
+console.log(`peer: TF.js ${tf.version_core} wasm backend, SIMD ${tf.env().getBool('WASM_HAS_SIMD_SUPPORT') ? 'on' : 'off'}, one thread; gradients by its autodiff`);
+
+export { tf };
