@@ -7,12 +7,14 @@
 // and must give bit-identical outputs to the baseline SIMD build (the f32 nn kernels are
 // checked for that only). The composing pieces (nn.Concat / Split / Fork) are checked exactly
 // against plain-JS column-block oracles, and misused (bad widths, stale or repeated backward)
-// must throw the package's typed errors. Every case must free what it allocates. An oracle failure or a leak
+// must throw the package's typed errors. The multimodal autoencoder's masked-loss kernel is
+// checked exactly against JS, and random small models for their invariants (deterministic
+// reconstructions, evaluate against reconstruct, JSON round trip, misuse leaves the fit). Every case must free what it allocates. An oracle failure or a leak
 // prints the seed and the case and exits 1 at once (replay it alone with --case); cross-build
 // differences are printed once per kernel and make the run exit 1 at the end.
 import { readFile } from 'node:fs/promises';
 import { instantiate } from '@assemblyscript/loader';
-import { init, CCA, memoryStats, nn, Tensor, ShapeError, StaleForwardError } from '../dist/index.js';
+import { init, CCA, MultimodalAutoencoder, memoryStats, nn, Tensor, ShapeError, StaleForwardError, ValueError } from '../dist/index.js';
 import { kernels, allocF64, free, heapF64 } from '../dist/wasm/module.js';
 
 const EPS = 2 ** -52, U32 = 2 ** -24, SAFMIN = 2.2250738585072014e-308;
@@ -453,6 +455,22 @@ const NN = {
     return [{ p: x, g: f32(r, len, 1), vel: f32(r, len, 0.1) }, (K, b) => K.sgd_f32(b.p, b.g, vel ? b.vel : 0, len, ...h), ['p', 'vel']];
   },
   sumsq_f32: (r, len, _a, _s, x) => [{ x }, (K, b) => K.sumsq_f32(b.x, len), []],
+  masked_mse_f32: (r, len) => {
+    const d = r.int(1, 9), n = Math.max(1, Math.floor(len / d)), m = r.int(1, 3), j = r.int(0, m - 1), w = r.pick([1, 0.5, 3]);
+    current.dims = [n, d, m, j, w];
+    const gates = Float32Array.from({ length: n * m }, () => r.pick([0, 1, 1]));
+    return [{ g: new Float32Array(n * d).fill(NaN), yhat: f32(r, n * d, 4), y: f32(r, n * d, 1), gates: gates.subarray(j) }, (K, b) => K.masked_mse_f32(b.g, b.yhat, b.y, b.gates, n, d, m, w), ['g']];
+  },
+  modality_dropout_f32: (r) => {
+    const n = size(r, 200), m = r.int(1, 6), s = r.int(0, 2 ** 32 - 1), prob = r.pick([0, 2 / 3, 1, r.rnd()]);
+    current.dims = [n, m, prob];
+    const present = Float32Array.from({ length: n * m }, () => r.pick([0, 1, 1, 1]));
+    const call = (K, b) => {
+      K.rng_seed(b.st, s);
+      K.modality_dropout_f32(b.gates, b.present, n, m, prob, b.st);
+    };
+    return [{ st: new Uint32Array(4), gates: new Float32Array(n * m).fill(NaN), present }, call, ['st', 'gates']];
+  },
   rng_f32: (r, len, _a, _s, x) => {
     const s = r.int(0, 2 ** 32 - 1), prob = r.pick([0, 0.1, 0.5]);
     const bufs = { st: new Uint32Array(4), u: new Float32Array(len), nrm: new Float32Array(len), mask: new Float32Array(len), y: x, idx: new Uint32Array(len) };
@@ -531,9 +549,93 @@ function piecesCase(r) {
   }
 }
 
+// ---- the multimodal autoencoder: kernels against exact JS oracles, model invariants, misuse ----
+async function autoencoderCase(r) {
+  const m = r.int(2, 3), n = size(r, 80) + 4, widths = Array.from({ length: m }, () => r.int(1, 9));
+  const missing = r.rnd() < 0.5;
+  Object.assign(current, { m, n, widths, missing });
+  const views = widths.map((w, j) => Array.from({ length: n }, (_, i) => (missing && j === 1 && i % 5 === 2 ? null : Array.from({ length: w }, () => r.rnd()))));
+  // the masked MSE kernel, exactly: element-order f64 sum of f32 differences, f32 gradient
+  const d = widths[0], yhat = f32(r, n * d, 1), y = f32(r, n * d, 1), gates = Float32Array.from({ length: n }, () => r.pick([0, 1])), wgt = r.pick([1, 0.25]);
+  const grad = new Float32Array(n * d);
+  const K = kernels();
+  const got = withHeap({ grad, yhat, y, gates }, (p) => K.masked_mse_f32(p.grad, p.yhat, p.y, p.gates, n, d, 1, wgt), grad, 'grad');
+  let rows = 0, total = 0;
+  for (let i = 0; i < n; i++) rows += gates[i] ? 1 : 0;
+  const c = rows * d, k = c ? Math.fround((2 * wgt) / c) : 0;
+  for (let i = 0; i < n; i++)
+    for (let e = 0; e < d; e++) {
+      const t = i * d + e, diff = Math.fround(yhat[t] - y[t]), want = gates[i] ? Math.fround(diff * k) : 0;
+      if (gates[i]) total += diff * diff;
+      if (!Object.is(grad[t], want) && !(want === 0 && grad[t] === 0)) fail(`masked_mse grad[${t}]: ${grad[t]}, expected ${want}`);
+    }
+  if (got !== (c ? total / c : 0)) fail(`masked_mse: ${got}, expected ${c ? total / c : 0}`);
+  const ae = new MultimodalAutoencoder({ hidden: [r.int(1, 6)], code: r.int(1, 4), epochs: r.int(1, 2), batchSize: r.int(2, n), outputActivation: r.pick(['sigmoid', 'identity']), seed: r.int(0, 1000) });
+  try {
+    const h = await ae.fit(views);
+    if (!h.every((e) => Number.isFinite(e.loss))) fail(`non-finite loss ${h.map((e) => e.loss)}`);
+    const given = views.map((v) => v.map((row) => row ?? v.find(Boolean).map(() => 0)));
+    const full = given.map((v, j) => (j === 1 && missing ? null : v));
+    const a = ae.reconstruct(full), b = ae.reconstruct(full);
+    a.forEach((t, j) => {
+      if (t.rows !== n || t.cols !== widths[j]) fail(`reconstruct ${j}: ${t.rows}×${t.cols}`);
+      if (!t.data.every(Number.isFinite) || !t.data.every((v, e) => Object.is(v, b[j].data[e]))) fail(`reconstruct ${j}: not finite or not deterministic`);
+    });
+    // evaluate's one-modality rows are the MSE of what reconstruct gives from that modality alone
+    const table = ae.evaluate(full);
+    const alone = ae.reconstruct(full.map((v, j) => (j === 0 ? v : null)));
+    for (let j = 0; j < m; j++) {
+      if (!full[j]) continue;
+      let s = 0;
+      for (let e = 0; e < n * widths[j]; e++) s += Math.fround(alone[j].data[e] - Math.fround(full[j][Math.floor(e / widths[j])][e % widths[j]])) ** 2;
+      const want = s / (n * widths[j]), gotE = table[0].mse[j];
+      if (!(Math.abs(gotE - want) <= 1e-9 * (want + 1e-12))) fail(`evaluate given [0], modality ${j}: ${gotE}, expected ${want}`);
+    }
+    const again = MultimodalAutoencoder.fromJSON(JSON.stringify(ae));
+    const c2 = again.encode(full), c1 = ae.encode(full);
+    again.dispose();
+    if (!c1.data.every((v, e) => Object.is(v, c2.data[e]))) fail('JSON round trip changed the code');
+    // misuse: a typed error, and the fit stays
+    const misuse = r.pick(full.filter(Boolean).length > 1 ? ['width', 'rows', 'count', 'none'] : ['width', 'count', 'none']); // mismatched rows need two views
+    current.misuse = misuse;
+    let error = null;
+    try {
+      if (misuse === 'width') ae.encode(full.map((v, j) => (j === 0 ? v.map((row) => [...row, 1]) : v)));
+      else if (misuse === 'rows') ae.encode(full.map((v, j) => (j === 0 ? v.slice(1) : v)));
+      else if (misuse === 'count') ae.encode(full.slice(1));
+      else ae.encode(full.map(() => null));
+    } catch (e) {
+      error = e;
+    }
+    if (!(error instanceof ShapeError || error instanceof ValueError)) fail(`${misuse}: expected a ShapeError or ValueError, got ${error ?? 'no error'}`);
+    const c3 = ae.encode(full);
+    if (!c1.data.every((v, e) => Object.is(v, c3.data[e]))) fail('a failed call changed the fit');
+    record('autoencoder', 0);
+  } finally {
+    ae.dispose();
+  }
+}
+
+/** Runs a raw kernel on copies of the arrays in wasm memory; copies `outName` back into `out`. */
+function withHeap(arrays, call, out, outName) {
+  const ptrs = {}, views = {};
+  try {
+    for (const [k, a] of Object.entries(arrays)) {
+      ptrs[k] = allocF64(Math.ceil(a.byteLength / 8));
+      views[k] = new Float32Array(heapF64().buffer, ptrs[k], a.length);
+      views[k].set(a);
+    }
+    const ret = call(ptrs);
+    out.set(new Float32Array(heapF64().buffer, ptrs[outName], out.length));
+    return ret;
+  } finally {
+    for (const p of Object.values(ptrs)) free(p);
+  }
+}
+
 // ---- driver ----
-const FAMILIES = { gemm: gemmCase, eigh: eighCase, svd: svdCase, cca: ccaCase, stats: statsCase, nn: nnCase, pieces: piecesCase };
-const WEIGHTS = [['gemm', 4], ['eigh', 2], ['svd', 2], ['cca', 1], ['stats', 2], ['nn', 3], ['pieces', 1]].filter(([f]) => !family || f === family);
+const FAMILIES = { gemm: gemmCase, eigh: eighCase, svd: svdCase, cca: ccaCase, stats: statsCase, nn: nnCase, pieces: piecesCase, autoencoder: autoencoderCase };
+const WEIGHTS = [['gemm', 4], ['eigh', 2], ['svd', 2], ['cca', 1], ['stats', 2], ['nn', 3], ['pieces', 1], ['autoencoder', 1]].filter(([f]) => !family || f === family);
 
 await instances();
 const live0 = [BASE.live(), SCALAR.live()];
@@ -551,7 +653,7 @@ try {
     }
     current = { family, caseSeed };
     iter++;
-    FAMILIES[family](prng(caseSeed));
+    await FAMILIES[family](prng(caseSeed));
     if (BASE.live() !== live0[0] || SCALAR.live() !== live0[1])
       fail(`leak: live bytes ${BASE.live()} (baseline, was ${live0[0]}), ${SCALAR.live()} (scalar, was ${live0[1]})`);
   } while (!only && Date.now() < deadline);
