@@ -18,7 +18,8 @@ const CALLS = `
 import { init, CCA, DeepCCA, MLP, Tensor, Matrix, Classifier, nn, linalg, type EpochInfo, type FitOptions, type CCAOptions, type DeepCCAOptions,
   type DeepCCAFitOptions, type ClassifierOptions, type MLPOptions, type InitOptions, type OptimizerOptions, type AdamOptions, type SGDOptions,
   type BackwardOptions, type MatmulOptions, type LossResult, type MatrixResult, type Piece, type CCAToJSONOptions, type MLPToJSONOptions,
-  type PredictOptions, type LossOptions, type ConcatForwardOptions } from 'crossmodal';
+  type PredictOptions, type LossOptions, type ConcatForwardOptions, MultimodalAutoencoder, type MultimodalAutoencoderOptions,
+  type AutoencoderFitOptions, type FloatResult, type SubsetError } from 'crossmodal';
 
 await init();
 // inputs: number[][], typed-array rows, readonly rows, { data, rows, cols }
@@ -60,7 +61,17 @@ const more: [CCAToJSONOptions, MLPToJSONOptions, PredictOptions, LossOptions, Co
 const o: [CCAOptions, DeepCCAOptions, DeepCCAFitOptions, ClassifierOptions, MLPOptions, InitOptions, OptimizerOptions, AdamOptions, SGDOptions, BackwardOptions] =
   [{}, {}, {}, { layers: [1, 2] }, { layers: [1, 1] }, {}, {}, {}, {}, {}];
 
+const ae = new MultimodalAutoencoder({ hidden: [[4], [3]], outputActivation: ['sigmoid', 'identity'], epochs: 1, batchSize: 2 } satisfies MultimodalAutoencoderOptions);
+const aeh: EpochInfo[] = await ae.fit([rows, [[1], null, [0], [1]]], { present: [[1, 1], [1, 0], [1, 1], [1, 1]] } satisfies AutoencoderFitOptions);
+const filled: FloatResult[] = ae.reconstruct([rows, null]);
+const shared: FloatResult = ae.encode([null, typed]);
+const bySubset: SubsetError[] = ae.evaluate([rows, [[1], [0], [0], [1]]]);
+
 // wrong calls the types reject
+// @ts-expect-error: views are a list, one per modality
+await ae.fit(rows);
+// @ts-expect-error: not an activation for a head
+new MultimodalAutoencoder({ outputActivation: 'softmax' });
 // @ts-expect-error: an unknown option
 new CCA({ component: 2 });
 // @ts-expect-error: an unknown init option
@@ -76,8 +87,8 @@ cca.fit([['1', '2']], typed);
 // @ts-expect-error: one view is not a pair
 const [a1, a2]: [MatrixResult, MatrixResult] = cca.transform(rows);
 
-for (const d of [cca, dcca, net, opt, cat, c, out, loss.grad, prod]) d.dispose();
-export { n, x, nothing, no, y, m, dx, frozen, none2, parts, piece, h, f, o, more, bad, a1, a2 };
+for (const d of [cca, dcca, net, opt, cat, c, out, loss.grad, prod, ae]) d.dispose();
+export { n, x, nothing, no, y, m, dx, frozen, none2, parts, piece, h, f, o, more, bad, a1, a2, aeh, filled, shared, bySubset };
 `;
 
 describe('the shipped types in a strict consumer project without esnext.disposable or @types/node', () => {
