@@ -234,3 +234,10 @@ export function masked_mse_f32(grad: usize, yhat: usize, y: usize, gate: usize, 
   }
   return c > 0 ? total / c : 0;
 }
+
+/** How many of the len values are above t (a discriminator's accuracy from its logits). */
+export function count_above_f32(x: usize, len: i32, t: f32): i32 {
+  let c = 0;
+  for (let i = 0; i < len; i++) if (load<f32>(x + (<usize>i << 2)) > t) c++;
+  return c;
+}

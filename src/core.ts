@@ -25,6 +25,8 @@ export type { LossResult, LossOptions } from './nn/loss.js';
 export type { MatmulOptions } from './linalg/ops.js';
 export { DeepCCA, type DeepCCAOptions, type DeepCCAFitOptions } from './models/deepcca.js';
 export { Classifier, type ClassifierOptions } from './models/classifier.js';
+export { ConditionalGAN, type ConditionalGANOptions, type GenerateOptions } from './models/cgan.js';
 export {
   MultimodalAutoencoder, type MultimodalAutoencoderOptions, type AutoencoderFitOptions, type ViewsOptions, type ViewInput, type FloatResult, type SubsetError,
 } from './models/autoencoder.js';
+export * as metrics from './models/metrics.js';

@@ -96,6 +96,8 @@ export interface Kernels {
   /** loss = mean((yhat − y)²) over len values; grad = 2(yhat − y)/len */
   mse_f32(grad: Ptr, yhat: Ptr, y: Ptr, len: number): number;
   /** mean squared error over the n×d rows whose gate[i·ldg] ≠ 0, grad (or 0) = w·2(yhat − y)/c there, 0 elsewhere */
+  /** how many of the len values are above t */
+  count_above_f32(x: Ptr, len: number, t: number): number;
   masked_mse_f32(grad: Ptr, yhat: Ptr, y: Ptr, gate: Ptr, n: number, d: number, ldg: number, w: number): number;
   /** loss = mean(max(z,0) − z·t + log(1 + e^−|z|)); grad = (σ(z) − t)/len */
   bce_logits_f32(grad: Ptr, z: Ptr, t: Ptr, len: number): number;

@@ -211,3 +211,9 @@ export function maskedMse(grad: Tensor | null, yhat: Tensor, y: Tensor, gates: T
   expectShape(gates.rows === yhat.rows && column >= 0 && column < gates.cols, 'gates', `${yhat.rows} rows with a column ${column}`, dims(gates));
   return kernels().masked_mse_f32(grad ? addr(grad) : 0, addr(yhat), addr(y), addr(gates) + 4 * column, yhat.rows, yhat.cols, gates.ld, weight);
 }
+
+/** How many values of x (contiguous) are above t. */
+export function countAbove(x: Tensor, t: number): number {
+  expectShape(x.contiguous, 'x', 'a contiguous tensor', dims(x));
+  return kernels().count_above_f32(addr(x), size(x), t);
+}

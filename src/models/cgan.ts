@@ -1,0 +1,352 @@
+/**
+ * Conditional GAN (Mirza & Osindero, 2014): a generator G(z, c) and a discriminator D(x, c),
+ * each an MLP on the concatenation of its input with the condition c (a one-hot label or
+ * another modality's data). D is trained by binary cross-entropy on real and generated
+ * pairs; G by the non-saturating loss −log D(G(z, c), c), its gradient flowing back through
+ * a frozen D (no weight-gradient products in D, D's parameters and gradients untouched).
+ * z is standard normal from the in-wasm PRNG, so a seed gives the same run everywhere.
+ */
+import * as W from '../wasm/index.js';
+import { Rng, Tensor, type TensorInput } from '../wasm/index.js';
+import { ACTIVATIONS, MLP, type Activation, type MLPInit } from '../nn/mlp.js';
+import { Concat } from '../nn/blocks.js';
+import { Adam } from '../nn/optim.js';
+import { bceWithLogits } from '../nn/loss.js';
+import { Checkpoint } from '../nn/checkpoint.js';
+import { FIT_OPTIONS, trainModel, checkTrainingOptions, type EpochInfo, type FitOptions } from '../nn/train.js';
+import { FormatError, NotFittedError, ShapeError, ValueError } from '../errors.js';
+import { Disposable } from '../lifecycle.js';
+import { checkOptions } from '../options.js';
+import { readEnvelope } from '../serialize.js';
+import type { FloatResult } from './autoencoder.js';
+
+export interface ConditionalGANOptions {
+  /** width of the generator's noise input z (default 100) */
+  noise?: number;
+  /** hidden widths of the generator (default [256, 512]) */
+  hidden?: readonly number[];
+  /** hidden widths of the discriminator (default: `hidden` reversed) */
+  discriminatorHidden?: readonly number[];
+  /** hidden activation of both networks (default 'leaky_relu', slope 0.01) */
+  activation?: Activation;
+  /** the generator's output activation (default 'sigmoid', for data in [0, 1]) */
+  outputActivation?: Activation;
+  /** weight initialisation of both networks (see MLPOptions.init; default 'uniform') */
+  init?: MLPInit;
+  /** Adam's learning rate for both networks (default 2e-4) */
+  learningRate?: number;
+  /** Adam's β1 for both networks (default 0.5) */
+  beta1?: number;
+  /** one-sided label smoothing: real pairs get the target 1 − labelSmoothing (default 0) */
+  labelSmoothing?: number;
+  /** dropout rate on the discriminator's hidden layers while training (default 0) */
+  discriminatorDropout?: number;
+  /** discriminator steps per generator step, on the same batch (default 1) */
+  discriminatorSteps?: number;
+  /** passes over the training rows (default 100) */
+  epochs?: number;
+  /** rows per batch (default 64; clamped to the number of rows) */
+  batchSize?: number;
+  /** initialisation, shuffling, noise and dropout (default 0) */
+  seed?: number;
+}
+
+export interface GenerateOptions {
+  /** seed of the noise: the same seed and conditions give the same samples (default 0) */
+  seed?: number;
+}
+
+const OPTIONS = ['noise', 'hidden', 'discriminatorHidden', 'activation', 'outputActivation', 'init', 'learningRate', 'beta1', 'labelSmoothing', 'discriminatorDropout', 'discriminatorSteps', 'epochs', 'batchSize', 'seed'] as const satisfies readonly (keyof ConditionalGANOptions)[];
+const FORMAT = 'crossmodal.ConditionalGAN';
+
+const isWidths = (v: unknown): v is number[] => Array.isArray(v) && v.length > 0 && v.every((w) => Number.isInteger(w) && w >= 1);
+
+interface Nets {
+  G: MLP;
+  D: MLP;
+  /** widths of x and of c */
+  x: number;
+  c: number;
+}
+
+export class ConditionalGAN extends Disposable {
+  readonly noise: number;
+  readonly hidden: readonly number[];
+  readonly discriminatorHidden: readonly number[];
+  readonly activation: Activation;
+  readonly outputActivation: Activation;
+  readonly init: MLPInit;
+  readonly learningRate: number;
+  readonly beta1: number;
+  readonly labelSmoothing: number;
+  readonly discriminatorDropout: number;
+  readonly discriminatorSteps: number;
+  readonly epochs: number;
+  readonly batchSize: number;
+  readonly seed: number;
+  #nets: Nets | null = null;
+  #history: EpochInfo[] = [];
+
+  constructor(options: ConditionalGANOptions = {}) {
+    super();
+    checkOptions(options, OPTIONS);
+    checkTrainingOptions(options);
+    const noise = options.noise ?? 100;
+    if (!Number.isInteger(noise) || noise < 1) throw new ValueError('options.noise', 'a positive integer', noise);
+    const hidden = options.hidden ?? [256, 512];
+    if (!isWidths(hidden)) throw new ValueError('options.hidden', 'a non-empty list of positive integer widths', hidden);
+    const dh = options.discriminatorHidden ?? [...hidden].reverse();
+    if (!isWidths(dh)) throw new ValueError('options.discriminatorHidden', 'a non-empty list of positive integer widths', dh);
+    const act = options.activation ?? 'leaky_relu';
+    if (!(typeof act === 'string' && act in ACTIVATIONS)) throw new ValueError('options.activation', Object.keys(ACTIVATIONS).join(' | '), act);
+    const out = options.outputActivation ?? 'sigmoid';
+    if (!(typeof out === 'string' && out in ACTIVATIONS)) throw new ValueError('options.outputActivation', Object.keys(ACTIVATIONS).join(' | '), out);
+    const init = options.init ?? 'uniform';
+    if (!['auto', 'he', 'glorot', 'uniform'].includes(init)) throw new ValueError('options.init', "'auto' | 'he' | 'glorot' | 'uniform'", init);
+    const beta1 = options.beta1 ?? 0.5;
+    if (!(typeof beta1 === 'number' && beta1 >= 0 && beta1 < 1)) throw new ValueError('options.beta1', 'a number in [0, 1)', beta1);
+    const ls = options.labelSmoothing ?? 0;
+    if (!(typeof ls === 'number' && ls >= 0 && ls < 1)) throw new ValueError('options.labelSmoothing', 'a number in [0, 1)', ls);
+    const dd = options.discriminatorDropout ?? 0;
+    if (!(typeof dd === 'number' && dd >= 0 && dd < 1)) throw new ValueError('options.discriminatorDropout', 'a rate in [0, 1)', dd);
+    const ds = options.discriminatorSteps ?? 1;
+    if (!Number.isInteger(ds) || ds < 1) throw new ValueError('options.discriminatorSteps', 'a positive integer', ds);
+    this.noise = noise;
+    this.hidden = Object.freeze([...hidden]);
+    this.discriminatorHidden = Object.freeze([...dh]);
+    this.activation = act;
+    this.outputActivation = out;
+    this.init = init;
+    this.learningRate = options.learningRate ?? 2e-4;
+    this.beta1 = beta1;
+    this.labelSmoothing = ls;
+    this.discriminatorDropout = dd;
+    this.discriminatorSteps = ds;
+    this.epochs = options.epochs ?? 100;
+    this.batchSize = options.batchSize ?? 64;
+    this.seed = options.seed ?? 0;
+  }
+
+  /** One-hot rows (n×classes) for integer labels in 0..classes−1: the condition for class-conditioned generation. */
+  static oneHot(labels: ArrayLike<number>, classes: number): { data: Float64Array; rows: number; cols: number } {
+    if (!Number.isInteger(classes) || classes < 1) throw new ValueError('classes', 'a positive integer', classes);
+    const n = labels?.length;
+    if (!Number.isInteger(n) || n < 1) throw new ShapeError('labels', 'a non-empty list of integer labels', `${n} labels`);
+    const data = new Float64Array(n * classes);
+    for (let i = 0; i < n; i++) {
+      const v = labels[i]!;
+      if (!Number.isInteger(v) || v < 0 || v >= classes) throw new ValueError(`labels[${i}]`, `an integer class in 0..${classes - 1}`, v);
+      data[i * classes + v] = 1;
+    }
+    return { data, rows: n, cols: classes };
+  }
+
+  /** Training history of the fit in place (one entry per finished epoch). */
+  get history(): EpochInfo[] {
+    this.live();
+    return this.#history.slice();
+  }
+
+  #build(xw: number, cw: number): Nets {
+    const common = { activation: this.activation, init: this.init };
+    const G = new MLP({ layers: [this.noise + cw, ...this.hidden, xw], ...common, outputActivation: this.outputActivation, seed: this.seed });
+    try {
+      const D = new MLP({ layers: [xw + cw, ...this.discriminatorHidden, 1], ...common, outputActivation: 'identity', dropout: this.discriminatorDropout, seed: (this.seed + 0x9e3779b9) >>> 0 });
+      return { G, D, x: xw, c: cw };
+    } catch (e) {
+      G.dispose();
+      throw e;
+    }
+  }
+
+  /**
+   * Trains on the rows of x (n×p, the modality to generate) and their conditions c (n×q).
+   * Resolves to the history; `losses` has `loss` (D's + G's), `discriminator`, `generator`
+   * and D's accuracy on real and generated pairs (`realAccuracy`, `fakeAccuracy`).
+   *
+   * An abort (or a loss that turns NaN: DivergenceError) keeps the networks of the last
+   * finished epoch, with its history, and rejects; before the first finished epoch, and on
+   * any other error, the previous fit stays in place.
+   */
+  async fit(x: TensorInput, c: TensorInput, options: FitOptions = {}): Promise<EpochInfo[]> {
+    this.live();
+    checkOptions(options, FIT_OPTIONS, 'fit options');
+    const owned: { dispose(): void }[] = [];
+    const own = <T extends { dispose(): void }>(o: T): T => (owned.push(o), o);
+    let nets: Nets | null = null;
+    try {
+      const X = own(Tensor.from(x, 'x')), C = own(Tensor.from(c, 'c'));
+      if (C.rows !== X.rows) throw new ShapeError('c', `${X.rows} rows (as x)`, `${C.rows} rows`);
+      const n = X.rows, p = X.cols, q = C.cols, bs = Math.min(this.batchSize, n);
+      nets = this.#build(p, q);
+      const { G, D } = nets;
+      const adam = { learningRate: this.learningRate, beta1: this.beta1 };
+      const optG = own(new Adam(G, adam)), optD = own(new Adam(D, adam));
+      const checkpoint = own(new Checkpoint([G, D], [optG, optD]));
+      const gin = own(new Concat([this.noise, q])), din = own(new Concat([p, q]));
+      const rng = own(Rng.create((this.seed + 0x632be5ab) >>> 0));
+      const xb = own(Tensor.empty(bs, p)), cb = own(Tensor.empty(bs, q)), z = own(Tensor.empty(bs, this.noise));
+      const real = own(Tensor.empty(bs, 1)), zeros = own(Tensor.zeros(bs, 1)), ones = own(Tensor.empty(bs, 1));
+      const grad = own(Tensor.empty(bs, 1));
+      W.fill(real, 1 - this.labelSmoothing);
+      W.fill(ones, 1);
+      const history: EpochInfo[] = [];
+      G.train();
+      D.train();
+      const g = nets;
+      const finish = () => {
+        g.G.eval();
+        g.D.eval();
+        this.#dispose();
+        this.#nets = g;
+        this.#history = history;
+        nets = null;
+      };
+      await trainModel(
+        {
+          rows: n,
+          epochs: this.epochs,
+          batchSize: bs,
+          seed: this.seed,
+          signal: options.signal,
+          checkpoint,
+          step: (batch) => {
+            W.gatherRows(xb, X, batch);
+            W.gatherRows(cb, C, batch);
+            let dLoss = 0, realAcc = 0, fakeAcc = 0;
+            for (let s = 0; s < this.discriminatorSteps; s++) {
+              W.randomNormal(z, 0, 1, rng);
+              const fake = G.forward(gin.forward([z, cb]));
+              optD.zeroGrad();
+              const lr = D.forward(din.forward([xb, cb]));
+              realAcc = W.countAbove(lr, 0) / bs;
+              dLoss = bceWithLogits(lr, real, { grad }).loss;
+              D.backward(grad, { inputGradient: false });
+              const lf = D.forward(din.forward([fake, cb]));
+              fakeAcc = 1 - W.countAbove(lf, 0) / bs;
+              dLoss += bceWithLogits(lf, zeros, { grad }).loss;
+              D.backward(grad, { inputGradient: false });
+              optD.step();
+            }
+            // generator: −log D(G(z, c), c) through a frozen D
+            W.randomNormal(z, 0, 1, rng);
+            optG.zeroGrad();
+            const logits = D.forward(din.forward([G.forward(gin.forward([z, cb])), cb]));
+            const gLoss = bceWithLogits(logits, ones, { grad }).loss;
+            const [dFake] = din.backward(D.backward(grad, { parameterGradients: false }), { inputGradient: [true, false] })!;
+            G.backward(dFake!, { inputGradient: false });
+            optG.step();
+            return { loss: dLoss + gLoss, discriminator: dLoss, generator: gLoss, realAccuracy: realAcc, fakeAccuracy: fakeAcc };
+          },
+          onEpoch: options.onEpoch,
+        },
+        history,
+        finish,
+      );
+      finish();
+      return this.history;
+    } finally {
+      if (nets) (nets.G.dispose(), nets.D.dispose());
+      for (const d of owned) d.dispose();
+    }
+  }
+
+  #fitted(): Nets {
+    this.live();
+    if (!this.#nets) throw new NotFittedError('ConditionalGAN: call fit(x, c) first');
+    return this.#nets;
+  }
+
+  /** The generator network (for inspection; dispose the model, not it). */
+  get generator(): MLP {
+    return this.#fitted().G;
+  }
+
+  /** The discriminator network (for inspection; dispose the model, not it). */
+  get discriminator(): MLP {
+    return this.#fitted().D;
+  }
+
+  /** One sample per condition row (n×p): G(z, c) with z drawn from `seed`, the same for the same seed. */
+  generate(c: TensorInput, options: GenerateOptions = {}): FloatResult {
+    const { G, c: q } = this.#fitted();
+    const { seed = 0 } = checkOptions(options, ['seed'], 'generate options');
+    if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new ValueError('options.seed', 'an integer in [0, 2³²)', seed);
+    const owned: { dispose(): void }[] = [];
+    try {
+      const C = Tensor.from(c, 'c');
+      owned.push(C);
+      if (C.cols !== q) throw new ShapeError('c', `${q} columns (as in fit)`, `${C.cols} columns`);
+      const rng = Rng.create(seed), z = Tensor.empty(C.rows, this.noise), gin = new Concat([this.noise, q]);
+      owned.push(rng, z, gin);
+      W.randomNormal(z, 0, 1, rng);
+      return G.predict(gin.forward([z, C]));
+    } finally {
+      for (const o of owned) o.dispose();
+    }
+  }
+
+  #dispose() {
+    this.#nets?.G.dispose();
+    this.#nets?.D.dispose();
+    this.#nets = null;
+  }
+
+  /** Frees both networks; any later use throws DisposedError. */
+  dispose(): void {
+    if (!this.markDisposed()) return;
+    this.#dispose();
+  }
+
+  /** A versioned plain object: options and both networks (each with its CRC-32). */
+  toJSON(): Record<string, unknown> {
+    const { G, D, x, c } = this.#fitted();
+    const options: ConditionalGANOptions = {
+      noise: this.noise,
+      hidden: [...this.hidden],
+      discriminatorHidden: [...this.discriminatorHidden],
+      activation: this.activation,
+      outputActivation: this.outputActivation,
+      init: this.init,
+      learningRate: this.learningRate,
+      beta1: this.beta1,
+      labelSmoothing: this.labelSmoothing,
+      discriminatorDropout: this.discriminatorDropout,
+      discriminatorSteps: this.discriminatorSteps,
+      epochs: this.epochs,
+      batchSize: this.batchSize,
+      seed: this.seed,
+    };
+    return { format: FORMAT, version: 1, options, widths: { x, c }, generator: G.toJSON(), discriminator: D.toJSON() };
+  }
+
+  static fromJSON(json: unknown): ConditionalGAN {
+    const o = readEnvelope(json, FORMAT, 1);
+    let model: ConditionalGAN;
+    try {
+      model = new ConditionalGAN(o.options as ConditionalGANOptions);
+    } catch (e) {
+      throw new FormatError(`${FORMAT}: options: ${(e as Error).message}`);
+    }
+    const w = o.widths as { x?: unknown; c?: unknown } | null;
+    if (!w || typeof w !== 'object' || !Number.isInteger(w.x) || !Number.isInteger(w.c) || (w.x as number) < 1 || (w.c as number) < 1)
+      throw new FormatError(`${FORMAT}: widths: expected { x, c } positive integers`);
+    const xw = w.x as number, cw = w.c as number;
+    const G = MLP.fromJSON(o.generator);
+    let D: MLP | null = null;
+    try {
+      D = MLP.fromJSON(o.discriminator);
+      const same = (net: MLP, layers: number[], out: Activation) => net.layers.length === layers.length && net.layers.every((v, i) => v === layers[i]) && net.activation === model.activation && net.outputActivation === out;
+      if (!same(G, [model.noise + cw, ...model.hidden, xw], model.outputActivation)) throw new FormatError(`${FORMAT}: generator: layers [${G.layers.join(', ')}] do not match the options and widths`);
+      if (!same(D, [xw + cw, ...model.discriminatorHidden, 1], 'identity')) throw new FormatError(`${FORMAT}: discriminator: layers [${D.layers.join(', ')}] do not match the options and widths`);
+      G.eval();
+      D.eval();
+      model.#nets = { G, D, x: xw, c: cw };
+      return model;
+    } catch (e) {
+      G.dispose();
+      D?.dispose();
+      throw e;
+    }
+  }
+}

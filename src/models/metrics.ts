@@ -1,0 +1,244 @@
+/**
+ * Metrics for generated samples (the `metrics` namespace): conditional accuracy under a
+ * classifier, Fréchet distance, kernel (MMD²) distance and k-NN precision/recall, in f64 on
+ * the linear-algebra kernels. Sample sets are rows (any accepted input); where a feature
+ * space is wanted, map them first with `features` (a function or a Classifier's last hidden
+ * layer).
+ */
+import { Matrix, type MatrixInput, Rng, Indices } from '../wasm/index.js';
+import * as W from '../wasm/index.js';
+import { colMeans, covariance, eigh, matmul } from '../linalg/ops.js';
+import { ShapeError, ValueError } from '../errors.js';
+import { checkOptions } from '../options.js';
+import type { Classifier } from './classifier.js';
+
+type Rows = { data: Float64Array; rows: number; cols: number };
+
+/** Rows as a JS-owned f64 block. */
+function rows(x: MatrixInput, name: string): Rows {
+  const m = Matrix.from(x, name);
+  try {
+    return { data: Float64Array.from(m.toShaped().data), rows: m.rows, cols: m.cols };
+  } finally {
+    m.dispose();
+  }
+}
+
+/** A feature extractor: a function rows → features, or a Classifier (its last hidden layer). */
+export type FeatureExtractor = ((x: MatrixInput) => MatrixInput) | Pick<Classifier, 'features'>;
+
+/** x mapped through the extractor (x itself without one). */
+export function features(x: MatrixInput, extractor?: FeatureExtractor): MatrixInput {
+  if (!extractor) return x;
+  if (typeof extractor === 'function') return extractor(x);
+  if (typeof (extractor as Classifier).features === 'function') return (extractor as Classifier).features(x as never);
+  throw new ValueError('extractor', 'a function rows → features or a Classifier', extractor);
+}
+
+/** The share of samples that the classifier assigns to the class they were conditioned on. */
+export function conditionalAccuracy(classifier: Pick<Classifier, 'predict'>, samples: MatrixInput, labels: ArrayLike<number>): number {
+  const predicted = classifier.predict(samples as never);
+  if (predicted.length !== labels.length) throw new ShapeError('labels', `${predicted.length} labels (one per sample)`, `${labels.length} labels`);
+  let hit = 0;
+  for (let i = 0; i < predicted.length; i++) if (predicted[i] === labels[i]) hit++;
+  return hit / predicted.length;
+}
+
+/** √S = V diag(√λ) Vᵀ of a symmetric positive semi-definite S (negative rounding eigenvalues clamped to 0), as (V diag(λ^¼))(V diag(λ^¼))ᵀ. */
+function sqrtPsd(S: Matrix): Matrix {
+  const { values, vectors } = eigh(S);
+  try {
+    const d = S.rows, v = vectors.toShaped().data, scaled = new Float64Array(d * d);
+    for (let i = 0; i < d; i++) for (let k = 0; k < d; k++) scaled[i * d + k] = v[i * d + k]! * Math.sqrt(Math.sqrt(Math.max(values[k]!, 0)));
+    return matmul({ data: scaled, rows: d, cols: d }, { data: scaled, rows: d, cols: d }, { transposeB: true });
+  } finally {
+    vectors.dispose();
+  }
+}
+
+/**
+ * Fréchet distance between Gaussians fitted to a and b (rows of the same width):
+ * ‖μa − μb‖² + tr Σa + tr Σb − 2 tr (√Σa Σb √Σa)^½, the trace of the square root taken
+ * through the symmetric eigen kernel. Covariances use n − 1.
+ */
+export function frechetDistance(a: MatrixInput, b: MatrixInput): number {
+  const A = Matrix.from(a, 'a');
+  const held: Matrix[] = [A];
+  try {
+    const B = Matrix.from(b, 'b');
+    held.push(B);
+    if (A.cols !== B.cols) throw new ShapeError('b', `${A.cols} columns (as a)`, `${B.cols} columns`);
+    if (A.rows < 2 || B.rows < 2) throw new ShapeError(A.rows < 2 ? 'a' : 'b', 'at least 2 rows', `${Math.min(A.rows, B.rows)} row`);
+    const ma = colMeans(A), mb = colMeans(B);
+    const Sa = covariance(A), Sb = covariance(B);
+    held.push(Sa, Sb);
+    const r = sqrtPsd(Sa);
+    held.push(r);
+    const M = matmul(matmul(r, Sb), r);
+    held.push(M);
+    const { values, vectors } = eigh(M);
+    vectors.dispose();
+    let trSqrt = 0;
+    for (const v of values) trSqrt += Math.sqrt(Math.max(v, 0));
+    let dm = 0, tr = 0;
+    const d = A.cols, sa = Sa.toShaped().data, sb = Sb.toShaped().data;
+    for (let j = 0; j < d; j++) (dm += (ma[j]! - mb[j]!) ** 2), (tr += sa[j * d + j]! + sb[j * d + j]!);
+    return dm + tr - 2 * trSqrt;
+  } finally {
+    for (const m of held) m.dispose();
+  }
+}
+
+export interface KernelDistanceOptions {
+  /** number of random subsets averaged (default 100) */
+  subsets?: number;
+  /** rows drawn from each set per subset, without replacement (default 1000, at most the smaller set) */
+  subsetSize?: number;
+  /** seed of the subsets (default 0) */
+  seed?: number;
+}
+
+/**
+ * Kernel distance (KID, Bińkowski et al. 2018): the unbiased MMD² between a and b with the
+ * cubic polynomial kernel k(x, y) = (xᵀy / d + 1)³, averaged over random subsets;
+ * `{ mean, std }` over the subsets.
+ */
+export function kernelDistance(a: MatrixInput, b: MatrixInput, options: KernelDistanceOptions = {}): { mean: number; std: number } {
+  checkOptions(options, ['subsets', 'subsetSize', 'seed'], 'options');
+  const A = rows(a, 'a'), B = rows(b, 'b');
+  if (A.cols !== B.cols) throw new ShapeError('b', `${A.cols} columns (as a)`, `${B.cols} columns`);
+  const subsets = options.subsets ?? 100, seed = options.seed ?? 0;
+  if (!Number.isInteger(subsets) || subsets < 1) throw new ValueError('options.subsets', 'a positive integer', subsets);
+  const m = Math.min(options.subsetSize ?? 1000, A.rows, B.rows);
+  if (!Number.isInteger(m) || m < 2) throw new ValueError('options.subsetSize', 'an integer ≥ 2 (and both sets need 2 rows)', options.subsetSize ?? m);
+  const d = A.cols;
+  const rng = Rng.create(seed >>> 0), ia = Indices.empty(A.rows), ib = Indices.empty(B.rows);
+  const values: number[] = [];
+  try {
+    for (let s = 0; s < subsets; s++) {
+      W.shuffle(ia, rng);
+      W.shuffle(ib, rng);
+      const pick = (X: Rows, idx: Indices) => {
+        const order = idx.toArray(), out = new Float64Array(m * d);
+        for (let i = 0; i < m; i++) out.set(X.data.subarray(order[i]! * d, order[i]! * d + d), i * d);
+        return { data: out, rows: m, cols: d };
+      };
+      values.push(mmd2(pick(A, ia), pick(B, ib)));
+    }
+  } finally {
+    rng.dispose();
+    ia.dispose();
+    ib.dispose();
+  }
+  const mean = values.reduce((s, v) => s + v, 0) / values.length;
+  const std = Math.sqrt(values.reduce((s, v) => s + (v - mean) ** 2, 0) / values.length);
+  return { mean, std };
+}
+
+/** Unbiased MMD² with the cubic polynomial kernel, Gram matrices by the GEMM kernel. */
+function mmd2(X: Rows, Y: Rows): number {
+  const m = X.rows, n = Y.rows, d = X.cols;
+  const gram = (P: Rows, Q: Rows) => {
+    const g = matmul(P, Q, { transposeB: true });
+    try {
+      return Float64Array.from(g.toShaped().data, (v) => (v / d + 1) ** 3);
+    } finally {
+      g.dispose();
+    }
+  };
+  const kxx = gram(X, X), kyy = gram(Y, Y), kxy = gram(X, Y);
+  let sxx = 0, syy = 0, sxy = 0;
+  for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) if (i !== j) sxx += kxx[i * m + j]!;
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) if (i !== j) syy += kyy[i * n + j]!;
+  for (let i = 0; i < m * n; i++) sxy += kxy[i]!;
+  return sxx / (m * (m - 1)) + syy / (n * (n - 1)) - (2 * sxy) / (m * n);
+}
+
+export interface PrecisionRecallOptions {
+  /** the k of the k-nearest-neighbour radii (default 3) */
+  k?: number;
+}
+
+/**
+ * Improved precision and recall (Kynkäänniemi et al. 2019): each set's manifold is the union
+ * of balls around its points reaching their k-th nearest neighbour in the same set;
+ * precision is the share of fake rows inside the real manifold, recall the share of real
+ * rows inside the fake one. Euclidean distances, by the GEMM kernel.
+ */
+export function precisionRecall(real: MatrixInput, fake: MatrixInput, options: PrecisionRecallOptions = {}): { precision: number; recall: number } {
+  checkOptions(options, ['k'], 'options');
+  const k = options.k ?? 3;
+  const R = rows(real, 'real'), F = rows(fake, 'fake');
+  if (R.cols !== F.cols) throw new ShapeError('fake', `${R.cols} columns (as real)`, `${F.cols} columns`);
+  if (!Number.isInteger(k) || k < 1 || k >= Math.min(R.rows, F.rows)) throw new ValueError('options.k', `an integer in 1..${Math.min(R.rows, F.rows) - 1} (fewer than the rows of each set)`, k);
+  const rr = radii(R, k), rf = radii(F, k);
+  return { precision: inside(F, R, rr), recall: inside(R, F, rf) };
+}
+
+/** Squared distances between the rows of P and Q (|P|×|Q|). */
+function sqDistances(P: Rows, Q: Rows): Float64Array {
+  const g = matmul(P, Q, { transposeB: true });
+  try {
+    const dot = g.toShaped().data, d = P.cols, np = P.rows, nq = Q.rows;
+    const norm = (X: Rows, i: number) => {
+      let s = 0;
+      for (let j = 0; j < d; j++) s += X.data[i * d + j]! ** 2;
+      return s;
+    };
+    const pn = Float64Array.from({ length: np }, (_, i) => norm(P, i)), qn = Float64Array.from({ length: nq }, (_, i) => norm(Q, i));
+    const out = new Float64Array(np * nq);
+    for (let i = 0; i < np; i++) for (let j = 0; j < nq; j++) out[i * nq + j] = Math.max(pn[i]! + qn[j]! - 2 * dot[i * nq + j]!, 0);
+    return out;
+  } finally {
+    g.dispose();
+  }
+}
+
+/** Squared distance of each row to its k-th nearest neighbour in its own set. */
+function radii(X: Rows, k: number): Float64Array {
+  const n = X.rows, D = sqDistances(X, X);
+  return Float64Array.from({ length: n }, (_, i) => {
+    const row = Array.from(D.subarray(i * n, i * n + n));
+    row.splice(i, 1);
+    return row.sort((a, b) => a - b)[k - 1]!;
+  });
+}
+
+/** Share of the rows of P inside some ball of Q (squared radii r). */
+function inside(P: Rows, Q: Rows, r: Float64Array): number {
+  const D = sqDistances(P, Q), nq = Q.rows;
+  let hit = 0;
+  for (let i = 0; i < P.rows; i++) {
+    for (let j = 0; j < nq; j++) {
+      if (D[i * nq + j]! <= r[j]!) {
+        hit++;
+        break;
+      }
+    }
+  }
+  return hit / P.rows;
+}
+
+/**
+ * Per-class Fréchet distance (intra-FD) for label conditions: the Fréchet distance between
+ * the generated and the real rows of each class (classes 0..max label), in class order.
+ */
+export function intraFrechetDistance(real: MatrixInput, realLabels: ArrayLike<number>, fake: MatrixInput, fakeLabels: ArrayLike<number>): Float64Array {
+  const R = rows(real, 'real'), F = rows(fake, 'fake');
+  if (realLabels.length !== R.rows) throw new ShapeError('realLabels', `${R.rows} labels (one per real row)`, `${realLabels.length} labels`);
+  if (fakeLabels.length !== F.rows) throw new ShapeError('fakeLabels', `${F.rows} labels (one per fake row)`, `${fakeLabels.length} labels`);
+  let classes = 0;
+  for (let i = 0; i < realLabels.length; i++) classes = Math.max(classes, realLabels[i]! + 1);
+  const of = (X: Rows, labels: ArrayLike<number>, c: number) => {
+    const idx: number[] = [];
+    for (let i = 0; i < labels.length; i++) if (labels[i] === c) idx.push(i);
+    const out = new Float64Array(idx.length * X.cols);
+    idx.forEach((r, i) => out.set(X.data.subarray(r * X.cols, (r + 1) * X.cols), i * X.cols));
+    return { data: out, rows: idx.length, cols: X.cols };
+  };
+  return Float64Array.from({ length: classes }, (_, c) => {
+    const a = of(R, realLabels, c), b = of(F, fakeLabels, c);
+    if (a.rows < 2 || b.rows < 2) throw new ShapeError(`class ${c}`, 'at least 2 real and 2 generated rows', `${a.rows} real, ${b.rows} generated`);
+    return frechetDistance(a, b);
+  });
+}
