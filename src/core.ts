@@ -30,3 +30,4 @@ export {
   MultimodalAutoencoder, type MultimodalAutoencoderOptions, type AutoencoderFitOptions, type ViewsOptions, type ViewInput, type FloatResult, type SubsetError,
 } from './models/autoencoder.js';
 export * as metrics from './models/metrics.js';
+export type { KernelDistanceOptions, PrecisionRecallOptions, FeatureExtractor } from './models/metrics.js';
