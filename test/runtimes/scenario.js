@@ -151,5 +151,20 @@ export async function runScenario(cm, initOptions = {}) {
     ae.dispose();
   } else failures.push('autoencoder: MultimodalAutoencoder is not exported');
 
+  // 6. a conditional-GAN epoch with fixed seeds (noise from the in-wasm PRNG, a frozen
+  //    discriminator in the generator step), then samples for a fixed seed
+  if (cm.ConditionalGAN) {
+    const gan = new cm.ConditionalGAN({ noise: 3, hidden: [6], epochs: 1, batchSize: 5, labelSmoothing: 0.1, seed: 8 });
+    const labels = ex.map((_, i) => i % 3);
+    const gh = await gan.fit(ph, cm.ConditionalGAN.oneHot(labels, 3));
+    if (!(gh.length === 1 && Number.isFinite(gh[0].loss))) failures.push('cgan: no finite loss after one epoch');
+    const samples = gan.generate(cm.ConditionalGAN.oneHot([0, 1, 2], 3), { seed: 2 });
+    const fd = cm.metrics.frechetDistance(ph, samples); // the metrics, on the samples as { data, rows, cols }
+    const ganBytes = [samples.data, new Float64Array([gh[0].losses.discriminator, gh[0].losses.generator, fd])];
+    parts.cgan = await sha256(ganBytes);
+    outputs.push(...ganBytes);
+    gan.dispose();
+  } else failures.push('cgan: ConditionalGAN is not exported');
+
   return { build: info.build, ok: failures.length === 0, failures, hash: await sha256(outputs), parts };
 }
