@@ -6,8 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { MultimodalAutoencoder, Tensor } from '../dist/index.js';
 import { parseDigits } from '../dist/datasets.js';
-import { tf } from './tfjs.js';
-import { compare, rng } from './util.js';
+import { tf, tfDense } from './tfjs.js';
+import { compareEpochs, rng, shuffledBatches } from './util.js';
 
 const digits = parseDigits(readFileSync(new URL('../data/digits.csv', import.meta.url), 'utf8'));
 const L = digits.left.slice(0, 1500), R = digits.right.slice(0, 1500);
@@ -15,26 +15,15 @@ const batch = 100;
 
 function tfEpoch(seed) {
   const r = rng(seed);
-  const dense = (nin, nout) => {
-    const k = 1 / Math.sqrt(nin);
-    return {
-      w: tf.variable(tf.tensor2d(Float32Array.from({ length: nin * nout }, () => (2 * r() - 1) * k), [nin, nout])),
-      b: tf.variable(tf.tensor1d(Float32Array.from({ length: nout }, () => (2 * r() - 1) * k))),
-    };
-  };
+  const dense = (nin, nout) => tfDense(r, nin, nout);
   const enc = [dense(32, 128), dense(32, 128)], fusion = dense(258, 32), trunk = dense(32, 256), heads = [dense(256, 32), dense(256, 32)];
   const x = [tf.tensor2d(L), tf.tensor2d(R)];
   const opt = tf.train.adam(1e-3);
   const lin = (h, d) => tf.add(tf.matMul(h, d.w), d.b);
   const epoch = () => {
     // shuffle and modality dropout (a third each: both, only left, only right) drawn in JS
-    const order = Array.from({ length: 1500 }, (_, i) => i);
-    for (let i = order.length - 1; i > 0; i--) {
-      const j = Math.floor(r() * (i + 1));
-      [order[i], order[j]] = [order[j], order[i]];
-    }
-    for (let b = 0; b + batch <= 1500; b += batch) {
-      const idx = tf.tensor1d(order.slice(b, b + batch), 'int32');
+    for (const batchRows of shuffledBatches(1500, batch, r)) {
+      const idx = tf.tensor1d(batchRows, 'int32');
       const g = new Float32Array(batch * 2);
       for (let i = 0; i < batch; i++) {
         const u = r();
@@ -64,24 +53,19 @@ function tfEpoch(seed) {
 // both sides get the data already in their own memory (TF.js tensors, crossmodal Tensors),
 // and both build their networks and optimiser inside the timed call
 const Lt = Tensor.from(L), Rt = Tensor.from(R);
-for (const epochs of [1, 10]) {
-  const r = await compare(`autoencoder ${epochs} epoch${epochs > 1 ? 's' : ''} from scratch`, {
-    ours: async () => {
-      const ae = new MultimodalAutoencoder({ batchSize: batch, epochs, seed: 0 });
-      await ae.fit([Lt, Rt]);
-      ae.dispose();
-    },
-    peer: () => {
-      const peer = tfEpoch(1);
-      for (let e = 0; e < epochs; e++) peer.epoch();
-      peer.dispose();
-    },
-    peerName: 'tfjs-wasm',
-    iterations: epochs > 1 ? 4 : 10,
-    time: 0,
-  });
-  console.log(`  ${epochs} epoch${epochs > 1 ? 's' : ''} of the digits recipe, networks built inside: ${r.ratio.toFixed(2)}× faster than TF.js (target ≥ 10×)`);
-}
+await compareEpochs('autoencoder', [1, 10], {
+  ours: async (epochs) => {
+    const ae = new MultimodalAutoencoder({ batchSize: batch, epochs, seed: 0 });
+    await ae.fit([Lt, Rt]);
+    ae.dispose();
+  },
+  peer: (epochs) => {
+    const peer = tfEpoch(1);
+    for (let e = 0; e < epochs; e++) peer.epoch();
+    peer.dispose();
+  },
+  iterations: (epochs) => (epochs > 1 ? 4 : 10),
+});
 Lt.dispose();
 Rt.dispose();
 

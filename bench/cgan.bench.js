@@ -8,8 +8,8 @@
 import { readFileSync } from 'node:fs';
 import { Classifier, ConditionalGAN, Tensor, metrics, linalg } from '../dist/index.js';
 import { parseDigits } from '../dist/datasets.js';
-import { tf } from './tfjs.js';
-import { compare, rng } from './util.js';
+import { tf, tfDense } from './tfjs.js';
+import { compareEpochs, rng, shuffledBatches } from './util.js';
 
 const digits = parseDigits(readFileSync(new URL('../data/digits.csv', import.meta.url), 'utf8'));
 const px = digits.pixels.map((r) => r.map((v) => v / 16));
@@ -19,13 +19,7 @@ const batch = 64;
 
 function tfGan(seed) {
   const r = rng(seed);
-  const dense = (nin, nout) => {
-    const k = 1 / Math.sqrt(nin);
-    return {
-      w: tf.variable(tf.tensor2d(Float32Array.from({ length: nin * nout }, () => (2 * r() - 1) * k), [nin, nout])),
-      b: tf.variable(tf.tensor1d(Float32Array.from({ length: nout }, () => (2 * r() - 1) * k))),
-    };
-  };
+  const dense = (nin, nout) => tfDense(r, nin, nout);
   const G = [dense(110, 256), dense(256, 512), dense(512, 64)], D = [dense(74, 512), dense(512, 256), dense(256, 1)];
   const vars = (net) => net.flatMap((d) => [d.w, d.b]);
   const run = (net, h, last) => {
@@ -41,13 +35,8 @@ function tfGan(seed) {
   const optG = tf.train.adam(2e-4, 0.5), optD = tf.train.adam(2e-4, 0.5);
   const ones = tf.ones([batch, 1]), zeros = tf.zeros([batch, 1]);
   const epoch = () => {
-    const order = Array.from({ length: 1500 }, (_, i) => i);
-    for (let i = order.length - 1; i > 0; i--) {
-      const j = Math.floor(r() * (i + 1));
-      [order[i], order[j]] = [order[j], order[i]];
-    }
-    for (let b = 0; b + batch <= 1500; b += batch) {
-      const idx = tf.tensor1d(order.slice(b, b + batch), 'int32');
+    for (const batchRows of shuffledBatches(1500, batch, r)) {
+      const idx = tf.tensor1d(batchRows, 'int32');
       const xb = tf.gather(X, idx), cb = tf.gather(C, idx);
       const dl = optD.minimize(() => {
         const fake = gen(tf.randomNormal([batch, 100]), cb);
@@ -69,27 +58,25 @@ function tfGan(seed) {
 
 // both sides get the data already in their own memory and build their networks inside the timing
 const Xt = Tensor.from(train), Ct = Tensor.from(onehot);
-for (const epochs of [1, 5]) {
-  const r = await compare(`cGAN ${epochs} epoch${epochs > 1 ? 's' : ''} from scratch`, {
-    ours: async () => {
-      const gan = new ConditionalGAN({ epochs, seed: 0 });
-      await gan.fit(Xt, Ct);
-      gan.dispose();
-    },
-    peer: () => {
-      const peer = tfGan(1);
-      for (let e = 0; e < epochs; e++) peer.epoch();
-      peer.dispose();
-    },
-    peerName: 'tfjs-wasm',
-    iterations: epochs > 1 ? 3 : 6,
-    time: 0,
-  });
-  console.log(`  ${epochs} epoch${epochs > 1 ? 's' : ''} of the digits recipe, networks built inside: ${r.ratio.toFixed(2)}× faster than TF.js (target ≥ 10×)`);
-}
+await compareEpochs('cGAN', [1, 5], {
+  ours: async (epochs) => {
+    const gan = new ConditionalGAN({ epochs, seed: 0 });
+    await gan.fit(Xt, Ct);
+    gan.dispose();
+  },
+  peer: (epochs) => {
+    const peer = tfGan(1);
+    for (let e = 0; e < epochs; e++) peer.epoch();
+    peer.dispose();
+  },
+});
 Xt.dispose();
 Ct.dispose();
 
+// BENCH_QUICK=1 stops here (the recipe runs take a few minutes)
+if (process.env.BENCH_QUICK) {
+  console.log('(BENCH_QUICK: the 400-epoch runs are skipped)');
+} else {
 // the judge: the package's classifier on the real training rows, features = its hidden layer
 const judge = new Classifier({ layers: [64, 128, 10], epochs: 60, seed: 0 });
 await judge.fit(train, ytr);
@@ -140,3 +127,4 @@ for (const seed of [1]) {
   gan.dispose();
 }
 judge.dispose();
+}

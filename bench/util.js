@@ -57,3 +57,25 @@ export async function compare(name, { ours, peer, peerName = 'peer', work = 0, u
   );
   return { ours: res.ours, peer: res[peerName], ratio };
 }
+
+/**
+ * Training from scratch for each epoch count, ours against the peer, both building their
+ * networks inside the timed call: `ours(epochs)` (async) and `peer(epochs)`.
+ */
+export async function compareEpochs(name, counts, { ours, peer, peerName = 'tfjs-wasm', iterations = (epochs) => (epochs > 1 ? 3 : 6) }) {
+  for (const epochs of counts) {
+    const plural = epochs > 1 ? 's' : '';
+    const r = await compare(`${name} ${epochs} epoch${plural} from scratch`, { ours: () => ours(epochs), peer: () => peer(epochs), peerName, iterations: iterations(epochs), time: 0 });
+    console.log(`  ${epochs} epoch${plural} of the digits recipe, networks built inside: ${r.ratio.toFixed(2)}× faster than TF.js (target ≥ 10×)`);
+  }
+}
+
+/** The full batches of a Fisher–Yates shuffle of 0..n−1 (the last incomplete batch dropped), drawn from r. */
+export function shuffledBatches(n, batch, r) {
+  const order = Array.from({ length: n }, (_, i) => i);
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(r() * (i + 1));
+    [order[i], order[j]] = [order[j], order[i]];
+  }
+  return Array.from({ length: Math.floor(n / batch) }, (_, b) => order.slice(b * batch, (b + 1) * batch));
+}

@@ -4,7 +4,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import {
-  init, memoryStats, nn, linalg, significance, MLP, Tensor, Matrix, CCA, DeepCCA, Classifier, MultimodalAutoencoder,
+  init, memoryStats, nn, linalg, significance, metrics, MLP, Tensor, Matrix, CCA, DeepCCA, Classifier, MultimodalAutoencoder, ConditionalGAN,
   ValueError, ShapeError, NonFiniteError, NotFittedError, FormatError, DivergenceError,
 } from '../src/index.js';
 import { Checkpoint } from '../src/nn/checkpoint.js';
@@ -58,6 +58,10 @@ describe('unknown option keys are refused, naming the key and the nearest known 
       [() => cat.forward([X, Y], { gate: Y } as never), 'forward options.gate', 'gates'],
       [() => cca.toJSON({ statistic: true } as never), 'toJSON options.statistic', 'statistics'],
       [() => new MultimodalAutoencoder({ modality_dropout: 0.5 } as never), 'options.modality_dropout', 'modalityDropout'],
+      [() => new ConditionalGAN({ labelSmothing: 0.1 } as never), 'options.labelSmothing', 'labelSmoothing'],
+      [() => new ConditionalGAN({ epochs: 1 }).fit(X, Y, { onEpochs: () => {} } as never), 'fit options.onEpochs', 'onEpoch'],
+      [() => metrics.kernelDistance(X, X, { subset: 2 } as never), 'options.subset', 'subsets'],
+      [() => metrics.precisionRecall(X, X, { K: 3 } as never), 'options.K', 'k'],
       [() => ae.fit([X, Y], { presence: g } as never), 'fit options.presence', 'present'],
       [() => ae.fit([X, Y], { validation: { view: [X, Y] } } as never), 'options.validation.view', 'views'],
       [() => ae.reconstruct([X, null], { presnt: g } as never), 'reconstruct options.presnt', 'present'],

@@ -185,10 +185,13 @@ export class ConditionalGAN extends Disposable {
       const checkpoint = own(new Checkpoint([G, D], [optG, optD]));
       const gin = own(new Concat([this.noise, q])), din = own(new Concat([p, q]));
       const rng = own(Rng.create((this.seed + 0x632be5ab) >>> 0));
-      const xb = own(Tensor.empty(bs, p)), cb = own(Tensor.empty(bs, q)), z = own(Tensor.empty(bs, this.noise));
-      const real = own(Tensor.empty(bs, 1)), zeros = own(Tensor.zeros(bs, 1)), ones = own(Tensor.empty(bs, 1));
-      const grad = own(Tensor.empty(bs, 1));
-      W.fill(real, 1 - this.labelSmoothing);
+      // the discriminator sees real and generated pairs stacked in one 2·bs-row batch (larger
+      // products); its targets are [1 − smoothing; 0] and its loss the sum of the two means
+      const pairs = own(Tensor.empty(2 * bs, p)), conds = own(Tensor.empty(2 * bs, q)), targets = own(Tensor.empty(2 * bs, 1)), dGrad = own(Tensor.empty(2 * bs, 1));
+      const xb = pairs.viewRows(0, bs), fakeRows = pairs.viewRows(bs, bs), cb = conds.viewRows(0, bs), cb2 = conds.viewRows(bs, bs);
+      const z = own(Tensor.empty(bs, this.noise)), ones = own(Tensor.empty(bs, 1)), grad = own(Tensor.empty(bs, 1));
+      W.fill(targets.viewRows(0, bs), 1 - this.labelSmoothing);
+      W.fill(targets.viewRows(bs, bs), 0);
       W.fill(ones, 1);
       const history: EpochInfo[] = [];
       G.train();
@@ -213,19 +216,19 @@ export class ConditionalGAN extends Disposable {
           step: (batch) => {
             W.gatherRows(xb, X, batch);
             W.gatherRows(cb, C, batch);
+            W.copy(cb2, cb);
             let dLoss = 0, realAcc = 0, fakeAcc = 0;
             for (let s = 0; s < this.discriminatorSteps; s++) {
               W.randomNormal(z, 0, 1, rng);
-              const fake = G.forward(gin.forward([z, cb]));
+              W.copy(fakeRows, G.forward(gin.forward([z, cb])));
               optD.zeroGrad();
-              const lr = D.forward(din.forward([xb, cb]));
-              realAcc = W.countAbove(lr, 0) / bs;
-              dLoss = bceWithLogits(lr, real, { grad }).loss;
-              D.backward(grad, { inputGradient: false });
-              const lf = D.forward(din.forward([fake, cb]));
-              fakeAcc = 1 - W.countAbove(lf, 0) / bs;
-              dLoss += bceWithLogits(lf, zeros, { grad }).loss;
-              D.backward(grad, { inputGradient: false });
+              const logits = D.forward(din.forward([pairs, conds]));
+              realAcc = W.countAbove(logits.viewRows(0, bs), 0) / bs;
+              fakeAcc = 1 - W.countAbove(logits.viewRows(bs, bs), 0) / bs;
+              // the mean over 2·bs is half the sum of the two means: gradient and loss ×2
+              dLoss = 2 * bceWithLogits(logits, targets, { grad: dGrad }).loss;
+              W.scaleBy(dGrad, 2);
+              D.backward(dGrad, { inputGradient: false });
               optD.step();
             }
             // generator: −log D(G(z, c), c) through a frozen D
