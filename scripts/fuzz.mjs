@@ -9,12 +9,13 @@
 // against plain-JS column-block oracles, and misused (bad widths, stale or repeated backward)
 // must throw the package's typed errors. The multimodal autoencoder's masked-loss kernel is
 // checked exactly against JS, and random small models for their invariants (deterministic
-// reconstructions, evaluate against reconstruct, JSON round trip, misuse leaves the fit). Every case must free what it allocates. An oracle failure or a leak
+// reconstructions, evaluate against reconstruct, JSON round trip, misuse leaves the fit); the
+// conditional GAN likewise, and the metrics against brute-force JS. Every case must free what it allocates. An oracle failure or a leak
 // prints the seed and the case and exits 1 at once (replay it alone with --case); cross-build
 // differences are printed once per kernel and make the run exit 1 at the end.
 import { readFile } from 'node:fs/promises';
 import { instantiate } from '@assemblyscript/loader';
-import { init, CCA, MultimodalAutoencoder, memoryStats, nn, Tensor, ShapeError, StaleForwardError, ValueError } from '../dist/index.js';
+import { init, CCA, ConditionalGAN, MultimodalAutoencoder, metrics, memoryStats, nn, Tensor, ShapeError, StaleForwardError, ValueError } from '../dist/index.js';
 import { kernels, allocF64, free, heapF64 } from '../dist/wasm/module.js';
 
 const EPS = 2 ** -52, U32 = 2 ** -24, SAFMIN = 2.2250738585072014e-308;
@@ -616,6 +617,48 @@ async function autoencoderCase(r) {
   }
 }
 
+// ---- the conditional GAN and the sample metrics ----
+async function cganCase(r) {
+  const n = size(r, 60) + 6, p = r.int(1, 6), q = r.int(1, 4), d = r.int(1, 5);
+  Object.assign(current, { n, p, q, d });
+  const rowsOf = (m, w, f) => Array.from({ length: m }, () => Array.from({ length: w }, f));
+  // precision/recall against a brute-force JS oracle (the same squared-distance radii)
+  const A = rowsOf(n, d, () => r.normal()), B = rowsOf(size(r, 50) + 4, d, () => r.normal() + r.pick([0, 0.5]));
+  const k = r.int(1, Math.min(A.length, B.length) - 1);
+  current.k = k;
+  const sq = (x, y) => x.reduce((s, v, j) => s + (v - y[j]) ** 2, 0);
+  const rad = (X) => X.map((x, i) => X.filter((_, j) => j !== i).map((y) => sq(x, y)).sort((a, b) => a - b)[k - 1]);
+  const share = (P, Q, rq) => P.filter((x) => Q.some((y, j) => sq(x, y) <= rq[j] * (1 + 1e-12) + 1e-300)).length / P.length;
+  const pr = metrics.precisionRecall(A, B, { k }), want = { precision: share(B, A, rad(A)), recall: share(A, B, rad(B)) };
+  // distances near a ball's edge can round either way between the two computations: allow one point
+  if (Math.abs(pr.precision - want.precision) > 1.5 / B.length || Math.abs(pr.recall - want.recall) > 1.5 / A.length) fail(`precisionRecall k=${k}: ${JSON.stringify(pr)}, expected ${JSON.stringify(want)}`);
+  const fdSelf = metrics.frechetDistance(A, A);
+  if (!(Math.abs(fdSelf) <= 1e-9 * (1 + A.flat().reduce((s, v) => s + v * v, 0)))) fail(`frechetDistance(a, a) = ${fdSelf}`);
+  // a small GAN: deterministic samples, JSON round trip, misuse typed and harmless, no leak
+  const x = rowsOf(n, p, () => r.rnd()), c = rowsOf(n, q, () => r.pick([0, 1]));
+  const gan = new ConditionalGAN({ noise: r.int(1, 4), hidden: [r.int(1, 6)], epochs: 1, batchSize: r.int(1, n), labelSmoothing: r.pick([0, 0.1]), discriminatorSteps: r.int(1, 2), seed: r.int(0, 1000) });
+  try {
+    const h = await gan.fit(x, c);
+    if (!Number.isFinite(h[0].loss)) fail(`non-finite loss ${h[0].loss}`);
+    const s = r.int(0, 99), g1 = gan.generate(c, { seed: s }), g2 = gan.generate(c, { seed: s });
+    if (!g1.data.every((v, e) => Object.is(v, g2.data[e]) && v >= 0 && v <= 1)) fail('generate: not deterministic or outside the sigmoid range');
+    const again = ConditionalGAN.fromJSON(JSON.stringify(gan));
+    const g3 = again.generate(c, { seed: s });
+    again.dispose();
+    if (!g1.data.every((v, e) => Object.is(v, g3.data[e]))) fail('JSON round trip changed the samples');
+    let error = null;
+    try {
+      gan.generate(rowsOf(2, q + 1, () => 0));
+    } catch (e) {
+      error = e;
+    }
+    if (!(error instanceof ShapeError)) fail(`generate with a wrong width: expected a ShapeError, got ${error ?? 'no error'}`);
+    record('cgan', 0);
+  } finally {
+    gan.dispose();
+  }
+}
+
 /** Runs a raw kernel on copies of the arrays in wasm memory; copies `outName` back into `out`. */
 function withHeap(arrays, call, out, outName) {
   const ptrs = {}, views = {};
@@ -634,8 +677,8 @@ function withHeap(arrays, call, out, outName) {
 }
 
 // ---- driver ----
-const FAMILIES = { gemm: gemmCase, eigh: eighCase, svd: svdCase, cca: ccaCase, stats: statsCase, nn: nnCase, pieces: piecesCase, autoencoder: autoencoderCase };
-const WEIGHTS = [['gemm', 4], ['eigh', 2], ['svd', 2], ['cca', 1], ['stats', 2], ['nn', 3], ['pieces', 1], ['autoencoder', 1]].filter(([f]) => !family || f === family);
+const FAMILIES = { gemm: gemmCase, eigh: eighCase, svd: svdCase, cca: ccaCase, stats: statsCase, nn: nnCase, pieces: piecesCase, autoencoder: autoencoderCase, cgan: cganCase };
+const WEIGHTS = [['gemm', 4], ['eigh', 2], ['svd', 2], ['cca', 1], ['stats', 2], ['nn', 3], ['pieces', 1], ['autoencoder', 1], ['cgan', 1]].filter(([f]) => !family || f === family);
 
 await instances();
 const live0 = [BASE.live(), SCALAR.live()];

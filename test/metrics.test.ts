@@ -87,6 +87,19 @@ describe('precisionRecall', () => {
   }
 });
 
+describe('every metric frees what it makes', () => {
+  it('on success and on failure', () => {
+    const a = gaussian(30, [0, 0, 0], [[1, 0, 0], [0, 1, 0], [0, 0, 1]], 11), b = gaussian(25, [1, 0, 0], [[1, 0, 0], [0, 1, 0], [0, 0, 1]], 12);
+    const before = memoryStats().liveBytes;
+    metrics.frechetDistance(a, b);
+    metrics.kernelDistance(a, b, { subsets: 3, subsetSize: 10 });
+    metrics.precisionRecall(a, b);
+    metrics.intraFrechetDistance(a, a.map((_, i) => i % 2), b, b.map((_, i) => i % 2));
+    for (const bad of [() => metrics.frechetDistance(a, [[1, 2]]), () => metrics.kernelDistance(a, [[1]]), () => metrics.precisionRecall(a, b, { k: 99 })]) expect(bad).toThrow();
+    expect(memoryStats().liveBytes).toBe(before);
+  });
+});
+
 describe('conditionalAccuracy and intraFrechetDistance', () => {
   it('count by hand', () => {
     const judge = { predict: (x: unknown) => Int32Array.from((x as number[][]).map((r) => (r[0]! > 0 ? 1 : 0))) };

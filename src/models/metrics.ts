@@ -74,7 +74,9 @@ export function frechetDistance(a: MatrixInput, b: MatrixInput): number {
     held.push(Sa, Sb);
     const r = sqrtPsd(Sa);
     held.push(r);
-    const M = matmul(matmul(r, Sb), r);
+    const rS = matmul(r, Sb);
+    held.push(rS);
+    const M = matmul(rS, r);
     held.push(M);
     const { values, vectors } = eigh(M);
     vectors.dispose();
