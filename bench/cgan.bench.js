@@ -38,14 +38,17 @@ function tfGan(seed) {
     for (const batchRows of shuffledBatches(1500, batch, r)) {
       const idx = tf.tensor1d(batchRows, 'int32');
       const xb = tf.gather(X, idx), cb = tf.gather(C, idx);
+      // one z per batch for both steps, as crossmodal does (its G step reuses the D step's
+      // samples; TF.js's tape-per-minimize recomputes G's forward)
+      const z = tf.randomNormal([batch, 100]);
       const dl = optD.minimize(() => {
-        const fake = gen(tf.randomNormal([batch, 100]), cb);
+        const fake = gen(z, cb);
         return tf.add(tf.losses.sigmoidCrossEntropy(ones, disc(xb, cb)), tf.losses.sigmoidCrossEntropy(zeros, disc(fake, cb)));
       }, true, vars(D));
-      const gl = optG.minimize(() => tf.losses.sigmoidCrossEntropy(ones, disc(gen(tf.randomNormal([batch, 100]), cb), cb)), true, vars(G));
+      const gl = optG.minimize(() => tf.losses.sigmoidCrossEntropy(ones, disc(gen(z, cb), cb)), true, vars(G));
       dl.dataSync();
       gl.dataSync();
-      for (const t of [dl, gl, idx, xb, cb]) t.dispose();
+      for (const t of [dl, gl, idx, xb, cb, z]) t.dispose();
     }
   };
   const dispose = () => {

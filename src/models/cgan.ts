@@ -2,8 +2,9 @@
  * Conditional GAN (Mirza & Osindero, 2014): a generator G(z, c) and a discriminator D(x, c),
  * each an MLP on the concatenation of its input with the condition c (a one-hot label or
  * another modality's data). D is trained by binary cross-entropy on real and generated
- * pairs; G by the non-saturating loss −log D(G(z, c), c), its gradient flowing back through
- * a frozen D (no weight-gradient products in D, D's parameters and gradients untouched).
+ * pairs; G by the non-saturating loss −log D(G(z, c), c) on the samples of the last D step
+ * (G's forward is not rerun), its gradient flowing back through a frozen D (no
+ * weight-gradient products in D, D's parameters and gradients untouched).
  * z is standard normal from the in-wasm PRNG, so a seed gives the same run everywhere.
  */
 import * as W from '../wasm/index.js';
@@ -217,10 +218,11 @@ export class ConditionalGAN extends Disposable {
             W.gatherRows(xb, X, batch);
             W.gatherRows(cb, C, batch);
             W.copy(cb2, cb);
-            let dLoss = 0, realAcc = 0, fakeAcc = 0;
+            let dLoss = 0, realAcc = 0, fakeAcc = 0, fake: Tensor | null = null;
             for (let s = 0; s < this.discriminatorSteps; s++) {
               W.randomNormal(z, 0, 1, rng);
-              W.copy(fakeRows, G.forward(gin.forward([z, cb])));
+              fake = G.forward(gin.forward([z, cb]));
+              W.copy(fakeRows, fake);
               optD.zeroGrad();
               const logits = D.forward(din.forward([pairs, conds]));
               realAcc = W.countAbove(logits.viewRows(0, bs), 0) / bs;
@@ -231,10 +233,10 @@ export class ConditionalGAN extends Disposable {
               D.backward(dGrad, { inputGradient: false });
               optD.step();
             }
-            // generator: −log D(G(z, c), c) through a frozen D
-            W.randomNormal(z, 0, 1, rng);
+            // generator: −log D(G(z, c), c) through a frozen (just updated) D, on the samples
+            // of the last D step (as the usual PyTorch loop does): G's forward is not rerun
             optG.zeroGrad();
-            const logits = D.forward(din.forward([G.forward(gin.forward([z, cb])), cb]));
+            const logits = D.forward(din.forward([fake!, cb]));
             const gLoss = bceWithLogits(logits, ones, { grad }).loss;
             const [dFake] = din.backward(D.backward(grad, { parameterGradients: false }), { inputGradient: [true, false] })!;
             G.backward(dFake!, { inputGradient: false });
