@@ -558,9 +558,7 @@ async function autoencoderCase(r) {
   const views = widths.map((w, j) => Array.from({ length: n }, (_, i) => (missing && j === 1 && i % 5 === 2 ? null : Array.from({ length: w }, () => r.rnd()))));
   // the masked MSE kernel, exactly: element-order f64 sum of f32 differences, f32 gradient
   const d = widths[0], yhat = f32(r, n * d, 1), y = f32(r, n * d, 1), gates = Float32Array.from({ length: n }, () => r.pick([0, 1])), wgt = r.pick([1, 0.25]);
-  const grad = new Float32Array(n * d);
-  const K = kernels();
-  const got = withHeap({ grad, yhat, y, gates }, (p) => K.masked_mse_f32(p.grad, p.yhat, p.y, p.gates, n, d, 1, wgt), grad, 'grad');
+  const { ret: got, grad } = run(BASE, { grad: new Float32Array(n * d), yhat, y, gates }, (K, p) => K.masked_mse_f32(p.grad, p.yhat, p.y, p.gates, n, d, 1, wgt));
   let rows = 0, total = 0;
   for (let i = 0; i < n; i++) rows += gates[i] ? 1 : 0;
   const c = rows * d, k = c ? Math.fround((2 * wgt) / c) : 0;
@@ -656,23 +654,6 @@ async function cganCase(r) {
     record('cgan', 0);
   } finally {
     gan.dispose();
-  }
-}
-
-/** Runs a raw kernel on copies of the arrays in wasm memory; copies `outName` back into `out`. */
-function withHeap(arrays, call, out, outName) {
-  const ptrs = {}, views = {};
-  try {
-    for (const [k, a] of Object.entries(arrays)) {
-      ptrs[k] = allocF64(Math.ceil(a.byteLength / 8));
-      views[k] = new Float32Array(heapF64().buffer, ptrs[k], a.length);
-      views[k].set(a);
-    }
-    const ret = call(ptrs);
-    out.set(new Float32Array(heapF64().buffer, ptrs[outName], out.length));
-    return ret;
-  } finally {
-    for (const p of Object.values(ptrs)) free(p);
   }
 }
 

@@ -273,11 +273,10 @@ export class MultimodalAutoencoder extends Disposable {
         net = null;
       };
       await trainModel(
+        this,
         {
           rows: n,
-          epochs: this.epochs,
           batchSize: bs,
-          seed: this.seed,
           signal: options.signal,
           checkpoint,
           step: (batch) => {

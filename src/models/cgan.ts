@@ -207,11 +207,10 @@ export class ConditionalGAN extends Disposable {
         nets = null;
       };
       await trainModel(
+        this,
         {
           rows: n,
-          epochs: this.epochs,
           batchSize: bs,
-          seed: this.seed,
           signal: options.signal,
           checkpoint,
           step: (batch) => {

@@ -173,11 +173,10 @@ export class DeepCCA extends Disposable {
       t1.train();
       t2.train();
       await trainModel(
+        this,
         {
           rows: n,
-          epochs: this.epochs,
           batchSize: bs,
-          seed: this.seed,
           signal: options.signal,
           checkpoint,
           step: (batch) => {

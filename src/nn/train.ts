@@ -137,14 +137,20 @@ export function validated(o: {
 }
 
 /**
- * The training loop of a model's fit, over full batches (the last incomplete one dropped).
+ * The training loop of a model's fit, over full batches (the last incomplete one dropped),
+ * for the model's `epochs` and with its `seed`.
  * When it stops by an abort or a divergence after at least one finished epoch, `keep()`
  * adopts that epoch's networks (the loop has restored them) before the error propagates;
  * on any other error, or before the first finished epoch, the model's previous fit stays.
  */
-export async function trainModel(o: Omit<LoopOptions, 'dropLast'>, history: EpochInfo[], keep: () => void): Promise<void> {
+export async function trainModel(
+  model: { readonly epochs: number; readonly seed: number },
+  o: Omit<LoopOptions, 'dropLast' | 'epochs' | 'seed'>,
+  history: EpochInfo[],
+  keep: () => void,
+): Promise<void> {
   try {
-    await trainLoop({ ...o, dropLast: true }, history);
+    await trainLoop({ ...o, epochs: model.epochs, seed: model.seed, dropLast: true }, history);
   } catch (e) {
     if (history.length > 0 && (isAbort(e, o.signal) || e instanceof DivergenceError)) keep();
     throw e;
