@@ -14,6 +14,10 @@ import type { Classifier } from './classifier.js';
 
 type Rows = { data: Float64Array; rows: number; cols: number };
 
+// Powers are written as products: V8 may compute `x ** n` differently in its interpreter and
+// its optimising compiler (and so between runtimes), products are exact IEEE operations.
+const sq = (x: number) => x * x;
+
 /** Rows as a JS-owned f64 block. */
 function rows(x: MatrixInput, name: string): Rows {
   const m = Matrix.from(x, name);
@@ -84,7 +88,7 @@ export function frechetDistance(a: MatrixInput, b: MatrixInput): number {
     for (const v of values) trSqrt += Math.sqrt(Math.max(v, 0));
     let dm = 0, tr = 0;
     const d = A.cols, sa = Sa.toShaped().data, sb = Sb.toShaped().data;
-    for (let j = 0; j < d; j++) (dm += (ma[j]! - mb[j]!) ** 2), (tr += sa[j * d + j]! + sb[j * d + j]!);
+    for (let j = 0; j < d; j++) (dm += sq(ma[j]! - mb[j]!)), (tr += sa[j * d + j]! + sb[j * d + j]!);
     return dm + tr - 2 * trSqrt;
   } finally {
     for (const m of held) m.dispose();
@@ -133,7 +137,7 @@ export function kernelDistance(a: MatrixInput, b: MatrixInput, options: KernelDi
     ib.dispose();
   }
   const mean = values.reduce((s, v) => s + v, 0) / values.length;
-  const std = Math.sqrt(values.reduce((s, v) => s + (v - mean) ** 2, 0) / values.length);
+  const std = Math.sqrt(values.reduce((s, v) => s + sq(v - mean), 0) / values.length);
   return { mean, std };
 }
 
@@ -143,7 +147,10 @@ function mmd2(X: Rows, Y: Rows): number {
   const gram = (P: Rows, Q: Rows) => {
     const g = matmul(P, Q, { transposeB: true });
     try {
-      return Float64Array.from(g.toShaped().data, (v) => (v / d + 1) ** 3);
+      return Float64Array.from(g.toShaped().data, (v) => {
+        const t = v / d + 1;
+        return t * t * t;
+      });
     } finally {
       g.dispose();
     }
@@ -184,7 +191,7 @@ function sqDistances(P: Rows, Q: Rows): Float64Array {
     const dot = g.toShaped().data, d = P.cols, np = P.rows, nq = Q.rows;
     const norm = (X: Rows, i: number) => {
       let s = 0;
-      for (let j = 0; j < d; j++) s += X.data[i * d + j]! ** 2;
+      for (let j = 0; j < d; j++) s += sq(X.data[i * d + j]!);
       return s;
     };
     const pn = Float64Array.from({ length: np }, (_, i) => norm(P, i)), qn = Float64Array.from({ length: nq }, (_, i) => norm(Q, i));

@@ -159,8 +159,11 @@ export async function runScenario(cm, initOptions = {}) {
     const gh = await gan.fit(ph, cm.ConditionalGAN.oneHot(labels, 3));
     if (!(gh.length === 1 && Number.isFinite(gh[0].loss))) failures.push('cgan: no finite loss after one epoch');
     const samples = gan.generate(cm.ConditionalGAN.oneHot([0, 1, 2], 3), { seed: 2 });
-    const fd = cm.metrics.frechetDistance(ph, samples); // the metrics, on the samples as { data, rows, cols }
-    const ganBytes = [samples.data, new Float64Array([gh[0].losses.discriminator, gh[0].losses.generator, fd])];
+    // the metrics, on the samples as { data, rows, cols } (KID's subsets from the in-wasm PRNG)
+    const fd = cm.metrics.frechetDistance(ph, samples);
+    const kid = cm.metrics.kernelDistance(ex, ph, { subsets: 3, subsetSize: 8, seed: 4 });
+    const pr = cm.metrics.precisionRecall(ex, ph, { k: 2 });
+    const ganBytes = [samples.data, new Float64Array([gh[0].losses.discriminator, gh[0].losses.generator, fd, kid.mean, kid.std, pr.precision, pr.recall])];
     parts.cgan = await sha256(ganBytes);
     outputs.push(...ganBytes);
     gan.dispose();
