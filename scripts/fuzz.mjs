@@ -10,7 +10,7 @@
 // must throw the package's typed errors. The multimodal autoencoder's masked-loss kernel is
 // checked exactly against JS, and random small models for their invariants (deterministic
 // reconstructions, evaluate against reconstruct, JSON round trip, misuse leaves the fit); the
-// conditional GAN likewise, and the metrics against brute-force JS. Every case must free what it allocates. An oracle failure or a leak
+// conditional GAN likewise, and the metrics (precision/recall, KID, Fréchet) against brute-force JS. Every case must free what it allocates. An oracle failure or a leak
 // prints the seed and the case and exits 1 at once (replay it alone with --case); cross-build
 // differences are printed once per kernel and make the run exit 1 at the end.
 import { readFile } from 'node:fs/promises';
@@ -630,6 +630,16 @@ async function cganCase(r) {
   const pr = metrics.precisionRecall(A, B, { k }), want = { precision: share(B, A, rad(A)), recall: share(A, B, rad(B)) };
   // distances near a ball's edge can round either way between the two computations: allow one point
   if (Math.abs(pr.precision - want.precision) > 1.5 / B.length || Math.abs(pr.recall - want.recall) > 1.5 / A.length) fail(`precisionRecall k=${k}: ${JSON.stringify(pr)}, expected ${JSON.stringify(want)}`);
+  // KID on whole sets (every subset is the whole set) against the direct unbiased MMD²
+  const A2 = rowsOf(n, d, () => r.normal() + r.pick([0, 1]));
+  const cube = (x, y) => { const t = x.reduce((s, v, j) => s + v * y[j], 0) / d + 1; return t * t * t; };
+  let sxx = 0, syy = 0, sxy = 0;
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
+    if (i !== j) (sxx += cube(A[i], A[j])), (syy += cube(A2[i], A2[j]));
+    sxy += cube(A[i], A2[j]);
+  }
+  const kidWant = (sxx + syy) / (n * (n - 1)) - (2 * sxy) / (n * n), kid = metrics.kernelDistance(A, A2, { subsets: 2, subsetSize: n, seed: r.int(0, 99) });
+  if (!(Math.abs(kid.mean - kidWant) <= 1e-9 * (Math.abs(sxx / (n * (n - 1))) + Math.abs(syy / (n * (n - 1))) + 1))) fail(`kernelDistance: ${kid.mean}, expected ${kidWant}`);
   const fdSelf = metrics.frechetDistance(A, A);
   if (!(Math.abs(fdSelf) <= 1e-9 * (1 + A.flat().reduce((s, v) => s + v * v, 0)))) fail(`frechetDistance(a, a) = ${fdSelf}`);
   // a small GAN: deterministic samples, JSON round trip, misuse typed and harmless, no leak
