@@ -166,7 +166,7 @@ const pr = metrics.precisionRecall(feat(px.slice(0, 1500)), feat(fake));
 console.log(`  1000 generated digits (100 per class): ${(100 * metrics.conditionalAccuracy(judge, fake, wanted)).toFixed(1)} % classified as their condition`);
 console.log(`  Fréchet distance to the held-out digits (judge's features) ${fd.toFixed(3)}, ${(fd / fdReal).toFixed(2)}× that of 1000 real training digits`);
 console.log(`  KID ${kid.mean.toFixed(4)} ± ${kid.std.toFixed(4)}; precision ${pr.precision.toFixed(3)}, recall ${pr.recall.toFixed(3)} against the training digits`);
-if (!full) console.log('  (with this recipe the discriminator wins the first ~150 epochs; the 400-epoch recipe (--full) reaches 99 % classified as their condition and 1.5–1.7× the real-vs-real Fréchet distance)');
+if (!full) console.log('  (the 400-epoch recipe, --full, reaches 99 % classified as their condition and 1.25–1.4× the real-vs-real Fréchet distance)');
 const classes = picture(10, 10);
 const digitOf = (r, i) => [(k) => r.data[i * 64 + Math.floor(k / 4) * 8 + (k % 4)], (k) => r.data[i * 64 + Math.floor(k / 4) * 8 + 4 + (k % 4)]];
 for (let i = 0; i < 100; i++) classes.draw(i % 10, Math.floor(i / 10), ...digitOf(fake, i));

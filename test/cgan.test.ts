@@ -53,9 +53,43 @@ describe('the model', () => {
     expect(Array.from(again.generate(c, { seed: 4 }).data)).toEqual(Array.from(gan.generate(c, { seed: 4 }).data));
     const o = JSON.parse(text);
     const flip = (net: { parameters: string }) => ({ ...net, parameters: net.parameters.slice(0, 10) + (net.parameters[10] === 'A' ? 'B' : 'A') + net.parameters.slice(11) });
-    for (const bad of [text.slice(0, -30), { ...o, version: 9 }, { ...o, format: 'crossmodal.CCA' }, { ...o, generator: flip(o.generator) }, { ...o, discriminator: flip(o.discriminator) }, { ...o, widths: { x: 6, c: 2 } }, { ...o, options: { ...o.options, noise: 5 } }, { ...o, generator: o.discriminator }])
+    for (const bad of [text.slice(0, -30), { ...o, version: 9 }, { ...o, format: 'crossmodal.CCA' }, { ...o, generator: flip(o.generator) }, { ...o, discriminator: flip(o.discriminator) }, { ...o, widths: { x: 6, c: 2 } }, { ...o, options: { ...o.options, noise: 5 } }, { ...o, generator: o.discriminator }, { ...o, condition: undefined }, { ...o, condition: { ...o.condition, scale: [1, 0] } }, { ...o, condition: { ...o.condition, mean: [0] } }])
       expect(() => ConditionalGAN.fromJSON(bad)).toThrow(FormatError);
     for (const g of [gan, again]) g.dispose();
+  });
+
+  it('standardises the condition by the training rows (kept in the file, applied by generate); off, the condition enters raw', async () => {
+    // a condition with a constant column and columns on very different scales
+    const u = uniform(7);
+    const cond = x.map((r, i) => [r[0]! * 100 - 20, 3, u() * 1e-3, labels[i]!]);
+    const gan = small(), raw = small({ standardizeCondition: false });
+    await gan.fit(x, cond);
+    await raw.fit(x, cond);
+    const stats = (gan.toJSON() as { condition: { mean: number[]; scale: number[] } }).condition;
+    for (let j = 0; j < 4; j++) {
+      const col = cond.map((r) => r[j]!), m = col.reduce((s, v) => s + v, 0) / col.length;
+      const sd = Math.sqrt(col.reduce((s, v) => s + (v - m) * (v - m), 0) / col.length);
+      expect(stats.mean[j]).toBeCloseTo(m, 4); // from the f32 copy of the condition
+      expect(stats.scale[j]! / (sd || 1)).toBeCloseTo(1, 5);
+    }
+    expect(stats.scale[1]).toBe(1); // a constant column is only centred
+    expect((raw.toJSON() as { condition: unknown }).condition).toEqual({ mean: [0, 0, 0, 0], scale: [1, 1, 1, 1] });
+    // the file keeps the statistics: the reloaded model standardises as the fitted one
+    const again = ConditionalGAN.fromJSON(JSON.stringify(gan));
+    expect(Array.from(again.generate(cond, { seed: 2 }).data)).toEqual(Array.from(gan.generate(cond, { seed: 2 }).data));
+    // an affine change of every condition column is absorbed by the standardisation
+    const moved = cond.map((r) => r.map((v, j) => v * [2, 1, 8, 4][j]! + [1, -5, 0.5, 0][j]!));
+    const gan2 = small();
+    await gan2.fit(x, moved);
+    const a = gan.generate(cond, { seed: 5 }).data, b2 = gan2.generate(moved, { seed: 5 }).data;
+    expect(Math.max(...a.map((v, i) => Math.abs(v - b2[i]!)))).toBeLessThan(1e-3);
+    // and the raw model is not invariant to it
+    const raw2 = small({ standardizeCondition: false });
+    await raw2.fit(x, moved);
+    const r1 = raw.generate(cond, { seed: 5 }).data, r2 = raw2.generate(moved, { seed: 5 }).data;
+    expect(Math.max(...r1.map((v, i) => Math.abs(v - r2[i]!)))).toBeGreaterThan(1e-2);
+    expect(() => small({ standardizeCondition: 1 as unknown as boolean })).toThrow(/^options\.standardizeCondition: expected true or false, got 1$/);
+    for (const g of [gan, raw, again, gan2, raw2]) g.dispose();
   });
 
   it('bad input is a typed error naming the argument', async () => {
