@@ -7,12 +7,14 @@
 const HEADER: usize = 16;
 let liveBytes: u64 = 0;
 let liveBlocks: u32 = 0;
+let peakBytes: u64 = 0;
 
 /** Allocates `bytes` bytes, 16-byte aligned. Traps (caught in JS) when memory cannot grow. */
 export function mem_alloc(bytes: usize): usize {
   const base = heap.alloc(bytes + HEADER);
   store<u64>(base, <u64>bytes);
   liveBytes += <u64>bytes;
+  if (liveBytes > peakBytes) peakBytes = liveBytes;
   liveBlocks += 1;
   return base + HEADER;
 }
@@ -29,6 +31,16 @@ export function mem_free(ptr: usize): void {
 /** Bytes currently allocated through mem_alloc (payload only). */
 export function mem_live_bytes(): f64 {
   return <f64>liveBytes;
+}
+
+/** The most bytes live at once since instantiation or the last mem_reset_peak. */
+export function mem_peak_bytes(): f64 {
+  return <f64>peakBytes;
+}
+
+/** Starts a new peak measurement from the bytes live now. */
+export function mem_reset_peak(): void {
+  peakBytes = liveBytes;
 }
 
 /** Number of blocks currently allocated through mem_alloc. */

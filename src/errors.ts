@@ -43,6 +43,12 @@ export class ValueError extends CrossmodalError {
   }
 }
 
+/**
+ * Finite inputs whose result overflowed the float64 (or float32) range: a ValueError to the
+ * caller, marked so that an entry point built on another can rename the arguments. @internal
+ */
+export class OverflowError extends ValueError {}
+
 /** A model was used before `fit` (or after `dispose`). */
 export class NotFittedError extends CrossmodalError {}
 

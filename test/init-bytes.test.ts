@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { init, memoryStats, Matrix, MemoryLimitError, ValueError, linalg } from '../src/index.js';
+import { init, memoryStats, CCA, ConditionalGAN, DeepCCA, Matrix, MemoryLimitError, MultimodalAutoencoder, ValueError, linalg } from '../src/index.js';
 
 describe('init({ bytes, maximumMemory })', () => {
   it('rejects a nonsensical cap', async () => {
@@ -21,6 +21,39 @@ describe('init({ bytes, maximumMemory })', () => {
     const p = linalg.matmul(m, m);
     expect(p.toArray()).toEqual([[7, 10], [15, 22]]);
     for (const x of [held, m, p]) x.dispose();
+    expect(memoryStats().liveBytes).toBe(before);
+  });
+
+  it('every model that runs out of memory part-way throws MemoryLimitError, frees what it took, and keeps its earlier fit', async () => {
+    const before = memoryStats().liveBytes;
+    const rows = (n: number, p: number, k: number) => ({ data: Float64Array.from({ length: n * p }, (_, i) => Math.sin(i * k + (i % p))), rows: n, cols: p });
+    const cca = new CCA({ components: 1, regularization: 1e-3 }).fit(rows(20, 3, 1), rows(20, 2, 2));
+    const r0 = cca.correlations.slice();
+    // co-moments of 700 + 700 columns (three 700² matrices and the solve) pass the 16 MiB cap
+    expect(() => cca.fit(rows(800, 700, 3), rows(800, 700, 4))).toThrow(MemoryLimitError);
+    const streaming = new CCA({ components: 1 });
+    expect(() => streaming.partialFit(rows(800, 700, 3), rows(800, 700, 4))).toThrow(MemoryLimitError);
+    expect(streaming.fitted).toBe(false);
+    streaming.dispose();
+    expect(Array.from(cca.correlations)).toEqual(Array.from(r0));
+    const small = rows(30, 4, 5).data, x = Array.from({ length: 30 }, (_, i) => Array.from(small.subarray(i * 4, i * 4 + 4)));
+    const big = Array.from({ length: 30 }, () => Array.from({ length: 3000 }, (_, j) => (j % 7) / 7));
+    for (const make of [
+      () => new DeepCCA({ components: 1, hidden: [1500], epochs: 1, batchSize: 10 }),
+      () => new MultimodalAutoencoder({ hidden: [1500], code: 4, epochs: 1, batchSize: 10 }),
+      () => new ConditionalGAN({ noise: 4, hidden: [1500], epochs: 1, batchSize: 10 }),
+    ]) {
+      const m = make() as DeepCCA | MultimodalAutoencoder | ConditionalGAN;
+      const fit = (a: unknown, b: unknown) => (m instanceof MultimodalAutoencoder ? m.fit([a as number[][], b as number[][]]) : (m as DeepCCA).fit(a as number[][], b as number[][]));
+      await expect(fit(big, big)).rejects.toBeInstanceOf(MemoryLimitError);
+      m.dispose();
+    }
+    // the module still serves smaller calls, and nothing the failed calls took is still held
+    const ok = new ConditionalGAN({ noise: 2, hidden: [4], epochs: 1, batchSize: 10 });
+    await ok.fit(x, x);
+    expect(ok.generate(x, { seed: 1 }).rows).toBe(30);
+    ok.dispose();
+    cca.dispose();
     expect(memoryStats().liveBytes).toBe(before);
   });
 });

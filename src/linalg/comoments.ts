@@ -6,7 +6,7 @@
  * statistics (to rounding) as one pass over all rows.
  */
 import * as W from '../wasm/index.js';
-import { Matrix, withScratch } from '../wasm/index.js';
+import { Matrix, rowBlocks, withScratch } from '../wasm/index.js';
 
 /** Per-view part of the statistics. */
 export interface ViewMoments {
@@ -38,8 +38,31 @@ export class CoMoments {
     this.y = y;
   }
 
-  /** Adds the rows of X (n×p) and Y (n×q); shapes already checked. */
+  /**
+   * Rows per block for p + q columns: about 8 MiB of input and as much of centred scratch
+   * per block, whatever the row count (at least 256 rows, so that a block's O(n(p+q)²) work
+   * dwarfs the O((p+q)²) merge).
+   */
+  static blockRows(p: number, q: number): number {
+    return Math.max(256, Math.floor(2 ** 20 / (p + q)));
+  }
+
+  /** Adds the rows of X (n×p) and Y (n×q), a block of rows at a time; shapes already checked. */
   update(X: Matrix, Y: Matrix): void {
+    const b = CoMoments.blockRows(this.p, this.q);
+    if (X.rows <= b) return this.#update(X, Y);
+    for (const [start, count] of rowBlocks(X.rows, b)) {
+      const x = X.viewRows(start, count), y = Y.viewRows(start, count);
+      try {
+        this.#update(x, y);
+      } finally {
+        x.dispose();
+        y.dispose();
+      }
+    }
+  }
+
+  #update(X: Matrix, Y: Matrix): void {
     const n = X.rows, p = this.p, q = this.q;
     const chunk = new CoMoments(p, q);
     try {

@@ -3,7 +3,7 @@
  * Matrix objects the caller owns (dispose them) or JS-owned typed arrays.
  */
 import * as W from '../wasm/index.js';
-import { Matrix, Tensor, borrowMatrix, withScratch, type MatrixInput } from '../wasm/index.js';
+import { Matrix, Tensor, borrowMatrix, finiteResult, withScratch, type MatrixInput } from '../wasm/index.js';
 import { ConvergenceError, ShapeError, SingularMatrixError, describe } from '../errors.js';
 import { checkOptions } from '../options.js';
 
@@ -19,7 +19,8 @@ function borrowing<T>(inputs: [MatrixInput, string][], fn: (...ms: Matrix[]) => 
   const held: { m: Matrix; release(): void }[] = [];
   try {
     for (const [input, name] of inputs) held.push(borrowMatrix(input, name));
-    return fn(...held.map((h) => h.m));
+    // finite inputs can still overflow (±1e300 squared): a typed error, never a silent Infinity
+    return finiteResult(fn(...held.map((h) => h.m)), inputs.map(([, name]) => name));
   } finally {
     for (const h of held) h.release();
   }
@@ -41,7 +42,7 @@ export function matmul(A: MatrixInput | Tensor, B: MatrixInput | Tensor, options
     if (!(A instanceof Tensor)) throw new ShapeError('A', 'a Tensor (B is a Tensor: both must be f32)', describe(A));
     if (!(B instanceof Tensor)) throw new ShapeError('B', 'a Tensor (A is a Tensor: both must be f32)', describe(B));
     const c = Tensor.empty(ta ? A.cols : A.rows, tb ? B.rows : B.cols);
-    return filled(c, () => W.gemm(c, A, B, ta, tb));
+    return finiteResult(filled(c, () => W.gemm(c, A, B, ta, tb)), ['A', 'B'], 'product');
   }
   return borrowing([[A, 'A'], [B, 'B']], (a, b) => {
     const c = Matrix.empty(ta ? a.cols : a.rows, tb ? b.rows : b.cols);

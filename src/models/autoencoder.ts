@@ -365,7 +365,14 @@ export class MultimodalAutoencoder extends Disposable {
           for (const j of given) if (data.mask[i * m + j]) (gates[i * m + j] = 1), (any = true);
           if (any) for (let j = 0; j < m; j++) targets[i * m + j] = data.mask[i * m + j]!;
         }
-        const gt = Tensor.from({ data: gates, rows: data.n, cols: m }), tt = Tensor.from({ data: targets, rows: data.n, cols: m });
+        const gt = Tensor.from({ data: gates, rows: data.n, cols: m });
+        let tt: Tensor;
+        try {
+          tt = Tensor.from({ data: targets, rows: data.n, cols: m });
+        } catch (e) {
+          gt.dispose();
+          throw e;
+        }
         try {
           const sse = new Float64Array(m), count = new Float64Array(m);
           chunks(g, data, gt, (s, outs, len) => {

@@ -7,7 +7,7 @@
  * co-moments, so `partialFit` over chunks and `merge` of shards give the in-memory result.
  */
 import * as W from '../wasm/index.js';
-import { Matrix, borrowMatrix as borrow, withScratch, type MatrixInput, type Scratch } from '../wasm/index.js';
+import { Matrix, borrowMatrix as borrow, rowBlocks, rowSource, withScratch, type MatrixInput, type RowSource, type Scratch } from '../wasm/index.js';
 import { CoMoments, ledoitWolf, type ViewMoments } from '../linalg/comoments.js';
 import { invSqrt, svd } from '../linalg/ops.js';
 import { FormatError, NotFittedError, ShapeError, SingularMatrixError, ValueError, described } from '../errors.js';
@@ -89,24 +89,35 @@ export class CCA extends Disposable {
    */
   fit(X: MatrixInput, Y: MatrixInput): this {
     this.live();
-    const x = borrow(X, 'X');
-    try {
-      const y = borrow(Y, 'Y');
+    return this.#streamed(X, Y, (x, y) => {
+      this.#check(x, y, true);
+      if (x.rows < 2) throw new ShapeError('X', 'at least 2 rows', `${x.rows} row`);
+      const stats = new CoMoments(x.cols, y.cols);
       try {
-        this.#check(x.m, y.m, true);
-        if (x.m.rows < 2) throw new ShapeError('X', 'at least 2 rows', `${x.m.rows} row`);
-        const stats = new CoMoments(x.m.cols, y.m.cols);
-        try {
-          stats.update(x.m, y.m);
-          this.#solve(stats);
-        } catch (e) {
-          stats.dispose();
-          throw e;
-        }
-        this.#stats?.dispose();
-        this.#stats = stats;
-        this.#dirty = false;
-        return this;
+        for (const [start, count] of rowBlocks(x.rows, CoMoments.blockRows(x.cols, y.cols))) stats.update(x.block(start, count), y.block(start, count));
+        this.#solve(stats);
+      } catch (e) {
+        stats.dispose();
+        throw e;
+      }
+      this.#stats?.dispose();
+      this.#stats = stats;
+      this.#dirty = false;
+      return this;
+    });
+  }
+
+  /**
+   * Runs `fn` with X and Y as row sources of the statistics' block size: a JS input is
+   * validated whole but copied into wasm memory a block at a time, so the peak memory of a
+   * fit does not grow with the row count.
+   */
+  #streamed(X: MatrixInput, Y: MatrixInput, fn: (x: RowSource, y: RowSource) => this): this {
+    const x = rowSource(X, 'X');
+    try {
+      const y = rowSource(Y, 'Y');
+      try {
+        return fn(x, y);
       } finally {
         y.release();
       }
@@ -121,25 +132,27 @@ export class CCA extends Disposable {
    */
   partialFit(X: MatrixInput, Y: MatrixInput): this {
     this.live();
-    const x = borrow(X, 'X');
-    try {
-      const y = borrow(Y, 'Y');
+    return this.#streamed(X, Y, (x, y) => {
+      if (!this.#stats && this.#fit)
+        throw new NotFittedError(
+          'partialFit: this CCA was restored without its statistics, so new rows cannot be added to the old ones (save it with toJSON({ statistics: true }) to keep streaming)',
+        );
+      this.#check(x, y, this.#stats === null);
+      // the chunk's rows gather apart and join the statistics whole: a chunk that fails
+      // part-way (out of memory) leaves none of its rows counted
+      const chunk = new CoMoments(x.cols, y.cols);
       try {
-        if (!this.#stats && this.#fit)
-          throw new NotFittedError(
-            'partialFit: this CCA was restored without its statistics, so new rows cannot be added to the old ones (save it with toJSON({ statistics: true }) to keep streaming)',
-          );
-        this.#check(x.m, y.m, this.#stats === null);
-        if (!this.#stats) this.#stats = new CoMoments(x.m.cols, y.m.cols);
-        this.#stats.update(x.m, y.m);
-        this.#dirty = true;
-        return this;
-      } finally {
-        y.release();
+        for (const [start, count] of rowBlocks(x.rows, CoMoments.blockRows(x.cols, y.cols))) chunk.update(x.block(start, count), y.block(start, count));
+        if (this.#stats) this.#stats.merge(chunk);
+      } catch (e) {
+        chunk.dispose();
+        throw e;
       }
-    } finally {
-      x.release();
-    }
+      if (this.#stats) chunk.dispose();
+      else this.#stats = chunk;
+      this.#dirty = true;
+      return this;
+    });
   }
 
   /** Folds another CCA's statistics (same p, q) into this one, e.g. from another shard. */
@@ -381,7 +394,7 @@ export class CCA extends Disposable {
 
   // ---- internals ----
 
-  #check(x: Matrix, y: Matrix, first: boolean) {
+  #check(x: { rows: number; cols: number }, y: { rows: number; cols: number }, first: boolean) {
     if (y.rows !== x.rows) throw new ShapeError('Y', `${x.rows} rows (as X)`, `${y.rows} rows`);
     const p = x.cols, q = y.cols;
     if (!first && this.#stats) {

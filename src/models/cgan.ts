@@ -326,8 +326,13 @@ export class ConditionalGAN extends Disposable {
       owned.push(C);
       if (C.cols !== q) throw new ShapeError('c', `${q} columns (as in fit)`, `${C.cols} columns`);
       standardizeRows(C, stats);
-      const rng = Rng.create(seed), z = Tensor.empty(C.rows, this.noise), gin = new Concat([this.noise, q]);
-      owned.push(rng, z, gin);
+      // each owned as soon as it exists: the next allocation may fail
+      const rng = Rng.create(seed);
+      owned.push(rng);
+      const z = Tensor.empty(C.rows, this.noise);
+      owned.push(z);
+      const gin = new Concat([this.noise, q]);
+      owned.push(gin);
       W.randomNormal(z, 0, 1, rng);
       return G.predict(gin.forward([z, C]));
     } finally {

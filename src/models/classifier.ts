@@ -116,8 +116,8 @@ export class Classifier extends Disposable {
       owned.push(y);
       const bs = Math.min(this.batchSize, n);
       const opt = this.#optimizer();
-      const xb = Tensor.empty(bs, d), grad = Tensor.empty(bs, this.classes), lb = Indices.empty(bs, 'i32');
-      owned.push(xb, grad, lb);
+      const own = <T extends { dispose(): void }>(b: T) => (owned.push(b), b); // as soon as it exists
+      const xb = own(Tensor.empty(bs, d)), grad = own(Tensor.empty(bs, this.classes)), lb = own(Indices.empty(bs, 'i32'));
       checkpoint = new Checkpoint([this.net], [opt]);
       owned.push(checkpoint);
       checkpoint.save('start');

@@ -5,7 +5,7 @@
  * space is wanted, map them first with `features` (a function or a Classifier's last hidden
  * layer).
  */
-import { Matrix, type MatrixInput, Rng, Indices } from '../wasm/index.js';
+import { Matrix, type MatrixInput, Rng, Indices, finiteAs, finiteResult } from '../wasm/index.js';
 import * as W from '../wasm/index.js';
 import { colMeans, covariance, eigh, matmul } from '../linalg/ops.js';
 import { ShapeError, ValueError } from '../errors.js';
@@ -66,6 +66,10 @@ function sqrtPsd(S: Matrix): Matrix {
  * through the symmetric eigen kernel. Covariances use n − 1.
  */
 export function frechetDistance(a: MatrixInput, b: MatrixInput): number {
+  return finiteAs(['a', 'b'], () => frechet(a, b));
+}
+
+function frechet(a: MatrixInput, b: MatrixInput): number {
   const A = Matrix.from(a, 'a');
   const held: Matrix[] = [A];
   try {
@@ -74,8 +78,10 @@ export function frechetDistance(a: MatrixInput, b: MatrixInput): number {
     if (A.cols !== B.cols) throw new ShapeError('b', `${A.cols} columns (as a)`, `${B.cols} columns`);
     if (A.rows < 2 || B.rows < 2) throw new ShapeError(A.rows < 2 ? 'a' : 'b', 'at least 2 rows', `${Math.min(A.rows, B.rows)} row`);
     const ma = colMeans(A), mb = colMeans(B);
-    const Sa = covariance(A), Sb = covariance(B);
-    held.push(Sa, Sb);
+    const Sa = covariance(A);
+    held.push(Sa); // each as soon as it exists: the next call may throw
+    const Sb = covariance(B);
+    held.push(Sb);
     const r = sqrtPsd(Sa);
     held.push(r);
     const rS = matmul(r, Sb);
@@ -110,11 +116,16 @@ export interface KernelDistanceOptions {
  * `{ mean, std }` over the subsets.
  */
 export function kernelDistance(a: MatrixInput, b: MatrixInput, options: KernelDistanceOptions = {}): { mean: number; std: number } {
+  return finiteAs(['a', 'b'], () => kid(a, b, options), 'kernel');
+}
+
+function kid(a: MatrixInput, b: MatrixInput, options: KernelDistanceOptions): { mean: number; std: number } {
   checkOptions(options, ['subsets', 'subsetSize', 'seed'], 'options');
   const A = rows(a, 'a'), B = rows(b, 'b');
   if (A.cols !== B.cols) throw new ShapeError('b', `${A.cols} columns (as a)`, `${B.cols} columns`);
   const subsets = options.subsets ?? 100, seed = options.seed ?? 0;
   if (!Number.isInteger(subsets) || subsets < 1) throw new ValueError('options.subsets', 'a positive integer', subsets);
+  if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new ValueError('options.seed', 'an integer in [0, 2³²)', seed);
   const m = Math.min(options.subsetSize ?? 1000, A.rows, B.rows);
   if (!Number.isInteger(m) || m < 2) throw new ValueError('options.subsetSize', 'an integer ≥ 2 (and both sets need 2 rows)', options.subsetSize ?? m);
   const d = A.cols;
@@ -175,12 +186,17 @@ export interface PrecisionRecallOptions {
  * rows inside the fake one. Euclidean distances, by the GEMM kernel.
  */
 export function precisionRecall(real: MatrixInput, fake: MatrixInput, options: PrecisionRecallOptions = {}): { precision: number; recall: number } {
+  return finiteAs(['real', 'fake'], () => manifolds(real, fake, options), 'distances');
+}
+
+function manifolds(real: MatrixInput, fake: MatrixInput, options: PrecisionRecallOptions): { precision: number; recall: number } {
   checkOptions(options, ['k'], 'options');
   const k = options.k ?? 3;
   const R = rows(real, 'real'), F = rows(fake, 'fake');
   if (R.cols !== F.cols) throw new ShapeError('fake', `${R.cols} columns (as real)`, `${F.cols} columns`);
   if (!Number.isInteger(k) || k < 1 || k >= Math.min(R.rows, F.rows)) throw new ValueError('options.k', `an integer in 1..${Math.min(R.rows, F.rows) - 1} (fewer than the rows of each set)`, k);
   const rr = radii(R, k), rf = radii(F, k);
+  finiteResult([rr, rf], ['real', 'fake'], 'distances');
   return { precision: inside(F, R, rr), recall: inside(R, F, rf) };
 }
 
@@ -234,6 +250,7 @@ function inside(P: Rows, Q: Rows, r: Float64Array): number {
  */
 export function intraFrechetDistance(real: MatrixInput, realLabels: ArrayLike<number>, fake: MatrixInput, fakeLabels: ArrayLike<number>): Float64Array {
   const R = rows(real, 'real'), F = rows(fake, 'fake');
+  if (R.cols !== F.cols) throw new ShapeError('fake', `${R.cols} columns (as real)`, `${F.cols} columns`);
   if (realLabels.length !== R.rows) throw new ShapeError('realLabels', `${R.rows} labels (one per real row)`, `${realLabels.length} labels`);
   if (fakeLabels.length !== F.rows) throw new ShapeError('fakeLabels', `${F.rows} labels (one per fake row)`, `${fakeLabels.length} labels`);
   let classes = 0;
@@ -248,6 +265,6 @@ export function intraFrechetDistance(real: MatrixInput, realLabels: ArrayLike<nu
   return Float64Array.from({ length: classes }, (_, c) => {
     const a = of(R, realLabels, c), b = of(F, fakeLabels, c);
     if (a.rows < 2 || b.rows < 2) throw new ShapeError(`class ${c}`, 'at least 2 real and 2 generated rows', `${a.rows} real, ${b.rows} generated`);
-    return frechetDistance(a, b);
+    return finiteAs(['real', 'fake'], () => frechet(a, b));
   });
 }

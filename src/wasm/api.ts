@@ -13,6 +13,8 @@ export interface Kernels {
   mem_free(ptr: Ptr): void;
   mem_live_bytes(): number;
   mem_live_blocks(): number;
+  mem_peak_bytes(): number;
+  mem_reset_peak(): void;
   /** 0 scalar, 1 SIMD (baseline), 2 relaxed SIMD */
   build_flavor(): number;
 

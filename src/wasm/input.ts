@@ -41,7 +41,10 @@ export function checkDims(name: string, v: number) {
  * that copies the values into a typed array. Rejects ragged rows, empty input and
  * NaN/±Infinity with errors naming `name` and the first bad cell.
  */
-export function readInput(input: unknown, name: string): { rows: number; cols: number; write(dst: Float64Array | Float32Array): void } {
+export function readInput(
+  input: unknown,
+  name: string,
+): { rows: number; cols: number; write(dst: Float64Array | Float32Array, start?: number, count?: number): void; at(i: number, j: number): number } {
   if (Array.isArray(input)) {
     const n = input.length;
     if (n === 0) throw new ShapeError(name, 'at least one row', '0 rows');
@@ -65,9 +68,11 @@ export function readInput(input: unknown, name: string): { rows: number; cols: n
     return {
       rows: n,
       cols: p,
-      write(dst) {
-        for (let i = 0; i < n; i++) {
-          const r = input[i] as ArrayLike<number>;
+      at: (i, j) => (input[i] as ArrayLike<number>)[j]!,
+      /** rows start…start+count−1 (default: all) into dst from its start */
+      write(dst, start = 0, count = n - start) {
+        for (let i = 0; i < count; i++) {
+          const r = input[start + i] as ArrayLike<number>;
           if (Array.isArray(r) || ArrayBuffer.isView(r)) dst.set(r, i * p);
           else for (let j = 0; j < p; j++) dst[i * p + j] = r[j]!;
         }
@@ -84,7 +89,16 @@ export function readInput(input: unknown, name: string): { rows: number; cols: n
       const v = data[i]!;
       if (typeof v !== 'number' || !Number.isFinite(v)) checkCell(v, name, Math.floor(i / cols), i % cols);
     }
-    return { rows, cols, write: (dst) => dst.set(data as ArrayLike<number>) };
+    return {
+      rows,
+      cols,
+      at: (i, j) => data[i * cols + j]!,
+      write(dst, start = 0, count = rows - start) {
+        if (start === 0 && count === rows) dst.set(data as ArrayLike<number>);
+        else if (ArrayBuffer.isView(data)) dst.set((data as unknown as Float64Array).subarray(start * cols, (start + count) * cols));
+        else for (let k = 0; k < count * cols; k++) dst[k] = data[start * cols + k]!;
+      },
+    };
   }
   if (ArrayBuffer.isView(input))
     throw new ShapeError(name, 'rows, or { data, rows, cols } for a flat typed array', `a flat ${input.constructor.name} of ${(input as unknown as ArrayLike<number>).length} values`);

@@ -250,6 +250,8 @@ export function free(ptr: Ptr): void {
 export interface MemoryStats {
   /** bytes currently allocated by matrices, models and scratch buffers */
   liveBytes: number;
+  /** the most bytes live at once since init or the last `memoryStats({ resetPeak: true })` */
+  peakLiveBytes: number;
   /** number of live allocations */
   liveBlocks: number;
   /** current size of the wasm memory (it never shrinks) */
@@ -258,11 +260,19 @@ export interface MemoryStats {
   maximumMemory: number;
 }
 
-/** What the allocator holds now. Leak tests compare `liveBytes` before and after. */
-export function memoryStats(): MemoryStats {
+/**
+ * What the allocator holds now. Leak tests compare `liveBytes` before and after;
+ * `{ resetPeak: true }` reports, then starts a new peak from the bytes live now.
+ */
+export function memoryStats(options: { resetPeak?: boolean } = {}): MemoryStats {
   const st = s();
+  const { resetPeak = false } = checkOptions(options, ['resetPeak'], 'memoryStats options');
+  if (typeof resetPeak !== 'boolean') throw new ValueError('options.resetPeak', 'true or false', resetPeak);
+  const peakLiveBytes = st.k.mem_peak_bytes();
+  if (resetPeak) st.k.mem_reset_peak();
   return {
     liveBytes: st.k.mem_live_bytes(),
+    peakLiveBytes,
     liveBlocks: st.k.mem_live_blocks(),
     memoryBytes: st.memory.buffer.byteLength,
     maximumMemory: st.info.maximumMemory,

@@ -17,7 +17,7 @@
  */
 import { alloc, free, heapF32, heapF64, heapU8, kernels } from './module.js';
 import type { Ptr } from './api.js';
-import { DisposedError, NonFiniteError, ShapeError, ValueError, described } from '../errors.js';
+import { DisposedError, NonFiniteError, OverflowError, ShapeError, ValueError, described } from '../errors.js';
 import { checkDims, readInput, type Rows, type Shaped } from './input.js';
 
 /** Permission to read views: revoked by whoever issued it (e.g. a network's next forward). */
@@ -226,6 +226,15 @@ export abstract class Dense2D<A extends Float64Array | Float32Array> extends Blo
   }
 }
 
+/**
+ * A Matrix or Tensor handed where the other kind is expected is read through a JS copy of
+ * its values: its `data` is a view of wasm memory, which the allocation of the destination
+ * may move (detaching the view).
+ */
+function plain(input: unknown): unknown {
+  return input instanceof Dense2D ? input.toShaped() : input;
+}
+
 /** Allocates a rows×cols block of the kind. */
 function allocDense(kind: ElementKind, rows: number, cols: number): Ptr {
   return alloc(Math.max(1, rows * cols) * (kind === 'f64' ? 8 : 4));
@@ -286,7 +295,7 @@ export class Matrix extends Dense2D<Float64Array> {
       m.data.set(input.toShaped().data);
       return m;
     }
-    const r = readInput(input, name);
+    const r = readInput(plain(input), name);
     const m = Matrix.empty(r.rows, r.cols);
     r.write(m.data);
     return m;
@@ -352,22 +361,23 @@ export class Tensor extends Dense2D<Float32Array> {
    * t.dispose();
    */
   static from(input: TensorInput, name = 'tensor'): Tensor {
-    if (input instanceof Tensor || input instanceof Matrix) {
-      const t = Tensor.empty(input.rows, input.cols);
-      t.data.set(input.toShaped().data);
-      if (input instanceof Matrix) {
-        try {
-          checkFinite(t, name);
-        } catch (e) {
-          t.dispose();
-          throw e;
-        }
+    const dense = input instanceof Tensor || input instanceof Matrix;
+    const r = dense ? null : readInput(plain(input), name);
+    const t = Tensor.empty(dense ? input.rows : r!.rows, dense ? input.cols : r!.cols);
+    try {
+      if (dense) t.data.set(input.toShaped().data);
+      else r!.write(t.data);
+      // a non-finite f32 is a non-finite input, or a finite f64 beyond the f32 range
+      const bad = kernels().first_nonfinite_f32(addr(t), t.rows * t.cols);
+      if (bad >= 0) {
+        const i = Math.floor(bad / t.cols), j = bad % t.cols, v = dense ? input.get(i, j) : r!.at(i, j);
+        if (!Number.isFinite(v)) throw new NonFiniteError(name, i, j, v);
+        throw new ValueError(`${name}[${i}][${j}]`, 'a number within the float32 range (|x| ≤ 3.4028e38)', v);
       }
-      return t;
+    } catch (e) {
+      t.dispose();
+      throw e;
     }
-    const r = readInput(input, name);
-    const t = Tensor.empty(r.rows, r.cols);
-    r.write(t.data);
     return t;
   }
 
@@ -395,6 +405,112 @@ export function borrowMatrix(input: MatrixInput, name: string): { m: Matrix; rel
   }
   const m = Matrix.from(input, name);
   return { m, release: () => m.dispose() };
+}
+
+/** True when every number in r (a number, typed array, Matrix, Tensor, or an array/object of them) is finite. */
+function allFinite(r: unknown, depth = 0): boolean {
+  if (typeof r === 'number') return Number.isFinite(r);
+  if (r instanceof Matrix || r instanceof Tensor) {
+    if (r.disposed) return true;
+    if (!r.contiguous) return r.toShaped().data.every(Number.isFinite);
+    const K = kernels();
+    return (r.kind === 'f64' ? K.first_nonfinite_f64(addr(r), r.rows * r.cols) : K.first_nonfinite_f32(addr(r), r.rows * r.cols)) < 0;
+  }
+  if (r instanceof Float64Array || r instanceof Float32Array) return r.every(Number.isFinite);
+  if (depth < 3 && r && typeof r === 'object' && !ArrayBuffer.isView(r)) return Object.values(r).every((v) => allFinite(v, depth + 1));
+  return true;
+}
+
+/** Disposes every Matrix / Tensor in r (a result being thrown away). */
+function disposeAll(r: unknown, depth = 0): void {
+  if (r instanceof Block) r.dispose();
+  else if (depth < 3 && r && typeof r === 'object' && !ArrayBuffer.isView(r)) for (const v of Object.values(r)) disposeAll(v, depth + 1);
+}
+
+/**
+ * Returns r when all its numbers are finite; otherwise frees what it holds and throws a
+ * ValueError naming the arguments: finite inputs (±1e300, say) whose `what` overflowed the
+ * float64 range. Entry points that return numbers pass them through this, so a caller gets
+ * finite results or a typed error, never a silent Infinity or NaN.
+ */
+export function finiteResult<T>(r: T, names: readonly string[], what = 'result'): T {
+  if (allFinite(r)) return r;
+  disposeAll(r);
+  throw overflowError(names, what);
+}
+
+/** The error finiteResult throws. */
+export function overflowError(names: readonly string[], what = 'result'): OverflowError {
+  return new OverflowError(names.join(', '), `values small enough for the ${what} to stay within the floating-point range (scale the data down)`, described(`values whose ${what} overflows to ±Infinity or NaN`));
+}
+
+/**
+ * Runs fn (an entry point built on others) so that any overflow inside it, or in what it
+ * returns, is reported against this entry point's own arguments.
+ */
+export function finiteAs<T>(names: readonly string[], fn: () => T, what = 'result'): T {
+  try {
+    return finiteResult(fn(), names, what);
+  } catch (e) {
+    if (e instanceof OverflowError && e.argument !== names.join(', ')) throw overflowError(names, what);
+    throw e;
+  }
+}
+
+/** Rows of an input handed out a block at a time (see rowBlocks). */
+export interface RowSource {
+  readonly rows: number;
+  readonly cols: number;
+  /** Rows start…start+count−1 as a contiguous Matrix, valid until the next call or release(). */
+  block(start: number, count: number): Matrix;
+  release(): void;
+}
+
+/**
+ * `input` as a source of row blocks, validated in full up front (errors name `name` and the
+ * absolute row) but copied into wasm memory one block at a time into one reused buffer
+ * (sized by the first, largest block): what a fit that streams rows through its statistics
+ * holds at once does not grow with the row count. A contiguous Matrix is handed out as
+ * views (no copy).
+ */
+export function rowSource(input: MatrixInput, name: string): RowSource {
+  if (input instanceof Matrix) {
+    checkFinite(input, name);
+    if (input.contiguous) return { rows: input.rows, cols: input.cols, block: (start, count) => input.viewRows(start, count), release() {} };
+  }
+  const r = input instanceof Matrix ? null : readInput(plain(input), name);
+  const rows = r ? r.rows : (input as Matrix).rows, cols = r ? r.cols : (input as Matrix).cols;
+  let buf: Matrix | null = null, view: Matrix | null = null;
+  return {
+    rows,
+    cols,
+    block(start, count) {
+      view?.dispose();
+      view = null;
+      if (!buf || buf.rows < count) {
+        buf?.dispose();
+        buf = null;
+        buf = Matrix.empty(count, cols);
+      }
+      view = buf.viewRows(0, count);
+      if (r) r.write(view.data, start, count);
+      else {
+        const v = (input as Matrix).viewRows(start, count);
+        view.data.set(v.toShaped().data);
+        v.dispose();
+      }
+      return view;
+    },
+    release() {
+      view?.dispose();
+      buf?.dispose();
+    },
+  };
+}
+
+/** Row blocks of `rows` rows: [start, count] pairs of at most `blockRows` rows. */
+export function* rowBlocks(rows: number, blockRows: number): Generator<[number, number]> {
+  for (let start = 0; start < rows; start += blockRows) yield [start, Math.min(blockRows, rows - start)];
 }
 
 /** Borrow `input` as a Tensor, as borrowMatrix does. */

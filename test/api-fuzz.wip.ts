@@ -1,0 +1,466 @@
+// Property-based fuzz of the public API (issue 12), with fast-check: every model, metric and
+// linear-algebra entry point is fed random shapes (0..300 rows and columns), values
+// (NaN, ±Infinity, subnormals, ±1e300, strings, null), ragged, flat and empty arrays, typed
+// arrays of every kind, and random option objects (unknown keys, wrong types, out-of-range
+// values). Every case must return finite numbers or throw one of the package's typed errors
+// whose message names the argument; an oracle marks the well-posed cases, which must succeed,
+// and at least half the cases are well-posed. While it runs, unrelated live matrices and a
+// trained model keep their exact contents (hashed after every case), and live bytes return to
+// where they started after every case.
+//
+// npm test runs FUZZ_CASES (default 400) cases on the baseline build; `npm run fuzz` runs
+// 10,000 on each of the three builds (CROSSMODAL_BUILD=scalar|relaxed picks the build, as in
+// test/setup-build.ts). A failure prints fast-check's seed and path: rerun with
+// FUZZ_SEED=<seed> FUZZ_PATH=<path> to replay that case alone.
+import { beforeAll, describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import * as cm from '../src/index.js';
+import { CrossmodalError, Matrix, Tensor, memoryStats } from '../src/index.js';
+
+const CASES = Number(process.env.FUZZ_CASES ?? 400);
+
+beforeAll(async () => {
+  const build = process.env.CROSSMODAL_BUILD as cm.SimdChoice | undefined;
+  const info = await cm.init(build ? { simd: build } : {});
+  console.log(`api fuzz on the ${info.build} build`);
+});
+
+// ---- inputs ----
+/** What a generated matrix argument looks like, and whether it is a valid, well-scaled input. */
+interface Arg {
+  value: unknown;
+  rows: number;
+  cols: number;
+  /** a matrix input the API must accept (right form, finite values) */
+  valid: boolean;
+  /** valid, and every |x| ≤ limit of the magnitude class (1e100 for f64, 1e3 for the nets) */
+  tame: boolean;
+  /** the largest |x| */
+  max: number;
+}
+
+type Form = 'rows' | 'shaped' | 'typedRows' | 'shapedTyped' | 'matrix' | 'tensor' | 'flat' | 'ragged' | 'empty' | 'junk';
+type Scale = 'unit' | 'tiny' | 'subnormal' | 'big' | 'huge';
+const SCALE: Record<Scale, number> = { unit: 1, tiny: 1e-150, subnormal: 1e-310, big: 1e100, huge: 1e300 };
+const TYPED = [Float64Array, Float32Array, Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Array, Int32Array, Uint32Array] as const;
+const POISON: unknown[] = [NaN, Infinity, -Infinity, '1.5', null, undefined, true, {}, 5e-324, -0, 1e300, -1e300];
+
+/** wasm inputs made while generating a case (freed after it), and what a case's calls return */
+const inputs: { dispose(): void }[] = [];
+const live: { dispose(): void }[] = [];
+
+/** mulberry32: cell values from a seed, so a 300×300 input costs one fast-check draw. */
+function cells(seed: number) {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(s ^ (s >>> 15), s | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296 - 0.5;
+  };
+}
+
+const dim = fc.oneof({ weight: 12, arbitrary: fc.integer({ min: 1, max: 12 }) }, { weight: 3, arbitrary: fc.integer({ min: 1, max: 300 }) }, { weight: 1, arbitrary: fc.constant(0) });
+
+/** A matrix argument: mostly valid rows or shaped arrays of unit-scale values. */
+const matrixArg = (shape?: { rows?: number; cols?: number }) =>
+  fc
+    .record({
+      form: fc.oneof(
+        { weight: 14, arbitrary: fc.constantFrom<Form>('rows', 'shaped', 'typedRows', 'shapedTyped', 'matrix', 'tensor') },
+        { weight: 2, arbitrary: fc.constantFrom<Form>('flat', 'ragged', 'empty', 'junk') },
+      ),
+      rows: shape?.rows !== undefined ? fc.constant(shape.rows) : dim,
+      cols: shape?.cols !== undefined ? fc.constant(shape.cols) : dim,
+      scale: fc.oneof({ weight: 12, arbitrary: fc.constant<Scale>('unit') }, { weight: 3, arbitrary: fc.constantFrom<Scale>('tiny', 'subnormal', 'big', 'huge') }),
+      typed: fc.integer({ min: 0, max: TYPED.length - 1 }),
+      poison: fc.oneof({ weight: 12, arbitrary: fc.constant<unknown[]>([]) }, { weight: 1, arbitrary: fc.array(fc.constantFrom(...POISON), { minLength: 1, maxLength: 2 }) }),
+      seed: fc.integer(),
+    })
+    .map(({ form, rows, cols, scale, typed, poison, seed }): Arg => {
+      const u = cells(seed), k = SCALE[scale];
+      const T = TYPED[typed]!;
+      const integerTyped = T !== Float64Array && T !== Float32Array;
+      let data: unknown[] | ArrayLike<number> = Array.from({ length: rows * cols }, () => u() * 4 * k);
+      if (form === 'shapedTyped' || form === 'typedRows') {
+        // an integer typed array holds rounded (clamped) values: the input is what it holds
+        const t = new T(rows * cols);
+        for (let i = 0; i < t.length; i++) t[i] = integerTyped ? Math.round((data as number[])[i]! * (T === Uint8Array || T === Uint8ClampedArray ? 10 : 100)) : (data as number[])[i]!;
+        data = t;
+      } else if (form === 'tensor' && k < 1e38) {
+        data = (data as number[]).map((v) => Math.fround(v));
+      }
+      let badCell = false;
+      if (poison.length && rows * cols > 0 && !ArrayBuffer.isView(data)) {
+        for (const [n, p] of poison.entries()) (data as unknown[])[(seed >>> 0) % (rows * cols) ** (n + 1) % (rows * cols)] = p;
+        badCell = poison.some((p) => typeof p !== 'number' || !Number.isFinite(p));
+      }
+      const arr = Array.from(data as ArrayLike<unknown>);
+      // what the input holds decides (a Float32Array turns 1e300 into Infinity)
+      badCell = arr.some((v) => typeof v !== 'number' || !Number.isFinite(v));
+      const max = arr.reduce<number>((m, v) => (typeof v === 'number' && Number.isFinite(v) ? Math.max(m, Math.abs(v)) : m), 0);
+      const rowOf = (i: number) => (ArrayBuffer.isView(data) ? (data as Float64Array).slice(i * cols, i * cols + cols) : (data as unknown[]).slice(i * cols, i * cols + cols));
+      const nonEmpty = rows >= 1 && cols >= 1;
+      let value: unknown, valid = nonEmpty && !badCell && !(form === 'tensor' && max > 3.4e38);
+      switch (form) {
+        case 'rows':
+        case 'typedRows':
+          value = Array.from({ length: rows }, (_, i) => rowOf(i));
+          break;
+        case 'shaped':
+        case 'shapedTyped':
+          value = { data, rows, cols };
+          break;
+        case 'matrix':
+        case 'tensor':
+          if (!valid) value = { data, rows, cols };
+          else {
+            const m = form === 'matrix' ? Matrix.from({ data: data as number[], rows, cols }) : Tensor.from({ data: data as number[], rows, cols });
+            inputs.push(m);
+            value = m;
+          }
+          break;
+        case 'flat':
+          value = arr;
+          valid = false;
+          break;
+        case 'ragged':
+          value = Array.from({ length: Math.max(rows, 2) }, (_, i) => rowOf(i).slice(0, i === 1 ? cols + 1 : cols));
+          valid = false;
+          break;
+        case 'empty':
+          value = [];
+          valid = false;
+          break;
+        case 'junk':
+          value = [null, 'rows', 42, undefined][seed & 3];
+          valid = false;
+          break;
+      }
+      return { value, rows, cols, valid, tame: valid && max <= 1e100, max };
+    });
+
+/** Random option objects: mostly valid, sometimes an unknown key, a wrong type or a value out of range. */
+function optionsArb(valid: Record<string, fc.Arbitrary<unknown>>, invalid: Record<string, unknown[]>) {
+  const keys = Object.keys(valid);
+  return fc.oneof(
+    { weight: 6, arbitrary: fc.record(valid, { requiredKeys: [] }).map((o) => ({ o, ok: true })) },
+    {
+      weight: 2,
+      arbitrary: fc
+        .tuple(fc.record(valid, { requiredKeys: [] }), fc.constantFrom(...keys, 'colour'), fc.nat())
+        .map(([o, key, i]) => {
+          const bad = key === 'colour' ? [1] : invalid[key] ?? ['x', null, {}];
+          return { o: { ...o, [key]: bad[i % bad.length] }, ok: false };
+        }),
+    },
+  );
+}
+
+// ---- the property ----
+const seen = { cases: 0, wellPosed: 0, by: {} as Record<string, [number, number]> };
+
+/** Finite numbers all the way down (typed arrays, arrays, plain objects). */
+function finite(v: unknown, depth = 0): boolean {
+  if (depth > 4 || v === null || v === undefined) return true;
+  if (typeof v === 'number') return Number.isFinite(v);
+  if (v instanceof Float32Array || v instanceof Float64Array) return v.every(Number.isFinite);
+  if (Array.isArray(v)) return v.every((e) => finite(e, depth + 1));
+  if (v instanceof Matrix || v instanceof Tensor) return !v.disposed ? v.toShaped().data.every(Number.isFinite) : true;
+  if (typeof v === 'object') return Object.values(v).every((e) => finite(e, depth + 1));
+  return true;
+}
+
+/** A typed error whose message names one of the arguments (`X`, `options.epochs`, `views[1]`…). */
+function checkError(e: unknown, names: string[]): string | null {
+  if (!(e instanceof CrossmodalError)) return `not a typed error: ${(e as Error)?.constructor?.name}: ${(e as Error)?.message}\n${(e as Error)?.stack?.split("\n").slice(1, 8).join("\n")}`;
+  const msg = e.message;
+  if (!names.some((n) => msg.includes(n))) return `${e.constructor.name} names none of ${names.join(', ')}: ${msg}`;
+  return null;
+}
+
+/** A short description of a generated argument for failure messages. */
+const show = (a: Arg) => `${a.valid ? '' : 'invalid '}${a.rows}×${a.cols} max ${a.max.toExponential(1)}`;
+
+/** Runs one case: fn must return finite results or throw a typed error naming an argument; well-posed cases must succeed. */
+async function check(label: string, wellPosed: boolean, names: string[], fn: () => unknown) {
+  seen.cases++;
+  if (wellPosed) seen.wellPosed++;
+  const key = label.split('(')[0]!, e = (seen.by[key] ??= [0, 0]);
+  e[0]++;
+  if (wellPosed) e[1]++;
+  let result: unknown;
+  const before = memoryStats().liveBytes, kept = live.length;
+  try {
+    result = await fn();
+  } catch (e) {
+    // a failed call frees everything it took (what it had handed to `live` aside)
+    for (const m of live.splice(kept)) m.dispose();
+    const leaked = memoryStats().liveBytes - before;
+    if (leaked !== 0) throw new Error(`${label}: the failed call (${(e as Error).constructor.name}: ${(e as Error).message}) left ${leaked} bytes allocated`);
+    const bad = checkError(e, names);
+    if (bad) throw new Error(`${label}: ${bad}`);
+    if (wellPosed) throw new Error(`${label}: a well-posed case failed: ${(e as Error).constructor.name}: ${(e as Error).message}`);
+    return;
+  }
+  if (!finite(result)) throw new Error(`${label}: returned non-finite values: ${JSON.stringify(result, (_, v) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : ArrayBuffer.isView(v) ? Array.from(v as Float64Array).slice(0, 8) : v))?.slice(0, 300)}`);
+}
+
+// ---- the bystanders: live data that no case may touch ----
+function hash(a: ArrayLike<number>): number {
+  const b = new Uint8Array(Float64Array.from(a).buffer);
+  let h = 2166136261;
+  for (let i = 0; i < b.length; i++) h = Math.imul(h ^ b[i]!, 16777619);
+  return h >>> 0;
+}
+
+let bystanders: { check(): void; dispose(): void } | null = null;
+
+async function makeBystanders() {
+  const u = cells(99);
+  const M = Matrix.from({ data: Array.from({ length: 37 * 5 }, u), rows: 37, cols: 5 }), T = Tensor.from({ data: Array.from({ length: 9 * 33 }, u), rows: 9, cols: 33 });
+  const x = Array.from({ length: 40 }, () => [u(), u(), u()]);
+  const model = new cm.MultimodalAutoencoder({ hidden: [8], code: 2, epochs: 2, batchSize: 10, seed: 3 });
+  await model.fit([x, x.map((r) => [r[0]! + r[1]!])]);
+  const out = () => [...model.reconstruct([x, null])[1]!.data];
+  const want = { M: hash(M.data), T: hash(T.data), model: hash(out()), json: JSON.stringify(model) };
+  return {
+    check() {
+      if (hash(M.data) !== want.M || hash(T.data) !== want.T) throw new Error('a live bystander matrix changed');
+      if (hash(out()) !== want.model || JSON.stringify(model) !== want.json) throw new Error('the trained bystander model changed');
+    },
+    dispose() {
+      M.dispose();
+      T.dispose();
+      model.dispose();
+    },
+  };
+}
+
+// ---- entry points ----
+const pos = (max: number) => fc.integer({ min: 1, max });
+const wrongInt = [0, -1, 1.5, 'two', null, NaN, 1e9];
+const small = (a: Arg) => a.rows * a.cols <= 4000; // the nets train on at most this many cells
+
+type Case = { label: string; run: () => Promise<void> };
+const entries: [string, fc.Arbitrary<Case>][] = [
+  [
+    'Matrix.from / Tensor.from',
+    matrixArg().map((a) => ({
+      label: 'from',
+      run: async () => {
+        await check(`Matrix.from(${show(a)})`, a.valid, ['m'], () => {
+          const m = Matrix.from(a.value as cm.MatrixInput, 'm');
+          const s = m.toShaped();
+          m.dispose();
+          return s.data;
+        });
+        await check(`Tensor.from(${show(a)})`, a.valid && a.max <= 3.4e38, ['t'], () => {
+          const t = Tensor.from(a.value as cm.TensorInput, 't');
+          const s = t.toShaped();
+          t.dispose();
+          return s.data;
+        });
+      },
+    })),
+  ],
+  [
+    'linalg',
+    fc
+      .tuple(matrixArg(), fc.boolean(), fc.boolean(), fc.integer({ min: 0, max: 9 }))
+      // mostly conformable: B's inner dimension follows A's
+      .chain(([a, ta, tb, r]) => {
+        const inner = ta ? a.rows : a.cols;
+        return fc.tuple(fc.constant(a), r === 0 ? matrixArg() : matrixArg(tb ? { cols: inner } : { rows: inner }), fc.constant(ta), fc.constant(tb));
+      })
+      .map(([a, b, ta, tb]) => ({
+      label: 'linalg',
+      run: async () => {
+        const inner = (ta ? a.rows : a.cols) === (tb ? b.cols : b.rows);
+        const kept = <T extends { dispose(): void }>(m: T) => (live.push(m), m);
+        const kinds = (a.value instanceof Tensor) === (b.value instanceof Tensor); // f32 with f32 only
+        await check(`matmul(${show(a)}, ${show(b)}, ${ta}, ${tb})`, a.tame && b.tame && inner && kinds && a.max * b.max < 1e150, ['A', 'B', 'options'], () =>
+          kept(cm.linalg.matmul(a.value as cm.MatrixInput, b.value as cm.MatrixInput, { transposeA: ta, transposeB: tb })).toShaped().data,
+        );
+        await check(`covariance(${show(a)})`, a.tame && a.rows >= 2, ['X'], () => kept(cm.linalg.covariance(a.value as cm.MatrixInput)).toShaped().data);
+        await check(`svd(${show(a)})`, a.tame && a.rows * a.cols <= 20000, ['A'], () => {
+          const r = cm.linalg.svd(a.value as cm.MatrixInput);
+          kept(r.u);
+          kept(r.v);
+          return r.s;
+        });
+        if (a.valid && a.rows === a.cols) {
+          // a symmetric matrix of a's values
+          const s = Matrix.from(a.value as cm.MatrixInput);
+          live.push(s);
+          const d = s.data, n = s.rows;
+          for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) d[j * n + i] = d[i * n + j]!;
+          await check(`eigh(${show(a)})`, a.tame, ['S'], () => {
+            const r = cm.linalg.eigh(s);
+            kept(r.vectors);
+            return r.values;
+          });
+        }
+      },
+    })),
+  ],
+  [
+    'CCA',
+    fc
+      .tuple(dim, matrixArg(), matrixArg(), optionsArb({ components: pos(4), regularization: fc.oneof(fc.double({ min: 1e-6, max: 10, noNaN: true }), fc.constant('auto')), scale: fc.boolean() }, { components: wrongInt, regularization: [-1, NaN, 'ridge', [1]], scale: ['yes', 1] }))
+      .chain(([n, a, b, opt]) => fc.tuple(matrixArg({ rows: a.valid ? a.rows : n }), matrixArg({ rows: a.valid ? a.rows : n }), fc.constant(opt)))
+      .map(([a, b, { o, ok }]) => ({
+        label: 'CCA',
+        run: async () => {
+          const comps = (o as { components?: number }).components ?? 2; // the default
+          const optsOk = ok && !((o as { scale?: boolean }).scale && (o as { regularization?: unknown }).regularization === 'auto');
+          const reg = (o as { regularization?: unknown }).regularization ?? 0;
+          // well-posed: a ridge (or Ledoit–Wolf), at least 2 rows, components ≤ min(p, q)
+          const wp = optsOk && a.tame && b.tame && a.rows >= 2 && comps <= Math.min(a.cols, b.cols) &&
+            // a ridge that matters at the data's scale (the ridge is absolute), or Ledoit–Wolf
+            (reg === 'auto' || (typeof reg === 'number' && reg >= 1e-5 * Math.max(1e-100, a.max ** 2, b.max ** 2))) &&
+            // Ledoit–Wolf shrinks towards the mean variance: a view of zeros (or underflowing values) has none
+            // and, with it, columns on comparable scales (integer typed arrays mix 1 and 1e9)
+            (reg !== 'auto' || (a.max > 1e-100 && b.max > 1e-100 && a.max <= 10 && b.max <= 10));
+          let model = null as cm.CCA | null;
+          await check(`CCA(${JSON.stringify(o)}).fit(${show(a)}, ${show(b)})`, wp, ['X', 'Y', 'options'], () => {
+            model = new cm.CCA(o as cm.CCAOptions);
+            live.push(model);
+            model.fit(a.value as cm.MatrixInput, b.value as cm.MatrixInput);
+            return [model.correlations, model.transform(a.value as cm.MatrixInput, b.value as cm.MatrixInput).map((r) => r?.data)];
+          });
+          const usable = (m: cm.CCA | null) => {
+            try {
+              return !!m && m.fitted; // disposed by check() when its fit failed
+            } catch {
+              return false;
+            }
+          };
+          if (usable(model)) {
+            const m = model!, before = Array.from(m.correlations);
+            // a bad later call leaves the fit usable
+            await check('CCA.transform', false, ['X', 'Y'], () => m.transform([[NaN]], null));
+            await check('CCA.partialFit', false, ['X', 'Y'], () => m.partialFit(b.value as cm.MatrixInput, [['x']] as never));
+            if (Array.from(m.correlations).join() !== before.join()) throw new Error('CCA: a failed call changed the fit');
+            await check('CCA.toJSON', true, [], () => {
+              const back = cm.CCA.fromJSON(JSON.parse(JSON.stringify(m)));
+              live.push(back);
+              return back.correlations;
+            });
+          }
+        },
+      })),
+  ],
+  [
+    'neural models',
+    fc
+      .tuple(
+        fc.constantFrom('DeepCCA', 'MultimodalAutoencoder', 'ConditionalGAN', 'Classifier'),
+        matrixArg(),
+        optionsArb(
+          { epochs: pos(3), batchSize: pos(32), learningRate: fc.double({ min: 1e-5, max: 1e-2, noNaN: true }), seed: fc.nat(), hidden: fc.array(pos(32), { minLength: 1, maxLength: 2 }) },
+          { epochs: wrongInt.filter((v) => v !== 1e9), batchSize: wrongInt, learningRate: [-1, 0, NaN, '1e-3'], seed: [-1, 1.5, 'seed', 2 ** 33], hidden: [[], [0], [1.5], 'wide', [-3]] },
+        ),
+      )
+      .chain(([kind, a, opt]) => fc.tuple(fc.constant(kind), fc.constant(a), matrixArg({ rows: a.valid ? a.rows : undefined }), fc.constant(opt)))
+      .map(([kind, a, b, { o, ok }]) => ({
+        label: kind,
+        run: async () => {
+          const opts = { ...(o as Record<string, unknown>) };
+          const bs = (opts.batchSize as number | undefined) ?? 32;
+          if (opts.batchSize === undefined) opts.batchSize = 32;
+          if (opts.epochs === undefined) opts.epochs = 2;
+          let wp = ok && a.valid && b.valid && a.max <= 1e3 && b.max <= 1e3 && small(a) && small(b);
+          // the constructor (which allocates the networks) and the fit are two calls: a failed
+          // fit must free what it took, the model's own networks aside
+          type Net = cm.DeepCCA | cm.MultimodalAutoencoder | cm.ConditionalGAN | cm.Classifier;
+          let model: Net | null = null;
+          const classes = 3, labels = Array.from({ length: Math.max(0, a.rows) }, (_, i) => i % classes);
+          const construct = (): Net => {
+            if (kind === 'DeepCCA') return new cm.DeepCCA({ ...opts, components: Math.max(1, Math.min(2, a.cols, b.cols)) } as cm.DeepCCAOptions);
+            if (kind === 'MultimodalAutoencoder') return new cm.MultimodalAutoencoder({ ...opts, code: 2 } as cm.MultimodalAutoencoderOptions);
+            if (kind === 'ConditionalGAN') return new cm.ConditionalGAN({ ...opts, noise: 3 } as cm.ConditionalGANOptions);
+            const { hidden = [8], ...rest } = opts as { hidden?: unknown };
+            return new cm.Classifier({ ...rest, layers: Array.isArray(hidden) ? [Math.max(1, a.cols), ...hidden, classes] : hidden } as cm.ClassifierOptions);
+          };
+          const fit = async (m: Net) => {
+            if (m instanceof cm.DeepCCA) {
+              await m.fit(a.value as cm.TensorInput, b.value as cm.TensorInput);
+              return m.transform(a.value as cm.TensorInput, b.value as cm.TensorInput).map((r) => r?.data);
+            }
+            if (m instanceof cm.MultimodalAutoencoder) {
+              await m.fit([a.value as cm.TensorInput, b.value as cm.TensorInput]);
+              return m.reconstruct([a.value as cm.TensorInput, null]).map((r) => r.data);
+            }
+            if (m instanceof cm.ConditionalGAN) {
+              await m.fit(a.value as cm.TensorInput, b.value as cm.TensorInput);
+              return m.generate(b.value as cm.TensorInput, { seed: 1 }).data;
+            }
+            await m.fit(a.value as cm.TensorInput, labels);
+            return m.predict(a.value as cm.TensorInput);
+          };
+          if (kind === 'DeepCCA') wp = wp && a.rows >= 2 * Math.min(2, a.cols, b.cols) + 2 && Math.min(bs, a.rows) >= 2 * Math.min(2, a.cols, b.cols);
+          if (kind === 'Classifier') wp = wp && a.rows >= 1;
+          const names = ['x', 'c', 'X', 'Y', 'views', 'options', 'labels', 'layers'];
+          try {
+            const comps = Math.max(1, Math.min(2, a.cols, b.cols));
+            await check(`new ${kind}(${JSON.stringify(o)})`, ok && (kind !== 'DeepCCA' || bs >= 2 * comps), names, () => {
+              model = construct();
+            });
+            if (model) await check(`${kind}(${JSON.stringify(o)}).fit(${show(a)}, ${show(b)})`, wp, names, () => fit(model!));
+          } finally {
+            (model as Net | null)?.dispose();
+          }
+        },
+      })),
+  ],
+  [
+    'metrics',
+    fc
+      .tuple(matrixArg(), dim, optionsArb({ subsets: pos(4), subsetSize: fc.integer({ min: 2, max: 50 }), seed: fc.nat() }, { subsets: wrongInt, subsetSize: [1, 0, -2, 'ten'], seed: [-1, 'x', 1.5] }), fc.integer({ min: -1, max: 6 }))
+      .chain(([a, n, opt, k]) => fc.tuple(fc.constant(a), matrixArg({ rows: n, cols: a.valid ? a.cols : undefined }), fc.constant(opt), fc.constant(k)))
+      .map(([a, b, { o, ok }, k]) => ({
+        label: 'metrics',
+        run: async () => {
+          const same = a.valid && b.valid && a.cols === b.cols && a.tame && b.tame && a.max * a.max < 1e100 && b.max * b.max < 1e100 && a.rows * a.cols <= 20000 && b.rows * b.cols <= 20000;
+          await check(`frechetDistance(${show(a)}, ${show(b)})`, same && a.rows >= 2 && b.rows >= 2, ['a', 'b'], () => cm.metrics.frechetDistance(a.value as cm.MatrixInput, b.value as cm.MatrixInput));
+          await check(`kernelDistance(${show(a)}, ${show(b)}, ${JSON.stringify(o)})`, same && ok && a.rows >= 2 && b.rows >= 2 && a.max < 1e20 && b.max < 1e20, ['a', 'b', 'options'], () => cm.metrics.kernelDistance(a.value as cm.MatrixInput, b.value as cm.MatrixInput, o as cm.KernelDistanceOptions));
+          await check(`precisionRecall(${show(a)}, ${show(b)}, k ${k})`, same && k >= 1 && k < Math.min(a.rows, b.rows), ['real', 'fake', 'options'], () => cm.metrics.precisionRecall(a.value as cm.MatrixInput, b.value as cm.MatrixInput, { k }));
+          const la = Array.from({ length: Math.max(0, a.rows) }, (_, i) => i % 2), lb = Array.from({ length: Math.max(0, b.rows) }, (_, i) => i % 2);
+          await check(`intraFrechetDistance(${show(a)}, ${show(b)})`, same && a.rows >= 4 && b.rows >= 4, ['real', 'fake', 'Labels'], () => cm.metrics.intraFrechetDistance(a.value as cm.MatrixInput, la, b.value as cm.MatrixInput, lb));
+        },
+      })),
+  ],
+];
+
+describe('the public API under random input', () => {
+  it(`${CASES} cases: finite results or typed errors naming the argument; well-posed cases succeed; bystanders untouched; nothing leaked`, async () => {
+    const start = memoryStats(), t0 = performance.now();
+    bystanders = await makeBystanders();
+    const arb = fc.oneof(...entries.map(([, a]) => a));
+    const params: fc.Parameters<[Case]> = { numRuns: CASES, endOnFailure: true };
+    if (process.env.FUZZ_SEED) params.seed = Number(process.env.FUZZ_SEED);
+    if (process.env.FUZZ_PATH) params.path = process.env.FUZZ_PATH;
+    await fc.assert(
+      fc.asyncProperty(arb, async (c) => {
+        const before = memoryStats().liveBytes;
+        let after: number;
+        try {
+          await c.run();
+        } finally {
+          for (const m of live.splice(0)) m.dispose();
+          after = memoryStats().liveBytes;
+          for (const m of inputs.splice(0)) m.dispose();
+        }
+        bystanders!.check();
+        if (after !== before) throw new Error(`${c.label}: ${after - before} bytes leaked`);
+      }),
+      params,
+    );
+    bystanders.dispose();
+    expect(memoryStats().liveBytes).toBe(start.liveBytes);
+    console.log(`api fuzz: ${((performance.now() - t0) / 1000).toFixed(1)} s, ${seen.cases} calls in ${CASES} cases, ${seen.wellPosed} well-posed (${((100 * seen.wellPosed) / seen.cases).toFixed(0)} %)`);
+    if (process.env.FUZZ_VERBOSE) console.log(Object.entries(seen.by).map(([k, [n, w]]) => `${k} ${w}/${n}`).join('; '));
+    expect(seen.wellPosed / seen.cases).toBeGreaterThanOrEqual(0.5);
+  }, 60_000 + CASES * 500);
+});

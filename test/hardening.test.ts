@@ -1,0 +1,222 @@
+// Memory and isolation guarantees of the whole model API (issue 12): the peak of live wasm
+// bytes of a CCA fit does not grow with the row count (rows stream through the co-moments a
+// block at a time), fit/transform/dispose cycles of every model return the allocator to where
+// it started, a model dropped without dispose() is reclaimed by the finalisation safety net,
+// and two models trained interleaved give the bits of the same two trained one after the other.
+// Out-of-memory is in test/oom.test.ts (it needs its own, capped, instance).
+import { beforeAll, describe, expect, it } from 'vitest';
+import { init, memoryStats, CCA, Classifier, ConditionalGAN, DeepCCA, Matrix, MultimodalAutoencoder, NonFiniteError, ValueError } from '../src/index.js';
+import { uniform } from './helpers.js';
+
+beforeAll(async () => {
+  await init();
+});
+
+/** n×p Gaussian-ish rows with a shared latent so that CCA has something to find. */
+function views(n: number, p: number, q: number, seed: number) {
+  const u = uniform(seed);
+  const X = new Float64Array(n * p), Y = new Float64Array(n * q);
+  for (let i = 0; i < n; i++) {
+    const z = u() - 0.5;
+    for (let j = 0; j < p; j++) X[i * p + j] = z * (j % 3) + u() - 0.5;
+    for (let j = 0; j < q; j++) Y[i * q + j] = z * ((j + 1) % 2) + u() - 0.5;
+  }
+  return { X: { data: X, rows: n, cols: p }, Y: { data: Y, rows: n, cols: q } };
+}
+
+describe('a Tensor where a Matrix is expected (and back)', () => {
+  it('is read through a copy, even when the destination grows the memory under its live view', async () => {
+    const { Tensor } = await import('../src/index.js');
+    const n = 3000, p = 700; // the f64 copy needs 16.8 MB more: memory grows while reading (this runs first, on a small memory)
+    const t = Tensor.from({ data: Float32Array.from({ length: n * p }, (_, i) => (i % 97) / 97), rows: n, cols: p });
+    const grown = memoryStats().memoryBytes;
+    const m = Matrix.from(t as never, 'X');
+    expect(memoryStats().memoryBytes).toBeGreaterThan(grown);
+    expect(m.get(n - 1, p - 1)).toBeCloseTo(((n * p - 1) % 97) / 97, 6);
+    const y = Tensor.from(Array.from({ length: n }, (_, i) => [Math.sin(i), Math.cos(i * 3)]));
+    const cca = new CCA({ components: 1, regularization: 1e-3 }).fit(t as never, y as never);
+    expect(cca.correlations[0]).toBeGreaterThan(0);
+    for (const x of [t, m, y, cca]) x.dispose();
+  });
+});
+
+describe('memoryStats().peakLiveBytes', () => {
+  it('tracks the most bytes live at once and restarts from the live bytes on resetPeak', () => {
+    memoryStats({ resetPeak: true });
+    const start = memoryStats();
+    expect(start.peakLiveBytes).toBe(start.liveBytes);
+    const a = Matrix.zeros(100, 100);
+    a.dispose();
+    const after = memoryStats({ resetPeak: true });
+    expect(after.liveBytes).toBe(start.liveBytes);
+    expect(after.peakLiveBytes).toBe(start.liveBytes + 80_000);
+    expect(memoryStats().peakLiveBytes).toBe(start.liveBytes);
+    expect(() => memoryStats({ resetPeak: 1 as unknown as boolean })).toThrow(/^memoryStats options\.resetPeak: expected true or false, got 1$|^options\.resetPeak: expected true or false, got 1$/);
+    expect(() => memoryStats({ reset: true } as never)).toThrow(ValueError);
+  });
+});
+
+describe('a CCA fit streams its rows through the co-moments', () => {
+  it('peak live bytes are the same for 5000 and 25000 rows of p = q = 400, and the fit equals one on a Matrix', () => {
+    const peaks: number[] = [];
+    let small: Float64Array | null = null;
+    for (const n of [5000, 25000]) {
+      const { X, Y } = views(n, 400, 400, n);
+      const before = memoryStats({ resetPeak: true }).liveBytes;
+      const cca = new CCA({ components: 3, regularization: 1e-3 }).fit(X, Y);
+      peaks.push(memoryStats().peakLiveBytes - before);
+      if (n === 5000) {
+        small = cca.correlations.slice();
+        // the same rows handed in as one wasm Matrix (row-block views, no copy) fit the same
+        const mx = Matrix.from(X), my = Matrix.from(Y);
+        const again = new CCA({ components: 3, regularization: 1e-3 }).fit(mx, my);
+        for (let k = 0; k < 3; k++) expect(again.correlations[k]).toBeCloseTo(small[k]!, 12);
+        for (const m of [again, mx, my]) m.dispose();
+      }
+      cca.dispose();
+    }
+    // the input alone would be 2·n·400·8 bytes: 32 MB at 5000 rows, 160 MB at 25000
+    expect(peaks[1]! / peaks[0]!).toBeGreaterThan(0.9);
+    expect(peaks[1]! / peaks[0]!).toBeLessThan(1.1);
+    expect(peaks[1]!).toBeLessThan(64 * 2 ** 20);
+    expect(small).not.toBeNull();
+  });
+
+  it('streamed fit and partialFit equal the one-block fit to rounding, and a bad cell far down is named by its row', () => {
+    const { X, Y } = views(3000, 3, 2, 5); // blockRows(3, 2) > 3000 rows: one block…
+    const one = new CCA({ components: 2 }).fit(X, Y);
+    const parts = new CCA({ components: 2 });
+    for (let s = 0; s < 3000; s += 700) {
+      const e = Math.min(3000, s + 700);
+      parts.partialFit({ data: X.data.subarray(s * 3, e * 3), rows: e - s, cols: 3 }, { data: Y.data.subarray(s * 2, e * 2), rows: e - s, cols: 2 });
+    }
+    for (let k = 0; k < 2; k++) expect(parts.correlations[k]).toBeCloseTo(one.correlations[k]!, 12);
+    // …and 400 + 400 columns stream in blocks of 1310 rows
+    const wide = views(3000, 400, 400, 6), bad = wide.X.data.slice();
+    bad[2900 * 400 + 17] = NaN;
+    const before = memoryStats().liveBytes;
+    const failed = new CCA({ components: 1 });
+    expect(() => failed.fit({ ...wide.X, data: bad }, wide.Y)).toThrow(NonFiniteError);
+    expect(() => failed.fit({ ...wide.X, data: bad }, wide.Y)).toThrow(/^X: .*\[2900\]\[17\]/);
+    // a failed partialFit counts none of its rows: the earlier fit stays as it was
+    const c0 = parts.correlations.slice();
+    expect(() => parts.partialFit([[1, 2, 3], [4, 5, NaN]], [[1, 2], [3, 4]])).toThrow(NonFiniteError);
+    expect(parts.nSamples).toBe(3000);
+    expect(Array.from(parts.correlations)).toEqual(Array.from(c0));
+    expect(memoryStats().liveBytes).toBe(before);
+    for (const m of [one, parts, failed]) m.dispose();
+  });
+});
+
+describe('1,000 fit / use / dispose cycles of each model return the allocator to where it started', () => {
+  const u = uniform(11);
+  const x = Array.from({ length: 12 }, () => [u(), u(), u()]), y = x.map((r) => [r[0]! + u(), r[1]! - u()]);
+  const labels = x.map((_, i) => i % 3);
+  const cycles: [string, () => Promise<void> | void][] = [
+    ['CCA', () => {
+      const m = new CCA({ components: 2 }).fit(x, y);
+      m.transform(x, y);
+      m.dispose();
+    }],
+    ['DeepCCA', async () => {
+      const m = new DeepCCA({ components: 1, hidden: [3], epochs: 1, batchSize: 12, seed: 1 });
+      await m.fit(x, y);
+      m.transform(x, y);
+      m.dispose();
+    }],
+    ['MultimodalAutoencoder', async () => {
+      const m = new MultimodalAutoencoder({ hidden: [3], code: 2, epochs: 1, batchSize: 12, seed: 1 });
+      await m.fit([x, y]);
+      m.reconstruct([x, null]);
+      m.dispose();
+    }],
+    ['ConditionalGAN', async () => {
+      const m = new ConditionalGAN({ noise: 2, hidden: [3], epochs: 1, batchSize: 12, seed: 1 });
+      await m.fit(x, y);
+      m.generate(y, { seed: 1 });
+      m.dispose();
+    }],
+    ['Classifier', async () => {
+      const m = new Classifier({ layers: [3, 4, 3], epochs: 1, batchSize: 12, seed: 1 });
+      await m.fit(x, labels);
+      m.predict(x);
+      m.dispose();
+    }],
+  ];
+  for (const [name, cycle] of cycles)
+    it(name, async () => {
+      await cycle(); // first use may set up lasting state (none expected, but not this test's claim)
+      const before = memoryStats();
+      for (let i = 0; i < 1000; i++) await cycle();
+      const after = memoryStats();
+      expect(after.liveBytes).toBe(before.liveBytes);
+      expect(after.liveBlocks).toBe(before.liveBlocks);
+    });
+});
+
+describe('the finalisation safety net', () => {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  it.skipIf(!gc)('reclaims a model dropped without dispose() (run with --expose-gc)', async () => {
+    const collect = async () => {
+      for (let i = 0; i < 5; i++) {
+        gc!();
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    };
+    await collect(); // what earlier tests dropped goes first
+    const before = memoryStats().liveBytes;
+    await (async () => {
+      const m = new MultimodalAutoencoder({ hidden: [64], code: 8, epochs: 1, batchSize: 20, seed: 2 });
+      const rows = Array.from({ length: 40 }, (_, i) => [i % 7, i % 5, i % 3]);
+      await m.fit([rows, rows]);
+      const c = new CCA({ components: 1 }).fit(rows, rows.map((r) => [r[0]! + r[1]!]));
+      expect(memoryStats().liveBytes).toBeGreaterThan(before + 64 * 3 * 4);
+      void c;
+    })();
+    for (let i = 0; i < 50 && memoryStats().liveBytes !== before; i++) {
+      gc!();
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    expect(memoryStats().liveBytes).toBe(before);
+  });
+});
+
+describe('concurrency: two models trained interleaved in one module', () => {
+  it('give the bits of the same two trained one after the other', async () => {
+    const u = uniform(21);
+    const x = Array.from({ length: 60 }, () => [u(), u(), u(), u()]), c = x.map((r) => [r[0]! > 0.5 ? 1 : 0, r[1]!]);
+    const make = () => [
+      new ConditionalGAN({ noise: 3, hidden: [8], epochs: 6, batchSize: 16, seed: 4 }),
+      new MultimodalAutoencoder({ hidden: [8], code: 3, epochs: 6, batchSize: 16, seed: 5 }),
+    ] as const;
+    const out = (g: ConditionalGAN, a: MultimodalAutoencoder) => [Array.from(g.generate(c, { seed: 1 }).data), Array.from(a.reconstruct([x, null])[1]!.data)];
+    const [g1, a1] = make();
+    await g1.fit(x, c);
+    await a1.fit([x, c]);
+    const sequential = out(g1, a1);
+    // each epoch ends by handing the event loop over, so the two fits take turns
+    const order: string[] = [];
+    const turn = (who: string) => ({ onEpoch: async () => { order.push(who); await new Promise((r) => setTimeout(r, 0)); } });
+    const [g2, a2] = make();
+    await Promise.all([g2.fit(x, c, turn('g')), a2.fit([x, c], turn('a'))]);
+    expect(order.slice(0, 4).sort()).toEqual(['a', 'a', 'g', 'g']); // they did interleave
+    expect(out(g2, a2)).toEqual(sequential);
+    for (const m of [g1, a1, g2, a2]) m.dispose();
+  });
+});
+
+describe('f32 inputs (the neural models)', () => {
+  it('a finite value beyond the float32 range is a typed error naming its cell, on every path into a Tensor', async () => {
+    const { Tensor } = await import('../src/index.js');
+    expect(() => Tensor.from([[1, 2], [3, 1e300]], 'x')).toThrow(/^x\[1\]\[1\]: expected a number within the float32 range \(\|x\| ≤ 3\.4028e38\), got 1e\+300$/);
+    expect(() => Tensor.from({ data: [-1e39, 0], rows: 1, cols: 2 }, 'x')).toThrow(ValueError);
+    const m = Matrix.from([[0, 5e38]]);
+    expect(() => Tensor.from(m, 'x')).toThrow(/^x\[0\]\[1\]: expected a number within the float32 range/);
+    m.dispose();
+    const before = memoryStats().liveBytes;
+    const gan = new ConditionalGAN({ noise: 2, hidden: [3], epochs: 1, batchSize: 4 });
+    await expect(gan.fit([[1], [2], [3], [4]], [[0], [1], [0], [1e40]])).rejects.toThrow(/^c\[3\]\[0\]: expected a number within the float32 range/);
+    gan.dispose();
+    expect(memoryStats().liveBytes).toBe(before);
+  });
+});
