@@ -34,3 +34,23 @@ export abstract class Disposable {
     this.dispose();
   }
 }
+
+/**
+ * What one call allocates, freed together (in the order taken) when the call ends, whether it
+ * returns or throws: `own` each buffer as soon as it exists, since the next allocation may
+ * fail (out of memory) and must not strand the ones before it.
+ */
+export class Owner {
+  readonly #items: { dispose(): void }[] = [];
+
+  /** Takes o and returns it. */
+  readonly own = <T extends { dispose(): void }>(o: T): T => {
+    this.#items.push(o);
+    return o;
+  };
+
+  /** Frees everything taken so far. */
+  dispose(): void {
+    for (const o of this.#items.splice(0)) o.dispose();
+  }
+}

@@ -6,7 +6,7 @@
  * statistics (to rounding) as one pass over all rows.
  */
 import * as W from '../wasm/index.js';
-import { Matrix, rowBlocks, withScratch } from '../wasm/index.js';
+import { Matrix, rowBlocks, withScratch, type RowSource } from '../wasm/index.js';
 
 /** Per-view part of the statistics. */
 export interface ViewMoments {
@@ -47,22 +47,13 @@ export class CoMoments {
     return Math.max(256, Math.floor(2 ** 20 / (p + q)));
   }
 
-  /** Adds the rows of X (n×p) and Y (n×q), a block of rows at a time; shapes already checked. */
-  update(X: Matrix, Y: Matrix): void {
-    const b = CoMoments.blockRows(this.p, this.q);
-    if (X.rows <= b) return this.#update(X, Y);
-    for (const [start, count] of rowBlocks(X.rows, b)) {
-      const x = X.viewRows(start, count), y = Y.viewRows(start, count);
-      try {
-        this.#update(x, y);
-      } finally {
-        x.dispose();
-        y.dispose();
-      }
-    }
+  /** Adds the rows of two row sources (shapes already checked) a block of blockRows at a time. */
+  addRows(x: RowSource, y: RowSource): void {
+    for (const [start, count] of rowBlocks(x.rows, CoMoments.blockRows(this.p, this.q))) this.update(x.block(start, count), y.block(start, count));
   }
 
-  #update(X: Matrix, Y: Matrix): void {
+  /** Adds the rows of X (n×p) and Y (n×q) in one pass (its scratch is n×(p+q)); shapes already checked. */
+  update(X: Matrix, Y: Matrix): void {
     const n = X.rows, p = this.p, q = this.q;
     const chunk = new CoMoments(p, q);
     try {

@@ -16,7 +16,7 @@ import { Adam } from '../nn/optim.js';
 import { Checkpoint } from '../nn/checkpoint.js';
 import { FIT_OPTIONS, trainModel, checkTrainingOptions, validated, type EpochInfo, type FitOptions } from '../nn/train.js';
 import { FormatError, NotFittedError, ShapeError, ValueError, describe, described } from '../errors.js';
-import { Disposable } from '../lifecycle.js';
+import { Disposable, Owner } from '../lifecycle.js';
 import { checkOptions } from '../options.js';
 import { readEnvelope } from '../serialize.js';
 
@@ -230,8 +230,7 @@ export class MultimodalAutoencoder extends Disposable {
   async fit(views: readonly ViewInput[], options: AutoencoderFitOptions = {}): Promise<EpochInfo[]> {
     this.live();
     checkOptions(options, [...FIT_OPTIONS, 'present', 'validation'], 'fit options');
-    const owned: { dispose(): void }[] = [];
-    const own = <T extends { dispose(): void }>(o: T): T => (owned.push(o), o);
+    const owner = new Owner(), own = owner.own;
     let net: Net | null = null;
     try {
       const data = readViews(views, 'views', null, options.present, 'options.present', own);
@@ -298,7 +297,7 @@ export class MultimodalAutoencoder extends Disposable {
       return this.history;
     } finally {
       if (net) for (const t of [...allNets(net), net.cat, net.fork]) t.dispose();
-      for (const d of owned) d.dispose();
+      owner.dispose();
     }
   }
 
@@ -365,15 +364,9 @@ export class MultimodalAutoencoder extends Disposable {
           for (const j of given) if (data.mask[i * m + j]) (gates[i * m + j] = 1), (any = true);
           if (any) for (let j = 0; j < m; j++) targets[i * m + j] = data.mask[i * m + j]!;
         }
-        const gt = Tensor.from({ data: gates, rows: data.n, cols: m });
-        let tt: Tensor;
+        const owner = new Owner();
         try {
-          tt = Tensor.from({ data: targets, rows: data.n, cols: m });
-        } catch (e) {
-          gt.dispose();
-          throw e;
-        }
-        try {
+          const gt = owner.own(Tensor.from({ data: gates, rows: data.n, cols: m })), tt = owner.own(Tensor.from({ data: targets, rows: data.n, cols: m }));
           const sse = new Float64Array(m), count = new Float64Array(m);
           chunks(g, data, gt, (s, outs, len) => {
             const tv = tt.viewRows(s, len);
@@ -388,8 +381,7 @@ export class MultimodalAutoencoder extends Disposable {
           });
           return { given, mse: sse.map((v, j) => (data.given[j] && count[j]! > 0 ? v / count[j]! : NaN)) };
         } finally {
-          gt.dispose();
-          tt.dispose();
+          owner.dispose();
         }
       });
     });
@@ -577,12 +569,11 @@ function weightedLoss(g: Net, data: ReadViews, weights: readonly number[]): numb
 
 /** Reads views against a fitted graph, runs fn, frees what it read. */
 function withViews<T>(g: Net, views: readonly ViewInput[], present: TensorInput | undefined, fn: (data: ReadViews) => T): T {
-  const owned: { dispose(): void }[] = [];
+  const owner = new Owner();
   try {
-    const data = readViews(views, 'views', g.widths, present, 'options.present', (o) => (owned.push(o), o));
-    return fn(data);
+    return fn(readViews(views, 'views', g.widths, present, 'options.present', owner.own));
   } finally {
-    for (const o of owned) o.dispose();
+    owner.dispose();
   }
 }
 

@@ -7,7 +7,7 @@
  * co-moments, so `partialFit` over chunks and `merge` of shards give the in-memory result.
  */
 import * as W from '../wasm/index.js';
-import { Matrix, borrowMatrix as borrow, rowBlocks, rowSource, withScratch, type MatrixInput, type RowSource, type Scratch } from '../wasm/index.js';
+import { Matrix, borrowMatrix as borrow, rowSource, withScratch, type MatrixInput, type RowSource, type Scratch } from '../wasm/index.js';
 import { CoMoments, ledoitWolf, type ViewMoments } from '../linalg/comoments.js';
 import { invSqrt, svd } from '../linalg/ops.js';
 import { FormatError, NotFittedError, ShapeError, SingularMatrixError, ValueError, described } from '../errors.js';
@@ -94,7 +94,7 @@ export class CCA extends Disposable {
       if (x.rows < 2) throw new ShapeError('X', 'at least 2 rows', `${x.rows} row`);
       const stats = new CoMoments(x.cols, y.cols);
       try {
-        for (const [start, count] of rowBlocks(x.rows, CoMoments.blockRows(x.cols, y.cols))) stats.update(x.block(start, count), y.block(start, count));
+        stats.addRows(x, y);
         this.#solve(stats);
       } catch (e) {
         stats.dispose();
@@ -142,7 +142,7 @@ export class CCA extends Disposable {
       // part-way (out of memory) leaves none of its rows counted
       const chunk = new CoMoments(x.cols, y.cols);
       try {
-        for (const [start, count] of rowBlocks(x.rows, CoMoments.blockRows(x.cols, y.cols))) chunk.update(x.block(start, count), y.block(start, count));
+        chunk.addRows(x, y);
         if (this.#stats) this.#stats.merge(chunk);
       } catch (e) {
         chunk.dispose();

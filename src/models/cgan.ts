@@ -20,7 +20,7 @@ import { bceWithLogits } from '../nn/loss.js';
 import { Checkpoint } from '../nn/checkpoint.js';
 import { FIT_OPTIONS, trainModel, checkTrainingOptions, type EpochInfo, type FitOptions } from '../nn/train.js';
 import { FormatError, NotFittedError, ShapeError, ValueError } from '../errors.js';
-import { Disposable } from '../lifecycle.js';
+import { Disposable, Owner } from '../lifecycle.js';
 import { checkOptions } from '../options.js';
 import { readEnvelope } from '../serialize.js';
 import type { FloatResult } from './autoencoder.js';
@@ -214,8 +214,7 @@ export class ConditionalGAN extends Disposable {
   async fit(x: TensorInput, c: TensorInput, options: FitOptions = {}): Promise<EpochInfo[]> {
     this.live();
     checkOptions(options, FIT_OPTIONS, 'fit options');
-    const owned: { dispose(): void }[] = [];
-    const own = <T extends { dispose(): void }>(o: T): T => (owned.push(o), o);
+    const owner = new Owner(), own = owner.own;
     let nets: Nets | null = null;
     try {
       const X = own(Tensor.from(x, 'x')), C = own(Tensor.from(c, 'c'));
@@ -295,7 +294,7 @@ export class ConditionalGAN extends Disposable {
       return this.history;
     } finally {
       if (nets) (nets.G.dispose(), nets.D.dispose());
-      for (const d of owned) d.dispose();
+      owner.dispose();
     }
   }
 
@@ -320,23 +319,16 @@ export class ConditionalGAN extends Disposable {
     const { G, c: q, ...stats } = this.#fitted();
     const { seed = 0 } = checkOptions(options, ['seed'], 'generate options');
     if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new ValueError('options.seed', 'an integer in [0, 2³²)', seed);
-    const owned: { dispose(): void }[] = [];
+    const owner = new Owner(), own = owner.own;
     try {
-      const C = Tensor.from(c, 'c');
-      owned.push(C);
+      const C = own(Tensor.from(c, 'c'));
       if (C.cols !== q) throw new ShapeError('c', `${q} columns (as in fit)`, `${C.cols} columns`);
       standardizeRows(C, stats);
-      // each owned as soon as it exists: the next allocation may fail
-      const rng = Rng.create(seed);
-      owned.push(rng);
-      const z = Tensor.empty(C.rows, this.noise);
-      owned.push(z);
-      const gin = new Concat([this.noise, q]);
-      owned.push(gin);
+      const rng = own(Rng.create(seed)), z = own(Tensor.empty(C.rows, this.noise)), gin = own(new Concat([this.noise, q]));
       W.randomNormal(z, 0, 1, rng);
       return G.predict(gin.forward([z, C]));
     } finally {
-      for (const o of owned) o.dispose();
+      owner.dispose();
     }
   }
 

@@ -16,7 +16,7 @@ import { labelIndices } from '../nn/loss.js';
 import { FIT_OPTIONS, trainLoop, checkTrainingOptions, type EpochInfo, type FitOptions } from '../nn/train.js';
 import { Checkpoint } from '../nn/checkpoint.js';
 import { DivergenceError, FormatError, NotFittedError, ShapeError, ValueError } from '../errors.js';
-import { Disposable } from '../lifecycle.js';
+import { Disposable, Owner } from '../lifecycle.js';
 import { checkOptions } from '../options.js';
 import { readEnvelope } from '../serialize.js';
 
@@ -105,21 +105,18 @@ export class Classifier extends Disposable {
   async fit(X: TensorInput, labels: ArrayLike<number>, options: FitOptions = {}): Promise<EpochInfo[]> {
     this.live();
     checkOptions(options, FIT_OPTIONS, 'fit options');
-    const x = Tensor.from(X, 'X');
-    const owned: { dispose(): void }[] = [x];
+    const owner = new Owner(), own = owner.own;
+    const x = own(Tensor.from(X, 'X'));
     const history: EpochInfo[] = [];
     let checkpoint: Checkpoint | null = null;
     try {
       const n = x.rows, d = x.cols;
       if (d !== this.net.layers[0]) throw new ShapeError('X', `${this.net.layers[0]} columns (the network's input width)`, `${d} columns`);
-      const y = labelIndices(labels, n, this.classes, 'labels');
-      owned.push(y);
+      const y = own(labelIndices(labels, n, this.classes, 'labels'));
       const bs = Math.min(this.batchSize, n);
       const opt = this.#optimizer();
-      const own = <T extends { dispose(): void }>(b: T) => (owned.push(b), b); // as soon as it exists
       const xb = own(Tensor.empty(bs, d)), grad = own(Tensor.empty(bs, this.classes)), lb = own(Indices.empty(bs, 'i32'));
-      checkpoint = new Checkpoint([this.net], [opt]);
-      owned.push(checkpoint);
+      checkpoint = own(new Checkpoint([this.net], [opt]));
       checkpoint.save('start');
       this.net.train();
       await trainLoop(
@@ -162,7 +159,7 @@ export class Classifier extends Disposable {
       throw e;
     } finally {
       if (!this.disposed && !this.net.disposed) this.net.eval();
-      for (const o of owned) o.dispose();
+      owner.dispose();
     }
   }
 

@@ -15,7 +15,7 @@ import { FIT_OPTIONS, trainModel, checkTrainingOptions, validated, type EpochInf
 import { CCAObjective, type CCAObjectiveKind } from './deepcca_objective.js';
 import { CCA, type MatrixResult } from './cca.js';
 import { FormatError, NotFittedError, ShapeError, ValueError } from '../errors.js';
-import { Disposable } from '../lifecycle.js';
+import { Disposable, Owner } from '../lifecycle.js';
 import { checkOptions } from '../options.js';
 import { readEnvelope } from '../serialize.js';
 
@@ -126,8 +126,7 @@ export class DeepCCA extends Disposable {
   async fit(X: TensorInput, Y: TensorInput, options: DeepCCAFitOptions = {}): Promise<EpochInfo[]> {
     this.live();
     checkOptions(options, [...FIT_OPTIONS, 'validation'], 'fit options');
-    const owned: { dispose(): void }[] = [];
-    const own = <T extends { dispose(): void }>(o: T): T => (owned.push(o), o);
+    const owner = new Owner(), own = owner.own;
     // the new towers: handed to the model by finish(), disposed here otherwise
     let towers: MLP[] = [];
     try {
@@ -216,7 +215,7 @@ export class DeepCCA extends Disposable {
       return this.history;
     } finally {
       for (const t of towers) t.dispose();
-      for (const d of owned) d.dispose();
+      owner.dispose();
     }
   }
 

@@ -474,12 +474,12 @@ export interface RowSource {
  * views (no copy).
  */
 export function rowSource(input: MatrixInput, name: string): RowSource {
-  if (input instanceof Matrix) {
+  if (input instanceof Matrix && input.contiguous) {
     checkFinite(input, name);
-    if (input.contiguous) return { rows: input.rows, cols: input.cols, block: (start, count) => input.viewRows(start, count), release() {} };
+    return { rows: input.rows, cols: input.cols, block: (start, count) => input.viewRows(start, count), release() {} };
   }
-  const r = input instanceof Matrix ? null : readInput(plain(input), name);
-  const rows = r ? r.rows : (input as Matrix).rows, cols = r ? r.cols : (input as Matrix).cols;
+  // anything else (a strided Matrix view too) is validated and copied through readInput
+  const r = readInput(plain(input), name), { rows, cols } = r;
   let buf: Matrix | null = null, view: Matrix | null = null;
   return {
     rows,
@@ -489,16 +489,11 @@ export function rowSource(input: MatrixInput, name: string): RowSource {
       view = null;
       if (!buf || buf.rows < count) {
         buf?.dispose();
-        buf = null;
+        buf = null; // (Matrix.empty may throw)
         buf = Matrix.empty(count, cols);
       }
       view = buf.viewRows(0, count);
-      if (r) r.write(view.data, start, count);
-      else {
-        const v = (input as Matrix).viewRows(start, count);
-        view.data.set(v.toShaped().data);
-        v.dispose();
-      }
+      r.write(view.data, start, count);
       return view;
     },
     release() {
