@@ -3,7 +3,7 @@
  * init): an options argument must be a plain object, and a key the entry point does not know
  * is an error naming the key and the nearest known one, never silently ignored.
  */
-import { ValueError } from './errors.js';
+import { ShapeError, ValueError, describe } from './errors.js';
 
 /** Levenshtein distance (small strings). */
 function distance(a: string, b: string): number {
@@ -48,4 +48,20 @@ export function checkOptions<T extends object>(options: T | undefined, known: re
     throw new ValueError(`${name}.${key}`, `a known option (${near ? `did you mean "${near}"? ` : ''}known: ${known.join(', ')})`, key);
   }
   return options;
+}
+
+/**
+ * Integer class labels: an array-like of n values (n null: any non-empty length), each an
+ * integer in 0..classes − 1 (classes null: any integer ≥ 0 below 2³¹). Returns the labels.
+ */
+export function checkLabels(labels: ArrayLike<number>, n: number | null, classes: number | null, name: string): ArrayLike<number> {
+  const len = labels !== null && labels !== undefined && typeof labels !== 'string' && typeof (labels as ArrayLike<number>).length === 'number' ? labels.length : null;
+  if (len === null || (n === null ? len < 1 : len !== n))
+    throw new ShapeError(name, n === null ? 'a non-empty list of integer labels' : `${n} labels (one per row)`, len === null ? describe(labels) : `${len} labels`);
+  const top = classes ?? 2 ** 31;
+  for (let i = 0; i < len; i++) {
+    const v = labels[i]!;
+    if (!Number.isInteger(v) || v < 0 || v >= top) throw new ValueError(`${name}[${i}]`, classes === null ? 'an integer class ≥ 0' : `an integer class in 0..${classes - 1}`, v);
+  }
+  return labels;
 }

@@ -178,6 +178,16 @@ describe('CCA streaming and merging', () => {
     });
   }
 
+  it("'auto' on two rows (Ledoit–Wolf can only choose δ = 0) says so, and 3 rows fit", () => {
+    const X = [[1, 2, 0.5], [0.3, -1, 2]], Y = [[1, 0], [0, 2]];
+    const cca = new CCA({ components: 1, regularization: 'auto' });
+    expect(() => cca.fit(X, Y)).toThrow(SingularMatrixError);
+    expect(() => cca.fit(X, Y)).toThrow(/Ledoit–Wolf chose the shrinkage δ = 0 from 2 rows.*Use a ridge/);
+    cca.fit([...X, [2, 0, -1]], [...Y, [1, 1]]);
+    expect(cca.shrinkage![0]).toBeGreaterThan(0);
+    cca.dispose();
+  });
+
   it("'auto' gives the Ledoit–Wolf intensity computed directly from the data", () => {
     const X = train(digits.left), Y = train(digits.right);
     const cca = new CCA({ components: 10, regularization: 'auto' }).fit(X, Y);

@@ -104,6 +104,48 @@ describe('input that is not numbers in rows says what it is', () => {
     expect(Array.from(linalg.colMeans([{ length: 2, 0: 1, 1: 2 }, { length: 2, 0: 3, 1: 5 }]))).toEqual([2, 3.5]);
   });
 
+  it('class labels are checked the same way at every entry point that takes them', async () => {
+    const X = [[0.1, 0.2], [0.3, 0.1], [0.5, 0.9], [0.7, 0.2], [0.2, 0.4], [0.9, 0.3]];
+    const bad: [unknown, RegExp][] = [
+      [[0, 1, 0.5, 1, 0, 1], /labels\[2\]: expected an integer class/],
+      [[0, 1, -1, 1, 0, 1], /labels\[2\]: expected an integer class/],
+      [['0', 1, 0, 1, 0, 1], /labels\[0\]: expected an integer class/],
+      [[0, 1, 0], /labels: expected 6 labels \(one per row\), got 3 labels/],
+      [null, /labels: expected 6 labels \(one per row\), got null/],
+      ['010101', /labels: expected 6 labels \(one per row\), got "010101"/],
+    ];
+    const clf = new Classifier({ layers: [2, 4, 2], epochs: 1 });
+    await clf.fit(X, [0, 1, 0, 1, 0, 1]);
+    for (const [labels, message] of bad) {
+      await expect(clf.fit(X, labels as number[])).rejects.toThrow(message);
+      expect(() => clf.accuracy(X, labels as number[])).toThrow(message);
+      expect(() => nn.softmaxCrossEntropy(Tensor.from([[0, 1], [1, 0], [0, 1], [1, 0], [0, 1], [1, 0]]), labels as number[])).toThrow(message);
+      expect(() => metrics.conditionalAccuracy(clf, X, labels as number[])).toThrow(message);
+      // two sets: the real labels are checked first
+      expect(() => metrics.intraFrechetDistance(X, labels as number[], X, [0, 1, 0, 1, 0, 1])).toThrow(message.source.startsWith('labels') ? new RegExp('real' + message.source.replace('labels', 'Labels')) : message);
+    }
+    // a large label is refused before it sizes anything; so are too many one-hot cells
+    expect(() => metrics.intraFrechetDistance(X, [0, 0, 1, 1, 2 ** 31, 0], X, [0, 0, 1, 1, 1, 0])).toThrow(/realLabels\[4\]: expected an integer class ≥ 0, got 2147483648/);
+    expect(() => metrics.intraFrechetDistance(X, [0, 0, 1, 1, 1e6, 0], X, [0, 0, 1, 1, 1, 0])).toThrow(/realLabels, fakeLabels: expected at least 2 real and 2 generated rows of every class 0\.\.1000000, got 0 real, 0 generated of class 2/);
+    expect(() => ConditionalGAN.oneHot([0, 1, 2], 1e9)).toThrow(/^classes: expected at most 44739242 classes for 3 labels/);
+    expect(() => ConditionalGAN.oneHot([0, 1.5], 3)).toThrow(/^labels\[1\]: expected an integer class in 0\.\.2, got 1\.5$/);
+    expect(() => metrics.conditionalAccuracy({} as never, X, [0])).toThrow(/^classifier: expected a Classifier/);
+    expect(memoryStats().liveBytes).toBeGreaterThan(0);
+    clf.dispose();
+  });
+
+  it('significance checks its correlations and counts', () => {
+    expect(() => significance([0.5, 1.2], 50, 3, 3)).toThrow(/^rho\[1\]: expected a canonical correlation in \[0, 1\], got 1\.2$/);
+    expect(() => significance([0.5, NaN], 50, 3, 3)).toThrow(/^rho\[1\]: expected a canonical correlation in \[0, 1\], got NaN$/);
+    expect(() => significance([0.5, 0.4, 0.3], 50, 2, 3)).toThrow(/^rho: expected at most min\(p, q\) = 2 correlations, got 3$/);
+    expect(() => significance([0.5], 50.5, 2, 3)).toThrow(/^n: expected a positive integer, got 50\.5$/);
+    expect(() => significance(null as never, 50, 2, 3)).toThrow(/^rho: expected an array of canonical correlations, got null$/);
+    // a correlation of exactly 1: Wilks' Λ 0, an infinite chi-square with p-value 0
+    const [row] = significance([1], 50, 2, 3);
+    expect(row!.wilksLambda).toBe(0);
+    expect(row!.chiSquarePValue).toBe(0);
+  });
+
   it('constructors that are not meant to be called say which factory to use', () => {
     const Ctor = (c: unknown) => c as new (...a: unknown[]) => unknown;
     // what came is said in words, not quoted as if it were a string the caller passed

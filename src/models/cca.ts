@@ -455,8 +455,8 @@ export class CCA extends Disposable {
       const [rx, ry] = reg === 'auto' ? [null, null] : Array.isArray(reg) ? reg : [reg, reg];
       const dx = prep(Cxx, s.x, rx), dy = prep(Cyy, s.y, ry);
       if (reg === 'auto') shrinkage = [dx!, dy!];
-      const Wx = take(whiten(Cxx, 'X', rx));
-      const Wy = take(whiten(Cyy, 'Y', ry));
+      const Wx = take(whiten(Cxx, 'X', rx, dx, n));
+      const Wy = take(whiten(Cyy, 'Y', ry, dy, n));
       const T = take(Matrix.empty(p, q));
       withScratch((sc) => {
         const tmp = sc.matrix(p, q);
@@ -516,7 +516,8 @@ function scaled(a: Float64Array, r: Float64Array, c: Float64Array | null): Float
   return out;
 }
 
-function whiten(C: Matrix, view: 'X' | 'Y', ridge: number | null): Matrix {
+/** C^(-1/2); a singular C gets a hint for its regularization (ridge null: Ledoit–Wolf chose delta). */
+function whiten(C: Matrix, view: 'X' | 'Y', ridge: number | null, delta: number | null, n: number): Matrix {
   try {
     return invSqrt(C, `${view}'s covariance`).matrix;
   } catch (e) {
@@ -524,7 +525,9 @@ function whiten(C: Matrix, view: 'X' | 'Y', ridge: number | null): Matrix {
       const hint =
         ridge === 0
           ? `; it has constant or collinear columns (or fewer rows than columns). Add a ridge, e.g. new CCA({ regularization: 1e-4 }) or regularization: 'auto'`
-          : `; use a larger ridge`;
+          : ridge === null
+            ? `; Ledoit–Wolf chose the shrinkage δ = ${delta} from ${n} rows (with 2 rows it is always 0: the two centred rows are opposite). Use a ridge instead, e.g. new CCA({ regularization: 1e-4 })`
+            : `; use a larger ridge`;
       throw new SingularMatrixError(`${view}: ${e.message}${hint}`);
     }
     throw e;

@@ -21,7 +21,7 @@ import { Checkpoint } from '../nn/checkpoint.js';
 import { FIT_OPTIONS, trainModel, checkTrainingOptions, type EpochInfo, type FitOptions } from '../nn/train.js';
 import { FormatError, NotFittedError, ShapeError, ValueError } from '../errors.js';
 import { Disposable, Owner } from '../lifecycle.js';
-import { checkOptions } from '../options.js';
+import { checkLabels, checkOptions } from '../options.js';
 import { readEnvelope } from '../serialize.js';
 import type { FloatResult } from './autoencoder.js';
 
@@ -173,14 +173,11 @@ export class ConditionalGAN extends Disposable {
   /** One-hot rows (n×classes) for integer labels in 0..classes−1: the condition for class-conditioned generation. */
   static oneHot(labels: ArrayLike<number>, classes: number): { data: Float64Array; rows: number; cols: number } {
     if (!Number.isInteger(classes) || classes < 1) throw new ValueError('classes', 'a positive integer', classes);
-    const n = labels?.length;
-    if (!Number.isInteger(n) || n < 1) throw new ShapeError('labels', 'a non-empty list of integer labels', `${n} labels`);
+    const n = checkLabels(labels, null, classes, 'labels').length;
+    // a JS block of n × classes f64 cells: keep it well inside what a typed array may hold
+    if (n * classes > 2 ** 27) throw new ValueError('classes', `at most ${Math.floor(2 ** 27 / n)} classes for ${n} labels (a one-hot block of at most 2²⁷ cells)`, classes);
     const data = new Float64Array(n * classes);
-    for (let i = 0; i < n; i++) {
-      const v = labels[i]!;
-      if (!Number.isInteger(v) || v < 0 || v >= classes) throw new ValueError(`labels[${i}]`, `an integer class in 0..${classes - 1}`, v);
-      data[i * classes + v] = 1;
-    }
+    for (let i = 0; i < n; i++) data[i * classes + labels[i]!] = 1;
     return { data, rows: n, cols: classes };
   }
 

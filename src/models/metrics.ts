@@ -9,7 +9,7 @@ import { Matrix, type MatrixInput, Rng, Indices, finiteAs, finiteResult } from '
 import * as W from '../wasm/index.js';
 import { colMeans, covariance, eigh, matmul } from '../linalg/ops.js';
 import { ShapeError, ValueError } from '../errors.js';
-import { checkOptions } from '../options.js';
+import { checkLabels, checkOptions } from '../options.js';
 import type { Classifier } from './classifier.js';
 
 type Rows = { data: Float64Array; rows: number; cols: number };
@@ -41,8 +41,9 @@ export function features(x: MatrixInput, extractor?: FeatureExtractor): MatrixIn
 
 /** The share of samples that the classifier assigns to the class they were conditioned on. */
 export function conditionalAccuracy(classifier: Pick<Classifier, 'predict'>, samples: MatrixInput, labels: ArrayLike<number>): number {
+  if (!classifier || typeof classifier.predict !== 'function') throw new ValueError('classifier', 'a Classifier (an object with predict(samples))', classifier);
   const predicted = classifier.predict(samples as never);
-  if (predicted.length !== labels.length) throw new ShapeError('labels', `${predicted.length} labels (one per sample)`, `${labels.length} labels`);
+  checkLabels(labels, predicted.length, null, 'labels');
   let hit = 0;
   for (let i = 0; i < predicted.length; i++) if (predicted[i] === labels[i]) hit++;
   return hit / predicted.length;
@@ -251,8 +252,8 @@ function inside(P: Rows, Q: Rows, r: Float64Array): number {
 export function intraFrechetDistance(real: MatrixInput, realLabels: ArrayLike<number>, fake: MatrixInput, fakeLabels: ArrayLike<number>): Float64Array {
   const R = rows(real, 'real'), F = rows(fake, 'fake');
   if (R.cols !== F.cols) throw new ShapeError('fake', `${R.cols} columns (as real)`, `${F.cols} columns`);
-  if (realLabels.length !== R.rows) throw new ShapeError('realLabels', `${R.rows} labels (one per real row)`, `${realLabels.length} labels`);
-  if (fakeLabels.length !== F.rows) throw new ShapeError('fakeLabels', `${F.rows} labels (one per fake row)`, `${fakeLabels.length} labels`);
+  checkLabels(realLabels, R.rows, null, 'realLabels');
+  checkLabels(fakeLabels, F.rows, null, 'fakeLabels');
   let classes = 0;
   for (let i = 0; i < realLabels.length; i++) classes = Math.max(classes, realLabels[i]! + 1);
   const of = (X: Rows, labels: ArrayLike<number>, c: number) => {
@@ -262,9 +263,12 @@ export function intraFrechetDistance(real: MatrixInput, realLabels: ArrayLike<nu
     idx.forEach((r, i) => out.set(X.data.subarray(r * X.cols, (r + 1) * X.cols), i * X.cols));
     return { data: out, rows: idx.length, cols: X.cols };
   };
-  return Float64Array.from({ length: classes }, (_, c) => {
+  // class by class: a gap stops it at once, before a large label could size anything
+  const out: number[] = [];
+  for (let c = 0; c < classes; c++) {
     const a = of(R, realLabels, c), b = of(F, fakeLabels, c);
-    if (a.rows < 2 || b.rows < 2) throw new ShapeError(`class ${c}`, 'at least 2 real and 2 generated rows', `${a.rows} real, ${b.rows} generated`);
-    return finiteAs(['real', 'fake'], () => frechet(a, b));
-  });
+    if (a.rows < 2 || b.rows < 2) throw new ShapeError('realLabels, fakeLabels', `at least 2 real and 2 generated rows of every class 0..${classes - 1}`, `${a.rows} real, ${b.rows} generated of class ${c}`);
+    out.push(finiteAs(['real', 'fake'], () => frechet(a, b)));
+  }
+  return Float64Array.from(out);
 }

@@ -11,7 +11,7 @@
  * ShapeError, never a negative chi-square.
  */
 import { chiSquareSf, fSf } from '../stats/distributions.js';
-import { ShapeError } from '../errors.js';
+import { ShapeError, ValueError, describe } from '../errors.js';
 
 export interface SignificanceRow {
   /** component index (0-based): H0 is ρ_k = ρ_k+1 = … = 0 */
@@ -28,6 +28,14 @@ export interface SignificanceRow {
 }
 
 export function significance(rho: ArrayLike<number>, n: number, p: number, q: number): SignificanceRow[] {
+  for (const [name, v] of [['n', n], ['p', p], ['q', q]] as const) if (!Number.isInteger(v) || v < 1) throw new ValueError(name, 'a positive integer', v);
+  if (rho === null || rho === undefined || typeof rho === 'string' || typeof rho.length !== 'number') throw new ShapeError('rho', 'an array of canonical correlations', describe(rho));
+  if (rho.length > Math.min(p, q)) throw new ShapeError('rho', `at most min(p, q) = ${Math.min(p, q)} correlations`, `${rho.length}`);
+  for (let i = 0; i < rho.length; i++) {
+    const r = rho[i];
+    // a correlation of exactly 1 is allowed: Wilks' Λ is 0, the chi-square infinite, its p-value 0
+    if (typeof r !== 'number' || !(r >= 0 && r <= 1)) throw new ValueError(`rho[${i}]`, 'a canonical correlation in [0, 1]', r);
+  }
   if (!(n > p + q + 1))
     throw new ShapeError('the data', `more than p + q + 1 = ${p + q + 1} rows for the significance tests (Bartlett's chi-square and Rao's F are undefined with fewer)`, `${n} rows`);
   const K = rho.length;

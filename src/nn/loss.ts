@@ -9,7 +9,7 @@ import * as W from '../wasm/index.js';
 import { Indices, Tensor, borrowTensor, type TensorInput } from '../wasm/index.js';
 import { ShapeError, ValueError, describe } from '../errors.js';
 import { originOf } from './piece.js';
-import { checkOptions } from '../options.js';
+import { checkLabels, checkOptions } from '../options.js';
 
 export interface LossResult {
   loss: number;
@@ -60,13 +60,7 @@ export function bceWithLogits(z: TensorInput, targets: TensorInput, options: Los
 
 /** Class labels as an i32 vector, each checked to be an integer in 0..classes − 1. */
 export function labelIndices(labels: ArrayLike<number>, n: number, classes: number, name: string): Indices {
-  if (!labels || typeof labels.length !== 'number' || labels.length !== n)
-    throw new ShapeError(name, `${n} labels (one per row)`, labels && typeof labels.length === 'number' ? `${labels.length} labels` : describe(labels));
-  for (let i = 0; i < n; i++) {
-    const v = labels[i]!;
-    if (!Number.isInteger(v) || v < 0 || v >= classes) throw new ValueError(`${name}[${i}]`, `an integer class in 0..${classes - 1}`, v);
-  }
-  return Indices.from(labels, 'i32');
+  return Indices.from(checkLabels(labels, n, classes, name), 'i32');
 }
 
 /**
