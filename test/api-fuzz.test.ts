@@ -44,7 +44,7 @@ interface Arg {
 
 type Form = 'rows' | 'shaped' | 'typedRows' | 'shapedTyped' | 'matrix' | 'tensor' | 'flat' | 'ragged' | 'empty' | 'junk';
 type Scale = 'unit' | 'tiny' | 'subnormal' | 'big' | 'huge';
-const SCALE: Record<Scale, number> = { unit: 1, tiny: 1e-150, subnormal: 1e-310, big: 1e100, huge: 1e300 };
+const SCALE: Record<Scale, number> = { unit: 1, tiny: 1e-150, subnormal: 1e-310, big: 5e99, huge: 1e300 }; // big: |x| ≤ 1e100 (cells are 4·[−0.5, 0.5)·scale)
 const TYPED = [Float64Array, Float32Array, Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Array, Int32Array, Uint32Array] as const;
 const POISON: unknown[] = [NaN, Infinity, -Infinity, '1.5', null, undefined, true, {}, 5e-324, -0, 1e300, -1e300];
 
@@ -140,7 +140,8 @@ const matrixArg = (shape?: { rows?: number; cols?: number }, clean = false) =>
           valid = false;
           break;
         case 'junk':
-          value = [null, 'rows', 42, undefined][seed & 3];
+          // and the typed arrays that hold no numbers: BigInt64Array rows, a DataView
+          value = [null, 'rows', 42, undefined, [new BigInt64Array(Math.max(1, cols))], { data: new DataView(new ArrayBuffer(8 * rows * cols)), rows, cols }][(seed >>> 0) % 6];
           valid = false;
           break;
       }
@@ -149,9 +150,9 @@ const matrixArg = (shape?: { rows?: number; cols?: number }, clean = false) =>
     });
 
 /** Random option objects: valid in a clean case, otherwise sometimes an unknown key, a wrong type or a value out of range. */
-function optionsArb(clean: boolean, valid: Record<string, fc.Arbitrary<unknown>>, invalid: Record<string, unknown[]>) {
+function optionsArb(clean: boolean, valid: Record<string, fc.Arbitrary<unknown>>, invalid: Record<string, unknown[]>, requiredWhenClean: string[] = []) {
   const keys = Object.keys(valid);
-  const good = fc.record(valid, { requiredKeys: [] }).map((o) => ({ o, ok: true }));
+  const good = fc.record(valid, { requiredKeys: clean ? requiredWhenClean : [] }).map((o) => ({ o, ok: true }));
   if (clean) return good;
   return fc.oneof(
     { weight: 1, arbitrary: good },
@@ -351,11 +352,15 @@ const entries: [string, (clean: boolean) => fc.Arbitrary<Case>][] = [
     'CCA',
     (clean) =>
     fc
-      .tuple(clean ? cleanDim : dim, matrixArg(undefined, clean), matrixArg(undefined, clean), optionsArb(clean, { components: pos(4), regularization: fc.oneof(fc.double({ min: 1e-6, max: 10, noNaN: true }), fc.constant('auto')), scale: fc.boolean() }, { components: wrongInt, regularization: [-1, NaN, 'ridge', [1]], scale: ['yes', 1] }))
+      .tuple(clean ? cleanDim : dim, matrixArg(undefined, clean), matrixArg(undefined, clean), optionsArb(clean, { components: pos(4), regularization: fc.oneof(fc.double({ min: 1e-4, max: 10, noNaN: true }), fc.constantFrom(0, 1e-6, 'auto')), scale: fc.boolean() }, { components: wrongInt, regularization: [-1, NaN, 'ridge', [1]], scale: ['yes', 1] }, ['regularization']))
       .chain(([n, a, b, opt]) => fc.tuple(matrixArg({ rows: a.valid ? a.rows : n }, clean), matrixArg({ rows: a.valid ? a.rows : n }, clean), fc.constant(opt)))
-      .map(([a, b, { o, ok }]) => ({
+      .map(([a, b, { o: drawn, ok }]) => ({
         label: 'CCA',
         run: async () => {
+          const o = { ...(drawn as object) }; // a copy: fast-check may run a drawn value again
+          // the ridge is absolute: in a clean case a drawn ridge is taken relative to the data's scale
+          const r0 = (o as { regularization?: unknown }).regularization;
+          if (clean && typeof r0 === 'number' && r0 > 0) (o as { regularization?: unknown }).regularization = r0 * Math.max(1, a.max ** 2, b.max ** 2);
           const comps = (o as { components?: number }).components ?? 2; // the default
           const optsOk = ok && !((o as { scale?: boolean }).scale && (o as { regularization?: unknown }).regularization === 'auto');
           const reg = (o as { regularization?: unknown }).regularization ?? 0;

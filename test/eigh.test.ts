@@ -126,6 +126,14 @@ function cases(n: number): Case[] {
   }
   out.push({ name: 'random×1e150', a: randomSymmetric(n, 23 + n, 1e150) });
   out.push({ name: 'random×1e-150', a: randomSymmetric(n, 29 + n, 1e-150) });
+  {
+    // one entry of 1 and the rest at 1e-160: the columns left after scaling have squared
+    // norms near 1e-320, whose Householder factor once overflowed to Infinity (T became NaN;
+    // the rounding noise of a low-rank covariance reaches such sizes, as in a Fréchet distance)
+    const a = randomSymmetric(n, 31 + n, 1e-160);
+    a[0] = 1;
+    out.push({ name: 'dominant+1e-160', a });
+  }
   for (const c of out) if (c.a.length === 0) c.a = fromSpectrum(c.planted!, 1000 + n);
   return out;
 }

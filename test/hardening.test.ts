@@ -220,3 +220,23 @@ describe('f32 inputs (the neural models)', () => {
     expect(memoryStats().liveBytes).toBe(before);
   });
 });
+
+describe('errors from inside a computation name the arguments it was computing from', () => {
+  it('a decomposition that gives up inside a metric says which arguments', async () => {
+    const { finiteAs } = await import('../src/wasm/index.js');
+    const { ConvergenceError } = await import('../src/index.js');
+    const fail = () => {
+      throw new ConvergenceError('eigh: the QL iteration did not converge (code 1) for a 3×3 matrix');
+    };
+    expect(() => finiteAs(['a', 'b'], fail)).toThrow(/^a, b: eigh: the QL iteration did not converge/);
+    expect(() => finiteAs(['a', 'b'], () => finiteAs(['a', 'b'], fail))).toThrow(/^a, b: eigh: the QL/); // not twice
+  });
+
+  it('the Fréchet distance of a rank-1 class of 257 integer columns (the fuzz case that broke eigh) is 0 to itself', async () => {
+    const { metrics } = await import('../src/index.js');
+    const { readFileSync } = await import('node:fs');
+    const { rows } = JSON.parse(readFileSync(new URL('./fixtures/fd-rank1-257.json', import.meta.url), 'utf8')) as { rows: number[][] };
+    // its covariance has rank 1; the rounding noise of √S·S·√S reached 1e-160 in the tridiagonalisation
+    expect(Math.abs(metrics.frechetDistance(rows, rows))).toBeLessThan(1e-6);
+  });
+});

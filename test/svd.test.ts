@@ -180,6 +180,12 @@ const CLASSES: Record<string, (m: number, n: number, seed: number) => Dense> = {
   },
   'random×1e150': (m, n, seed) => scaled(randomDense(m, n, seed), 1e150),
   'random×1e-150': (m, n, seed) => scaled(randomDense(m, n, seed), 1e-150),
+  // one entry of 1, the rest at 1e-160 (the class that broke eigh's tridiagonalisation)
+  'dominant+1e-160': (m, n, seed) => {
+    const a = scaled(randomDense(m, n, seed), 1e-160);
+    a.data[0] = 1;
+    return a;
+  },
 };
 
 describe('linalg.svd (f64 thin SVD kernel)', () => {

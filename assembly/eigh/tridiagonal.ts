@@ -84,7 +84,11 @@ export function tridiag(s: usize, lds: i32, n: i32, d: usize, e: usize, tau: usi
     const xl = ld(ri, i - 1);
     const sigma = dot(ri, ri, i - 1);
     let beta = 0.0;
-    if (sigma == 0) {
+    // The matrix is scaled to max |a| = 1, so ‖A‖ ≥ 1: a column below 1e-140 is already
+    // reduced to far below ε·‖A‖ (dropping it moves no eigenvalue measurably), while its
+    // reflector, 1/(nrm·(nrm + |xl|)), would overflow to Infinity and turn T into NaN (the
+    // rounding noise left by a low-rank matrix reaches such sizes).
+    if (sigma == 0 || !(xl * xl + sigma >= 1e-280)) {
       st(e, i, xl);
       st(tau, i, 0);
     } else {

@@ -17,7 +17,7 @@
  */
 import { alloc, free, heapF32, heapF64, heapU8, kernels } from './module.js';
 import type { Ptr } from './api.js';
-import { DisposedError, NonFiniteError, OverflowError, ShapeError, ValueError, described } from '../errors.js';
+import { ConvergenceError, DisposedError, NonFiniteError, OverflowError, ShapeError, ValueError, described } from '../errors.js';
 import { checkDims, readInput, type Rows, type Shaped } from './input.js';
 
 /** Permission to read views: revoked by whoever issued it (e.g. a network's next forward). */
@@ -453,6 +453,8 @@ export function finiteAs<T>(names: readonly string[], fn: () => T, what = 'resul
     return finiteResult(fn(), names, what);
   } catch (e) {
     if (e instanceof OverflowError && e.argument !== names.join(', ')) throw overflowError(names, what);
+    // an inner decomposition that gave up says which arguments it was computing from
+    if (e instanceof ConvergenceError && !e.message.startsWith(`${names.join(', ')}: `)) throw new ConvergenceError(`${names.join(', ')}: ${e.message}`);
     throw e;
   }
 }
