@@ -1,0 +1,182 @@
+// The demo page's Web Worker: every fit runs here, so the page stays responsive. Messages in:
+// { id, type, ...options }; out: { id, type: 'progress' | 'done' | 'error', ... }.
+// The recipes are the ones `npm run demo` uses, so the numbers agree for the same options.
+import { init, CCA, DeepCCA, MultimodalAutoencoder, ConditionalGAN, formatSignificance, CrossmodalError } from '../pkg/dist/browser.js';
+import { parseDigits } from '../pkg/dist/datasets.js';
+
+const ready = (async () => {
+  const info = await init();
+  const text = await (await fetch(new URL('../pkg/data/digits.csv', import.meta.url))).text();
+  const d = parseDigits(text);
+  return { info, d, trainX: d.left.slice(0, 1500), testX: d.left.slice(1500), trainY: d.right.slice(0, 1500), testY: d.right.slice(1500), labels: d.labels };
+})();
+
+let abort = null; // the AbortController of the training in progress
+let gan = null; // the last trained conditional GAN
+let csv = null; // the last uploaded table: { columns, rows }
+const wanted = Array.from({ length: 100 }, (_, i) => i % 10); // grid: row = class, ten samples each
+
+const handlers = {
+  async hello() {
+    const { info, trainX, testX } = await ready;
+    return { build: info.build, train: trainX.length, test: testX.length };
+  },
+
+  async cca({ ridge = 1e-4 }) {
+    const { trainX, trainY, testX, testY } = await ready;
+    const t0 = performance.now();
+    const cca = new CCA({ components: 10, regularization: ridge }).fit(trainX, trainY);
+    try {
+      return { ms: performance.now() - t0, train: Array.from(cca.correlations), test: Array.from(cca.score(testX, testY)), significance: formatSignificance(cca.significance().slice(0, 12)) };
+    } finally {
+      cca.dispose();
+    }
+  },
+
+  async deepcca({ epochs = 200, seed = 0 }, progress) {
+    const { trainX, trainY, testX, testY } = await ready;
+    const model = new DeepCCA({ components: 10, hidden: [256, 256], activation: 'leaky_relu', learningRate: 1e-3, batchSize: 500, epochs, seed });
+    return train(model, (signal) => model.fit(trainX, trainY, { signal, onEpoch: (e) => progress({ epoch: e.epoch, epochs: e.epochs, loss: e.losses.correlation, seconds: e.seconds }) }), () => ({
+      train: Array.from(model.correlations),
+      test: Array.from(model.score(testX, testY)),
+    }));
+  },
+
+  async autoencoder({ epochs = 300, seed = 0 }, progress) {
+    const { trainX, trainY, testX, testY } = await ready;
+    const model = new MultimodalAutoencoder({ batchSize: 100, epochs, seed });
+    return train(model, (signal) => model.fit([trainX, trainY], { signal, onEpoch: (e) => progress({ epoch: e.epoch, epochs: e.epochs, loss: e.losses.loss, seconds: e.seconds }) }), () => {
+      const shown = 16;
+      const [, rightFromLeft] = model.reconstruct([testX.slice(0, shown), null]);
+      const [leftFromRight] = model.reconstruct([null, testY.slice(0, shown)]);
+      const table = model.evaluate([testX, testY]);
+      const mse = (g) => table.find((t) => t.given.join() === g).mse;
+      return {
+        real: { left: testX.slice(0, shown), right: testY.slice(0, shown) },
+        rightFromLeft: Array.from(rightFromLeft.data),
+        leftFromRight: Array.from(leftFromRight.data),
+        mse: { rightFromLeft: mse('0')[1], leftFromRight: mse('1')[0] },
+      };
+    });
+  },
+
+  async gan({ epochs = 100, seed = 0, sampleSeed = 1 }, progress) {
+    const { d } = await ready;
+    const model = new ConditionalGAN({ epochs, seed });
+    const px = d.pixels.slice(0, 1500).map((r) => r.map((v) => v / 16));
+    return train(model, (signal) => model.fit(px, ConditionalGAN.oneHot(d.labels.slice(0, 1500), 10), { signal, onEpoch: (e) => progress({ epoch: e.epoch, epochs: e.epochs, loss: e.losses.generator, discriminator: e.losses.discriminator, seconds: e.seconds }) }), () => {
+      const out = sample(model, sampleSeed);
+      gan?.dispose();
+      gan = model;
+      return out;
+    }, true);
+  },
+
+  async generate({ seed = 1 }) {
+    if (!gan) throw new Error('train the GAN first');
+    return sample(gan, seed);
+  },
+
+  async saveGan() {
+    if (!gan) throw new Error('train the GAN first');
+    return { json: JSON.stringify(gan) };
+  },
+
+  async abort() {
+    abort?.abort();
+    return { aborting: !!abort };
+  },
+
+  async csv({ text, name }) {
+    csv = parseCsv(text, name);
+    return { columns: csv.columns, rows: csv.rows.length };
+  },
+
+  async fitCsv({ x, y, regularization = 'auto' }) {
+    if (!csv) throw new Error('upload a CSV file first');
+    if (!x.length || !y.length) throw new Error('pick at least one column for each view');
+    const overlap = x.filter((c) => y.includes(c));
+    if (overlap.length) throw new Error(`a column cannot be in both views: ${overlap.map((c) => csv.columns[c]).join(', ')}`);
+    const X = csv.rows.map((r) => x.map((c) => r[c])), Y = csv.rows.map((r) => y.map((c) => r[c]));
+    const cca = new CCA({ components: Math.min(x.length, y.length), regularization });
+    try {
+      cca.fit(X, Y);
+      const [u, v] = cca.transform(X, Y);
+      let significance;
+      try {
+        significance = formatSignificance(cca.significance());
+      } catch (e) {
+        significance = e.message;
+      }
+      return { correlations: Array.from(cca.correlations), significance, shrinkage: cca.shrinkage, scatter: { u: Array.from({ length: u.rows }, (_, i) => u.data[i * u.cols]), v: Array.from({ length: v.rows }, (_, i) => v.data[i * v.cols]) } };
+    } finally {
+      cca.dispose();
+    }
+  },
+};
+
+/** The grid's 100 samples (row = class) for a generation seed. */
+function sample(model, seed) {
+  const out = model.generate(ConditionalGAN.oneHot(wanted, 10), { seed });
+  return { seed, data: Array.from(out.data), rows: out.rows, cols: out.cols };
+}
+
+/** Runs a fit with an abort signal. An aborted fit resolves to { aborted: true }; the model is kept only when `keep` and it finished. */
+async function train(model, fit, result, keep = false) {
+  if (abort) throw new Error('a training is already running: abort it first');
+  abort = new AbortController();
+  let kept = false;
+  try {
+    await fit(abort.signal);
+    const out = result();
+    kept = keep;
+    return { ...out, aborted: false };
+  } catch (e) {
+    if (abort.signal.aborted) return { aborted: true };
+    throw e;
+  } finally {
+    abort = null;
+    if (!kept) model.dispose();
+  }
+}
+
+/**
+ * A table of numbers from CSV text: comma, semicolon or tab separated (or spaces), an
+ * optional header row. Errors say which line and column.
+ */
+function parseCsv(text, name = 'the file') {
+  if (typeof text !== 'string' || !text.trim()) throw new Error(`${name} is empty`);
+  if (text.includes('\u0000')) throw new Error(`${name} is not a text file`);
+  const lines = text.split(/\r\n|\n|\r/).map((l, i) => ({ l, n: i + 1 })).filter(({ l }) => l.trim() && !l.startsWith('#'));
+  const first = lines[0].l;
+  const delim = [',', ';', '\t'].map((c) => [c, first.split(c).length]).sort((a, b) => b[1] - a[1])[0];
+  const split = delim[1] > 1 ? (l) => l.split(delim[0]).map((c) => c.trim().replace(/^"(.*)"$/, '$1')) : (l) => l.trim().split(/\s+/);
+  let header = split(first);
+  const numeric = (c) => c !== '' && Number.isFinite(Number(c));
+  const hasHeader = header.some((c) => !numeric(c));
+  if (!hasHeader) header = header.map((_, j) => `column ${j + 1}`);
+  const body = hasHeader ? lines.slice(1) : lines;
+  if (body.length < 2) throw new Error(`${name}: expected at least 2 rows of numbers, found ${body.length}`);
+  const rows = body.map(({ l, n }) => {
+    const cells = split(l);
+    if (cells.length !== header.length) throw new Error(`${name}, line ${n}: expected ${header.length} values (as the first row), found ${cells.length}`);
+    return cells.map((c, j) => {
+      if (!numeric(c)) throw new Error(`${name}, line ${n}, column ${j + 1} (${header[j]}): ${c === '' ? 'an empty cell' : JSON.stringify(c)} is not a number`);
+      return Number(c);
+    });
+  });
+  if (header.length < 2) throw new Error(`${name}: expected at least 2 columns (one per view), found 1`);
+  return { columns: header, rows };
+}
+
+self.onmessage = async ({ data: msg }) => {
+  const { id, type, ...options } = msg;
+  const progress = (p) => self.postMessage({ id, type: 'progress', ...p });
+  try {
+    const handler = handlers[type];
+    if (!handler) throw new Error(`unknown request ${type}`);
+    self.postMessage({ id, type: 'done', ...(await handler(options, progress)) });
+  } catch (e) {
+    self.postMessage({ id, type: 'error', message: e instanceof CrossmodalError ? `${e.name}: ${e.message}` : String(e?.message ?? e) });
+  }
+};
