@@ -1,6 +1,14 @@
 // The demo page: controls and drawings on the main thread; every fit in ./worker.js.
 // window.demo holds what the page shows (the end-to-end test reads it).
 const $ = (id) => document.getElementById(id);
+// the training controls (epochs, seed, train button, progress, status) of each model section
+for (const div of document.querySelectorAll('.controls')) {
+  const { prefix, epochs, run } = div.dataset;
+  div.innerHTML = `<label>epochs <input id="${prefix}-epochs" type="number" value="${epochs}" min="1"></label>
+    <label>seed <input id="${prefix}-seed" type="number" value="0" min="0"></label>
+    <button id="${prefix}-run">${run}</button>${'abort' in div.dataset ? ` <button id="${prefix}-abort" disabled>Abort</button>` : ''}
+    <progress id="${prefix}-progress" max="1" value="0"></progress><span class="status" id="${prefix}-status"></span>`;
+}
 const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
 const pending = new Map();
 let nextId = 1;
@@ -150,6 +158,17 @@ function setTraining(on) {
   for (const id of ['dcca-run', 'ae-run', 'gan-run']) $(id).disabled = on;
   $('dcca-abort').disabled = !on;
 }
+/** The section's epochs and seed (and extra fields), or null after showing what is wrong. */
+function trainingOptions(prefix, extra = {}) {
+  try {
+    const o = { epochs: int(`${prefix}-epochs`, 1), seed: int(`${prefix}-seed`) };
+    for (const [k, id] of Object.entries(extra)) o[k] = int(id);
+    return o;
+  } catch (e) {
+    showError($(`${prefix}-status`), e.message);
+    return null;
+  }
+}
 async function trainWith(prefix, type, options, onDone, onEpoch) {
   const status = $(`${prefix}-status`), bar = $(`${prefix}-progress`);
   if (training.running) return showError(status, 'another training is running');
@@ -176,12 +195,8 @@ async function trainWith(prefix, type, options, onDone, onEpoch) {
 }
 
 $('dcca-run').onclick = () => {
-  let options;
-  try {
-    options = { epochs: int('dcca-epochs', 1), seed: int('dcca-seed') };
-  } catch (e) {
-    return showError($('dcca-status'), e.message);
-  }
+  const options = trainingOptions('dcca');
+  if (!options) return;
   const losses = [];
   trainWith('dcca', 'deepcca', options, (r) => {
     corr.dccaTrain = r.train;
@@ -197,12 +212,8 @@ $('dcca-run').onclick = () => {
 $('dcca-abort').onclick = () => request('abort');
 
 $('ae-run').onclick = () => {
-  let options;
-  try {
-    options = { epochs: int('ae-epochs', 1), seed: int('ae-seed') };
-  } catch (e) {
-    return showError($('ae-status'), e.message);
-  }
+  const options = trainingOptions('ae');
+  if (!options) return;
   trainWith('ae', 'autoencoder', options, (r) => {
     const n = r.real.left.length, draw = digitCanvas($('ae-grid'), 3, n);
     // pixel (i, j) of a digit from its halves (4 columns each)
@@ -225,12 +236,8 @@ function drawGan(r) {
   $('gan-sample-seed').value = String(r.seed);
 }
 $('gan-run').onclick = () => {
-  let options;
-  try {
-    options = { epochs: int('gan-epochs', 1), seed: int('gan-seed'), sampleSeed: int('gan-sample-seed') };
-  } catch (e) {
-    return showError($('gan-status'), e.message);
-  }
+  const options = trainingOptions('gan', { sampleSeed: 'gan-sample-seed' });
+  if (!options) return;
   trainWith('gan', 'gan', options, (r) => {
     drawGan(r);
     for (const id of ['gan-resample', 'gan-new-seed', 'gan-save']) $(id).disabled = false;
