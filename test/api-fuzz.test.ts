@@ -1,4 +1,4 @@
-// Property-based fuzz of the public API (issue 12), with fast-check: every model, metric and
+// Property-based fuzz of the public API (issue 12), with fast-check: every model (MCCA too), metric and
 // linear-algebra entry point is fed random shapes (0..300 rows and columns), values
 // (NaN, ±Infinity, subnormals, ±1e300, strings, null), ragged, flat and empty arrays, typed
 // arrays of every kind, and random option objects (unknown keys, wrong types, out-of-range
@@ -484,6 +484,30 @@ const entries: [string, (clean: boolean) => fc.Arbitrary<Case>][] = [
           await check(`intraFrechetDistance(${show(a)}, ${show(b)})`, same && a.rows >= 4 && b.rows >= 4, ['real', 'fake', 'Labels'], () => cm.metrics.intraFrechetDistance(a.value as cm.MatrixInput, la, b.value as cm.MatrixInput, lb));
         },
       })),
+  ],
+  [
+    'MCCA',
+    (clean) =>
+      fc
+        .tuple(clean ? cleanDim : dim, fc.integer({ min: 2, max: 4 }), optionsArb(clean, { components: pos(3), regularization: fc.oneof(fc.double({ min: 1e-3, max: 10, noNaN: true }), fc.constant(0)) }, { components: wrongInt, regularization: [-1, NaN, 'auto', [1]] }, ['regularization']))
+        .chain(([n, m, opt]) => fc.tuple(fc.array(matrixArg({ rows: n }, clean), { minLength: m, maxLength: m }), fc.constant(opt)))
+        .map(([vs, { o: drawn, ok }]) => ({
+          label: 'MCCA',
+          run: async () => {
+            const o = { ...(drawn as object) } as { components?: number; regularization?: number };
+            const big = Math.max(1, ...vs.map((v) => v.max ** 2));
+            if (clean && typeof o.regularization === 'number' && o.regularization > 0) o.regularization *= big;
+            const reg = o.regularization ?? 0, comps = o.components ?? 2;
+            const wp = ok && vs.every((v) => v.tame) && vs[0]!.rows >= 2 && comps <= Math.min(...vs.map((v) => v.cols)) &&
+              ((reg > 0 && reg >= 1e-5 * big) || (reg === 0 && vs.every((v) => v.generic) && vs[0]!.rows >= vs.reduce((t, v) => t + v.cols, 0) + 2));
+            await check(`MCCA(${JSON.stringify(o)}).fit(${vs.map(show).join(', ')})`, wp, ['views', 'options'], () => {
+              const model = new cm.MCCA(o as cm.MCCAOptions);
+              live.push(model);
+              model.fit(vs.map((v) => v.value as cm.MatrixInput));
+              return [model.correlations, model.eigenvalues, model.transform(vs.map((v) => v.value as cm.MatrixInput)).map((r) => r?.data), JSON.stringify(model).length];
+            });
+          },
+        })),
   ],
   [
     'nn.MLP',

@@ -1,0 +1,501 @@
+/**
+ * Multiset CCA (MCCA, the SUMCOR relaxation as cca_zoo's MCCA) for m ≥ 2 views.
+ *
+ * Fit: C w = λ D w, with D the block diagonal of each view's covariance plus its ridge
+ * (Σᵢᵢ + rᵢI) and C the covariance of the concatenated views with its diagonal blocks
+ * replaced by D's. With Wᵢ = (Σᵢᵢ + rᵢI)^-1/2 this is the symmetric eigenproblem of
+ * M = [I, W₁Σ₁₂W₂, …; …] (identity blocks on the diagonal); wᵢ = Wᵢvᵢ, each view's weights
+ * scaled to unit (ridged) variance. For m = 2 the eigenvalues are 1 ± ρ and the weights are
+ * CCA's. Statistics are the mergeable co-moments of the concatenated views (the first
+ * ⌈m/2⌉ views as one side, the rest as the other), so partialFit and merge stream as CCA's.
+ */
+import { Matrix, rowSource, type MatrixInput, type RowSource } from '../wasm/index.js';
+import { CoMoments } from '../linalg/comoments.js';
+import { eigh, invSqrt, matmul } from '../linalg/ops.js';
+import { FormatError, NotFittedError, ShapeError, SingularMatrixError, ValueError, described } from '../errors.js';
+import { crc32F64, decodeF64, encodeF64, readEnvelope, readInt } from '../serialize.js';
+import { Disposable } from '../lifecycle.js';
+import { checkOptions } from '../options.js';
+import type { MatrixResult } from './cca.js';
+
+export interface MCCAOptions {
+  /** number of components, at most the smallest view's column count (default 2) */
+  components?: number;
+  /** ridge rᵢ ≥ 0 added to each view's covariance: one value for all views or one per view (default 0) */
+  regularization?: number | readonly number[];
+}
+
+const FORMAT = 'crossmodal.MCCA';
+
+interface Fit {
+  n: number;
+  dims: number[];
+  means: Float64Array[];
+  /** per view, p_i×k row-major */
+  weights: Float64Array[];
+  eigenvalues: Float64Array;
+  correlations: Float64Array;
+  /** per component, m×m row-major */
+  pairwise: Float64Array[];
+}
+
+export class MCCA extends Disposable {
+  readonly components: number;
+  readonly regularization: number | readonly number[];
+  #stats: CoMoments | null = null;
+  #dims: number[] | null = null;
+  #fit: Fit | null = null;
+  #dirty = false;
+
+  constructor(options: MCCAOptions = {}) {
+    super();
+    checkOptions(options, ['components', 'regularization']);
+    const k = options.components ?? 2;
+    if (!Number.isInteger(k) || k < 1) throw new ValueError('options.components', 'a positive integer', k);
+    const r = options.regularization ?? 0;
+    const ok = (v: unknown) => typeof v === 'number' && Number.isFinite(v) && v >= 0;
+    if (!(ok(r) || (Array.isArray(r) && r.length >= 2 && r.every(ok)))) throw new ValueError('options.regularization', 'a ridge r ≥ 0, or one per view', r);
+    this.components = k;
+    this.regularization = Array.isArray(r) ? [...r] : (r as number);
+  }
+
+  /** Fits on all rows of the views (each n×pᵢ, m ≥ 2), replacing anything fitted before. */
+  fit(views: readonly MatrixInput[]): this {
+    this.live();
+    return this.#streamed(views, (sources) => {
+      const dims = this.#check(sources, true);
+      if (sources[0]!.rows < 2) throw new ShapeError('views[0]', 'at least 2 rows', `${sources[0]!.rows} row`);
+      const stats = addViews(sources, null);
+      try {
+        this.#fit = solve(stats, dims, this.#ridges(dims.length), this.components);
+      } catch (e) {
+        stats.dispose();
+        throw e;
+      }
+      this.#stats?.dispose();
+      this.#stats = stats;
+      this.#dims = dims;
+      this.#dirty = false;
+      return this;
+    });
+  }
+
+  /** Adds a chunk of rows of every view; results are recomputed when next read. */
+  partialFit(views: readonly MatrixInput[]): this {
+    this.live();
+    return this.#streamed(views, (sources) => {
+      if (!this.#stats && this.#fit) throw new NotFittedError('partialFit: this MCCA was restored from a file, which keeps no statistics');
+      const dims = this.#check(sources, this.#stats === null);
+      const chunk = addViews(sources, null);
+      if (this.#stats) {
+        try {
+          this.#stats.merge(chunk);
+        } finally {
+          chunk.dispose();
+        }
+      } else this.#stats = chunk;
+      this.#dims = dims;
+      this.#dirty = true;
+      return this;
+    });
+  }
+
+  /** Folds another MCCA's statistics (same views) into this one. */
+  merge(other: MCCA): this {
+    this.live();
+    if (!(other instanceof MCCA)) throw new ValueError('other', 'an MCCA', other);
+    if (other === this) throw new ValueError('other', 'another MCCA (merging a model with itself would count its rows twice)', described('this same MCCA'));
+    other.live();
+    const o = other.#stats;
+    if (!o || !other.#dims) throw new NotFittedError('merge: the other MCCA holds no statistics (fit or partialFit it first)');
+    if (!this.#stats) {
+      if (this.#fit) throw new NotFittedError('merge: this MCCA was restored from a file, which keeps no statistics');
+      this.#stats = new CoMoments(o.p, o.q);
+      this.#dims = [...other.#dims];
+    }
+    if (other.#dims.join() !== this.#dims!.join()) throw new ShapeError('other', `views of ${this.#dims!.join(', ')} columns`, `${other.#dims.join(', ')} columns`);
+    this.#stats.merge(o);
+    this.#dirty = true;
+    return this;
+  }
+
+  /** Per component, the mean over view pairs of the training correlation of their variates. */
+  get correlations(): Float64Array {
+    return this.#result().correlations.slice();
+  }
+
+  /** Per component, the m×m matrix of training correlations between the view variates. */
+  get pairwise(): MatrixResult[] {
+    const f = this.#result(), m = f.dims.length;
+    return f.pairwise.map((d) => ({ data: d.slice(), rows: m, cols: m }));
+  }
+
+  /** One pᵢ×k weight matrix per view. */
+  get weights(): MatrixResult[] {
+    const f = this.#result();
+    return f.weights.map((w, i) => ({ data: w.slice(), rows: f.dims[i]!, cols: this.components }));
+  }
+
+  /** The k largest eigenvalues λ of C w = λ D w (for two views, 1 + ρ). */
+  get eigenvalues(): Float64Array {
+    return this.#result().eigenvalues.slice();
+  }
+
+  /** Column means of each view (training data). */
+  get means(): Float64Array[] {
+    return this.#result().means.map((m) => m.slice());
+  }
+
+  get nSamples(): number {
+    return this.#result().n;
+  }
+
+  get fitted(): boolean {
+    this.live();
+    return this.#fit !== null || (this.#stats !== null && this.#stats.n >= 2);
+  }
+
+  /** The views' canonical variates: one n×k result per view (null in, null out). */
+  transform(views: readonly (MatrixInput | null)[]): (MatrixResult | null)[] {
+    const f = this.#result(), m = f.dims.length;
+    if (!Array.isArray(views) || views.length !== m) throw new ShapeError('views', `${m} views (null for a missing one)`, Array.isArray(views) ? `${views.length}` : typeof views);
+    if (views.every((v) => v === null)) throw new ValueError('views', 'at least one view', 'only nulls');
+    let rows = -1;
+    return views.map((v, i) => {
+      if (v === null) return null;
+      const r = project(v, `views[${i}]`, f.means[i]!, f.weights[i]!, f.dims[i]!, this.components);
+      if (rows >= 0 && r.rows !== rows) throw new ShapeError(`views[${i}]`, `${rows} rows (as the other views)`, `${r.rows} rows`);
+      rows = r.rows;
+      return r;
+    });
+  }
+
+  /** Per component, the mean pairwise Pearson correlation of the views' variates on these rows (held-out score). */
+  score(views: readonly MatrixInput[]): Float64Array {
+    const f = this.#result(), m = f.dims.length, k = this.components;
+    if (Array.isArray(views) && views.some((v) => v === null)) throw new ValueError('views', 'every view (score correlates all pairs)', 'a null view');
+    const u = this.transform(views) as MatrixResult[];
+    const n = u[0]!.rows;
+    if (n < 2) throw new ShapeError('views[0]', 'at least 2 rows to correlate', `${n} row`);
+    return pairwiseCorrelations(u, n, k, m).mean;
+  }
+
+  dispose(): void {
+    if (!this.markDisposed()) return;
+    this.#stats?.dispose();
+    this.#stats = null;
+    this.#fit = null;
+  }
+
+  /** A plain, versioned object: weights, means, eigenvalues and correlations as base64 f64, with a CRC-32 of every number. */
+  toJSON(): Record<string, unknown> {
+    const f = this.#result();
+    return {
+      format: FORMAT,
+      version: 1,
+      components: this.components,
+      regularization: this.regularization,
+      n: f.n,
+      dims: f.dims,
+      means: f.means.map(encodeF64),
+      weights: f.weights.map(encodeF64),
+      eigenvalues: encodeF64(f.eigenvalues),
+      correlations: encodeF64(f.correlations),
+      pairwise: f.pairwise.map(encodeF64),
+      crc32: checksum(this.components, this.regularization, f),
+    };
+  }
+
+  /** Rebuilds an MCCA from toJSON() output (object or JSON string), validating every field. */
+  static fromJSON(json: unknown): MCCA {
+    const o = readEnvelope(json, FORMAT, 1);
+    const components = readInt(o, 'components', 1), n = readInt(o, 'n', 2);
+    const dims = o.dims;
+    if (!Array.isArray(dims) || dims.length < 2 || !dims.every((d) => Number.isInteger(d) && d >= 1)) throw new FormatError(`dims: expected two or more positive integers, found ${JSON.stringify(dims)}`);
+    if (components > Math.min(...dims)) throw new FormatError(`components: ${components} exceeds the smallest view's ${Math.min(...dims)} columns`);
+    let model: MCCA;
+    try {
+      model = new MCCA({ components, regularization: o.regularization as number });
+    } catch (e) {
+      throw new FormatError(`${FORMAT}: ${(e as Error).message}`);
+    }
+    const m = dims.length;
+    const list = (v: unknown, name: string, size: (i: number) => number, count = m) => {
+      if (!Array.isArray(v) || v.length !== count) throw new FormatError(`${name}: expected ${count} entries, found ${Array.isArray(v) ? v.length : typeof v}`);
+      return v.map((e, i) => decodeF64(e, size(i), `${name}[${i}]`));
+    };
+    const f: Fit = {
+      n,
+      dims: dims as number[],
+      means: list(o.means, 'means', (i) => dims[i] as number),
+      weights: list(o.weights, 'weights', (i) => (dims[i] as number) * components),
+      eigenvalues: decodeF64(o.eigenvalues, components, 'eigenvalues'),
+      correlations: decodeF64(o.correlations, components, 'correlations'),
+      pairwise: list(o.pairwise, 'pairwise', () => m * m, components),
+    };
+    const want = checksum(components, model.regularization, f);
+    if (o.crc32 !== want) throw new FormatError(`${FORMAT}: checksum mismatch (stored ${JSON.stringify(o.crc32)}, computed ${want}): the file was altered or truncated`);
+    model.#fit = f;
+    return model;
+  }
+
+  // ---- internals ----
+
+  #ridges(m: number): number[] {
+    const r = this.regularization;
+    if (typeof r === 'number') return new Array<number>(m).fill(r);
+    if (r.length !== m) throw new ShapeError('options.regularization', `one ridge per view (${m})`, `${r.length} ridges`);
+    return [...r];
+  }
+
+  #streamed(views: readonly MatrixInput[], fn: (sources: RowSource[]) => this): this {
+    if (!Array.isArray(views)) throw new ShapeError('views', 'an array of two or more views', views === null ? "null" : typeof views);
+    if (views.length < 2) throw new ShapeError('views', 'two or more views', `${views.length} view${views.length === 1 ? '' : 's'}`);
+    const sources: RowSource[] = [];
+    try {
+      for (const [i, v] of views.entries()) sources.push(rowSource(v, `views[${i}]`));
+      return fn(sources);
+    } finally {
+      for (const s of sources) s.release();
+    }
+  }
+
+  #check(sources: RowSource[], first: boolean): number[] {
+    const dims = sources.map((s) => s.cols);
+    for (const [i, s] of sources.entries()) if (s.rows !== sources[0]!.rows) throw new ShapeError(`views[${i}]`, `${sources[0]!.rows} rows (as views[0])`, `${s.rows} rows`);
+    if (!first && this.#dims) {
+      if (dims.length !== this.#dims.length) throw new ShapeError('views', `${this.#dims.length} views (as earlier chunks)`, `${dims.length} views`);
+      for (const [i, d] of dims.entries()) if (d !== this.#dims[i]) throw new ShapeError(`views[${i}]`, `${this.#dims[i]} columns (as earlier chunks)`, `${d} columns`);
+    }
+    this.#ridges(dims.length);
+    const min = Math.min(...dims);
+    if (this.components > min) throw new ValueError('options.components', `at most the smallest view's column count, ${min}`, this.components);
+    return dims;
+  }
+
+  #result(): Fit {
+    this.live();
+    if (this.#dirty && this.#stats && this.#dims) {
+      if (this.#stats.n < 2) throw new NotFittedError(`MCCA: ${this.#stats.n} row seen so far; at least 2 are needed`);
+      this.#fit = solve(this.#stats, this.#dims, this.#ridges(this.#dims.length), this.components);
+      this.#dirty = false;
+    }
+    if (!this.#fit) throw new NotFittedError('MCCA: call fit(views) (or partialFit) first');
+    return this.#fit;
+  }
+}
+
+/** The views' rows joined into the co-moments of (first ⌈m/2⌉ views, the rest). */
+function addViews(sources: RowSource[], into: CoMoments | null): CoMoments {
+  const a = Math.ceil(sources.length / 2);
+  const A = joined(sources.slice(0, a)), B = joined(sources.slice(a));
+  const stats = into ?? new CoMoments(A.cols, B.cols);
+  try {
+    stats.addRows(A, B);
+  } catch (e) {
+    if (!into) stats.dispose();
+    throw e;
+  } finally {
+    A.release();
+    B.release();
+  }
+  return stats;
+}
+
+/** Row sources side by side as one (each block copied into one reused buffer). */
+function joined(sources: RowSource[]): RowSource {
+  if (sources.length === 1) return { ...sources[0]!, release() {} };
+  const cols = sources.reduce((s, v) => s + v.cols, 0);
+  let buf: Matrix | null = null, view: Matrix | null = null;
+  return {
+    rows: sources[0]!.rows,
+    cols,
+    block(start, count) {
+      view?.dispose();
+      view = null;
+      if (!buf || buf.rows < count) {
+        buf?.dispose();
+        buf = null;
+        buf = Matrix.empty(count, cols);
+      }
+      view = buf.viewRows(0, count);
+      let off = 0;
+      for (const s of sources) {
+        const b = s.block(start, count), p = s.cols;
+        // read both after the block call: an allocation may have grown (and detached) the heap
+        const src = b.data, dst = view.data;
+        for (let r = 0; r < count; r++) dst.set(src.subarray(r * p, r * p + p), r * cols + off);
+        off += p;
+      }
+      return view;
+    },
+    release() {
+      view?.dispose();
+      buf?.dispose();
+    },
+  };
+}
+
+/** The full covariance of the concatenated views from the two-sided co-moments. */
+function covariance(s: CoMoments): Float64Array {
+  const p = s.p, q = s.q, P = p + q, c = 1 / (s.n - 1), C = new Float64Array(P * P);
+  const xx = s.x.M.data, yy = s.y.M.data, xy = s.Mxy.data;
+  for (let i = 0; i < p; i++) for (let j = 0; j < p; j++) C[i * P + j] = xx[i * p + j]! * c;
+  for (let i = 0; i < q; i++) for (let j = 0; j < q; j++) C[(p + i) * P + p + j] = yy[i * q + j]! * c;
+  for (let i = 0; i < p; i++)
+    for (let j = 0; j < q; j++) {
+      const v = xy[i * q + j]! * c;
+      C[i * P + p + j] = v;
+      C[(p + j) * P + i] = v;
+    }
+  return C;
+}
+
+function block(C: Float64Array, P: number, r0: number, c0: number, rows: number, cols: number): Float64Array {
+  const out = new Float64Array(rows * cols);
+  for (let i = 0; i < rows; i++) out.set(C.subarray((r0 + i) * P + c0, (r0 + i) * P + c0 + cols), i * cols);
+  return out;
+}
+
+function solve(s: CoMoments, dims: number[], ridges: number[], k: number): Fit {
+  const m = dims.length, P = s.p + s.q, C = covariance(s);
+  const off = dims.map((_, i) => dims.slice(0, i).reduce((a, b) => a + b, 0));
+  const owned: Matrix[] = [];
+  try {
+    // Wᵢ = (Σᵢᵢ + rᵢI)^-1/2
+    const Wm = dims.map((p, i) => {
+      const D = block(C, P, off[i]!, off[i]!, p, p);
+      for (let j = 0; j < p; j++) D[j * p + j] = D[j * p + j]! + ridges[i]!;
+      try {
+        const w = invSqrt({ data: D, rows: p, cols: p }, `views[${i}]'s covariance`).matrix;
+        owned.push(w);
+        return w;
+      } catch (e) {
+        if (e instanceof SingularMatrixError)
+          throw new SingularMatrixError(`views[${i}]: ${e.message}${ridges[i] === 0 ? '; it has constant or collinear columns (or fewer rows than columns). Add a ridge, e.g. new MCCA({ regularization: 1e-4 })' : '; use a larger ridge'}`);
+        throw e;
+      }
+    });
+    // M: identity blocks on the diagonal, Wᵢ Σᵢⱼ Wⱼ off it
+    const M = new Float64Array(P * P);
+    for (let i = 0; i < m; i++) {
+      for (let a = 0; a < dims[i]!; a++) M[(off[i]! + a) * P + off[i]! + a] = 1;
+      for (let j = i + 1; j < m; j++) {
+        const left = matmul(Wm[i]!, { data: block(C, P, off[i]!, off[j]!, dims[i]!, dims[j]!), rows: dims[i]!, cols: dims[j]! });
+        owned.push(left);
+        const T = matmul(left, Wm[j]!);
+        owned.push(T);
+        const t = T.toShaped().data;
+        for (let a = 0; a < dims[i]!; a++)
+          for (let b = 0; b < dims[j]!; b++) {
+            M[(off[i]! + a) * P + off[j]! + b] = t[a * dims[j]! + b]!;
+            M[(off[j]! + b) * P + off[i]! + a] = t[a * dims[j]! + b]!;
+          }
+      }
+    }
+    const { values, vectors } = eigh({ data: M, rows: P, cols: P });
+    owned.push(vectors);
+    const V = vectors.toShaped().data;
+    // wᵢ = Wᵢ vᵢ, each view's columns scaled to unit ridged variance (‖vᵢ‖ = 1)
+    const weights = dims.map((p, i) => {
+      const v = new Float64Array(p * k);
+      for (let a = 0; a < p; a++) for (let c = 0; c < k; c++) v[a * k + c] = V[(off[i]! + a) * P + c]!;
+      for (let c = 0; c < k; c++) {
+        let nn = 0;
+        for (let a = 0; a < p; a++) nn += v[a * k + c]! ** 2;
+        const sc = nn > 0 ? 1 / Math.sqrt(nn) : 0;
+        for (let a = 0; a < p; a++) v[a * k + c] = v[a * k + c]! * sc;
+      }
+      const w = matmul(Wm[i]!, { data: v, rows: p, cols: k });
+      owned.push(w);
+      return Float64Array.from(w.toShaped().data);
+    });
+    // sign rule: in each component the first view's weight of largest magnitude is positive
+    for (let c = 0; c < k; c++) {
+      let best = 0;
+      for (let a = 0; a < dims[0]!; a++) if (Math.abs(weights[0]![a * k + c]!) > Math.abs(best)) best = weights[0]![a * k + c]!;
+      if (best < 0) for (const [i, w] of weights.entries()) for (let a = 0; a < dims[i]!; a++) w[a * k + c] = -w[a * k + c]!;
+    }
+    // training correlations of the variates from the covariances: wᵢᵀΣᵢⱼwⱼ / √(wᵢᵀΣᵢᵢwᵢ · wⱼᵀΣⱼⱼwⱼ)
+    const quad = (i: number, j: number, c: number) => {
+      let t = 0;
+      for (let a = 0; a < dims[i]!; a++) {
+        const wa = weights[i]![a * k + c]!;
+        if (wa === 0) continue;
+        const row = (off[i]! + a) * P + off[j]!;
+        for (let b = 0; b < dims[j]!; b++) t += wa * C[row + b]! * weights[j]![b * k + c]!;
+      }
+      return t;
+    };
+    const pairwise: Float64Array[] = [], correlations = new Float64Array(k);
+    for (let c = 0; c < k; c++) {
+      const R = new Float64Array(m * m), d = dims.map((_, i) => quad(i, i, c));
+      let sum = 0;
+      for (let i = 0; i < m; i++) {
+        R[i * m + i] = 1;
+        for (let j = i + 1; j < m; j++) {
+          // √a·√b, not √(ab): the product of two tiny variances underflows
+          const r = d[i]! > 0 && d[j]! > 0 ? quad(i, j, c) / (Math.sqrt(d[i]!) * Math.sqrt(d[j]!)) : 0;
+          R[i * m + j] = R[j * m + i] = r;
+          sum += r;
+        }
+      }
+      pairwise.push(R);
+      correlations[c] = sum / ((m * (m - 1)) / 2);
+    }
+    const means = dims.map((p, i) => {
+      const a = Math.ceil(m / 2), src = i < a ? s.x.mean : s.y.mean, o = i < a ? off[i]! : off[i]! - s.p;
+      return Float64Array.from(src.subarray(o, o + p));
+    });
+    return { n: s.n, dims: [...dims], means, weights, eigenvalues: Float64Array.from(values.subarray(0, k)), correlations, pairwise };
+  } finally {
+    for (const o of owned) o.dispose();
+  }
+}
+
+/** (X − mean)·w for one view, validated (columns as in fit). */
+function project(x: MatrixInput, name: string, mean: Float64Array, w: Float64Array, p: number, k: number): MatrixResult {
+  const X = Matrix.from(x, name);
+  try {
+    if (X.cols !== p) throw new ShapeError(name, `${p} columns (as in fit)`, `${X.cols} columns`);
+    const d = X.data, n = X.rows;
+    for (let r = 0; r < n; r++) for (let j = 0; j < p; j++) d[r * p + j] = d[r * p + j]! - mean[j]!;
+    const out = matmul(X, { data: w, rows: p, cols: k });
+    try {
+      return out.toShaped() as MatrixResult;
+    } finally {
+      out.dispose();
+    }
+  } finally {
+    X.dispose();
+  }
+}
+
+/** Per component, the views' pairwise Pearson correlations and their mean. */
+function pairwiseCorrelations(u: MatrixResult[], n: number, k: number, m: number): { mean: Float64Array } {
+  const mean = new Float64Array(k);
+  for (let c = 0; c < k; c++) {
+    const cols = u.map((v) => {
+      const x = new Float64Array(n);
+      let mu = 0;
+      for (let r = 0; r < n; r++) mu += (x[r] = v.data[r * k + c]!);
+      mu /= n;
+      let ss = 0;
+      for (let r = 0; r < n; r++) ss += (x[r] = x[r]! - mu) ** 2;
+      return { x, ss };
+    });
+    let sum = 0;
+    for (let i = 0; i < m; i++)
+      for (let j = i + 1; j < m; j++) {
+        let t = 0;
+        for (let r = 0; r < n; r++) t += cols[i]!.x[r]! * cols[j]!.x[r]!;
+        sum += cols[i]!.ss > 0 && cols[j]!.ss > 0 ? t / (Math.sqrt(cols[i]!.ss) * Math.sqrt(cols[j]!.ss)) : 0;
+      }
+    mean[c] = sum / ((m * (m - 1)) / 2);
+  }
+  return { mean };
+}
+
+function checksum(components: number, reg: number | readonly number[], f: Fit): number {
+  return crc32F64(components, typeof reg === 'number' ? [reg] : reg, f.n, f.dims, ...f.means, ...f.weights, f.eigenvalues, f.correlations, ...f.pairwise);
+}
