@@ -156,6 +156,7 @@ export class MCCA extends Disposable {
   }
 
   /** The views' canonical variates: one n×k result per view (null in, null out). */
+  transform<const T extends readonly (MatrixInput | null)[]>(views: T): { -readonly [K in keyof T]: T[K] extends null ? null : null extends T[K] ? MatrixResult | null : MatrixResult };
   transform(views: readonly (MatrixInput | null)[]): (MatrixResult | null)[] {
     const f = this.#result(), m = f.dims.length;
     if (!Array.isArray(views) || views.length !== m) throw new ShapeError('views', `${m} views (null for a missing one)`, Array.isArray(views) ? `${views.length}` : typeof views);
@@ -174,7 +175,7 @@ export class MCCA extends Disposable {
   score(views: readonly MatrixInput[]): Float64Array {
     const f = this.#result(), m = f.dims.length, k = this.components;
     if (Array.isArray(views) && views.some((v) => v === null)) throw new ValueError('views', 'every view (score correlates all pairs)', 'a null view');
-    const u = this.transform(views) as MatrixResult[];
+    const u = this.transform(views as readonly MatrixInput[]) as MatrixResult[];
     const n = u[0]!.rows;
     if (n < 2) throw new ShapeError('views[0]', 'at least 2 rows to correlate', `${n} row`);
     return pairwiseCorrelations(u, n, k, m).mean;
