@@ -14,7 +14,7 @@ export {
   MemoryLimitError, InitError, DisposedError, StaleForwardError, DivergenceError, FormatError,
 } from './errors.js';
 export { CCA, type CCAOptions, type CCAToJSONOptions, type Regularization, type MatrixResult } from './models/cca.js';
-export { MCCA, type MCCAOptions } from './models/mcca.js';
+export { MCCA, GCCA, type MCCAOptions, type GCCAOptions } from './models/mcca.js';
 export { significance, formatSignificance, type SignificanceRow } from './models/significance.js';
 export * as nn from './nn-namespace.js';
 export { MLP, type MLPOptions, type Activation, type MLPInit, type PredictOptions, type MLPToJSONOptions } from './nn/mlp.js';

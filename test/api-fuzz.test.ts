@@ -1,4 +1,4 @@
-// Property-based fuzz of the public API (issue 12), with fast-check: every model (MCCA too), metric and
+// Property-based fuzz of the public API (issue 12), with fast-check: every model (MCCA and GCCA too), metric and
 // linear-algebra entry point is fed random shapes (0..300 rows and columns), values
 // (NaN, ±Infinity, subnormals, ±1e300, strings, null), ragged, flat and empty arrays, typed
 // arrays of every kind, and random option objects (unknown keys, wrong types, out-of-range
@@ -505,6 +505,12 @@ const entries: [string, (clean: boolean) => fc.Arbitrary<Case>][] = [
               live.push(model);
               model.fit(vs.map((v) => v.value as cm.MatrixInput));
               return [model.correlations, model.eigenvalues, model.transform(vs.map((v) => v.value as cm.MatrixInput)).map((r) => r?.data), JSON.stringify(model).length];
+            });
+            await check(`GCCA(${JSON.stringify(o)}).fit(${vs.map(show).join(', ')})`, wp, ['views', 'options'], () => {
+              const model = new cm.GCCA(o as cm.GCCAOptions);
+              live.push(model);
+              model.fit(vs.map((v) => v.value as cm.MatrixInput));
+              return [model.eigenvalues, model.shared(vs.map((v) => v.value as cm.MatrixInput)).data, JSON.stringify(model).length];
             });
           },
         })),

@@ -1,9 +1,9 @@
-// MCCA against an independent reference (scipy.linalg.eigh(C, D) on four quadrant views of
+// MCCA and GCCA against an independent reference (scipy.linalg.eigh(C, D) on four quadrant views of
 // the digits, test/fixtures/mcca-reference.json from scripts/reference/mcca.py) and against
 // CCA for two views; streaming and merging; errors; files.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { init, memoryStats, CCA, MCCA, FormatError, NotFittedError, ShapeError, SingularMatrixError, ValueError } from '../src/index.js';
+import { init, memoryStats, CCA, GCCA, MCCA, FormatError, NotFittedError, ShapeError, SingularMatrixError, ValueError } from '../src/index.js';
 import { digits, randn } from './helpers.js';
 
 beforeAll(async () => {
@@ -111,5 +111,53 @@ describe('MCCA streaming, files and errors', () => {
     expect(Array.from(m.correlations)).toEqual(rho);
     m.dispose();
     expect(memoryStats().liveBytes).toBe(before);
+  });
+});
+
+describe('GCCA (MAXVAR) against scipy through the n×n matrix Σᵢ Pᵢ (four quadrant views, ridge 1e-3)', () => {
+  it('eigenvalues to 1e-8; the shared representation of the training rows is G (up to sign, 1e-8) with GᵀG = I', () => {
+    const before = memoryStats().liveBytes;
+    const g = new GCCA({ components: 5, regularization: 1e-3 }).fit(train);
+    close(g.eigenvalues, ref.gcca_eigenvalues, 1e-8, 'eigenvalues');
+    const G = g.shared(train);
+    expect([G.rows, G.cols]).toEqual([1500, 5]);
+    for (let c = 0; c < 5; c++) {
+      const sign = Math.sign(G.data[c]!) * Math.sign(ref.gcca_G_first_rows[0][c]);
+      for (let r = 0; r < 20; r++) expect(Math.abs(G.data[r * 5 + c]! - sign * ref.gcca_G_first_rows[r][c]), `G[${r}][${c}]`).toBeLessThan(1e-8);
+      for (let d = 0; d < 5; d++) {
+        let t = 0;
+        for (let r = 0; r < 1500; r++) t += G.data[r * 5 + c]! * G.data[r * 5 + d]!;
+        expect(Math.abs(t - (c === d ? 1 : 0)), `GᵀG[${c}][${d}]`).toBeLessThan(1e-9);
+      }
+    }
+    // one view alone gives its own estimate; the JSON round trip keeps every number
+    const [u0, none] = g.transform([test[0]!, null, null, null]);
+    expect(none).toBeNull();
+    const back = GCCA.fromJSON(JSON.stringify(g));
+    expect(back.transform([test[0]!, null, null, null])[0]!.data).toEqual(u0!.data);
+    expect(() => GCCA.fromJSON({ ...JSON.parse(JSON.stringify(g)), eigenvalues: JSON.parse(JSON.stringify(g)).weights[0] })).toThrow(FormatError);
+    expect(() => g.merge(new MCCA() as never)).toThrow(/^other: expected a GCCA/);
+    g.dispose();
+    back.dispose();
+    expect(memoryStats().liveBytes).toBe(before);
+  });
+
+  it('two views, no ridge: the per-view projections correlate as CCA’s variates do', () => {
+    const X = randn(300, 5, 3), Y = X.map((r, i) => [r[0]! + randn(1, 1, 50 + i)[0]![0]!, r[1]! * 2 - r[3]!, ...randn(1, 2, 900 + i)[0]!]);
+    const cca = new CCA({ components: 3 }).fit(X, Y);
+    const g = new GCCA({ components: 3 }).fit([X, Y]);
+    const [u, v] = g.transform([X, Y]);
+    for (let c = 0; c < 3; c++) {
+      let uv = 0, uu = 0, vv = 0;
+      for (let r = 0; r < 300; r++) {
+        const a = u.data[r * 3 + c]!, b = v.data[r * 3 + c]!;
+        uv += a * b;
+        uu += a * a;
+        vv += b * b;
+      }
+      expect(Math.abs(uv / Math.sqrt(uu * vv) - cca.correlations[c]!), `component ${c}`).toBeLessThan(1e-8);
+    }
+    cca.dispose();
+    g.dispose();
   });
 });

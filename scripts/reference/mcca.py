@@ -1,5 +1,7 @@
-# Reference values for MCCA (test/fixtures/mcca-reference.json), independent of crossmodal:
-# the generalised symmetric eigenproblem C w = λ D w solved by scipy.linalg.eigh(C, D).
+# Reference values for MCCA and GCCA (test/fixtures/mcca-reference.json), independent of
+# crossmodal: MCCA as the generalised symmetric eigenproblem C w = λ D w solved by
+# scipy.linalg.eigh(C, D); GCCA (MAXVAR) through the n×n matrix Σᵢ Pᵢ directly,
+# Pᵢ = Xᵢ(XᵢᵀXᵢ + (n−1)rI)⁻¹Xᵢᵀ on centred views.
 # Digits (data/digits.csv) split into four 4×4 quadrant views, pixels / 16, rows 0..1499,
 # ridge 1e-3 on every view; covariances normalised by n − 1.
 #   python3 scripts/reference/mcca.py > test/fixtures/mcca-reference.json
@@ -36,6 +38,14 @@ def mean_pairwise(u):
         r = [np.corrcoef(u[i][:, c], u[j][:, c])[0, 1] for i in range(4) for j in range(i + 1, 4)]
         out.append(float(np.mean(r)))
     return out
+n = train[0].shape[0]
+S = np.zeros((n, n))
+for v in train:
+    Xc = v - v.mean(axis=0)
+    S += Xc @ np.linalg.solve(Xc.T @ Xc + (n - 1) * ridge * np.eye(Xc.shape[1]), Xc.T)
+glam, G = np.linalg.eigh(S)
+gorder = np.argsort(glam)[::-1][:k]
+glam, G = glam[gorder], G[:, gorder]
 json.dump({
     'source': 'scripts/reference/mcca.py: digits quadrant views (TL, TR, BL, BR; 16 pixels each / 16), rows 0..1499 train, 1500..1796 held out, ridge 1e-3, scipy.linalg.eigh(C, D)',
     'versions': {'python': sys.version.split()[0], 'numpy': np.__version__, 'scipy': scipy.__version__},
@@ -43,5 +53,7 @@ json.dump({
     'eigenvalues': [float(v) for v in lam],
     'train_correlations': mean_pairwise(variates(train)),
     'test_correlations': mean_pairwise(variates(test)),
+    'gcca_eigenvalues': [float(v) for v in glam],
+    'gcca_G_first_rows': [[float(x) for x in row] for row in G[:20]],
 }, sys.stdout, indent=1)
 print()

@@ -25,29 +25,27 @@ export interface MCCAOptions {
   regularization?: number | readonly number[];
 }
 
-const FORMAT = 'crossmodal.MCCA';
 
-interface Fit {
+/** What every multi-view fit keeps. */
+interface ViewsFit {
   n: number;
   dims: number[];
   means: Float64Array[];
-  /** per view, p_i×k row-major */
-  weights: Float64Array[];
-  eigenvalues: Float64Array;
-  correlations: Float64Array;
-  /** per component, m×m row-major */
-  pairwise: Float64Array[];
 }
 
-export class MCCA extends Disposable {
+/**
+ * The statistics side of the multi-view models: options, fit / partialFit / merge on the
+ * co-moments of the joined views, lazy solving, and the checks. `solveFit` makes the fit.
+ */
+abstract class MultiView<F extends ViewsFit> extends Disposable {
   readonly components: number;
   readonly regularization: number | readonly number[];
   #stats: CoMoments | null = null;
   #dims: number[] | null = null;
-  #fit: Fit | null = null;
+  #fit: F | null = null;
   #dirty = false;
 
-  constructor(options: MCCAOptions = {}) {
+  constructor(options: MCCAOptions, private readonly kind: string) {
     super();
     checkOptions(options, ['components', 'regularization']);
     const k = options.components ?? 2;
@@ -59,6 +57,8 @@ export class MCCA extends Disposable {
     this.regularization = Array.isArray(r) ? [...r] : (r as number);
   }
 
+  protected abstract solveFit(s: CoMoments, dims: number[], ridges: number[]): F;
+
   /** Fits on all rows of the views (each n×pᵢ, m ≥ 2), replacing anything fitted before. */
   fit(views: readonly MatrixInput[]): this {
     this.live();
@@ -67,7 +67,7 @@ export class MCCA extends Disposable {
       if (sources[0]!.rows < 2) throw new ShapeError('views[0]', 'at least 2 rows', `${sources[0]!.rows} row`);
       const stats = addViews(sources, null);
       try {
-        this.#fit = solve(stats, dims, this.#ridges(dims.length), this.components);
+        this.#fit = this.solveFit(stats, dims, this.#ridges(dims.length));
       } catch (e) {
         stats.dispose();
         throw e;
@@ -84,7 +84,7 @@ export class MCCA extends Disposable {
   partialFit(views: readonly MatrixInput[]): this {
     this.live();
     return this.#streamed(views, (sources) => {
-      if (!this.#stats && this.#fit) throw new NotFittedError('partialFit: this MCCA was restored from a file, which keeps no statistics');
+      if (!this.#stats && this.#fit) throw new NotFittedError(`partialFit: this ${this.kind} was restored from a file, which keeps no statistics`);
       const dims = this.#check(sources, this.#stats === null);
       const chunk = addViews(sources, null);
       if (this.#stats) {
@@ -100,16 +100,16 @@ export class MCCA extends Disposable {
     });
   }
 
-  /** Folds another MCCA's statistics (same views) into this one. */
-  merge(other: MCCA): this {
+  /** Folds another model's statistics (same kind, same views) into this one, e.g. from another shard. */
+  merge(other: this): this {
     this.live();
-    if (!(other instanceof MCCA)) throw new ValueError('other', 'an MCCA', other);
-    if (other === this) throw new ValueError('other', 'another MCCA (merging a model with itself would count its rows twice)', described('this same MCCA'));
+    if (!(other instanceof MultiView) || other.kind !== this.kind) throw new ValueError('other', `a ${this.kind}`, other);
+    if (other === this) throw new ValueError('other', `another ${this.kind} (merging a model with itself would count its rows twice)`, described(`this same ${this.kind}`));
     other.live();
     const o = other.#stats;
-    if (!o || !other.#dims) throw new NotFittedError('merge: the other MCCA holds no statistics (fit or partialFit it first)');
+    if (!o || !other.#dims) throw new NotFittedError(`merge: the other ${this.kind} holds no statistics (fit or partialFit it first)`);
     if (!this.#stats) {
-      if (this.#fit) throw new NotFittedError('merge: this MCCA was restored from a file, which keeps no statistics');
+      if (this.#fit) throw new NotFittedError(`merge: this ${this.kind} was restored from a file, which keeps no statistics`);
       this.#stats = new CoMoments(o.p, o.q);
       this.#dims = [...other.#dims];
     }
@@ -119,66 +119,18 @@ export class MCCA extends Disposable {
     return this;
   }
 
-  /** Per component, the mean over view pairs of the training correlation of their variates. */
-  get correlations(): Float64Array {
-    return this.#result().correlations.slice();
-  }
-
-  /** Per component, the m×m matrix of training correlations between the view variates. */
-  get pairwise(): MatrixResult[] {
-    const f = this.#result(), m = f.dims.length;
-    return f.pairwise.map((d) => ({ data: d.slice(), rows: m, cols: m }));
-  }
-
-  /** One pᵢ×k weight matrix per view. */
-  get weights(): MatrixResult[] {
-    const f = this.#result();
-    return f.weights.map((w, i) => ({ data: w.slice(), rows: f.dims[i]!, cols: this.components }));
-  }
-
-  /** The k largest eigenvalues λ of C w = λ D w (for two views, 1 + ρ). */
-  get eigenvalues(): Float64Array {
-    return this.#result().eigenvalues.slice();
-  }
-
   /** Column means of each view (training data). */
   get means(): Float64Array[] {
-    return this.#result().means.map((m) => m.slice());
+    return this.result().means.map((m) => m.slice());
   }
 
   get nSamples(): number {
-    return this.#result().n;
+    return this.result().n;
   }
 
   get fitted(): boolean {
     this.live();
     return this.#fit !== null || (this.#stats !== null && this.#stats.n >= 2);
-  }
-
-  /** The views' canonical variates: one n×k result per view (null in, null out). */
-  transform<const T extends readonly (MatrixInput | null)[]>(views: T): { -readonly [K in keyof T]: T[K] extends null ? null : null extends T[K] ? MatrixResult | null : MatrixResult };
-  transform(views: readonly (MatrixInput | null)[]): (MatrixResult | null)[] {
-    const f = this.#result(), m = f.dims.length;
-    if (!Array.isArray(views) || views.length !== m) throw new ShapeError('views', `${m} views (null for a missing one)`, Array.isArray(views) ? `${views.length}` : typeof views);
-    if (views.every((v) => v === null)) throw new ValueError('views', 'at least one view', 'only nulls');
-    let rows = -1;
-    return views.map((v, i) => {
-      if (v === null) return null;
-      const r = project(v, `views[${i}]`, f.means[i]!, f.weights[i]!, f.dims[i]!, this.components);
-      if (rows >= 0 && r.rows !== rows) throw new ShapeError(`views[${i}]`, `${rows} rows (as the other views)`, `${r.rows} rows`);
-      rows = r.rows;
-      return r;
-    });
-  }
-
-  /** Per component, the mean pairwise Pearson correlation of the views' variates on these rows (held-out score). */
-  score(views: readonly MatrixInput[]): Float64Array {
-    const f = this.#result(), m = f.dims.length, k = this.components;
-    if (Array.isArray(views) && views.some((v) => v === null)) throw new ValueError('views', 'every view (score correlates all pairs)', 'a null view');
-    const u = this.transform(views as readonly MatrixInput[]) as MatrixResult[];
-    const n = u[0]!.rows;
-    if (n < 2) throw new ShapeError('views[0]', 'at least 2 rows to correlate', `${n} row`);
-    return pairwiseCorrelations(u, n, k, m).mean;
   }
 
   dispose(): void {
@@ -188,59 +140,37 @@ export class MCCA extends Disposable {
     this.#fit = null;
   }
 
-  /** A plain, versioned object: weights, means, eigenvalues and correlations as base64 f64, with a CRC-32 of every number. */
-  toJSON(): Record<string, unknown> {
-    const f = this.#result();
-    return {
-      format: FORMAT,
-      version: 1,
-      components: this.components,
-      regularization: this.regularization,
-      n: f.n,
-      dims: f.dims,
-      means: f.means.map(encodeF64),
-      weights: f.weights.map(encodeF64),
-      eigenvalues: encodeF64(f.eigenvalues),
-      correlations: encodeF64(f.correlations),
-      pairwise: f.pairwise.map(encodeF64),
-      crc32: checksum(this.components, this.regularization, f),
-    };
-  }
-
-  /** Rebuilds an MCCA from toJSON() output (object or JSON string), validating every field. */
-  static fromJSON(json: unknown): MCCA {
-    const o = readEnvelope(json, FORMAT, 1);
-    const components = readInt(o, 'components', 1), n = readInt(o, 'n', 2);
-    const dims = o.dims;
-    if (!Array.isArray(dims) || dims.length < 2 || !dims.every((d) => Number.isInteger(d) && d >= 1)) throw new FormatError(`dims: expected two or more positive integers, found ${JSON.stringify(dims)}`);
-    if (components > Math.min(...dims)) throw new FormatError(`components: ${components} exceeds the smallest view's ${Math.min(...dims)} columns`);
-    let model: MCCA;
-    try {
-      model = new MCCA({ components, regularization: o.regularization as number });
-    } catch (e) {
-      throw new FormatError(`${FORMAT}: ${(e as Error).message}`);
+  /** The fit, solved now if rows came since. */
+  protected result(): F {
+    this.live();
+    if (this.#dirty && this.#stats && this.#dims) {
+      if (this.#stats.n < 2) throw new NotFittedError(`${this.kind}: ${this.#stats.n} row seen so far; at least 2 are needed`);
+      this.#fit = this.solveFit(this.#stats, this.#dims, this.#ridges(this.#dims.length));
+      this.#dirty = false;
     }
-    const m = dims.length;
-    const list = (v: unknown, name: string, size: (i: number) => number, count = m) => {
-      if (!Array.isArray(v) || v.length !== count) throw new FormatError(`${name}: expected ${count} entries, found ${Array.isArray(v) ? v.length : typeof v}`);
-      return v.map((e, i) => decodeF64(e, size(i), `${name}[${i}]`));
-    };
-    const f: Fit = {
-      n,
-      dims: dims as number[],
-      means: list(o.means, 'means', (i) => dims[i] as number),
-      weights: list(o.weights, 'weights', (i) => (dims[i] as number) * components),
-      eigenvalues: decodeF64(o.eigenvalues, components, 'eigenvalues'),
-      correlations: decodeF64(o.correlations, components, 'correlations'),
-      pairwise: list(o.pairwise, 'pairwise', () => m * m, components),
-    };
-    const want = checksum(components, model.regularization, f);
-    if (o.crc32 !== want) throw new FormatError(`${FORMAT}: checksum mismatch (stored ${JSON.stringify(o.crc32)}, computed ${want}): the file was altered or truncated`);
-    model.#fit = f;
-    return model;
+    if (!this.#fit) throw new NotFittedError(`${this.kind}: call fit(views) (or partialFit) first`);
+    return this.#fit;
   }
 
-  // ---- internals ----
+  /** A fit read from a file (no statistics). */
+  protected restore(f: F): void {
+    this.#fit = f;
+  }
+
+  /** Each given view's rows mapped by its weights ((X − mean)·w), checked against the fit. */
+  protected projectViews(views: readonly (MatrixInput | null)[], weights: Float64Array[]): (MatrixResult | null)[] {
+    const f = this.result(), m = f.dims.length;
+    if (!Array.isArray(views) || views.length !== m) throw new ShapeError('views', `${m} views (null for a missing one)`, Array.isArray(views) ? `${views.length}` : typeof views);
+    if (views.every((v) => v === null)) throw new ValueError('views', 'at least one view', 'only nulls');
+    let rows = -1;
+    return views.map((v, i) => {
+      if (v === null) return null;
+      const r = project(v, `views[${i}]`, f.means[i]!, weights[i]!, f.dims[i]!, this.components);
+      if (rows >= 0 && r.rows !== rows) throw new ShapeError(`views[${i}]`, `${rows} rows (as the other views)`, `${r.rows} rows`);
+      rows = r.rows;
+      return r;
+    });
+  }
 
   #ridges(m: number): number[] {
     const r = this.regularization;
@@ -250,7 +180,7 @@ export class MCCA extends Disposable {
   }
 
   #streamed(views: readonly MatrixInput[], fn: (sources: RowSource[]) => this): this {
-    if (!Array.isArray(views)) throw new ShapeError('views', 'an array of two or more views', views === null ? "null" : typeof views);
+    if (!Array.isArray(views)) throw new ShapeError('views', 'an array of two or more views', views === null ? 'null' : typeof views);
     if (views.length < 2) throw new ShapeError('views', 'two or more views', `${views.length} view${views.length === 1 ? '' : 's'}`);
     const sources: RowSource[] = [];
     try {
@@ -273,16 +203,207 @@ export class MCCA extends Disposable {
     if (this.components > min) throw new ValueError('options.components', `at most the smallest view's column count, ${min}`, this.components);
     return dims;
   }
+}
 
-  #result(): Fit {
-    this.live();
-    if (this.#dirty && this.#stats && this.#dims) {
-      if (this.#stats.n < 2) throw new NotFittedError(`MCCA: ${this.#stats.n} row seen so far; at least 2 are needed`);
-      this.#fit = solve(this.#stats, this.#dims, this.#ridges(this.#dims.length), this.components);
-      this.#dirty = false;
-    }
-    if (!this.#fit) throw new NotFittedError('MCCA: call fit(views) (or partialFit) first');
-    return this.#fit;
+interface Fit extends ViewsFit {
+  /** per view, p_i×k row-major */
+  weights: Float64Array[];
+  eigenvalues: Float64Array;
+  correlations: Float64Array;
+  /** per component, m×m row-major */
+  pairwise: Float64Array[];
+}
+
+export class MCCA extends MultiView<Fit> {
+  constructor(options: MCCAOptions = {}) {
+    super(options, 'MCCA');
+  }
+
+  protected solveFit(s: CoMoments, dims: number[], ridges: number[]): Fit {
+    return solve(s, dims, ridges, this.components);
+  }
+
+  /** Per component, the mean over view pairs of the training correlation of their variates. */
+  get correlations(): Float64Array {
+    return this.result().correlations.slice();
+  }
+
+  /** Per component, the m×m matrix of training correlations between the view variates. */
+  get pairwise(): MatrixResult[] {
+    const f = this.result(), m = f.dims.length;
+    return f.pairwise.map((d) => ({ data: d.slice(), rows: m, cols: m }));
+  }
+
+  /** One pᵢ×k weight matrix per view. */
+  get weights(): MatrixResult[] {
+    const f = this.result();
+    return f.weights.map((w, i) => ({ data: w.slice(), rows: f.dims[i]!, cols: this.components }));
+  }
+
+  /** The k largest eigenvalues λ of C w = λ D w (for two views, 1 + ρ). */
+  get eigenvalues(): Float64Array {
+    return this.result().eigenvalues.slice();
+  }
+
+  /** The views' canonical variates: one n×k result per view (null in, null out). */
+  transform<const T extends readonly (MatrixInput | null)[]>(views: T): { -readonly [K in keyof T]: T[K] extends null ? null : null extends T[K] ? MatrixResult | null : MatrixResult };
+  transform(views: readonly (MatrixInput | null)[]): (MatrixResult | null)[] {
+    return this.projectViews(views, this.result().weights);
+  }
+
+  /** Per component, the mean pairwise Pearson correlation of the views' variates on these rows (held-out score). */
+  score(views: readonly MatrixInput[]): Float64Array {
+    const f = this.result(), m = f.dims.length, k = this.components;
+    if (Array.isArray(views) && views.some((v) => v === null)) throw new ValueError('views', 'every view (score correlates all pairs)', 'a null view');
+    const u = this.transform(views as readonly MatrixInput[]) as MatrixResult[];
+    const n = u[0]!.rows;
+    if (n < 2) throw new ShapeError('views[0]', 'at least 2 rows to correlate', `${n} row`);
+    return pairwiseCorrelations(u, n, k, m).mean;
+  }
+
+  /** A plain, versioned object: weights, means, eigenvalues and correlations as base64 f64, with a CRC-32 of every number. */
+  toJSON(): Record<string, unknown> {
+    const f = this.result();
+    return writeFile('crossmodal.MCCA', this, f, { weights: f.weights, eigenvalues: f.eigenvalues, correlations: f.correlations, pairwise: f.pairwise });
+  }
+
+  /** Rebuilds an MCCA from toJSON() output (object or JSON string), validating every field. */
+  static fromJSON(json: unknown): MCCA {
+    const { base, parts, model } = readFile(json, 'crossmodal.MCCA', (o) => new MCCA(o), (dims, k) => ({ weights: dims.map((p) => p * k), eigenvalues: k, correlations: k, pairwise: new Array<number>(k).fill(dims.length ** 2) }));
+    model.restore({ ...base, weights: parts.weights as Float64Array[], eigenvalues: parts.eigenvalues as Float64Array, correlations: parts.correlations as Float64Array, pairwise: parts.pairwise as Float64Array[] });
+    return model;
+  }
+}
+
+export type GCCAOptions = MCCAOptions;
+
+interface GFit extends ViewsFit {
+  /** per view, p_i×k row-major: view i's rows to its estimate of the shared representation */
+  weights: Float64Array[];
+  eigenvalues: Float64Array;
+}
+
+/**
+ * Carroll's MAXVAR generalised CCA: the shared n×k representation G with GᵀG = I maximising
+ * tr(Gᵀ Σᵢ Pᵢ G), Pᵢ = Xᵢ(XᵢᵀXᵢ + (n−1)rᵢI)⁻¹Xᵢᵀ on centred views. With Yᵢ = XᵢWᵢ/√(n−1),
+ * YᵀY is MCCA's whitened block matrix with WᵢΣᵢᵢWᵢ on its diagonal, so G = Y·V·Λ^-1/2 from M's eigenpairs: no n×n
+ * matrix. Each view's projection is m·XᵢWᵢVᵢΛ^-1/2/√(n−1) (= m·PᵢGΛ⁻¹), so the average over
+ * all views is G on the training rows.
+ */
+export class GCCA extends MultiView<GFit> {
+  constructor(options: GCCAOptions = {}) {
+    super(options, 'GCCA');
+  }
+
+  protected solveFit(s: CoMoments, dims: number[], ridges: number[]): GFit {
+    const k = this.components, m = dims.length;
+    return whitenedEigen(s, dims, ridges, true, ({ P, off, W, values, V }) => {
+      const weights = dims.map((p, i) => {
+        const v = new Float64Array(p * k);
+        for (let a = 0; a < p; a++) for (let c = 0; c < k; c++) v[a * k + c] = (m * V[(off[i]! + a) * P + c]!) / Math.sqrt((s.n - 1) * Math.max(values[c]!, 1e-300));
+        const w = matmul(W[i]!, { data: v, rows: p, cols: k });
+        try {
+          return Float64Array.from(w.toShaped().data);
+        } finally {
+          w.dispose();
+        }
+      });
+      orientSigns(weights, dims, k);
+      return { n: s.n, dims: [...dims], means: viewMeans(s, dims), weights, eigenvalues: Float64Array.from(values.subarray(0, k)) };
+    });
+  }
+
+  /** The k largest eigenvalues of Σᵢ Pᵢ (each at most m). */
+  get eigenvalues(): Float64Array {
+    return this.result().eigenvalues.slice();
+  }
+
+  /** One pᵢ×k matrix per view: its centred rows to its estimate of the shared representation. */
+  get weights(): MatrixResult[] {
+    const f = this.result();
+    return f.weights.map((w, i) => ({ data: w.slice(), rows: f.dims[i]!, cols: this.components }));
+  }
+
+  /** Each view mapped into the shared space: one n×k result per view (null in, null out). */
+  transform<const T extends readonly (MatrixInput | null)[]>(views: T): { -readonly [K in keyof T]: T[K] extends null ? null : null extends T[K] ? MatrixResult | null : MatrixResult };
+  transform(views: readonly (MatrixInput | null)[]): (MatrixResult | null)[] {
+    return this.projectViews(views, this.result().weights);
+  }
+
+  /** The estimate of G for these rows: the average of the given views' projections (all views: G itself on the training rows). */
+  shared(views: readonly (MatrixInput | null)[]): MatrixResult {
+    const u = this.transform(views).filter((r): r is MatrixResult => r !== null);
+    const out = new Float64Array(u[0]!.data.length);
+    for (const r of u) for (let i = 0; i < out.length; i++) out[i] = out[i]! + r.data[i]! / u.length;
+    return { data: out, rows: u[0]!.rows, cols: u[0]!.cols };
+  }
+
+  /** A plain, versioned object (weights, means, eigenvalues as base64 f64, with a CRC-32 of every number). */
+  toJSON(): Record<string, unknown> {
+    const f = this.result();
+    return writeFile('crossmodal.GCCA', this, f, { weights: f.weights, eigenvalues: f.eigenvalues });
+  }
+
+  /** Rebuilds a GCCA from toJSON() output (object or JSON string), validating every field. */
+  static fromJSON(json: unknown): GCCA {
+    const { base, parts, model } = readFile(json, 'crossmodal.GCCA', (o) => new GCCA(o), (dims, k) => ({ weights: dims.map((p) => p * k), eigenvalues: k }));
+    model.restore({ ...base, weights: parts.weights as Float64Array[], eigenvalues: parts.eigenvalues as Float64Array });
+    return model;
+  }
+}
+
+type Parts = Record<string, Float64Array | Float64Array[]>;
+
+/** A multi-view model's file: options, n, dims, means and the parts, with a CRC-32 of every number. */
+function writeFile(format: string, model: { components: number; regularization: number | readonly number[] }, f: ViewsFit, parts: Parts): Record<string, unknown> {
+  const out: Record<string, unknown> = { format, version: 1, components: model.components, regularization: model.regularization, n: f.n, dims: f.dims, means: f.means.map(encodeF64) };
+  for (const [k, v] of Object.entries(parts)) out[k] = Array.isArray(v) ? v.map(encodeF64) : encodeF64(v);
+  out.crc32 = fileChecksum(model.components, model.regularization, f, parts);
+  return out;
+}
+
+/** Reads writeFile's output: every field checked (sizes from `sizes(dims, k)`: a number, or one per entry of a list). */
+function readFile<M extends { components: number; regularization: number | readonly number[] }>(
+  json: unknown,
+  format: string,
+  make: (o: MCCAOptions) => M,
+  sizes: (dims: number[], k: number) => Record<string, number | number[]>,
+): { base: ViewsFit; parts: Parts; model: M } {
+  const o = readEnvelope(json, format, 1);
+  const components = readInt(o, 'components', 1), n = readInt(o, 'n', 2);
+  const dims = o.dims;
+  if (!Array.isArray(dims) || dims.length < 2 || !dims.every((d) => Number.isInteger(d) && d >= 1)) throw new FormatError(`dims: expected two or more positive integers, found ${JSON.stringify(dims)}`);
+  if (components > Math.min(...dims)) throw new FormatError(`components: ${components} exceeds the smallest view's ${Math.min(...dims)} columns`);
+  let model: M;
+  try {
+    model = make({ components, regularization: o.regularization as number });
+  } catch (e) {
+    throw new FormatError(`${format}: ${(e as Error).message}`);
+  }
+  const list = (v: unknown, name: string, each: number[]) => {
+    if (!Array.isArray(v) || v.length !== each.length) throw new FormatError(`${name}: expected ${each.length} entries, found ${Array.isArray(v) ? v.length : typeof v}`);
+    return v.map((e, i) => decodeF64(e, each[i]!, `${name}[${i}]`));
+  };
+  const base: ViewsFit = { n, dims: dims as number[], means: list(o.means, 'means', dims as number[]) };
+  const parts: Parts = {};
+  for (const [key, size] of Object.entries(sizes(dims as number[], components))) parts[key] = Array.isArray(size) ? list(o[key], key, size) : decodeF64(o[key], size, key);
+  const want = fileChecksum(components, model.regularization, base, parts);
+  if (o.crc32 !== want) throw new FormatError(`${format}: checksum mismatch (stored ${JSON.stringify(o.crc32)}, computed ${want}): the file was altered or truncated`);
+  return { base, parts, model };
+}
+
+function fileChecksum(components: number, reg: number | readonly number[], f: ViewsFit, parts: Parts): number {
+  const nums: (ArrayLike<number> | number)[] = [components, typeof reg === 'number' ? [reg] : reg, f.n, f.dims, ...f.means];
+  for (const v of Object.values(parts)) nums.push(...(Array.isArray(v) ? v : [v]));
+  return crc32F64(...nums);
+}
+
+/** Sign rule: in each component the first view's weight of largest magnitude is positive (all views flip together). */
+function orientSigns(weights: Float64Array[], dims: number[], k: number): void {
+  for (let c = 0; c < k; c++) {
+    let best = 0;
+    for (let a = 0; a < dims[0]!; a++) if (Math.abs(weights[0]![a * k + c]!) > Math.abs(best)) best = weights[0]![a * k + c]!;
+    if (best < 0) for (const [i, w] of weights.entries()) for (let a = 0; a < dims[i]!; a++) w[a * k + c] = -w[a * k + c]!;
   }
 }
 
@@ -358,7 +479,13 @@ function block(C: Float64Array, P: number, r0: number, c0: number, rows: number,
   return out;
 }
 
-function solve(s: CoMoments, dims: number[], ridges: number[], k: number): Fit {
+/**
+ * The shared eigenproblem of MCCA and GCCA: Wᵢ = (Σᵢᵢ + rᵢI)^-1/2 and the top k eigenpairs of
+ * M (WᵢΣᵢⱼWⱼ off the diagonal; identity blocks on it, or WᵢΣᵢᵢWᵢ with whitenedDiagonal). `use` gets the covariance C of the
+ * joined views (P×P), the view offsets, the Wᵢ (wasm, freed after), the eigenvalues and the
+ * eigenvectors (P×P row-major, columns descending).
+ */
+function whitenedEigen<T>(s: CoMoments, dims: number[], ridges: number[], whitenedDiagonal: boolean, use: (e: { C: Float64Array; P: number; off: number[]; W: Matrix[]; values: Float64Array; V: Float64Array }) => T): T {
   const m = dims.length, P = s.p + s.q, C = covariance(s);
   const off = dims.map((_, i) => dims.slice(0, i).reduce((a, b) => a + b, 0));
   const owned: Matrix[] = [];
@@ -377,11 +504,11 @@ function solve(s: CoMoments, dims: number[], ridges: number[], k: number): Fit {
         throw e;
       }
     });
-    // M: identity blocks on the diagonal, Wᵢ Σᵢⱼ Wⱼ off it
+    // M: Wᵢ Σᵢⱼ Wⱼ off the diagonal; on it identity blocks (MCCA) or Wᵢ Σᵢᵢ Wᵢ = I − rᵢWᵢ² (GCCA's YᵀY)
     const M = new Float64Array(P * P);
     for (let i = 0; i < m; i++) {
-      for (let a = 0; a < dims[i]!; a++) M[(off[i]! + a) * P + off[i]! + a] = 1;
-      for (let j = i + 1; j < m; j++) {
+      if (!whitenedDiagonal) for (let a = 0; a < dims[i]!; a++) M[(off[i]! + a) * P + off[i]! + a] = 1;
+      for (let j = whitenedDiagonal ? i : i + 1; j < m; j++) {
         const left = matmul(Wm[i]!, { data: block(C, P, off[i]!, off[j]!, dims[i]!, dims[j]!), rows: dims[i]!, cols: dims[j]! });
         owned.push(left);
         const T = matmul(left, Wm[j]!);
@@ -397,61 +524,76 @@ function solve(s: CoMoments, dims: number[], ridges: number[], k: number): Fit {
     const { values, vectors } = eigh({ data: M, rows: P, cols: P });
     owned.push(vectors);
     const V = vectors.toShaped().data;
-    // wᵢ = Wᵢ vᵢ, each view's columns scaled to unit ridged variance (‖vᵢ‖ = 1)
-    const weights = dims.map((p, i) => {
-      const v = new Float64Array(p * k);
-      for (let a = 0; a < p; a++) for (let c = 0; c < k; c++) v[a * k + c] = V[(off[i]! + a) * P + c]!;
-      for (let c = 0; c < k; c++) {
-        let nn = 0;
-        for (let a = 0; a < p; a++) nn += v[a * k + c]! ** 2;
-        const sc = nn > 0 ? 1 / Math.sqrt(nn) : 0;
-        for (let a = 0; a < p; a++) v[a * k + c] = v[a * k + c]! * sc;
-      }
-      const w = matmul(Wm[i]!, { data: v, rows: p, cols: k });
-      owned.push(w);
-      return Float64Array.from(w.toShaped().data);
-    });
-    // sign rule: in each component the first view's weight of largest magnitude is positive
-    for (let c = 0; c < k; c++) {
-      let best = 0;
-      for (let a = 0; a < dims[0]!; a++) if (Math.abs(weights[0]![a * k + c]!) > Math.abs(best)) best = weights[0]![a * k + c]!;
-      if (best < 0) for (const [i, w] of weights.entries()) for (let a = 0; a < dims[i]!; a++) w[a * k + c] = -w[a * k + c]!;
-    }
-    // training correlations of the variates from the covariances: wᵢᵀΣᵢⱼwⱼ / √(wᵢᵀΣᵢᵢwᵢ · wⱼᵀΣⱼⱼwⱼ)
-    const quad = (i: number, j: number, c: number) => {
-      let t = 0;
-      for (let a = 0; a < dims[i]!; a++) {
-        const wa = weights[i]![a * k + c]!;
-        if (wa === 0) continue;
-        const row = (off[i]! + a) * P + off[j]!;
-        for (let b = 0; b < dims[j]!; b++) t += wa * C[row + b]! * weights[j]![b * k + c]!;
-      }
-      return t;
-    };
-    const pairwise: Float64Array[] = [], correlations = new Float64Array(k);
-    for (let c = 0; c < k; c++) {
-      const R = new Float64Array(m * m), d = dims.map((_, i) => quad(i, i, c));
-      let sum = 0;
-      for (let i = 0; i < m; i++) {
-        R[i * m + i] = 1;
-        for (let j = i + 1; j < m; j++) {
-          // √a·√b, not √(ab): the product of two tiny variances underflows
-          const r = d[i]! > 0 && d[j]! > 0 ? quad(i, j, c) / (Math.sqrt(d[i]!) * Math.sqrt(d[j]!)) : 0;
-          R[i * m + j] = R[j * m + i] = r;
-          sum += r;
-        }
-      }
-      pairwise.push(R);
-      correlations[c] = sum / ((m * (m - 1)) / 2);
-    }
-    const means = dims.map((p, i) => {
-      const a = Math.ceil(m / 2), src = i < a ? s.x.mean : s.y.mean, o = i < a ? off[i]! : off[i]! - s.p;
-      return Float64Array.from(src.subarray(o, o + p));
-    });
-    return { n: s.n, dims: [...dims], means, weights, eigenvalues: Float64Array.from(values.subarray(0, k)), correlations, pairwise };
+    return use({ C, P, off, W: Wm, values, V });
   } finally {
     for (const o of owned) o.dispose();
   }
+}
+
+function solve(s: CoMoments, dims: number[], ridges: number[], k: number): Fit {
+  const m = dims.length;
+  const owned: Matrix[] = [];
+  return whitenedEigen(s, dims, ridges, false, ({ C, P, off, W: Wm, values, V }) => {
+    try {
+      // wᵢ = Wᵢ vᵢ, each view's columns scaled to unit ridged variance (‖vᵢ‖ = 1)
+      const weights = dims.map((p, i) => {
+        const v = new Float64Array(p * k);
+        for (let a = 0; a < p; a++) for (let c = 0; c < k; c++) v[a * k + c] = V[(off[i]! + a) * P + c]!;
+        for (let c = 0; c < k; c++) {
+          let nn = 0;
+          for (let a = 0; a < p; a++) nn += v[a * k + c]! ** 2;
+          const sc = nn > 0 ? 1 / Math.sqrt(nn) : 0;
+          for (let a = 0; a < p; a++) v[a * k + c] = v[a * k + c]! * sc;
+        }
+        const w = matmul(Wm[i]!, { data: v, rows: p, cols: k });
+        owned.push(w);
+        return Float64Array.from(w.toShaped().data);
+      });
+      orientSigns(weights, dims, k);
+      // training correlations of the variates from the covariances: wᵢᵀΣᵢⱼwⱼ / √(wᵢᵀΣᵢᵢwᵢ · wⱼᵀΣⱼⱼwⱼ)
+      const quad = (i: number, j: number, c: number) => {
+        let t = 0;
+        for (let a = 0; a < dims[i]!; a++) {
+          const wa = weights[i]![a * k + c]!;
+          if (wa === 0) continue;
+          const row = (off[i]! + a) * P + off[j]!;
+          for (let b = 0; b < dims[j]!; b++) t += wa * C[row + b]! * weights[j]![b * k + c]!;
+        }
+        return t;
+      };
+      const pairwise: Float64Array[] = [], correlations = new Float64Array(k);
+      for (let c = 0; c < k; c++) {
+        const R = new Float64Array(m * m), d = dims.map((_, i) => quad(i, i, c));
+        let sum = 0;
+        for (let i = 0; i < m; i++) {
+          R[i * m + i] = 1;
+          for (let j = i + 1; j < m; j++) {
+            // √a·√b, not √(ab): the product of two tiny variances underflows
+            const r = d[i]! > 0 && d[j]! > 0 ? quad(i, j, c) / (Math.sqrt(d[i]!) * Math.sqrt(d[j]!)) : 0;
+            R[i * m + j] = R[j * m + i] = r;
+            sum += r;
+          }
+        }
+        pairwise.push(R);
+        correlations[c] = sum / ((m * (m - 1)) / 2);
+      }
+      return { n: s.n, dims: [...dims], means: viewMeans(s, dims), weights, eigenvalues: Float64Array.from(values.subarray(0, k)), correlations, pairwise };
+    } finally {
+      for (const o of owned) o.dispose();
+    }
+  });
+}
+
+/** Each view's column means from the two-sided statistics. */
+function viewMeans(s: CoMoments, dims: number[]): Float64Array[] {
+  const a = Math.ceil(dims.length / 2);
+  let o = 0;
+  return dims.map((p, i) => {
+    if (i === a) o = 0;
+    const src = i < a ? s.x.mean : s.y.mean, out = Float64Array.from(src.subarray(o, o + p));
+    o += p;
+    return out;
+  });
 }
 
 /** (X − mean)·w for one view, validated (columns as in fit). */
@@ -497,6 +639,3 @@ function pairwiseCorrelations(u: MatrixResult[], n: number, k: number, m: number
   return { mean };
 }
 
-function checksum(components: number, reg: number | readonly number[], f: Fit): number {
-  return crc32F64(components, typeof reg === 'number' ? [reg] : reg, f.n, f.dims, ...f.means, ...f.weights, f.eigenvalues, f.correlations, ...f.pairwise);
-}
