@@ -4,7 +4,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import {
-  init, memoryStats, nn, linalg, significance, metrics, MLP, Tensor, Matrix, CCA, DeepCCA, Classifier, MultimodalAutoencoder, ConditionalGAN,
+  init, memoryStats, nn, linalg, significance, metrics, MLP, Tensor, Matrix, CCA, MCCA, GCCA, DeepCCA, Classifier, MultimodalAutoencoder, ConditionalGAN,
   ValueError, ShapeError, NonFiniteError, NotFittedError, FormatError, DivergenceError,
 } from '../src/index.js';
 import { Checkpoint } from '../src/nn/checkpoint.js';
@@ -385,7 +385,11 @@ describe('saved models are protected: every damaged file is a FormatError', () =
     await clf.fit(X, X.map((r) => (r[0]! > 0 ? 1 : 0)));
     const dcca = new DeepCCA({ components: 1, hidden: [4], epochs: 1, batchSize: 40 });
     await dcca.fit(X, Y);
+    const Z = X.map((r) => [r[1]! - r[0]!, r[2]!]);
+    const mcca = new MCCA({ components: 2, regularization: 1e-3 }).fit([X, Y, Z]), gcca = new GCCA({ components: 2, regularization: 1e-3 }).fit([X, Y, Z]);
     const files: [string, (j: unknown) => { dispose(): void }, Record<string, unknown>, string[]][] = [
+      ['MCCA', MCCA.fromJSON, mcca.toJSON(), ['means.0', 'weights.1', 'weights.2', 'eigenvalues', 'correlations', 'pairwise.1', 'n']],
+      ['GCCA', GCCA.fromJSON, gcca.toJSON(), ['means.2', 'weights.0', 'eigenvalues', 'n']],
       ['CCA', CCA.fromJSON, cca.toJSON(), ['correlations', 'xMeans', 'yMeans', 'xWeights', 'yWeights', 'n']],
       ['CCA with statistics', CCA.fromJSON, cca.toJSON({ statistics: true }), ['xWeights', 'statistics.x.M', 'statistics.y.t', 'statistics.Mxy', 'statistics.x.s4', 'statistics.n']],
       ['MLP', MLP.fromJSON, net.toJSON(), ['parameters']],
@@ -405,13 +409,14 @@ describe('saved models are protected: every damaged file is a FormatError', () =
       ];
       if (name === 'CCA') damaged.push(['p too large', { ...good, p: 5 }], ['NaN weights', { ...good, xWeights: encodeF64(new Float64Array(8).fill(NaN)) }]);
       if (name === 'MLP') damaged.push(['layers changed', { ...good, layers: [4, 6, 3] }]);
+      if (name === 'MCCA' || name === 'GCCA') damaged.push(['a view dropped', { ...good, dims: [4, 3] }], ['another view size', { ...good, dims: [4, 3, 3] }]);
       for (const [what, file] of damaged) {
         const e = await caught(() => load(file));
         expect(e, `${name}, ${what}`).toBeInstanceOf(FormatError);
       }
     }
     expect(memoryStats().liveBytes).toBe(before);
-    for (const o of [cca, net, opt, clf, dcca]) o.dispose();
+    for (const o of [cca, net, opt, clf, dcca, mcca, gcca]) o.dispose();
   });
 });
 

@@ -5,7 +5,7 @@
 // and two models trained interleaved give the bits of the same two trained one after the other.
 // Out-of-memory is in test/oom.test.ts (it needs its own, capped, instance).
 import { beforeAll, describe, expect, it } from 'vitest';
-import { init, memoryStats, CCA, Classifier, ConditionalGAN, DeepCCA, Matrix, MultimodalAutoencoder, NonFiniteError, ValueError } from '../src/index.js';
+import { init, memoryStats, CCA, Classifier, ConditionalGAN, DeepCCA, GCCA, MCCA, Matrix, MultimodalAutoencoder, NonFiniteError, ValueError } from '../src/index.js';
 import { uniform } from './helpers.js';
 
 beforeAll(async () => {
@@ -116,6 +116,16 @@ describe('1,000 fit / use / dispose cycles of each model return the allocator to
     ['CCA', () => {
       const m = new CCA({ components: 2 }).fit(x, y);
       m.transform(x, y);
+      m.dispose();
+    }],
+    ['MCCA', () => {
+      const m = new MCCA({ components: 2, regularization: 1e-3 }).fit([x, y, x]);
+      m.transform([x, null, x]);
+      m.dispose();
+    }],
+    ['GCCA', () => {
+      const m = new GCCA({ components: 2, regularization: 1e-3 }).fit([x, y, x]);
+      m.shared([x, y, null]);
       m.dispose();
     }],
     ['DeepCCA', async () => {

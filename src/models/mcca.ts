@@ -9,12 +9,12 @@
  * CCA's. Statistics are the mergeable co-moments of the concatenated views (the first
  * ⌈m/2⌉ views as one side, the rest as the other), so partialFit and merge stream as CCA's.
  */
-import { Matrix, rowSource, type MatrixInput, type RowSource } from '../wasm/index.js';
+import { Matrix, bufferedSource, rowSource, type MatrixInput, type RowSource } from '../wasm/index.js';
 import { CoMoments } from '../linalg/comoments.js';
 import { eigh, invSqrt, matmul } from '../linalg/ops.js';
 import { FormatError, NotFittedError, ShapeError, SingularMatrixError, ValueError, described } from '../errors.js';
 import { crc32F64, decodeF64, encodeF64, readEnvelope, readInt } from '../serialize.js';
-import { Disposable } from '../lifecycle.js';
+import { Disposable, Owner } from '../lifecycle.js';
 import { checkOptions } from '../options.js';
 import type { MatrixResult } from './cca.js';
 
@@ -301,12 +301,7 @@ export class GCCA extends MultiView<GFit> {
       const weights = dims.map((p, i) => {
         const v = new Float64Array(p * k);
         for (let a = 0; a < p; a++) for (let c = 0; c < k; c++) v[a * k + c] = (m * V[(off[i]! + a) * P + c]!) / Math.sqrt((s.n - 1) * Math.max(values[c]!, 1e-300));
-        const w = matmul(W[i]!, { data: v, rows: p, cols: k });
-        try {
-          return Float64Array.from(w.toShaped().data);
-        } finally {
-          w.dispose();
-        }
+        return timesW(W[i]!, v, p, k);
       });
       orientSigns(weights, dims, k);
       return { n: s.n, dims: [...dims], means: viewMeans(s, dims), weights, eigenvalues: Float64Array.from(values.subarray(0, k)) };
@@ -428,34 +423,16 @@ function addViews(sources: RowSource[], into: CoMoments | null): CoMoments {
 function joined(sources: RowSource[]): RowSource {
   if (sources.length === 1) return { ...sources[0]!, release() {} };
   const cols = sources.reduce((s, v) => s + v.cols, 0);
-  let buf: Matrix | null = null, view: Matrix | null = null;
-  return {
-    rows: sources[0]!.rows,
-    cols,
-    block(start, count) {
-      view?.dispose();
-      view = null;
-      if (!buf || buf.rows < count) {
-        buf?.dispose();
-        buf = null;
-        buf = Matrix.empty(count, cols);
-      }
-      view = buf.viewRows(0, count);
-      let off = 0;
-      for (const s of sources) {
-        const b = s.block(start, count), p = s.cols;
-        // read both after the block call: an allocation may have grown (and detached) the heap
-        const src = b.data, dst = view.data;
-        for (let r = 0; r < count; r++) dst.set(src.subarray(r * p, r * p + p), r * cols + off);
-        off += p;
-      }
-      return view;
-    },
-    release() {
-      view?.dispose();
-      buf?.dispose();
-    },
-  };
+  return bufferedSource(sources[0]!.rows, cols, (view, start, count) => {
+    let off = 0;
+    for (const s of sources) {
+      const b = s.block(start, count), p = s.cols;
+      // read both after the block call: an allocation may have grown (and detached) the heap
+      const src = b.data, dst = view.data;
+      for (let r = 0; r < count; r++) dst.set(src.subarray(r * p, r * p + p), r * cols + off);
+      off += p;
+    }
+  });
 }
 
 /** The full covariance of the concatenated views from the two-sided co-moments. */
@@ -488,16 +465,14 @@ function block(C: Float64Array, P: number, r0: number, c0: number, rows: number,
 function whitenedEigen<T>(s: CoMoments, dims: number[], ridges: number[], whitenedDiagonal: boolean, use: (e: { C: Float64Array; P: number; off: number[]; W: Matrix[]; values: Float64Array; V: Float64Array }) => T): T {
   const m = dims.length, P = s.p + s.q, C = covariance(s);
   const off = dims.map((_, i) => dims.slice(0, i).reduce((a, b) => a + b, 0));
-  const owned: Matrix[] = [];
+  const owner = new Owner(), own = owner.own;
   try {
     // Wᵢ = (Σᵢᵢ + rᵢI)^-1/2
     const Wm = dims.map((p, i) => {
       const D = block(C, P, off[i]!, off[i]!, p, p);
       for (let j = 0; j < p; j++) D[j * p + j] = D[j * p + j]! + ridges[i]!;
       try {
-        const w = invSqrt({ data: D, rows: p, cols: p }, `views[${i}]'s covariance`).matrix;
-        owned.push(w);
-        return w;
+        return own(invSqrt({ data: D, rows: p, cols: p }, `views[${i}]'s covariance`).matrix);
       } catch (e) {
         if (e instanceof SingularMatrixError)
           throw new SingularMatrixError(`views[${i}]: ${e.message}${ridges[i] === 0 ? '; it has constant or collinear columns (or fewer rows than columns). Add a ridge, e.g. new MCCA({ regularization: 1e-4 })' : '; use a larger ridge'}`);
@@ -509,10 +484,8 @@ function whitenedEigen<T>(s: CoMoments, dims: number[], ridges: number[], whiten
     for (let i = 0; i < m; i++) {
       if (!whitenedDiagonal) for (let a = 0; a < dims[i]!; a++) M[(off[i]! + a) * P + off[i]! + a] = 1;
       for (let j = whitenedDiagonal ? i : i + 1; j < m; j++) {
-        const left = matmul(Wm[i]!, { data: block(C, P, off[i]!, off[j]!, dims[i]!, dims[j]!), rows: dims[i]!, cols: dims[j]! });
-        owned.push(left);
-        const T = matmul(left, Wm[j]!);
-        owned.push(T);
+        const left = own(matmul(Wm[i]!, { data: block(C, P, off[i]!, off[j]!, dims[i]!, dims[j]!), rows: dims[i]!, cols: dims[j]! }));
+        const T = own(matmul(left, Wm[j]!));
         const t = T.toShaped().data;
         for (let a = 0; a < dims[i]!; a++)
           for (let b = 0; b < dims[j]!; b++) {
@@ -522,65 +495,68 @@ function whitenedEigen<T>(s: CoMoments, dims: number[], ridges: number[], whiten
       }
     }
     const { values, vectors } = eigh({ data: M, rows: P, cols: P });
-    owned.push(vectors);
+    own(vectors);
     const V = vectors.toShaped().data;
     return use({ C, P, off, W: Wm, values, V });
   } finally {
-    for (const o of owned) o.dispose();
+    owner.dispose();
+  }
+}
+
+/** Wᵢ·v (p×p times p×k) as a JS array. */
+function timesW(W: Matrix, v: Float64Array, p: number, k: number): Float64Array {
+  const w = matmul(W, { data: v, rows: p, cols: k });
+  try {
+    return Float64Array.from(w.toShaped().data);
+  } finally {
+    w.dispose();
   }
 }
 
 function solve(s: CoMoments, dims: number[], ridges: number[], k: number): Fit {
   const m = dims.length;
-  const owned: Matrix[] = [];
   return whitenedEigen(s, dims, ridges, false, ({ C, P, off, W: Wm, values, V }) => {
-    try {
-      // wᵢ = Wᵢ vᵢ, each view's columns scaled to unit ridged variance (‖vᵢ‖ = 1)
-      const weights = dims.map((p, i) => {
-        const v = new Float64Array(p * k);
-        for (let a = 0; a < p; a++) for (let c = 0; c < k; c++) v[a * k + c] = V[(off[i]! + a) * P + c]!;
-        for (let c = 0; c < k; c++) {
-          let nn = 0;
-          for (let a = 0; a < p; a++) nn += v[a * k + c]! ** 2;
-          const sc = nn > 0 ? 1 / Math.sqrt(nn) : 0;
-          for (let a = 0; a < p; a++) v[a * k + c] = v[a * k + c]! * sc;
-        }
-        const w = matmul(Wm[i]!, { data: v, rows: p, cols: k });
-        owned.push(w);
-        return Float64Array.from(w.toShaped().data);
-      });
-      orientSigns(weights, dims, k);
-      // training correlations of the variates from the covariances: wᵢᵀΣᵢⱼwⱼ / √(wᵢᵀΣᵢᵢwᵢ · wⱼᵀΣⱼⱼwⱼ)
-      const quad = (i: number, j: number, c: number) => {
-        let t = 0;
-        for (let a = 0; a < dims[i]!; a++) {
-          const wa = weights[i]![a * k + c]!;
-          if (wa === 0) continue;
-          const row = (off[i]! + a) * P + off[j]!;
-          for (let b = 0; b < dims[j]!; b++) t += wa * C[row + b]! * weights[j]![b * k + c]!;
-        }
-        return t;
-      };
-      const pairwise: Float64Array[] = [], correlations = new Float64Array(k);
+    // wᵢ = Wᵢ vᵢ, each view's columns scaled to unit ridged variance (‖vᵢ‖ = 1)
+    const weights = dims.map((p, i) => {
+      const v = new Float64Array(p * k);
+      for (let a = 0; a < p; a++) for (let c = 0; c < k; c++) v[a * k + c] = V[(off[i]! + a) * P + c]!;
       for (let c = 0; c < k; c++) {
-        const R = new Float64Array(m * m), d = dims.map((_, i) => quad(i, i, c));
-        let sum = 0;
-        for (let i = 0; i < m; i++) {
-          R[i * m + i] = 1;
-          for (let j = i + 1; j < m; j++) {
-            // √a·√b, not √(ab): the product of two tiny variances underflows
-            const r = d[i]! > 0 && d[j]! > 0 ? quad(i, j, c) / (Math.sqrt(d[i]!) * Math.sqrt(d[j]!)) : 0;
-            R[i * m + j] = R[j * m + i] = r;
-            sum += r;
-          }
-        }
-        pairwise.push(R);
-        correlations[c] = sum / ((m * (m - 1)) / 2);
+        let nn = 0;
+        for (let a = 0; a < p; a++) nn += v[a * k + c]! ** 2;
+        const sc = nn > 0 ? 1 / Math.sqrt(nn) : 0;
+        for (let a = 0; a < p; a++) v[a * k + c] = v[a * k + c]! * sc;
       }
-      return { n: s.n, dims: [...dims], means: viewMeans(s, dims), weights, eigenvalues: Float64Array.from(values.subarray(0, k)), correlations, pairwise };
-    } finally {
-      for (const o of owned) o.dispose();
+      return timesW(Wm[i]!, v, p, k);
+    });
+    orientSigns(weights, dims, k);
+    // training correlations of the variates from the covariances: wᵢᵀΣᵢⱼwⱼ / √(wᵢᵀΣᵢᵢwᵢ · wⱼᵀΣⱼⱼwⱼ)
+    const quad = (i: number, j: number, c: number) => {
+      let t = 0;
+      for (let a = 0; a < dims[i]!; a++) {
+        const wa = weights[i]![a * k + c]!;
+        if (wa === 0) continue;
+        const row = (off[i]! + a) * P + off[j]!;
+        for (let b = 0; b < dims[j]!; b++) t += wa * C[row + b]! * weights[j]![b * k + c]!;
+      }
+      return t;
+    };
+    const pairwise: Float64Array[] = [], correlations = new Float64Array(k);
+    for (let c = 0; c < k; c++) {
+      const R = new Float64Array(m * m), d = dims.map((_, i) => quad(i, i, c));
+      let sum = 0;
+      for (let i = 0; i < m; i++) {
+        R[i * m + i] = 1;
+        for (let j = i + 1; j < m; j++) {
+          // √a·√b, not √(ab): the product of two tiny variances underflows
+          const r = d[i]! > 0 && d[j]! > 0 ? quad(i, j, c) / (Math.sqrt(d[i]!) * Math.sqrt(d[j]!)) : 0;
+          R[i * m + j] = R[j * m + i] = r;
+          sum += r;
+        }
+      }
+      pairwise.push(R);
+      correlations[c] = sum / ((m * (m - 1)) / 2);
     }
+    return { n: s.n, dims: [...dims], means: viewMeans(s, dims), weights, eigenvalues: Float64Array.from(values.subarray(0, k)), correlations, pairwise };
   });
 }
 

@@ -18,6 +18,7 @@ export {
   borrowMatrix,
   borrowTensor,
   rowSource,
+  bufferedSource,
   finiteResult,
   finiteAs,
   rowBlocks,

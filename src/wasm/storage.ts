@@ -481,7 +481,15 @@ export function rowSource(input: MatrixInput, name: string): RowSource {
     return { rows: input.rows, cols: input.cols, block: (start, count) => input.viewRows(start, count), release() {} };
   }
   // anything else (a strided Matrix view too) is validated and copied through readInput
-  const r = readInput(plain(input), name), { rows, cols } = r;
+  const r = readInput(plain(input), name);
+  return bufferedSource(r.rows, r.cols, (view, start, count) => r.write(view.data, start, count));
+}
+
+/**
+ * A row source whose blocks are filled by `fill` into one reused buffer (sized by the
+ * largest block asked for); each block is valid until the next call or release().
+ */
+export function bufferedSource(rows: number, cols: number, fill: (view: Matrix, start: number, count: number) => void): RowSource {
   let buf: Matrix | null = null, view: Matrix | null = null;
   return {
     rows,
@@ -495,7 +503,7 @@ export function rowSource(input: MatrixInput, name: string): RowSource {
         buf = Matrix.empty(count, cols);
       }
       view = buf.viewRows(0, count);
-      r.write(view.data, start, count);
+      fill(view, start, count);
       return view;
     },
     release() {

@@ -169,5 +169,20 @@ export async function runScenario(cm, initOptions = {}) {
     gan.dispose();
   } else failures.push('cgan: ConditionalGAN is not exported');
 
+  // 7. three views: MCCA and GCCA on Linnerud's exercise, physiology and their differences
+  if (cm.MCCA && cm.GCCA) {
+    const third = EXERCISE.map((r, i) => [r[0] - PHYSIOLOGICAL[i][2] / 10, r[1] / 100 - PHYSIOLOGICAL[i][1] / 10]);
+    const views = [EXERCISE, PHYSIOLOGICAL, third];
+    const mcca = new cm.MCCA({ components: 2, regularization: 1e-3 }).fit(views);
+    const gcca = new cm.GCCA({ components: 2, regularization: 1e-3 }).fit(views);
+    const [mu] = mcca.transform([EXERCISE, null, null]);
+    const mvBytes = [mcca.correlations, mcca.eigenvalues, mu.data, gcca.eigenvalues, gcca.shared(views).data];
+    if (!mvBytes.every((a) => a.every(Number.isFinite))) failures.push('multiview: non-finite MCCA/GCCA results');
+    parts.multiview = await sha256(mvBytes);
+    outputs.push(...mvBytes);
+    mcca.dispose();
+    gcca.dispose();
+  } else failures.push('multiview: MCCA or GCCA is not exported');
+
   return { build: info.build, ok: failures.length === 0, failures, hash: await sha256(outputs), parts };
 }
