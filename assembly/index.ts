@@ -14,3 +14,4 @@ export * from './loss';
 export * from './optim';
 export * from './random';
 export * from './validate';
+export * from './kernel_fn';

@@ -516,6 +516,78 @@ const entries: [string, (clean: boolean) => fc.Arbitrary<Case>][] = [
         })),
   ],
   [
+    'KernelCCA',
+    (clean) =>
+      fc
+        .tuple(
+          clean ? cleanDim : dim,
+          matrixArg(undefined, clean),
+          optionsArb(
+            clean,
+            {
+              kernel: fc.constantFrom('rbf', 'polynomial', 'linear'),
+              gamma: fc.double({ min: 0.01, max: 10, noNaN: true }),
+              degree: fc.integer({ min: 1, max: 4 }),
+              coef0: fc.double({ min: -1, max: 2, noNaN: true }),
+              regularization: fc.oneof(fc.double({ min: 1e-3, max: 10, noNaN: true }), fc.constant(0)),
+              components: pos(3),
+              approximation: fc.oneof(fc.constant('exact'), fc.record({ nystrom: pos(40), seed: fc.nat() })),
+            },
+            { kernel: ['sigmoid', 1], gamma: [0, -1, NaN, 'scale'], degree: [0, 1.5, 65, 'two'], coef0: [NaN, Infinity, 'x'], regularization: [-1, NaN, 'auto', [1]], components: wrongInt, approximation: ['nystrom', { nystrom: 0 }, { nystrom: 3, seed: -1 }, { m: 3 }, null] },
+          ),
+        )
+        .chain(([n, a, opt]) => fc.tuple(fc.constant(a), matrixArg({ rows: a.valid ? a.rows : n }, clean), fc.constant(opt)))
+        .map(([a, b, { o: drawn, ok }]) => ({
+          label: 'KernelCCA',
+          run: async () => {
+            const o = { ...(drawn as object) } as cm.KernelCCAOptions;
+            // the kernel's own parameters only: a γ with the linear kernel is refused by design
+            const kernel = o.kernel ?? 'rbf';
+            if (clean) {
+              if (kernel !== 'polynomial') (delete o.degree, delete o.coef0);
+              if (kernel === 'linear') delete o.gamma;
+              // a clean case has a ridge (a kernel's feature space is as wide as the rows: without one, correlations are 1)
+              if (o.regularization === 0) delete o.regularization;
+              // landmarks from the rows there are
+              const ap = o.approximation as { nystrom: number; seed: number } | undefined;
+              if (ap && typeof ap === 'object') o.approximation = { ...ap, nystrom: Math.max(1, Math.min(ap.nystrom, a.rows)) };
+            }
+            const comps = o.components ?? 2, reg = (o.regularization ?? 1e-3) as number;
+            const approx = o.approximation ?? 'exact';
+            const m = approx === 'exact' ? a.rows : (approx as { nystrom: number }).nystrom;
+            // well-posed: continuous random rows, a ridge, a few more rows (and landmarks) than components;
+            // the RBF kernel (its Gram matrix of distinct rows is positive definite), or the linear one with
+            // components ≤ min(p, q) (its rank); not the polynomial, whose values may overflow by design
+            const wp = ok && a.generic && b.generic && a.rows === b.rows && reg >= 1e-3 && a.rows >= comps + 4 && m >= comps + 4 && m <= a.rows &&
+              (kernel === 'rbf' || (kernel === 'linear' && comps <= Math.min(a.cols, b.cols)));
+            let model = null as cm.KernelCCA | null;
+            await check(`KernelCCA(${JSON.stringify(o)}).fit(${show(a)}, ${show(b)})`, wp, ['X', 'Y', 'options'], () => {
+              model = new cm.KernelCCA(o);
+              live.push(model);
+              model.fit(a.value as cm.MatrixInput, b.value as cm.MatrixInput);
+              return [model.correlations, model.transform(a.value as cm.MatrixInput, b.value as cm.MatrixInput).map((r) => r?.data)];
+            });
+            let fitted = false;
+            try {
+              fitted = !!model && (model as cm.KernelCCA).fitted;
+            } catch {
+              fitted = false; // disposed by check() when its fit failed
+            }
+            if (fitted) {
+              const k = model!, before = Array.from(k.correlations);
+              await check('KernelCCA.transform', false, ['X', 'Y'], () => k.transform([[NaN]], null));
+              await check('KernelCCA.score', a.rows >= 2, ['X', 'Y'], () => k.score(a.value as cm.MatrixInput, b.value as cm.MatrixInput));
+              if (Array.from(k.correlations).join() !== before.join()) throw new Error('KernelCCA: a failed call changed the fit');
+              await check('KernelCCA.toJSON', true, [], () => {
+                const back = cm.KernelCCA.fromJSON(JSON.parse(JSON.stringify(k)));
+                live.push(back);
+                return back.correlations;
+              });
+            }
+          },
+        })),
+  ],
+  [
     'nn.MLP',
     (clean) =>
       fc

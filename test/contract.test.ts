@@ -4,7 +4,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import {
-  init, memoryStats, nn, linalg, significance, metrics, MLP, Tensor, Matrix, CCA, MCCA, GCCA, DeepCCA, Classifier, MultimodalAutoencoder, ConditionalGAN,
+  init, memoryStats, nn, linalg, significance, metrics, MLP, Tensor, Matrix, CCA, MCCA, GCCA, KernelCCA, DeepCCA, Classifier, MultimodalAutoencoder, ConditionalGAN,
   ValueError, ShapeError, NonFiniteError, NotFittedError, FormatError, DivergenceError,
 } from '../src/index.js';
 import { Checkpoint } from '../src/nn/checkpoint.js';
@@ -387,7 +387,10 @@ describe('saved models are protected: every damaged file is a FormatError', () =
     await dcca.fit(X, Y);
     const Z = X.map((r) => [r[1]! - r[0]!, r[2]!]);
     const mcca = new MCCA({ components: 2, regularization: 1e-3 }).fit([X, Y, Z]), gcca = new GCCA({ components: 2, regularization: 1e-3 }).fit([X, Y, Z]);
+    const kcca = new KernelCCA({ components: 2, gamma: 0.5 }).fit(X, Y), nys = new KernelCCA({ components: 2, approximation: { nystrom: 12, seed: 1 } }).fit(X, Y);
     const files: [string, (j: unknown) => { dispose(): void }, Record<string, unknown>, string[]][] = [
+      ['KernelCCA', KernelCCA.fromJSON, kcca.toJSON(), ['basisX', 'basisY', 'coefX', 'coefY', 'offsetX', 'offsetY', 'correlations', 'n']],
+      ['KernelCCA (Nyström)', KernelCCA.fromJSON, nys.toJSON(), ['landmarks', 'basisX', 'coefY', 'offsetX', 'correlations', 'nb']],
       ['MCCA', MCCA.fromJSON, mcca.toJSON(), ['means.0', 'weights.1', 'weights.2', 'eigenvalues', 'correlations', 'pairwise.1', 'n']],
       ['GCCA', GCCA.fromJSON, gcca.toJSON(), ['means.2', 'weights.0', 'eigenvalues', 'n']],
       ['CCA', CCA.fromJSON, cca.toJSON(), ['correlations', 'xMeans', 'yMeans', 'xWeights', 'yWeights', 'n']],
@@ -410,13 +413,30 @@ describe('saved models are protected: every damaged file is a FormatError', () =
       if (name === 'CCA') damaged.push(['p too large', { ...good, p: 5 }], ['NaN weights', { ...good, xWeights: encodeF64(new Float64Array(8).fill(NaN)) }]);
       if (name === 'MLP') damaged.push(['layers changed', { ...good, layers: [4, 6, 3] }]);
       if (name === 'MCCA' || name === 'GCCA') damaged.push(['a view dropped', { ...good, dims: [4, 3] }], ['another view size', { ...good, dims: [4, 3, 3] }]);
+      if (name.startsWith('KernelCCA'))
+        damaged.push(['another kernel', { ...good, kernel: 'linear', gamma: 'scale' }], ['another γ', { ...good, fittedGamma: [1, 1] }], ['ranks too large', { ...good, ranks: [500, 500] }], ['exact ↔ Nyström', { ...good, approximation: good.approximation === 'exact' ? { nystrom: 12, seed: 1 } : 'exact' }]);
       for (const [what, file] of damaged) {
         const e = await caught(() => load(file));
         expect(e, `${name}, ${what}`).toBeInstanceOf(FormatError);
       }
     }
     expect(memoryStats().liveBytes).toBe(before);
-    for (const o of [cca, net, opt, clf, dcca, mcca, gcca]) o.dispose();
+    for (const o of [cca, net, opt, clf, dcca, mcca, gcca, kcca, nys]) o.dispose();
+  });
+
+  it('options given as −0 round-trip (a JSON number has no −0; the checksum must not see one)', () => {
+    const X = randn(30, 3, 5), Y = randn(30, 2, 6), Z = randn(30, 2, 7);
+    const models: [string, { toJSON(): unknown; dispose(): void }, (j: unknown) => { dispose(): void }][] = [
+      ['CCA', new CCA({ components: 1, regularization: -0 }).fit(X, Y), CCA.fromJSON],
+      ['CCA pair', new CCA({ components: 1, regularization: [-0, 0.1] }).fit(X, Y), CCA.fromJSON],
+      ['MCCA', new MCCA({ components: 1, regularization: [-0, 0.1, -0] }).fit([X, Y, Z]), MCCA.fromJSON],
+      ['GCCA', new GCCA({ components: 1, regularization: -0 }).fit([X, Y, Z]), GCCA.fromJSON],
+      ['KernelCCA', new KernelCCA({ kernel: 'polynomial', degree: 2, coef0: -0, regularization: [-0, 1e-3], components: 1 }).fit(X, Y), KernelCCA.fromJSON],
+    ];
+    for (const [name, m, load] of models) {
+      expect(() => load(JSON.parse(JSON.stringify(m))).dispose(), name).not.toThrow();
+      m.dispose();
+    }
   });
 });
 

@@ -5,7 +5,7 @@
 // and two models trained interleaved give the bits of the same two trained one after the other.
 // Out-of-memory is in test/oom.test.ts (it needs its own, capped, instance).
 import { beforeAll, describe, expect, it } from 'vitest';
-import { init, memoryStats, CCA, Classifier, ConditionalGAN, DeepCCA, GCCA, MCCA, Matrix, MultimodalAutoencoder, NonFiniteError, ValueError } from '../src/index.js';
+import { init, memoryStats, CCA, Classifier, ConditionalGAN, DeepCCA, GCCA, KernelCCA, MCCA, Matrix, MultimodalAutoencoder, NonFiniteError, ValueError } from '../src/index.js';
 import { uniform } from './helpers.js';
 
 beforeAll(async () => {
@@ -127,6 +127,15 @@ describe('1,000 fit / use / dispose cycles of each model return the allocator to
       const m = new GCCA({ components: 2, regularization: 1e-3 }).fit([x, y, x]);
       m.shared([x, y, null]);
       m.dispose();
+    }],
+    ['KernelCCA', () => {
+      const m = new KernelCCA({ components: 2 }).fit(x, y);
+      m.transform(x, null);
+      KernelCCA.fromJSON(m.toJSON()).dispose();
+      m.dispose();
+      const nys = new KernelCCA({ components: 2, kernel: 'polynomial', degree: 2, approximation: { nystrom: 6, seed: 1 } }).fit(x, y);
+      nys.score(x, y);
+      nys.dispose();
     }],
     ['DeepCCA', async () => {
       const m = new DeepCCA({ components: 1, hidden: [3], epochs: 1, batchSize: 12, seed: 1 });

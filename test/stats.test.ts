@@ -147,6 +147,42 @@ describe('stats kernels vs scalar references', () => {
   });
 });
 
+describe('kernel functions (assembly/kernel_fn.ts) vs scalar references', () => {
+  it('row_sq_norms_f64, rbf_from_gram_f64 and poly_from_gram_f64 on strided blocks', () => {
+    const K = kernels();
+    for (const m of SIZES.slice(0, 6))
+      for (const n of [1, 3, 17]) {
+        const p = 3, ld = n + 2;
+        const x = rand(m * p + 1, m * 7 + n), px = put(x), pa = allocF64(m);
+        K.row_sq_norms_f64(pa, px, m, p, p);
+        const norms = Array.from({ length: m }, (_, i) => x[i * p]! ** 2 + x[i * p + 1]! ** 2 + x[i * p + 2]! ** 2);
+        expect(maxRel(get(pa, m), norms)).toBeLessThan(1e-15);
+        const g = rand(m * ld, m + n * 3), b = rand(n, 5).map(Math.abs);
+        const a = get(pa, m), pb = put(b);
+        const pg = put(g);
+        K.rbf_from_gram_f64(pg, pa, pb, m, n, ld, 0.01);
+        const out = get(pg, m * ld);
+        for (let i = 0; i < m; i++)
+          for (let j = 0; j < ld; j++) {
+            const want = j < n ? Math.exp(-0.01 * Math.max(a[i]! + b[j]! - 2 * g[i * ld + j]!, 0)) : g[i * ld + j]!;
+            expect(Math.abs(out[i * ld + j]! - want), `rbf ${m}×${n} [${i}, ${j}]`).toBeLessThanOrEqual(4e-16 * Math.max(1, want));
+          }
+        for (const degree of [1, 2, 3, 5]) {
+          const pq = put(g);
+          K.poly_from_gram_f64(pq, m, n, ld, 0.3, 1.5, degree);
+          const o = get(pq, m * ld);
+          for (let i = 0; i < m; i++)
+            for (let j = 0; j < ld; j++) {
+              const want = j < n ? (0.3 * g[i * ld + j]! + 1.5) ** degree : g[i * ld + j]!;
+              expect(Math.abs(o[i * ld + j]! - want) / Math.max(1, Math.abs(want)), `poly^${degree} ${m}×${n} [${i}, ${j}]`).toBeLessThan(1e-14);
+            }
+          free(pq);
+        }
+        for (const q of [px, pa, pb, pg]) free(q);
+      }
+  });
+});
+
 describe('covariance', () => {
   it('linalg.covariance and crossCovariance match a two-pass scalar reference', () => {
     for (const [n, p, q] of [[2, 1, 1], [9, 3, 5], [130, 17, 7], [300, 63, 2]] as const) {

@@ -76,7 +76,8 @@ export class CCA extends Disposable {
     if (scale && r === 'auto')
       throw new ValueError('options.scale', "false with regularization 'auto' (Ledoit–Wolf on standardised columns needs fourth moments that do not merge across chunks: standardise the data yourself, or use a ridge)", scale);
     this.components = k;
-    this.regularization = Array.isArray(r) ? [r[0], r[1]] : r;
+    // + 0 turns −0 into 0: a file stores options as JSON numbers, which have no −0 (the checksum would differ)
+    this.regularization = Array.isArray(r) ? [r[0] + 0, r[1] + 0] : r === 'auto' ? r : r + 0;
     this.scale = scale;
   }
 

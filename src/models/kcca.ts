@@ -134,8 +134,9 @@ export class KernelCCA extends Disposable {
     this.kernel = kernel;
     this.gamma = kernel === 'linear' ? 'scale' : gamma === undefined ? 'scale' : Array.isArray(gamma) ? [gamma[0], gamma[1]] : (gamma as number);
     this.degree = degree;
-    this.coef0 = coef0;
-    this.regularization = Array.isArray(r) ? [r[0], r[1]] : (r as number);
+    // + 0 turns −0 into 0: a file stores options as JSON numbers, which have no −0 (the checksum would differ)
+    this.coef0 = coef0 + 0;
+    this.regularization = Array.isArray(r) ? [r[0] + 0, r[1] + 0] : (r as number) + 0;
     this.components = k;
   }
 
@@ -382,38 +383,26 @@ export class KernelCCA extends Disposable {
 
 /**
  * The kernel between the rows of A (na×p) and B (nb×p): one GEMM for the inner products, the
- * kernel applied elementwise. A non-finite entry (a polynomial of large values) is a typed
+ * kernel applied elementwise in wasm (the same bits on every engine). A non-finite entry (a polynomial of large values) is a typed
  * error naming `name`.
  */
 function gram(A: Matrix, B: Matrix, s: Spec, name: string): Matrix {
   const out = Matrix.empty(A.rows, B.rows);
   try {
     W.gemm(out, A, B, false, true);
-    const g = out.data, nb = B.rows;
-    if (s.kernel === 'polynomial') for (let i = 0; i < g.length; i++) g[i] = (s.gamma * g[i]! + s.coef0) ** s.degree;
-    else if (s.kernel === 'rbf') {
-      const na = rowNorms(A), nbn = rowNorms(B);
-      for (let i = 0; i < A.rows; i++)
-        for (let j = 0; j < nb; j++) {
-          const d = na[i]! + nbn[j]! - 2 * g[i * nb + j]!;
-          g[i * nb + j] = Math.exp(-s.gamma * (d > 0 ? d : 0));
-        }
-    }
+    if (s.kernel === 'polynomial') W.polyFromGram(out, s.gamma, s.coef0, s.degree);
+    else if (s.kernel === 'rbf')
+      withScratch((sc) => {
+        const na = sc.matrix(1, A.rows), nb = sc.matrix(1, B.rows);
+        W.rowSqNorms(na, A);
+        W.rowSqNorms(nb, B);
+        W.rbfFromGram(out, na, nb, s.gamma);
+      });
   } catch (e) {
     out.dispose();
     throw e;
   }
   return finiteResult(out, [name], 'kernel');
-}
-
-function rowNorms(A: Matrix): Float64Array {
-  const d = A.data, p = A.cols, out = new Float64Array(A.rows);
-  for (let i = 0; i < A.rows; i++) {
-    let s = 0;
-    for (let j = 0; j < p; j++) s += d[i * p + j]! ** 2;
-    out[i] = s;
-  }
-  return out;
 }
 
 /** Makes a (square) matrix exactly symmetric: the GEMM's two triangles may differ in the last bit. */

@@ -54,7 +54,8 @@ abstract class MultiView<F extends ViewsFit> extends Disposable {
     const ok = (v: unknown) => typeof v === 'number' && Number.isFinite(v) && v >= 0;
     if (!(ok(r) || (Array.isArray(r) && r.length >= 2 && r.every(ok)))) throw new ValueError('options.regularization', 'a ridge r ≥ 0, or one per view', r);
     this.components = k;
-    this.regularization = Array.isArray(r) ? [...r] : (r as number);
+    // + 0 turns −0 into 0: a file stores options as JSON numbers, which have no −0 (the checksum would differ)
+    this.regularization = Array.isArray(r) ? r.map((v: number) => v + 0) : (r as number) + 0;
   }
 
   protected abstract solveFit(s: CoMoments, dims: number[], ridges: number[]): F;

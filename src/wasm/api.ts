@@ -40,6 +40,11 @@ export interface Kernels {
   /** out (n×p) = x·diag(s) */
   scale_cols_f64(out: Ptr, x: Ptr, s: Ptr, n: number, p: number, ldx: number, ldo: number): void;
 
+  // kernel_fn.ts — kernel functions on a block of inner products, in place
+  row_sq_norms_f64(out: Ptr, x: Ptr, n: number, p: number, ldx: number): void;
+  rbf_from_gram_f64(g: Ptr, a: Ptr, b: Ptr, m: number, n: number, ld: number, gamma: number): void;
+  poly_from_gram_f64(g: Ptr, m: number, n: number, ld: number, gamma: number, coef0: number, degree: number): void;
+
   // eigh.ts — symmetric eigendecomposition A = V·diag(values)·Vᵀ, values descending,
   // eigenvectors in the columns of V (n×n, stride ldv). A is only read (the full
   // matrix, assumed symmetric). Returns 0 on success,

@@ -106,6 +106,25 @@ export function scaleCols(out: Matrix, x: Matrix, s: Matrix): void {
   kernels().scale_cols_f64(addr(out), addr(x), addr(s), x.rows, x.cols, x.ld, out.ld);
 }
 
+/** out[i] = squared norm of row i of x. */
+export function rowSqNorms(out: Matrix, x: Matrix): void {
+  vec(out, x.rows, 'out');
+  kernels().row_sq_norms_f64(addr(out), addr(x), x.rows, x.cols, x.ld);
+}
+
+/** g ← exp(−γ·max(a[i] + b[j] − 2·g[i, j], 0)) in place (a, b: squared row norms of the two sides). */
+export function rbfFromGram(g: Matrix, a: Matrix, b: Matrix, gamma: number): void {
+  vec(a, g.rows, 'a');
+  vec(b, g.cols, 'b');
+  kernels().rbf_from_gram_f64(addr(g), addr(a), addr(b), g.rows, g.cols, g.ld, gamma);
+}
+
+/** g ← (γ·g + coef0)^degree in place (integer degree ≥ 1). */
+export function polyFromGram(g: Matrix, gamma: number, coef0: number, degree: number): void {
+  expectShape(Number.isInteger(degree) && degree >= 1, 'degree', 'an integer ≥ 1', String(degree));
+  kernels().poly_from_gram_f64(addr(g), g.rows, g.cols, g.ld, gamma, coef0, degree);
+}
+
 /** f64 values of the work block eigh needs for n×n. */
 export const eighWorkSize = (n: number) => kernels().eigh_f64_work(n);
 /** f64 values of the work block invSqrtSpd needs for n×n. */

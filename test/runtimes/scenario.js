@@ -184,5 +184,19 @@ export async function runScenario(cm, initOptions = {}) {
     gcca.dispose();
   } else failures.push('multiview: MCCA or GCCA is not exported');
 
+  // 8. kernel CCA: exact RBF and polynomial Nyström on Linnerud (exp and powers in wasm, landmarks
+  //    from the in-wasm PRNG), variates of the training rows
+  if (cm.KernelCCA) {
+    const rbf = new cm.KernelCCA({ components: 2 }).fit(EXERCISE, PHYSIOLOGICAL);
+    const poly = new cm.KernelCCA({ kernel: 'polynomial', degree: 2, gamma: 0.01, components: 2, approximation: { nystrom: 12, seed: 3 } }).fit(EXERCISE, PHYSIOLOGICAL);
+    const [ru, rv] = rbf.transform(EXERCISE, PHYSIOLOGICAL);
+    const kBytes = [rbf.correlations, ru.data, rv.data, poly.correlations, poly.transform(EXERCISE, null)[0].data, Float64Array.from(poly.landmarks.indices)];
+    if (!kBytes.every((a) => a.every(Number.isFinite))) failures.push('kernel: non-finite KernelCCA results');
+    parts.kernel = await sha256(kBytes);
+    outputs.push(...kBytes);
+    rbf.dispose();
+    poly.dispose();
+  } else failures.push('kernel: KernelCCA is not exported');
+
   return { build: info.build, ok: failures.length === 0, failures, hash: await sha256(outputs), parts };
 }
