@@ -146,6 +146,16 @@ export function gather_rows_f32(out: usize, x: usize, idx: usize, n: i32, cols: 
   }
 }
 
+/** out[i, :] = x[idx[i], :] for i < n; rows of `cols` f64, contiguous (a permutation of rows for the permutation tests). */
+export function gather_rows_f64(out: usize, x: usize, idx: usize, n: i32, cols: i32): void {
+  const rowBytes = <usize>cols << 3;
+  let dst = out;
+  for (let i = 0; i < n; i++) {
+    memory.copy(dst, x + <usize>load<u32>(idx + (<usize>i << 2)) * rowBytes, rowBytes);
+    dst += rowBytes;
+  }
+}
+
 /**
  * Modality dropout. present and gates are n×m (f32, 0 or 1, row-major). Each row's gates
  * start as its present modalities; when a row has k ≥ 2 of them, with probability p a

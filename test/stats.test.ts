@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { init, linalg, Matrix } from '../src/index.js';
 import { allocF64, free, heapF64, kernels } from '../src/wasm/module.js';
 import { uniform } from './helpers.js';
+import { Indices, Rng, gatherRowsF64, shuffle } from '../src/wasm/index.js';
 
 beforeAll(async () => {
   await init();
@@ -180,6 +181,25 @@ describe('kernel functions (assembly/kernel_fn.ts) vs scalar references', () => 
         }
         for (const q of [px, pa, pb, pg]) free(q);
       }
+  });
+});
+
+describe('gather_rows_f64 (permuting rows)', () => {
+  it('copies the indexed rows in order, for a shuffle from the in-wasm PRNG, on odd sizes', () => {
+    for (const n of SIZES)
+      for (const cols of [1, 3, 17]) {
+        const x = Matrix.from({ data: rand(n * cols, n + cols), rows: n, cols });
+        const idx = Indices.empty(n), rng = Rng.create(n * 31 + cols), out = Matrix.empty(n, cols);
+        shuffle(idx, rng);
+        gatherRowsF64(out, x, idx);
+        const order = idx.toArray(), src = x.toShaped().data, got = out.toShaped().data;
+        expect([...order].sort((a, b) => a - b)).toEqual(Array.from({ length: n }, (_, i) => i));
+        for (let i = 0; i < n; i++) expect(Array.from(got.slice(i * cols, (i + 1) * cols))).toEqual(Array.from(src.slice(order[i]! * cols, (order[i]! + 1) * cols)));
+        for (const b of [x, idx, rng, out]) b.dispose();
+      }
+    const x = Matrix.from([[1], [2]]), out = Matrix.empty(2, 1), bad = Indices.from([0, 2]);
+    expect(() => gatherRowsF64(out, x, bad)).toThrow(/row indices below 2/);
+    for (const b of [x, out, bad]) b.dispose();
   });
 });
 

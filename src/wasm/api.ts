@@ -140,6 +140,7 @@ export interface Kernels {
   shuffle_u32(idx: Ptr, n: number, state: Ptr): void;
   /** out[i, :] = x[idx[i], :] for i < n; rows of `cols` f32 */
   gather_rows_f32(out: Ptr, x: Ptr, idx: Ptr, n: number, cols: number): void;
+  gather_rows_f64(out: Ptr, x: Ptr, idx: Ptr, n: number, cols: number): void;
 
   // validate.ts
   first_nonfinite_f32(x: Ptr, len: number): number;

@@ -159,6 +159,14 @@ export function gatherRows(out: Tensor, x: Tensor, idx: Indices): void {
   kernels().gather_rows_f32(addr(out), addr(x), addr(idx), idx.length, x.cols);
 }
 
+/** out[i, :] = x[idx[i], :] for f64 rows (indices < x.rows: checked here, since they may come from a caller). */
+export function gatherRowsF64(out: Matrix, x: Matrix, idx: Indices): void {
+  expectShape(out.rows === idx.length && out.cols === x.cols && out.contiguous && x.contiguous, 'out', `${idx.length}×${x.cols}`, dims(out));
+  const v = idx.values;
+  for (let i = 0; i < v.length; i++) expectShape(v[i]! < x.rows, 'idx', `row indices below ${x.rows}`, `${v[i]} at ${i}`);
+  kernels().gather_rows_f64(addr(out), addr(x), addr(idx), idx.length, x.cols);
+}
+
 /** out[i] = src[idx[i]] (4-byte values). */
 export function gatherValues(out: Indices, src: Indices, idx: Indices): void {
   expectShape(out.length === idx.length, 'out', `${idx.length} values`, `${out.length}`);
