@@ -393,6 +393,8 @@ const entries: [string, (clean: boolean) => fc.Arbitrary<Case>][] = [
             // a bad later call leaves the fit usable
             await check('CCA.transform', false, ['X', 'Y'], () => m.transform([[NaN]], null));
             await check('CCA.partialFit', false, ['X', 'Y'], () => m.partialFit(b.value as cm.MatrixInput, [['x']] as never));
+            const sc = (o as { scale?: boolean }).scale;
+            await check(`CCA.permutationTest(${show(a)}, ${show(b)})`, wp && reg !== 'auto' && !sc && a.rows >= 3, ['X', 'Y', 'options', 'regularization', 'scale'], () => m.permutationTest(a.value as cm.MatrixInput, b.value as cm.MatrixInput, { permutations: 9, seed: 1 }).pValues);
             if (Array.from(m.correlations).join() !== before.join()) throw new Error('CCA: a failed call changed the fit');
             await check('CCA.toJSON', true, [], () => {
               const back = cm.CCA.fromJSON(JSON.parse(JSON.stringify(m)));
