@@ -509,7 +509,7 @@ function exactFit(X: Matrix, Y: Matrix, specs: [Spec, Spec], ridges: [number, nu
   }
 }
 
-/** offset_j = Σᵢ mean_i·coef[i, j]: the kernel's column means through the coefficients. */
+/** offset_j = Σᵢ mean_i·coef[i, j] (coef row-major len(mean)×k): the feature means through the coefficients. */
 function offsets(coef: Float64Array, mean: Float64Array, k: number): Float64Array {
   const out = new Float64Array(k);
   for (let i = 0; i < mean.length; i++) for (let j = 0; j < k; j++) out[j] = out[j]! + mean[i]! * coef[i * k + j]!;
@@ -533,10 +533,17 @@ function orient(u: Float64Array, rows: number, k: number, sides: { coef: Float64
   }
 }
 
-/** Rows `idx` of X as a new wasm matrix. */
+/** Rows `idx` of X as a new wasm matrix (the gather kernel). */
 function gatherRows(X: Matrix, idx: Uint32Array): Matrix {
-  const p = X.cols, out = Matrix.empty(idx.length, p), src = X.data, dst = out.data;
-  for (let i = 0; i < idx.length; i++) dst.set(src.subarray(idx[i]! * p, idx[i]! * p + p), i * p);
+  const out = Matrix.empty(idx.length, X.cols), ix = Indices.from(idx);
+  try {
+    W.gatherRowsF64(out, X, ix);
+  } catch (e) {
+    out.dispose();
+    throw e;
+  } finally {
+    ix.dispose();
+  }
   return out;
 }
 
@@ -607,7 +614,7 @@ function nystromFit(X: Matrix, Y: Matrix, specs: [Spec, Spec], ridges: [number, 
       const Wc = own(Matrix.from(w, 'weights'));
       W.gemm(coef, v.A, Wc);
       const c = Float64Array.from(coef.toShaped().data);
-      return { coef: c, offset: Float64Array.from({ length: k }, (_, j) => dot(mu, w.data, j, k)) };
+      return { coef: c, offset: offsets(w.data, mu, k) };
     });
     // the landmarks' own variates decide the signs
     const uL = own(Matrix.empty(m, k));
@@ -629,13 +636,6 @@ function nystromFit(X: Matrix, Y: Matrix, specs: [Spec, Spec], ridges: [number, 
   } finally {
     owner.dispose();
   }
-}
-
-/** Σᵢ mu[i]·w[i, j] for a row-major (len(mu)×k) w. */
-function dot(mu: Float64Array, w: Float64Array, j: number, k: number): number {
-  let s = 0;
-  for (let i = 0; i < mu.length; i++) s += mu[i]! * w[i * k + j]!;
-  return s;
 }
 
 /** The variates of new rows of one view: k(rows, basis)·coef − offset, a block of rows at a time. */
