@@ -13,7 +13,7 @@
 import * as W from '../wasm/index.js';
 import { Indices, Matrix, Rng, withScratch } from '../wasm/index.js';
 import { svd } from '../linalg/ops.js';
-import { ShapeError, ValueError } from '../errors.js';
+import { ConvergenceError, ShapeError, ValueError } from '../errors.js';
 import { Owner } from '../lifecycle.js';
 
 export interface PermutationTestOptions {
@@ -50,25 +50,11 @@ function removeSpan(X: Rows, Q: Rows | null): Rows {
   return { data: out, rows: n, cols: p };
 }
 
-/** An orthonormal basis of the columns of A (thin SVD, singular values above rounding), or null when A is zero. */
-function basis(A: Rows): Rows | null {
-  const d = svd(A);
-  try {
-    const s = d.s, tol = Math.max(A.rows, A.cols) * 2.220446049250313e-16 * (s[0] ?? 0);
-    let r = 0;
-    while (r < s.length && s[r]! > tol && s[r]! > 0) r++;
-    if (r === 0) return null;
-    const u = d.u.toShaped().data, k = d.u.cols, out = new Float64Array(A.rows * r);
-    for (let i = 0; i < A.rows; i++) for (let c = 0; c < r; c++) out[i * r + c] = u[i * k + c]!;
-    return { data: out, rows: A.rows, cols: r };
-  } finally {
-    d.u.dispose();
-    d.v.dispose();
-  }
-}
-
-/** The whitened view Q·diag(s/√(s² + (n−1)r)) (n×rank) of a centred view, in wasm. */
-function whitened(A: Rows, ridge: number): Matrix | null {
+/**
+ * The left singular vectors of A above rounding, each entry mapped by f(u, s_c) (n×rank, in
+ * wasm), or null when A is zero.
+ */
+function scaledLeftVectors(A: Rows, f: (u: number, s: number) => number): Matrix | null {
   const d = svd(A);
   try {
     const s = d.s, n = A.rows, tol = Math.max(A.rows, A.cols) * 2.220446049250313e-16 * (s[0] ?? 0);
@@ -76,12 +62,28 @@ function whitened(A: Rows, ridge: number): Matrix | null {
     while (r < s.length && s[r]! > tol && s[r]! > 0) r++;
     if (r === 0) return null;
     const out = Matrix.empty(n, r), o = out.data, u = d.u.toShaped().data, k = d.u.cols;
-    for (let i = 0; i < n; i++) for (let c = 0; c < r; c++) o[i * r + c] = (u[i * k + c]! * s[c]!) / Math.sqrt(s[c]! * s[c]! + (n - 1) * ridge);
+    for (let i = 0; i < n; i++) for (let c = 0; c < r; c++) o[i * r + c] = f(u[i * k + c]!, s[c]!);
     return out;
   } finally {
     d.u.dispose();
     d.v.dispose();
   }
+}
+
+/** An orthonormal basis of the columns of A (JS rows), or null when A is zero. */
+function basis(A: Rows): Rows | null {
+  const m = scaledLeftVectors(A, (u) => u);
+  if (!m) return null;
+  try {
+    return { data: Float64Array.from(m.toShaped().data), rows: m.rows, cols: m.cols };
+  } finally {
+    m.dispose();
+  }
+}
+
+/** The whitened view Q·diag(s/√(s² + (n−1)r)) (n×rank) of a centred view, in wasm. */
+function whitened(A: Rows, ridge: number): Matrix | null {
+  return scaledLeftVectors(A, (u, s) => (u * s) / Math.sqrt(s * s + (A.rows - 1) * ridge));
 }
 
 const centred = (A: Rows): Rows => {
@@ -94,13 +96,12 @@ const centred = (A: Rows): Rows => {
   return { data: out, rows: n, cols: p };
 };
 
-/** σ_max(Aᵀ·B) for the wasm matrices A (n×a) and B (n×b). */
-function topSingular(A: Matrix, B: Matrix, G: Matrix): number {
-  W.gemm(G, A, B, true, false);
-  const d = svd(G);
-  d.u.dispose();
-  d.v.dispose();
-  return Math.min(1, Math.max(0, d.s[0] ?? 0));
+/** σ_max(Aᵀ·B) for wasm matrices A (n×a) and B (n×b), into buffers made once per component (no allocation per call). */
+function topSingular(A: Matrix, B: Matrix, buf: { G: Matrix; u: Matrix; s: Matrix; v: Matrix; work: Matrix }): number {
+  W.gemm(buf.G, A, B, true, false);
+  const info = W.svd(buf.u, buf.s, buf.v, buf.G, buf.work);
+  if (info !== 0) throw new ConvergenceError(`permutationTest: the SVD of a ${buf.G.rows}×${buf.G.cols} cross-covariance did not converge (code ${info})`);
+  return Math.min(1, Math.max(0, buf.s.data[0]!));
 }
 
 /**
@@ -133,8 +134,12 @@ export function permutationTest(
       views.push(ax && ay ? [ax, ay] : null);
     }
     const stat = new Float64Array(k), count = new Float64Array(k);
-    const G = views.map((v) => (v ? own(Matrix.empty(v[0].cols, v[1].cols)) : null));
-    views.forEach((v, c) => (stat[c] = v ? topSingular(v[0], v[1], G[c]!) : 0));
+    const bufs = views.map((v) => {
+      if (!v) return null;
+      const a = v[0].cols, b = v[1].cols, kk = Math.min(a, b);
+      return { G: own(Matrix.empty(a, b)), u: own(Matrix.empty(a, kk)), s: own(Matrix.empty(1, kk)), v: own(Matrix.empty(b, kk)), work: own(Matrix.empty(1, W.svdWorkSize(a, b))) };
+    });
+    views.forEach((v, c) => (stat[c] = v ? topSingular(v[0], v[1], bufs[c]!) : 0));
     const rng = own(Rng.create(options.seed)), idx = own(Indices.empty(n));
     withScratch((s) => {
       const moved = views.map((v) => (v ? s.matrix(n, v[1].cols) : null));
@@ -144,7 +149,7 @@ export function permutationTest(
           if (!v) return;
           W.gatherRowsF64(moved[c]!, v[1], idx);
           // a tolerance for ties of the identity-like permutations with T itself
-          if (topSingular(v[0], moved[c]!, G[c]!) >= stat[c]! - 1e-12) count[c]!++;
+          if (topSingular(v[0], moved[c]!, bufs[c]!) >= stat[c]! - 1e-12) count[c]!++;
         });
       }
     });
