@@ -111,11 +111,12 @@ describe('a CCA fit streams its rows through the co-moments', () => {
 describe('1,000 fit / use / dispose cycles of each model return the allocator to where it started', () => {
   const u = uniform(11);
   const x = Array.from({ length: 12 }, () => [u(), u(), u()]), y = x.map((r) => [r[0]! + u(), r[1]! - u()]);
-  const labels = x.map((_, i) => i % 3);
+  const labels = x.map((_, i) => i % 3), covariate = x.map(() => [u()]);
   const cycles: [string, () => Promise<void> | void][] = [
     ['CCA', () => {
       const m = new CCA({ components: 2 }).fit(x, y);
       m.transform(x, y);
+      m.permutationTest(x, y, { permutations: 3, seed: 1, covariates: covariate });
       m.dispose();
     }],
     ['MCCA', () => {

@@ -184,7 +184,16 @@ export async function runScenario(cm, initOptions = {}) {
     gcca.dispose();
   } else failures.push('multiview: MCCA or GCCA is not exported');
 
-  // 8. kernel CCA: exact RBF and polynomial Nyström on Linnerud (exp and powers in wasm, landmarks
+  // 8. permutation p-values (rows permuted by the in-wasm PRNG, gathered in wasm)
+  {
+    const perm = new cm.CCA({ components: 2 }).permutationTest(EXERCISE, PHYSIOLOGICAL, { permutations: 49, seed: 5 });
+    const pBytes = [perm.pValues, perm.statistics];
+    if (!pBytes.every((a) => a.every(Number.isFinite))) failures.push('permutation: non-finite permutationTest results');
+    parts.permutation = await sha256(pBytes);
+    outputs.push(...pBytes);
+  }
+
+  // 9. kernel CCA: exact RBF and polynomial Nyström on Linnerud (exp and powers in wasm, landmarks
   //    from the in-wasm PRNG), variates of the training rows
   if (cm.KernelCCA) {
     const rbf = new cm.KernelCCA({ components: 2 }).fit(EXERCISE, PHYSIOLOGICAL);
