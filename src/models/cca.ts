@@ -230,11 +230,7 @@ export class CCA extends Disposable {
   transform(X: MatrixInput | null, Y?: MatrixInput | null): [MatrixResult | null, MatrixResult | null];
   transform(X: MatrixInput | null, Y: MatrixInput | null = null): [MatrixResult | null, MatrixResult | null] {
     const f = this.#result();
-    if (X === null && Y === null) throw new ValueError('X, Y', 'at least one view', 'null and null');
-    const u = X === null ? null : project(X, 'X', f.xMeans, f.xWeights);
-    const v = Y === null ? null : project(Y, 'Y', f.yMeans, f.yWeights);
-    if (u && v && u.rows !== v.rows) throw new ShapeError('Y', `${u.rows} rows (as X)`, `${v.rows} rows`);
-    return [u, v];
+    return eachView(X, Y, (input, name) => (name === 'X' ? project(input, name, f.xMeans, f.xWeights) : project(input, name, f.yMeans, f.yWeights)));
   }
 
   /** fit(X, Y) then transform(X, Y). */
@@ -529,6 +525,18 @@ export class CCA extends Disposable {
       for (const m of owned) m.dispose();
     }
   }
+}
+
+/**
+ * A two-view transform: `one` maps each given view (null in, null out; not both null), and the
+ * two results must have the same rows. Shared by every two-view model.
+ */
+export function eachView(X: MatrixInput | null, Y: MatrixInput | null, one: (input: MatrixInput, name: 'X' | 'Y') => MatrixResult): [MatrixResult | null, MatrixResult | null] {
+  if (X === null && Y === null) throw new ValueError('X, Y', 'at least one view', 'null and null');
+  const u = X === null ? null : one(X, 'X');
+  const v = Y === null ? null : one(Y, 'Y');
+  if (u && v && u.rows !== v.rows) throw new ShapeError('Y', `${u.rows} rows (as X)`, `${v.rows} rows`);
+  return [u, v];
 }
 
 type ViewNumbers = [ArrayLike<number>, ArrayLike<number>, number, ArrayLike<number>];

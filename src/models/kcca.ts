@@ -19,7 +19,7 @@ import { FormatError, NotFittedError, ShapeError, SingularMatrixError, ValueErro
 import { crc32F64, decodeF64, encodeF64, readEnvelope, readInt } from '../serialize.js';
 import { Disposable, Owner } from '../lifecycle.js';
 import { checkOptions } from '../options.js';
-import { CCA, type MatrixResult } from './cca.js';
+import { CCA, eachView, type MatrixResult } from './cca.js';
 
 export type Kernel = 'rbf' | 'polynomial' | 'linear';
 
@@ -229,11 +229,10 @@ export class KernelCCA extends Disposable {
   transform(X: MatrixInput | null, Y?: MatrixInput | null): [MatrixResult | null, MatrixResult | null];
   transform(X: MatrixInput | null, Y: MatrixInput | null = null): [MatrixResult | null, MatrixResult | null] {
     const f = this.#result();
-    if (X === null && Y === null) throw new ValueError('X, Y', 'at least one view', 'null and null');
-    const u = X === null ? null : variates(X, 'X', f, 0, this.#spec(f.gamma[0]), this.components);
-    const v = Y === null ? null : variates(Y, 'Y', f, 1, this.#spec(f.gamma[1]), this.components);
-    if (u && v && u.rows !== v.rows) throw new ShapeError('Y', `${u.rows} rows (as X)`, `${v.rows} rows`);
-    return [u, v];
+    return eachView(X, Y, (input, name) => {
+      const side = name === 'X' ? 0 : 1;
+      return variates(input, name, f, side, this.#spec(f.gamma[side]), this.components);
+    });
   }
 
   /** fit(X, Y) then the training variates. */
