@@ -560,8 +560,11 @@ const entries: [string, (clean: boolean) => fc.Arbitrary<Case>][] = [
             // well-posed: continuous random rows, a ridge, a few more rows (and landmarks) than components;
             // the RBF kernel (its Gram matrix of distinct rows is positive definite), or the linear one with
             // components ≤ min(p, q) (its rank); not the polynomial, whose values may overflow by design
-            const wp = ok && a.generic && b.generic && a.rows === b.rows && reg >= 1e-3 && a.rows >= comps + 4 && m >= comps + 4 && m <= a.rows &&
-              (kernel === 'rbf' || (kernel === 'linear' && comps <= Math.min(a.cols, b.cols)));
+            // (a parameter the kernel does not read is refused, in any case)
+            const unread = (kernel !== 'polynomial' && (o.degree !== undefined || o.coef0 !== undefined)) || (kernel === 'linear' && o.gamma !== undefined);
+            const wp = ok && !unread && a.generic && b.generic && a.rows === b.rows && reg >= 1e-3 && a.rows >= comps + 4 && m >= comps + 4 && m <= a.rows &&
+              // (RBF features are O(1) at any data scale; the linear kernel's scale with the data, and the ridge is absolute)
+              (kernel === 'rbf' || (kernel === 'linear' && comps <= Math.min(a.cols, b.cols) && reg >= 1e-5 * Math.max(1, a.max ** 2, b.max ** 2)));
             let model = null as cm.KernelCCA | null;
             await check(`KernelCCA(${JSON.stringify(o)}).fit(${show(a)}, ${show(b)})`, wp, ['X', 'Y', 'options'], () => {
               model = new cm.KernelCCA(o);

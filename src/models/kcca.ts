@@ -163,10 +163,10 @@ export class KernelCCA extends Disposable {
         if (a === 'exact') {
           if (n > EXACT_LIMIT)
             throw new ShapeError('X', `at most ${EXACT_LIMIT} rows for approximation 'exact' (it solves two ${n}×${n} eigenproblems: O(n³) time, 8n² bytes each); use the Nyström approximation, e.g. new KernelCCA({ approximation: { nystrom: 500 } })`, `${n} rows`);
-          this.#fit = { ...exactFit(x.m, y.m, specs, ridges, this.components), gamma };
+          this.#fit = { ...finiteFit(exactFit(x.m, y.m, specs, ridges, this.components)), gamma };
         } else {
           if (a.nystrom > n) throw new ValueError('options.approximation.nystrom', `at most the number of rows, ${n}`, a.nystrom);
-          this.#fit = { ...nystromFit(x.m, y.m, specs, ridges, this.components, a.nystrom, a.seed), gamma };
+          this.#fit = { ...finiteFit(nystromFit(x.m, y.m, specs, ridges, this.components, a.nystrom, a.seed)), gamma };
         }
         return this;
       } finally {
@@ -506,6 +506,15 @@ function exactFit(X: Matrix, Y: Matrix, specs: [Spec, Spec], ridges: [number, nu
   } finally {
     owner.dispose();
   }
+}
+
+/**
+ * A fit whose coefficients overflowed (a kernel of values near the underflow limit, whose
+ * eigenvalues' reciprocals leave the range) is a typed error naming the data, never a model
+ * that transforms to NaN.
+ */
+function finiteFit<F extends Omit<Fit, 'gamma'>>(f: F): F {
+  return finiteResult({ coef: f.coef, offset: f.offset, all: f.all }, ['X', 'Y'], 'kernel CCA coefficients') && f;
 }
 
 /** offset_j = Σᵢ mean_i·coef[i, j] (coef row-major len(mean)×k): the feature means through the coefficients. */
