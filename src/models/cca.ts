@@ -281,7 +281,8 @@ export class CCA extends Disposable {
 
   /**
    * Per-component permutation p-values for (X, Y) under this model's options (Winkler et al.
-   * 2020): covariates regressed out, component k tested with the earlier components removed,
+   * 2020): covariates regressed out (the rows permuted in their Huh–Jhun basis, n − rank([1, Z])
+   * of them), component k tested with the earlier components removed,
    * one in-wasm permutation of Y's rows for every k, p = (1 + #{T* ≥ T}) / (1 + B), monotone
    * across k (family-wise). Does not change the fit.
    *
