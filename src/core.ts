@@ -13,8 +13,9 @@ export {
   CrossmodalError, ShapeError, NonFiniteError, ValueError, NotFittedError, SingularMatrixError, ConvergenceError,
   MemoryLimitError, InitError, DisposedError, StaleForwardError, DivergenceError, FormatError,
 } from './errors.js';
-export { CCA, type CCAOptions, type CCAToJSONOptions, type Regularization, type MatrixResult } from './models/cca.js';
-export { MCCA, GCCA, type MCCAOptions, type GCCAOptions } from './models/mcca.js';
+export { CCA, type CCAOptions, type CCAToJSONOptions, type CCACrossValidateOptions, type CCACrossValidationSettings, type Regularization, type Ridge, type MatrixResult } from './models/cca.js';
+export type { CrossValidateOptions, CrossValidationResult, CrossValidationRow } from './models/crossval.js';
+export { MCCA, GCCA, type MCCAOptions, type GCCAOptions, type ViewRidges } from './models/mcca.js';
 export { KernelCCA, type KernelCCAOptions, type Kernel, type NystromApproximation, type Landmarks } from './models/kcca.js';
 export { significance, formatSignificance, type SignificanceRow } from './models/significance.js';
 export type { PermutationTestOptions, PermutationTestResult } from './models/permutation.js';

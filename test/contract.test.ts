@@ -388,12 +388,14 @@ describe('saved models are protected: every damaged file is a FormatError', () =
     const Z = X.map((r) => [r[1]! - r[0]!, r[2]!]);
     const mcca = new MCCA({ components: 2, regularization: 1e-3 }).fit([X, Y, Z]), gcca = new GCCA({ components: 2, regularization: 1e-3 }).fit([X, Y, Z]);
     const kcca = new KernelCCA({ components: 2, gamma: 0.5 }).fit(X, Y), nys = new KernelCCA({ components: 2, approximation: { nystrom: 12, seed: 1 } }).fit(X, Y);
+    const cv = new CCA({ components: 2, regularization: 'cv', crossValidation: { regularization: [1e-3, [0.1, 1]], folds: 4 } }).fit(X, Y);
     const files: [string, (j: unknown) => { dispose(): void }, Record<string, unknown>, string[]][] = [
       ['KernelCCA', KernelCCA.fromJSON, kcca.toJSON(), ['basisX', 'basisY', 'coefX', 'coefY', 'offsetX', 'offsetY', 'correlations', 'n']],
       ['KernelCCA (Nyström)', KernelCCA.fromJSON, nys.toJSON(), ['landmarks', 'basisX', 'coefY', 'offsetX', 'correlations', 'nb']],
       ['MCCA', MCCA.fromJSON, mcca.toJSON(), ['means.0', 'weights.1', 'weights.2', 'eigenvalues', 'correlations', 'pairwise.1', 'n']],
       ['GCCA', GCCA.fromJSON, gcca.toJSON(), ['means.2', 'weights.0', 'eigenvalues', 'n']],
       ['CCA', CCA.fromJSON, cca.toJSON(), ['correlations', 'xMeans', 'yMeans', 'xWeights', 'yWeights', 'n']],
+      ['CCA cross-validated', CCA.fromJSON, cv.toJSON(), ['xWeights', 'correlations', 'selected.0', 'selected.1', 'crossValidation.folds', 'crossValidation.seed', 'crossValidation.regularization.0', 'crossValidation.regularization.1.1']],
       ['CCA with statistics', CCA.fromJSON, cca.toJSON({ statistics: true }), ['xWeights', 'statistics.x.M', 'statistics.y.t', 'statistics.Mxy', 'statistics.x.s4', 'statistics.n']],
       ['MLP', MLP.fromJSON, net.toJSON(), ['parameters']],
       ['MLP with optimiser', (j) => { const m = MLP.fromJSON(j); try { nn.optimizerFromJSON(j, m)?.dispose(); } finally { m.dispose(); } return m; }, net.toJSON({ optimizer: opt }), ['optimizer.slots.0.data', 'optimizer.slots.1.data']],
@@ -410,6 +412,8 @@ describe('saved models are protected: every damaged file is a FormatError', () =
         ['another model', name.startsWith('CCA') ? net.toJSON() : cca.toJSON()],
         ...fields.map((f) => [`flipped ${f}`, flip(good, f)] as [string, unknown]),
       ];
+      if (name === 'CCA cross-validated')
+        damaged.push(['no choice', { ...good, selected: undefined }], ['a ridge, not cv', { ...good, regularization: 1e-3 }], ["grid 'auto'", { ...good, crossValidation: { ...(good.crossValidation as object), regularization: 'auto' } }], ['bad settings', { ...good, crossValidation: { folds: 1 } }], ['no settings', { ...good, crossValidation: 7 }]);
       if (name === 'CCA') damaged.push(['p too large', { ...good, p: 5 }], ['NaN weights', { ...good, xWeights: encodeF64(new Float64Array(8).fill(NaN)) }]);
       if (name === 'MLP') damaged.push(['layers changed', { ...good, layers: [4, 6, 3] }]);
       if (name === 'MCCA' || name === 'GCCA') damaged.push(['a view dropped', { ...good, dims: [4, 3] }], ['another view size', { ...good, dims: [4, 3, 3] }]);
@@ -421,7 +425,7 @@ describe('saved models are protected: every damaged file is a FormatError', () =
       }
     }
     expect(memoryStats().liveBytes).toBe(before);
-    for (const o of [cca, net, opt, clf, dcca, mcca, gcca, kcca, nys]) o.dispose();
+    for (const o of [cca, net, opt, clf, dcca, mcca, gcca, kcca, nys, cv]) o.dispose();
   });
 
   it('options given as −0 round-trip (a JSON number has no −0; the checksum must not see one)', () => {
@@ -429,6 +433,7 @@ describe('saved models are protected: every damaged file is a FormatError', () =
     const models: [string, { toJSON(): unknown; dispose(): void }, (j: unknown) => { dispose(): void }][] = [
       ['CCA', new CCA({ components: 1, regularization: -0 }).fit(X, Y), CCA.fromJSON],
       ['CCA pair', new CCA({ components: 1, regularization: [-0, 0.1] }).fit(X, Y), CCA.fromJSON],
+      ['CCA cv', new CCA({ components: 1, regularization: 'cv', crossValidation: { regularization: [-0, [0.1, -0]], folds: 3 } }).fit(X, Y), CCA.fromJSON],
       ['MCCA', new MCCA({ components: 1, regularization: [-0, 0.1, -0] }).fit([X, Y, Z]), MCCA.fromJSON],
       ['GCCA', new GCCA({ components: 1, regularization: -0 }).fit([X, Y, Z]), GCCA.fromJSON],
       ['KernelCCA', new KernelCCA({ kernel: 'polynomial', degree: 2, coef0: -0, regularization: [-0, 1e-3], components: 1 }).fit(X, Y), KernelCCA.fromJSON],

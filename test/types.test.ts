@@ -67,7 +67,15 @@ const filled: FloatResult[] = ae.reconstruct([rows, null]);
 const shared: FloatResult = ae.encode([null, typed]);
 const bySubset: SubsetError[] = ae.evaluate([rows, [[1], [0], [0], [1]]]);
 
+// cross-validation: the grid's entry type comes back in best and table
+const cvr = CCA.crossValidate(rows, typed, { regularization: [1e-3, [1e-2, 1]], folds: 2, components: 1 });
+const bestRidge: number | [number, number] = cvr.best.regularization;
+const foldScores: Float64Array = cvr.table[0]!.foldScores;
+const applied: [number, number] | null = new CCA({ regularization: 'cv', crossValidation: { folds: 2 } }).appliedRegularization;
+
 // wrong calls the types reject
+// @ts-expect-error: crossValidation settings take no components (the model's are used)
+new CCA({ regularization: 'cv', crossValidation: { components: 2 } });
 // @ts-expect-error: views are a list, one per modality
 await ae.fit(rows);
 // @ts-expect-error: not an activation for a head
@@ -88,7 +96,7 @@ cca.fit([['1', '2']], typed);
 const [a1, a2]: [MatrixResult, MatrixResult] = cca.transform(rows);
 
 for (const d of [cca, dcca, net, opt, cat, c, out, loss.grad, prod, ae]) d.dispose();
-export { n, x, nothing, no, y, m, dx, frozen, none2, parts, piece, h, f, o, more, bad, a1, a2, aeh, filled, shared, bySubset };
+export { n, x, nothing, no, y, m, dx, frozen, none2, parts, piece, h, f, o, more, bad, a1, a2, aeh, filled, shared, bySubset, bestRidge, foldScores, applied };
 `;
 
 describe('the shipped types in a strict consumer project without esnext.disposable or @types/node', () => {

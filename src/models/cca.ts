@@ -15,16 +15,38 @@ import { crc32F64, decodeF64, encodeF64, readEnvelope, readInt } from '../serial
 import { Disposable } from '../lifecycle.js';
 import { checkOptions } from '../options.js';
 import { significance, type SignificanceRow } from './significance.js';
+import { AUTO_GRID, ccaFoldScores, checkFoldOptions, columnScales, crossValidateFolds, disposeAll, foldAssignment, foldMoments, meanVariances, type CrossValidateOptions, type CrossValidationResult } from './crossval.js';
 import { checkPermutationOptions, permutationTest, type PermutationTestOptions, type PermutationTestResult, type Rows } from './permutation.js';
 
-export type Regularization = number | [number, number] | 'auto';
+export type Regularization = number | [number, number] | 'auto' | 'cv';
+
+/** A ridge as applied: one value for both views or [rx, ry]. */
+export type Ridge = number | [number, number];
+
+export interface CCACrossValidateOptions extends CrossValidateOptions<Ridge> {
+  /** standardise the columns (by each training fold's standard deviations) as CCA's `scale` (default false) */
+  scale?: boolean;
+}
+
+/** How `regularization: 'cv'` chooses the ridge inside fit (the components are the model's). */
+export interface CCACrossValidationSettings {
+  /** the ridges to try (default 'auto') */
+  regularization?: readonly Ridge[] | 'auto';
+  /** default 5 */
+  folds?: number;
+  /** default 0 */
+  seed?: number;
+}
 
 export interface CCAOptions {
   /** number of canonical pairs to keep (default 2; at most min(p, q)) */
   components?: number;
-  /** ridge r added to each view's covariance (one value or [rx, ry]), or 'auto' for
-   *  Ledoit–Wolf shrinkage toward μI (default 0) */
+  /** ridge r added to each view's covariance (one value or [rx, ry]), 'auto' for
+   *  Ledoit–Wolf shrinkage toward μI, or 'cv' for the ridge chosen by k-fold
+   *  cross-validation inside fit (see CCA.crossValidate; default 0) */
   regularization?: Regularization;
+  /** with regularization 'cv': the grid, folds and seed (defaults 'auto', 5, 0) */
+  crossValidation?: CCACrossValidationSettings;
   /** standardise every column to unit variance before the fit, as scikit-learn's CCA does
    *  (default false; a constant column keeps scale 1). The weights then apply to the raw
    *  columns, so transform() takes the data as given. Not with 'auto'. */
@@ -45,13 +67,20 @@ export interface MatrixResult {
 }
 
 const FORMAT = 'crossmodal.CCA';
-const CCA_OPTIONS = ['components', 'regularization', 'scale'] as const satisfies readonly (keyof CCAOptions)[];
+
+/** What a fit with regularization 'cv' chose (the table is not kept in files). */
+type CVState = { selected: [number, number]; result: CrossValidationResult<Ridge> | null };
+const CCA_OPTIONS = ['components', 'regularization', 'scale', 'crossValidation'] as const satisfies readonly (keyof CCAOptions)[];
 
 export class CCA extends Disposable {
   readonly components: number;
   readonly regularization: Regularization;
   readonly scale: boolean;
+  /** with regularization 'cv': the settings (grid, folds, seed) */
+  readonly crossValidation: { regularization: readonly Ridge[] | 'auto'; folds: number; seed: number } | null;
   #stats: CoMoments | null = null;
+  /** with regularization 'cv': the ridge the last fit chose, and its table */
+  #cv: CVState | null = null;
   #fit: {
     n: number;
     xWeights: Matrix;
@@ -70,15 +99,18 @@ export class CCA extends Disposable {
     if (!Number.isInteger(k) || k < 1) throw new ValueError('options.components', 'a positive integer', k);
     const r = options.regularization ?? 0;
     const okNum = (v: unknown) => typeof v === 'number' && Number.isFinite(v) && v >= 0;
-    if (!(r === 'auto' || okNum(r) || (Array.isArray(r) && r.length === 2 && okNum(r[0]) && okNum(r[1]))))
-      throw new ValueError('options.regularization', "a ridge r ≥ 0, a pair [rx, ry] or 'auto'", r);
+    if (!(r === 'auto' || r === 'cv' || okNum(r) || (Array.isArray(r) && r.length === 2 && okNum(r[0]) && okNum(r[1]))))
+      throw new ValueError('options.regularization', "a ridge r ≥ 0, a pair [rx, ry], 'auto' or 'cv'", r);
     const scale = options.scale ?? false;
     if (typeof scale !== 'boolean') throw new ValueError('options.scale', 'true or false', scale);
     if (scale && r === 'auto')
       throw new ValueError('options.scale', "false with regularization 'auto' (Ledoit–Wolf on standardised columns needs fourth moments that do not merge across chunks: standardise the data yourself, or use a ridge)", scale);
+    const cv = options.crossValidation;
+    if (cv !== undefined && r !== 'cv') throw new ValueError('options.crossValidation', "to be left out unless regularization is 'cv'", cv);
+    this.crossValidation = r === 'cv' ? checkSettings(cv ?? {}) : null;
     this.components = k;
     // + 0 turns −0 into 0: a file stores options as JSON numbers, which have no −0 (the checksum would differ)
-    this.regularization = Array.isArray(r) ? [r[0] + 0, r[1] + 0] : r === 'auto' ? r : r + 0;
+    this.regularization = Array.isArray(r) ? [r[0] + 0, r[1] + 0] : r === 'auto' || r === 'cv' ? r : r + 0;
     this.scale = scale;
   }
 
@@ -94,16 +126,26 @@ export class CCA extends Disposable {
     return this.#streamed(X, Y, (x, y) => {
       this.#check(x, y, true);
       if (x.rows < 2) throw new ShapeError('X', 'at least 2 rows', `${x.rows} row`);
-      const stats = new CoMoments(x.cols, y.cols);
+      const cv = this.crossValidation;
+      let stats: CoMoments | null = null, chosen: CVState | null = null;
       try {
-        stats.addRows(x, y);
-        this.#solve(stats);
+        if (cv) {
+          // the folds' statistics serve the selection and, merged, the fit: still one pass
+          const run = crossValidateSources(x, y, { ...cv, components: this.components, scale: this.scale }, true);
+          stats = run.total!;
+          chosen = { selected: ridgePair(run.result.best.regularization), result: run.result };
+        } else {
+          stats = new CoMoments(x.cols, y.cols);
+          stats.addRows(x, y);
+        }
+        this.#solve(stats, chosen ? chosen.selected : null);
       } catch (e) {
-        stats.dispose();
+        stats?.dispose();
         throw e;
       }
       this.#stats?.dispose();
       this.#stats = stats;
+      this.#cv = chosen;
       this.#dirty = false;
       return this;
     });
@@ -134,6 +176,7 @@ export class CCA extends Disposable {
    */
   partialFit(X: MatrixInput, Y: MatrixInput): this {
     this.live();
+    this.#refuseCV('partialFit');
     return this.#streamed(X, Y, (x, y) => {
       if (!this.#stats && this.#fit)
         throw new NotFittedError(
@@ -160,6 +203,7 @@ export class CCA extends Disposable {
   /** Folds another CCA's statistics (same p, q) into this one, e.g. from another shard. */
   merge(other: CCA): this {
     this.live();
+    this.#refuseCV('merge');
     if (!(other instanceof CCA)) throw new ValueError('other', 'a CCA', other);
     if (other === this) throw new ValueError('other', 'another CCA (merging a model with itself would count its rows twice)', described('this same CCA'));
     other.live();
@@ -213,6 +257,47 @@ export class CCA extends Disposable {
   get shrinkage(): [number, number] | null {
     const s = this.#result().shrinkage;
     return s ? [s[0], s[1]] : null;
+  }
+
+  /** The ridge [rx, ry] the fit applied (with 'auto': null, see shrinkage; with 'cv': the one cross-validation chose). */
+  get appliedRegularization(): [number, number] | null {
+    this.#result();
+    const r = this.regularization;
+    return r === 'auto' ? null : r === 'cv' ? [...this.#cv!.selected] : ridgePair(r);
+  }
+
+  /** With regularization 'cv': the cross-validation table of the last fit (null after fromJSON, which keeps only the choice). */
+  get crossValidationResult(): CrossValidationResult<Ridge> | null {
+    this.#result();
+    return this.#cv?.result ?? null;
+  }
+
+  /**
+   * k-fold cross-validation of the ridge: the held-out sum of the first `components`
+   * canonical correlations (each fold's weights from the other folds), averaged over the
+   * folds, for every ridge of the grid. One streamed pass over the rows builds every fold's
+   * co-moments; each fold's training statistics are the others merged, and one
+   * eigendecomposition per view and fold serves the whole grid. Grid values are one ridge for
+   * both views or [rx, ry]; 'auto' tries 10⁻⁶ … 10⁰ in half decades times each view's mean
+   * variance (so the result does not depend on the data's units).
+   *
+   * @example
+   * const { best, table } = CCA.crossValidate(X, Y, { regularization: [1e-4, 1e-2, 1], folds: 5, components: 2 });
+   * const cca = new CCA({ components: 2, regularization: best.regularization }).fit(X, Y);
+   */
+  static crossValidate(X: MatrixInput, Y: MatrixInput, options: CCACrossValidateOptions = {}): CrossValidationResult<Ridge> {
+    const o = checkOptions(options, ['regularization', 'folds', 'components', 'seed', 'scale']);
+    const x = rowSource(X, 'X');
+    try {
+      const y = rowSource(Y, 'Y');
+      try {
+        return crossValidateSources(x, y, o, false).result;
+      } finally {
+        y.release();
+      }
+    } finally {
+      x.release();
+    }
   }
 
   /** True once fitted (or partially fitted with at least 2 rows). */
@@ -294,6 +379,7 @@ export class CCA extends Disposable {
     const o = checkPermutationOptions(checkOptions(options, ['permutations', 'seed', 'covariates']));
     const reg = this.regularization;
     if (reg === 'auto') throw new ValueError('regularization', "a ridge for permutationTest (Ledoit–Wolf's δ would be chosen anew for every permutation); use e.g. new CCA({ regularization: 1e-4 })", reg);
+    if (reg === 'cv') throw new ValueError('regularization', "a ridge for permutationTest (a ridge chosen on the same rows would bias the test): e.g. new CCA({ regularization: cca.appliedRegularization }), or CCA.crossValidate on other rows", reg);
     if (this.scale) throw new ValueError('scale', 'false for permutationTest (standardise the columns yourself)', this.scale);
     const rows = (input: MatrixInput, name: string): Rows => {
       const m = Matrix.from(input, name);
@@ -355,6 +441,10 @@ export class CCA extends Disposable {
       yWeights: encodeF64(f.yWeights.data),
       shrinkage: f.shrinkage,
     };
+    if (this.crossValidation) {
+      out.crossValidation = { ...this.crossValidation };
+      out.selected = [...this.#cv!.selected];
+    }
     if (withStats && this.#stats) {
       const s = this.#stats;
       const view = (v: ViewMoments) => ({ mean: encodeF64(v.mean), M: encodeF64(v.M.data), s4: v.s4, t: encodeF64(v.t) });
@@ -362,7 +452,7 @@ export class CCA extends Disposable {
     }
     const st = withStats ? this.#stats : null;
     out.crc32 = checksum(
-      { reg: this.regularization, scale: this.scale, n: f.n, p: f.xWeights.rows, q: f.yWeights.rows, components: this.components, all: f.all, xMeans: f.xMeans, yMeans: f.yMeans, xw: f.xWeights.data, yw: f.yWeights.data, shrinkage: f.shrinkage },
+      { reg: regNumbers(this, this.#cv?.selected ?? null), scale: this.scale, n: f.n, p: f.xWeights.rows, q: f.yWeights.rows, components: this.components, all: f.all, xMeans: f.xMeans, yMeans: f.yMeans, xw: f.xWeights.data, yw: f.yWeights.data, shrinkage: f.shrinkage },
       st ? { n: st.n, x: [st.x.mean, st.x.M.data, st.x.s4, st.x.t], y: [st.y.mean, st.y.M.data, st.y.s4, st.y.t], Mxy: st.Mxy.data } : null,
     );
     return out;
@@ -378,9 +468,16 @@ export class CCA extends Disposable {
     if (o.version === 2 && typeof o.scale !== 'boolean') throw new FormatError(`scale: expected true or false, found ${JSON.stringify(o.scale)}`);
     let model: CCA;
     try {
-      model = new CCA({ components, regularization: o.regularization as Regularization, scale: o.version === 2 ? (o.scale as boolean) : false });
+      const cv = o.regularization === 'cv' ? { crossValidation: o.crossValidation as CCACrossValidationSettings } : {};
+      model = new CCA({ components, regularization: o.regularization as Regularization, scale: o.version === 2 ? (o.scale as boolean) : false, ...cv });
     } catch (e) {
       throw new FormatError(`${FORMAT}: ${(e as Error).message}`);
+    }
+    let selected: [number, number] | null = null;
+    if (model.regularization === 'cv') {
+      const v = o.selected;
+      if (!Array.isArray(v) || v.length !== 2 || !v.every(isRidge)) throw new FormatError(`selected: expected the pair of ridges cross-validation chose, found ${JSON.stringify(v)}`);
+      selected = [v[0] as number, v[1] as number];
     }
     const all = decodeF64(o.correlations, Math.min(p, q), 'correlations');
     const xMeans = decodeF64(o.xMeans, p, 'xMeans'), yMeans = decodeF64(o.yMeans, q, 'yMeans');
@@ -408,7 +505,7 @@ export class CCA extends Disposable {
     if (o.version === 2) {
       const sd = statsDecoded;
       const want = checksum(
-        { reg: model.regularization, scale: model.scale, n, p, q, components, all, xMeans, yMeans, xw, yw, shrinkage },
+        { reg: regNumbers(model, selected), scale: model.scale, n, p, q, components, all, xMeans, yMeans, xw, yw, shrinkage },
         sd ? { n: sd.n, x: [sd.x[0], sd.x[1], sd.x[2], sd.x[3]], y: [sd.y[0], sd.y[1], sd.y[2], sd.y[3]], Mxy: sd.Mxy } : null,
       );
       if (o.crc32 !== want) throw new FormatError(`${FORMAT}: checksum mismatch (stored ${JSON.stringify(o.crc32)}, computed ${want}): the file was altered or truncated`);
@@ -416,6 +513,7 @@ export class CCA extends Disposable {
     const xWeights = Matrix.from({ data: xw, rows: p, cols: components }, 'xWeights');
     const yWeights = Matrix.from({ data: yw, rows: q, cols: components }, 'yWeights');
     model.#fit = { n, xWeights, yWeights, xMeans, yMeans, all, shrinkage };
+    if (selected) model.#cv = { selected, result: null };
     if (statsDecoded) {
       const st = new CoMoments(p, q);
       st.n = statsDecoded.n;
@@ -432,6 +530,11 @@ export class CCA extends Disposable {
   }
 
   // ---- internals ----
+
+  #refuseCV(what: string) {
+    if (this.regularization === 'cv')
+      throw new ValueError('regularization', `a ridge or 'auto' for ${what} (regularization 'cv' chooses the ridge from folds of one fit(X, Y); for streamed or sharded data run CCA.crossValidate on a sample and use the ridge it picks)`, 'cv');
+  }
 
   #check(x: { rows: number; cols: number }, y: { rows: number; cols: number }, first: boolean) {
     if (y.rows !== x.rows) throw new ShapeError('Y', `${x.rows} rows (as X)`, `${y.rows} rows`);
@@ -463,9 +566,10 @@ export class CCA extends Disposable {
     }
   }
 
-  #solve(s: CoMoments) {
+  /** Solves from the statistics with the model's ridge ('cv': `selected`, the ridge cross-validation chose). */
+  #solve(s: CoMoments, selected: [number, number] | null = this.#cv?.selected ?? null) {
     const n = s.n, p = s.p, q = s.q, k = this.components, k0 = Math.min(p, q);
-    const reg = this.regularization;
+    const reg = this.regularization === 'cv' ? selected! : this.regularization;
     const scale = 1 / (n - 1);
     let shrinkage: [number, number] | null = null;
     const owned: Matrix[] = [];
@@ -540,24 +644,85 @@ export function eachView(X: MatrixInput | null, Y: MatrixInput | null, one: (inp
   return [u, v];
 }
 
+const isRidge = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v >= 0;
+
+/** A ridge as [rx, ry]. */
+function ridgePair(r: Ridge): [number, number] {
+  return Array.isArray(r) ? [r[0], r[1]] : [r, r];
+}
+
+/** A grid of ridges (one value or [rx, ry] each, −0 as 0), or 'auto'. */
+function checkGrid(g: unknown, name: string): readonly Ridge[] | 'auto' {
+  if (g === 'auto') return g;
+  if (!Array.isArray(g) || g.length < 1 || g.length > 10000) throw new ValueError(name, "'auto' or a list of 1 to 10000 ridges", g);
+  return g.map((v: unknown, i) => {
+    if (isRidge(v)) return v + 0;
+    if (Array.isArray(v) && v.length === 2 && isRidge(v[0]) && isRidge(v[1])) return [v[0] + 0, v[1] + 0] as [number, number];
+    throw new ValueError(`${name}[${i}]`, 'a ridge r ≥ 0 or a pair [rx, ry]', v);
+  });
+}
+
+/** The settings of regularization 'cv', validated (components are the model's). */
+function checkSettings(o: CCACrossValidationSettings): { regularization: readonly Ridge[] | 'auto'; folds: number; seed: number } {
+  if (o === null || typeof o !== 'object' || Array.isArray(o)) throw new ValueError('options.crossValidation', 'an object { regularization, folds, seed }', o);
+  checkOptions(o, ['regularization', 'folds', 'seed'], 'options.crossValidation');
+  const { folds, seed } = checkFoldOptions(o, Infinity, 1, 1, 'options.crossValidation');
+  return { regularization: checkGrid(o.regularization ?? 'auto', 'options.crossValidation.regularization'), folds, seed };
+}
+
+/**
+ * CCA.crossValidate on row sources: the folds' statistics, the table, and (keepTotal) all
+ * rows' statistics as the folds merged.
+ */
+function crossValidateSources(x: RowSource, y: RowSource, o: CCACrossValidateOptions, keepTotal: boolean): { result: CrossValidationResult<Ridge>; total: CoMoments | null } {
+  if (y.rows !== x.rows) throw new ShapeError('Y', `${x.rows} rows (as X)`, `${y.rows} rows`);
+  const scale = o.scale ?? false;
+  if (typeof scale !== 'boolean') throw new ValueError('options.scale', 'true or false', scale);
+  const grid = checkGrid(o.regularization ?? 'auto', 'options.regularization');
+  const { folds, seed, components } = checkFoldOptions(o, x.rows, Math.min(x.cols, y.cols));
+  const fold = foldAssignment(x.rows, folds, seed);
+  const stats = foldMoments(x, y, fold, folds);
+  let total: CoMoments | null = null;
+  try {
+    // 'auto': relative to each view's mean variance (standardised columns have variance 1)
+    const [vx, vy] = grid === 'auto' && !scale ? meanVariances(stats) : [1, 1];
+    const values: readonly Ridge[] = grid === 'auto' ? AUTO_GRID.map((g) => (scale ? g : ([g * vx, g * vy] as [number, number]))) : grid;
+    const pairs = values.map(ridgePair);
+    const result = crossValidateFolds(['X', 'Y'], stats, values, components, fold, (train, held) => ccaFoldScores(train, held, pairs, components, scale));
+    if (keepTotal) {
+      total = new CoMoments(x.cols, y.cols);
+      for (const s of stats) total.merge(s);
+    }
+    return { result, total };
+  } catch (e) {
+    total?.dispose();
+    throw e;
+  } finally {
+    disposeAll(stats);
+  }
+}
+
 type ViewNumbers = [ArrayLike<number>, ArrayLike<number>, number, ArrayLike<number>];
+
+/** The regularization's numbers for the checksum: 'auto' −1; 'cv' −2, the chosen pair, folds, seed and the grid (−1 for 'auto', −3 before a pair). */
+function regNumbers(m: CCA, selected: [number, number] | null): number[] {
+  const r = m.regularization, cv = m.crossValidation;
+  if (r === 'auto') return [-1];
+  if (r !== 'cv') return Array.isArray(r) ? [...r] : [r];
+  const grid = cv!.regularization === 'auto' ? [-1] : cv!.regularization.flatMap((g) => (Array.isArray(g) ? [-3, g[0], g[1]] : [g]));
+  return [-2, ...selected!, cv!.folds, cv!.seed, ...grid];
+}
 
 /** CRC-32 over every number a CCA file stores, in a fixed order. */
 function checksum(
-  f: { reg: Regularization; scale: boolean; n: number; p: number; q: number; components: number; all: ArrayLike<number>; xMeans: ArrayLike<number>; yMeans: ArrayLike<number>; xw: ArrayLike<number>; yw: ArrayLike<number>; shrinkage: [number, number] | null },
+  f: { reg: number[]; scale: boolean; n: number; p: number; q: number; components: number; all: ArrayLike<number>; xMeans: ArrayLike<number>; yMeans: ArrayLike<number>; xw: ArrayLike<number>; yw: ArrayLike<number>; shrinkage: [number, number] | null },
   st: { n: number; x: ViewNumbers; y: ViewNumbers; Mxy: ArrayLike<number> } | null,
 ): number {
-  const reg = f.reg === 'auto' ? [-1] : Array.isArray(f.reg) ? f.reg : [f.reg];
-  const parts: (ArrayLike<number> | number)[] = [reg, f.scale ? 1 : 0, f.n, f.p, f.q, f.components, f.all, f.xMeans, f.yMeans, f.xw, f.yw, f.shrinkage ?? []];
+  const parts: (ArrayLike<number> | number)[] = [f.reg, f.scale ? 1 : 0, f.n, f.p, f.q, f.components, f.all, f.xMeans, f.yMeans, f.xw, f.yw, f.shrinkage ?? []];
   if (st) parts.push(st.n, ...st.x, ...st.y, st.Mxy);
   return crc32F64(...parts);
 }
 
-/** Standard deviation (n − 1) of each column from its co-moments; a constant column gets 1. */
-function columnScales(M: Matrix, n: number): Float64Array {
-  const d = M.data, p = M.rows;
-  return Float64Array.from({ length: p }, (_, i) => Math.sqrt(d[i * p + i]! / (n - 1)) || 1);
-}
 
 /** A row-major copy of a with a[i][j] / (r[i]·c[j]) (c null: columns unscaled). */
 function scaled(a: Float64Array, r: Float64Array, c: Float64Array | null): Float64Array {

@@ -17,6 +17,7 @@ import { crc32F64, decodeF64, encodeF64, readEnvelope, readInt } from '../serial
 import { Disposable, Owner } from '../lifecycle.js';
 import { checkOptions } from '../options.js';
 import type { MatrixResult } from './cca.js';
+import { AUTO_GRID, checkFoldOptions, crossValidateFolds, disposeAll, foldAssignment, foldMoments, type CrossValidateOptions, type CrossValidationResult } from './crossval.js';
 
 export interface MCCAOptions {
   /** number of components, at most the smallest view's column count (default 2) */
@@ -181,15 +182,7 @@ abstract class MultiView<F extends ViewsFit> extends Disposable {
   }
 
   #streamed(views: readonly MatrixInput[], fn: (sources: RowSource[]) => this): this {
-    if (!Array.isArray(views)) throw new ShapeError('views', 'an array of two or more views', views === null ? 'null' : typeof views);
-    if (views.length < 2) throw new ShapeError('views', 'two or more views', `${views.length} view${views.length === 1 ? '' : 's'}`);
-    const sources: RowSource[] = [];
-    try {
-      for (const [i, v] of views.entries()) sources.push(rowSource(v, `views[${i}]`));
-      return fn(sources);
-    } finally {
-      for (const s of sources) s.release();
-    }
+    return withViewSources(views, fn);
   }
 
   #check(sources: RowSource[], first: boolean): number[] {
@@ -222,6 +215,21 @@ export class MCCA extends MultiView<Fit> {
 
   protected solveFit(s: CoMoments, dims: number[], ridges: number[]): Fit {
     return solve(s, dims, ridges, this.components);
+  }
+
+  /**
+   * k-fold cross-validation of the ridge: for every grid value (one ridge for all views, or
+   * one per view), the held-out sum over the first `components` of the mean pairwise
+   * correlation, averaged over the folds. One streamed pass builds every fold's co-moments;
+   * each fold's training statistics are the others merged. 'auto' tries 10⁻⁶ … 10⁰ in half
+   * decades times each view's mean variance.
+   *
+   * @example
+   * const { best } = MCCA.crossValidate([A, B, C], { regularization: [1e-4, 1e-3, 1e-2], components: 2 });
+   * const mcca = new MCCA({ components: 2, regularization: best.regularization }).fit([A, B, C]);
+   */
+  static crossValidate(views: readonly MatrixInput[], options: CrossValidateOptions<ViewRidges> = {}): CrossValidationResult<ViewRidges> {
+    return crossValidateViews(views, options);
   }
 
   /** Per component, the mean over view pairs of the training correlation of their variates. */
@@ -394,6 +402,91 @@ function fileChecksum(components: number, reg: number | readonly number[], f: Vi
   return crc32F64(...nums);
 }
 
+/** Runs fn on the views as row sources (two or more), released after. */
+function withViewSources<T>(views: readonly MatrixInput[], fn: (sources: RowSource[]) => T): T {
+  if (!Array.isArray(views)) throw new ShapeError('views', 'an array of two or more views', views === null ? 'null' : typeof views);
+  if (views.length < 2) throw new ShapeError('views', 'two or more views', `${views.length} view${views.length === 1 ? '' : 's'}`);
+  const sources: RowSource[] = [];
+  try {
+    for (const [i, v] of views.entries()) sources.push(rowSource(v, `views[${i}]`));
+    return fn(sources);
+  } finally {
+    for (const s of sources) s.release();
+  }
+}
+
+/** A multi-view ridge: one value for every view, or one per view. */
+export type ViewRidges = number | number[];
+
+/**
+ * MCCA.crossValidate: the folds of the joined views' co-moments; each grid value's training
+ * fit is MCCA's solve on the other folds merged, scored by the held-out fold's covariance.
+ */
+function crossValidateViews(views: readonly MatrixInput[], options: CrossValidateOptions<ViewRidges>): CrossValidationResult<ViewRidges> {
+  const o = checkOptions(options, ['regularization', 'folds', 'components', 'seed']);
+  return withViewSources(views, (sources) => {
+    const n = sources[0]!.rows, dims = sources.map((s) => s.cols), m = dims.length;
+    for (const [i, s] of sources.entries()) if (s.rows !== n) throw new ShapeError(`views[${i}]`, `${n} rows (as views[0])`, `${s.rows} rows`);
+    const g = o.regularization ?? 'auto';
+    const ok = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v >= 0;
+    if (g !== 'auto' && (!Array.isArray(g) || g.length < 1 || g.length > 10000)) throw new ValueError('options.regularization', "'auto' or a list of 1 to 10000 ridges", g);
+    const grid: ViewRidges[] | 'auto' = g === 'auto' ? g : g.map((v: unknown, i: number) => {
+      if (ok(v)) return v + 0;
+      if (Array.isArray(v) && v.length === m && v.every(ok)) return v.map((r: number) => r + 0);
+      throw new ValueError(`options.regularization[${i}]`, `a ridge r ≥ 0 or one per view (${m})`, v);
+    });
+    const { folds, seed, components } = checkFoldOptions(o, n, Math.min(...dims), 2, 'options', 'views[0]');
+    const off = dims.map((_, i) => dims.slice(0, i).reduce((a, b) => a + b, 0));
+    const a = Math.ceil(m / 2), A = joined(sources.slice(0, a)), B = joined(sources.slice(a));
+    try {
+      const fold = foldAssignment(n, folds, seed);
+      const stats = foldMoments(A, B, fold, folds);
+      try {
+        let values: ViewRidges[];
+        if (grid === 'auto') {
+          // each view's mean variance, from the folds merged
+          const all = new CoMoments(stats[0]!.p, stats[0]!.q);
+          let C: Float64Array;
+          try {
+            for (const s of stats) all.merge(s);
+            C = covariance(all);
+          } finally {
+            all.dispose();
+          }
+          const P = all.p + all.q;
+          const mv = dims.map((p, i) => {
+            let t = 0;
+            for (let j = 0; j < p; j++) t += C[(off[i]! + j) * P + off[i]! + j]!;
+            return t / p;
+          });
+          values = AUTO_GRID.map((r) => mv.map((v) => r * v));
+        } else values = grid;
+        const ridges = values.map((r) => (typeof r === 'number' ? new Array<number>(m).fill(r) : r));
+        return crossValidateFolds(['views'], stats, values, components, fold, (train, held) => {
+          const C = covariance(held), P = held.p + held.q;
+          return Float64Array.from(ridges, (r) => {
+            let fit: Fit;
+            try {
+              fit = solve(train, dims, r, components);
+            } catch (e) {
+              if (e instanceof SingularMatrixError) return NaN;
+              throw e;
+            }
+            let sum = 0;
+            for (const c of viewCorrelations(C, P, off, dims, fit.weights, components).correlations) sum += c;
+            return sum;
+          });
+        });
+      } finally {
+        disposeAll(stats);
+      }
+    } finally {
+      A.release();
+      B.release();
+    }
+  });
+}
+
 /** Sign rule: in each component the first view's weight of largest magnitude is positive (all views flip together). */
 function orientSigns(weights: Float64Array[], dims: number[], k: number): void {
   for (let c = 0; c < k; c++) {
@@ -530,35 +623,44 @@ function solve(s: CoMoments, dims: number[], ridges: number[], k: number): Fit {
       return timesW(Wm[i]!, v, p, k);
     });
     orientSigns(weights, dims, k);
-    // training correlations of the variates from the covariances: wᵢᵀΣᵢⱼwⱼ / √(wᵢᵀΣᵢᵢwᵢ · wⱼᵀΣⱼⱼwⱼ)
-    const quad = (i: number, j: number, c: number) => {
-      let t = 0;
-      for (let a = 0; a < dims[i]!; a++) {
-        const wa = weights[i]![a * k + c]!;
-        if (wa === 0) continue;
-        const row = (off[i]! + a) * P + off[j]!;
-        for (let b = 0; b < dims[j]!; b++) t += wa * C[row + b]! * weights[j]![b * k + c]!;
-      }
-      return t;
-    };
-    const pairwise: Float64Array[] = [], correlations = new Float64Array(k);
-    for (let c = 0; c < k; c++) {
-      const R = new Float64Array(m * m), d = dims.map((_, i) => quad(i, i, c));
-      let sum = 0;
-      for (let i = 0; i < m; i++) {
-        R[i * m + i] = 1;
-        for (let j = i + 1; j < m; j++) {
-          // √a·√b, not √(ab): the product of two tiny variances underflows
-          const r = d[i]! > 0 && d[j]! > 0 ? quad(i, j, c) / (Math.sqrt(d[i]!) * Math.sqrt(d[j]!)) : 0;
-          R[i * m + j] = R[j * m + i] = r;
-          sum += r;
-        }
-      }
-      pairwise.push(R);
-      correlations[c] = sum / ((m * (m - 1)) / 2);
-    }
+    const { pairwise, correlations } = viewCorrelations(C, P, off, dims, weights, k);
     return { n: s.n, dims: [...dims], means: viewMeans(s, dims), weights, eigenvalues: Float64Array.from(values.subarray(0, k)), correlations, pairwise };
   });
+}
+
+/**
+ * Per component, the correlations of the views' variates from a covariance C of the joined
+ * views (P×P): wᵢᵀCᵢⱼwⱼ / √(wᵢᵀCᵢᵢwᵢ · wⱼᵀCⱼⱼwⱼ), as m×m matrices and their off-diagonal means.
+ */
+function viewCorrelations(C: Float64Array, P: number, off: number[], dims: number[], weights: Float64Array[], k: number): { pairwise: Float64Array[]; correlations: Float64Array } {
+  const m = dims.length;
+  const quad = (i: number, j: number, c: number) => {
+    let t = 0;
+    for (let a = 0; a < dims[i]!; a++) {
+      const wa = weights[i]![a * k + c]!;
+      if (wa === 0) continue;
+      const row = (off[i]! + a) * P + off[j]!;
+      for (let b = 0; b < dims[j]!; b++) t += wa * C[row + b]! * weights[j]![b * k + c]!;
+    }
+    return t;
+  };
+  const pairwise: Float64Array[] = [], correlations = new Float64Array(k);
+  for (let c = 0; c < k; c++) {
+    const R = new Float64Array(m * m), d = dims.map((_, i) => quad(i, i, c));
+    let sum = 0;
+    for (let i = 0; i < m; i++) {
+      R[i * m + i] = 1;
+      for (let j = i + 1; j < m; j++) {
+        // √a·√b, not √(ab): the product of two tiny variances underflows
+        const r = d[i]! > 0 && d[j]! > 0 ? quad(i, j, c) / (Math.sqrt(d[i]!) * Math.sqrt(d[j]!)) : 0;
+        R[i * m + j] = R[j * m + i] = r;
+        sum += r;
+      }
+    }
+    pairwise.push(R);
+    correlations[c] = sum / ((m * (m - 1)) / 2);
+  }
+  return { pairwise, correlations };
 }
 
 /** Each view's column means from the two-sided statistics. */

@@ -21,6 +21,7 @@ export {
   bufferedSource,
   finiteResult,
   finiteAs,
+  overflowError,
   rowBlocks,
   checkFinite,
   type RowSource,
