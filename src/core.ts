@@ -19,6 +19,7 @@ export { MCCA, GCCA, type MCCAOptions, type GCCAOptions, type ViewRidges } from 
 export { KernelCCA, type KernelCCAOptions, type Kernel, type NystromApproximation, type Landmarks } from './models/kcca.js';
 export { significance, formatSignificance, type SignificanceRow } from './models/significance.js';
 export type { PermutationTestOptions, PermutationTestResult } from './models/permutation.js';
+export type { BootstrapOptions, BootstrapResult, BootstrapInterval } from './models/bootstrap.js';
 export * as nn from './nn-namespace.js';
 export { MLP, type MLPOptions, type Activation, type MLPInit, type PredictOptions, type MLPToJSONOptions } from './nn/mlp.js';
 export type { ConcatForwardOptions } from './nn/blocks.js';

@@ -24,6 +24,19 @@ export function normal(seed: number): () => number {
   };
 }
 
+/** n rows of p and q columns with canonical correlations `rho` planted in the first columns. */
+export function planted(n: number, p: number, q: number, rho: number[], seed: number) {
+  const z = normal(seed);
+  const X: number[][] = [], Y: number[][] = [];
+  for (let i = 0; i < n; i++) {
+    const x = Array.from({ length: p }, () => z()), y = Array.from({ length: q }, () => z());
+    rho.forEach((r, c) => (y[c] = r * x[c]! + Math.sqrt(1 - r * r) * y[c]!));
+    X.push(x);
+    Y.push(y);
+  }
+  return { X, Y };
+}
+
 export function randn(rows: number, cols: number, seed: number): number[][] {
   const g = normal(seed);
   return Array.from({ length: rows }, () => Array.from({ length: cols }, g));

@@ -3,24 +3,11 @@
 // covariates, errors, and the digits split's timing.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { init, memoryStats, CCA, ShapeError, ValueError } from '../src/index.js';
-import { digits, normal } from './helpers.js';
+import { digits, normal, planted } from './helpers.js';
 
 beforeAll(async () => {
   await init();
 });
-
-/** n rows of p and q columns with canonical correlations `rho` planted in the first columns. */
-function planted(n: number, p: number, q: number, rho: number[], seed: number) {
-  const z = normal(seed);
-  const X: number[][] = [], Y: number[][] = [];
-  for (let i = 0; i < n; i++) {
-    const x = Array.from({ length: p }, () => z()), y = Array.from({ length: q }, () => z());
-    rho.forEach((r, c) => (y[c] = r * x[c]! + Math.sqrt(1 - r * r) * y[c]!));
-    X.push(x);
-    Y.push(y);
-  }
-  return { X, Y };
-}
 
 /** The residuals of A's columns on [1, Z] (modified Gram–Schmidt), in plain JS. */
 function residuals(A: number[][], Z: number[][]): number[][] {

@@ -163,7 +163,8 @@ export function gatherRows(out: Tensor, x: Tensor, idx: Indices): void {
 export function gatherRowsF64(out: Matrix, x: Matrix, idx: Indices): void {
   expectShape(out.rows === idx.length && out.cols === x.cols && out.contiguous && x.contiguous, 'out', `${idx.length}×${x.cols}`, dims(out));
   const v = idx.values;
-  for (let i = 0; i < v.length; i++) expectShape(v[i]! < x.rows, 'idx', `row indices below ${x.rows}`, `${v[i]} at ${i}`);
+  // the message is built only for a bad index (this runs once per row of every resample)
+  for (let i = 0; i < v.length; i++) if (!(v[i]! < x.rows)) expectShape(false, 'idx', `row indices below ${x.rows}`, `${v[i]} at ${i}`);
   kernels().gather_rows_f64(addr(out), addr(x), addr(idx), idx.length, x.cols);
 }
 
