@@ -394,8 +394,23 @@ const entries: [string, (clean: boolean) => fc.Arbitrary<Case>][] = [
             await check('CCA.transform', false, ['X', 'Y'], () => m.transform([[NaN]], null));
             await check('CCA.partialFit', false, ['X', 'Y'], () => m.partialFit(b.value as cm.MatrixInput, [['x']] as never));
             const sc = (o as { scale?: boolean }).scale;
+            // bootstrap: well-posed where the fit is, with a ridge (a resample repeats rows: without one it can be singular) and 3 rows
+            await check(`CCA.bootstrap(${show(a)}, ${show(b)})`, wp && typeof reg === 'number' && reg > 0 && a.rows >= 3, ['X', 'Y', 'options', 'regularization'], () => {
+              const r = m.bootstrap(a.value as cm.MatrixInput, b.value as cm.MatrixInput, { resamples: 9, seed: 2 });
+              r.correlations.lower.forEach((l, i) => {
+                if (!(l <= r.correlations.upper[i]!)) throw new Error(`CCA.bootstrap: lower ${l} above upper ${r.correlations.upper[i]}`);
+              });
+              return [r.correlations.estimate, r.correlations.lower, r.correlations.upper, r.xWeights.lower.data, r.yWeights.upper.data];
+            });
             await check(`CCA.permutationTest(${show(a)}, ${show(b)})`, wp && reg !== 'auto' && !sc && a.rows >= 3, ['X', 'Y', 'options', 'regularization', 'scale'], () => m.permutationTest(a.value as cm.MatrixInput, b.value as cm.MatrixInput, { permutations: 9, seed: 1 }).pValues);
             if (Array.from(m.correlations).join() !== before.join()) throw new Error('CCA: a failed call changed the fit');
+            // cross-validation of the ridge: well-posed where the fit is, with a ridge that matters and 2 rows per fold
+            const folds = 2 + (a.rows % 3), ridge = typeof reg === 'number' ? reg : 0;
+            await check(`CCA.crossValidate(${show(a)}, ${show(b)}, ${folds} folds)`, wp && ridge > 0 && a.rows >= 2 * folds, ['X', 'Y', 'options'], () => {
+              const r = cm.CCA.crossValidate(a.value as cm.MatrixInput, b.value as cm.MatrixInput, { regularization: [ridge, [ridge, 2 * ridge]], folds, components: comps, scale: sc ?? false });
+              if (r.table.some((t) => Number.isNaN(t.score))) throw new Error('CCA.crossValidate: a positive ridge scored NaN');
+              return [r.best.score, r.table.map((t) => t.foldScores)];
+            });
             await check('CCA.toJSON', true, [], () => {
               const back = cm.CCA.fromJSON(JSON.parse(JSON.stringify(m)));
               live.push(back);
@@ -513,6 +528,12 @@ const entries: [string, (clean: boolean) => fc.Arbitrary<Case>][] = [
               live.push(model);
               model.fit(vs.map((v) => v.value as cm.MatrixInput));
               return [model.eigenvalues, model.shared(vs.map((v) => v.value as cm.MatrixInput)).data, JSON.stringify(model).length];
+            });
+            const folds = 2 + (vs[0]!.rows % 2);
+            await check(`MCCA.crossValidate(${vs.map(show).join(', ')}, ${folds} folds)`, wp && reg > 0 && vs[0]!.rows >= 2 * folds, ['views', 'options'], () => {
+              const r = cm.MCCA.crossValidate(vs.map((v) => v.value as cm.MatrixInput), { regularization: [reg, vs.map((_, i) => reg * (1 + i))], folds, components: comps });
+              if (r.table.some((t) => Number.isNaN(t.score))) throw new Error('MCCA.crossValidate: a positive ridge scored NaN');
+              return [r.best.score, r.table.map((t) => t.foldScores)];
             });
           },
         })),

@@ -117,12 +117,18 @@ describe('1,000 fit / use / dispose cycles of each model return the allocator to
       const m = new CCA({ components: 2 }).fit(x, y);
       m.transform(x, y);
       m.permutationTest(x, y, { permutations: 3, seed: 1, covariates: covariate });
+      m.bootstrap(x, y, { resamples: 3, seed: 1 });
       m.dispose();
+      CCA.crossValidate(x, y, { folds: 3, regularization: [1e-3, [0.1, 1]] });
+      const cv = new CCA({ components: 2, regularization: 'cv', crossValidation: { folds: 3, regularization: [1e-2, 1] } }).fit(x, y);
+      CCA.fromJSON(cv.toJSON()).dispose();
+      cv.dispose();
     }],
     ['MCCA', () => {
       const m = new MCCA({ components: 2, regularization: 1e-3 }).fit([x, y, x]);
       m.transform([x, null, x]);
       m.dispose();
+      MCCA.crossValidate([x, y, x], { folds: 3, regularization: [1e-3, [1e-3, 0.1, 1e-2]] });
     }],
     ['GCCA', () => {
       const m = new GCCA({ components: 2, regularization: 1e-3 }).fit([x, y, x]);

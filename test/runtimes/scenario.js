@@ -193,6 +193,15 @@ export async function runScenario(cm, initOptions = {}) {
     outputs.push(...pBytes);
   }
 
+  // 8b. bootstrap intervals (rows drawn by the in-wasm PRNG; Φ and Φ⁻¹ from basic operations)
+  if (cm.CCA.prototype.bootstrap) {
+    const boot = new cm.CCA({ components: 2, regularization: 1 }).bootstrap(EXERCISE, PHYSIOLOGICAL, { resamples: 49, seed: 5 });
+    const bBytes = [boot.correlations.lower, boot.correlations.upper, boot.xWeights.lower.data, boot.yWeights.upper.data];
+    if (!bBytes.every((a) => a.every(Number.isFinite))) failures.push('bootstrap: non-finite bootstrap results');
+    parts.bootstrap = await sha256(bBytes);
+    outputs.push(...bBytes);
+  } else failures.push('bootstrap: CCA.bootstrap is missing');
+
   // 9. kernel CCA: exact RBF and polynomial Nyström on Linnerud (exp and powers in wasm, landmarks
   //    from the in-wasm PRNG), variates of the training rows
   if (cm.KernelCCA) {
@@ -206,6 +215,19 @@ export async function runScenario(cm, initOptions = {}) {
     rbf.dispose();
     poly.dispose();
   } else failures.push('kernel: KernelCCA is not exported');
+
+  // 10. cross-validated ridge: folds dealt by the in-wasm PRNG, CCA's grid through eigenbases,
+  //     MCCA's through its solve, and regularization 'cv' inside fit
+  if (cm.CCA.crossValidate && cm.MCCA?.crossValidate) {
+    const cv = cm.CCA.crossValidate(EXERCISE, PHYSIOLOGICAL, { folds: 4, components: 2, seed: 3 });
+    const inFit = new cm.CCA({ components: 2, regularization: 'cv', crossValidation: { folds: 4, seed: 3, regularization: [1e-2, [10, 1], 100] } }).fit(EXERCISE, PHYSIOLOGICAL);
+    const mv = cm.MCCA.crossValidate([EXERCISE, PHYSIOLOGICAL, EXERCISE.map((r, i) => [r[0] - PHYSIOLOGICAL[i][1], r[2]])], { folds: 4, regularization: [1, [1, 10, 100]], components: 2, seed: 1 });
+    const cBytes = [...cv.table.map((t) => t.foldScores), Float64Array.from(cv.foldOfRow), Float64Array.from(inFit.appliedRegularization), inFit.correlations, ...mv.table.map((t) => t.foldScores)];
+    if (!cBytes.every((a) => a.every(Number.isFinite))) failures.push('crossval: non-finite cross-validation results');
+    parts.crossval = await sha256(cBytes);
+    outputs.push(...cBytes);
+    inFit.dispose();
+  } else failures.push('crossval: CCA.crossValidate or MCCA.crossValidate is missing');
 
   return { build: info.build, ok: failures.length === 0, failures, hash: await sha256(outputs), parts };
 }
