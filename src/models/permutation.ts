@@ -37,11 +37,13 @@
  * p-values ≤ 0.05), as in the paper's procedure; closure only reaches them after rejecting the
  * earlier ones, and with those real they are near nominal (0.052 in bench/inference.bench.js).
  * Each deflated view is whitened once as U·diag(s/√(s² + (n−1)r)) from its thin SVD (r the
- * ridge; rank lost to the deflation is dropped), so a permutation costs one gather of rows
- * (in wasm), one GEMM and the SVD of a p×q matrix per component.
+ * ridge; rank lost to the deflation is dropped). Every such view lies in the column space of
+ * the (projected) view it came from, so with orthonormal bases Bx, By of those it is Bx·Cx:
+ * a permutation costs one gather of By's rows and one m-long GEMM BxᵀPBy for all components
+ * (in wasm), then per component the small product CxᵀGCy and its SVD.
  */
 import * as W from '../wasm/index.js';
-import { Indices, Matrix, Rng, withScratch } from '../wasm/index.js';
+import { Indices, Matrix, Rng } from '../wasm/index.js';
 import { svd } from '../linalg/ops.js';
 import { ConvergenceError, ShapeError, ValueError } from '../errors.js';
 import { Owner } from '../lifecycle.js';
@@ -105,13 +107,18 @@ function scaledLeftVectors(A: Rows, f: (u: number, s: number) => number): Matrix
 
 /** An orthonormal basis of the columns of A (JS rows), or null when A is zero. */
 function basis(A: Rows): Rows | null {
-  const m = scaledLeftVectors(A, (u) => u);
+  const m = basisOf(A);
   if (!m) return null;
   try {
     return { data: Float64Array.from(m.toShaped().data), rows: m.rows, cols: m.cols };
   } finally {
     m.dispose();
   }
+}
+
+/** An orthonormal basis of the columns of A (wasm, m×rank), or null when A is zero. */
+function basisOf(A: Rows): Matrix | null {
+  return scaledLeftVectors(A, (u) => u);
 }
 
 /** The whitened view U·diag(s/√(s² + (n−1)r)) (rows×rank) of a centred view of n samples (thin SVD U·diag(s)·Vᵀ), in wasm. */
@@ -166,9 +173,14 @@ function huhJhun(E: Rows): (A: Rows) => Rows {
   };
 }
 
-/** σ_max(Aᵀ·B) for wasm matrices A (m×a) and B (m×b), into buffers made once per component (no allocation per call). */
-function topSingular(A: Matrix, B: Matrix, buf: { G: Matrix; u: Matrix; s: Matrix; v: Matrix; work: Matrix }): number {
-  W.gemm(buf.G, A, B, true, false);
+/**
+ * σ_max(Cxᵀ·G·Cy) for the cross-product G = BxᵀBy of the two views' bases and a component's
+ * coordinates Cx (px×a), Cy (py×b) in them, into buffers made once per component (no
+ * allocation per call).
+ */
+function topSingular(Cx: Matrix, G: Matrix, Cy: Matrix, buf: { t: Matrix; G: Matrix; u: Matrix; s: Matrix; v: Matrix; work: Matrix }): number {
+  W.gemm(buf.t, Cx, G, true, false);
+  W.gemm(buf.G, buf.t, Cy);
   const info = W.svd(buf.u, buf.s, buf.v, buf.G, buf.work);
   if (info !== 0) throw new ConvergenceError(`permutationTest: the SVD of a ${buf.G.rows}×${buf.G.cols} cross-covariance did not converge (code ${info})`);
   return Math.min(1, Math.max(0, buf.s.data[0]!));
@@ -215,26 +227,42 @@ export function permutationTest(
       if (ay) own(ay);
       views.push(ax && ay ? [ax, ay] : null);
     }
+    // every component's whitened views lie in the column spaces of the projected views: with
+    // orthonormal bases Bx, By of those, a view is B·C, and a permutation P needs one
+    // cross-product G = Bxᵀ·P·By (one gather and one m-long GEMM) for all components, each then
+    // a small Cxᵀ·G·Cy and its SVD
+    const ownOrNull = (b: Matrix | null) => b && own(b);
+    const bx = ownOrNull(basisOf(project(Xr))), by = ownOrNull(basisOf(project(Yr)));
     const stat = new Float64Array(k), count = new Float64Array(k);
-    const bufs = views.map((v) => {
-      if (!v) return null;
-      const a = v[0].cols, b = v[1].cols, kk = Math.min(a, b);
-      return { G: own(Matrix.empty(a, b)), u: own(Matrix.empty(a, kk)), s: own(Matrix.empty(1, kk)), v: own(Matrix.empty(b, kk)), work: own(Matrix.empty(1, W.svdWorkSize(a, b))) };
-    });
-    views.forEach((v, c) => (stat[c] = v ? topSingular(v[0], v[1], bufs[c]!) : 0));
-    const rng = own(Rng.create(options.seed)), idx = own(Indices.empty(m));
-    withScratch((s) => {
-      const moved = views.map((v) => (v ? s.matrix(m, v[1].cols) : null));
+    if (bx && by) {
+      const coords = views.map((v) => {
+        if (!v) return null;
+        const cx = own(Matrix.empty(bx.cols, v[0].cols)), cy = own(Matrix.empty(by.cols, v[1].cols));
+        W.gemm(cx, bx, v[0], true, false);
+        W.gemm(cy, by, v[1], true, false);
+        return [cx, cy] as const;
+      });
+      const bufs = views.map((v) => {
+        if (!v) return null;
+        const a = v[0].cols, b = v[1].cols, kk = Math.min(a, b);
+        return { t: own(Matrix.empty(a, by.cols)), G: own(Matrix.empty(a, b)), u: own(Matrix.empty(a, kk)), s: own(Matrix.empty(1, kk)), v: own(Matrix.empty(b, kk)), work: own(Matrix.empty(1, W.svdWorkSize(a, b))) };
+      });
+      const G = own(Matrix.empty(bx.cols, by.cols)), moved = own(Matrix.empty(m, by.cols));
+      const statistics = (g: Matrix, each: (c: number, t: number) => void) =>
+        coords.forEach((cc, c) => {
+          if (cc) each(c, topSingular(cc[0], g, cc[1], bufs[c]!));
+        });
+      W.gemm(G, bx, by, true, false);
+      statistics(G, (c, t) => (stat[c] = t));
+      const rng = own(Rng.create(options.seed)), idx = own(Indices.empty(m));
       for (let b = 0; b < B; b++) {
         W.shuffle(idx, rng);
-        views.forEach((v, c) => {
-          if (!v) return;
-          W.gatherRowsF64(moved[c]!, v[1], idx);
-          // a tolerance for ties of the identity-like permutations with T itself
-          if (topSingular(v[0], moved[c]!, bufs[c]!) >= stat[c]! - 1e-12) count[c]!++;
-        });
+        W.gatherRowsF64(moved, by, idx);
+        W.gemm(G, bx, moved, true, false);
+        // a tolerance for ties of the identity-like permutations with T itself
+        statistics(G, (c, t) => t >= stat[c]! - 1e-12 && count[c]!++);
       }
-    });
+    }
     const pValues = new Float64Array(k);
     for (let c = 0; c < k; c++) pValues[c] = Math.max(views[c] ? (1 + count[c]!) / (1 + B) : 1, c > 0 ? pValues[c - 1]! : 0);
     return { pValues, statistics: stat, permutations: B };
