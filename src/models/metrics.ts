@@ -159,10 +159,13 @@ function mmd2(X: Rows, Y: Rows): number {
   const gram = (P: Rows, Q: Rows) => {
     const g = matmul(P, Q, { transposeB: true });
     try {
-      return Float64Array.from(g.toShaped().data, (v) => {
-        const t = v / d + 1;
-        return t * t * t;
-      });
+      // a plain loop: Float64Array.from(data, fn) goes through the iterator protocol (10× slower)
+      const src = g.toShaped().data, out = new Float64Array(src.length);
+      for (let i = 0; i < src.length; i++) {
+        const t = src[i]! / d + 1;
+        out[i] = t * t * t;
+      }
+      return out;
     } finally {
       g.dispose();
     }
@@ -222,12 +225,22 @@ function sqDistances(P: Rows, Q: Rows): Float64Array {
 
 /** Squared distance of each row to its k-th nearest neighbour in its own set. */
 function radii(X: Rows, k: number): Float64Array {
-  const n = X.rows, D = sqDistances(X, X);
-  return Float64Array.from({ length: n }, (_, i) => {
-    const row = Array.from(D.subarray(i * n, i * n + n));
-    row.splice(i, 1);
-    return row.sort((a, b) => a - b)[k - 1]!;
-  });
+  const n = X.rows, D = sqDistances(X, X), out = new Float64Array(n);
+  // the k smallest of each row but its own entry, kept sorted (k is small: O(n·k), not a sort of n)
+  const best = new Float64Array(k);
+  for (let i = 0; i < n; i++) {
+    let have = 0;
+    for (let j = 0; j < n; j++) {
+      if (j === i) continue;
+      const v = D[i * n + j]!;
+      if (have === k && v >= best[k - 1]!) continue;
+      let at = have < k ? have++ : k - 1;
+      while (at > 0 && best[at - 1]! > v) (best[at] = best[at - 1]!), at--;
+      best[at] = v;
+    }
+    out[i] = best[k - 1]!;
+  }
+  return out;
 }
 
 /** Share of the rows of P inside some ball of Q (squared radii r). */
