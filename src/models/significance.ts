@@ -68,15 +68,20 @@ export function significance(rho: ArrayLike<number>, n: number, p: number, q: nu
   return rows;
 }
 
-/** The table as aligned text (what the demo prints). */
-export function formatSignificance(rows: SignificanceRow[]): string {
-  const head = ' k   corr    Wilks Λ     chi²   df   p(chi²)        F      df1     df2   p(F)';
+/**
+ * The table as aligned text (what the demo prints); with `permutationPValues` (e.g.
+ * cca.permutationTest(X, Y).pValues) a last column p(perm) beside the asymptotic p-values.
+ */
+export function formatSignificance(rows: SignificanceRow[], permutationPValues?: ArrayLike<number>): string {
+  const perm = permutationPValues;
+  const head = ' k   corr    Wilks Λ     chi²   df   p(chi²)        F      df1     df2   p(F)' + (perm ? '    p(perm)' : '');
   const fmtP = (v: number) => (Number.isNaN(v) ? '   —    ' : v === 0 ? ' <1e-300' : v < 1e-4 ? v.toExponential(1).padStart(8) : v.toFixed(4).padStart(8));
   return [
     head,
     ...rows.map(
-      (r) =>
-        `${String(r.component).padStart(2)}  ${r.correlation.toFixed(4)}  ${r.wilksLambda.toExponential(3).padStart(9)}  ${r.chiSquare.toFixed(1).padStart(7)}  ${String(r.chiSquareDf).padStart(4)}  ${fmtP(r.chiSquarePValue)}  ${r.raoF.toFixed(2).padStart(7)}  ${String(r.raoDf1).padStart(5)}  ${r.raoDf2.toFixed(1).padStart(7)}  ${fmtP(r.raoPValue)}`,
+      (r, i) =>
+        `${String(r.component).padStart(2)}  ${r.correlation.toFixed(4)}  ${r.wilksLambda.toExponential(3).padStart(9)}  ${r.chiSquare.toFixed(1).padStart(7)}  ${String(r.chiSquareDf).padStart(4)}  ${fmtP(r.chiSquarePValue)}  ${r.raoF.toFixed(2).padStart(7)}  ${String(r.raoDf1).padStart(5)}  ${r.raoDf2.toFixed(1).padStart(7)}  ${fmtP(r.raoPValue)}` +
+        (perm ? `   ${i < perm.length ? fmtP(perm[i]!) : '   —    '}` : ''),
     ),
   ].join('\n');
 }
