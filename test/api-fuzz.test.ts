@@ -190,6 +190,36 @@ function checkError(e: unknown, names: string[]): string | null {
   return null;
 }
 
+/** n, means and covariances (n − 1) of two valid inputs, two passes in plain JS; finite: nothing overflowed. */
+function jsMoments(a: Arg, b: Arg) {
+  const rowsOf = (x: Arg) => {
+    const m = Matrix.from(x.value as cm.MatrixInput);
+    try {
+      const d = m.toShaped().data;
+      return Array.from({ length: m.rows }, (_, i) => Array.from(d.subarray(i * m.cols, (i + 1) * m.cols)));
+    } finally {
+      m.dispose();
+    }
+  };
+  const X = rowsOf(a), Y = rowsOf(b), n = X.length;
+  const mean = (A: number[][]) => A[0]!.map((_, j) => {
+    let t = 0;
+    for (const r of A) t += r[j]!;
+    return t / n;
+  });
+  const cov = (A: number[][], B: number[][]) => {
+    const ma = mean(A), mb = mean(B);
+    return ma.map((_, i) => mb.map((_, j) => {
+      let t = 0;
+      for (let k = 0; k < n; k++) t += (A[k]![i]! - ma[i]!) * (B[k]![j]! - mb[j]!);
+      return t / (n - 1);
+    }));
+  };
+  const m = { n, xMeans: mean(X), yMeans: mean(Y), xx: cov(X, X), yy: cov(Y, Y), xy: cov(X, Y) };
+  const finite = [m.xx, m.yy, m.xy].every((M) => M.every((r) => r.every(Number.isFinite)));
+  return { m, finite };
+}
+
 /** A short description of a generated argument for failure messages. */
 const show = (a: Arg) => `${a.valid ? '' : 'invalid '}${a.rows}×${a.cols} max ${a.max.toExponential(1)}`;
 
@@ -404,6 +434,19 @@ const entries: [string, (clean: boolean) => fc.Arbitrary<Case>][] = [
             });
             await check(`CCA.permutationTest(${show(a)}, ${show(b)})`, wp && reg !== 'auto' && !sc && a.rows >= 3, ['X', 'Y', 'options', 'regularization', 'scale'], () => m.permutationTest(a.value as cm.MatrixInput, b.value as cm.MatrixInput, { permutations: 9, seed: 1 }).pValues);
             if (Array.from(m.correlations).join() !== before.join()) throw new Error('CCA: a failed call changed the fit');
+            // the same fit from moments computed here in plain JS (two passes): well-posed with a
+            // ridge where the fit is (a bad moment set must be a typed error naming moments)
+            if (a.valid && b.valid && a.rows >= 2 && typeof reg === 'number' && a.cols + b.cols <= 64) {
+              const mo = jsMoments(a, b);
+              await check(`CCA.fromMoments(${show(a)}, ${show(b)})`, wp && reg > 0 && mo.finite, ['moments', 'options', 'regularization'], () => {
+                const f = cm.CCA.fromMoments(mo.m, o as cm.CCAOptions);
+                live.push(f);
+                const got = f.allCorrelations, want = m.allCorrelations;
+                if (wp && reg > 0 && mo.finite && got.some((v, i) => Math.abs(v - want[i]!) > 1e-6)) throw new Error(`CCA.fromMoments: correlations ${Array.from(got)} differ from the fit's ${Array.from(want)}`);
+                return got;
+              });
+            }
+            await check(`CCA.fromMoments(garbage)`, false, ['moments'], () => cm.CCA.fromMoments({ n: a.rows, xMeans: [a.max], yMeans: [], xx: a.value, yy: b.value, xy: [[NaN]] } as never));
             // cross-validation of the ridge: well-posed where the fit is, with a ridge that matters and 2 rows per fold
             const folds = 2 + (a.rows % 3), ridge = typeof reg === 'number' ? reg : 0;
             await check(`CCA.crossValidate(${show(a)}, ${show(b)}, ${folds} folds)`, wp && ridge > 0 && a.rows >= 2 * folds, ['X', 'Y', 'options'], () => {

@@ -389,6 +389,8 @@ describe('saved models are protected: every damaged file is a FormatError', () =
     const mcca = new MCCA({ components: 2, regularization: 1e-3 }).fit([X, Y, Z]), gcca = new GCCA({ components: 2, regularization: 1e-3 }).fit([X, Y, Z]);
     const kcca = new KernelCCA({ components: 2, gamma: 0.5 }).fit(X, Y), nys = new KernelCCA({ components: 2, approximation: { nystrom: 12, seed: 1 } }).fit(X, Y);
     const cv = new CCA({ components: 2, regularization: 'cv', crossValidation: { regularization: [1e-3, [0.1, 1]], folds: 4 } }).fit(X, Y);
+    // statistics from moments (no fourth moments: stored as null)
+    const fm = CCA.fromMoments({ n: 80, means: [[0, 0, 0, 0], [0, 0, 0]], covariance: Array.from({ length: 7 }, (_, i) => Array.from({ length: 7 }, (_, j) => (i === j ? 2 : i + j === 6 ? 0.5 : 0))) }, { components: 2, regularization: 1e-3 });
     const files: [string, (j: unknown) => { dispose(): void }, Record<string, unknown>, string[]][] = [
       ['KernelCCA', KernelCCA.fromJSON, kcca.toJSON(), ['basisX', 'basisY', 'coefX', 'coefY', 'offsetX', 'offsetY', 'correlations', 'n']],
       ['KernelCCA (Nyström)', KernelCCA.fromJSON, nys.toJSON(), ['landmarks', 'basisX', 'coefY', 'offsetX', 'correlations', 'nb']],
@@ -396,6 +398,7 @@ describe('saved models are protected: every damaged file is a FormatError', () =
       ['GCCA', GCCA.fromJSON, gcca.toJSON(), ['means.2', 'weights.0', 'eigenvalues', 'n']],
       ['CCA', CCA.fromJSON, cca.toJSON(), ['correlations', 'xMeans', 'yMeans', 'xWeights', 'yWeights', 'n']],
       ['CCA cross-validated', CCA.fromJSON, cv.toJSON(), ['xWeights', 'correlations', 'selected.0', 'selected.1', 'crossValidation.folds', 'crossValidation.seed', 'crossValidation.regularization.0', 'crossValidation.regularization.1.1']],
+      ['CCA from moments with statistics', CCA.fromJSON, fm.toJSON({ statistics: true }), ['xWeights', 'statistics.x.M', 'statistics.Mxy', 'statistics.y.mean', 'statistics.n']],
       ['CCA with statistics', CCA.fromJSON, cca.toJSON({ statistics: true }), ['xWeights', 'statistics.x.M', 'statistics.y.t', 'statistics.Mxy', 'statistics.x.s4', 'statistics.n']],
       ['MLP', MLP.fromJSON, net.toJSON(), ['parameters']],
       ['MLP with optimiser', (j) => { const m = MLP.fromJSON(j); try { nn.optimizerFromJSON(j, m)?.dispose(); } finally { m.dispose(); } return m; }, net.toJSON({ optimizer: opt }), ['optimizer.slots.0.data', 'optimizer.slots.1.data']],
@@ -414,6 +417,10 @@ describe('saved models are protected: every damaged file is a FormatError', () =
       ];
       if (name === 'CCA cross-validated')
         damaged.push(['no choice', { ...good, selected: undefined }], ['a ridge, not cv', { ...good, regularization: 1e-3 }], ["grid 'auto'", { ...good, crossValidation: { ...(good.crossValidation as object), regularization: 'auto' } }], ['bad settings', { ...good, crossValidation: { folds: 1 } }], ['no settings', { ...good, crossValidation: 7 }]);
+      if (name === 'CCA from moments with statistics') {
+        const st = good.statistics as Record<string, Record<string, unknown>>;
+        damaged.push(['fourth moments made up', { ...good, statistics: { ...st, x: { ...st.x, s4: 1 } } }], ['t without s4', { ...good, statistics: { ...st, y: { ...st.y, t: (good.statistics as { x: { mean: string } }).x.mean } } }]);
+      }
       if (name === 'CCA') damaged.push(['p too large', { ...good, p: 5 }], ['NaN weights', { ...good, xWeights: encodeF64(new Float64Array(8).fill(NaN)) }]);
       if (name === 'MLP') damaged.push(['layers changed', { ...good, layers: [4, 6, 3] }]);
       if (name === 'MCCA' || name === 'GCCA') damaged.push(['a view dropped', { ...good, dims: [4, 3] }], ['another view size', { ...good, dims: [4, 3, 3] }]);
@@ -425,7 +432,7 @@ describe('saved models are protected: every damaged file is a FormatError', () =
       }
     }
     expect(memoryStats().liveBytes).toBe(before);
-    for (const o of [cca, net, opt, clf, dcca, mcca, gcca, kcca, nys, cv]) o.dispose();
+    for (const o of [cca, net, opt, clf, dcca, mcca, gcca, kcca, nys, cv, fm]) o.dispose();
   });
 
   it('options given as −0 round-trip (a JSON number has no −0; the checksum must not see one)', () => {

@@ -112,6 +112,11 @@ describe('1,000 fit / use / dispose cycles of each model return the allocator to
   const u = uniform(11);
   const x = Array.from({ length: 12 }, () => [u(), u(), u()]), y = x.map((r) => [r[0]! + u(), r[1]! - u()]);
   const labels = x.map((_, i) => i % 3), covariate = x.map(() => [u()]);
+  // statistics of these rows as an SQL engine would give them (n, means, covariances by n − 1)
+  const mean = (A: number[][]) => A[0]!.map((_, j) => A.reduce((t, r) => t + r[j]!, 0) / A.length);
+  const cov = (A: number[][], B: number[][]) => mean(A).map((ma, i) => mean(B).map((mb, j) => A.reduce((t, r, k) => t + (r[i]! - ma) * (B[k]![j]! - mb), 0) / (A.length - 1)));
+  const moments = { n: x.length, xMeans: mean(x), yMeans: mean(y), xx: cov(x, x), yy: cov(y, y), xy: cov(x, y) };
+  let fm2: CCA | null = null; // made by the first (warm-up) cycle, kept for the rest
   const cycles: [string, () => Promise<void> | void][] = [
     ['CCA', () => {
       const m = new CCA({ components: 2 }).fit(x, y);
@@ -123,12 +128,18 @@ describe('1,000 fit / use / dispose cycles of each model return the allocator to
       const cv = new CCA({ components: 2, regularization: 'cv', crossValidation: { folds: 3, regularization: [1e-2, 1] } }).fit(x, y);
       CCA.fromJSON(cv.toJSON()).dispose();
       cv.dispose();
+      const fm = CCA.fromMoments(moments, { components: 1, regularization: 1e-3 });
+      fm2 ??= CCA.fromMoments(moments, { components: 1, regularization: 1e-3 });
+      void fm.merge(fm2).correlations;
+      CCA.fromJSON(fm.toJSON({ statistics: true })).dispose();
+      fm.dispose();
     }],
     ['MCCA', () => {
       const m = new MCCA({ components: 2, regularization: 1e-3 }).fit([x, y, x]);
       m.transform([x, null, x]);
       m.dispose();
       MCCA.crossValidate([x, y, x], { folds: 3, regularization: [1e-3, [1e-3, 0.1, 1e-2]] });
+      MCCA.fromMoments({ n: moments.n, means: [moments.xMeans, moments.yMeans, moments.xMeans], blocks: [[moments.xx, moments.xy, moments.xx], [null, moments.yy, cov(y, x)], [null, null, moments.xx]] }, { components: 1, regularization: 1e-3 }).dispose();
     }],
     ['GCCA', () => {
       const m = new GCCA({ components: 2, regularization: 1e-3 }).fit([x, y, x]);

@@ -15,6 +15,7 @@ import { crc32F64, decodeF64, encodeF64, readEnvelope, readInt } from '../serial
 import { Disposable } from '../lifecycle.js';
 import { checkOptions } from '../options.js';
 import { significance, type SignificanceRow } from './significance.js';
+import { coMomentsOf, readMoments, type Moments } from './moments.js';
 import { AUTO_GRID, ccaFoldScores, checkFoldOptions, columnScales, crossValidateFolds, disposeAll, foldAssignment, foldMoments, meanVariances, type CrossValidateOptions, type CrossValidationResult } from './crossval.js';
 import { checkPermutationOptions, permutationTest, type PermutationTestOptions, type PermutationTestResult, type Rows } from './permutation.js';
 import { bootstrap, checkBootstrapOptions, type BootstrapOptions, type BootstrapResult } from './bootstrap.js';
@@ -478,7 +479,8 @@ export class CCA extends Disposable {
     }
     if (withStats && this.#stats) {
       const s = this.#stats;
-      const view = (v: ViewMoments) => ({ mean: encodeF64(v.mean), M: encodeF64(v.M.data), s4: v.s4, t: encodeF64(v.t) });
+      // statistics from fromMoments have no fourth moments (NaN): stored as null
+      const view = (v: ViewMoments) => ({ mean: encodeF64(v.mean), M: encodeF64(v.M.data), s4: Number.isNaN(v.s4) ? null : v.s4, t: Number.isNaN(v.s4) ? null : encodeF64(v.t) });
       out.statistics = { n: s.n, x: view(s.x), y: view(s.y), Mxy: encodeF64(s.Mxy.data) };
     }
     const st = withStats ? this.#stats : null;
@@ -487,6 +489,39 @@ export class CCA extends Disposable {
       st ? { n: st.n, x: [st.x.mean, st.x.M.data, st.x.s4, st.x.t], y: [st.y.mean, st.y.M.data, st.y.s4, st.y.t], Mxy: st.Mxy.data } : null,
     );
     return out;
+  }
+
+  /**
+   * A fitted CCA from statistics computed elsewhere (an SQL engine, another library, other
+   * shards): n, the means and the covariances normalised by n − 1, as
+   * `{ n, xMeans, yMeans, xx, yy, xy }` or `{ n, means: [xMeans, yMeans], covariance }` (the
+   * joint (p+q)×(p+q) matrix). Every number is checked (finite, shapes, symmetry, positive
+   * semi-definite to rounding); the solve happens when a result is first read, as after
+   * partialFit (so a shard's singular moments can still be merged). The model keeps the statistics: merge other moment sets or
+   * shards, partialFit more rows, toJSON({ statistics: true }). A ridge or 0 only: Ledoit–Wolf
+   * ('auto') needs fourth moments and 'cv' needs the rows.
+   *
+   * @example
+   * const cca = CCA.fromMoments({ n: 1000, xMeans: [0, 1], yMeans: [2], xx: [[1, 0.2], [0.2, 1]], yy: [[1]], xy: [[0.5], [0.1]] }, { components: 1 });
+   * cca.correlations; // Float64Array [0.51…]
+   */
+  static fromMoments(moments: Moments, options: CCAOptions = {}): CCA {
+    const model = new CCA(options);
+    try {
+      const r = model.regularization;
+      if (r === 'auto' || r === 'cv')
+        throw new ValueError('options.regularization', `a ridge or 0 for fromMoments (${r === 'auto' ? "Ledoit–Wolf needs fourth moments, which n, means and covariances do not carry" : "cross-validation needs the rows, to deal them to folds"})`, r);
+      const j = readMoments(moments);
+      if (j.dims.length !== 2) throw new ShapeError('moments.means', 'the means of two views (MCCA.fromMoments takes more)', `${j.dims.length} views`);
+      model.#check({ rows: j.n, cols: j.dims[0]! }, { rows: j.n, cols: j.dims[1]! }, true);
+      // solved when first read, as after partialFit (a shard's moments may be singular alone and fine merged)
+      model.#stats = coMomentsOf(j, 1);
+      model.#dirty = true;
+      return model;
+    } catch (e) {
+      model.dispose();
+      throw e;
+    }
   }
 
   /** Rebuilds a CCA from toJSON() output (object or JSON string), validating every field. */
@@ -528,7 +563,8 @@ export class CCA extends Disposable {
       const rv = (v: unknown, d: number, name: string): [Float64Array, Float64Array, number, Float64Array] => {
         const r = v as Record<string, unknown>;
         if (!r || typeof r !== 'object') throw new FormatError(`${name}: expected an object`);
-        if (typeof r.s4 !== 'number' || !Number.isFinite(r.s4)) throw new FormatError(`${name}.s4: expected a finite number`);
+        if (r.s4 === null && r.t === null) return [decodeF64(r.mean, d, `${name}.mean`), decodeF64(r.M, d * d, `${name}.M`), NaN, new Float64Array(d).fill(NaN)];
+        if (typeof r.s4 !== 'number' || !Number.isFinite(r.s4)) throw new FormatError(`${name}.s4: expected a finite number (or null with t null: no fourth moments)`);
         return [decodeF64(r.mean, d, `${name}.mean`), decodeF64(r.M, d * d, `${name}.M`), r.s4, decodeF64(r.t, d, `${name}.t`)];
       };
       statsDecoded = { n: sn, x: rv(s.x, p, 'statistics.x'), y: rv(s.y, q, 'statistics.y'), Mxy: decodeF64(s.Mxy, p * q, 'statistics.Mxy') };
@@ -618,6 +654,8 @@ export class CCA extends Disposable {
           for (let i = 0; i < dim; i++) d[i * dim + i] = d[i * dim + i]! + r;
           return null;
         }
+        if (Number.isNaN(v.s4))
+          throw new ValueError('regularization', "a ridge for these statistics: some came from fromMoments (or a file of them), which carry no fourth moments, and Ledoit–Wolf ('auto') needs them", 'auto');
         const { delta } = ledoitWolf(v, n);
         let tr = 0;
         for (let i = 0; i < dim; i++) tr += M[i * dim + i]!;
@@ -750,7 +788,9 @@ function checksum(
   st: { n: number; x: ViewNumbers; y: ViewNumbers; Mxy: ArrayLike<number> } | null,
 ): number {
   const parts: (ArrayLike<number> | number)[] = [f.reg, f.scale ? 1 : 0, f.n, f.p, f.q, f.components, f.all, f.xMeans, f.yMeans, f.xw, f.yw, f.shrinkage ?? []];
-  if (st) parts.push(st.n, ...st.x, ...st.y, st.Mxy);
+  // unknown fourth moments (NaN, from fromMoments) hash as the marker −1 (s4 ≥ 0 otherwise), whatever the NaN's bits
+  const view = ([mean, M, s4, t]: ViewNumbers): (ArrayLike<number> | number)[] => (Number.isNaN(s4) ? [mean, M, -1] : [mean, M, s4, t]);
+  if (st) parts.push(st.n, ...view(st.x), ...view(st.y), st.Mxy);
   return crc32F64(...parts);
 }
 

@@ -17,6 +17,7 @@ import { crc32F64, decodeF64, encodeF64, readEnvelope, readInt } from '../serial
 import { Disposable, Owner } from '../lifecycle.js';
 import { checkOptions } from '../options.js';
 import type { MatrixResult } from './cca.js';
+import { coMomentsOf, readMoments, type Moments } from './moments.js';
 import { AUTO_GRID, checkFoldOptions, crossValidateFolds, disposeAll, foldAssignment, foldMoments, type CrossValidateOptions, type CrossValidationResult } from './crossval.js';
 
 export interface MCCAOptions {
@@ -142,6 +143,24 @@ abstract class MultiView<F extends ViewsFit> extends Disposable {
     this.#fit = null;
   }
 
+  /** Fits statistics computed elsewhere (fromMoments); disposes this model if they are refused. */
+  protected adopt(moments: Moments): this {
+    try {
+      const j = readMoments(moments);
+      this.#ridges(j.dims.length); // one per view, if given per view
+      const min = Math.min(...j.dims);
+      if (this.components > min) throw new ValueError('options.components', `at most the smallest view's column count, ${min}`, this.components);
+      // solved when first read, as after partialFit
+      this.#stats = coMomentsOf(j, Math.ceil(j.dims.length / 2));
+      this.#dims = j.dims;
+      this.#dirty = true;
+      return this;
+    } catch (e) {
+      this.dispose();
+      throw e;
+    }
+  }
+
   /** The fit, solved now if rows came since. */
   protected result(): F {
     this.live();
@@ -215,6 +234,19 @@ export class MCCA extends MultiView<Fit> {
 
   protected solveFit(s: CoMoments, dims: number[], ridges: number[]): Fit {
     return solve(s, dims, ridges, this.components);
+  }
+
+  /**
+   * A fitted MCCA from statistics computed elsewhere: `{ n, means: [m₁, …], covariance }` (the
+   * joint covariance of the concatenated views, normalised by n − 1) or `{ n, means, blocks }`
+   * (blocks[i][j] = cov(view i, view j); i ≤ j is enough). Checked as CCA.fromMoments; the
+   * model keeps the statistics (merge, partialFit).
+   *
+   * @example
+   * const mcca = MCCA.fromMoments({ n: 500, means: [[0], [0], [0]], covariance: [[1, 0.5, 0.4], [0.5, 1, 0.3], [0.4, 0.3, 1]] }, { components: 1 });
+   */
+  static fromMoments(moments: Moments, options: MCCAOptions = {}): MCCA {
+    return new MCCA(options).adopt(moments);
   }
 
   /**
@@ -302,6 +334,11 @@ interface GFit extends ViewsFit {
 export class GCCA extends MultiView<GFit> {
   constructor(options: GCCAOptions = {}) {
     super(options, 'GCCA');
+  }
+
+  /** A fitted GCCA from statistics computed elsewhere (the shapes of MCCA.fromMoments). */
+  static fromMoments(moments: Moments, options: GCCAOptions = {}): GCCA {
+    return new GCCA(options).adopt(moments);
   }
 
   protected solveFit(s: CoMoments, dims: number[], ridges: number[]): GFit {

@@ -229,5 +229,21 @@ export async function runScenario(cm, initOptions = {}) {
     inFit.dispose();
   } else failures.push('crossval: CCA.crossValidate or MCCA.crossValidate is missing');
 
+  // 11. models from statistics computed elsewhere (means and covariances in plain JS, two passes)
+  if (cm.CCA.fromMoments && cm.MCCA?.fromMoments) {
+    const mean = (A) => A[0].map((_, j) => A.reduce((t, r) => t + r[j], 0) / A.length);
+    const cov = (A, B) => mean(A).map((ma, i) => mean(B).map((mb, j) => A.reduce((t, r, k) => t + (r[i] - ma) * (B[k][j] - mb), 0) / (A.length - 1)));
+    const [X, Y] = [EXERCISE, PHYSIOLOGICAL];
+    const fm = cm.CCA.fromMoments({ n: 20, xMeans: mean(X), yMeans: mean(Y), xx: cov(X, X), yy: cov(Y, Y), xy: cov(X, Y) }, { components: 2 });
+    const mm = cm.MCCA.fromMoments({ n: 20, means: [mean(X), mean(Y)], blocks: [[cov(X, X), cov(X, Y)], [null, cov(Y, Y)]] }, { components: 2, regularization: 1 });
+    const mBytes = [fm.allCorrelations, fm.xWeights.data, mm.eigenvalues, ...mm.weights.map((w) => w.data)];
+    if (!mBytes.every((a) => a.every(Number.isFinite))) failures.push('moments: non-finite fromMoments results');
+    if (Math.abs(fm.allCorrelations[0] - REFERENCE[0]) > 1e-9) failures.push(`moments: CCA.fromMoments first correlation ${fm.allCorrelations[0]} is not the LAPACK reference ${REFERENCE[0]}`);
+    parts.moments = await sha256(mBytes);
+    outputs.push(...mBytes);
+    fm.dispose();
+    mm.dispose();
+  } else failures.push('moments: CCA.fromMoments or MCCA.fromMoments is missing');
+
   return { build: info.build, ok: failures.length === 0, failures, hash: await sha256(outputs), parts };
 }
