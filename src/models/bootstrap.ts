@@ -19,6 +19,7 @@ import * as W from '../wasm/index.js';
 import { Indices, Matrix, Rng, Tensor, borrowMatrix } from '../wasm/index.js';
 import type { MatrixInput } from '../wasm/index.js';
 import { ledoitWolf } from '../linalg/comoments.js';
+import { columnScales, regularisedCovariance, scaleInPlace } from './cca_core.js';
 import { normalCdf, normalQuantile } from '../stats/normal.js';
 import { ConvergenceError, ShapeError, SingularMatrixError, ValueError } from '../errors.js';
 import { Owner } from '../lifecycle.js';
@@ -128,12 +129,12 @@ export class Refit {
     W.gemm(b.Mxy, b.xc, b.yc, true, false, 1, 0);
     const sd = this.#sd;
     if (sd) {
-      columnScales(sd[0], b.Mx.data, n);
-      columnScales(sd[1], b.My.data, n);
+      columnScales(b.Mx.data, n, sd[0]);
+      columnScales(b.My.data, n, sd[1]);
     }
     if (ridges) {
-      ridged(b.Cx, b.Mx, sd ? sd[0] : null, ridges[0], scale);
-      ridged(b.Cy, b.My, sd ? sd[1] : null, ridges[1], scale);
+      regularisedCovariance(b.Cx, b.Mx, n, sd ? sd[0] : null, { ridge: ridges[0] });
+      regularisedCovariance(b.Cy, b.My, n, sd ? sd[1] : null, { ridge: ridges[1] });
     } else {
       shrunk(b.Cx, b.Mx, b.xc, b.tx, n);
       shrunk(b.Cy, b.My, b.yc, b.ty, n);
@@ -168,42 +169,14 @@ function buffers(own: Owner['own'], n: number, p: number, q: number) {
   };
 }
 
-/** sd[i] = the standard deviation (n − 1) of column i from the co-moments M; a constant column gets 1 (as CCA's scale). */
-function columnScales(sd: Float64Array, M: Float64Array, n: number) {
-  const p = sd.length;
-  for (let i = 0; i < p; i++) sd[i] = Math.sqrt(M[i * p + i]! / (n - 1)) || 1;
-}
-
-/** a[i][j] /= r[i]·c[j] in place (c null: columns unscaled); the same rounding as CCA's `scaled`. */
-function scaleInPlace(a: Float64Array, r: Float64Array, c: Float64Array | null) {
-  const rows = r.length, cols = a.length / rows;
-  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) a[i * cols + j] = a[i * cols + j]! / (r[i]! * (c ? c[j]! : 1));
-}
-
-/** C = M/(n − 1) + rI, with M standardised by sd first when given: CCA's `prep` for a ridge, operation for operation. */
-function ridged(C: Matrix, M: Matrix, sd: Float64Array | null, r: number, scale: number) {
-  const dim = C.rows, d = C.data;
-  d.set(M.data);
-  if (sd) scaleInPlace(d, sd, sd);
-  for (let i = 0; i < d.length; i++) d[i] = d[i]! * scale;
-  for (let i = 0; i < dim; i++) d[i * dim + i] = d[i * dim + i]! + r;
-}
-
 /**
  * C = (1 − δ)M/(n − 1) + δμI with the Ledoit–Wolf δ of this view's rows (its centred rows xc,
- * t a 1×p buffer for the fourth-moment terms): CCA's `prep` for 'auto', operation for operation.
+ * t a 1×p buffer for the fourth-moment terms), through CCA's own regularised covariance.
  */
 function shrunk(C: Matrix, M: Matrix, xc: Matrix, t: Matrix, n: number) {
-  const dim = C.rows, scale = 1 / (n - 1);
   const s4 = W.fourthMoments(t, xc);
-  const { delta } = ledoitWolf({ mean: new Float64Array(dim), M, s4, t: t.data }, n);
-  const d = C.data;
-  d.set(M.data);
-  let tr = 0;
-  for (let i = 0; i < dim; i++) tr += d[i * dim + i]!;
-  const mu = (tr * scale) / dim;
-  for (let i = 0; i < d.length; i++) d[i] = (1 - delta) * d[i]! * scale;
-  for (let i = 0; i < dim; i++) d[i * dim + i] = d[i * dim + i]! + delta * mu;
+  const { delta } = ledoitWolf({ mean: new Float64Array(C.rows), M, s4, t: t.data }, n);
+  regularisedCovariance(C, M, n, null, { delta });
 }
 
 function inverseRoot(out: Matrix, values: Matrix, C: Matrix, work: Matrix, view: 'X' | 'Y') {

@@ -16,7 +16,8 @@ import { Disposable } from '../lifecycle.js';
 import { checkOptions } from '../options.js';
 import { significance, type SignificanceRow } from './significance.js';
 import { coMomentsOf, readMoments, type Moments } from './moments.js';
-import { AUTO_GRID, ccaFoldScores, checkFoldOptions, columnScales, crossValidateFolds, disposeAll, foldAssignment, foldMoments, meanVariances, type CrossValidateOptions, type CrossValidationResult } from './crossval.js';
+import { columnScales, regularisedCovariance, scaleInPlace } from './cca_core.js';
+import { AUTO_GRID, ccaFoldScores, checkFoldOptions, crossValidateFolds, disposeAll, foldAssignment, foldMoments, meanVariances, type CrossValidateOptions, type CrossValidationResult } from './crossval.js';
 import { checkPermutationOptions, permutationTest, type PermutationTestOptions, type PermutationTestResult, type Rows } from './permutation.js';
 import { bootstrap, checkBootstrapOptions, type BootstrapOptions, type BootstrapResult } from './bootstrap.js';
 
@@ -644,24 +645,17 @@ export class CCA extends Disposable {
     try {
       const Cxx = take(Matrix.empty(p, p)), Cyy = take(Matrix.empty(q, q));
       // with `scale`, every co-moment is divided by the two columns' standard deviations
-      const sdx = this.scale ? columnScales(s.x.M, n) : null, sdy = this.scale ? columnScales(s.y.M, n) : null;
+      const sdx = this.scale ? columnScales(s.x.M.data, n) : null, sdy = this.scale ? columnScales(s.y.M.data, n) : null;
       const prep = (C: Matrix, v: ViewMoments, r: number | null): number | null => {
-        const d = C.data, dim = C.rows;
         const sd = v === s.x ? sdx : sdy;
-        const M = sd ? scaled(v.M.data, sd, sd) : v.M.data;
         if (r !== null) {
-          for (let i = 0; i < d.length; i++) d[i] = M[i]! * scale;
-          for (let i = 0; i < dim; i++) d[i * dim + i] = d[i * dim + i]! + r;
+          regularisedCovariance(C, v.M, n, sd, { ridge: r });
           return null;
         }
         if (Number.isNaN(v.s4))
           throw new ValueError('regularization', "a ridge for these statistics: some came from fromMoments (or a file of them), which carry no fourth moments, and Ledoit–Wolf ('auto') needs them", 'auto');
         const { delta } = ledoitWolf(v, n);
-        let tr = 0;
-        for (let i = 0; i < dim; i++) tr += M[i * dim + i]!;
-        const mu = (tr * scale) / dim;
-        for (let i = 0; i < d.length; i++) d[i] = (1 - delta) * M[i]! * scale;
-        for (let i = 0; i < dim; i++) d[i * dim + i] = d[i * dim + i]! + delta * mu;
+        regularisedCovariance(C, v.M, n, sd, { delta });
         return delta;
       };
       const [rx, ry] = reg === 'auto' ? [null, null] : Array.isArray(reg) ? reg : [reg, reg];
@@ -675,7 +669,8 @@ export class CCA extends Disposable {
         let Mxy = s.Mxy;
         if (sdx && sdy) {
           Mxy = sc.matrix(p, q);
-          Mxy.data.set(scaled(s.Mxy.data, sdx, sdy));
+          Mxy.data.set(s.Mxy.data);
+          scaleInPlace(Mxy.data, sdx, sdy);
         }
         W.gemm(tmp, Wx, Mxy, false, false, scale, 0);
         W.gemm(T, tmp, Wy);
@@ -687,7 +682,7 @@ export class CCA extends Disposable {
       W.gemm(xWeights, Wx, dec.u.viewCols(0, k));
       W.gemm(yWeights, Wy, dec.v.viewCols(0, k));
       // weights for the raw columns: row i divided by its column's standard deviation
-      if (sdx && sdy) for (const [w, sd] of [[xWeights, sdx], [yWeights, sdy]] as const) w.data.set(scaled(w.data, sd, null));
+      if (sdx && sdy) for (const [w, sd] of [[xWeights, sdx], [yWeights, sdy]] as const) scaleInPlace(w.data, sd, null);
       orientSigns(xWeights, yWeights);
       const all = new Float64Array(k0);
       for (let i = 0; i < k0; i++) all[i] = Math.min(1, Math.max(0, dec.s[i]!));
@@ -795,13 +790,6 @@ function checksum(
 }
 
 
-/** A row-major copy of a with a[i][j] / (r[i]·c[j]) (c null: columns unscaled). */
-function scaled(a: Float64Array, r: Float64Array, c: Float64Array | null): Float64Array {
-  const rows = r.length, cols = a.length / rows;
-  const out = new Float64Array(a.length);
-  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) out[i * cols + j] = a[i * cols + j]! / (r[i]! * (c ? c[j]! : 1));
-  return out;
-}
 
 /** C^(-1/2); a singular C gets a hint for its regularization (ridge null: Ledoit–Wolf chose delta). */
 function whiten(C: Matrix, view: 'X' | 'Y', ridge: number | null, delta: number | null, n: number): Matrix {

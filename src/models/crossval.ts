@@ -14,6 +14,7 @@
 import * as W from '../wasm/index.js';
 import { Matrix, Rng, overflowError, rowBlocks, withScratch, type RowSource } from '../wasm/index.js';
 import { CoMoments } from '../linalg/comoments.js';
+import { columnScales } from './cca_core.js';
 import { eigh, svd } from '../linalg/ops.js';
 import { ConvergenceError, NonFiniteError, OverflowError, ShapeError, SingularMatrixError, ValueError } from '../errors.js';
 import { Owner } from '../lifecycle.js';
@@ -190,7 +191,7 @@ export function ccaFoldScores(train: CoMoments, held: CoMoments, grid: readonly 
   const p = train.p, q = train.q, c = 1 / (train.n - 1), k0 = Math.min(p, q);
   const owner = new Owner(), own = owner.own;
   try {
-    const sdx = scale ? columnScales(train.x.M, train.n) : null, sdy = scale ? columnScales(train.y.M, train.n) : null;
+    const sdx = scale ? columnScales(train.x.M.data, train.n) : null, sdy = scale ? columnScales(train.y.M.data, train.n) : null;
     // a co-moment matrix in wasm, scaled by c and by the training standard deviations (rows r, columns s)
     const prepared = (M: Matrix, r: Float64Array | null, s: Float64Array | null, f: number) => {
       const m = own(Matrix.empty(M.rows, M.cols)), d = m.data, src = M.data, cols = M.cols;
@@ -254,11 +255,6 @@ export function ccaFoldScores(train: CoMoments, held: CoMoments, grid: readonly 
   }
 }
 
-/** Standard deviation (n − 1) of each column from its co-moments; a constant column gets 1 (as CCA's `scale`). */
-export function columnScales(M: Matrix, n: number): Float64Array {
-  const d = M.data, p = M.rows;
-  return Float64Array.from({ length: p }, (_, i) => Math.sqrt(d[i * p + i]! / (n - 1)) || 1);
-}
 
 /** Frees fold statistics. */
 export function disposeAll(stats: CoMoments[]): void {
