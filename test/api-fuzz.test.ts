@@ -220,6 +220,17 @@ function jsMoments(a: Arg, b: Arg) {
   return { m, finite };
 }
 
+/** Moments as the result row of comomentsQuery (aliases n, mean_x0, cov_x0_x1, cov_x0_y0, …). */
+function sqlRow(m: ReturnType<typeof jsMoments>['m']): Record<string, unknown> {
+  const row: Record<string, unknown> = { n: String(m.n) };
+  m.xMeans.forEach((v, i) => (row[`mean_x${i}`] = v));
+  m.yMeans.forEach((v, j) => (row[`mean_y${j}`] = v));
+  m.xx.forEach((r, i) => r.forEach((v, k) => k >= i && (row[`cov_x${i}_x${k}`] = v)));
+  m.yy.forEach((r, j) => r.forEach((v, l) => l >= j && (row[`cov_y${j}_y${l}`] = v)));
+  m.xy.forEach((r, i) => r.forEach((v, j) => (row[`cov_x${i}_y${j}`] = v)));
+  return row;
+}
+
 /** A short description of a generated argument for failure messages. */
 const show = (a: Arg) => `${a.valid ? '' : 'invalid '}${a.rows}×${a.cols} max ${a.max.toExponential(1)}`;
 
@@ -437,16 +448,23 @@ const entries: [string, (clean: boolean) => fc.Arbitrary<Case>][] = [
             // the same fit from moments computed here in plain JS (two passes): well-posed with a
             // ridge where the fit is (a bad moment set must be a typed error naming moments)
             if (a.valid && b.valid && a.rows >= 2 && typeof reg === 'number' && a.cols + b.cols <= 64) {
-              const mo = jsMoments(a, b);
-              await check(`CCA.fromMoments(${show(a)}, ${show(b)})`, wp && reg > 0 && mo.finite, ['moments', 'options', 'regularization'], () => {
+              const mo = jsMoments(a, b), good = wp && reg > 0 && mo.finite;
+              await check(`CCA.fromMoments(${show(a)}, ${show(b)})`, good, ['moments', 'options', 'regularization'], () => {
                 const f = cm.CCA.fromMoments(mo.m, o as cm.CCAOptions);
                 live.push(f);
                 const got = f.allCorrelations, want = m.allCorrelations;
-                if (wp && reg > 0 && mo.finite && got.some((v, i) => Math.abs(v - want[i]!) > 1e-6)) throw new Error(`CCA.fromMoments: correlations ${Array.from(got)} differ from the fit's ${Array.from(want)}`);
+                if (good && got.some((v, i) => Math.abs(v - want[i]!) > 1e-6)) throw new Error(`CCA.fromMoments: correlations ${Array.from(got)} differ from the fit's ${Array.from(want)}`);
                 return got;
+              });
+              // the same statistics as an SQL result row (the count as a string, as some drivers send it)
+              await check(`CCA.fromSqlRow(${show(a)}, ${show(b)})`, good, ['row', 'moments', 'options', 'regularization'], () => {
+                const f = cm.CCA.fromSqlRow(sqlRow(mo.m), o as cm.CCAOptions);
+                live.push(f);
+                return f.allCorrelations;
               });
             }
             await check(`CCA.fromMoments(garbage)`, false, ['moments'], () => cm.CCA.fromMoments({ n: a.rows, xMeans: [a.max], yMeans: [], xx: a.value, yy: b.value, xy: [[NaN]] } as never));
+            await check(`CCA.fromSqlRow(garbage)`, false, ['row'], () => cm.CCA.fromSqlRow({ n: a.rows, mean_x0: a.max, cov_x0_x0: 'x', cov_x0_y0: null }));
             // cross-validation of the ridge: well-posed where the fit is, with a ridge that matters and 2 rows per fold
             const folds = 2 + (a.rows % 3), ridge = typeof reg === 'number' ? reg : 0;
             await check(`CCA.crossValidate(${show(a)}, ${show(b)}, ${folds} folds)`, wp && ridge > 0 && a.rows >= 2 * folds, ['X', 'Y', 'options'], () => {

@@ -58,7 +58,7 @@ describe('README examples print what the README says', () => {
         if (!m) throw new Error(`example ${i + 1}, line ${n + 1} logs without stating the output (\`// → …\`): ${l.trim()}`);
         expected.set(n, pattern(m[1]!));
       });
-      const src = lines.map((l, n) => l.replace(/console\.log\(/g, `__log(${n}, `)).join('\n').replace(/from 'crossmodal'/g, "from '../../src/index.js'");
+      const src = lines.map((l, n) => l.replace(/console\.log\(/g, `__log(${n}, `)).join('\n').replace(/from 'crossmodal'/g, "from '../../src/index.js'").replace(/from 'crossmodal\/sql'/g, "from '../../src/sql.js'");
       const printed = new Map<number, string[]>();
       (globalThis as Record<string, unknown>).__log = (line: number, ...args: unknown[]) => {
         printed.set(line, [...(printed.get(line) ?? []), args.map(format).join(' ')]);

@@ -20,6 +20,7 @@ import { init, CCA, DeepCCA, MLP, Tensor, Matrix, Classifier, nn, linalg, type E
   type BackwardOptions, type MatmulOptions, type LossResult, type MatrixResult, type Piece, type CCAToJSONOptions, type MLPToJSONOptions,
   type PredictOptions, type LossOptions, type ConcatForwardOptions, MultimodalAutoencoder, type MultimodalAutoencoderOptions,
   type AutoencoderFitOptions, type FloatResult, type SubsetError } from 'crossmodal';
+import { comomentsQuery, momentsFromSqlRows, quoteIdentifier, type ComomentsQueryOptions, type SqlMoments, type SqlRow } from 'crossmodal/sql';
 
 await init();
 // inputs: number[][], typed-array rows, readonly rows, { data, rows, cols }
@@ -73,6 +74,18 @@ const bestRidge: number | [number, number] = cvr.best.regularization;
 const foldScores: Float64Array = cvr.table[0]!.foldScores;
 const applied: [number, number] | null = new CCA({ regularization: 'cv', crossValidation: { folds: 2 } }).appliedRegularization;
 
+// SQL: the query's options and the rows a driver returns (counts as bigint or string)
+const sqlText: string = comomentsQuery({ table: ['s', 't'], x: ['a'], y: ['b'], groupBy: ['day'], where: 'a > 0', dialect: 'bigquery' } satisfies ComomentsQueryOptions);
+const sqlRow: SqlRow = { n: 3n, mean_x0: 0, mean_y0: 1, cov_x0_x0: 1, cov_y0_y0: 1, cov_x0_y0: 0.5 };
+const sqlMoments: SqlMoments = momentsFromSqlRows([sqlRow, { ...sqlRow, n: '2' }]);
+const fromSql: CCA = CCA.fromSqlRows([sqlRow], { components: 1 });
+CCA.fromSqlRow(sqlRow).dispose();
+const quoted: string = quoteIdentifier('a b', 'spark');
+// @ts-expect-error: not a dialect
+comomentsQuery({ table: 't', x: ['a'], y: ['b'], dialect: 'mysql' });
+// @ts-expect-error: the table is required
+comomentsQuery({ x: ['a'], y: ['b'] });
+
 // wrong calls the types reject
 // @ts-expect-error: crossValidation settings take no components (the model's are used)
 new CCA({ regularization: 'cv', crossValidation: { components: 2 } });
@@ -95,8 +108,8 @@ cca.fit([['1', '2']], typed);
 // @ts-expect-error: one view is not a pair
 const [a1, a2]: [MatrixResult, MatrixResult] = cca.transform(rows);
 
-for (const d of [cca, dcca, net, opt, cat, c, out, loss.grad, prod, ae]) d.dispose();
-export { n, x, nothing, no, y, m, dx, frozen, none2, parts, piece, h, f, o, more, bad, a1, a2, aeh, filled, shared, bySubset, bestRidge, foldScores, applied };
+for (const d of [cca, dcca, net, opt, cat, c, out, loss.grad, prod, ae, fromSql]) d.dispose();
+export { n, x, nothing, no, y, m, dx, frozen, none2, parts, piece, h, f, o, more, bad, a1, a2, aeh, filled, shared, bySubset, bestRidge, foldScores, applied, sqlText, sqlMoments, quoted };
 `;
 
 describe('the shipped types in a strict consumer project without esnext.disposable or @types/node', () => {
@@ -105,6 +118,8 @@ describe('the shipped types in a strict consumer project without esnext.disposab
     try {
       mkdirSync(join(dir, 'node_modules'));
       symlinkSync(repo, join(dir, 'node_modules', 'crossmodal'), 'dir');
+      // the README's SQL example runs on DuckDB (a devDependency)
+      symlinkSync(join(repo, 'node_modules', '@duckdb'), join(dir, 'node_modules', '@duckdb'), 'dir');
       writeFileSync(join(dir, 'package.json'), JSON.stringify({ type: 'module' }));
       writeFileSync(
         join(dir, 'tsconfig.json'),

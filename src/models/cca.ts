@@ -16,6 +16,7 @@ import { Disposable } from '../lifecycle.js';
 import { checkOptions } from '../options.js';
 import { significance, type SignificanceRow } from './significance.js';
 import { coMomentsOf, readMoments, type Moments } from './moments.js';
+import { readSqlMoments, type SqlRow } from '../sql.js';
 import { columnScales, regularisedCovariance, scaleInPlace } from './cca_core.js';
 import { AUTO_GRID, ccaFoldScores, checkFoldOptions, crossValidateFolds, disposeAll, foldAssignment, foldMoments, meanVariances, type CrossValidateOptions, type CrossValidationResult } from './crossval.js';
 import { checkPermutationOptions, permutationTest, type PermutationTestOptions, type PermutationTestResult, type Rows } from './permutation.js';
@@ -504,7 +505,7 @@ export class CCA extends Disposable {
    *
    * @example
    * const cca = CCA.fromMoments({ n: 1000, xMeans: [0, 1], yMeans: [2], xx: [[1, 0.2], [0.2, 1]], yy: [[1]], xy: [[0.5], [0.1]] }, { components: 1 });
-   * cca.correlations; // Float64Array [0.51…]
+   * cca.correlations; // Float64Array [0.5…] (ρ² = xyᵀ·xx⁻¹·xy / yy = 0.25)
    */
   static fromMoments(moments: Moments, options: CCAOptions = {}): CCA {
     const model = new CCA(options);
@@ -595,6 +596,39 @@ export class CCA extends Disposable {
       model.#stats = st;
     }
     return model;
+  }
+
+  /**
+   * A fitted CCA from the one result row of `comomentsQuery` (from `crossmodal/sql`), as the
+   * SQL driver returns it: the aliases (`n`, `mean_x0`, `cov_x0_y1`, …) say which column is
+   * which, the count may be a number, bigint or decimal string. Then as fromMoments: a ridge or
+   * 0 only, and the model keeps the statistics (merge, partialFit).
+   *
+   * @example
+   * const cca = CCA.fromSqlRow({ n: 500n, mean_x0: 0, mean_y0: 1, cov_x0_x0: 2, cov_y0_y0: 1, cov_x0_y0: 0.7 }, { components: 1 });
+   * cca.correlations; // Float64Array [0.49…] — 0.7 / √(2·1)
+   */
+  static fromSqlRow(row: SqlRow, options: CCAOptions = {}): CCA {
+    if (Array.isArray(row)) throw new ValueError('row', 'one result row (an object; for one row per group use CCA.fromSqlRows)', row);
+    return CCA.fromMoments(readSqlMoments([row], 'row', true), options);
+  }
+
+  /**
+   * A fitted CCA from the rows of `comomentsQuery` with `groupBy` (one per group: shards, days,
+   * partitions), merged exactly (Chan, Golub & LeVeque): the engine aggregates each part, this
+   * merges them and solves. The group key columns are ignored; a group of 1 row (its
+   * covariances NULL) adds its row, a group of 0 rows is skipped.
+   *
+   * @example
+   * const cca = CCA.fromSqlRows([
+   *   { day: 1, n: 2n, mean_x0: 1.5, mean_y0: 3, cov_x0_x0: 0.5, cov_y0_y0: 2, cov_x0_y0: 1 },
+   *   { day: 2, n: 1n, mean_x0: 3, mean_y0: 6.5, cov_x0_x0: null, cov_y0_y0: null, cov_x0_y0: null },
+   * ], { components: 1 });
+   * cca.nSamples; // 3
+   */
+  static fromSqlRows(rows: readonly SqlRow[], options: CCAOptions = {}): CCA {
+    if (!Array.isArray(rows)) throw new ValueError('rows', 'an array of result rows (one per group; for the single row use CCA.fromSqlRow)', rows);
+    return CCA.fromMoments(readSqlMoments(rows, 'rows', false), options);
   }
 
   // ---- internals ----

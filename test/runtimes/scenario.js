@@ -239,6 +239,17 @@ export async function runScenario(cm, initOptions = {}) {
     const mBytes = [fm.allCorrelations, fm.xWeights.data, mm.eigenvalues, ...mm.weights.map((w) => w.data)];
     if (!mBytes.every((a) => a.every(Number.isFinite))) failures.push('moments: non-finite fromMoments results');
     if (Math.abs(fm.allCorrelations[0] - REFERENCE[0]) > 1e-9) failures.push(`moments: CCA.fromMoments first correlation ${fm.allCorrelations[0]} is not the LAPACK reference ${REFERENCE[0]}`);
+    // the same statistics as the result row of comomentsQuery (aliases n, mean_x0, cov_x0_x1, cov_x0_y0, …; n as a bigint)
+    const row = { n: BigInt(20) };
+    const [xx, yy, xy] = [cov(X, X), cov(Y, Y), cov(X, Y)];
+    mean(X).forEach((v, i) => (row[`mean_x${i}`] = v));
+    mean(Y).forEach((v, j) => (row[`mean_y${j}`] = v));
+    xx.forEach((r, i) => r.forEach((v, k) => k >= i && (row[`cov_x${i}_x${k}`] = v)));
+    yy.forEach((r, j) => r.forEach((v, l) => l >= j && (row[`cov_y${j}_y${l}`] = v)));
+    xy.forEach((r, i) => r.forEach((v, j) => (row[`cov_x${i}_y${j}`] = v)));
+    const fromRow = cm.CCA.fromSqlRow(row, { components: 2 });
+    if (fromRow.allCorrelations.some((v, i) => v !== fm.allCorrelations[i])) failures.push('moments: CCA.fromSqlRow differs from CCA.fromMoments on the same statistics');
+    fromRow.dispose();
     parts.moments = await sha256(mBytes);
     outputs.push(...mBytes);
     fm.dispose();
