@@ -15,7 +15,7 @@ export {
 } from './errors.js';
 export { CCA, type CCAOptions, type CCAToJSONOptions, type CCACrossValidateOptions, type CCACrossValidationSettings, type Regularization, type Ridge, type MatrixResult } from './models/cca.js';
 export type { CrossValidateOptions, CrossValidationResult, CrossValidationRow } from './models/crossval.js';
-export type { ComomentsQueryOptions, SqlDialect, SqlRow, SqlMoments, SqlMatrix } from './sql.js';
+export type { ComomentsQueryOptions, SqlDialect, SqlRow, SqlMoments, SqlMatrix } from './models/sql.js';
 export type { Moments, TwoViewMoments, ViewsMoments } from './models/moments.js';
 export { MCCA, GCCA, type MCCAOptions, type GCCAOptions, type ViewRidges } from './models/mcca.js';
 export { KernelCCA, type KernelCCAOptions, type Kernel, type NystromApproximation, type Landmarks } from './models/kcca.js';

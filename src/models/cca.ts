@@ -16,7 +16,7 @@ import { Disposable } from '../lifecycle.js';
 import { checkOptions } from '../options.js';
 import { significance, type SignificanceRow } from './significance.js';
 import { coMomentsOf, readMoments, type Moments } from './moments.js';
-import { readSqlMoments, type SqlRow } from '../sql.js';
+import { readSqlMoments, type SqlRow } from './sql.js';
 import { columnScales, regularisedCovariance, scaleInPlace } from './cca_core.js';
 import { AUTO_GRID, ccaFoldScores, checkFoldOptions, crossValidateFolds, disposeAll, foldAssignment, foldMoments, meanVariances, type CrossValidateOptions, type CrossValidationResult } from './crossval.js';
 import { checkPermutationOptions, permutationTest, type PermutationTestOptions, type PermutationTestResult, type Rows } from './permutation.js';
