@@ -23,18 +23,20 @@ export { significance, formatSignificance, type SignificanceRow } from './models
 export type { PermutationTestOptions, PermutationTestResult } from './models/permutation.js';
 export type { BootstrapOptions, BootstrapResult, BootstrapInterval } from './models/bootstrap.js';
 export * as nn from './nn-namespace.js';
-export { MLP, type MLPOptions, type Activation, type MLPInit, type PredictOptions, type MLPToJSONOptions } from './nn/mlp.js';
+export { MLP, type MLPOptions, type Activation, type MLPInit, type PredictOptions, type MLPToJSONOptions, type MLPFromTorchOptions } from './nn/mlp.js';
+export type { SafeTensor, SafeTensorDtype } from './nn/safetensors.js';
+export type { TorchTensor, TorchTensors } from './nn/torch.js';
 export type { ConcatForwardOptions } from './nn/blocks.js';
 export type { Piece, BackwardOptions, WithInputGradient, WithoutInputGradient } from './nn/piece.js';
 export type { OptimizerOptions, SGDOptions, AdamOptions, Trainable } from './nn/optim.js';
 export type { EpochInfo, FitOptions, LoopOptions } from './nn/train.js';
 export type { LossResult, LossOptions } from './nn/loss.js';
 export type { MatmulOptions } from './linalg/ops.js';
-export { DeepCCA, type DeepCCAOptions, type DeepCCAFitOptions } from './models/deepcca.js';
+export { DeepCCA, type DeepCCAOptions, type DeepCCAFitOptions, type DeepCCAFromTorchOptions } from './models/deepcca.js';
 export { Classifier, type ClassifierOptions } from './models/classifier.js';
-export { ConditionalGAN, type ConditionalGANOptions, type GenerateOptions } from './models/cgan.js';
+export { ConditionalGAN, type ConditionalGANOptions, type ConditionalGANFromTorchOptions, type GenerateOptions } from './models/cgan.js';
 export {
-  MultimodalAutoencoder, type MultimodalAutoencoderOptions, type AutoencoderFitOptions, type ViewsOptions, type ViewInput, type FloatResult, type SubsetError,
+  MultimodalAutoencoder, type MultimodalAutoencoderOptions, type MultimodalAutoencoderFromTorchOptions, type AutoencoderFitOptions, type ViewsOptions, type ViewInput, type FloatResult, type SubsetError,
 } from './models/autoencoder.js';
 export * as metrics from './models/metrics.js';
 export type { KernelDistanceOptions, PrecisionRecallOptions, FeatureExtractor } from './models/metrics.js';

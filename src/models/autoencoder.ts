@@ -19,6 +19,7 @@ import { FormatError, NotFittedError, ShapeError, ValueError, describe, describe
 import { Disposable, Owner } from '../lifecycle.js';
 import { checkOptions } from '../options.js';
 import { readEnvelope } from '../serialize.js';
+import { checkTensors, type TorchTensors } from '../nn/torch.js';
 
 export interface MultimodalAutoencoderOptions {
   /** hidden widths of each encoder: one list for every modality, or one list per modality (default [128]) */
@@ -61,6 +62,12 @@ export interface AutoencoderFitOptions extends FitOptions {
    *  that many epochs without improvement and the best networks are kept (default: none;
    *  `present` default: every non-null row; `patience` default: no early stop) */
   validation?: { views: readonly ViewInput[]; present?: TensorInput; patience?: number };
+}
+
+export interface MultimodalAutoencoderFromTorchOptions extends Omit<MultimodalAutoencoderOptions, 'hidden' | 'code' | 'decoderHidden'> {
+  /** what the names start with, dot included: 'autoencoder.' for `autoencoder.encoders.0.0.weight`;
+   *  tensors outside it are ignored (default '': every tensor belongs to the autoencoder) */
+  prefix?: string;
 }
 
 export interface ViewsOptions {
@@ -436,6 +443,91 @@ export class MultimodalAutoencoder extends Disposable {
       trunk: g.trunk.toJSON(),
       heads: g.heads.map((h) => h.toJSON()),
     };
+  }
+
+  /**
+   * The autoencoder equal to a PyTorch one (python/crossmodal_torch.py's
+   * MultimodalAutoencoder), so that encode, reconstruct, evaluate and toJSON work as after
+   * fit. Names, under `options.prefix`, each group an nn.Sequential of nn.Linear (out × in)
+   * and activation modules:
+   *   encoders.{j}.{i}.weight / .bias  modality j's encoder [p_j, …hidden_j], `activation` after every Linear
+   *   fusion.0.weight / .bias          one Linear on [e_0·g_0 | … | e_{m−1}·g_{m−1} | g]: each encoding,
+   *                                    zeroed in the rows where its modality is missing, then the n×m
+   *                                    presence mask g (1 given, 0 missing) → the code, `activation` after it
+   *   trunk.{i}.weight / .bias         the shared decoder [code, …decoderHidden], `activation` after every Linear
+   *   heads.{j}.0.weight / .bias       one Linear per modality, trunk → p_j, then outputActivation[j]
+   * with m ≥ 2 encoders and as many heads, numbered from 0. The widths (hidden, code,
+   * decoderHidden) come from the shapes; the activations from the options, as the
+   * constructor's (default 'leaky_relu', slope 0.01, and 'sigmoid'); the training options
+   * are kept for a later fit, which trains new networks from scratch. FormatError for a name
+   * under the prefix that is none of these, a missing tensor or shapes that do not fit
+   * together; ValueError for bad options.
+   *
+   * @example
+   * const ae = MultimodalAutoencoder.fromTorch(nn.readSafetensors(bytes), { outputActivation: ['sigmoid', 'identity'] });
+   */
+  static fromTorch(tensors: TorchTensors, options: MultimodalAutoencoderFromTorchOptions = {}): MultimodalAutoencoder {
+    const where = 'MultimodalAutoencoder.fromTorch';
+    const shapes = ['hidden', 'code', 'decoderHidden'];
+    if (options && typeof options === 'object')
+      for (const k of shapes) if (k in options) throw new ValueError(`options.${k}`, 'no value: fromTorch reads the widths from the tensors', (options as Record<string, unknown>)[k]);
+    const { prefix = '', ...rest } = checkOptions(options, [...OPTIONS.filter((k) => !shapes.includes(k)), 'prefix']);
+    if (typeof prefix !== 'string') throw new ValueError('options.prefix', "a string such as 'autoencoder.'", prefix);
+    new MultimodalAutoencoder(rest); // the options checked as the constructor checks them (allocates nothing)
+    checkTensors(tensors);
+    // every name under the prefix: encoders.{j}.*, heads.{j}.*, fusion.* or trunk.*
+    const found = { encoders: new Set<number>(), heads: new Set<number>() };
+    for (const name of Object.keys(tensors)) {
+      if (!name.startsWith(prefix)) continue;
+      const rel = name.slice(prefix.length), m = /^(encoders|heads)\.(0|[1-9]\d*)\./.exec(rel);
+      if (m) found[m[1] as 'encoders' | 'heads'].add(Number(m[2]));
+      else if (!rel.startsWith('fusion.') && !rel.startsWith('trunk.'))
+        throw new FormatError(`${where}: ${JSON.stringify(name)} is not a tensor of the autoencoder (expected ${prefix}encoders.{j}.*, ${prefix}fusion.*, ${prefix}trunk.* or ${prefix}heads.{j}.*)`);
+    }
+    // m modalities: encoders and heads numbered 0..m − 1, m the highest encoder's number + 1
+    const m = found.encoders.size ? Math.max(...found.encoders) + 1 : 0;
+    if (m < 2) throw new FormatError(`${where}: expected at least two encoders (${prefix}encoders.0.*, ${prefix}encoders.1.*), found ${found.encoders.size}`);
+    for (const j of [...found.heads].sort((a, b) => a - b)) if (j >= m) throw new FormatError(`${where}: ${prefix}heads.${j}.* has no encoder (the highest is ${prefix}encoders.${m - 1}.*)`);
+    for (let j = 0; j < m; j++)
+      for (const group of ['encoders', 'heads'] as const) if (!found[group].has(j)) throw new FormatError(`${where}: ${prefix}${group}.${j}.* is missing (one encoder and one head per modality, numbered 0..${m - 1})`);
+    const activation = rest.activation ?? 'leaky_relu';
+    const read: MLP[] = [];
+    const load = (name: string) => {
+      const net = MLP.fromTorch(tensors, { prefix: `${prefix}${name}.`, activation });
+      read.push(net);
+      return net;
+    };
+    let net: Net | null = null;
+    try {
+      const encoders = Array.from({ length: m }, (_, j) => load(`encoders.${j}`));
+      const fusion = load('fusion'), trunk = load('trunk');
+      const heads = Array.from({ length: m }, (_, j) => load(`heads.${j}`));
+      const widths = encoders.map((e) => e.layers[0]!), hidden = encoders.map((e) => e.layers.slice(1));
+      const lasts = hidden.reduce((s, h) => s + h[h.length - 1]!, 0);
+      const [fin, code] = fusion.layers as [number, number];
+      if (fusion.layers.length !== 2) throw new FormatError(`${where}: ${prefix}fusion: expected one Linear layer (to the code), got ${fusion.layers.length - 1}`);
+      if (fin !== lasts + m)
+        throw new FormatError(`${where}: ${prefix}fusion.0.weight takes ${fin} inputs, expected ${lasts + m}: the encoders' last widths (${hidden.map((h) => h[h.length - 1]).join(' + ')}) and the ${m} columns of the presence mask`);
+      if (trunk.layers[0] !== code) throw new FormatError(`${where}: ${prefix}trunk takes ${trunk.layers[0]} inputs, expected ${code} (the code, fusion's output)`);
+      const t = trunk.layers[trunk.layers.length - 1]!;
+      heads.forEach((h, j) => {
+        if (h.layers.length !== 2) throw new FormatError(`${where}: ${prefix}heads.${j}: expected one Linear layer, got ${h.layers.length - 1}`);
+        if (h.layers[0] !== t || h.layers[1] !== widths[j])
+          throw new FormatError(`${where}: ${prefix}heads.${j}.0.weight: expected shape [${widths[j]}, ${t}] (modality ${j}'s width, from the trunk's ${t} outputs), got [${h.layers[1]}, ${h.layers[0]}]`);
+      });
+      const same = hidden.every((h) => h.length === hidden[0]!.length && h.every((w, i) => w === hidden[0]![i]));
+      const model = new MultimodalAutoencoder({ ...rest, hidden: same ? hidden[0]! : hidden, code, decoderHidden: trunk.layers.slice(1) });
+      net = model.#build(widths);
+      const built = allNets(net);
+      [...encoders, fusion, trunk, ...heads].forEach((r, k) => built[k]!.parameters.set(r.parameters));
+      for (const b of built) b.eval();
+      model.#net = net;
+      net = null;
+      return model;
+    } finally {
+      for (const r of read) r.dispose();
+      if (net) for (const p of [...allNets(net), net.cat, net.fork]) p.dispose();
+    }
   }
 
   static fromJSON(json: unknown): MultimodalAutoencoder {

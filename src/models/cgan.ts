@@ -19,10 +19,11 @@ import { Adam } from '../nn/optim.js';
 import { bceWithLogits } from '../nn/loss.js';
 import { Checkpoint } from '../nn/checkpoint.js';
 import { FIT_OPTIONS, trainModel, checkTrainingOptions, type EpochInfo, type FitOptions } from '../nn/train.js';
-import { FormatError, NotFittedError, ShapeError, ValueError } from '../errors.js';
+import { FormatError, NotFittedError, ShapeError, ValueError, describe } from '../errors.js';
 import { Disposable, Owner } from '../lifecycle.js';
 import { checkLabels, checkOptions } from '../options.js';
 import { readEnvelope } from '../serialize.js';
+import { checkTensors, type TorchTensors } from '../nn/torch.js';
 import type { FloatResult } from './autoencoder.js';
 
 export interface ConditionalGANOptions {
@@ -62,6 +63,12 @@ export interface ConditionalGANOptions {
    * 99 % classified as its condition after 100 epochs)
    */
   standardizeCondition?: boolean;
+}
+
+export interface ConditionalGANFromTorchOptions extends Omit<ConditionalGANOptions, 'noise' | 'hidden' | 'discriminatorHidden' | 'standardizeCondition'> {
+  /** what the names start with, dot included: 'gan.' for `gan.generator.0.weight`; tensors
+   *  outside it are ignored (default '': every tensor belongs to the GAN) */
+  prefix?: string;
 }
 
 export interface GenerateOptions {
@@ -363,6 +370,86 @@ export class ConditionalGAN extends Disposable {
     };
     const condition = { mean: Array.from(mean), scale: Array.from(scale) };
     return { format: FORMAT, version: 1, options, widths: { x, c }, condition, generator: G.toJSON(), discriminator: D.toJSON() };
+  }
+
+  /**
+   * The GAN equal to a PyTorch one (python/crossmodal_torch.py's ConditionalGAN), so that
+   * generate, the generator and discriminator and toJSON work as after fit. Names, under
+   * `options.prefix`:
+   *   generator.{i}.weight / .bias      G, an nn.Sequential of nn.Linear (out × in) and activation
+   *                                     modules on [z | c̃] (the noise first): [noise + q, …hidden, p],
+   *                                     `activation` between the Linears, outputActivation after the last
+   *   discriminator.{i}.weight / .bias  D on [x | c̃]: [p + q, …discriminatorHidden, 1], a logit (no output activation)
+   *   condition_mean, condition_scale   shape [q]: c̃ = (c − condition_mean) / condition_scale per column,
+   *                                     what generate applies (scale > 0); both absent: c̃ = c
+   *                                     (standardizeCondition false)
+   * The widths come from the shapes: p is G's output width, q = D's input width − p, noise =
+   * G's input width − q. The activations come from the options, as the constructor's
+   * (default 'leaky_relu', slope 0.01, and 'sigmoid'); the training options are kept for a
+   * later fit, which trains new networks from scratch. FormatError for a name under the
+   * prefix that is none of these, a missing tensor or shapes that do not fit together;
+   * ValueError for bad options.
+   *
+   * @example
+   * const gan = ConditionalGAN.fromTorch(nn.readSafetensors(bytes), { outputActivation: 'tanh' });
+   */
+  static fromTorch(tensors: TorchTensors, options: ConditionalGANFromTorchOptions = {}): ConditionalGAN {
+    const where = 'ConditionalGAN.fromTorch';
+    const shapes = ['noise', 'hidden', 'discriminatorHidden', 'standardizeCondition'];
+    if (options && typeof options === 'object')
+      for (const k of shapes)
+        if (k in options) throw new ValueError(`options.${k}`, `no value: fromTorch reads ${k === 'standardizeCondition' ? 'the condition statistics' : 'the widths'} from the tensors`, (options as Record<string, unknown>)[k]);
+    const { prefix = '', ...rest } = checkOptions(options, [...OPTIONS.filter((k) => !shapes.includes(k)), 'prefix']);
+    if (typeof prefix !== 'string') throw new ValueError('options.prefix', "a string such as 'gan.'", prefix);
+    new ConditionalGAN(rest); // the options checked as the constructor checks them (allocates nothing)
+    checkTensors(tensors);
+    const stats = [`${prefix}condition_mean`, `${prefix}condition_scale`];
+    for (const name of Object.keys(tensors))
+      if (name.startsWith(prefix) && !stats.includes(name) && !name.startsWith(`${prefix}generator.`) && !name.startsWith(`${prefix}discriminator.`))
+        throw new FormatError(`${where}: ${JSON.stringify(name)} is not a tensor of the GAN (expected ${prefix}generator.*, ${prefix}discriminator.*, ${prefix}condition_mean and ${prefix}condition_scale)`);
+    const has = stats.map((n) => Object.prototype.hasOwnProperty.call(tensors, n));
+    if (has[0] !== has[1]) throw new FormatError(`${where}: ${stats[has[0] ? 1 : 0]} is missing (the condition statistics come as a pair, or not at all)`);
+    const activation = rest.activation ?? 'leaky_relu';
+    const read: MLP[] = [];
+    let nets: Nets | null = null;
+    try {
+      const g = MLP.fromTorch(tensors, { prefix: `${prefix}generator.`, activation });
+      read.push(g);
+      const d = MLP.fromTorch(tensors, { prefix: `${prefix}discriminator.`, activation });
+      read.push(d);
+      for (const [net, name] of [[g, 'generator'], [d, 'discriminator']] as const)
+        if (net.layers.length < 3) throw new FormatError(`${where}: ${prefix}${name}: expected at least two Linear layers (a hidden layer), got ${net.layers.length - 1}`);
+      const p = g.layers[g.layers.length - 1]!, din = d.layers[0]!, gin = g.layers[0]!, q = din - p;
+      if (d.layers[d.layers.length - 1] !== 1) throw new FormatError(`${where}: ${prefix}discriminator: expected 1 output (a logit), got ${d.layers[d.layers.length - 1]}`);
+      if (q < 1) throw new FormatError(`${where}: ${prefix}discriminator.0.weight takes ${din} inputs, expected more than ${p} ([x | c] with x ${p} wide, the generator's output)`);
+      if (gin - q < 1) throw new FormatError(`${where}: ${prefix}generator.0.weight takes ${gin} inputs, expected more than ${q} ([z | c] with c ${q} wide, the discriminator's inputs less x)`);
+      const mean = new Float64Array(q), scale = new Float64Array(q).fill(1);
+      if (has[0])
+        for (const [name, into, positive] of [[stats[0]!, mean, false], [stats[1]!, scale, true]] as const) {
+          const t = tensors[name]!;
+          const shape = t && typeof t === 'object' && Array.isArray(t.shape) ? t.shape : null;
+          if (!shape || shape.length !== 1 || shape[0] !== q) throw new FormatError(`${where}: ${name}: expected shape [${q}] (the condition's width), got ${shape ? `[${shape.join(', ')}]` : describe(t)}`);
+          const data = t.data;
+          if (!data || typeof data.length !== 'number' || data.length !== q) throw new FormatError(`${where}: ${name}: shape [${q}] needs ${q} values, data holds ${data && typeof data.length === 'number' ? data.length : 'none'}`);
+          for (let j = 0; j < q; j++) {
+            const v = Number(data[j]);
+            if (!Number.isFinite(v) || (positive && !(v > 0))) throw new FormatError(`${where}: ${name}[${j}] is ${v}: expected a finite${positive ? ' positive' : ''} number`);
+            into[j] = v;
+          }
+        }
+      const model = new ConditionalGAN({ ...rest, noise: gin - q, hidden: g.layers.slice(1, -1), discriminatorHidden: d.layers.slice(1, -1), standardizeCondition: has[0] });
+      nets = model.#build(p, q, { mean, scale });
+      nets.G.parameters.set(g.parameters);
+      nets.D.parameters.set(d.parameters);
+      nets.G.eval();
+      nets.D.eval();
+      model.#nets = nets;
+      nets = null;
+      return model;
+    } finally {
+      for (const r of read) r.dispose();
+      if (nets) (nets.G.dispose(), nets.D.dispose());
+    }
   }
 
   static fromJSON(json: unknown): ConditionalGAN {

@@ -18,6 +18,7 @@ import { FormatError, NotFittedError, ShapeError, ValueError } from '../errors.j
 import { Disposable, Owner } from '../lifecycle.js';
 import { checkOptions } from '../options.js';
 import { readEnvelope } from '../serialize.js';
+import { checkClaimed, checkTensors, type TorchTensors } from '../nn/torch.js';
 
 export interface DeepCCAOptions {
   /** canonical pairs to keep (default 2) */
@@ -51,6 +52,19 @@ export interface DeepCCAFitOptions extends FitOptions {
    *  losses.validation; with `patience`, training stops after that many epochs without
    *  improvement and the best towers are kept (default: none; `patience` default: no early stop) */
   validation?: { X: TensorInput; Y: TensorInput; patience?: number };
+}
+
+export interface DeepCCAFromTorchOptions extends Omit<DeepCCAOptions, 'components' | 'outputs' | 'hidden'> {
+  /** the rows [X, Y] (n×p, n×q) the final linear CCA is fitted on, as fit fits it on its
+   *  training rows (required) */
+  data: readonly [TensorInput, TensorInput];
+  /** names of the x tower's tensors start with this (default 'x.', as DeepCCATowers in
+   *  python/crossmodal_torch.py: `x.0.weight`, …) */
+  xPrefix?: string;
+  /** names of the y tower's tensors start with this (default 'y.') */
+  yPrefix?: string;
+  /** canonical pairs kept (default: the towers' output width) */
+  components?: number;
 }
 
 const FORMAT = 'crossmodal.DeepCCA';
@@ -311,6 +325,59 @@ export class DeepCCA extends Disposable {
       towers: [towers[0].toJSON(), towers[1].toJSON()],
       cca: cca.toJSON(),
     };
+  }
+
+  /**
+   * A fitted DeepCCA from towers trained in PyTorch: two nn.Sequential MLPs (Linear layers
+   * with `activation` between them, no output activation; the tensors as MLP.fromTorch reads
+   * them, under `xPrefix` and `yPrefix`), both with the same hidden and output widths. The
+   * final linear CCA is then fitted on the towers' outputs for `data` (ridge
+   * `finalRegularization`), as `fit` does after training, so transform, score, correlations
+   * and toJSON work as after fit. A tensor under neither prefix is a FormatError. The other
+   * DeepCCA options (epochs, learningRate, …) are only kept for a later fit, which trains new
+   * towers from scratch.
+   *
+   * @example
+   * const model = DeepCCA.fromTorch(nn.readSafetensors(bytes), { components: 4, data: [X, Y] });
+   */
+  static fromTorch(tensors: TorchTensors, options: DeepCCAFromTorchOptions): DeepCCA {
+    if (!options || typeof options !== 'object' || Array.isArray(options)) throw new ValueError('options', 'an options object with data: [X, Y]', options);
+    const known = [...OPTIONS.filter((k) => k !== 'outputs' && k !== 'hidden'), 'data', 'xPrefix', 'yPrefix'];
+    const { data, xPrefix = 'x.', yPrefix = 'y.', components, ...rest } = checkOptions(options, known);
+    checkTensors(tensors);
+    if (!Array.isArray(data) || data.length !== 2) throw new ValueError('options.data', '[X, Y]: the rows the final CCA is fitted on', data);
+    for (const [name, v] of [['options.xPrefix', xPrefix], ['options.yPrefix', yPrefix]] as const) if (typeof v !== 'string') throw new ValueError(name, "a string such as 'x.'", v);
+    if (xPrefix.startsWith(yPrefix) || yPrefix.startsWith(xPrefix)) throw new ValueError('options.yPrefix', `a prefix apart from options.xPrefix (${JSON.stringify(xPrefix)}): neither may start the other`, yPrefix);
+    checkClaimed(tensors, [xPrefix, yPrefix], 'DeepCCA.fromTorch');
+    const activation = rest.activation ?? 'leaky_relu';
+    const owner = new Owner(), own = owner.own;
+    const made: { dispose(): void }[] = [];
+    try {
+      const t1 = MLP.fromTorch(tensors, { prefix: xPrefix, activation });
+      made.push(t1);
+      const t2 = MLP.fromTorch(tensors, { prefix: yPrefix, activation });
+      made.push(t2);
+      const h1 = t1.layers.slice(1, -1), h2 = t2.layers.slice(1, -1), o = t1.layers.at(-1)!;
+      if (h1.length !== h2.length || h1.some((w, i) => w !== h2[i]) || t2.layers.at(-1) !== o)
+        throw new FormatError(`DeepCCA.fromTorch: the towers differ past their inputs (${xPrefix}: ${t1.layers.join('-')}, ${yPrefix}: ${t2.layers.join('-')}); DeepCCA's towers share their hidden and output widths`);
+      const k = components ?? o;
+      if (!(Number.isInteger(k) && k >= 1 && k <= o)) throw new ValueError('options.components', `an integer in 1..${o} (the towers' output width)`, k);
+      const model = new DeepCCA({ ...rest, components: k, outputs: o, hidden: h1 });
+      made.push(model);
+      const x = own(Tensor.from(data[0], 'options.data[0]')), y = own(Tensor.from(data[1], 'options.data[1]'));
+      if (x.cols !== t1.layers[0]) throw new ShapeError('options.data[0]', `${t1.layers[0]} columns (the x tower's input width)`, `${x.cols} columns`);
+      if (y.cols !== t2.layers[0]) throw new ShapeError('options.data[1]', `${t2.layers[0]} columns (the y tower's input width)`, `${y.cols} columns`);
+      if (y.rows !== x.rows) throw new ShapeError('options.data[1]', `${x.rows} rows (as options.data[0])`, `${y.rows} rows`);
+      t1.eval();
+      t2.eval();
+      model.#cca = model.#fitFinal(t1, t2, x, y);
+      model.#towers = [t1, t2];
+      made.length = 0;
+      return model;
+    } finally {
+      for (const m of made) m.dispose();
+      owner.dispose();
+    }
   }
 
   static fromJSON(json: unknown): DeepCCA {

@@ -15,6 +15,7 @@ import { FormatError, ShapeError, ValueError } from '../errors.js';
 import { crc32, decodeF32, encodeF32, readEnvelope } from '../serialize.js';
 import { checkOptions } from '../options.js';
 import { ForwardRecord, PieceBase, backwardFlags, originOf, type BackwardOptions, type Piece, type WithInputGradient, type WithoutInputGradient } from './piece.js';
+import { checkTensors, linearChain, type TorchTensors } from './torch.js';
 
 export type Activation = 'identity' | 'relu' | 'leaky_relu' | 'sigmoid' | 'tanh';
 export type MLPInit = 'auto' | 'he' | 'glorot' | 'uniform';
@@ -38,6 +39,18 @@ export interface MLPOptions {
   init?: MLPInit;
   /** seed of the in-wasm PRNG for initialisation and dropout (default 0) */
   seed?: number;
+}
+
+export interface MLPFromTorchOptions {
+  /** what the Sequential's names start with, dot included: 'encoder.' for `encoder.0.weight`
+   *  (default '': names `0.weight`, `0.bias`, `2.weight`, …) */
+  prefix?: string;
+  /** activation module between the Linear layers, as in the PyTorch network (default 'relu') */
+  activation?: Activation;
+  /** activation after the last Linear, as in the PyTorch network (default 'identity') */
+  outputActivation?: Activation;
+  /** nn.LeakyReLU's negative_slope (default 0.01, PyTorch's default too) */
+  leakySlope?: number;
 }
 
 export interface PredictOptions {
@@ -400,6 +413,30 @@ export class MLP extends PieceBase implements Piece {
     };
     if (opts.optimizer) out.optimizer = opts.optimizer.toJSON();
     return out;
+  }
+
+  /**
+   * The MLP equal to a PyTorch `nn.Sequential` of `nn.Linear` layers with an activation
+   * module between them (names `${prefix}0.weight`, `${prefix}0.bias`, `${prefix}2.weight`, …;
+   * weights out × in; gaps in the indices are the parameter-free modules). Widths come from
+   * the shapes; the activations are stated in the options, since the file does not hold them
+   * (python/crossmodal_torch.py's `mlp()` builds the matching Sequential). Every Linear
+   * needs its bias. F64 tensors are rounded to f32. FormatError for a name under the prefix
+   * that is not a Linear parameter, no tensor under the prefix, a missing weight or bias, a
+   * shape that breaks the chain, or a non-finite value.
+   *
+   * @example
+   * const net = MLP.fromTorch(nn.readSafetensors(bytes), { activation: 'leaky_relu', outputActivation: 'tanh' });
+   */
+  static fromTorch(tensors: TorchTensors, options: MLPFromTorchOptions = {}): MLP {
+    const { prefix = '', activation = 'relu', outputActivation, leakySlope } = checkOptions(options, ['prefix', 'activation', 'outputActivation', 'leakySlope']);
+    checkTensors(tensors);
+    if (typeof prefix !== 'string') throw new ValueError('options.prefix', "a string such as 'encoder.'", prefix);
+    if (!(typeof activation === 'string' && activation in ACTIVATIONS)) throw new ValueError('options.activation', Object.keys(ACTIVATIONS).join(' | '), activation);
+    const { layers, params } = linearChain(tensors, prefix, activation);
+    const net = new MLP({ layers, activation, outputActivation, leakySlope });
+    net.parameters.set(params);
+    return net;
   }
 
   /** Rebuilds an MLP from toJSON() output, validating everything (FormatError otherwise). */
