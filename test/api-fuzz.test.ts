@@ -231,6 +231,24 @@ function sqlRow(m: ReturnType<typeof jsMoments>['m']): Record<string, unknown> {
   return row;
 }
 
+/** A safetensors file of F32 tensors, written from the format's description: 8-byte little-endian header length, JSON header (padded to 8 with spaces), data. */
+function safetensorsBytes(tensors: [string, number[], Float32Array][]): Uint8Array {
+  const header: Record<string, unknown> = {};
+  let off = 0;
+  for (const [name, shape, data] of tensors) {
+    header[name] = { dtype: 'F32', shape, data_offsets: [off, off + data.length * 4] };
+    off += data.length * 4;
+  }
+  let json = JSON.stringify(header);
+  while ((8 + json.length) % 8) json += ' ';
+  const out = new Uint8Array(8 + json.length + off), view = new DataView(out.buffer);
+  view.setBigUint64(0, BigInt(json.length), true);
+  out.set(new TextEncoder().encode(json), 8);
+  let p = 8 + json.length;
+  for (const [, , data] of tensors) for (const v of data) (view.setFloat32(p, v, true), (p += 4));
+  return out;
+}
+
 /** A short description of a generated argument for failure messages. */
 const show = (a: Arg) => `${a.valid ? '' : 'invalid '}${a.rows}×${a.cols} max ${a.max.toExponential(1)}`;
 
@@ -714,6 +732,46 @@ const entries: [string, (clean: boolean) => fc.Arbitrary<Case>][] = [
               });
             } finally {
               (net as cm.MLP | null)?.dispose();
+            }
+          },
+        })),
+  ],
+  [
+    'safetensors',
+    (clean) =>
+      fc
+        .tuple(
+          fc.array(pos(9), { minLength: 2, maxLength: 4 }),
+          fc.integer({ min: 1, max: 2 ** 31 - 1 }),
+          clean ? fc.constant('intact') : fc.constantFrom('intact', 'truncated', 'flipped', 'header length', 'junk'),
+          fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+          fc.constantFrom<cm.Activation>('relu', 'tanh', 'leaky_relu'),
+        )
+        .map(([widths, seed, damage, where, activation]) => ({
+          label: 'safetensors',
+          run: async () => {
+            // an nn.Sequential's state_dict written here from the format's description (not by our reader's code)
+            const u = cells(seed), tensors: [string, number[], Float32Array][] = [];
+            for (let l = 0; l + 1 < widths.length; l++) {
+              const [nin, nout] = [widths[l]!, widths[l + 1]!];
+              tensors.push([`${2 * l}.weight`, [nout, nin], Float32Array.from({ length: nin * nout }, () => u() - 0.5)], [`${2 * l}.bias`, [nout], Float32Array.from({ length: nout }, () => u() - 0.5)]);
+            }
+            const bytes = safetensorsBytes(tensors);
+            const at = where % bytes.length;
+            const file = damage === 'truncated' ? bytes.slice(0, at) : damage === 'flipped' ? bytes.map((b, i) => (i === at ? b ^ (1 << (where % 8)) : b)) : damage === 'header length' ? bytes.map((b, i) => (i === where % 8 ? b ^ 0xff : b)) : damage === 'junk' ? Uint8Array.from({ length: at % 64 }, () => (u() * 256) | 0) : bytes;
+            const names = ['safetensors', 'tensors', '.weight', '.bias', 'bytes'];
+            let read: Record<string, cm.nn.SafeTensor> | null = null;
+            await check(`nn.readSafetensors(${damage} ${bytes.length} bytes)`, damage === 'intact', names, () => {
+              read = cm.nn.readSafetensors(file);
+              return Object.values(read).map((t) => t.data);
+            });
+            if (read) {
+              const x = Array.from({ length: 3 }, () => Array.from({ length: widths[0]! }, () => u()));
+              await check(`MLP.fromTorch(${damage}, ${widths.join('-')})`, damage === 'intact', names, () => {
+                const net = cm.MLP.fromTorch(read!, { activation });
+                live.push(net);
+                return net.predict(x).data;
+              });
             }
           },
         })),

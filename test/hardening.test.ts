@@ -5,7 +5,8 @@
 // and two models trained interleaved give the bits of the same two trained one after the other.
 // Out-of-memory is in test/oom.test.ts (it needs its own, capped, instance).
 import { beforeAll, describe, expect, it } from 'vitest';
-import { init, memoryStats, CCA, Classifier, ConditionalGAN, DeepCCA, GCCA, KernelCCA, MCCA, Matrix, MultimodalAutoencoder, NonFiniteError, ValueError } from '../src/index.js';
+import { init, memoryStats, nn, CCA, Classifier, ConditionalGAN, DeepCCA, GCCA, KernelCCA, MCCA, MLP, Matrix, MultimodalAutoencoder, NonFiniteError, ValueError } from '../src/index.js';
+import { readFileSync } from 'node:fs';
 import { uniform } from './helpers.js';
 
 beforeAll(async () => {
@@ -172,6 +173,25 @@ describe('1,000 fit / use / dispose cycles of each model return the allocator to
       await m.fit(x, y);
       m.generate(y, { seed: 1 });
       m.dispose();
+    }],
+    ['PyTorch loaders (readSafetensors, MLP / DeepCCA / autoencoder / cGAN fromTorch)', () => {
+      const read = (name: string) => nn.readSafetensors(readFileSync(new URL(`./fixtures/torch/${name}.safetensors`, import.meta.url)));
+      const deep = JSON.parse(readFileSync(new URL('./fixtures/torch/deepcca.json', import.meta.url), 'utf8'));
+      const net = MLP.fromTorch(read('readme'), { activation: 'tanh' });
+      net.predict([[0.5, -1]]);
+      net.dispose();
+      const d = DeepCCA.fromTorch(read('deepcca'), { data: deep.data, finalRegularization: 1e-3 });
+      d.transform(deep.heldOut[0], null);
+      d.dispose();
+      const ae = MultimodalAutoencoder.fromTorch(read('autoencoder'), { outputActivation: ['sigmoid', 'identity', 'tanh'] });
+      ae.dispose();
+      const g = ConditionalGAN.fromTorch(read('cgan'));
+      g.dispose();
+      try {
+        MLP.fromTorch(read('cgan'));
+      } catch {
+        // refused (no Linear chain at the root): what a failed load leaves behind is what this cycle measures
+      }
     }],
     ['Classifier', async () => {
       const m = new Classifier({ layers: [3, 4, 3], epochs: 1, batchSize: 12, seed: 1 });

@@ -256,5 +256,20 @@ export async function runScenario(cm, initOptions = {}) {
     mm.dispose();
   } else failures.push('moments: CCA.fromMoments or MCCA.fromMoments is missing');
 
+  // 12. weights trained in PyTorch: a safetensors file (test/fixtures/torch/readme.safetensors,
+  //     made by scripts/reference/torch_models.py) read and loaded into an MLP; PyTorch's outputs
+  //     for these inputs were 0.0503943 and 0.967219 (test/fixtures/torch/readme.json)
+  if (cm.nn?.readSafetensors && cm.MLP.fromTorch) {
+    const b64 = '+AAAAAAAAAB7IjAuYmlhcyI6eyJkdHlwZSI6IkYzMiIsInNoYXBlIjpbM10sImRhdGFfb2Zmc2V0cyI6WzAsMTJdfSwiMC53ZWlnaHQiOnsiZHR5cGUiOiJGMzIiLCJzaGFwZSI6WzMsMl0sImRhdGFfb2Zmc2V0cyI6WzEyLDM2XX0sIjIuYmlhcyI6eyJkdHlwZSI6IkYzMiIsInNoYXBlIjpbMV0sImRhdGFfb2Zmc2V0cyI6WzM2LDQwXX0sIjIud2VpZ2h0Ijp7ImR0eXBlIjoiRjMyIiwic2hhcGUiOlsxLDNdLCJkYXRhX29mZnNldHMiOls0MCw1Ml19fSa6bj9N7aM/7wCVP/q/9T0gIDS+91ptvxY8yL8G5Co/nfiuv0bUuD0evWG+mTFEv4+mZj8=';
+    const bytes = Uint8Array.from(atob(b64), (ch) => ch.charCodeAt(0));
+    const net = cm.MLP.fromTorch(cm.nn.readSafetensors(bytes), { activation: 'tanh' });
+    const y = net.predict([[0.5, -1], [1, 1]]).data;
+    if (Math.abs(y[0] - 0.0503943) > 1e-6 || Math.abs(y[1] - 0.967219) > 1e-6) failures.push(`torch: MLP.fromTorch gave ${Array.from(y)}, PyTorch 0.0503943, 0.967219`);
+    const tBytes = [Float64Array.from(y), Float64Array.from(net.parameters)];
+    parts.torch = await sha256(tBytes);
+    outputs.push(...tBytes);
+    net.dispose();
+  } else failures.push('torch: nn.readSafetensors or MLP.fromTorch is missing');
+
   return { build: info.build, ok: failures.length === 0, failures, hash: await sha256(outputs), parts };
 }
