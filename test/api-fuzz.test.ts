@@ -411,7 +411,7 @@ const entries: [string, (clean: boolean) => fc.Arbitrary<Case>][] = [
     'CCA',
     (clean) =>
     fc
-      .tuple(clean ? cleanDim : dim, matrixArg(undefined, clean), matrixArg(undefined, clean), optionsArb(clean, { components: pos(4), regularization: fc.oneof(fc.double({ min: 1e-4, max: 10, noNaN: true }), fc.constantFrom(0, 1e-6, 'auto')), scale: fc.boolean() }, { components: wrongInt, regularization: [-1, NaN, 'ridge', [1]], scale: ['yes', 1] }, ['regularization']))
+      .tuple(clean ? cleanDim : dim, matrixArg(undefined, clean), matrixArg(undefined, clean), optionsArb(clean, { components: pos(4), regularization: fc.oneof(fc.double({ min: 1e-4, max: 10, noNaN: true }), fc.constantFrom(0, 1e-6, 'auto', 'cv')), scale: fc.boolean() }, { components: wrongInt, regularization: [-1, NaN, 'ridge', [1]], scale: ['yes', 1] }, ['regularization']))
       .chain(([n, a, b, opt]) => fc.tuple(matrixArg({ rows: a.valid ? a.rows : n }, clean), matrixArg({ rows: a.valid ? a.rows : n }, clean), fc.constant(opt)))
       .map(([a, b, { o: drawn, ok }]) => ({
         label: 'CCA',
@@ -428,7 +428,9 @@ const entries: [string, (clean: boolean) => fc.Arbitrary<Case>][] = [
             // a ridge that matters at the data's scale (the ridge is absolute), or Ledoit–Wolf
             (reg === 'auto' || (typeof reg === 'number' && reg >= 1e-5 * Math.max(1e-100, a.max ** 2, b.max ** 2)) ||
               // no ridge: continuous random columns are of full rank once there are more rows than columns
-              (reg === 0 && a.generic && b.generic && a.rows >= a.cols + b.cols + 2)) &&
+              (reg === 0 && a.generic && b.generic && a.rows >= a.cols + b.cols + 2) ||
+              // cross-validated: the 'auto' grid is relative to each view's variance; 5 folds of 2 rows at least
+              (reg === 'cv' && a.generic && b.generic && a.rows >= 10)) &&
             // Ledoit–Wolf shrinks towards the mean variance: a view of zeros (or underflowing values) has none
             // and, with it, columns on comparable scales (integer typed arrays mix 1 and 1e9)
             // and 3 rows at least (from 2 centred rows, which are opposite, it can only choose δ = 0)
@@ -461,7 +463,7 @@ const entries: [string, (clean: boolean) => fc.Arbitrary<Case>][] = [
               });
               return [r.correlations.estimate, r.correlations.lower, r.correlations.upper, r.xWeights.lower.data, r.yWeights.upper.data];
             });
-            await check(`CCA.permutationTest(${show(a)}, ${show(b)})`, wp && reg !== 'auto' && !sc && a.rows >= 3, ['X', 'Y', 'options', 'regularization', 'scale'], () => m.permutationTest(a.value as cm.MatrixInput, b.value as cm.MatrixInput, { permutations: 9, seed: 1 }).pValues);
+            await check(`CCA.permutationTest(${show(a)}, ${show(b)})`, wp && reg !== 'auto' && reg !== 'cv' && !sc && a.rows >= 3, ['X', 'Y', 'options', 'regularization', 'scale'], () => m.permutationTest(a.value as cm.MatrixInput, b.value as cm.MatrixInput, { permutations: 9, seed: 1 }).pValues);
             if (Array.from(m.correlations).join() !== before.join()) throw new Error('CCA: a failed call changed the fit');
             // the same fit from moments computed here in plain JS (two passes): well-posed with a
             // ridge where the fit is (a bad moment set must be a typed error naming moments)
