@@ -17,6 +17,7 @@ import { readFile } from 'node:fs/promises';
 import { instantiate } from '@assemblyscript/loader';
 import { init, CCA, ConditionalGAN, MultimodalAutoencoder, metrics, memoryStats, nn, Tensor, ShapeError, StaleForwardError, ValueError } from '../dist/index.js';
 import { kernels, allocF64, free, heapF64 } from '../dist/wasm/module.js';
+import { INITIAL_PAGES } from '../dist/wasm/memory_pages.js';
 
 const EPS = 2 ** -52, U32 = 2 ** -24, SAFMIN = 2.2250738585072014e-308;
 const arg = (name, dflt) => { const i = process.argv.indexOf(`--${name}`); return i > 0 ? process.argv[i + 1] : dflt; };
@@ -73,7 +74,7 @@ async function instances() {
   const info = await init();
   const K = kernels();
   BASE = { name: 'baseline', build: info.build, k: K, alloc: (b) => allocF64(Math.ceil(b / 8)), free, buf: () => heapF64().buffer, live: () => memoryStats().liveBytes };
-  const memory = new WebAssembly.Memory({ initial: 48 });
+  const memory = new WebAssembly.Memory({ initial: INITIAL_PAGES });
   const bytes = await readFile(new URL('../build/kernels.scalar.wasm', import.meta.url));
   const { exports: S } = await instantiate(bytes, { env: { memory } });
   SCALAR = { name: 'scalar', build: ['scalar', 'simd', 'relaxed'][S.build_flavor()], k: S, alloc: (b) => S.mem_alloc(Math.max(16, b)), free: (p) => S.mem_free(p), buf: () => memory.buffer, live: () => S.mem_live_bytes() };

@@ -57,3 +57,22 @@ describe('init({ bytes, maximumMemory })', () => {
     expect(memoryStats().liveBytes).toBe(before);
   });
 });
+
+describe('initial memory size, stated once (asconfig.json)', () => {
+  it('every built module imports a memory of the size the loader creates, which is asconfig.json initialMemory', async () => {
+    const { INITIAL_PAGES } = await import('../src/wasm/memory_pages.js');
+    const { memoryImportMinimum, BUILDS } = await import('../scripts/memory-pages.mjs');
+    const asconfig = JSON.parse(readFileSync(new URL('../asconfig.json', import.meta.url), 'utf8'));
+    const hint = 'rebuild (npm run build:wasm) and (npm run build:wasm runs node scripts/memory-pages.mjs)';
+    for (const f of BUILDS) {
+      const pages = memoryImportMinimum(new Uint8Array(readFileSync(new URL(`../build/${f}`, import.meta.url))));
+      expect(pages, `${f} vs src/wasm/memory_pages.ts: ${hint}`).toBe(INITIAL_PAGES);
+    }
+    expect(asconfig.options.initialMemory, `asconfig.json vs src/wasm/memory_pages.ts: ${hint}`).toBe(INITIAL_PAGES);
+    // and the engine agrees: the baseline module links with INITIAL_PAGES, not with one page less
+    const mod = new WebAssembly.Module(readFileSync(new URL('../build/kernels.wasm', import.meta.url)));
+    const link = (initial: number) => new WebAssembly.Instance(mod, { env: { memory: new WebAssembly.Memory({ initial }), abort: () => {} } });
+    expect(() => link(INITIAL_PAGES - 1)).toThrow(WebAssembly.LinkError);
+    expect(link(INITIAL_PAGES).exports.build_flavor).toBeTypeOf('function');
+  });
+});

@@ -8,10 +8,9 @@ import { instantiate } from '@assemblyscript/loader';
 import type { Kernels, Ptr } from './api.js';
 import { InitError, MemoryLimitError, ValueError } from '../errors.js';
 import { checkOptions } from '../options.js';
+import { INITIAL_PAGES } from './memory_pages.js';
 
 const PAGE = 65536;
-/** Must match `initialMemory` in asconfig.json (pages of 64 KiB). */
-const INITIAL_PAGES = 48;
 /** wasm32 ceiling: 4 GiB. */
 const MAX_PAGES = 65536;
 
