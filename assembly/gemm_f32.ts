@@ -1,353 +1,38 @@
-// f32 matrix products for the neural-network engine: packed, cache-blocked GEMM with a
-// 4×8 f32x4 micro-kernel (GotoBLAS / BLIS structure, written for this package).
-//
-//   for jc over n in steps of NC            B panel  KC×NC  (packed, L2/L3)
-//     for pc over k in steps of KC
-//       pack B(pc:pc+kc, jc:jc+nc) into column panels of 8
-//       for ic over m in steps of MC        A block  MC×KC  (packed, L2)
-//         pack A(ic:ic+mc, pc:pc+kc) into row panels of 4
-//         for jr over nc in steps of 8      B micro-panel KC×8 stays in L1
-//           for ir over mc in steps of 4    4×8 tile of C, 8 f32x4 accumulators
-//
-// Packed formats: a panel of 4 rows of A is stored p-major, 4 consecutive f32 per k index
-// (16 bytes); a panel of 8 columns of B likewise, 8 consecutive f32 per k (32 bytes). Partial
-// panels are zero-padded. Packing reads through two element strides (rs between the rows /
-// columns of a panel, ps between consecutive k), so A·B, Aᵀ·B and A·Bᵀ share one
-// macro-kernel; each layout has a vector fast path (a straight copy when the panel's entries
-// for one k are contiguous, 4×4 in-register transposes when they are contiguous along k).
-//
-// Builds: baseline SIMD (f32x4 mul + add), relaxed SIMD (f32x4.relaxed_madd, fused on x86
-// with FMA and on ARM), scalar (no SIMD: the same packing and blocking, 4×2 register tiles
-// of f32 locals). Only the branch of `if (ASC_FEATURE_…)` that is live is compiled.
-//
-// Semantics follow BLAS: C = alpha·op(A)·op(B) + beta·C; when beta == 0, C is never read
-// (it may hold NaN); when alpha == 0 or k == 0, A and B are not read. Kernels allocate
-// nothing: the packing buffers are static scratch.
-
-// ---- blocking parameters ----
-// KC: a packed A micro-panel is KC·4·4 = 6.25 KiB and a B micro-panel KC·8·4 = 12.5 KiB, so
-//     the B micro-panel plus a few A panels stay in a 32 KiB L1d.
-// MC: the packed A block (MC·KC·4 = 200 KiB) stays in a 512 KiB L2 next to the B micro-panels.
-// NC: the packed B panel (NC·KC·4 = 800 KiB) is reused from L2/L3 by every A block.
-// These are caps: each dimension is split into equal blocks (see evenBlock). Measured on
-// Zen 5 (Node 20): for square sizes KC 192…512 × MC 64…128 × NC 256…512 land within ~2 % of
-// each other (the micro-kernel runs at the f32x4 issue limit), but k = 784 (a 28×28 input
-// layer) runs 3 % faster as 2 blocks of 392 than as 4 of 196: fewer passes over C. The
-// static scratch is ≈ 1 MiB.
-const KC: i32 = 400;
-const MC: i32 = 128;
-const NC: i32 = 512;
-
-// static scratch: packed A block, packed B panel, one 4×8 edge tile (≈ 1 MiB in all)
-const PACK_A: usize = memory.data(<i32>(MC * KC * 4), 16);
-const PACK_B: usize = memory.data(<i32>(NC * KC * 4), 16);
-const EDGE: usize = memory.data(4 * 8 * 4, 16);
-
-// ---- packing ----
-
-/**
- * Packs `rows` (≤ W) rows × kc of a strided source into one panel at dst (kc × W, p-major),
- * element (r, p) at src + (r·rs + p·ps)·4. Missing rows are zero-filled. W is 4 or 8.
- */
-// @ts-ignore: decorator
-@inline
-function packPanel(dst: usize, src: usize, rows: i32, kc: i32, rs: usize, ps: usize, w: i32): void {
-  const rsb = rs << 2, psb = ps << 2;
-  const wb = <usize>w << 2;
-  if (ASC_FEATURE_SIMD) {
-    if (rows == w) {
-      if (rs == 1) {
-        // the w entries for one k are contiguous: w/4 vector copies per k
-        let s = src;
-        if (w == 8) {
-          for (let p = 0; p < kc; p++) {
-            v128.store(dst, v128.load(s));
-            v128.store(dst, v128.load(s, 16), 16);
-            s += psb;
-            dst += 32;
-          }
-        } else {
-          for (let p = 0; p < kc; p++) {
-            v128.store(dst, v128.load(s));
-            s += psb;
-            dst += 16;
-          }
-        }
-        return;
-      }
-      if (ps == 1) {
-        // rows contiguous along k: 4×4 transposes of (4 rows) × (4 k)
-        const k4 = kc & ~3;
-        for (let g = 0; g < w; g += 4) {
-          const r0 = src + <usize>g * rsb, r1 = r0 + rsb, r2 = r1 + rsb, r3 = r2 + rsb;
-          let d = dst + (<usize>g << 2);
-          let o: usize = 0;
-          for (let p = 0; p < k4; p += 4) {
-            const x0 = v128.load(r0 + o), x1 = v128.load(r1 + o);
-            const x2 = v128.load(r2 + o), x3 = v128.load(r3 + o);
-            const t0 = v128.shuffle<f32>(x0, x1, 0, 4, 1, 5); // x0₀ x1₀ x0₁ x1₁
-            const t1 = v128.shuffle<f32>(x2, x3, 0, 4, 1, 5); // x2₀ x3₀ x2₁ x3₁
-            const t2 = v128.shuffle<f32>(x0, x1, 2, 6, 3, 7); // x0₂ x1₂ x0₃ x1₃
-            const t3 = v128.shuffle<f32>(x2, x3, 2, 6, 3, 7); // x2₂ x3₂ x2₃ x3₃
-            v128.store(d, v128.shuffle<f32>(t0, t1, 0, 1, 4, 5));
-            v128.store(d + wb, v128.shuffle<f32>(t0, t1, 2, 3, 6, 7));
-            v128.store(d + 2 * wb, v128.shuffle<f32>(t2, t3, 0, 1, 4, 5));
-            v128.store(d + 3 * wb, v128.shuffle<f32>(t2, t3, 2, 3, 6, 7));
-            o += 16;
-            d += wb << 2;
-          }
-          for (let p = k4; p < kc; p++) {
-            store<f32>(d, load<f32>(r0 + o));
-            store<f32>(d, load<f32>(r1 + o), 4);
-            store<f32>(d, load<f32>(r2 + o), 8);
-            store<f32>(d, load<f32>(r3 + o), 12);
-            o += 4;
-            d += wb;
-          }
-        }
-        return;
-      }
-    }
-  }
-  // general strides, a partial panel or the scalar build: element by element, zero-padded
-  let s = src;
-  for (let p = 0; p < kc; p++) {
-    let r = 0;
-    let q = s;
-    for (; r < rows; r++) {
-      store<f32>(dst + (<usize>r << 2), load<f32>(q));
-      q += rsb;
-    }
-    for (; r < w; r++) store<f32>(dst + (<usize>r << 2), 0);
-    s += psb;
-    dst += wb;
-  }
-}
-
-/** Packs `total` rows of A × kc into ceil(total/4) consecutive 4-row panels. */
-function packA(dst: usize, src: usize, total: i32, kc: i32, rs: usize, ps: usize): void {
-  const panelBytes = <usize>kc << 4;
-  const step = rs << 4; // 4 rows
-  for (let r = 0; r < total; r += 4) {
-    packPanel(dst, src, min(4, total - r), kc, rs, ps, 4);
-    dst += panelBytes;
-    src += step;
-  }
-}
-
-/** Packs `total` columns of B × kc into ceil(total/8) consecutive 8-column panels. */
-function packB(dst: usize, src: usize, total: i32, kc: i32, rs: usize, ps: usize): void {
-  const panelBytes = <usize>kc << 5;
-  const step = rs << 5; // 8 columns
-  for (let r = 0; r < total; r += 8) {
-    packPanel(dst, src, min(8, total - r), kc, rs, ps, 8);
-    dst += panelBytes;
-    src += step;
-  }
-}
-
-// ---- micro-kernels ----
-
-/**
- * 4×8 tile: C = alpha·(Apanel·Bpanel) + beta·C over kc steps (C not read when beta == 0).
- * pa: packed A panel (kc × 4); pb: packed B panel (kc × 8); c: tile origin; ldcb: row
- * stride of C in bytes.
- */
-function micro4x8(pa: usize, pb: usize, kc: i32, c: usize, ldcb: usize, alpha: f32, beta: f32): void {
-  if (ASC_FEATURE_SIMD) {
-    let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
-    let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
-    let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
-    let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
-    let a: v128, b0: v128, b1: v128;
-    const end = pa + (<usize>kc << 4);
-    // One k step per iteration, as in gemm_f64.ts: unrolled ×2, TurboFan hoists the loads of
-    // the body and spills (measured 37 against 48 GFLOP/s at 1024³, Zen 5, Node 20). The plain
-    // loop keeps 8 accumulators + 2 B + 1 A in xmm registers: per k, 2 loads + 4 broadcast
-    // loads (vbroadcastss) and 8 mulps + 8 addps, or 8 vfmadd with relaxed SIMD. Loading A as
-    // one vector and splatting lanes with shuffles measured the same (−1 %).
-    if (ASC_FEATURE_RELAXED_SIMD) {
-      while (pa < end) {
-        b0 = v128.load(pb, 0); b1 = v128.load(pb, 16);
-        a = v128.load32_splat(pa, 0); c00 = f32x4.relaxed_madd(a, b0, c00); c01 = f32x4.relaxed_madd(a, b1, c01);
-        a = v128.load32_splat(pa, 4); c10 = f32x4.relaxed_madd(a, b0, c10); c11 = f32x4.relaxed_madd(a, b1, c11);
-        a = v128.load32_splat(pa, 8); c20 = f32x4.relaxed_madd(a, b0, c20); c21 = f32x4.relaxed_madd(a, b1, c21);
-        a = v128.load32_splat(pa, 12); c30 = f32x4.relaxed_madd(a, b0, c30); c31 = f32x4.relaxed_madd(a, b1, c31);
-        pa += 16;
-        pb += 32;
-      }
-    } else {
-      while (pa < end) {
-        b0 = v128.load(pb, 0); b1 = v128.load(pb, 16);
-        a = v128.load32_splat(pa, 0); c00 = f32x4.add(c00, f32x4.mul(a, b0)); c01 = f32x4.add(c01, f32x4.mul(a, b1));
-        a = v128.load32_splat(pa, 4); c10 = f32x4.add(c10, f32x4.mul(a, b0)); c11 = f32x4.add(c11, f32x4.mul(a, b1));
-        a = v128.load32_splat(pa, 8); c20 = f32x4.add(c20, f32x4.mul(a, b0)); c21 = f32x4.add(c21, f32x4.mul(a, b1));
-        a = v128.load32_splat(pa, 12); c30 = f32x4.add(c30, f32x4.mul(a, b0)); c31 = f32x4.add(c31, f32x4.mul(a, b1));
-        pa += 16;
-        pb += 32;
-      }
-    }
-    const va = f32x4.splat(alpha);
-    const c1 = c + ldcb, c2 = c1 + ldcb, c3 = c2 + ldcb;
-    if (beta == 0) {
-      v128.store(c, f32x4.mul(va, c00)); v128.store(c, f32x4.mul(va, c01), 16);
-      v128.store(c1, f32x4.mul(va, c10)); v128.store(c1, f32x4.mul(va, c11), 16);
-      v128.store(c2, f32x4.mul(va, c20)); v128.store(c2, f32x4.mul(va, c21), 16);
-      v128.store(c3, f32x4.mul(va, c30)); v128.store(c3, f32x4.mul(va, c31), 16);
-    } else if (beta == 1) {
-      // the accumulate form (backprop dW += Xᵀ·dZ, later k blocks)
-      v128.store(c, f32x4.add(v128.load(c), f32x4.mul(va, c00)));
-      v128.store(c, f32x4.add(v128.load(c, 16), f32x4.mul(va, c01)), 16);
-      v128.store(c1, f32x4.add(v128.load(c1), f32x4.mul(va, c10)));
-      v128.store(c1, f32x4.add(v128.load(c1, 16), f32x4.mul(va, c11)), 16);
-      v128.store(c2, f32x4.add(v128.load(c2), f32x4.mul(va, c20)));
-      v128.store(c2, f32x4.add(v128.load(c2, 16), f32x4.mul(va, c21)), 16);
-      v128.store(c3, f32x4.add(v128.load(c3), f32x4.mul(va, c30)));
-      v128.store(c3, f32x4.add(v128.load(c3, 16), f32x4.mul(va, c31)), 16);
-    } else {
-      const vb = f32x4.splat(beta);
-      v128.store(c, f32x4.add(f32x4.mul(va, c00), f32x4.mul(vb, v128.load(c))));
-      v128.store(c, f32x4.add(f32x4.mul(va, c01), f32x4.mul(vb, v128.load(c, 16))), 16);
-      v128.store(c1, f32x4.add(f32x4.mul(va, c10), f32x4.mul(vb, v128.load(c1))));
-      v128.store(c1, f32x4.add(f32x4.mul(va, c11), f32x4.mul(vb, v128.load(c1, 16))), 16);
-      v128.store(c2, f32x4.add(f32x4.mul(va, c20), f32x4.mul(vb, v128.load(c2))));
-      v128.store(c2, f32x4.add(f32x4.mul(va, c21), f32x4.mul(vb, v128.load(c2, 16))), 16);
-      v128.store(c3, f32x4.add(f32x4.mul(va, c30), f32x4.mul(vb, v128.load(c3))));
-      v128.store(c3, f32x4.add(f32x4.mul(va, c31), f32x4.mul(vb, v128.load(c3, 16))), 16);
-    }
-  } else {
-    // scalar build: four 4×2 register tiles of f32 locals (columns 0-1, 2-3, 4-5, 6-7)
-    micro4x2Scalar(pa, pb, kc, c, ldcb, alpha, beta);
-    micro4x2Scalar(pa, pb + 8, kc, c + 8, ldcb, alpha, beta);
-    micro4x2Scalar(pa, pb + 16, kc, c + 16, ldcb, alpha, beta);
-    micro4x2Scalar(pa, pb + 24, kc, c + 24, ldcb, alpha, beta);
-  }
-}
-
-/**
- * Scalar build: a 4×2 tile of a 4×8 panel pair (B columns at pb + p·32 + 0/4) in 8 f32
- * locals. 4×2 rather than 4×4: with 16 accumulators + 4 B + 1 A live, TurboFan spills
- * (8.5 GFLOP/s at 1024³ on Zen 5); 8 accumulators stay in registers (14.6 GFLOP/s).
- */
-function micro4x2Scalar(pa: usize, pb: usize, kc: i32, c: usize, ldcb: usize, alpha: f32, beta: f32): void {
-  let c00: f32 = 0, c01: f32 = 0, c10: f32 = 0, c11: f32 = 0;
-  let c20: f32 = 0, c21: f32 = 0, c30: f32 = 0, c31: f32 = 0;
-  const end = pa + (<usize>kc << 4);
-  while (pa < end) {
-    const b0 = load<f32>(pb, 0), b1 = load<f32>(pb, 4);
-    let a = load<f32>(pa, 0); c00 += a * b0; c01 += a * b1;
-    a = load<f32>(pa, 4); c10 += a * b0; c11 += a * b1;
-    a = load<f32>(pa, 8); c20 += a * b0; c21 += a * b1;
-    a = load<f32>(pa, 12); c30 += a * b0; c31 += a * b1;
-    pa += 16;
-    pb += 32;
-  }
-  const c1 = c + ldcb, c2 = c1 + ldcb, c3 = c2 + ldcb;
-  if (beta == 0) {
-    store<f32>(c, alpha * c00, 0); store<f32>(c, alpha * c01, 4);
-    store<f32>(c1, alpha * c10, 0); store<f32>(c1, alpha * c11, 4);
-    store<f32>(c2, alpha * c20, 0); store<f32>(c2, alpha * c21, 4);
-    store<f32>(c3, alpha * c30, 0); store<f32>(c3, alpha * c31, 4);
-  } else {
-    store<f32>(c, alpha * c00 + beta * load<f32>(c, 0), 0); store<f32>(c, alpha * c01 + beta * load<f32>(c, 4), 4);
-    store<f32>(c1, alpha * c10 + beta * load<f32>(c1, 0), 0); store<f32>(c1, alpha * c11 + beta * load<f32>(c1, 4), 4);
-    store<f32>(c2, alpha * c20 + beta * load<f32>(c2, 0), 0); store<f32>(c2, alpha * c21 + beta * load<f32>(c2, 4), 4);
-    store<f32>(c3, alpha * c30 + beta * load<f32>(c3, 0), 0); store<f32>(c3, alpha * c31 + beta * load<f32>(c3, 4), 4);
-  }
-}
-
-/** Partial tile (mr × nr, < 4×8): computed into EDGE, then written element by element. */
-function microEdge(pa: usize, pb: usize, kc: i32, c: usize, ldcb: usize, mr: i32, nr: i32, alpha: f32, beta: f32): void {
-  micro4x8(pa, pb, kc, EDGE, 32, 1, 0);
-  for (let i = 0; i < mr; i++) {
-    const t = EDGE + (<usize>i << 5), ci = c + <usize>i * ldcb;
-    for (let j = 0; j < nr; j++) {
-      const cp = ci + (<usize>j << 2);
-      const v = alpha * load<f32>(t + (<usize>j << 2));
-      store<f32>(cp, beta == 0 ? v : v + beta * load<f32>(cp));
-    }
-  }
-}
-
-// ---- driver ----
-
-/** C = beta·C (C = 0 when beta == 0, without reading it), m×n. */
-function scaleC(c: usize, m: i32, n: i32, ldc: i32, beta: f32): void {
-  for (let i = 0; i < m; i++) {
-    const row = c + ((<usize>i * <usize>ldc) << 2);
-    for (let j = 0; j < n; j++) {
-      const cp = row + (<usize>j << 2);
-      store<f32>(cp, beta == 0 ? <f32>0 : beta * load<f32>(cp));
-    }
-  }
-}
-
-/**
- * C (m×n, row stride ldc) = alpha·A·B + beta·C with A(i, p) at a + (i·ars + p·aps)·4 and
- * B(p, j) at b + (j·brs + p·bps)·4.
- */
-function gemmCore(c: usize, a: usize, b: usize, m: i32, n: i32, k: i32,
-                  ars: usize, aps: usize, brs: usize, bps: usize, ldc: i32,
-                  alpha: f32, beta: f32): void {
-  const ldcb = <usize>ldc << 2;
-  // block sizes split each dimension evenly (k = 784 → 4 × 196, not 3 × 256 + 16), rounded
-  // up to the panel widths, so no pass runs a sliver of work
-  const NCe = evenBlock(n, NC, 8), KCe = evenBlock(k, KC, 1), MCe = evenBlock(m, MC, 4);
-  for (let jc = 0; jc < n; jc += NCe) {
-    const nc = min(NCe, n - jc);
-    for (let pc = 0; pc < k; pc += KCe) {
-      const kc = min(KCe, k - pc);
-      const aPanelBytes = <usize>kc << 4, bPanelBytes = <usize>kc << 5;
-      packB(PACK_B, b + ((<usize>jc * brs + <usize>pc * bps) << 2), nc, kc, brs, bps);
-      const bet: f32 = pc == 0 ? beta : 1;
-      for (let ic = 0; ic < m; ic += MCe) {
-        const mc = min(MCe, m - ic);
-        packA(PACK_A, a + ((<usize>ic * ars + <usize>pc * aps) << 2), mc, kc, ars, aps);
-        for (let jr = 0; jr < nc; jr += 8) {
-          const nr = min(8, nc - jr);
-          const pb = PACK_B + <usize>(jr >> 3) * bPanelBytes;
-          const cj = c + ((<usize>(jc + jr) + <usize>ic * <usize>ldc) << 2);
-          let pa = PACK_A;
-          let ct = cj;
-          for (let ir = 0; ir < mc; ir += 4) {
-            const mr = min(4, mc - ir);
-            if (mr == 4 && nr == 8) micro4x8(pa, pb, kc, ct, ldcb, alpha, bet);
-            else microEdge(pa, pb, kc, ct, ldcb, mr, nr, alpha, bet);
-            pa += aPanelBytes;
-            ct += ldcb << 2;
-          }
-        }
-      }
-    }
-  }
-}
-
-/** Block size ≤ cap (a multiple of `unit`) splitting `total` into equal blocks, rounded up to `unit`. */
-function evenBlock(total: i32, cap: i32, unit: i32): i32 {
-  const blocks = (total + cap - 1) / cap;
-  const size = (total + blocks - 1) / blocks;
-  return min(cap, (size + unit - 1) / unit * unit);
-}
-
-// ---- exports (signatures fixed by src/wasm/api.ts) ----
+// f32 matrix products for the neural-network engine: the exported entry points of the one
+// GEMM driver (gemm/driver.ts) with the f32 micro-kernel (gemm/f32.ts, 4×8 f32x4 tiles).
+// C = alpha·op(A)·op(B) + beta·C; when beta == 0, C is never read; when alpha == 0 or
+// k == 0, A and B are not read. Strides in elements, matrices row-major.
+import { gemmCore, scaleC, mirrorUpper, defaultScratch } from './gemm/driver';
 
 /** C (m×n) = alpha·A·B + beta·C; A m×k (row stride lda), B k×n (ldb). */
 export function gemm_f32_nn(c: usize, a: usize, b: usize, m: i32, n: i32, k: i32, lda: i32, ldb: i32, ldc: i32, alpha: f32, beta: f32): void {
   if (m <= 0 || n <= 0) return;
-  if (k <= 0 || alpha == 0) { scaleC(c, m, n, ldc, beta); return; }
-  gemmCore(c, a, b, m, n, k, <usize>lda, 1, 1, <usize>ldb, ldc, alpha, beta);
+  if (k <= 0 || alpha == 0) { scaleC<f32>(c, m, n, ldc, beta); return; }
+  gemmCore<f32>(defaultScratch(), c, a, b, m, n, k, <usize>lda, 1, 1, <usize>ldb, ldc, alpha, beta, false);
 }
 
 /** C (m×n) = alpha·Aᵀ·B + beta·C; A stored k×m (lda), B k×n (ldb). */
 export function gemm_f32_tn(c: usize, a: usize, b: usize, m: i32, n: i32, k: i32, lda: i32, ldb: i32, ldc: i32, alpha: f32, beta: f32): void {
   if (m <= 0 || n <= 0) return;
-  if (k <= 0 || alpha == 0) { scaleC(c, m, n, ldc, beta); return; }
-  gemmCore(c, a, b, m, n, k, 1, <usize>lda, 1, <usize>ldb, ldc, alpha, beta);
+  if (k <= 0 || alpha == 0) { scaleC<f32>(c, m, n, ldc, beta); return; }
+  gemmCore<f32>(defaultScratch(), c, a, b, m, n, k, 1, <usize>lda, 1, <usize>ldb, ldc, alpha, beta, false);
 }
 
 /** C (m×n) = alpha·A·Bᵀ + beta·C; A m×k (lda), B stored n×k (ldb). */
 export function gemm_f32_nt(c: usize, a: usize, b: usize, m: i32, n: i32, k: i32, lda: i32, ldb: i32, ldc: i32, alpha: f32, beta: f32): void {
   if (m <= 0 || n <= 0) return;
-  if (k <= 0 || alpha == 0) { scaleC(c, m, n, ldc, beta); return; }
-  gemmCore(c, a, b, m, n, k, <usize>lda, 1, <usize>ldb, 1, ldc, alpha, beta);
+  if (k <= 0 || alpha == 0) { scaleC<f32>(c, m, n, ldc, beta); return; }
+  gemmCore<f32>(defaultScratch(), c, a, b, m, n, k, <usize>lda, 1, <usize>ldb, 1, ldc, alpha, beta, false);
+}
+
+/**
+ * C (n×n, both triangles written) = alpha·AᵀA + beta·C; A stored k×n (lda), rows are
+ * observations. Only the tiles touching the upper triangle are computed, then mirrored;
+ * when beta != 0 only the upper triangle of C is read (C is taken as symmetric).
+ */
+export function syrk_f32_tn(c: usize, a: usize, n: i32, k: i32, lda: i32, ldc: i32, alpha: f32, beta: f32): void {
+  if (n <= 0) return;
+  if (k <= 0 || alpha == 0) scaleC<f32>(c, n, n, ldc, beta);
+  else gemmCore<f32>(defaultScratch(), c, a, a, n, n, k, 1, <usize>lda, 1, <usize>lda, ldc, alpha, beta, true);
+  mirrorUpper<f32>(c, n, ldc);
 }

@@ -7,6 +7,7 @@ export * from './stats';
 export * from './eigh';
 export * from './svd';
 export * from './gemm_f32';
+export { gemm_block_size } from './gemm/driver';
 export * from './activations';
 export * from './dense';
 export * from './blocks';

@@ -1,9 +1,9 @@
-// f32 matrix products (assembly/gemm_f32.ts) against a plain JS triple loop computed in f64
-// on the same f32 inputs (the scalar oracle): all three layouts, every m, n, k in
-// {1, 2, 3, 5, 7, 17, 63, 257} (not multiples of the 4×8 tile), mixed shapes crossing the
-// cache blocks (MC = 128 along m, KC = 256 along k, NC = 512 along n), alpha/beta (beta = 0
-// over NaN, beta = 1 accumulation), padded leading dimensions (padding of A and B holds NaN,
-// padding of C must stay untouched).
+// f32 matrix products (assembly/gemm_f32.ts on assembly/gemm/driver.ts) against a plain JS
+// triple loop computed in f64 on the same f32 inputs (the scalar oracle): all three layouts,
+// every m, n, k in {1, 2, 3, 5, 7, 17, 63, 257} (not multiples of the 4×8 tile), mixed
+// shapes crossing the cache blocks (the sizes read from the module: gemm_block_size),
+// alpha/beta (beta = 0 over NaN, beta = 1 accumulation), padded leading dimensions (padding
+// of A and B holds NaN, padding of C must stay untouched); syrk_f32_tn against gemm_f32_tn.
 //
 // Error bound: each entry is a length-k f32 dot product followed by the alpha/beta update,
 // so |error| ≤ (k + 4)·u·(|alpha|·Σ|a·b| + |beta·c|) with u = 2^-24 (rounding of the
@@ -11,7 +11,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { init } from '../src/index.js';
 import { kernels, allocF64, free, heapF32, memoryStats } from '../src/wasm/module.js';
-import { F32, LAYOUTS, checkZeroAlphaOrK, gemmKernel, operandShapes, operands, randomArray, reference, runGemm, sweepShapes, sweepSizes, type Layout } from './gemm_shared.js';
+import { F32, F64, LAYOUTS, blockEdgeShapes, blockSizes, checkZeroAlphaOrK, gemmKernel, operandShapes, operands, randomArray, reference, runGemm, sweepShapes, sweepSizes, type Layout } from './gemm_shared.js';
 
 beforeAll(async () => {
   await init();
@@ -63,11 +63,10 @@ function checkGemm(layout: Layout, m: number, n: number, k: number, pad: number,
 }
 
 const SMALL = [1, 2, 3, 5, 7, 17, 63, 257];
-// crosses the 4×8 tile and the cache blocks (MC = 128 along m, KC = 256 along k, NC = 512
-// along n; the sizes also cover other choices of 64…512)
+// crosses the 4×8 tile and cache blocks of 64…512 (the code's own block edges: blockEdgeShapes)
 const MIXED: [number, number, number][] = [
-  [129, 9, 257], [131, 517, 5], [260, 13, 513], [5, 1030, 300], [300, 33, 520], [9, 10, 800],
-  [4, 8, 256], [8, 16, 512], [128, 512, 256], [133, 530, 600], [1, 700, 1], [700, 1, 3], [257, 257, 257],
+  [129, 9, 257], [131, 517, 5], [260, 13, 513], [300, 33, 520], [9, 10, 800],
+  [4, 8, 256], [8, 16, 512], [128, 512, 256], [1, 700, 1], [700, 1, 3], [257, 257, 257],
 ];
 const SCALARS: [number, number][] = [[1, 0], [2.5, 0], [-1, 1], [0.75, -0.5], [1, 1], [0.1, 0.3]];
 
@@ -80,6 +79,10 @@ describe.each(LAYOUTS)('gemm_f32_%s', (layout) => {
 
   it('matches the oracle across cache-block edges, with alpha/beta and padded strides', () => {
     sweepShapes(MIXED, [[1, 0], [-0.5, 2], [1, 1]], 1000, check);
+  });
+
+  it("matches the oracle just past and short of the code's own tile and block sizes", () => {
+    sweepShapes(blockEdgeShapes(F32), [[1, 0], [-0.5, 2]], 2000, check);
   });
 
   it('beta = 0 never reads C (NaN in, finite out)', () => {
@@ -190,5 +193,72 @@ describe('gemm_f32 layouts agree', () => {
     expect(maxRelErr).toBeGreaterThan(0);
     expect(maxUlpRatio).toBeGreaterThan(0);
     expect(maxUlpRatio).toBeLessThanOrEqual(1);
+  });
+});
+
+describe('syrk_f32_tn', () => {
+  /** syrk against gemm_f32_tn(A, A): the same packing and blocking, so the upper triangle is bit-identical. */
+  function checkSyrk(n: number, k: number, pad: number, alpha: number, beta: number, seed: number) {
+    const lda = n + pad, ldc = n + 2 * pad;
+    const A = randomArray(F32, k * lda, seed);
+    const C0 = new Float32Array(n * ldc).fill(NaN);
+    if (beta !== 0) {
+      const r = randomArray(F32, n * n, seed + 5);
+      for (let i = 0; i < n; i++) for (let j = i; j < n; j++) C0[i * ldc + j] = C0[j * ldc + i] = r[i * n + j]!;
+    }
+    const K = kernels();
+    const pa = allocF64(A.length), pc = allocF64(C0.length), pg = allocF64(C0.length);
+    try {
+      heapF32().set(A, pa / 4);
+      heapF32().set(C0, pc / 4);
+      heapF32().set(C0, pg / 4);
+      K.syrk_f32_tn(pc, pa, n, k, lda, ldc, alpha, beta);
+      K.gemm_f32_tn(pg, pa, pa, n, n, k, lda, lda, ldc, alpha, beta);
+      const got = heapF32().slice(pc / 4, pc / 4 + C0.length), want = heapF32().slice(pg / 4, pg / 4 + C0.length);
+      for (let i = 0; i < n; i++) {
+        for (let j = i; j < n; j++) {
+          if (!Object.is(got[i * ldc + j], want[i * ldc + j])) throw new Error(`syrk n=${n} k=${k}: C[${i}][${j}] = ${got[i * ldc + j]}, gemm_tn ${want[i * ldc + j]}`);
+          if (!Object.is(got[j * ldc + i], got[i * ldc + j])) throw new Error(`syrk n=${n} k=${k}: not exactly symmetric at (${i}, ${j})`);
+        }
+        for (let j = n; j < ldc; j++) if (!Number.isNaN(got[i * ldc + j])) throw new Error(`syrk n=${n}: padding C[${i}][${j}] was written`);
+      }
+    } finally {
+      for (const p of [pa, pc, pg]) free(p);
+    }
+  }
+
+  it('upper triangle bit-identical to gemm_f32_tn(A, A), lower its mirror, on small sizes and the block edges', () => {
+    const { nr, kc, mc, nc } = blockSizes(F32);
+    let t = 0;
+    for (const n of SMALL) for (const k of [1, 5, 63]) checkSyrk(n, k, t % 3, ...SCALARS[t % SCALARS.length]!, ++t);
+    for (const [n, k] of [[mc + 1, kc + 1], [nc + nr + 1, 7], [2 * nr - 1, 2 * kc + 3]] as [number, number][])
+      for (const [alpha, beta] of [[1, 0], [-0.5, 2]] as [number, number][]) checkSyrk(n, k, t % 3, alpha, beta, ++t);
+  });
+
+  it('alpha = 0 or k = 0 gives beta·C', () => {
+    const n = 6, pc = allocF64(n * n), pa = allocF64(8);
+    try {
+      heapF32().fill(NaN, pa / 4, pa / 4 + 16);
+      for (const [alpha, k] of [[0, 4], [1, 0]] as [number, number][]) {
+        heapF32().fill(NaN, pc / 4, pc / 4 + n * n);
+        kernels().syrk_f32_tn(pc, pa, n, k, n, n, alpha, 0);
+        expect(Array.from(heapF32().subarray(pc / 4, pc / 4 + n * n))).toEqual(new Array(n * n).fill(0));
+      }
+    } finally {
+      free(pc);
+      free(pa);
+    }
+  });
+});
+
+describe('gemm block sizes (gemm_block_size)', () => {
+  it('are panel multiples and the one packing scratch holds either type', () => {
+    for (const dt of [F32, F64]) {
+      const { mr, nr, kc, mc, nc, scratch } = blockSizes(dt);
+      expect(mc % mr).toBe(0);
+      expect(nc % nr).toBe(0);
+      expect(scratch).toBeGreaterThanOrEqual((mc * kc + nc * kc + mr * nr) * dt.bytes);
+    }
+    expect(blockSizes(F32).scratch).toBe(blockSizes(F64).scratch);
   });
 });

@@ -5,7 +5,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { init, linalg, Matrix, memoryStats } from '../src/index.js';
 import { kernels, allocF64, free, heapF64 } from '../src/wasm/module.js';
-import { F64, LAYOUTS, checkZeroAlphaOrK, operands, randomArray, reference, rng, runGemm, sweepShapes, sweepSizes, type Layout } from './gemm_shared.js';
+import { F64, LAYOUTS, blockEdgeShapes, blockSizes, checkZeroAlphaOrK, operands, randomArray, reference, rng, runGemm, sweepShapes, sweepSizes, type Layout } from './gemm_shared.js';
 
 beforeAll(async () => {
   await init();
@@ -39,10 +39,9 @@ function checkGemm(layout: Layout, m: number, n: number, k: number, pad: number,
 }
 
 const SMALL = [1, 2, 3, 5, 7, 17, 63];
-// crosses the 4×4 tile and the cache blocks (MC = 96 along m, KC = 384 along k, NC = 512
-// along n, as in assembly/gemm_f64.ts; the sizes also cover other choices of 64…512)
+// crosses the 4×4 tile and cache blocks of 64…512 (the code's own block edges: blockEdgeShapes)
 const MIXED: [number, number, number][] = [
-  [257, 63, 17], [17, 257, 63], [63, 17, 257], [257, 257, 257], [5, 257, 300], [63, 17, 400],
+  [257, 63, 17], [17, 257, 63], [63, 17, 257], [5, 257, 300], [63, 17, 400],
   [130, 7, 520], [3, 520, 9], [131, 517, 5], [260, 9, 513], [9, 10, 800], [4, 8, 12], [64, 64, 64], [1, 600, 1],
 ];
 const SCALARS: [number, number][] = [[1, 0], [2.5, 0], [-1, 1], [0.75, -0.5], [1, 1]];
@@ -56,6 +55,10 @@ describe.each(LAYOUTS)('gemm_f64_%s', (layout) => {
 
   it('matches the oracle across cache-block edges, with alpha/beta and padded strides', () => {
     sweepShapes(MIXED, [[1, 0], [-0.5, 2]], 100, check);
+  });
+
+  it("matches the oracle just past and short of the code's own tile and block sizes", () => {
+    sweepShapes(blockEdgeShapes(F64), [[1, 0], [-0.5, 2]], 200, check);
   });
 
   it('beta = 0 never reads C (NaN in, finite out)', () => {
@@ -117,7 +120,8 @@ describe('syrk_f64_tn', () => {
   });
 
   it('crosses the block edges (n beyond MC and NC, k beyond KC), with alpha/beta and padding', () => {
-    const cases: [number, number][] = [[257, 17], [130, 300], [63, 513], [520, 5], [129, 129], [1, 700], [97, 800]];
+    const { mr, kc, mc, nc } = blockSizes(F64);
+    const cases: [number, number][] = [[257, 17], [63, 513], [520, 5], [129, 129], [1, 700], [mc + 1, kc + 1], [nc + mr + 1, 3], [mc - 1, 2 * kc + 1]];
     let t = 300;
     for (const [n, k] of cases) for (const [alpha, beta] of [[1 / 3, 0], [2, -1]] as [number, number][]) checkSyrk(n, k, t % 3, alpha, beta, ++t);
   });

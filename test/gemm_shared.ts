@@ -31,6 +31,24 @@ export function gemmKernel(dt: Dtype, layout: Layout) {
   return kernels()[`gemm_${dt.name}_${layout}`];
 }
 
+/** The tile and cache-block sizes of dt's GEMM, read from the kernel module (assembly/gemm/driver.ts). */
+export function blockSizes(dt: Dtype) {
+  const get = (which: number) => kernels().gemm_block_size(dt.bytes, which);
+  return { mr: get(0), nr: get(1), kc: get(2), mc: get(3), nc: get(4), even: get(5) === 1, scratch: get(6) };
+}
+
+/**
+ * Shapes (m, n, k) just past or short of the tile and of every cache block (MC along m, NC
+ * along n, KC along k), from the sizes in the code, so they follow any retuning.
+ */
+export function blockEdgeShapes(dt: Dtype): [number, number, number][] {
+  const { mr, nr, kc, mc, nc } = blockSizes(dt);
+  return [
+    [mc + 1, nr + 1, kc + 1], [2 * mc + mr - 1, 3, kc - 1], [mr + 1, nc + 1, 2 * kc + 1],
+    [mc - 1, nc + nr - 1, 5], [3, 2 * nc + 1, kc + 3],
+  ];
+}
+
 /** Deterministic values in [-1, 1) (xorshift32, seed ≠ 0). */
 export function rng(seed: number): () => number {
   const u = uniform(seed);

@@ -276,3 +276,82 @@ describe('linalg.svd (f64 thin SVD kernel)', () => {
     console.log(`svd worst ratio by shape: ${Object.entries(byShape).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ')}`);
   });
 });
+
+describe('bdsqr_f64 (the bidiagonal QR of svd_f64 on its own)', () => {
+  /** Runs the kernel on d (n), e (n − 1); returns the values, the status, and whether d, e were left alone. */
+  async function bdsqr(d: Float64Array, e: Float64Array) {
+    const { kernels, allocF64, free, heapF64 } = await import('../src/wasm/module.js');
+    const K = kernels(), n = d.length;
+    const pd = allocF64(n), pe = allocF64(Math.max(1, n - 1)), ps = allocF64(n), pw = allocF64(K.bdsqr_f64_work(n));
+    try {
+      heapF64().set(d, pd / 8);
+      heapF64().set(e, pe / 8);
+      const info = K.bdsqr_f64(ps, pd, pe, n, pw);
+      const h = heapF64();
+      const untouched = h.slice(pd / 8, pd / 8 + n).every((v, i) => Object.is(v, d[i])) && h.slice(pe / 8, pe / 8 + n - 1).every((v, i) => Object.is(v, e[i]));
+      return { info, s: h.slice(ps / 8, ps / 8 + n), untouched };
+    } finally {
+      for (const p of [pd, pe, ps, pw]) free(p);
+    }
+  }
+
+  /** Reference: one-sided Jacobi (Hestenes) on the dense bidiagonal, plain JS; values descending. */
+  function jacobiValues(d: Float64Array, e: Float64Array): number[] {
+    const n = d.length;
+    const col = Array.from({ length: n }, (_, j) => Float64Array.from({ length: n }, (_, i) => (i === j ? d[j]! : i === j - 1 ? e[i]! : 0)));
+    for (let sweep = 0; sweep < 60; sweep++) {
+      let off = 0;
+      for (let p = 0; p < n - 1; p++)
+        for (let q = p + 1; q < n; q++) {
+          const a = col[p]!, b = col[q]!;
+          let al = 0, be = 0, ga = 0;
+          for (let i = 0; i < n; i++) { al += a[i]! * a[i]!; be += b[i]! * b[i]!; ga += a[i]! * b[i]!; }
+          if (ga === 0 || Math.abs(ga) <= 1e-17 * Math.sqrt(al * be)) continue;
+          off = Math.max(off, Math.abs(ga) / Math.sqrt(al * be));
+          const z = (be - al) / (2 * ga), t = Math.sign(z || 1) / (Math.abs(z) + Math.sqrt(1 + z * z));
+          const c = 1 / Math.sqrt(1 + t * t), s = c * t;
+          for (let i = 0; i < n; i++) { const x = a[i]!, y = b[i]!; a[i] = c * x - s * y; b[i] = s * x + c * y; }
+        }
+      if (off <= 1e-17) break;
+    }
+    return col.map((c) => Math.hypot(...c)).sort((x, y) => y - x);
+  }
+
+  it('ones on both diagonals: σₖ = 2·cos(kπ/(2n+1)), each to relative accuracy', async () => {
+    for (const n of [1, 2, 3, 5, 17, 64, 257]) {
+      const { info, s } = await bdsqr(new Float64Array(n).fill(1), new Float64Array(n - 1).fill(1));
+      expect(info).toBe(0);
+      for (let k = 1; k <= n; k++) {
+        const exact = 2 * Math.cos((k * Math.PI) / (2 * n + 1));
+        expect(Math.abs(s[k - 1]! - exact), `n ${n}, k ${k}`).toBeLessThanOrEqual(8 * n * EPS * exact);
+      }
+    }
+  });
+
+  it('random, graded, zero-diagonal and split bidiagonals match a Jacobi reference; d and e are only read', async () => {
+    const r = prng(7);
+    const kinds: Record<string, (n: number) => [Float64Array, Float64Array]> = {
+      random: (n) => [Float64Array.from({ length: n }, r.normal), Float64Array.from({ length: n - 1 }, r.normal)],
+      graded: (n) => [Float64Array.from({ length: n }, (_, i) => r.normal() * 10 ** (-i / 2)), Float64Array.from({ length: n - 1 }, (_, i) => r.normal() * 10 ** (-i / 2))],
+      'zero diagonal': (n) => [Float64Array.from({ length: n }, (_, i) => (i % 3 === 1 ? 0 : r.normal())), Float64Array.from({ length: n - 1 }, r.normal)],
+      split: (n) => [Float64Array.from({ length: n }, r.normal), Float64Array.from({ length: n - 1 }, (_, i) => (i % 4 === 2 ? 0 : i % 4 === 0 ? 1e-300 : r.normal()))],
+    };
+    for (const [kind, make] of Object.entries(kinds))
+      for (const n of [1, 2, 3, 7, 17, 40]) {
+        const [d, e] = make(n);
+        const { info, s, untouched } = await bdsqr(d, e);
+        expect(info, `${kind} ${n}`).toBe(0);
+        expect(untouched, `${kind} ${n}: d, e untouched`).toBe(true);
+        const ref = jacobiValues(d, e), smax = ref[0]!;
+        for (let i = 0; i < n; i++) {
+          expect(s[i]!, `${kind} ${n}: s non-negative, descending`).toBeGreaterThanOrEqual(i + 1 < n ? s[i + 1]! : 0);
+          expect(Math.abs(s[i]! - ref[i]!), `${kind} ${n}, σ${i}`).toBeLessThanOrEqual(16 * n * EPS * smax);
+        }
+      }
+  });
+
+  it('NaN-free empty and 1×1 cases', async () => {
+    expect((await bdsqr(new Float64Array([-3]), new Float64Array(0))).s).toEqual(Float64Array.from([3]));
+    expect((await bdsqr(new Float64Array(0), new Float64Array(0))).info).toBe(0);
+  });
+});

@@ -1,17 +1,18 @@
 // Implicit-shift QR on the upper bidiagonal (d: N values, e: N−1 values, byte pointers),
 // the dbdsqr scheme: relative-accuracy deflation, direction chosen per block, Demmel–Kahan
 // zero shift when the shift would destroy relative accuracy, exact 2×2 blocks. Rotations
-// are logged (rotlog.ts) and replayed on Qᵀ / Pᵀ by the caller's flush().
+// are logged to L (rotlog.ts); the caller makes L (startLog) and replays it on Qᵀ / Pᵀ
+// (flush). t: scratch for the 2×2 results (rot2.ts). Both live in the caller's work buffer.
 import { D, setD } from './bdsqr_util';
-import { EPS, las2, lasv2, smin2, smax2, csl2, snl2, csr2, snr2 } from './rot2';
-import { beginSweep, logRot } from './rotlog';
+import { EPS, las2, lasv2, Rot2 } from './rot2';
+import { beginSweep, logRot, RotLog } from './rotlog';
 import { zeroShiftDown, zeroShiftUp, shiftedDown, shiftedUp } from './sweeps';
 
 const UNFL: f64 = 2.2250738585072014e-308;
 const MAXITR: i32 = 6;
 
 /** Returns 0, or 1 when the iteration did not converge. */
-export function bdsqr(N: i32, d: usize, e: usize): i32 {
+export function bdsqr(L: RotLog, t: Rot2, N: i32, d: usize, e: usize): i32 {
   if (N <= 1) return 0;
   const tolmul = max(10.0, min(100.0, Math.pow(EPS, -0.125)));
   const tol = tolmul * EPS;
@@ -54,12 +55,12 @@ export function bdsqr(N: i32, d: usize, e: usize): i32 {
     ll++;
     if (ll == m - 1) {
       // 2×2 block
-      lasv2(D(d, m - 1), D(e, m - 1), D(d, m));
-      setD(d, m - 1, smax2);
+      lasv2(t, D(d, m - 1), D(e, m - 1), D(d, m));
+      setD(d, m - 1, t.smax);
       setD(e, m - 1, 0);
-      setD(d, m, smin2);
-      beginSweep(m - 1, 1, 1);
-      logRot(csl2, snl2, csr2, snr2);
+      setD(d, m, t.smin);
+      beginSweep(L, m - 1, 1, 1);
+      logRot(L, t.csl, t.snl, t.csr, t.snr);
       m -= 2;
       continue;
     }
@@ -97,12 +98,12 @@ export function bdsqr(N: i32, d: usize, e: usize): i32 {
       let sll: f64;
       if (idir == 1) {
         sll = abs(D(d, ll));
-        las2(D(d, m - 1), D(e, m - 1), D(d, m));
+        las2(t, D(d, m - 1), D(e, m - 1), D(d, m));
       } else {
         sll = abs(D(d, m));
-        las2(D(d, ll), D(e, ll), D(d, ll + 1));
+        las2(t, D(d, ll), D(e, ll), D(d, ll + 1));
       }
-      shift = smin2;
+      shift = t.smin;
       if (sll > 0) {
         const q = shift / sll;
         if (q * q < EPS) shift = 0;
@@ -110,11 +111,11 @@ export function bdsqr(N: i32, d: usize, e: usize): i32 {
     }
     iter += <i64>(m - ll);
     if (shift == 0) {
-      if (idir == 1) zeroShiftDown(d, e, ll, m, thresh);
-      else zeroShiftUp(d, e, ll, m, thresh);
+      if (idir == 1) zeroShiftDown(L, t, d, e, ll, m, thresh);
+      else zeroShiftUp(L, t, d, e, ll, m, thresh);
     } else {
-      if (idir == 1) shiftedDown(d, e, ll, m, thresh, shift);
-      else shiftedUp(d, e, ll, m, thresh, shift);
+      if (idir == 1) shiftedDown(L, t, d, e, ll, m, thresh, shift);
+      else shiftedUp(L, t, d, e, ll, m, thresh, shift);
     }
   }
   return 0;

@@ -2,7 +2,7 @@
 // column-major (storage row j = column j, stride ldwb bytes), then Pᵀ and Qᵀ formed
 // explicitly by backward accumulation of the reflectors, again as contiguous rows.
 import { scal } from '../simd_util';
-import { larfg, hbeta, reflRows } from './householder';
+import { larfg, reflRows } from './householder';
 import { rightUpdate } from './rightupdate';
 
 /**
@@ -13,16 +13,14 @@ export function bidiagonalise(W: usize, ldwb: usize, M: i32, N: i32, dp: usize, 
   for (let i = 0; i < N; i++) {
     const col = W + <usize>i * ldwb;
     const ii = <usize>i << 3;
-    const tau = larfg(M - i, load<f64>(col + ii), col + ii + 8);
-    store<f64>(dp + ii, hbeta);
+    const tau = larfg(dp + ii, M - i, load<f64>(col + ii), col + ii + 8);
     store<f64>(tq + ii, tau);
     store<f64>(col + ii, 1.0);
     if (tau != 0 && i + 1 < N) reflRows(W, ldwb, i + 1, N, ii, col + ii, M - i, tau);
     if (i < N - 1) {
       const C = N - i - 1;
       for (let j = 0; j < C; j++) store<f64>(g + (<usize>j << 3), load<f64>(W + <usize>(i + 1 + j) * ldwb + ii));
-      const tp_ = larfg(C, load<f64>(g), g + 8);
-      store<f64>(ep + ii, hbeta);
+      const tp_ = larfg(ep + ii, C, load<f64>(g), g + 8);
       store<f64>(tp + ii, tp_);
       store<f64>(g, 1.0);
       for (let j = 0; j < C; j++) store<f64>(W + <usize>(i + 1 + j) * ldwb + ii, load<f64>(g + (<usize>j << 3)));

@@ -3,14 +3,12 @@
 // updates are dot/axpy on contiguous rows.
 import { dot, scal, axpy } from '../simd_util';
 
-export let hbeta: f64 = 0;
-
 /**
  * Householder reflector H = I − τ·[1; x]·[1; x]ᵀ with H·[alpha; x] = [beta; 0]; x (n−1
- * contiguous values) is overwritten by the vector, beta goes to hbeta, τ is returned.
+ * contiguous values) is overwritten by the vector, beta is stored at `beta`, τ is returned.
  */
-export function larfg(n: i32, alpha: f64, x: usize): f64 {
-  hbeta = alpha;
+export function larfg(beta: usize, n: i32, alpha: f64, x: usize): f64 {
+  store<f64>(beta, alpha);
   if (n <= 1) return 0;
   let xn2 = dot(x, x, n - 1);
   let up: f64 = 1;
@@ -24,10 +22,10 @@ export function larfg(n: i32, alpha: f64, x: usize): f64 {
     alpha *= up;
     xn2 = dot(x, x, n - 1);
   } else if (xn2 == 0) return 0;
-  const beta = -copysign(sqrt(alpha * alpha + xn2), alpha);
-  const tau = (beta - alpha) / beta;
-  scal(x, 1 / (alpha - beta), n - 1);
-  hbeta = up == 1 ? beta : beta * 2.409919865102884e-181; // · 2^-600
+  const b = -copysign(sqrt(alpha * alpha + xn2), alpha);
+  const tau = (b - alpha) / b;
+  scal(x, 1 / (alpha - b), n - 1);
+  store<f64>(beta, up == 1 ? b : b * 2.409919865102884e-181); // · 2^-600
   return tau;
 }
 

@@ -13,15 +13,69 @@
 //   5. Make the values non-negative (flip rows of Pᵀ), sort descending, transpose out.
 import { bidiagonalise, formQP } from './bidiagonal';
 import { bdsqr } from './bdsqr';
-import { capRotFor, startLog, flush } from './rotlog';
+import { capRotFor, startLog, flush, ROTLOG_F64 } from './rotlog';
+import { Rot2, ROT2_F64 } from './rot2';
+
+/** f64 of the work buffer for the rotation log of an N×N bidiagonal: logU, logV, hdr, the log and 2×2 records. */
+// @ts-ignore: decorator
+@inline function logWork(N: i32): i32 {
+  const R = capRotFor(N);
+  return 4 * R + 2 * R + ((ROTLOG_F64 + ROT2_F64 + 1) & ~1);
+}
 
 // work layout (f64 counts; every region a multiple of 2 so v128 rows stay 16-byte aligned)
 export function svd_f64_work(m: i32, n: i32): usize {
   const M = max(m, n), N = min(m, n);
   if (N <= 0) return 0;
   const ldw = (M + 7) & ~7, LV = (N + 7) & ~7, N2 = (N + 1) & ~1;
+  return <usize>N * <usize>(ldw + LV) + <usize>(7 * N2 + ((M + 3) & ~1) + ((N + 3) & ~1) + logWork(N));
+}
+
+/**
+ * Bidiagonal QR on its own, in the work buffer at w: d (N), e (N − 1) are overwritten, the
+ * rotations logged and applied to Ut (row length LU) and Vt (LV) (LU = LV = 0: values only).
+ */
+function bidiagonalSvd(w: usize, Ut: usize, LU: i32, Vt: usize, LV: i32, N: i32, dp: usize, ep: usize): i32 {
   const R = capRotFor(N);
-  return <usize>N * <usize>(ldw + LV) + <usize>(7 * N2 + ((M + 3) & ~1) + ((N + 3) & ~1) + 4 * R + 2 * R);
+  const logU = w, logV = logU + (<usize>(2 * R) << 3), hdr = logV + (<usize>(2 * R) << 3);
+  const rec = hdr + (<usize>(2 * R) << 3);
+  const L = startLog(rec, Ut, LU, Vt, LV, logU, logV, hdr, R);
+  const info = bdsqr(L, changetype<Rot2>(rec + (<usize>ROTLOG_F64 << 3)), N, dp, ep);
+  flush(L);
+  return info;
+}
+
+/** f64 of the work buffer bdsqr_f64 needs for n values. */
+export function bdsqr_f64_work(n: i32): usize {
+  if (n <= 0) return 0;
+  return <usize>(2 * ((n + 1) & ~1) + logWork(n));
+}
+
+/**
+ * Singular values s (n, descending, ≥ 0) of the upper bidiagonal matrix with diagonal d (n)
+ * and superdiagonal e (n − 1); d and e are only read. Returns 0, or 1 when the iteration
+ * did not converge (s unspecified). The bidiagonal QR of svd_f64, without the vectors.
+ */
+export function bdsqr_f64(s: usize, d: usize, e: usize, n: i32, work: usize): i32 {
+  if (n <= 0) return 0;
+  const n2 = (n + 1) & ~1;
+  const dp = work, ep = work + (<usize>n2 << 3);
+  memory.copy(dp, d, <usize>n << 3);
+  if (n > 1) memory.copy(ep, e, <usize>(n - 1) << 3);
+  store<f64>(ep + (<usize>(n - 1) << 3), 0);
+  const info = bidiagonalSvd(ep + (<usize>n2 << 3), 0, 0, 0, 0, n, dp, ep);
+  if (info != 0) return info;
+  // |d| sorted descending (insertion sort)
+  for (let i = 0; i < n; i++) {
+    const di = abs(load<f64>(dp + (<usize>i << 3)));
+    let j = i - 1;
+    while (j >= 0 && load<f64>(s + (<usize>j << 3)) < di) {
+      store<f64>(s + (<usize>(j + 1) << 3), load<f64>(s + (<usize>j << 3)));
+      j--;
+    }
+    store<f64>(s + (<usize>(j + 1) << 3), di);
+  }
+  return 0;
 }
 
 function writeOut(dst: usize, ldd: i32, src: usize, lds: i32, rows: i32, k: i32, perm: usize, sg: usize): void {
@@ -67,7 +121,6 @@ export function svd_f64(u: usize, s: usize, v: usize, a: usize, m: i32, n: i32, 
 
   // layout
   const ldw = (M + 7) & ~7, LV = (N + 7) & ~7, N2 = (N + 1) & ~1;
-  const R = capRotFor(N);
   const W = work;
   const Vt = W + ((<usize>N * <usize>ldw) << 3);
   const dp = Vt + ((<usize>N * <usize>LV) << 3);
@@ -105,11 +158,7 @@ export function svd_f64(u: usize, s: usize, v: usize, a: usize, m: i32, n: i32, 
   const Ut = W, LU = ldw;
 
   // bidiagonal SVD, rotations logged and replayed on Qᵀ / Pᵀ
-  const logU = g + (<usize>((N + 3) & ~1) << 3);
-  const logV = logU + (<usize>(2 * R) << 3);
-  startLog(Ut, LU, Vt, LV, logU, logV, logV + (<usize>(2 * R) << 3), R);
-  const info = bdsqr(N, dp, ep);
-  flush();
+  const info = bidiagonalSvd(g + (<usize>((N + 3) & ~1) << 3), Ut, LU, Vt, LV, N, dp, ep);
   if (info != 0) return info;
 
   // signs, order (insertion sort, descending), output

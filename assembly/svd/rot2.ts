@@ -1,61 +1,68 @@
 // 2×2 building blocks of the bidiagonal QR (LAPACK dlartg / dlas2 / dlasv2 schemes).
-// Results are returned in module globals (no multi-value returns, no allocation).
+// Results are written to a Rot2 record the caller places in its work buffer (no module
+// state, no multi-value returns, no allocation).
 
 export const EPS: f64 = 1.1102230246251565e-16; // 2^-53, unit round-off
 
-export let gc: f64 = 0, gs: f64 = 0, gr: f64 = 0; // lartg
-export let smin2: f64 = 0, smax2: f64 = 0; // las2 / lasv2
-export let csl2: f64 = 0, snl2: f64 = 0, csr2: f64 = 0, snr2: f64 = 0; // lasv2
+/** Results of lartg (c, s, r), las2 (smin, smax) and lasv2 (all but c, s, r). */
+@unmanaged export class Rot2 {
+  c: f64; s: f64; r: f64; // lartg
+  smin: f64; smax: f64; // las2 / lasv2
+  csl: f64; snl: f64; csr: f64; snr: f64; // lasv2
+}
+/** f64 slots a Rot2 takes in a work buffer. */
+export const ROT2_F64: i32 = <i32>((offsetof<Rot2>() + 7) >> 3);
 
 /** Plane rotation: [c s; -s c]·[f; g] = [r; 0]. */
-export function lartg(f: f64, g: f64): void {
-  if (g == 0) { gc = 1; gs = 0; gr = f; return; }
-  if (f == 0) { gc = 0; gs = g > 0 ? 1.0 : -1.0; gr = abs(g); return; }
+export function lartg(o: Rot2, f: f64, g: f64): void {
+  if (g == 0) { o.c = 1; o.s = 0; o.r = f; return; }
+  if (f == 0) { o.c = 0; o.s = g > 0 ? 1.0 : -1.0; o.r = abs(g); return; }
   const f1 = abs(f), g1 = abs(g);
   if (f1 > 1e-150 && f1 < 1e150 && g1 > 1e-150 && g1 < 1e150) {
     const d = sqrt(f * f + g * g);
-    gc = f1 / d;
-    gr = copysign(d, f);
-    gs = g / gr;
+    o.c = f1 / d;
+    const r = copysign(d, f);
+    o.r = r;
+    o.s = g / r;
   } else {
     const u = max(f1, g1);
     const fs = f / u, gg = g / u;
     const d = sqrt(fs * fs + gg * gg);
-    gc = abs(fs) / d;
+    o.c = abs(fs) / d;
     const rr = copysign(d, f);
-    gs = gg / rr;
-    gr = rr * u;
+    o.s = gg / rr;
+    o.r = rr * u;
   }
 }
 
-/** Singular values of the 2×2 upper triangular [f g; 0 h] (smin2 ≤ smax2). */
-export function las2(f: f64, g: f64, h: f64): void {
+/** Singular values of the 2×2 upper triangular [f g; 0 h] into o.smin ≤ o.smax. */
+export function las2(o: Rot2, f: f64, g: f64, h: f64): void {
   const fa = abs(f), ga = abs(g), ha = abs(h);
   const fhmn = min(fa, ha), fhmx = max(fa, ha);
   if (fhmn == 0) {
-    smin2 = 0;
-    if (fhmx == 0) smax2 = ga;
+    o.smin = 0;
+    if (fhmx == 0) o.smax = ga;
     else {
       const mx = max(fhmx, ga), mn = min(fhmx, ga), q = mn / mx;
-      smax2 = mx * sqrt(1 + q * q);
+      o.smax = mx * sqrt(1 + q * q);
     }
   } else if (ga < fhmx) {
     const as_ = 1 + fhmn / fhmx, at = (fhmx - fhmn) / fhmx, q = ga / fhmx, au = q * q;
     const c = 2 / (sqrt(as_ * as_ + au) + sqrt(at * at + au));
-    smin2 = fhmn * c;
-    smax2 = fhmx / c;
+    o.smin = fhmn * c;
+    o.smax = fhmx / c;
   } else {
     const au = fhmx / ga;
     if (au == 0) {
-      smin2 = (fhmn * fhmx) / ga;
-      smax2 = ga;
+      o.smin = (fhmn * fhmx) / ga;
+      o.smax = ga;
     } else {
       const as_ = 1 + fhmn / fhmx, at = (fhmx - fhmn) / fhmx;
       const p = as_ * au, q = at * au;
       const c = 1 / (sqrt(1 + p * p) + sqrt(1 + q * q));
-      smin2 = fhmn * c * au;
-      smin2 = smin2 + smin2;
-      smax2 = ga / (c + c);
+      o.smin = fhmn * c * au;
+      o.smin = o.smin + o.smin;
+      o.smax = ga / (c + c);
     }
   }
 }
@@ -65,9 +72,10 @@ export function las2(f: f64, g: f64, h: f64): void {
 
 /**
  * SVD of the 2×2 upper triangular [f g; 0 h]:
- * [csl snl; -snl csl]·[f g; 0 h]·[csr -snr; snr csr] = diag(smax2, smin2), |smax2| ≥ |smin2|.
+ * [csl snl; -snl csl]·[f g; 0 h]·[csr -snr; snr csr] = diag(smax, smin), |smax| ≥ |smin|
+ * (o.csl, o.snl, o.csr, o.snr, o.smax, o.smin).
  */
-export function lasv2(f: f64, g: f64, h: f64): void {
+export function lasv2(o: Rot2, f: f64, g: f64, h: f64): void {
   let ft = f, fa = abs(ft), ht = h, ha = abs(h);
   let pmax = 1;
   const swap = ha > fa;
@@ -121,12 +129,14 @@ export function lasv2(f: f64, g: f64, h: f64): void {
       slt = (ht / ft) * srt / a;
     }
   }
-  if (swap) { csl2 = srt; snl2 = crt; csr2 = slt; snr2 = clt; }
-  else { csl2 = clt; snl2 = slt; csr2 = crt; snr2 = srt; }
+  let csl: f64, snl: f64, csr: f64, snr: f64;
+  if (swap) { csl = srt; snl = crt; csr = slt; snr = clt; }
+  else { csl = clt; snl = slt; csr = crt; snr = srt; }
+  o.csl = csl; o.snl = snl; o.csr = csr; o.snr = snr;
   let tsign: f64;
-  if (pmax == 1) tsign = sgn1(csr2) * sgn1(csl2) * sgn1(f);
-  else if (pmax == 2) tsign = sgn1(snr2) * sgn1(csl2) * sgn1(g);
-  else tsign = sgn1(snr2) * sgn1(snl2) * sgn1(h);
-  smax2 = copysign(ssmax, tsign);
-  smin2 = copysign(ssmin, tsign * sgn1(f) * sgn1(h));
+  if (pmax == 1) tsign = sgn1(csr) * sgn1(csl) * sgn1(f);
+  else if (pmax == 2) tsign = sgn1(snr) * sgn1(csl) * sgn1(g);
+  else tsign = sgn1(snr) * sgn1(snl) * sgn1(h);
+  o.smax = copysign(ssmax, tsign);
+  o.smin = copysign(ssmin, tsign * sgn1(f) * sgn1(h));
 }

@@ -62,6 +62,10 @@ export interface Kernels {
   // ≥ 0), V n×k. A is only read. Returns 0 on success, > 0 on no convergence.
   svd_f64_work(m: number, n: number): number;
   svd_f64(u: Ptr, s: Ptr, v: Ptr, a: Ptr, m: number, n: number, lda: number, ldu: number, ldv: number, work: Ptr): number;
+  /** number of f64 the work buffer of bdsqr_f64 needs */
+  bdsqr_f64_work(n: number): number;
+  /** singular values s (n, descending) of the upper bidiagonal (d: n, e: n − 1), both only read; 0 ok, 1 no convergence */
+  bdsqr_f64(s: Ptr, d: Ptr, e: Ptr, n: number, work: Ptr): number;
 
   // ---- f32 neural-network kernels (f32x4 SIMD) ----
   // gemm_f32.ts — C (m×n) = alpha·op(A)·op(B) + beta·C; C is not read when beta == 0
@@ -70,6 +74,10 @@ export interface Kernels {
   gemm_f32_tn(c: Ptr, a: Ptr, b: Ptr, m: number, n: number, k: number, lda: number, ldb: number, ldc: number, alpha: number, beta: number): void;
   /** B stored n×k */
   gemm_f32_nt(c: Ptr, a: Ptr, b: Ptr, m: number, n: number, k: number, lda: number, ldb: number, ldc: number, alpha: number, beta: number): void;
+  /** C (n×n, both triangles written) = alpha·AᵀA + beta·C, A stored k×n */
+  syrk_f32_tn(c: Ptr, a: Ptr, n: number, k: number, lda: number, ldc: number, alpha: number, beta: number): void;
+  /** GEMM tile / block sizes for elements of `bytes` (4 | 8): which = 0 MR, 1 NR, 2 KC, 3 MC, 4 NC, 5 even split (1/0), 6 packing scratch bytes */
+  gemm_block_size(bytes: number, which: number): number;
 
   // activations.ts — act: 0 identity, 1 relu, 2 leaky_relu (slope), 3 sigmoid, 4 tanh
   /** y = f(x) elementwise; y may equal x */
