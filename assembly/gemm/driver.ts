@@ -103,21 +103,11 @@ export function gemm_block_size(bytes: i32, which: i32): i32 {
 
 // ---- packing ----
 
-/** Packs `total` rows of A × kc into ceil(total/MR) consecutive MR-row panels. */
-function packA<T>(dst: usize, src: usize, total: i32, kc: i32, rs: usize, ps: usize): void {
-  const w = MR<T>();
-  const panelBytes = <usize>kc * <usize>w * sizeof<T>();
-  const step = rs * <usize>w * sizeof<T>();
-  for (let r = 0; r < total; r += w) {
-    packPanel<T>(dst, src, min(w, total - r), kc, rs, ps, w);
-    dst += panelBytes;
-    src += step;
-  }
-}
-
-/** Packs `total` columns of B × kc into ceil(total/NR) consecutive NR-column panels. */
-function packB<T>(dst: usize, src: usize, total: i32, kc: i32, rs: usize, ps: usize): void {
-  const w = NR<T>();
+/**
+ * Packs `total` rows × kc into ceil(total/w) consecutive w-row panels: rows of A with w = MR,
+ * columns of B with w = NR.
+ */
+function packPanels<T>(dst: usize, src: usize, total: i32, kc: i32, rs: usize, ps: usize, w: i32): void {
   const panelBytes = <usize>kc * <usize>w * sizeof<T>();
   const step = rs * <usize>w * sizeof<T>();
   for (let r = 0; r < total; r += w) {
@@ -209,7 +199,7 @@ export function gemmCore<T>(scratch: usize, c: usize, a: usize, b: usize, m: i32
     for (let pc = 0; pc < k; pc += KCe) {
       const kc = min(KCe, k - pc);
       const aPanelBytes = <usize>kc * <usize>mr_ * SZ, bPanelBytes = <usize>kc * <usize>nr_ * SZ;
-      packB<T>(packedB, b + (<usize>jc * brs + <usize>pc * bps) * SZ, nc, kc, brs, bps);
+      packPanels<T>(packedB, b + (<usize>jc * brs + <usize>pc * bps) * SZ, nc, kc, brs, bps, NR<T>());
       const bet: T = pc == 0 ? beta : <T>1;
       const iend = upper ? jc + nc : m;
       for (let ic = 0; ic < iend; ic += MCe) {
@@ -219,7 +209,7 @@ export function gemmCore<T>(scratch: usize, c: usize, a: usize, b: usize, m: i32
           // syrk with square tiles: these rows of Aᵀ are the columns already packed for B
           pa = packedB + <usize>((ic - jc) / mr_) * aPanelBytes;
         } else {
-          packA<T>(packedA, a + (<usize>ic * ars + <usize>pc * aps) * SZ, mc, kc, ars, aps);
+          packPanels<T>(packedA, a + (<usize>ic * ars + <usize>pc * aps) * SZ, mc, kc, ars, aps, MR<T>());
         }
         let pb = packedB;
         for (let jr = 0; jr < nc; jr += nr_) {

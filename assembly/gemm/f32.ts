@@ -8,6 +8,8 @@
 // with FMA and on ARM), scalar (no SIMD: the same packing, 4×2 register tiles of f32
 // locals). Only the branch of `if (ASC_FEATURE_…)` that is live is compiled.
 
+import { packStrided } from './pack';
+
 /**
  * Packs `rows` (≤ W) rows × kc of a strided source into one panel at dst (kc × W, p-major),
  * element (r, p) at src + (r·rs + p·ps)·4. Missing rows are zero-filled. W is 4 or 8.
@@ -73,18 +75,7 @@ export function packPanel32(dst: usize, src: usize, rows: i32, kc: i32, rs: usiz
     }
   }
   // general strides, a partial panel or the scalar build: element by element, zero-padded
-  let s = src;
-  for (let p = 0; p < kc; p++) {
-    let r = 0;
-    let q = s;
-    for (; r < rows; r++) {
-      store<f32>(dst + (<usize>r << 2), load<f32>(q));
-      q += rsb;
-    }
-    for (; r < w; r++) store<f32>(dst + (<usize>r << 2), 0);
-    s += psb;
-    dst += wb;
-  }
+  packStrided<f32>(dst, src, rows, kc, rsb, psb, w);
 }
 
 // ---- micro-kernels ----

@@ -6,6 +6,8 @@
 // Builds: baseline SIMD (f64x2 mul + add), relaxed SIMD (f64x2.relaxed_madd), scalar (two
 // 2×4 halves of f64 locals).
 
+import { packStrided } from './pack';
+
 /**
  * Packs `rows` (≤ 4) rows × kc of a strided source into one panel at dst (kc × 4, p-major),
  * element (r, p) at src + (r·rs + p·ps)·8. Missing rows are zero-filled.
@@ -51,18 +53,7 @@ export function packPanel64(dst: usize, src: usize, rows: i32, kc: i32, rs: usiz
     }
   }
   // general strides or a partial panel: scalar, zero-padded
-  let s = src;
-  for (let p = 0; p < kc; p++) {
-    let r = 0;
-    let q = s;
-    for (; r < rows; r++) {
-      store<f64>(dst + (<usize>r << 3), load<f64>(q));
-      q += rsb;
-    }
-    for (; r < 4; r++) store<f64>(dst + (<usize>r << 3), 0.0);
-    s += psb;
-    dst += 32;
-  }
+  packStrided<f64>(dst, src, rows, kc, rsb, psb, 4);
 }
 
 // ---- micro-kernel ----
