@@ -18,7 +18,7 @@ import { significance, type SignificanceRow } from './significance.js';
 import { coMomentsOf, readMoments, type Moments } from './moments.js';
 import { readSqlMoments, type SqlRow } from './sql.js';
 import { columnScales, regularisedCovariance, scaleInPlace } from './cca_core.js';
-import { AUTO_GRID, ccaFoldScores, checkFoldOptions, crossValidateFolds, disposeAll, foldAssignment, foldMoments, meanVariances, type CrossValidateOptions, type CrossValidationResult } from './crossval.js';
+import { AUTO_GRID, ccaFoldScores, checkFoldOptions, crossValidateFolds, disposeAll, foldAssignment, foldMoments, meanVariance, mergedMoments, type CrossValidateOptions, type CrossValidationResult } from './crossval.js';
 import { checkPermutationOptions, permutationTest, type PermutationTestOptions, type PermutationTestResult, type Rows } from './permutation.js';
 import { bootstrap, checkBootstrapOptions, type BootstrapOptions, type BootstrapResult } from './bootstrap.js';
 
@@ -780,16 +780,18 @@ function crossValidateSources(x: RowSource, y: RowSource, o: CCACrossValidateOpt
   const { folds, seed, components } = checkFoldOptions(o, x.rows, Math.min(x.cols, y.cols));
   const fold = foldAssignment(x.rows, folds, seed);
   const stats = foldMoments(x, y, fold, folds);
-  let total: CoMoments | null = null;
+  const relative = grid === 'auto' && !scale;
+  // all rows' statistics, merged once: for the 'auto' grid's scale and, with keepTotal, the fit
+  let total: CoMoments | null = relative || keepTotal ? mergedMoments(stats) : null;
   try {
     // 'auto': relative to each view's mean variance (standardised columns have variance 1)
-    const [vx, vy] = grid === 'auto' && !scale ? meanVariances(stats) : [1, 1];
+    const [vx, vy] = relative ? [meanVariance(total!.x.M, total!.n), meanVariance(total!.y.M, total!.n)] : [1, 1];
     const values: readonly Ridge[] = grid === 'auto' ? AUTO_GRID.map((g) => (scale ? g : ([g * vx, g * vy] as [number, number]))) : grid;
     const pairs = values.map(ridgePair);
     const result = crossValidateFolds(['X', 'Y'], stats, values, components, fold, (train, held) => ccaFoldScores(train, held, pairs, components, scale));
-    if (keepTotal) {
-      total = new CoMoments(x.cols, y.cols);
-      for (const s of stats) total.merge(s);
+    if (!keepTotal) {
+      total?.dispose();
+      total = null;
     }
     return { result, total };
   } catch (e) {

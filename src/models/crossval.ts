@@ -157,21 +157,24 @@ function asArguments<T>(names: readonly string[], fn: () => T): T {
   }
 }
 
-/** Each view's mean variance tr(Σ)/p over all rows, from the folds' statistics merged (what 'auto' scales by). */
-export function meanVariances(stats: CoMoments[]): [number, number] {
+/** The folds' statistics merged: all rows' co-moments (new; the caller disposes them). */
+export function mergedMoments(stats: CoMoments[]): CoMoments {
   const all = new CoMoments(stats[0]!.p, stats[0]!.q);
   try {
     for (const s of stats) all.merge(s);
-    const mv = (M: Matrix) => {
-      const d = M.data, p = M.rows;
-      let t = 0;
-      for (let i = 0; i < p; i++) t += d[i * p + i]!;
-      return t / p / (all.n - 1);
-    };
-    return [mv(all.x.M), mv(all.y.M)];
-  } finally {
+    return all;
+  } catch (e) {
     all.dispose();
+    throw e;
   }
+}
+
+/** A view's mean variance tr(Σ)/p from its co-moments M (p×p) of n rows: what 'auto' scales by. */
+export function meanVariance(M: Matrix, n: number): number {
+  const d = M.data, p = M.rows;
+  let t = 0;
+  for (let i = 0; i < p; i++) t += d[i * p + i]!;
+  return t / p / (n - 1);
 }
 
 /** Eᵀ·M·E (wasm, owned by `own`) for a p×p M and p×p E. */

@@ -18,7 +18,7 @@ import { Disposable, Owner } from '../lifecycle.js';
 import { checkOptions } from '../options.js';
 import type { MatrixResult } from './cca.js';
 import { coMomentsOf, readMoments, type Moments } from './moments.js';
-import { AUTO_GRID, checkFoldOptions, crossValidateFolds, disposeAll, foldAssignment, foldMoments, type CrossValidateOptions, type CrossValidationResult } from './crossval.js';
+import { AUTO_GRID, checkFoldOptions, crossValidateFolds, disposeAll, foldAssignment, foldMoments, mergedMoments, type CrossValidateOptions, type CrossValidationResult } from './crossval.js';
 
 export interface MCCAOptions {
   /** number of components, at most the smallest view's column count (default 2) */
@@ -482,10 +482,9 @@ function crossValidateViews(views: readonly MatrixInput[], options: CrossValidat
         let values: ViewRidges[];
         if (grid === 'auto') {
           // each view's mean variance, from the folds merged
-          const all = new CoMoments(stats[0]!.p, stats[0]!.q);
+          const all = mergedMoments(stats);
           let C: Float64Array;
           try {
-            for (const s of stats) all.merge(s);
             C = covariance(all);
           } finally {
             all.dispose();
