@@ -15,7 +15,7 @@ import { crc32F64, decodeF64, encodeF64, readEnvelope, readInt } from '../serial
 import { Disposable } from '../lifecycle.js';
 import { checkOptions } from '../options.js';
 import { significance, type SignificanceRow } from './significance.js';
-import { coMomentsOf, readMoments, type Moments } from './moments.js';
+import { coMomentsOf, readMoments, solvingMoments, type Moments } from './moments.js';
 import { readSqlMoments, type SqlRow } from './sql.js';
 import { columnScales, regularisedCovariance, scaleInPlace } from './cca_core.js';
 import { AUTO_GRID, ccaFoldScores, checkFoldOptions, crossValidateFolds, disposeAll, foldAssignment, foldMoments, meanVariance, mergedMoments, type CrossValidateOptions, type CrossValidationResult } from './crossval.js';
@@ -653,7 +653,8 @@ export class CCA extends Disposable {
     this.live();
     if (this.#dirty && this.#stats) {
       if (this.#stats.n < 2) throw new NotFittedError(`CCA: ${this.#stats.n} row seen so far; at least 2 are needed`);
-      this.#solve(this.#stats);
+      const s = this.#stats;
+      solvingMoments(s, () => this.#solve(s));
       this.#dirty = false;
     }
     if (!this.#fit) throw new NotFittedError('CCA: call fit(X, Y) (or partialFit) first');

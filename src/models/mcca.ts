@@ -17,7 +17,7 @@ import { crc32F64, decodeF64, encodeF64, readEnvelope, readInt } from '../serial
 import { Disposable, Owner } from '../lifecycle.js';
 import { checkOptions } from '../options.js';
 import type { MatrixResult } from './cca.js';
-import { coMomentsOf, readMoments, type Moments } from './moments.js';
+import { coMomentsOf, readMoments, solvingMoments, type Moments } from './moments.js';
 import { AUTO_GRID, checkFoldOptions, crossValidateFolds, disposeAll, foldAssignment, foldMoments, mergedMoments, type CrossValidateOptions, type CrossValidationResult } from './crossval.js';
 
 export interface MCCAOptions {
@@ -166,7 +166,8 @@ abstract class MultiView<F extends ViewsFit> extends Disposable {
     this.live();
     if (this.#dirty && this.#stats && this.#dims) {
       if (this.#stats.n < 2) throw new NotFittedError(`${this.kind}: ${this.#stats.n} row seen so far; at least 2 are needed`);
-      this.#fit = this.solveFit(this.#stats, this.#dims, this.#ridges(this.#dims.length));
+      const s = this.#stats, dims = this.#dims;
+      this.#fit = solvingMoments(s, () => this.solveFit(s, dims, this.#ridges(dims.length)));
       this.#dirty = false;
     }
     if (!this.#fit) throw new NotFittedError(`${this.kind}: call fit(views) (or partialFit) first`);

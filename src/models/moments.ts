@@ -12,7 +12,7 @@
 import { Matrix, type MatrixInput } from '../wasm/index.js';
 import { CoMoments } from '../linalg/comoments.js';
 import { eigh } from '../linalg/ops.js';
-import { ShapeError, ValueError } from '../errors.js';
+import { ShapeError, SingularMatrixError, ValueError } from '../errors.js';
 
 /** Two views' statistics, covariances normalised by n − 1. */
 export interface TwoViewMoments {
@@ -170,6 +170,20 @@ function semidefinite(C: Float64Array, P: number, name: string): void {
   const max = values[0]!, min = values[P - 1]!;
   if (min < -1e-9 * Math.max(max, 0) || (max <= 0 && min < 0))
     throw new ValueError(name, 'a positive semi-definite joint covariance (as from real rows; covariances normalised by n − 1)', `smallest eigenvalue ${min.toExponential(3)}, largest ${max.toExponential(3)}`);
+}
+
+/**
+ * Runs the solve of statistics that may have come from fromMoments (their fourth moments are
+ * unknown, NaN, through any merge): a singular covariance is then reported against `moments`,
+ * the argument the statistics came in, since no rows did.
+ */
+export function solvingMoments<T>(s: CoMoments, solve: () => T): T {
+  try {
+    return solve();
+  } catch (e) {
+    if (e instanceof SingularMatrixError && Number.isNaN(s.x.s4)) throw new SingularMatrixError(`moments (statistics given to fromMoments, alone or merged): ${e.message}`);
+    throw e;
+  }
 }
 
 /**
