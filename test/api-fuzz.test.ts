@@ -16,6 +16,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { writeSync } from 'node:fs';
 import * as cm from '../src/index.js';
+import * as sql from '../src/sql.js';
 import { CrossmodalError, Matrix, Tensor, memoryStats } from '../src/index.js';
 
 const CASES = Number(process.env.FUZZ_CASES ?? 2000);
@@ -218,6 +219,33 @@ function jsMoments(a: Arg, b: Arg) {
   const m = { n, xMeans: mean(X), yMeans: mean(Y), xx: cov(X, X), yy: cov(Y, Y), xy: cov(X, Y) };
   const finite = [m.xx, m.yy, m.xy].every((M) => M.every((r) => r.every(Number.isFinite)));
   return { m, finite };
+}
+
+/** n, each view's means and the joint covariance (n − 1) of valid views, two passes in plain JS. */
+function jsViewMoments(vs: Arg[]) {
+  const rows = vs.map((v) => {
+    const m = Matrix.from(v.value as cm.MatrixInput);
+    try {
+      const d = m.toShaped().data;
+      return Array.from({ length: m.rows }, (_, i) => Array.from(d.subarray(i * m.cols, (i + 1) * m.cols)));
+    } finally {
+      m.dispose();
+    }
+  });
+  const n = rows[0]!.length, joined = rows[0]!.map((_, i) => rows.flatMap((r) => r[i]!)), P = joined[0]!.length;
+  const mean = Array.from({ length: P }, (_, j) => {
+    let t = 0;
+    for (const r of joined) t += r[j]!;
+    return t / n;
+  });
+  const covariance = mean.map((mi, i) => mean.map((mj, j) => {
+    let t = 0;
+    for (const r of joined) t += (r[i]! - mi) * (r[j]! - mj);
+    return t / (n - 1);
+  }));
+  let o = 0;
+  const means = vs.map((v) => mean.slice(o, (o += v.cols)));
+  return { m: { n, means, covariance }, finite: covariance.every((r) => r.every(Number.isFinite)) };
 }
 
 /** Moments as the result row of comomentsQuery (aliases n, mean_x0, cov_x0_x1, cov_x0_y0, …). */
@@ -482,6 +510,12 @@ const entries: [string, (clean: boolean) => fc.Arbitrary<Case>][] = [
                 live.push(f);
                 return f.allCorrelations;
               });
+              // one row per group, with an empty group (skipped) and the count as a bigint
+              await check(`CCA.fromSqlRows(${show(a)}, ${show(b)})`, good, ['rows', 'moments', 'options', 'regularization'], () => {
+                const f = cm.CCA.fromSqlRows([{ ...sqlRow(mo.m), n: BigInt(mo.m.n) }, { ...sqlRow(mo.m), n: 0 }], o as cm.CCAOptions);
+                live.push(f);
+                return f.allCorrelations;
+              });
             }
             await check(`CCA.fromMoments(garbage)`, false, ['moments'], () => cm.CCA.fromMoments({ n: a.rows, xMeans: [a.max], yMeans: [], xx: a.value, yy: b.value, xy: [[NaN]] } as never));
             await check(`CCA.fromSqlRow(garbage)`, false, ['row'], () => cm.CCA.fromSqlRow({ n: a.rows, mean_x0: a.max, cov_x0_x0: 'x', cov_x0_y0: null }));
@@ -610,6 +644,16 @@ const entries: [string, (clean: boolean) => fc.Arbitrary<Case>][] = [
               model.fit(vs.map((v) => v.value as cm.MatrixInput));
               return [model.eigenvalues, model.shared(vs.map((v) => v.value as cm.MatrixInput)).data, JSON.stringify(model).length];
             });
+            // the same fits from statistics computed here in plain JS (joint covariance of the views)
+            if (vs.every((v) => v.valid) && vs[0]!.rows >= 2 && vs.reduce((t, v) => t + v.cols, 0) <= 48) {
+              const mo = jsViewMoments(vs);
+              for (const Model of [cm.MCCA, cm.GCCA])
+                await check(`${Model.name}.fromMoments(${vs.map(show).join(', ')})`, wp && reg > 0 && mo.finite, ['moments', 'options'], () => {
+                  const f = Model.fromMoments(mo.m, o as cm.MCCAOptions);
+                  live.push(f);
+                  return f.eigenvalues;
+                });
+            }
             const folds = 2 + (vs[0]!.rows % 2);
             await check(`MCCA.crossValidate(${vs.map(show).join(', ')}, ${folds} folds)`, wp && reg > 0 && vs[0]!.rows >= 2 * folds, ['views', 'options'], () => {
               const r = cm.MCCA.crossValidate(vs.map((v) => v.value as cm.MatrixInput), { regularization: [reg, vs.map((_, i) => reg * (1 + i))], folds, components: comps });
@@ -774,7 +818,35 @@ const entries: [string, (clean: boolean) => fc.Arbitrary<Case>][] = [
                 live.push(net);
                 return net.predict(x).data;
               });
+              // the model loaders see a bare Sequential's names: each refuses it, naming a tensor
+              await check('DeepCCA.fromTorch(an MLP)', false, names, () => cm.DeepCCA.fromTorch(read!, { data: [x, x] }));
+              await check('MultimodalAutoencoder.fromTorch(an MLP)', false, names, () => cm.MultimodalAutoencoder.fromTorch(read!));
+              await check('ConditionalGAN.fromTorch(an MLP)', false, names, () => cm.ConditionalGAN.fromTorch(read!));
             }
+          },
+        })),
+  ],
+  [
+    'sql',
+    (clean) =>
+      fc
+        .tuple(
+          fc.array(fc.string({ maxLength: 8 }), { minLength: clean ? 1 : 0, maxLength: 4 }),
+          fc.array(fc.string({ maxLength: 8 }), { minLength: clean ? 1 : 0, maxLength: 4 }),
+          fc.oneof(fc.string({ maxLength: 12 }), fc.array(fc.string({ maxLength: 6 }), { minLength: 1, maxLength: 3 })),
+          clean ? fc.constantFrom<unknown>('ansi', 'bigquery', 'spark') : fc.constantFrom<unknown>('ansi', 'bigquery', 'spark', 'mysql', 1, null),
+        )
+        .map(([x, y, table, dialect]) => ({
+          label: 'sql',
+          run: async () => {
+            // well-posed: non-empty distinct names without control characters, none in both views
+            const fine = (v: string) => v.length > 0 && !/[\u0000-\u001f\u007f]/.test(v);
+            const names = [...x, ...y], tables = Array.isArray(table) ? table : [table];
+            const ok = x.length > 0 && y.length > 0 && names.every(fine) && new Set(x).size === x.length && new Set(y).size === y.length && !x.some((c) => y.includes(c)) &&
+              tables.every(fine) && typeof dialect === 'string' && ['ansi', 'bigquery', 'spark'].includes(dialect) && !names.some((c) => /^(n|mean_[xy]\d+|cov_[xy]\d+_[xy]\d+)$/.test(c));
+            await check(`comomentsQuery(${x.length} + ${y.length} columns, ${String(dialect)})`, ok, ['options'], () => sql.comomentsQuery({ table, x, y, dialect: dialect as sql.SqlDialect }));
+            for (const c of names.slice(0, 2))
+              await check(`quoteIdentifier(${JSON.stringify(c)})`, fine(c) && ok, ['name', 'dialect', 'options'], () => sql.quoteIdentifier(c, dialect as sql.SqlDialect));
           },
         })),
   ],
