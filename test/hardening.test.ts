@@ -141,6 +141,7 @@ describe('1,000 fit / use / dispose cycles of each model return the allocator to
       m.dispose();
       MCCA.crossValidate([x, y, x], { folds: 3, regularization: [1e-3, [1e-3, 0.1, 1e-2]] });
       MCCA.fromMoments({ n: moments.n, means: [moments.xMeans, moments.yMeans, moments.xMeans], blocks: [[moments.xx, moments.xy, moments.xx], [null, moments.yy, cov(y, x)], [null, null, moments.xx]] }, { components: 1, regularization: 1e-3 }).dispose();
+      void GCCA.fromMoments({ n: moments.n, means: [moments.xMeans, moments.yMeans], blocks: [[moments.xx, moments.xy], [null, moments.yy]] }, { components: 1, regularization: 1e-3 }).dispose();
     }],
     ['GCCA', () => {
       const m = new GCCA({ components: 2, regularization: 1e-3 }).fit([x, y, x]);

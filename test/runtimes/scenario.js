@@ -236,7 +236,9 @@ export async function runScenario(cm, initOptions = {}) {
     const [X, Y] = [EXERCISE, PHYSIOLOGICAL];
     const fm = cm.CCA.fromMoments({ n: 20, xMeans: mean(X), yMeans: mean(Y), xx: cov(X, X), yy: cov(Y, Y), xy: cov(X, Y) }, { components: 2 });
     const mm = cm.MCCA.fromMoments({ n: 20, means: [mean(X), mean(Y)], blocks: [[cov(X, X), cov(X, Y)], [null, cov(Y, Y)]] }, { components: 2, regularization: 1 });
-    const mBytes = [fm.allCorrelations, fm.xWeights.data, mm.eigenvalues, ...mm.weights.map((w) => w.data)];
+    const gm = cm.GCCA.fromMoments({ n: 20, means: [mean(X), mean(Y)], blocks: [[cov(X, X), cov(X, Y)], [null, cov(Y, Y)]] }, { components: 2, regularization: 1 });
+    const mBytes = [fm.allCorrelations, fm.xWeights.data, mm.eigenvalues, ...mm.weights.map((w) => w.data), gm.eigenvalues, ...gm.weights.map((w) => w.data)];
+    gm.dispose();
     if (!mBytes.every((a) => a.every(Number.isFinite))) failures.push('moments: non-finite fromMoments results');
     if (Math.abs(fm.allCorrelations[0] - REFERENCE[0]) > 1e-9) failures.push(`moments: CCA.fromMoments first correlation ${fm.allCorrelations[0]} is not the LAPACK reference ${REFERENCE[0]}`);
     // the same statistics as the result row of comomentsQuery (aliases n, mean_x0, cov_x0_x1, cov_x0_y0, …; n as a bigint)
