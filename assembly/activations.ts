@@ -1,11 +1,11 @@
 // Elementwise activations, f32 with f32x4 SIMD. act: 0 identity, 1 relu, 2 leaky_relu
 // (negative slope `slope`), 3 sigmoid, 4 tanh. The transcendentals (nn_math.ts) are computed
 // in wasm with a fixed operation sequence: bit-identical on every engine and in every build.
-import { actRow, actBackRow } from './nn_math';
+import { actFwdPar, actBwdPar } from './pool';
 
 /** y = f(x) elementwise over len values; y may equal x. */
 export function act_forward_f32(y: usize, x: usize, len: i32, act: i32, slope: f32): void {
-  actRow(y, x, 0, len, act, slope);
+  actFwdPar(y, x, len, act, slope);
 }
 
 /**
@@ -13,5 +13,5 @@ export function act_forward_f32(y: usize, x: usize, len: i32, act: i32, slope: f
  * (valid for slope > 0), sigmoid y(1 − y), tanh 1 − y². dz may equal dy.
  */
 export function act_backward_f32(dz: usize, dy: usize, y: usize, len: i32, act: i32, slope: f32): void {
-  actBackRow(dz, dy, y, len, act, slope);
+  actBwdPar(dz, dy, y, len, act, slope);
 }

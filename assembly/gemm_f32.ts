@@ -2,27 +2,28 @@
 // GEMM driver (gemm/driver.ts) with the f32 micro-kernel (gemm/f32.ts, 4×8 f32x4 tiles).
 // C = alpha·op(A)·op(B) + beta·C; when beta == 0, C is never read; when alpha == 0 or
 // k == 0, A and B are not read. Strides in elements, matrices row-major.
-import { gemmCore, scaleC, mirrorUpper, defaultScratch } from './gemm/driver';
+import { scaleC, mirrorUpper } from './gemm/driver';
+import { gemmPar } from './pool';
 
 /** C (m×n) = alpha·A·B + beta·C; A m×k (row stride lda), B k×n (ldb). */
 export function gemm_f32_nn(c: usize, a: usize, b: usize, m: i32, n: i32, k: i32, lda: i32, ldb: i32, ldc: i32, alpha: f32, beta: f32): void {
   if (m <= 0 || n <= 0) return;
   if (k <= 0 || alpha == 0) { scaleC<f32>(c, m, n, ldc, beta); return; }
-  gemmCore<f32>(defaultScratch(), c, a, b, m, n, k, <usize>lda, 1, 1, <usize>ldb, ldc, alpha, beta, false);
+  gemmPar<f32>(c, a, b, m, n, k, <usize>lda, 1, 1, <usize>ldb, ldc, alpha, beta, false);
 }
 
 /** C (m×n) = alpha·Aᵀ·B + beta·C; A stored k×m (lda), B k×n (ldb). */
 export function gemm_f32_tn(c: usize, a: usize, b: usize, m: i32, n: i32, k: i32, lda: i32, ldb: i32, ldc: i32, alpha: f32, beta: f32): void {
   if (m <= 0 || n <= 0) return;
   if (k <= 0 || alpha == 0) { scaleC<f32>(c, m, n, ldc, beta); return; }
-  gemmCore<f32>(defaultScratch(), c, a, b, m, n, k, 1, <usize>lda, 1, <usize>ldb, ldc, alpha, beta, false);
+  gemmPar<f32>(c, a, b, m, n, k, 1, <usize>lda, 1, <usize>ldb, ldc, alpha, beta, false);
 }
 
 /** C (m×n) = alpha·A·Bᵀ + beta·C; A m×k (lda), B stored n×k (ldb). */
 export function gemm_f32_nt(c: usize, a: usize, b: usize, m: i32, n: i32, k: i32, lda: i32, ldb: i32, ldc: i32, alpha: f32, beta: f32): void {
   if (m <= 0 || n <= 0) return;
   if (k <= 0 || alpha == 0) { scaleC<f32>(c, m, n, ldc, beta); return; }
-  gemmCore<f32>(defaultScratch(), c, a, b, m, n, k, <usize>lda, 1, <usize>ldb, 1, ldc, alpha, beta, false);
+  gemmPar<f32>(c, a, b, m, n, k, <usize>lda, 1, <usize>ldb, 1, ldc, alpha, beta, false);
 }
 
 /**
@@ -33,6 +34,6 @@ export function gemm_f32_nt(c: usize, a: usize, b: usize, m: i32, n: i32, k: i32
 export function syrk_f32_tn(c: usize, a: usize, n: i32, k: i32, lda: i32, ldc: i32, alpha: f32, beta: f32): void {
   if (n <= 0) return;
   if (k <= 0 || alpha == 0) scaleC<f32>(c, n, n, ldc, beta);
-  else gemmCore<f32>(defaultScratch(), c, a, a, n, n, k, 1, <usize>lda, 1, <usize>lda, ldc, alpha, beta, true);
+  else gemmPar<f32>(c, a, a, n, n, k, 1, <usize>lda, 1, <usize>lda, ldc, alpha, beta, true);
   mirrorUpper<f32>(c, n, ldc);
 }

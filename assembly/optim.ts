@@ -4,6 +4,7 @@
 // Hyperparameters arrive as f64; the derived per-step constants (bias corrections via
 // Math.pow) are computed in f64 inside wasm and rounded to f32 once.
 import { addSq2, hi64, lanes1, lanes4, lo64, OP_MUL, scaleRow, zipRow } from './nn_math';
+import { adamPar, sgdPar } from './pool';
 
 /**
  * SGD with momentum (PyTorch semantics, dampening 0):
@@ -11,6 +12,11 @@ import { addSq2, hi64, lanes1, lanes4, lo64, OP_MUL, scaleRow, zipRow } from './
  * With vel == 0 (no momentum buffer) the update is p −= lr·g′.
  */
 export function sgd_f32(p: usize, g: usize, vel: usize, len: i32, lr: f64, momentum: f64, weightDecay: f64, nesterov: i32): void {
+  sgdPar(p, g, vel, len, lr, momentum, weightDecay, nesterov);
+}
+
+/** sgd_f32 on this thread (elementwise: any split of [0, len) gives the same bits). */
+export function sgdRange(p: usize, g: usize, vel: usize, len: i32, lr: f64, momentum: f64, weightDecay: f64, nesterov: i32): void {
   const lr32 = <f32>lr, mu = <f32>momentum, wd = <f32>weightDecay;
   let i = 0;
   if (vel == 0) {
@@ -61,6 +67,11 @@ export function sgd_f32(p: usize, g: usize, vel: usize, len: i32, lr: f64, momen
  * p −= (lr / (1 − β1^step)) · m / (sqrt(v) / sqrt(1 − β2^step) + eps). step ≥ 1.
  */
 export function adam_f32(p: usize, g: usize, m: usize, v: usize, len: i32, lr: f64, beta1: f64, beta2: f64, eps: f64, weightDecay: f64, decoupled: i32, step: f64): void {
+  adamPar(p, g, m, v, len, lr, beta1, beta2, eps, weightDecay, decoupled, step);
+}
+
+/** adam_f32 on this thread (elementwise: any split of [0, len) gives the same bits). */
+export function adamRange(p: usize, g: usize, m: usize, v: usize, len: i32, lr: f64, beta1: f64, beta2: f64, eps: f64, weightDecay: f64, decoupled: i32, step: f64): void {
   const t = step < 1 ? 1.0 : step;
   const bc1 = 1.0 - Math.pow(beta1, t);
   const bc2 = 1.0 - Math.pow(beta2, t);

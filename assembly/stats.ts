@@ -6,37 +6,72 @@
 // the centred co-moment matrix. Chunks combine exactly (Chan, Golub & LeVeque):
 //   n = na + nb, δ = mean_b − mean_a, mean = mean_a + δ·nb/n, M = Ma + Mb + δδᵀ·na·nb/n.
 // colmeans_f64 + center_f64 + syrk/gemm_tn give M of a chunk; ger_f64 applies the δδᵀ term.
+import { colmeansPar, centerPar } from './pool';
 
 /** mean (p) = column means of x (n×p). Two passes: the second adds the mean residual. */
 export function colmeans_f64(mean: usize, x: usize, n: i32, p: i32, ldx: i32): void {
-  const p2 = p & ~1;
-  for (let j = 0; j < p; j++) store<f64>(mean + (<usize>j << 3), 0);
-  for (let i = 0; i < n; i++) {
-    const row = x + (<usize>(i * ldx) << 3);
-    let j = 0;
-    if (ASC_FEATURE_SIMD) {
-      for (; j < p2; j += 2) {
+  colmeansPar(mean, x, n, p, ldx);
+}
+
+/**
+ * colmeans_f64 for columns [j0, j1) on this thread; `scratch` holds the second pass's
+ * residual sums (up to `cap` columns at a time). Both passes run over the rows in order, each
+ * column's sums in the row order: the bits do not depend on how the columns are split.
+ */
+export function colmeansRange(mean: usize, x: usize, n: i32, ldx: i32, j0: i32, j1: i32, scratch: usize, cap: i32): void {
+  for (let j = j0; j < j1; j++) store<f64>(mean + (<usize>j << 3), 0);
+  for (let i = 0; i < n; i++) addRowF64(mean, x + (<usize>(i * ldx) << 3), j0, j1);
+  const inv = 1.0 / <f64>n;
+  for (let j = j0; j < j1; j++) store<f64>(mean + (<usize>j << 3), load<f64>(mean + (<usize>j << 3)) * inv);
+  // correction pass: mean += Σ(x − mean)/n, removes most of the rounding of the first pass
+  // (row by row into the residual sums r, so the rows are read in order)
+  for (let c0 = j0; c0 < j1; c0 += cap) {
+    const c1 = min(j1, c0 + cap);
+    const r = scratch - (<usize>c0 << 3); // r[j] at scratch + (j − c0)·8
+    for (let j = c0; j < c1; j++) store<f64>(r + (<usize>j << 3), 0);
+    for (let i = 0; i < n; i++) {
+      const row = x + (<usize>(i * ldx) << 3);
+      let j = c0;
+      if (ASC_FEATURE_SIMD) {
+        for (; j + 2 <= c1; j += 2) {
+          const o = <usize>j << 3;
+          v128.store(r + o, f64x2.add(v128.load(r + o), f64x2.sub(v128.load(row + o), v128.load(mean + o))));
+        }
+      }
+      for (; j < c1; j++) {
         const o = <usize>j << 3;
-        v128.store(mean + o, f64x2.add(v128.load(mean + o), v128.load(row + o)));
+        store<f64>(r + o, load<f64>(r + o) + (load<f64>(row + o) - load<f64>(mean + o)));
       }
     }
-    for (; j < p; j++) store<f64>(mean + (<usize>j << 3), load<f64>(mean + (<usize>j << 3)) + load<f64>(row + (<usize>j << 3)));
+    for (let j = c0; j < c1; j++) {
+      const o = <usize>j << 3;
+      store<f64>(mean + o, load<f64>(mean + o) + load<f64>(r + o) * inv);
+    }
   }
-  const inv = 1.0 / <f64>n;
-  for (let j = 0; j < p; j++) store<f64>(mean + (<usize>j << 3), load<f64>(mean + (<usize>j << 3)) * inv);
-  // correction pass: mean += Σ(x − mean)/n, removes most of the rounding of the first pass
-  for (let j = 0; j < p; j++) {
-    const mj = load<f64>(mean + (<usize>j << 3));
-    let r = 0.0;
-    for (let i = 0; i < n; i++) r += load<f64>(x + (<usize>(i * ldx + j) << 3)) - mj;
-    store<f64>(mean + (<usize>j << 3), mj + r * inv);
+}
+
+/** d[j] += s[j] for j in [j0, j1) (f64x2, then the tail). */
+// @ts-ignore: decorator
+@inline function addRowF64(d: usize, s: usize, j0: i32, j1: i32): void {
+  let j = j0;
+  if (ASC_FEATURE_SIMD) {
+    for (; j + 2 <= j1; j += 2) {
+      const o = <usize>j << 3;
+      v128.store(d + o, f64x2.add(v128.load(d + o), v128.load(s + o)));
+    }
   }
+  for (; j < j1; j++) store<f64>(d + (<usize>j << 3), load<f64>(d + (<usize>j << 3)) + load<f64>(s + (<usize>j << 3)));
 }
 
 /** out (n×p, stride ldo) = x − 1·meanᵀ. out may equal x when ldo == ldx. */
 export function center_f64(out: usize, x: usize, mean: usize, n: i32, p: i32, ldx: i32, ldo: i32): void {
+  centerPar(out, x, mean, n, p, ldx, ldo);
+}
+
+/** center_f64 for rows [i0, i1) on this thread (elementwise: any split gives the same bits). */
+export function centerRange(out: usize, x: usize, mean: usize, i0: i32, i1: i32, p: i32, ldx: i32, ldo: i32): void {
   const p2 = p & ~1;
-  for (let i = 0; i < n; i++) {
+  for (let i = i0; i < i1; i++) {
     const src = x + (<usize>(i * ldx) << 3);
     const dst = out + (<usize>(i * ldo) << 3);
     let j = 0;

@@ -55,7 +55,7 @@ export function memoryImportMinimum(bytes) {
   return null;
 }
 
-export const BUILDS = ['kernels.wasm', 'kernels.relaxed.wasm', 'kernels.scalar.wasm'];
+export const BUILDS = ['kernels.wasm', 'kernels.relaxed.wasm', 'kernels.scalar.wasm', 'kernels.threads.wasm'];
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const pages = BUILDS.map((f) => memoryImportMinimum(readFileSync(new URL(`../build/${f}`, import.meta.url))));

@@ -42,9 +42,9 @@ const F64_MR: i32 = 4, F64_NR: i32 = 4, F64_KC: i32 = 384, F64_MC: i32 = 96, F64
 const F32_EVEN: bool = true, F64_EVEN: bool = false;
 
 // @ts-ignore: decorator
-@inline function MR<T>(): i32 { return sizeof<T>() == 4 ? F32_MR : F64_MR; }
+@inline export function MR<T>(): i32 { return sizeof<T>() == 4 ? F32_MR : F64_MR; }
 // @ts-ignore: decorator
-@inline function NR<T>(): i32 { return sizeof<T>() == 4 ? F32_NR : F64_NR; }
+@inline export function NR<T>(): i32 { return sizeof<T>() == 4 ? F32_NR : F64_NR; }
 // @ts-ignore: decorator
 @inline function KC<T>(): i32 { return sizeof<T>() == 4 ? F32_KC : F64_KC; }
 // @ts-ignore: decorator
@@ -175,11 +175,12 @@ function evenBlock(total: i32, cap: i32, unit: i32): i32 {
  * C (m×n, row stride ldc) = alpha·A·B + beta·C with A(i, p) at a + (i·ars + p·aps)·sizeof<T>
  * and B(p, j) at b + (j·brs + p·bps)·sizeof<T>; scratch: gemmScratchBytes() bytes. `upper`:
  * syrk mode (m == n, A and B the same operand): only tiles touching the upper triangle are
- * computed, the caller mirrors.
+ * computed, the caller mirrors. `joff` (syrk mode only): the global index of C's first column
+ * when C, B and n are one thread's band of columns [joff, joff + n) and m = joff + n rows.
  */
 export function gemmCore<T>(scratch: usize, c: usize, a: usize, b: usize, m: i32, n: i32, k: i32,
                             ars: usize, aps: usize, brs: usize, bps: usize, ldc: i32,
-                            alpha: T, beta: T, upper: bool): void {
+                            alpha: T, beta: T, upper: bool, joff: i32 = 0): void {
   const SZ = sizeof<T>();
   const mr_ = MR<T>(), nr_ = NR<T>();
   const ldcb = <usize>ldc * SZ;
@@ -196,18 +197,19 @@ export function gemmCore<T>(scratch: usize, c: usize, a: usize, b: usize, m: i32
   const edge = packedB + <usize>(NC<T>() * KC<T>()) * SZ;
   for (let jc = 0; jc < n; jc += NCe) {
     const nc = min(NCe, n - jc);
+    const jg = joff + jc; // global column index (syrk's diagonal lives in global coordinates)
     for (let pc = 0; pc < k; pc += KCe) {
       const kc = min(KCe, k - pc);
       const aPanelBytes = <usize>kc * <usize>mr_ * SZ, bPanelBytes = <usize>kc * <usize>nr_ * SZ;
       packPanels<T>(packedB, b + (<usize>jc * brs + <usize>pc * bps) * SZ, nc, kc, brs, bps, NR<T>());
       const bet: T = pc == 0 ? beta : <T>1;
-      const iend = upper ? jc + nc : m;
+      const iend = upper ? jg + nc : m;
       for (let ic = 0; ic < iend; ic += MCe) {
         const mc = min(MCe, iend - ic);
         let pa = packedA;
-        if (mr_ == nr_ && upper && ic >= jc && ic + mc <= jc + nc) {
+        if (mr_ == nr_ && upper && ic >= jg && ic + mc <= jg + nc) {
           // syrk with square tiles: these rows of Aᵀ are the columns already packed for B
-          pa = packedB + <usize>((ic - jc) / mr_) * aPanelBytes;
+          pa = packedB + <usize>((ic - jg) / mr_) * aPanelBytes;
         } else {
           packPanels<T>(packedA, a + (<usize>ic * ars + <usize>pc * aps) * SZ, mc, kc, ars, aps, MR<T>());
         }
@@ -215,7 +217,7 @@ export function gemmCore<T>(scratch: usize, c: usize, a: usize, b: usize, m: i32
         for (let jr = 0; jr < nc; jr += nr_) {
           const nr = min(nr_, nc - jr);
           // syrk: stop at the tile row holding the diagonal
-          const irEnd = upper ? min(mc, jc + jr - ic + nr_) : mc;
+          const irEnd = upper ? min(mc, jg + jr - ic + nr_) : mc;
           let pai = pa;
           let ct = c + (<usize>(jc + jr) + <usize>ic * <usize>ldc) * SZ;
           for (let ir = 0; ir < irEnd; ir += mr_) {

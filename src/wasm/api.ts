@@ -18,6 +18,20 @@ export interface Kernels {
   /** 0 scalar, 1 SIMD (baseline), 2 relaxed SIMD */
   build_flavor(): number;
 
+  // pool.ts — the thread pool (threads build; no-ops elsewhere)
+  /** zeroes a control block for `threads` threads */
+  pool_prepare(block: Ptr, threads: number): void;
+  /** turns dispatch on (mayWait: 1 where this thread may block in Atomics.wait) */
+  pool_start(block: Ptr, threads: number, mayWait: number): void;
+  /** ends the workers' loops and turns dispatch off */
+  pool_stop(): void;
+  pool_threads(): number;
+  pool_dispatches(): number;
+  /** size thresholds below which kernels stay on the calling thread (negative: defaults; tests: 0) */
+  pool_set_thresholds(gemmWork: number, elems: number): void;
+  /** 1 in the threads build */
+  build_threads(): number;
+
   // gemm_f64.ts — C (m×n) = alpha·op(A)·op(B) + beta·C; C is not read when beta == 0
   /** A m×k, B k×n */
   gemm_f64_nn(c: Ptr, a: Ptr, b: Ptr, m: number, n: number, k: number, lda: number, ldb: number, ldc: number, alpha: number, beta: number): void;
