@@ -6,7 +6,7 @@
  * await init();
  * const cca = new CCA({ components: 2 }).fit(X, Y);
  */
-export { init, memoryStats, isInitialized, wasmFeatures, type InitOptions, type InitInfo, type MemoryStats, type SimdChoice, type Build } from './wasm/index.js';
+export { init, shutdown, memoryStats, isInitialized, wasmFeatures, type InitOptions, type InitInfo, type MemoryStats, type SimdChoice, type Build } from './wasm/index.js';
 export { Matrix, Tensor, type MatrixInput, type TensorInput, type Shaped } from './wasm/index.js';
 export * as linalg from './linalg/index.js';
 export {

@@ -862,10 +862,12 @@ const entries: [string, (clean: boolean) => fc.Arbitrary<Case>][] = [
           fc.tuple(pos(400), pos(12), pos(12)),
           clean ? fc.constant<unknown>(undefined) : fc.constantFrom<unknown>(1.5, -0.2, NaN, 'x', null),
           optionsArb(clean, { resetPeak: fc.boolean() }, { resetPeak: ['yes', 1, null] }),
+          clean ? fc.oneof(fc.integer({ min: 1, max: 256 }), fc.constant<unknown>('auto')) : fc.oneof(fc.integer({ min: -3, max: 300 }), fc.constantFrom<unknown>('auto', 1.5, NaN, Infinity, '2', null, [2], 2 ** 40)),
         )
-        .map(([a, classes, labelKind, rho, [n, p, q], badRho, { o, ok }]) => ({
+        .map(([a, classes, labelKind, rho, [n, p, q], badRho, { o, ok }, threads]) => ({
           label: 'labels',
           run: async () => {
+            const threadsOk = threads === 'auto' || (Number.isInteger(threads) && (threads as number) >= 1 && (threads as number) <= 256);
             const rows = Math.max(0, a.rows);
             const good = Array.from({ length: rows }, (_, i) => i % classes);
             const labels: unknown = {
@@ -890,6 +892,14 @@ const entries: [string, (clean: boolean) => fc.Arbitrary<Case>][] = [
             const r = badRho === undefined ? rho : [...rho, badRho];
             await check(`significance(${r.length} values, ${n}, ${p}, ${q})`, badRho === undefined && n > p + q + 1 && r.length <= Math.min(p, q), ['rho', 'n', 'p', 'q', 'the data'], () => cm.significance(r as number[], n, p, q));
             await check(`memoryStats(${JSON.stringify(o)})`, ok, ['options', 'resetPeak'], () => cm.memoryStats(o as { resetPeak?: boolean }));
+            // init({ threads }) on the loaded single-thread build: a typed refusal, or one thread
+            // and the reason; shutdown() without a pool does nothing
+            await check(`init({ threads: ${String(threads)} })`, threadsOk, ['options.threads'], async () => {
+              const info = await cm.init({ threads: threads as number });
+              if (info.threads !== 1 || (threads !== 1 && !info.threadsFallback)) throw new Error(`init({ threads: ${String(threads)} }) on a single-thread build resolved ${JSON.stringify(info)}`);
+              await cm.shutdown();
+              return info.threads;
+            });
           },
         })),
   ],

@@ -40,7 +40,8 @@ describe('unknown option keys are refused, naming the key and the nearest known 
     await ae.fit([X, Y]);
     net.forward(X); // the batch buffers exist before the failing calls are measured
     const cases: [() => unknown, string, string | null][] = [
-      [() => init({ thread: 2 } as never), 'options.thread', null],
+      [() => init({ thread: 2 } as never), 'options.thread', 'threads'],
+      [() => init({ simdd: 'auto' } as never), 'options.simdd', 'simd'],
       [() => new CCA({ component: 1 } as never), 'options.component', 'components'],
       [() => new DeepCCA({ epoch: 3 } as never), 'options.epoch', 'epochs'],
       [() => new Classifier({ layers: [2, 2], batch_size: 4 } as never), 'options.batch_size', 'batchSize'],

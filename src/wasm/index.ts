@@ -4,7 +4,7 @@
  * and scratch) and the typed operations on them. Pointers, the raw kernel interface,
  * allocation and heap views stay behind it (test/layers.test.ts checks that none leaks).
  */
-export { init, isInitialized, memoryStats, wasmFeatures, type InitOptions, type InitInfo, type MemoryStats, type SimdChoice, type Build } from './module.js';
+export { init, shutdown, isInitialized, memoryStats, wasmFeatures, type InitOptions, type InitInfo, type MemoryStats, type SimdChoice, type Build } from './module.js';
 export type { Shaped } from './input.js';
 export {
   Lease,

@@ -9,6 +9,8 @@ import type { Kernels, Ptr } from './api.js';
 import { InitError, MemoryLimitError, ValueError } from '../errors.js';
 import { checkOptions } from '../options.js';
 import { INITIAL_PAGES } from './memory_pages.js';
+import { hardwareThreads, startPool, threadsUnavailable, type Pool } from './pool.js';
+import { poolImports } from './pool_worker_core.js';
 
 const PAGE = 65536;
 /** wasm32 ceiling: 4 GiB. */
@@ -34,6 +36,16 @@ export interface InitOptions {
   simd?: SimdChoice;
   /** Upper bound on wasm memory in bytes (rounded down to 64 KiB pages). Default 4 GiB. */
   maximumMemory?: number;
+  /**
+   * Threads the kernels use (default 1). Above 1, the threads build is loaded over one
+   * shared memory and `threads − 1` workers join the calling thread; large products,
+   * covariances and training loops are split between them with results bit-identical to one
+   * thread. 'auto': every logical core. Where threads cannot exist (workerd, pages that are
+   * not cross-origin isolated, engines without shared memory) init falls back to one
+   * thread and says why in `threadsFallback`. Calling init({ threads }) again resizes the
+   * pool; `shutdown()` ends it.
+   */
+  threads?: number | 'auto';
 }
 
 export interface InitInfo {
@@ -41,10 +53,21 @@ export interface InitInfo {
   build: Build;
   /** memory cap in bytes */
   maximumMemory: number;
+  /** threads the kernels use (1: the calling thread only) */
+  threads: number;
+  /** why fewer threads than asked for are in use (absent when none were refused) */
+  threadsFallback?: string;
 }
 
 interface State {
   k: Kernels;
+  /** the compiled module (workers instantiate it too) */
+  module: WebAssembly.Module;
+  /** the threads build over a shared memory */
+  shared: boolean;
+  /** without it: why threads could not be had when the first init asked for them */
+  threadless: string | null;
+  pool: Pool | null;
   memory: WebAssembly.Memory;
   info: InitInfo;
   f64: Float64Array;
@@ -66,11 +89,12 @@ export function wasmFeatures(): { simd: boolean; relaxedSimd: boolean } {
   return { simd: WebAssembly.validate(SIMD_PROBE), relaxedSimd: WebAssembly.validate(RELAXED_PROBE) };
 }
 
-const FILES: Record<Build, string> = { simd: 'kernels.wasm', relaxed: 'kernels.relaxed.wasm', scalar: 'kernels.scalar.wasm' };
+const FILES: Record<Build | 'threads', string> = { simd: 'kernels.wasm', relaxed: 'kernels.relaxed.wasm', scalar: 'kernels.scalar.wasm', threads: 'kernels.threads.wasm' };
 const BUILD_IDS: Build[] = ['scalar', 'simd', 'relaxed'];
 
 /** URL of a bundled build (literal `new URL(..., import.meta.url)` so bundlers find the files). */
-function bundledUrl(build: Build): URL {
+function bundledUrl(build: Build | 'threads'): URL {
+  if (build === 'threads') return new URL('../../build/kernels.threads.wasm', import.meta.url);
   if (build === 'relaxed') return new URL('../../build/kernels.relaxed.wasm', import.meta.url);
   if (build === 'scalar') return new URL('../../build/kernels.scalar.wasm', import.meta.url);
   return new URL('../../build/kernels.wasm', import.meta.url);
@@ -112,7 +136,19 @@ export function init(options: InitOptions = {}): Promise<InitInfo> {
   } catch (e) {
     return Promise.reject(e);
   }
-  if (state) return Promise.resolve(state.info);
+  if (state) {
+    if (options.threads === undefined) return Promise.resolve(state.info);
+    const st = state;
+    let threads: number;
+    try {
+      threads = parseThreads(options.threads);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    const next = resizing.then(() => resize(st, threads, null));
+    resizing = next.catch(() => undefined);
+    return next;
+  }
   if (pending) return pending;
   pending = doInit(options).catch((e) => {
     pending = null;
@@ -133,7 +169,73 @@ function chooseBuild(choice: SimdChoice): Build {
   return 'simd';
 }
 
-const INIT_OPTIONS = ['module', 'bytes', 'url', 'simd', 'maximumMemory'] as const satisfies readonly (keyof InitOptions)[];
+const INIT_OPTIONS = ['module', 'bytes', 'url', 'simd', 'maximumMemory', 'threads'] as const satisfies readonly (keyof InitOptions)[];
+
+/** Most threads init accepts (more than any machine this runs on offers). */
+const MAX_THREADS = 256;
+
+function parseThreads(t: unknown): number {
+  if (t === undefined) return 1;
+  if (t === 'auto') return Math.min(MAX_THREADS, hardwareThreads());
+  if (typeof t !== 'number' || !Number.isInteger(t) || t < 1 || t > MAX_THREADS)
+    throw new ValueError('options.threads', `a whole number from 1 to ${MAX_THREADS}, or 'auto'`, t);
+  return t;
+}
+
+let resizing: Promise<unknown> = Promise.resolve();
+
+/** Stops the running pool (if any) and starts one of `threads` (1: none). */
+async function resize(st: State, threads: number, fallback: string | null): Promise<InitInfo> {
+  if (!st.shared) {
+    const info: InitInfo = { ...st.info, threads: 1 };
+    delete info.threadsFallback; // one thread asked for: nothing refused
+    if (threads > 1 || fallback)
+      info.threadsFallback =
+        fallback ?? st.threadless ?? 'crossmodal was initialised without threads (the threads build is chosen by the first init call: pass threads to it)';
+    st.info = info;
+    return info;
+  }
+  if (st.pool && st.pool.threads === threads) return st.info;
+  if (st.pool) {
+    const p = st.pool;
+    st.pool = null;
+    await p.stop();
+  }
+  const info: InitInfo = { ...st.info, threads: 1 };
+  delete info.threadsFallback;
+  if (fallback) info.threadsFallback = fallback;
+  if (threads > 1) {
+    try {
+      st.pool = await startPool(st.k, st.module, null, st.memory, threads);
+      info.threads = threads;
+    } catch (e) {
+      info.threadsFallback = `could not start ${threads - 1} worker${threads > 2 ? 's' : ''}: ${(e as Error).message}`;
+    }
+  }
+  st.info = info;
+  return info;
+}
+
+/**
+ * Ends the thread pool started by init({ threads }): its workers exit and their memory is
+ * freed. crossmodal stays initialised and computes on the calling thread (same results);
+ * init({ threads }) starts a pool again. Without a pool it does nothing.
+ *
+ * @example
+ * import { init, shutdown } from 'crossmodal';
+ * const info = await init({ threads: 'auto' });
+ * // … fit models …
+ * await shutdown();
+ */
+export async function shutdown(): Promise<void> {
+  await resizing;
+  if (pending) await pending.catch(() => undefined);
+  const st = state;
+  if (!st || !st.pool) return;
+  const next = resize(st, 1, null);
+  resizing = next.catch(() => undefined);
+  await next;
+}
 
 async function doInit(options: InitOptions): Promise<InitInfo> {
   let maxPages = MAX_PAGES;
@@ -146,12 +248,30 @@ async function doInit(options: InitOptions): Promise<InitInfo> {
   const choice = options.simd ?? 'baseline';
   if (!['baseline', 'relaxed', 'auto', 'scalar'].includes(choice))
     throw new ValueError('options.simd', "'baseline', 'relaxed', 'auto' or 'scalar'", choice);
-  const memory = new WebAssembly.Memory({ initial: INITIAL_PAGES, maximum: maxPages });
+  const threads = parseThreads(options.threads);
+  let fallback: string | null = null;
+  let wantShared = threads > 1;
+  if (wantShared) {
+    if (choice === 'relaxed' || choice === 'scalar')
+      throw new InitError(
+        `init({ simd: '${choice}', threads: ${String(options.threads)} }): there is no ${choice} threads build; threads run the baseline SIMD build (simd: 'baseline' or 'auto'), or use threads: 1`,
+      );
+    fallback = threadsUnavailable() ?? (wasmFeatures().simd ? null : 'this engine has no wasm SIMD, which the threads build needs');
+    if (fallback) wantShared = false;
+  }
+  const custom = options.module ?? options.bytes ?? options.url;
   let source: WebAssembly.Module | ArrayBuffer | Uint8Array;
   if (options.module) source = options.module;
   else if (options.bytes) source = ArrayBuffer.isView(options.bytes) ? new Uint8Array(options.bytes.buffer, options.bytes.byteOffset, options.bytes.byteLength) : options.bytes;
   else if (options.url) source = await loader(new URL(options.url, bundledUrl('simd')));
-  else {
+  else if (wantShared) {
+    const url = bundledUrl('threads');
+    try {
+      source = await loader(url);
+    } catch (e) {
+      throw new InitError(`could not load ${FILES.threads} from ${url.href}: ${(e as Error).message}. Pass init({ module }) or init({ bytes }) where files cannot be read.`);
+    }
+  } else {
     const build = chooseBuild(choice);
     if (build === 'simd' && defaultModule) source = defaultModule;
     else {
@@ -163,25 +283,63 @@ async function doInit(options: InitOptions): Promise<InitInfo> {
       }
     }
   }
+  let module: WebAssembly.Module;
+  try {
+    module = source instanceof WebAssembly.Module ? source : await WebAssembly.compile(source as BufferSource);
+  } catch (e) {
+    throw new InitError(`could not compile the crossmodal kernels: ${(e as Error).message}`);
+  }
+  // a module given by the caller may be either kind: the threads build links only to a shared memory
+  const importsShared = custom ? memoryIsShared(module) : wantShared;
+  if (custom && wantShared && !importsShared) {
+    fallback = `the module given is not the threads build (${FILES.threads})`;
+    wantShared = false;
+  }
+  const shared = custom ? importsShared : wantShared;
+  let memory: WebAssembly.Memory;
+  try {
+    memory = new WebAssembly.Memory({ initial: INITIAL_PAGES, maximum: maxPages, ...(shared ? { shared: true } : {}) } as WebAssembly.MemoryDescriptor);
+  } catch (e) {
+    throw new InitError(`could not create the ${shared ? 'shared ' : ''}wasm memory (${maxPages} pages at most): ${(e as Error).message}`);
+  }
   let exports: Record<string, unknown>;
   try {
-    const result = await instantiate(source as WebAssembly.Module, { env: { memory } });
+    const result = await instantiate(module, { env: { memory, ...(shared ? poolImports(memory) : {}) } });
     exports = result.exports as unknown as Record<string, unknown>;
   } catch (e) {
     throw new InitError(`could not instantiate the crossmodal kernels: ${(e as Error).message}`);
   }
   if (typeof exports.build_flavor !== 'function') throw new InitError('this .wasm is not a crossmodal kernel module (no build_flavor export)');
   const build = BUILD_IDS[(exports.build_flavor as () => number)()] ?? 'simd';
-  const info: InitInfo = { build, maximumMemory: maxPages * PAGE };
-  state = {
+  const info: InitInfo = { build, maximumMemory: maxPages * PAGE, threads: 1 };
+  const st: State = {
     k: exports as unknown as Kernels,
+    module,
+    shared,
+    threadless: shared ? null : fallback,
+    pool: null,
     memory,
     info,
     f64: new Float64Array(memory.buffer),
     f32: new Float32Array(memory.buffer),
     u8: new Uint8Array(memory.buffer),
   };
-  return info;
+  state = st;
+  return threads > 1 || fallback ? resize(st, wantShared ? threads : 1, fallback) : info;
+}
+
+/**
+ * Whether a module imports a shared memory (the threads build). WebAssembly.Module.imports
+ * does not say, so this asks the engine: a shared-memory module fails to link to a plain one.
+ */
+function memoryIsShared(module: WebAssembly.Module): boolean {
+  const plain = new WebAssembly.Memory({ initial: INITIAL_PAGES, maximum: INITIAL_PAGES });
+  try {
+    new WebAssembly.Instance(module, { env: { memory: plain, abort: () => undefined, ...poolImports(plain) } });
+    return false;
+  } catch (e) {
+    return e instanceof WebAssembly.LinkError && /shared/i.test((e as Error).message);
+  }
 }
 
 function s(): State {

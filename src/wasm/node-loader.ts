@@ -1,5 +1,7 @@
 // Node, Deno and Bun: read bundled .wasm files from disk (fetch cannot read file: URLs in Node).
 import { setLoader } from './module.js';
+import { setHostThreads } from './pool.js';
+import { nodeWorkerSource } from './pool_worker_core.js';
 
 setLoader(async (url) => {
   if (url.protocol !== 'file:') {
@@ -11,3 +13,28 @@ setLoader(async (url) => {
   const { fileURLToPath } = await import('node:url');
   return fs.readFile(fileURLToPath(url));
 });
+
+// Node has no Web Worker: pool workers are worker_threads, unref'd so they never keep the
+// process alive (Deno and Bun use their Web Worker, see pool.ts).
+type WorkerThreads = typeof import('node:worker_threads');
+const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+const wt = proc?.getBuiltinModule?.('node:worker_threads') as WorkerThreads | undefined;
+const os = proc?.getBuiltinModule?.('node:os') as typeof import('node:os') | undefined;
+if (wt) {
+  setHostThreads(
+    () => {
+      const w = new wt.Worker(nodeWorkerSource(), { eval: true });
+      return {
+        post: (m) => w.postMessage(m),
+        listen(cb) {
+          w.on('message', cb);
+          w.on('error', (e: Error) => cb({ error: e.message }));
+          w.on('messageerror', (e: Error) => cb({ error: `the worker could not receive the module or the memory: ${e.message}` }));
+        },
+        unref: () => w.unref(),
+        terminate: () => w.terminate(),
+      };
+    },
+    () => os?.availableParallelism?.() ?? os?.cpus().length ?? 1,
+  );
+}

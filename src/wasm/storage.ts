@@ -170,7 +170,11 @@ export abstract class Dense2D<A extends Float64Array | Float32Array> extends Blo
     return this.ld === this.cols || this.rows === 1;
   }
 
-  /** A live typed-array view of the values (row-major). Re-read it after other allocations. */
+  /**
+   * A live typed-array view of the values (row-major). Re-read it after other allocations.
+   * With a thread pool (init({ threads })) it views a SharedArrayBuffer: copy it
+   * (`.data.slice()`, toShaped()) for APIs that refuse shared memory, such as crypto.subtle.
+   */
   get data(): A {
     if (!this.contiguous) throw new ShapeError('data', 'a contiguous matrix (this is a column-block view: use toShaped())', `row stride ${this.ld} for ${this.cols} columns`);
     const p = this.base / this.elementSize;

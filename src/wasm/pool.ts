@@ -1,0 +1,147 @@
+/**
+ * The thread pool's JavaScript side: where threads can exist, how workers are started and
+ * stopped. The wasm side (assembly/pool.ts) does the dispatching; this file only gives it a
+ * control block, one packing scratch per worker and the workers themselves. Used by
+ * module.ts only.
+ * @internal
+ */
+import type { Kernels, Ptr } from './api.js';
+import type { WorkerReply, WorkerStart } from './pool_worker_core.js';
+
+/** A started worker, whatever the host's Worker API. */
+export interface PoolWorker {
+  post(msg: WorkerStart): void;
+  /** replies, and errors as { error } */
+  listen(cb: (r: WorkerReply) => void): void;
+  /** lets the process exit while the worker lives (Node, Bun); called once it is ready */
+  unref(): void;
+  terminate(): Promise<unknown> | void;
+}
+
+export type WorkerFactory = () => PoolWorker;
+
+let hostFactory: WorkerFactory | null = null;
+let hostThreads: (() => number) | null = null;
+
+/**
+ * The Node entry (also Deno's and Bun's) installs worker_threads, whose workers can be unref'd
+ * (Deno's Web Worker cannot: it would keep the process alive), and os.availableParallelism.
+ */
+export function setHostThreads(factory: WorkerFactory, threads: () => number): void {
+  hostFactory = factory;
+  hostThreads = threads;
+}
+
+/** Web Worker hosts: browsers, Deno, Bun (written literally so that bundlers find the worker file). */
+function webWorker(): PoolWorker {
+  const w = new Worker(new URL('./pool_worker.js', import.meta.url), { type: 'module' });
+  return {
+    post: (m) => w.postMessage(m),
+    listen(cb) {
+      w.addEventListener('message', (e: MessageEvent<WorkerReply>) => cb(e.data));
+      w.addEventListener('error', (e: ErrorEvent) => cb({ error: e.message || 'the worker failed to start' }));
+      w.addEventListener('messageerror', () => cb({ error: 'the worker could not receive the module or the memory' }));
+    },
+    unref: () => (w as Worker & { unref?: () => void }).unref?.(),
+    terminate: () => w.terminate(),
+  };
+}
+
+/** Threads this machine offers ('auto'). */
+export function hardwareThreads(): number {
+  const nav = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator;
+  const n = nav?.hardwareConcurrency ?? hostThreads?.() ?? 1;
+  return Math.max(1, Math.floor(n));
+}
+
+/** Why threads cannot run here, or null when they can. */
+export function threadsUnavailable(): string | null {
+  const g = globalThis as { crossOriginIsolated?: boolean; navigator?: { userAgent?: string }; Worker?: unknown; SharedArrayBuffer?: unknown };
+  if (g.navigator?.userAgent === 'Cloudflare-Workers') return 'workerd runs each request on one thread (no Workers, no shared memory)';
+  if (g.crossOriginIsolated === false)
+    return 'this page is not cross-origin isolated, so it has no SharedArrayBuffer: serve it with the headers Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp';
+  if (typeof g.SharedArrayBuffer !== 'function') return 'this engine has no SharedArrayBuffer';
+  try {
+    new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true } as WebAssembly.MemoryDescriptor);
+  } catch {
+    return 'this engine has no shared WebAssembly memory';
+  }
+  if (typeof g.Worker !== 'function' && !hostFactory) return 'this host has no Worker API';
+  return null;
+}
+
+/** Whether this thread may block in Atomics.wait (not on a browser's main thread). */
+export function mayBlock(): boolean {
+  try {
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 1, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Bytes of the control block (assembly/pool.ts POOL_CTRL_BYTES). */
+const CTRL_BYTES = 192;
+
+export interface Pool {
+  threads: number;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts threads − 1 workers over `memory` (the calling instance `k` of the threads build
+ * allocates their control block and scratch) and turns dispatch on. Rejects, with everything
+ * it started stopped and freed, when a worker cannot start.
+ */
+export async function startPool(k: Kernels, module: WebAssembly.Module, bytes: ArrayBuffer | null, memory: WebAssembly.Memory, threads: number): Promise<Pool> {
+  const block = k.mem_alloc(CTRL_BYTES);
+  k.pool_prepare(block, threads);
+  const scratchBytes = k.gemm_block_size(4, 6);
+  const scratches: Ptr[] = [];
+  const workers: PoolWorker[] = [];
+  const release = async (): Promise<void> => {
+    await Promise.all(workers.map((w) => w.terminate()));
+    for (const s of scratches) k.mem_free(s);
+    k.mem_free(block);
+  };
+  try {
+    const ready: Promise<void>[] = [];
+    for (let tid = 1; tid < threads; tid++) {
+      const scratch = k.mem_alloc(scratchBytes);
+      scratches.push(scratch);
+      const w = (hostFactory ?? webWorker)();
+      workers.push(w);
+      let onReady!: () => void, onFail!: (e: Error) => void;
+      ready.push(new Promise<void>((res, rej) => ((onReady = res), (onFail = rej))));
+      w.listen((r) => {
+        if ('ready' in r) onReady();
+        else if ('error' in r) onFail(new Error(r.error));
+      });
+      w.post({ module: bytes ?? module, memory, block, tid, scratch });
+    }
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<never>((_, rej) => {
+      timer = setTimeout(() => rej(new Error('the workers did not start within 30 s')), 30_000);
+      (timer as { unref?: () => void }).unref?.();
+    });
+    try {
+      await Promise.race([Promise.all(ready), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  } catch (e) {
+    // workers that did start sit in their loop, never dispatched to: terminating ends them
+    await release();
+    throw e;
+  }
+  // ready: from now on the workers must not keep a process alive (a pending start must)
+  for (const w of workers) w.unref();
+  k.pool_start(block, threads, mayBlock() ? 1 : 0);
+  return {
+    threads,
+    async stop() {
+      k.pool_stop(); // every worker has left its loop when this returns
+      await release();
+    },
+  };
+}
