@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, existsSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -22,6 +22,8 @@ const bin = (name: string) => join(repo, 'node_modules', '.bin', name);
 
 interface Result {
   build: string;
+  threads: number;
+  threadsFallback?: string;
   ok: boolean;
   failures: string[];
   hash: string;
@@ -29,8 +31,10 @@ interface Result {
 }
 
 let dir = '';
-let server: Server | null = null;
+const servers: Server[] = [];
 let base = '';
+/** the same files served cross-origin isolated */
+let isolatedBase = '';
 const results: Record<string, Result> = {};
 
 function parseLast(stdout: string): Result {
@@ -48,18 +52,21 @@ const MIME: Record<string, string> = {
   '.css': 'text/css',
 };
 
-function serve(root: string): Promise<string> {
-  server = createServer((req, res) => {
+/** Serves root; isolated: with COOP/COEP on every response (cross-origin isolation: SharedArrayBuffer, threads). */
+function serve(root: string, isolated = false): Promise<string> {
+  const server = createServer((req, res) => {
     const path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname));
     const file = join(root, path.endsWith('/') ? `${path}index.html` : path);
     if (!file.startsWith(root) || !existsSync(file) || !statSync(file).isFile()) {
       res.writeHead(404).end('not found');
       return;
     }
-    res.writeHead(200, { 'content-type': MIME[extname(file)] ?? 'application/octet-stream' });
+    const coi = isolated ? { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' } : {};
+    res.writeHead(200, { 'content-type': MIME[extname(file)] ?? 'application/octet-stream', ...coi });
     res.end(readFileSync(file));
   });
-  return new Promise((resolve) => server!.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server!.address() as { port: number }).port}`)));
+  servers.push(server);
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as { port: number }).port}`)));
 }
 
 async function inChromium<T = Result>(url: string): Promise<T> {
@@ -80,7 +87,7 @@ async function inChromium<T = Result>(url: string): Promise<T> {
 
 /** Bundles a worker entry for workerd (conditions workerd/worker/browser, the .wasm kept as a
  *  CompiledWasm module, as wrangler does) and returns the JSON its fetch handler answers. */
-async function inWorkerd(entry: string, compatibilityDate = '2026-04-01'): Promise<unknown> {
+async function inWorkerd(entry: string, compatibilityDate = '2026-04-01', path = '/'): Promise<unknown> {
   const esbuild = await import('esbuild');
   const out = await esbuild.build({
     entryPoints: [join(dir, entry)],
@@ -112,7 +119,7 @@ async function inWorkerd(entry: string, compatibilityDate = '2026-04-01'): Promi
     ],
   });
   try {
-    const res = await mf.dispatchFetch('http://localhost/');
+    const res = await mf.dispatchFetch(`http://localhost${path}`);
     return await res.json();
   } finally {
     await mf.dispose();
@@ -130,17 +137,18 @@ beforeAll(async () => {
   await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--ignore-scripts'], { cwd: dir });
   for (const f of readdirSync(join(repo, 'test/runtimes'))) cpSync(join(repo, 'test/runtimes', f), join(dir, f), { recursive: true });
   base = await serve(dir);
+  isolatedBase = await serve(dir, true);
 }, 300_000);
 
 afterAll(() => {
-  server?.close();
+  for (const s of servers) s.close();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 describe('the packed package runs the smoke scenario everywhere', () => {
   it('installs from the tarball with its .wasm files and typings', () => {
     const pkg = join(dir, 'node_modules/crossmodal');
-    for (const f of ['build/kernels.wasm', 'build/kernels.relaxed.wasm', 'build/kernels.scalar.wasm', 'dist/index.js', 'dist/index.d.ts', 'dist/browser.js', 'dist/workerd.js'])
+    for (const f of ['build/kernels.wasm', 'build/kernels.relaxed.wasm', 'build/kernels.scalar.wasm', 'build/kernels.threads.wasm', 'dist/index.js', 'dist/index.d.ts', 'dist/browser.js', 'dist/workerd.js', 'dist/wasm/pool_worker.js'])
       expect(existsSync(join(pkg, f)), f).toBe(true);
   });
 
@@ -183,14 +191,58 @@ describe('the packed package runs the smoke scenario everywhere', () => {
     results.bundled = await inChromium(`${base}/app-dist/index.html`);
   });
 
-  it('every runtime passed its checks with the baseline build, and all outputs are bit-identical', () => {
-    const names = ['node', 'worker', 'deno', 'bun', 'workerd', 'workerdOld', ...(noBrowser ? [] : ['chromium', 'bundled'])];
+  // the threads build with a pool of 3 (the calling thread and two workers)
+  const threadsEnv = { ...process.env, CROSSMODAL_THREADS: '3', DENO_NO_UPDATE_CHECK: '1', NO_COLOR: '1' };
+  it('threads: Node with init({ threads: 3 })', async () => {
+    results.nodeThreads = parseLast((await run(process.execPath, ['run.mjs'], { cwd: dir, env: threadsEnv })).stdout);
+  });
+
+  it('threads: a pool started from a Node worker thread', async () => {
+    results.workerThreads = parseLast((await run(process.execPath, ['thread.mjs'], { cwd: dir, env: threadsEnv })).stdout);
+  });
+
+  it('threads: Deno', async () => {
+    results.denoThreads = parseLast((await run(bin('deno'), ['run', '--allow-read', '--allow-env', '--allow-sys', 'run.mjs'], { cwd: dir, env: threadsEnv })).stdout);
+  });
+
+  it('threads: Bun', async () => {
+    results.bunThreads = parseLast((await run(bin('bun'), ['run.mjs'], { cwd: dir, env: threadsEnv })).stdout);
+  });
+
+  it('threads: workerd falls back to one thread and says why', async () => {
+    const r = (await inWorkerd('worker-cf.js', '2026-04-01', '/?threads=3')) as Result;
+    expect(r.threads).toBe(1);
+    expect(r.threadsFallback).toMatch(/workerd runs each request on one thread/);
+    results.workerdThreads = r;
+  });
+
+  it.skipIf(noBrowser)('threads: Chromium, a cross-origin-isolated page (COOP/COEP), on the main thread (the caller spins)', async () => {
+    results.chromiumThreads = await inChromium(`${isolatedBase}/index.html?threads=3`);
+  });
+
+  it.skipIf(noBrowser)('threads: the Vite-bundled app, cross-origin isolated (the bundle ships the pool worker)', async () => {
+    results.bundledThreads = await inChromium(`${isolatedBase}/app-dist/index.html?threads=3`);
+  });
+
+  it.skipIf(noBrowser)('threads: Chromium without cross-origin isolation falls back to one thread and says why', async () => {
+    const r = await inChromium(`${base}/index.html?threads=3`);
+    expect(r.threads).toBe(1);
+    expect(r.threadsFallback).toMatch(/not cross-origin isolated.*Cross-Origin-Opener-Policy: same-origin.*Cross-Origin-Embedder-Policy: require-corp/);
+    results.chromiumNoIsolation = r;
+  });
+
+  it('every runtime passed its checks with the baseline build, and all outputs are bit-identical, with and without threads', () => {
+    const browsers = noBrowser ? [] : ['chromium', 'bundled', 'chromiumThreads', 'bundledThreads', 'chromiumNoIsolation'];
+    const names = ['node', 'worker', 'deno', 'bun', 'workerd', 'workerdOld', 'nodeThreads', 'workerThreads', 'denoThreads', 'bunThreads', 'workerdThreads', ...browsers];
     for (const n of names) {
       const r = results[n];
       expect(r, `${n} produced no result`).toBeDefined();
       expect(r!.failures, n).toEqual([]);
       expect(r!.ok, n).toBe(true);
       expect(r!.build, n).toBe('simd');
+      const pooled = n.endsWith('Threads') && n !== 'workerdThreads';
+      expect(r!.threads, `${n} threads`).toBe(pooled ? 3 : 1);
+      if (pooled) expect(r!.threadsFallback, n).toBeUndefined();
     }
     const hashes = Object.fromEntries(names.map((n) => [n, results[n]!.hash]));
     for (const n of names) expect(results[n]!.parts, `${n} parts`).toEqual(results.node!.parts);
@@ -205,6 +257,20 @@ describe("the README's runtime examples (test/runtimes/examples) run as written"
     outputs.node = JSON.parse((await run(process.execPath, ['examples/script.mjs'], { cwd: dir })).stdout);
     outputs.deno = JSON.parse((await run(bin('deno'), ['run', '--allow-read', '--allow-env', '--allow-sys', 'examples/script.mjs'], { cwd: dir, env })).stdout);
     outputs.bun = JSON.parse((await run(bin('bun'), ['examples/script.mjs'], { cwd: dir })).stdout);
+  });
+  it('Node, Deno and Bun run examples/threads.mjs: a pool of every core, the same bits as one thread', async () => {
+    const got = [
+      (await run(process.execPath, ['examples/threads.mjs'], { cwd: dir })).stdout,
+      (await run(bin('deno'), ['run', '--allow-read', '--allow-env', '--allow-sys', 'examples/threads.mjs'], { cwd: dir, env })).stdout,
+      (await run(bin('bun'), ['examples/threads.mjs'], { cwd: dir })).stdout,
+    ];
+    const stated = /`node threads\.mjs` prints `([^`]+)`/.exec(readFileSync(join(repo, 'README.md'), 'utf8'))?.[1];
+    expect(stated, 'the README states what threads.mjs prints').toBeDefined();
+    const re = new RegExp(`^${stated!.split('…').map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('[0-9]*')}$`);
+    for (const out of got) {
+      expect(JSON.parse(out)).toEqual({ threads: availableParallelism(), identical: true });
+      expect(out.trim()).toMatch(re);
+    }
   });
   it('workerd runs examples/worker.js', async () => {
     outputs.workerd = (await inWorkerd('examples/worker.js')) as { build: string; correlations: number[] };

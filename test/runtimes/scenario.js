@@ -273,5 +273,51 @@ export async function runScenario(cm, initOptions = {}) {
     net.dispose();
   } else failures.push('torch: nn.readSafetensors or MLP.fromTorch is missing');
 
-  return { build: info.build, ok: failures.length === 0, failures, hash: await sha256(outputs), parts };
+  // 13. sizes above the thread pool's thresholds (init({ threads }) splits these between the
+  //     workers; with one thread they run on the calling thread): f32 and f64 products in the
+  //     three layouts, a covariance, MLP steps with Adam and with SGD and momentum
+  {
+    const gen = (r, c, seed) => Array.from({ length: r }, (_, i) => Array.from({ length: c }, (_, j) => (((i * 131 + j * 71 + seed * 17) % 97) - 48) / 32));
+    const bytes = [];
+    const A32 = cm.Tensor.from(gen(300, 280, 1)), B32 = cm.Tensor.from(gen(280, 260, 2)), C32 = cm.Tensor.from(gen(260, 280, 3));
+    for (const [a, b, o] of [[A32, B32, {}], [A32, A32, { transposeA: true }], [A32, C32, { transposeB: true }]]) {
+      const c = cm.linalg.matmul(a, b, o);
+      bytes.push(c.data.slice());
+      c.dispose();
+    }
+    const A64 = gen(200, 150, 4), B64 = gen(150, 170, 5);
+    for (const [a, b, o] of [[A64, B64, {}], [A64, gen(200, 170, 6), { transposeA: true }], [A64, gen(170, 150, 7), { transposeB: true }]]) {
+      const c = cm.linalg.matmul(a, b, o);
+      bytes.push(c.data.slice());
+      c.dispose();
+    }
+    const S = cm.linalg.covariance(gen(1200, 90, 8));
+    bytes.push(S.data.slice());
+    S.dispose();
+    // batch 512 × 512 units and 300k parameters: the elementwise passes and updates split too
+    const x = cm.Tensor.from(gen(512, 64, 9)), t = cm.Tensor.from(gen(512, 10, 10));
+    for (const optimizer of ['adam', 'sgd']) {
+      const net = new cm.MLP({ layers: [64, 512, 512, 10], activation: 'tanh', seed: 11 });
+      const opt = optimizer === 'adam' ? new cm.nn.Adam(net, { learningRate: 1e-3 }) : new cm.nn.SGD(net, { learningRate: 1e-2, momentum: 0.9 });
+      const losses = [];
+      for (let i = 0; i < 3; i++) {
+        opt.zeroGrad();
+        const l = cm.nn.mse(net.forward(x), t);
+        net.backward(l.grad);
+        l.grad.dispose();
+        opt.step();
+        losses.push(l.loss);
+      }
+      if (!(losses[2] < losses[0])) failures.push(`threads part: ${optimizer} loss did not decrease (${losses})`);
+      bytes.push(net.parameters.slice(), Float64Array.from(losses));
+      opt.dispose();
+      net.dispose();
+    }
+    for (const o of [A32, B32, C32, x, t]) o.dispose();
+    parts.large = await sha256(bytes);
+    outputs.push(...bytes);
+  }
+
+  const threads = { threads: info.threads, ...(info.threadsFallback ? { threadsFallback: info.threadsFallback } : {}) };
+  return { build: info.build, ...threads, ok: failures.length === 0, failures, hash: await sha256(outputs), parts };
 }
