@@ -3,7 +3,7 @@
 // matrices are row-major with a leading dimension (row stride) `ld*`.
 export * from './memory';
 export * from './gemm_f64';
-// not colmeansRange / centerRange: the pool's per-share bodies
+// not centerRange: the pool's per-share body
 export { colmeans_f64, center_f64, ger_f64, fourth_moments_f64, colcorr_f64, first_nonfinite_f64, add_diag_f64, scale_cols_f64 } from './stats';
 export * from './eigh';
 export * from './svd';

@@ -23,7 +23,7 @@
 import { gemmCore, defaultScratch, gemmScratchBytes, MR, NR } from './gemm/driver';
 import { actRow, actBackRow } from './nn_math';
 import { adamRange, sgdRange } from './optim';
-import { colmeansRange, centerRange } from './stats';
+import { centerRange } from './stats';
 
 // control block layout (bytes)
 const EPOCH: usize = 0;
@@ -45,8 +45,7 @@ const JOB_ACT_FLAT: i32 = 4;
 const JOB_COLSUM: i32 = 5;
 const JOB_ADAM: i32 = 6;
 const JOB_SGD: i32 = 7;
-const JOB_COLMEANS: i32 = 8;
-const JOB_CENTER: i32 = 9;
+const JOB_CENTER: i32 = 8;
 
 /** Work (multiply-adds) below which a GEMM stays on the calling thread. */
 const GEMM_MIN_WORK: f64 = <f64>(1 << 20);
@@ -176,10 +175,9 @@ function runShare(kind: i32, tid: i32, nt: i32, scratch: usize): void {
     case JOB_GEMM64: gemmShare<f64>(tid, nt, scratch); break;
     case JOB_ACT_ROWS: actRowsShare(tid, nt); break;
     case JOB_ACT_FLAT: actFlatShare(tid, nt); break;
-    case JOB_COLSUM: colsumShare(tid, nt); break;
+    case JOB_COLSUM: colsumShare(tid, nt, scratch); break;
     case JOB_ADAM: adamShare(tid, nt); break;
     case JOB_SGD: sgdShare(tid, nt); break;
-    case JOB_COLMEANS: colmeansShare(tid, nt, scratch); break;
     case JOB_CENTER: centerShare(tid, nt); break;
   }
 }
@@ -323,21 +321,31 @@ function actFlatShare(tid: i32, nt: i32): void {
 export function colsumPar(db: usize, dz: usize, n: i32, nout: i32): void {
   // fewer than two SIMD blocks of columns would leave every share but one empty (unless forced)
   if (poolSize <= 1 || <i64>n * <i64>nout < <i64>elemMin || (elemMin > 0 && nout < 2 * ELEM_ALIGN)) {
-    colsumRange(db, dz, n, nout, 0, nout);
+    colsumRange(db, dz, n, nout, 0, nout, defaultScratch());
     return;
   }
   setU(0, db); setU(1, dz); setU(2, <usize>n); setU(3, <usize>nout);
   parallel(JOB_COLSUM);
 }
 
-function colsumRange(db: usize, dz: usize, n: i32, nout: i32, j0: i32, j1: i32): void {
+/**
+ * db[j] += Σ_i dz[i, j] for columns [j0, j1): the sums run in `scratch` (a thread's own
+ * memory: threads sharing the columns of a row never write one cache line), from db's values,
+ * over the rows in order, then go back to db.
+ */
+function colsumRange(db: usize, dz: usize, n: i32, nout: i32, j0: i32, j1: i32, scratch: usize): void {
   const rowBytes = <usize>nout << 2;
-  const w = j1 - j0;
-  let r = dz + (<usize>j0 << 2);
-  const d = db + (<usize>j0 << 2);
-  for (let i = 0; i < n; i++) {
-    addRow(d, r, w);
-    r += rowBytes;
+  const cap = <i32>(gemmScratchBytes() >> 2);
+  for (let c0 = j0; c0 < j1; c0 += cap) {
+    const w = min(j1, c0 + cap) - c0, bytes = <usize>w << 2;
+    const d = db + (<usize>c0 << 2);
+    memory.copy(scratch, d, bytes);
+    let r = dz + (<usize>c0 << 2);
+    for (let i = 0; i < n; i++) {
+      addRow(scratch, r, w);
+      r += rowBytes;
+    }
+    memory.copy(d, scratch, bytes);
   }
 }
 
@@ -356,10 +364,10 @@ function addRow(d: usize, r: usize, w: i32): void {
   }
 }
 
-function colsumShare(tid: i32, nt: i32): void {
+function colsumShare(tid: i32, nt: i32, scratch: usize): void {
   const nout = argI(3);
   const j0 = elemStart(nout, tid, nt), j1 = elemStart(nout, tid + 1, nt);
-  if (j1 > j0) colsumRange(argU(0), argU(1), argI(2), nout, j0, j1);
+  if (j1 > j0) colsumRange(argU(0), argU(1), argI(2), nout, j0, j1, scratch);
 }
 
 /** Adam / AdamW over len parameters, split in whole SIMD blocks (see optim.ts). */
@@ -401,29 +409,7 @@ function sgdShare(tid: i32, nt: i32): void {
   sgdRange(argU(0) + o, argU(1) + o, vel == 0 ? 0 : vel + o, i1 - i0, argF(4), argF(5), argF(6), argI(7));
 }
 
-// ---- column statistics (f64) ----
-
-/** Columns of residual sums a packing scratch holds. */
-// @ts-ignore: decorator
-@inline function scratchColumns(): i32 {
-  return <i32>(gemmScratchBytes() >> 3);
-}
-
-/** Column means of x (n×p), columns split in whole SIMD blocks (see stats.ts colmeansRange). */
-export function colmeansPar(mean: usize, x: usize, n: i32, p: i32, ldx: i32): void {
-  if (poolSize <= 1 || <i64>n * <i64>p < <i64>elemMin || (elemMin > 0 && p < 2 * ELEM_ALIGN)) {
-    colmeansRange(mean, x, n, ldx, 0, p, defaultScratch(), scratchColumns());
-    return;
-  }
-  setU(0, mean); setU(1, x); setU(2, <usize>n); setU(3, <usize>p); setU(4, <usize>ldx);
-  parallel(JOB_COLMEANS);
-}
-
-function colmeansShare(tid: i32, nt: i32, scratch: usize): void {
-  const p = argI(3);
-  const j0 = elemStart(p, tid, nt), j1 = elemStart(p, tid + 1, nt);
-  if (j1 > j0) colmeansRange(argU(0), argU(1), argI(2), argI(4), j0, j1, scratch, scratchColumns());
-}
+// ---- centring (f64) ----
 
 /** out = x − 1·meanᵀ (n×p), rows split. */
 export function centerPar(out: usize, x: usize, mean: usize, n: i32, p: i32, ldx: i32, ldo: i32): void {

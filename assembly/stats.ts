@@ -6,28 +6,29 @@
 // the centred co-moment matrix. Chunks combine exactly (Chan, Golub & LeVeque):
 //   n = na + nb, δ = mean_b − mean_a, mean = mean_a + δ·nb/n, M = Ma + Mb + δδᵀ·na·nb/n.
 // colmeans_f64 + center_f64 + syrk/gemm_tn give M of a chunk; ger_f64 applies the δδᵀ term.
-import { colmeansPar, centerPar } from './pool';
-
-/** mean (p) = column means of x (n×p). Two passes: the second adds the mean residual. */
-export function colmeans_f64(mean: usize, x: usize, n: i32, p: i32, ldx: i32): void {
-  colmeansPar(mean, x, n, p, ldx);
-}
+import { centerPar } from './pool';
+import { defaultScratch, gemmScratchBytes } from './gemm/driver';
 
 /**
- * colmeans_f64 for columns [j0, j1) on this thread; `scratch` holds the second pass's
- * residual sums (up to `cap` columns at a time). Both passes run over the rows in order, each
- * column's sums in the row order: the bits do not depend on how the columns are split.
+ * mean (p) = column means of x (n×p). Two passes: the second adds the mean residual. Both
+ * add into column sums r held in the packing scratch (as many columns at a time as it
+ * holds) and read the rows in order. On the calling thread only: it is bound by memory
+ * bandwidth, and split by columns between two threads it ran 2× slower here (each thread
+ * reading half of every row).
  */
-export function colmeansRange(mean: usize, x: usize, n: i32, ldx: i32, j0: i32, j1: i32, scratch: usize, cap: i32): void {
-  for (let j = j0; j < j1; j++) store<f64>(mean + (<usize>j << 3), 0);
-  for (let i = 0; i < n; i++) addRowF64(mean, x + (<usize>(i * ldx) << 3), j0, j1);
+export function colmeans_f64(mean: usize, x: usize, n: i32, p: i32, ldx: i32): void {
+  colmeansRange(mean, x, n, ldx, 0, p, defaultScratch(), <i32>(gemmScratchBytes() >> 3));
+}
+
+function colmeansRange(mean: usize, x: usize, n: i32, ldx: i32, j0: i32, j1: i32, scratch: usize, cap: i32): void {
   const inv = 1.0 / <f64>n;
-  for (let j = j0; j < j1; j++) store<f64>(mean + (<usize>j << 3), load<f64>(mean + (<usize>j << 3)) * inv);
-  // correction pass: mean += Σ(x − mean)/n, removes most of the rounding of the first pass
-  // (row by row into the residual sums r, so the rows are read in order)
   for (let c0 = j0; c0 < j1; c0 += cap) {
     const c1 = min(j1, c0 + cap);
     const r = scratch - (<usize>c0 << 3); // r[j] at scratch + (j − c0)·8
+    for (let j = c0; j < c1; j++) store<f64>(r + (<usize>j << 3), 0);
+    for (let i = 0; i < n; i++) addRowF64(r, x + (<usize>(i * ldx) << 3), c0, c1);
+    for (let j = c0; j < c1; j++) store<f64>(mean + (<usize>j << 3), load<f64>(r + (<usize>j << 3)) * inv);
+    // correction pass: mean += Σ(x − mean)/n, removes most of the rounding of the first pass
     for (let j = c0; j < c1; j++) store<f64>(r + (<usize>j << 3), 0);
     for (let i = 0; i < n; i++) {
       const row = x + (<usize>(i * ldx) << 3);

@@ -1,5 +1,5 @@
 // The thread pool (init({ threads }), assembly/pool.ts): every parallel kernel (GEMM, SYRK,
-// column means and centring, dense layers, activations, Adam, SGD) gives the same
+// centring, dense layers, activations, Adam, SGD) gives the same
 // bits with 1, 2, 3, 4 and 8 threads, and the same bits as the baseline build (no threads,
 // instantiated here on its own memory), on sizes that are not multiples of the tiles or of
 // the thread count — with the size thresholds at 0, so that even 1×1 products are split
@@ -112,7 +112,7 @@ for (const T of [Float32Array, Float64Array]) {
   }
 }
 
-// column means (two passes, the second by residual sums in the packing scratch) and centring
+// column means (on the calling thread, in the packing scratch) and centring (rows split)
 for (const [n, p] of [...SIZES.map((s) => [s, 63] as const), ...SIZES.map((s) => [37, s] as const), [1000, 257], [257, 1000]] as const) {
   cases.push({
     name: `colmeans_f64 + center_f64 n=${n} p=${p}`,
