@@ -11,8 +11,14 @@ const { kernels } = await import('../../dist/wasm/module.js');
 const { createHash } = await import('node:crypto');
 const wasm = (f) => readFileSync(new URL(`../../build/${f}`, import.meta.url));
 
-/** OS threads of this process (each worker is one). */
-const osThreads = () => Number(/Threads:\s+(\d+)/.exec(readFileSync('/proc/self/status', 'utf8'))[1]);
+/** OS threads of this process (each worker is one); 0 where /proc is missing (not Linux: unchecked). */
+const osThreads = () => {
+  try {
+    return Number(/Threads:\s+(\d+)/.exec(readFileSync('/proc/self/status', 'utf8'))[1]);
+  } catch {
+    return 0;
+  }
+};
 
 /** Work that splits between threads: f32 and f64 products, a covariance, Adam steps. */
 function work() {
