@@ -7,19 +7,21 @@
 // from the left half (50 epochs, 400 with --full; demo/out/cgan-digits.png,
 // demo/out/cgan-right-from-left.png). The default run stays under 60 s.
 // Options: --quick trains DeepCCA for 20 epochs instead of 200, the autoencoder for 30
-// instead of 300 and the GANs for 10.
+// instead of 300 and the GANs for 10; --threads N uses N threads (default: every core;
+// the numbers are the same bits for every count).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { PNG } from 'pngjs';
 import { init, linalg, metrics, CCA, Classifier, ConditionalGAN, DeepCCA, MCCA, MultimodalAutoencoder, formatSignificance } from '../dist/index.js';
 import { loadDigits } from '../dist/datasets.js';
 
 const quick = process.argv.includes('--quick');
-const info = await init();
+const ti = process.argv.indexOf('--threads');
+const info = await init({ threads: ti > 0 ? Number(process.argv[ti + 1]) : 'auto' });
 const digits = await loadDigits();
 const [trainX, testX] = [digits.left.slice(0, 1500), digits.left.slice(1500)];
 const [trainY, testY] = [digits.right.slice(0, 1500), digits.right.slice(1500)];
 const sum = (a) => a.reduce((s, v) => s + v, 0);
-console.log(`crossmodal demo — wasm build: ${info.build}`);
+console.log(`crossmodal demo — wasm build: ${info.build}, ${info.threads} thread${info.threads > 1 ? 's' : ''}${info.threadsFallback ? ` (${info.threadsFallback})` : ''}`);
 console.log(`digits: ${trainX.length} training rows, ${testX.length} held-out rows, views of ${trainX[0].length} and ${trainY[0].length} pixels\n`);
 
 // ---- linear CCA ----

@@ -14,6 +14,8 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const loaderDir = join(createRequire(import.meta.url).resolve('@assemblyscript/loader'), '..', '..');
 const LOADER = '@assemblyscript/loader';
 const MIME = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm', '.json': 'application/json', '.css': 'text/css', '.csv': 'text/csv', '.map': 'application/json' };
+// cross-origin isolation (SharedArrayBuffer), so the page's worker can use a thread pool
+const ISOLATION = { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' };
 // what the page may read: the page itself under /, the package under /pkg/
 const mounts = [
   ['/pkg/dist/', join(root, 'dist')],
@@ -31,7 +33,7 @@ async function handle(req, res) {
     if (!file.startsWith(dir + sep) && file !== dir) break;
     try {
       if (!(await stat(file)).isFile()) break;
-      res.writeHead(200, { 'content-type': MIME[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-cache' });
+      res.writeHead(200, { 'content-type': MIME[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-cache', ...ISOLATION });
       let body = await readFile(file);
       if (prefix === '/pkg/dist/' && file.endsWith('.js') && body.includes(LOADER)) body = body.toString('utf8').replaceAll(`'${LOADER}'`, "'/pkg/loader/index.js'");
       res.end(body);

@@ -51,6 +51,12 @@ afterAll(async () => {
 const text = (id: string) => page!.locator(`#${id}`).innerText();
 
 describe.skipIf(noBrowser)('the demo page (npm run demo:web) in headless Chromium', () => {
+  it('is served cross-origin isolated, so its worker runs a pool of every core (the bits stay those of one thread: see the DeepCCA and GAN tests)', async () => {
+    expect(await page!.evaluate(() => self.crossOriginIsolated)).toBe(true);
+    const cores = await page!.evaluate(() => navigator.hardwareConcurrency);
+    expect(await text('build')).toBe(`simd, ${cores} thread${cores > 1 ? 's' : ''}`);
+  });
+
   it('prints its URL and fits CCA on load: the held-out correlations shown equal the LAPACK reference to 1e-6', async () => {
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
     const lines = (await text('corr-text')).split('\n').filter((l) => /^\s*\d+\s/.test(l));

@@ -327,7 +327,7 @@ $('csv-fit').onclick = async () => {
 
 // ---- start: the build, then CCA at once ----
 request('hello').then(async (r) => {
-  $('build').textContent = r.build;
+  $('build').textContent = `${r.build}, ${r.threads} thread${r.threads > 1 ? 's' : ''}`;
   await runCca();
   demo.ready = true;
 }, (e) => showError($('cca-status'), `could not start: ${e.message}`));

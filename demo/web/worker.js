@@ -5,7 +5,8 @@ import { init, CCA, DeepCCA, MultimodalAutoencoder, ConditionalGAN, formatSignif
 import { parseDigits } from '../pkg/dist/datasets.js';
 
 const ready = (async () => {
-  const info = await init();
+  // every core where the page is cross-origin isolated (demo:web sends the headers), else one
+  const info = await init({ threads: 'auto' });
   const text = await (await fetch(new URL('../pkg/data/digits.csv', import.meta.url))).text();
   const d = parseDigits(text);
   return { info, d, trainX: d.left.slice(0, 1500), testX: d.left.slice(1500), trainY: d.right.slice(0, 1500), testY: d.right.slice(1500), labels: d.labels };
@@ -19,7 +20,7 @@ const wanted = Array.from({ length: 100 }, (_, i) => i % 10); // grid: row = cla
 const handlers = {
   async hello() {
     const { info, trainX, testX } = await ready;
-    return { build: info.build, train: trainX.length, test: testX.length };
+    return { build: info.build, threads: info.threads, train: trainX.length, test: testX.length };
   },
 
   async cca({ ridge = 1e-4 }) {
