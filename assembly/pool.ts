@@ -7,9 +7,11 @@
 // `epoch` and wake the workers; the caller runs share 0 itself, then waits for `pending` to
 // reach 0. Every share is a fixed part of the output decided by (share index, thread count)
 // alone and computed in the single-thread operation order, so results are bit-identical for
-// every thread count. Workers spin briefly before sleeping on `epoch` (jobs come in bursts
-// during training); the caller sleeps on `pending` when the host allows blocking
-// (Atomics.wait is forbidden on a browser's main thread: there it spins).
+// every thread count. Idle workers spin about a millisecond before sleeping on `epoch` (jobs
+// come in bursts during training) and count themselves in `sleepers`; while any sleeps, the
+// size thresholds rise (see serial()). The caller sleeps on `pending` when the host allows
+// blocking (Atomics.wait is forbidden on a browser's main thread: there it spins). Whether a
+// job is split never changes its bits, so these timing-dependent decisions are safe.
 //
 // Sleeping and waking go through two host imports (env.pool_wait, env.pool_notify: Atomics.wait
 // and Atomics.notify on the same memory) rather than memory.atomic.wait32/notify: Node 20's
@@ -30,12 +32,29 @@ const EPOCH: usize = 0;
 const PENDING: usize = 4;
 const KIND: usize = 8;
 const NT: usize = 12;
+const SLEEPERS: usize = 16;
 const ARGS: usize = 64;
 /** Bytes of the control block (16 argument slots of 8 bytes after a 64-byte header). */
 export const POOL_CTRL_BYTES: usize = 64 + 16 * 8;
 
-/** Spins (atomic loads) before a waiting thread goes to sleep: a few tens of µs. */
-const SPIN: i32 = 1 << 15;
+/**
+ * Spins (atomic loads) of an idle worker before it sleeps: about a millisecond, so that it
+ * stays awake through the gaps between the jobs of a training loop.
+ */
+const WORKER_SPIN: i32 = 1 << 20;
+/** Spins of the caller waiting for the workers' shares before it sleeps: tens of µs. */
+const CALLER_SPIN: i32 = 1 << 15;
+/**
+ * While a worker sleeps, a job must be this many times the threshold to be split: waking a
+ * sleeping thread took 100–500 µs here (2 vCPUs), more than a smaller job saves.
+ */
+const COLD_FACTOR: f64 = 64;
+/**
+ * A job this many times the threshold that runs on the calling thread because the workers
+ * sleep also wakes them (the wake-up call costs the caller ~20 µs here), so that the jobs
+ * after it find them spinning: a training loop of medium-sized jobs gets its workers back.
+ */
+const WAKE_FACTOR: f64 = 4;
 
 const JOB_QUIT: i32 = -1;
 const JOB_GEMM32: i32 = 1;
@@ -50,7 +69,7 @@ const JOB_CENTER: i32 = 8;
 /** Work (multiply-adds) below which a GEMM stays on the calling thread. */
 const GEMM_MIN_WORK: f64 = <f64>(1 << 20);
 /** Elements below which an elementwise loop stays on the calling thread. */
-const ELEM_MIN: i32 = 1 << 18;
+const ELEM_MIN: i32 = 1 << 16;
 let gemmMinWork = GEMM_MIN_WORK;
 let elemMin = ELEM_MIN;
 /** Elementwise shares start at multiples of this many elements (whole SIMD vectors). */
@@ -69,6 +88,19 @@ let ctrl: usize = 0;
 let poolSize: i32 = 1;
 let canWait: bool = true;
 let dispatches: u32 = 0;
+
+// ---- size thresholds ----
+
+/** Whether a job of `size` (multiply-adds or elements) stays on the calling thread. */
+// @ts-ignore: decorator
+@inline function serial(size: f64, min: f64): bool {
+  if (poolSize <= 1 || size < min) return true;
+  if (atomic.load<i32>(ctrl + SLEEPERS) == 0 || size >= min * COLD_FACTOR) return false;
+  // a worker asleep and a job not worth waiting for it: run it here, and wake the workers
+  // (no job: they spin, ready for the next one) when it is not a small one
+  if (size >= min * WAKE_FACTOR) hostNotify(ctrl + EPOCH, poolSize - 1);
+  return true;
+}
 
 // ---- arguments ----
 
@@ -138,8 +170,13 @@ export function pool_worker(block: usize, tid: i32, scratch: usize, seen: i32): 
     while (true) {
       let spins = 0;
       while (atomic.load<i32>(block + EPOCH) == seen) {
-        if (spins < SPIN) spins++;
-        else hostWait(block + EPOCH, seen);
+        if (spins < WORKER_SPIN) spins++;
+        else {
+          atomic.add<i32>(block + SLEEPERS, 1);
+          hostWait(block + EPOCH, seen);
+          atomic.sub<i32>(block + SLEEPERS, 1);
+          spins = 0; // woken (by a job or to stand by): spin again before sleeping
+        }
       }
       seen = atomic.load<i32>(block + EPOCH);
       const kind = load<i32>(block + KIND);
@@ -163,7 +200,7 @@ function parallel(kind: i32): void {
     while (true) {
       const p = atomic.load<i32>(ctrl + PENDING);
       if (p == 0) break;
-      if (canWait && spins >= SPIN) hostWait(ctrl + PENDING, p);
+      if (canWait && spins >= CALLER_SPIN) hostWait(ctrl + PENDING, p);
       else spins++;
     }
   }
@@ -219,7 +256,7 @@ function syrkStart(n: i32, t: i32, nt: i32, w: i32): i32 {
 export function gemmPar<T>(c: usize, a: usize, b: usize, m: i32, n: i32, k: i32,
                            ars: usize, aps: usize, brs: usize, bps: usize, ldc: i32,
                            alpha: T, beta: T, upper: bool): void {
-  if (poolSize <= 1 || <f64>m * <f64>n * <f64>k < gemmMinWork) {
+  if (serial(<f64>m * <f64>n * <f64>k, gemmMinWork)) {
     gemmCore<T>(defaultScratch(), c, a, b, m, n, k, ars, aps, brs, bps, ldc, alpha, beta, upper);
     return;
   }
@@ -258,7 +295,7 @@ function gemmShare<T>(tid: i32, nt: i32, scratch: usize): void {
 
 /** y[i, :] = f(y[i, :] + b) for every row (the dense layer's bias and activation), rows split. */
 export function actRowsPar(y: usize, b: usize, n: i32, nout: i32, act: i32, slope: f32): void {
-  if (poolSize <= 1 || <i64>n * <i64>nout < <i64>elemMin) {
+  if (serial(<f64>n * <f64>nout, <f64>elemMin)) {
     actRowsRange(y, b, 0, n, nout, act, slope);
     return;
   }
@@ -292,7 +329,7 @@ export function actBwdPar(dz: usize, dy: usize, y: usize, len: i32, act: i32, sl
 
 /** out = f(a) (y == 0) or out = a ⊙ f′(y) over [0, len): one elementwise activation pass. */
 function actFlatPar(out: usize, a: usize, y: usize, len: i32, act: i32, slope: f32): void {
-  if (poolSize <= 1 || len < elemMin) {
+  if (serial(<f64>len, <f64>elemMin)) {
     actFlatRange(out, a, y, len, act, slope);
     return;
   }
@@ -320,7 +357,7 @@ function actFlatShare(tid: i32, nt: i32): void {
  */
 export function colsumPar(db: usize, dz: usize, n: i32, nout: i32): void {
   // fewer than two SIMD blocks of columns would leave every share but one empty (unless forced)
-  if (poolSize <= 1 || <i64>n * <i64>nout < <i64>elemMin || (elemMin > 0 && nout < 2 * ELEM_ALIGN)) {
+  if (serial(<f64>n * <f64>nout, <f64>elemMin) || (elemMin > 0 && nout < 2 * ELEM_ALIGN)) {
     colsumRange(db, dz, n, nout, 0, nout, defaultScratch());
     return;
   }
@@ -372,7 +409,7 @@ function colsumShare(tid: i32, nt: i32, scratch: usize): void {
 
 /** Adam / AdamW over len parameters, split in whole SIMD blocks (see optim.ts). */
 export function adamPar(p: usize, g: usize, m: usize, v: usize, len: i32, lr: f64, beta1: f64, beta2: f64, eps: f64, weightDecay: f64, decoupled: i32, step: f64): void {
-  if (poolSize <= 1 || len < elemMin) {
+  if (serial(<f64>len, <f64>elemMin)) {
     adamRange(p, g, m, v, len, lr, beta1, beta2, eps, weightDecay, decoupled, step);
     return;
   }
@@ -391,7 +428,7 @@ function adamShare(tid: i32, nt: i32): void {
 
 /** SGD over len parameters (vel = 0: no momentum buffer), split in whole SIMD blocks. */
 export function sgdPar(p: usize, g: usize, vel: usize, len: i32, lr: f64, momentum: f64, weightDecay: f64, nesterov: i32): void {
-  if (poolSize <= 1 || len < elemMin) {
+  if (serial(<f64>len, <f64>elemMin)) {
     sgdRange(p, g, vel, len, lr, momentum, weightDecay, nesterov);
     return;
   }
@@ -413,7 +450,7 @@ function sgdShare(tid: i32, nt: i32): void {
 
 /** out = x − 1·meanᵀ (n×p), rows split. */
 export function centerPar(out: usize, x: usize, mean: usize, n: i32, p: i32, ldx: i32, ldo: i32): void {
-  if (poolSize <= 1 || <i64>n * <i64>p < <i64>elemMin) {
+  if (serial(<f64>n * <f64>p, <f64>elemMin)) {
     centerRange(out, x, mean, 0, n, p, ldx, ldo);
     return;
   }

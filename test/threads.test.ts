@@ -260,16 +260,29 @@ describe('every parallel kernel is bit-identical for every thread count', () => 
   }
 });
 
-describe('training runs are bit-identical for every thread count (default thresholds)', () => {
+describe('training runs are bit-identical for every thread count', () => {
   for (const t of THREADS) {
-    it(`an MLP training run and a DeepCCA epoch on the digits with ${t} thread${t > 1 ? 's' : ''}`, async () => {
+    it(`an MLP training run and a DeepCCA epoch on the digits with ${t} thread${t > 1 ? 's' : ''}, at the default thresholds and with every job split`, async () => {
       await init({ threads: t });
       const before = pooled.k.pool_dispatches();
-      models[t] = { mlp: await mlpRun(), deepcca: await deepccaEpoch(), dispatches: pooled.k.pool_dispatches() - before };
-      if (t > 1) expect(models[t]!.dispatches, 'jobs split between the threads').toBeGreaterThan(50);
+      const byDefault = { mlp: await mlpRun(), deepcca: await deepccaEpoch() };
+      const dispatched = pooled.k.pool_dispatches() - before;
+      pooled.k.pool_set_thresholds(0, 0);
+      let forced;
+      try {
+        forced = { mlp: await mlpRun(), deepcca: await deepccaEpoch() };
+      } finally {
+        pooled.k.pool_set_thresholds(-1, -1);
+      }
+      models[t] = { ...byDefault, dispatches: pooled.k.pool_dispatches() - before };
+      // the large products split at the defaults; with the thresholds at 0 every kernel call does
+      if (t > 1) expect(dispatched, 'jobs split between the threads at the default thresholds').toBeGreaterThan(0);
+      if (t > 1) expect(models[t]!.dispatches - dispatched, 'jobs split with the thresholds at 0').toBeGreaterThan(200);
       else expect(models[t]!.dispatches).toBe(0);
-      expect(models[t]!.mlp).toBe(models[1]!.mlp);
-      expect(models[t]!.deepcca).toBe(models[1]!.deepcca);
+      for (const run of [byDefault, forced]) {
+        expect(run.mlp).toBe(models[1]!.mlp);
+        expect(run.deepcca).toBe(models[1]!.deepcca);
+      }
     });
   }
 });
