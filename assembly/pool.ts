@@ -94,11 +94,13 @@ let dispatches: u32 = 0;
 /** Whether a job of `size` (multiply-adds or elements) stays on the calling thread. */
 // @ts-ignore: decorator
 @inline function serial(size: f64, min: f64): bool {
-  if (poolSize <= 1 || size < min) return true;
-  if (atomic.load<i32>(ctrl + SLEEPERS) == 0 || size >= min * COLD_FACTOR) return false;
-  // a worker asleep and a job not worth waiting for it: run it here, and wake the workers
-  // (no job: they spin, ready for the next one) when it is not a small one
-  if (size >= min * WAKE_FACTOR) hostNotify(ctrl + EPOCH, poolSize - 1);
+  if (ASC_FEATURE_THREADS) {
+    if (poolSize <= 1 || size < min) return true;
+    if (atomic.load<i32>(ctrl + SLEEPERS) == 0 || size >= min * COLD_FACTOR) return false;
+    // a worker asleep and a job not worth waiting for it: run it here, and wake the workers
+    // (no job: they spin, ready for the next one) when it is not a small one
+    if (size >= min * WAKE_FACTOR) hostNotify(ctrl + EPOCH, poolSize - 1);
+  }
   return true;
 }
 
