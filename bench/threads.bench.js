@@ -142,7 +142,7 @@ async function main() {
   }
 
   // ---- MLP training steps (forward, backward, Adam) ----
-  for (const [layers, batch, target, rounds, iterations] of [[[392, 1024, 1024, 10], 800, 1.7, 5, 1], [[32, 256, 256, 10], 128, 1.0, 7, 20]]) {
+  for (const [layers, batch, target, rounds, iterations] of [[[392, 1024, 1024, 10], 800, 1.7, 5, 1], [[32, 256, 256, 10], 500, 1.0, 7, 10], [[32, 256, 256, 10], 128, 1.0, 7, 20]]) {
     const ours = oursStep(layers, batch, 1), peer = tfStep(layers, batch, 1);
     await row(`MLP step ${layers.join('-')} batch ${batch}`, ours.step, { work: flops(layers, batch), target, peer: peer.step, peerName: 'TF.js wasm', opts: { rounds, iterations } });
     ours.dispose();

@@ -169,6 +169,16 @@ describe('CCA.crossValidate', () => {
     expect(new CCA({ regularization: 'auto' }).fit(X, Y).appliedRegularization).toBeNull();
     for (const c of [m, ref, back]) c.dispose();
   });
+
+  it("fold statistics that overflow in one view only: an OverflowError naming X, Y, and nothing left allocated (the fuzz's 'cv' fit of 109×3 against 109×246 values up to 2e300 leaked X's eigenvectors)", () => {
+    const X = randn(109, 3, 31), Y = randn(109, 6, 32).map((r, i) => r.map((v) => v * (i % 7 === 0 ? 2e300 : 1)));
+    const before = memoryStats().liveBytes;
+    const m = new CCA({ components: 2, regularization: 'cv' });
+    expect(() => m.fit(X, Y)).toThrow(/X, Y: expected values small enough for the fold statistics to stay within the floating-point range/);
+    expect(() => CCA.crossValidate(X, Y, { folds: 3, regularization: [1, [1, 10]] })).toThrow(/fold statistics/);
+    expect(memoryStats().liveBytes).toBe(before);
+    m.dispose();
+  });
 });
 
 describe('MCCA.crossValidate', () => {

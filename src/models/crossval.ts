@@ -201,8 +201,10 @@ export function ccaFoldScores(train: CoMoments, held: CoMoments, grid: readonly 
       for (let i = 0; i < M.rows; i++) for (let j = 0; j < cols; j++) d[i * cols + j] = (src[i * cols + j]! * f) / ((r ? r[i]! : 1) * (s ? s[j]! : 1));
       return m;
     };
-    const ex = eigh(prepared(train.x.M, sdx, sdx, c)), ey = eigh(prepared(train.y.M, sdy, sdy, c));
+    // each result owned as soon as it exists: Y's decomposition may throw (non-finite statistics)
+    const ex = eigh(prepared(train.x.M, sdx, sdx, c));
     own(ex.vectors);
+    const ey = eigh(prepared(train.y.M, sdy, sdy, c));
     own(ey.vectors);
     const Ct = rotate(prepared(train.Mxy, sdx, sdy, c), ex.vectors, ey.vectors, own);
     const Hxx = rotate(prepared(held.x.M, sdx, sdx, 1), ex.vectors, ex.vectors, own);
