@@ -244,3 +244,17 @@ describe('ConditionalGAN.fromTorch', () => {
     refuses(load(null as unknown as TorchTensors), ValueError, /^tensors:/);
   });
 });
+
+describe('every model loader names its tensors argument when it refuses', () => {
+  // the API fuzz found a bit-flipped Sequential ("0&weight", "0,bias") refused without the word
+  it("MultimodalAutoencoder, ConditionalGAN and DeepCCA refuse a bare (damaged) Sequential's state saying tensors", async () => {
+    const { DeepCCA } = await import('../src/index.js');
+    const w = (shape: number[]) => ({ shape, data: new Float32Array(shape.reduce((a, b) => a * b, 1)).fill(0.1) });
+    for (const names of [['0.weight', '0.bias'], ['0&weight', '0,bias']]) {
+      const sequential: TorchTensors = { [names[0]!]: w([3, 2]), [names[1]!]: w([3]) };
+      refuses(() => MultimodalAutoencoder.fromTorch(sequential), FormatError, /fromTorch: tensors/);
+      refuses(() => ConditionalGAN.fromTorch(sequential), FormatError, /fromTorch: tensors/);
+      refuses(() => DeepCCA.fromTorch(sequential, { data: [[[1, 2]], [[1, 2]]] }), FormatError, /tensors/);
+    }
+  });
+});

@@ -467,7 +467,7 @@ export class MultimodalAutoencoder extends Disposable {
    * const ae = MultimodalAutoencoder.fromTorch(nn.readSafetensors(bytes), { outputActivation: ['sigmoid', 'identity'] });
    */
   static fromTorch(tensors: TorchTensors, options: MultimodalAutoencoderFromTorchOptions = {}): MultimodalAutoencoder {
-    const where = 'MultimodalAutoencoder.fromTorch';
+    const where = 'MultimodalAutoencoder.fromTorch: tensors'; // every refusal names the argument
     const shapes = ['hidden', 'code', 'decoderHidden'];
     if (options && typeof options === 'object')
       for (const k of shapes) if (k in options) throw new ValueError(`options.${k}`, 'no value: fromTorch reads the widths from the tensors', (options as Record<string, unknown>)[k]);

@@ -394,7 +394,7 @@ export class ConditionalGAN extends Disposable {
    * const gan = ConditionalGAN.fromTorch(nn.readSafetensors(bytes), { outputActivation: 'tanh' });
    */
   static fromTorch(tensors: TorchTensors, options: ConditionalGANFromTorchOptions = {}): ConditionalGAN {
-    const where = 'ConditionalGAN.fromTorch';
+    const where = 'ConditionalGAN.fromTorch: tensors'; // every refusal names the argument
     const shapes = ['noise', 'hidden', 'discriminatorHidden', 'standardizeCondition'];
     if (options && typeof options === 'object')
       for (const k of shapes)

@@ -359,7 +359,7 @@ export class DeepCCA extends Disposable {
       made.push(t2);
       const h1 = t1.layers.slice(1, -1), h2 = t2.layers.slice(1, -1), o = t1.layers.at(-1)!;
       if (h1.length !== h2.length || h1.some((w, i) => w !== h2[i]) || t2.layers.at(-1) !== o)
-        throw new FormatError(`DeepCCA.fromTorch: the towers differ past their inputs (${xPrefix}: ${t1.layers.join('-')}, ${yPrefix}: ${t2.layers.join('-')}); DeepCCA's towers share their hidden and output widths`);
+        throw new FormatError(`DeepCCA.fromTorch: tensors: the towers differ past their inputs (${xPrefix}: ${t1.layers.join('-')}, ${yPrefix}: ${t2.layers.join('-')}); DeepCCA's towers share their hidden and output widths`);
       const k = components ?? o;
       if (!(Number.isInteger(k) && k >= 1 && k <= o)) throw new ValueError('options.components', `an integer in 1..${o} (the towers' output width)`, k);
       const model = new DeepCCA({ ...rest, components: k, outputs: o, hidden: h1 });
