@@ -345,12 +345,29 @@ function actFlatPar(out: usize, a: usize, y: usize, len: i32, act: i32, slope: f
   else actBackRow(out, a, y, len, act, slope);
 }
 
+/** Elements in this thread's share of the last flatShare call (0: none). */
+let shareLen: i32 = 0;
+
+/**
+ * This thread's part of a flat loop over argI(slot) f32 elements: returns its byte offset
+ * and sets shareLen.
+ */
+function flatShare(slot: i32, tid: i32, nt: i32): usize {
+  const len = argI(slot);
+  const i0 = elemStart(len, tid, nt);
+  shareLen = max(0, elemStart(len, tid + 1, nt) - i0);
+  return <usize>i0 << 2;
+}
+
+/** p + o, or 0 for an absent buffer. */
+// @ts-ignore: decorator
+@inline function offsetOrNull(p: usize, o: usize): usize {
+  return p == 0 ? 0 : p + o;
+}
+
 function actFlatShare(tid: i32, nt: i32): void {
-  const len = argI(3);
-  const i0 = elemStart(len, tid, nt), i1 = elemStart(len, tid + 1, nt);
-  if (i1 <= i0) return;
-  const o = <usize>i0 << 2, y = argU(2);
-  actFlatRange(argU(0) + o, argU(1) + o, y == 0 ? 0 : y + o, i1 - i0, argI(4), <f32>argF(5));
+  const o = flatShare(3, tid, nt);
+  if (shareLen > 0) actFlatRange(argU(0) + o, argU(1) + o, offsetOrNull(argU(2), o), shareLen, argI(4), <f32>argF(5));
 }
 
 /**
@@ -421,11 +438,8 @@ export function adamPar(p: usize, g: usize, m: usize, v: usize, len: i32, lr: f6
 }
 
 function adamShare(tid: i32, nt: i32): void {
-  const len = argI(4);
-  const i0 = elemStart(len, tid, nt), i1 = elemStart(len, tid + 1, nt);
-  if (i1 <= i0) return;
-  const o = <usize>i0 << 2;
-  adamRange(argU(0) + o, argU(1) + o, argU(2) + o, argU(3) + o, i1 - i0, argF(5), argF(6), argF(7), argF(8), argF(9), argI(10), argF(11));
+  const o = flatShare(4, tid, nt);
+  if (shareLen > 0) adamRange(argU(0) + o, argU(1) + o, argU(2) + o, argU(3) + o, shareLen, argF(5), argF(6), argF(7), argF(8), argF(9), argI(10), argF(11));
 }
 
 /** SGD over len parameters (vel = 0: no momentum buffer), split in whole SIMD blocks. */
@@ -440,12 +454,8 @@ export function sgdPar(p: usize, g: usize, vel: usize, len: i32, lr: f64, moment
 }
 
 function sgdShare(tid: i32, nt: i32): void {
-  const len = argI(3);
-  const i0 = elemStart(len, tid, nt), i1 = elemStart(len, tid + 1, nt);
-  if (i1 <= i0) return;
-  const o = <usize>i0 << 2;
-  const vel = argU(2);
-  sgdRange(argU(0) + o, argU(1) + o, vel == 0 ? 0 : vel + o, i1 - i0, argF(4), argF(5), argF(6), argI(7));
+  const o = flatShare(3, tid, nt);
+  if (shareLen > 0) sgdRange(argU(0) + o, argU(1) + o, offsetOrNull(argU(2), o), shareLen, argF(4), argF(5), argF(6), argI(7));
 }
 
 // ---- centring (f64) ----
