@@ -23,7 +23,7 @@
 // In the builds without threads none of this is reachable: poolSize stays 1 and every
 // kernel runs on the calling thread (the atomics are compiled only under ASC_FEATURE_THREADS).
 import { gemmCore, defaultScratch, gemmScratchBytes, MR, NR } from './gemm/driver';
-import { actRow, actBackRow } from './nn_math';
+import { actRow, actBackRow, zipRow, OP_ADD } from './nn_math';
 import { adamRange, sgdRange } from './optim';
 import { centerRange } from './stats';
 
@@ -126,7 +126,8 @@ export function pool_prepare(block: usize, threads: i32): void {
 }
 
 /** Turns dispatch on in the calling instance once every worker sits in pool_worker. */
-export function pool_start(block: usize, threads: i32, mayWait: i32): void {
+export function pool_start(block: usize, mayWait: i32): void {
+  const threads = load<i32>(block + NT);
   if (!ASC_FEATURE_THREADS || threads < 2) return;
   ctrl = block;
   poolSize = threads;
@@ -398,25 +399,10 @@ function colsumRange(db: usize, dz: usize, n: i32, nout: i32, j0: i32, j1: i32, 
     memory.copy(scratch, d, bytes);
     let r = dz + (<usize>c0 << 2);
     for (let i = 0; i < n; i++) {
-      addRow(scratch, r, w);
+      zipRow(scratch, scratch, r, w, OP_ADD);
       r += rowBytes;
     }
     memory.copy(d, scratch, bytes);
-  }
-}
-
-/** d[j] += r[j], j < w (f32x4, then the tail; elementwise, so any split gives the same bits). */
-function addRow(d: usize, r: usize, w: i32): void {
-  let j = 0;
-  if (ASC_FEATURE_SIMD) {
-    for (; j + 4 <= w; j += 4) {
-      const o = <usize>j << 2;
-      v128.store(d + o, f32x4.add(v128.load(d + o), v128.load(r + o)));
-    }
-  }
-  for (; j < w; j++) {
-    const o = <usize>j << 2;
-    store<f32>(d + o, load<f32>(d + o) + load<f32>(r + o));
   }
 }
 

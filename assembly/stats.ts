@@ -17,13 +17,10 @@ import { defaultScratch, gemmScratchBytes } from './gemm/driver';
  * reading half of every row).
  */
 export function colmeans_f64(mean: usize, x: usize, n: i32, p: i32, ldx: i32): void {
-  colmeansRange(mean, x, n, ldx, 0, p, defaultScratch(), <i32>(gemmScratchBytes() >> 3));
-}
-
-function colmeansRange(mean: usize, x: usize, n: i32, ldx: i32, j0: i32, j1: i32, scratch: usize, cap: i32): void {
+  const scratch = defaultScratch(), cap = <i32>(gemmScratchBytes() >> 3);
   const inv = 1.0 / <f64>n;
-  for (let c0 = j0; c0 < j1; c0 += cap) {
-    const c1 = min(j1, c0 + cap);
+  for (let c0 = 0; c0 < p; c0 += cap) {
+    const c1 = min(p, c0 + cap);
     const r = scratch - (<usize>c0 << 3); // r[j] at scratch + (j − c0)·8
     for (let j = c0; j < c1; j++) store<f64>(r + (<usize>j << 3), 0);
     for (let i = 0; i < n; i++) addRowF64(r, x + (<usize>(i * ldx) << 3), c0, c1);

@@ -22,7 +22,7 @@ export interface Kernels {
   /** zeroes a control block for `threads` threads */
   pool_prepare(block: Ptr, threads: number): void;
   /** turns dispatch on (mayWait: 1 where this thread may block in Atomics.wait) */
-  pool_start(block: Ptr, threads: number, mayWait: number): void;
+  pool_start(block: Ptr, mayWait: number): void;
   /** ends the workers' loops and turns dispatch off */
   pool_stop(): void;
   pool_threads(): number;

@@ -206,7 +206,7 @@ async function resize(st: State, threads: number, fallback: string | null): Prom
   if (fallback) info.threadsFallback = fallback;
   if (threads > 1) {
     try {
-      st.pool = await startPool(st.k, st.module, null, st.memory, threads);
+      st.pool = await startPool(st.k, st.module, st.memory, threads);
       info.threads = threads;
     } catch (e) {
       info.threadsFallback = `could not start ${threads - 1} worker${threads > 2 ? 's' : ''}: ${(e as Error).message}`;
@@ -290,12 +290,11 @@ async function doInit(options: InitOptions): Promise<InitInfo> {
     throw new InitError(`could not compile the crossmodal kernels: ${(e as Error).message}`);
   }
   // a module given by the caller may be either kind: the threads build links only to a shared memory
-  const importsShared = custom ? memoryIsShared(module) : wantShared;
-  if (custom && wantShared && !importsShared) {
+  const shared = custom ? memoryIsShared(module) : wantShared;
+  if (wantShared && !shared) {
     fallback = `the module given is not the threads build (${FILES.threads})`;
     wantShared = false;
   }
-  const shared = custom ? importsShared : wantShared;
   let memory: WebAssembly.Memory;
   try {
     memory = new WebAssembly.Memory({ initial: INITIAL_PAGES, maximum: maxPages, ...(shared ? { shared: true } : {}) } as WebAssembly.MemoryDescriptor);

@@ -14,8 +14,8 @@ setLoader(async (url) => {
   return fs.readFile(fileURLToPath(url));
 });
 
-// Node has no Web Worker: pool workers are worker_threads, unref'd so they never keep the
-// process alive (Deno and Bun use their Web Worker, see pool.ts).
+// Pool workers here are worker_threads (Node has no Web Worker; Deno's cannot be unref'd),
+// unref'd once ready so they never keep the process alive.
 type WorkerThreads = typeof import('node:worker_threads');
 const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
 const wt = proc?.getBuiltinModule?.('node:worker_threads') as WorkerThreads | undefined;

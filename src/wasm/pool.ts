@@ -13,7 +13,7 @@ export interface PoolWorker {
   post(msg: WorkerStart): void;
   /** replies, and errors as { error } */
   listen(cb: (r: WorkerReply) => void): void;
-  /** lets the process exit while the worker lives (Node, Bun); called once it is ready */
+  /** lets the process exit while the worker lives (worker_threads, Bun); called once it is ready */
   unref(): void;
   terminate(): Promise<unknown> | void;
 }
@@ -25,14 +25,15 @@ let hostThreads: (() => number) | null = null;
 
 /**
  * The Node entry (also Deno's and Bun's) installs worker_threads, whose workers can be unref'd
- * (Deno's Web Worker cannot: it would keep the process alive), and os.availableParallelism.
+ * (Deno's Web Worker cannot: it would keep the process alive), and os.availableParallelism;
+ * without it (browsers) pool workers are Web Workers.
  */
 export function setHostThreads(factory: WorkerFactory, threads: () => number): void {
   hostFactory = factory;
   hostThreads = threads;
 }
 
-/** Web Worker hosts: browsers, Deno, Bun (written literally so that bundlers find the worker file). */
+/** Browsers' pool workers (written literally so that bundlers find the worker file). */
 function webWorker(): PoolWorker {
   const w = new Worker(new URL('./pool_worker.js', import.meta.url), { type: 'module' });
   return {
@@ -71,7 +72,7 @@ export function threadsUnavailable(): string | null {
 }
 
 /** Whether this thread may block in Atomics.wait (not on a browser's main thread). */
-export function mayBlock(): boolean {
+function mayBlock(): boolean {
   try {
     Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 1, 0);
     return true;
@@ -93,7 +94,7 @@ export interface Pool {
  * allocates their control block and scratch) and turns dispatch on. Rejects, with everything
  * it started stopped and freed, when a worker cannot start.
  */
-export async function startPool(k: Kernels, module: WebAssembly.Module, bytes: ArrayBuffer | null, memory: WebAssembly.Memory, threads: number): Promise<Pool> {
+export async function startPool(k: Kernels, module: WebAssembly.Module, memory: WebAssembly.Memory, threads: number): Promise<Pool> {
   const block = k.mem_alloc(CTRL_BYTES);
   k.pool_prepare(block, threads);
   const scratchBytes = k.gemm_block_size(4, 6);
@@ -117,7 +118,7 @@ export async function startPool(k: Kernels, module: WebAssembly.Module, bytes: A
         if ('ready' in r) onReady();
         else if ('error' in r) onFail(new Error(r.error));
       });
-      w.post({ module: bytes ?? module, memory, block, tid, scratch });
+      w.post({ module, memory, block, tid, scratch });
     }
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timeout = new Promise<never>((_, rej) => {
@@ -136,7 +137,7 @@ export async function startPool(k: Kernels, module: WebAssembly.Module, bytes: A
   }
   // ready: from now on the workers must not keep a process alive (a pending start must)
   for (const w of workers) w.unref();
-  k.pool_start(block, threads, mayBlock() ? 1 : 0);
+  k.pool_start(block, mayBlock() ? 1 : 0);
   return {
     threads,
     async stop() {

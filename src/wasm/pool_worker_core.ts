@@ -7,8 +7,8 @@
  * @internal
  */
 export interface WorkerStart {
-  /** the compiled threads build (or its bytes where a host cannot post a Module) */
-  module: WebAssembly.Module | ArrayBuffer;
+  /** the compiled threads build */
+  module: WebAssembly.Module;
   memory: WebAssembly.Memory;
   block: number;
   tid: number;
@@ -37,19 +37,17 @@ export function poolImports(memory: WebAssembly.Memory): { pool_wait(ptr: number
   };
 }
 
-export type WorkerReply = { ready: true } | { done: true } | { error: string };
+export type WorkerReply = { ready: true } | { error: string };
 
 export async function runWorker(msg: WorkerStart, post: (r: WorkerReply) => void): Promise<void> {
   try {
-    const mod = msg.module instanceof WebAssembly.Module ? msg.module : await WebAssembly.compile(msg.module);
     const abort = (): never => {
       throw new Error('crossmodal pool worker: the kernel module aborted');
     };
-    const instance = await WebAssembly.instantiate(mod, { env: { memory: msg.memory, abort, ...poolImports(msg.memory) } });
+    const instance = await WebAssembly.instantiate(msg.module, { env: { memory: msg.memory, abort, ...poolImports(msg.memory) } });
     const loop = instance.exports.pool_worker as (block: number, tid: number, scratch: number, seen: number) => void;
     post({ ready: true });
-    loop(msg.block, msg.tid, msg.scratch, 0);
-    post({ done: true });
+    loop(msg.block, msg.tid, msg.scratch, 0); // returns when the pool stops
   } catch (e) {
     post({ error: e instanceof Error ? e.message : String(e) });
   }
