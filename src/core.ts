@@ -13,15 +13,15 @@ export {
   CrossmodalError, ShapeError, NonFiniteError, ValueError, NotFittedError, SingularMatrixError, ConvergenceError,
   MemoryLimitError, InitError, DisposedError, StaleForwardError, DivergenceError, FormatError,
 } from './errors.js';
-export { CCA, type CCAOptions, type CCAToJSONOptions, type CCACrossValidateOptions, type CCACrossValidationSettings, type Regularization, type Ridge, type MatrixResult } from './models/cca.js';
-export type { CrossValidateOptions, CrossValidationResult, CrossValidationRow } from './models/crossval.js';
-export type { ComomentsQueryOptions, SqlDialect, SqlRow, SqlMoments, SqlMatrix } from './models/sql.js';
-export type { Moments, TwoViewMoments, ViewsMoments } from './models/moments.js';
-export { MCCA, GCCA, type MCCAOptions, type GCCAOptions, type ViewRidges } from './models/mcca.js';
-export { KernelCCA, type KernelCCAOptions, type Kernel, type NystromApproximation, type Landmarks } from './models/kcca.js';
-export { significance, formatSignificance, type SignificanceRow } from './models/significance.js';
-export type { PermutationTestOptions, PermutationTestResult } from './models/permutation.js';
-export type { BootstrapOptions, BootstrapResult, BootstrapInterval } from './models/bootstrap.js';
+export { CCA, type CCAOptions, type CCAToJSONOptions, type CCACrossValidateOptions, type CCACrossValidationSettings, type Regularization, type Ridge, type MatrixResult } from './models/linear/cca.js';
+export type { CrossValidateOptions, CrossValidationResult, CrossValidationRow } from './models/linear/crossval.js';
+export type { ComomentsQueryOptions, SqlDialect, SqlRow, SqlMoments, SqlMatrix } from './models/linear/sql.js';
+export type { Moments, TwoViewMoments, ViewsMoments } from './models/linear/moments.js';
+export { MCCA, GCCA, type MCCAOptions, type GCCAOptions, type ViewRidges } from './models/linear/mcca.js';
+export { KernelCCA, type KernelCCAOptions, type Kernel, type NystromApproximation, type Landmarks } from './models/linear/kcca.js';
+export { significance, formatSignificance, type SignificanceRow } from './models/linear/significance.js';
+export type { PermutationTestOptions, PermutationTestResult } from './models/linear/permutation.js';
+export type { BootstrapOptions, BootstrapResult, BootstrapInterval } from './models/linear/bootstrap.js';
 export * as nn from './nn-namespace.js';
 export { MLP, type MLPOptions, type Activation, type MLPInit, type PredictOptions, type MLPToJSONOptions, type MLPFromTorchOptions } from './nn/mlp.js';
 export type { SafeTensor, SafeTensorDtype } from './nn/safetensors.js';
@@ -32,11 +32,11 @@ export type { OptimizerOptions, SGDOptions, AdamOptions, Trainable } from './nn/
 export type { EpochInfo, FitOptions, LoopOptions } from './nn/train.js';
 export type { LossResult, LossOptions } from './nn/loss.js';
 export type { MatmulOptions } from './linalg/ops.js';
-export { DeepCCA, type DeepCCAOptions, type DeepCCAFitOptions, type DeepCCAFromTorchOptions } from './models/deepcca.js';
-export { Classifier, type ClassifierOptions } from './models/classifier.js';
-export { ConditionalGAN, type ConditionalGANOptions, type ConditionalGANFromTorchOptions, type GenerateOptions } from './models/cgan.js';
+export { DeepCCA, type DeepCCAOptions, type DeepCCAFitOptions, type DeepCCAFromTorchOptions } from './models/neural/deepcca.js';
+export { Classifier, type ClassifierOptions } from './models/neural/classifier.js';
+export { ConditionalGAN, type ConditionalGANOptions, type ConditionalGANFromTorchOptions, type GenerateOptions } from './models/neural/cgan.js';
 export {
   MultimodalAutoencoder, type MultimodalAutoencoderOptions, type MultimodalAutoencoderFromTorchOptions, type AutoencoderFitOptions, type ViewsOptions, type ViewInput, type FloatResult, type SubsetError,
-} from './models/autoencoder.js';
-export * as metrics from './models/metrics.js';
-export type { KernelDistanceOptions, PrecisionRecallOptions, FeatureExtractor } from './models/metrics.js';
+} from './models/neural/autoencoder.js';
+export * as metrics from './models/neural/metrics.js';
+export type { KernelDistanceOptions, PrecisionRecallOptions, FeatureExtractor } from './models/neural/metrics.js';

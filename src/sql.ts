@@ -1,5 +1,5 @@
 /**
  * The `crossmodal/sql` entry: the query that lets an SQL engine compute what a CCA needs, and
- * the reading of its result rows (see src/models/sql.ts).
+ * the reading of its result rows (see src/models/linear/sql.ts).
  */
-export * from './models/sql.js';
+export * from './models/linear/sql.js';

@@ -3,7 +3,7 @@
 // determinism, sign matching, errors and memory.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { init, memoryStats, CCA, Matrix, ShapeError, ValueError } from '../src/index.js';
-import { Refit } from '../src/models/bootstrap.js';
+import { Refit } from '../src/models/linear/bootstrap.js';
 import { expNonPositive, normalCdf, normalQuantile } from '../src/stats/normal.js';
 import { Owner } from '../src/lifecycle.js';
 import { planted } from './helpers.js';

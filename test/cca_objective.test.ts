@@ -1,7 +1,7 @@
 // The DeepCCA objective's analytic gradient against central finite differences in f64.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { init } from '../src/index.js';
-import { CCAObjective, type CCAObjectiveKind } from '../src/models/deepcca_objective.js';
+import { CCAObjective, type CCAObjectiveKind } from '../src/models/neural/deepcca_objective.js';
 import { normal } from './helpers.js';
 
 beforeAll(async () => {

@@ -6,7 +6,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { init, memoryStats, nn, MLP, DeepCCA, FormatError, ValueError, ShapeError, Matrix, type TorchTensor } from '../src/index.js';
-import { CCAObjective } from '../src/models/deepcca_objective.js';
+import { CCAObjective } from '../src/models/neural/deepcca_objective.js';
 
 beforeAll(async () => {
   await init();

@@ -42,11 +42,11 @@
  * a permutation costs one gather of By's rows and one m-long GEMM BxᵀPBy for all components
  * (in wasm), then per component the small product CxᵀGCy and its SVD.
  */
-import * as W from '../wasm/index.js';
-import { Indices, Matrix, Rng } from '../wasm/index.js';
-import { svd } from '../linalg/ops.js';
-import { ConvergenceError, ShapeError, ValueError } from '../errors.js';
-import { Owner } from '../lifecycle.js';
+import * as W from '../../wasm/index.js';
+import { Indices, Matrix, Rng } from '../../wasm/index.js';
+import { svd } from '../../linalg/ops.js';
+import { ConvergenceError, ShapeError, ValueError } from '../../errors.js';
+import { Owner } from '../../lifecycle.js';
 
 export interface PermutationTestOptions {
   /** number of permutations B (default 999) */

@@ -11,13 +11,13 @@
  * (Σ + rI)^-1/2 = E·diag(1/√(λ + r))·Eᵀ, so in the eigenbases the whitened cross-covariance is
  * diag(dx)·(ExᵀΣxyEy)·diag(dy) and a grid value costs one p×q SVD and a few products.
  */
-import * as W from '../wasm/index.js';
-import { Matrix, Rng, overflowError, rowBlocks, withScratch, type RowSource } from '../wasm/index.js';
-import { CoMoments } from '../linalg/comoments.js';
+import * as W from '../../wasm/index.js';
+import { Matrix, Rng, overflowError, rowBlocks, withScratch, type RowSource } from '../../wasm/index.js';
+import { CoMoments } from '../../linalg/comoments.js';
 import { columnScales } from './cca_core.js';
-import { eigh, svd } from '../linalg/ops.js';
-import { ConvergenceError, NonFiniteError, OverflowError, ShapeError, SingularMatrixError, ValueError } from '../errors.js';
-import { Owner } from '../lifecycle.js';
+import { eigh, svd } from '../../linalg/ops.js';
+import { ConvergenceError, NonFiniteError, OverflowError, ShapeError, SingularMatrixError, ValueError } from '../../errors.js';
+import { Owner } from '../../lifecycle.js';
 
 /** The 'auto' grid: 10⁻⁶ … 10⁰ in half decades (literals: Math.pow may differ in the last bit between engines). */
 export const AUTO_GRID: readonly number[] = [

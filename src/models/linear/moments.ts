@@ -9,10 +9,10 @@
  * semi-definite to rounding (the smallest eigenvalue of the joint covariance at least −1e-9 of
  * the largest). Fourth moments are unknown, so Ledoit–Wolf cannot be used on such statistics.
  */
-import { Matrix, type MatrixInput } from '../wasm/index.js';
-import { CoMoments } from '../linalg/comoments.js';
-import { eigh } from '../linalg/ops.js';
-import { ShapeError, SingularMatrixError, ValueError } from '../errors.js';
+import { Matrix, type MatrixInput } from '../../wasm/index.js';
+import { CoMoments } from '../../linalg/comoments.js';
+import { eigh } from '../../linalg/ops.js';
+import { ShapeError, SingularMatrixError, ValueError } from '../../errors.js';
 
 /** Two views' statistics, covariances normalised by n − 1. */
 export interface TwoViewMoments {

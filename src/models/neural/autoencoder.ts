@@ -8,18 +8,18 @@
  * A training step is forward on each piece in order and backward in reverse (src/nn/); the
  * presence mask, modality dropout and the masked losses are wasm kernels.
  */
-import * as W from '../wasm/index.js';
-import { Rng, Tensor, type TensorInput } from '../wasm/index.js';
-import { ACTIVATIONS, MLP, type Activation, type MLPInit } from '../nn/mlp.js';
-import { Concat, Fork } from '../nn/blocks.js';
-import { Adam } from '../nn/optim.js';
-import { Checkpoint } from '../nn/checkpoint.js';
-import { FIT_OPTIONS, trainModel, checkTrainingOptions, validated, type EpochInfo, type FitOptions } from '../nn/train.js';
-import { FormatError, NotFittedError, ShapeError, ValueError, describe, described } from '../errors.js';
-import { Disposable, Owner } from '../lifecycle.js';
-import { checkOptions } from '../options.js';
-import { readEnvelope } from '../serialize.js';
-import { checkTensors, type TorchTensors } from '../nn/torch.js';
+import * as W from '../../wasm/index.js';
+import { Rng, Tensor, type TensorInput } from '../../wasm/index.js';
+import { ACTIVATIONS, MLP, type Activation, type MLPInit } from '../../nn/mlp.js';
+import { Concat, Fork } from '../../nn/blocks.js';
+import { Adam } from '../../nn/optim.js';
+import { Checkpoint } from '../../nn/checkpoint.js';
+import { FIT_OPTIONS, trainModel, checkTrainingOptions, validated, type EpochInfo, type FitOptions } from '../../nn/train.js';
+import { FormatError, NotFittedError, ShapeError, ValueError, describe, described } from '../../errors.js';
+import { Disposable, Owner } from '../../lifecycle.js';
+import { checkOptions } from '../../options.js';
+import { readEnvelope } from '../../serialize.js';
+import { checkTensors, type TorchTensors } from '../../nn/torch.js';
 
 export interface MultimodalAutoencoderOptions {
   /** hidden widths of each encoder: one list for every modality, or one list per modality (default [128]) */

@@ -10,8 +10,8 @@
  * chi-square factor is ≤ 0 and F has no denominator degrees of freedom): fewer is a
  * ShapeError, never a negative chi-square.
  */
-import { chiSquareSf, fSf } from '../stats/distributions.js';
-import { ShapeError, ValueError, describe } from '../errors.js';
+import { chiSquareSf, fSf } from '../../stats/distributions.js';
+import { ShapeError, ValueError, describe } from '../../errors.js';
 
 export interface SignificanceRow {
   /** component index (0-based): H0 is ρ_k = ρ_k+1 = … = 0 */

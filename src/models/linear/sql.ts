@@ -17,8 +17,8 @@
  *
  * 1 + (p+q) + (p+q)(p+q+1)/2 aggregates in all.
  */
-import { ShapeError, ValueError, described } from '../errors.js';
-import { checkOptions } from '../options.js';
+import { ShapeError, ValueError, described } from '../../errors.js';
+import { checkOptions } from '../../options.js';
 
 /** How identifiers are quoted: `"…"` ('ansi': DuckDB, PostgreSQL), `` `…` `` ('bigquery', 'spark'). */
 export type SqlDialect = 'ansi' | 'bigquery' | 'spark';

@@ -11,19 +11,19 @@
  * one-hot label (norm 1) or [0, 1] pixels would otherwise be drowned by the 100 N(0, 1) noise
  * inputs, and G learns to follow its condition several times more slowly.
  */
-import * as W from '../wasm/index.js';
-import { Rng, Tensor, type TensorInput } from '../wasm/index.js';
-import { ACTIVATIONS, MLP, type Activation, type MLPInit } from '../nn/mlp.js';
-import { Concat } from '../nn/blocks.js';
-import { Adam } from '../nn/optim.js';
-import { bceWithLogits } from '../nn/loss.js';
-import { Checkpoint } from '../nn/checkpoint.js';
-import { FIT_OPTIONS, trainModel, checkTrainingOptions, type EpochInfo, type FitOptions } from '../nn/train.js';
-import { FormatError, NotFittedError, ShapeError, ValueError, describe } from '../errors.js';
-import { Disposable, Owner } from '../lifecycle.js';
-import { checkLabels, checkOptions } from '../options.js';
-import { readEnvelope } from '../serialize.js';
-import { checkTensors, type TorchTensors } from '../nn/torch.js';
+import * as W from '../../wasm/index.js';
+import { Rng, Tensor, type TensorInput } from '../../wasm/index.js';
+import { ACTIVATIONS, MLP, type Activation, type MLPInit } from '../../nn/mlp.js';
+import { Concat } from '../../nn/blocks.js';
+import { Adam } from '../../nn/optim.js';
+import { bceWithLogits } from '../../nn/loss.js';
+import { Checkpoint } from '../../nn/checkpoint.js';
+import { FIT_OPTIONS, trainModel, checkTrainingOptions, type EpochInfo, type FitOptions } from '../../nn/train.js';
+import { FormatError, NotFittedError, ShapeError, ValueError, describe } from '../../errors.js';
+import { Disposable, Owner } from '../../lifecycle.js';
+import { checkLabels, checkOptions } from '../../options.js';
+import { readEnvelope } from '../../serialize.js';
+import { checkTensors, type TorchTensors } from '../../nn/torch.js';
 import type { FloatResult } from './autoencoder.js';
 
 export interface ConditionalGANOptions {

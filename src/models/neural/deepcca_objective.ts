@@ -14,10 +14,10 @@
  * The gradients have zero column means, so they are also the gradients w.r.t. the
  * uncentred outputs. All workspace is allocated once per (m, o).
  */
-import * as W from '../wasm/index.js';
-import { Matrix } from '../wasm/index.js';
-import { ConvergenceError, SingularMatrixError, ValueError } from '../errors.js';
-import { Disposable } from '../lifecycle.js';
+import * as W from '../../wasm/index.js';
+import { Matrix } from '../../wasm/index.js';
+import { ConvergenceError, SingularMatrixError, ValueError } from '../../errors.js';
+import { Disposable } from '../../lifecycle.js';
 
 export type CCAObjectiveKind = 'trace' | 'squared';
 

@@ -4,7 +4,7 @@
  * standard deviations of `scale`, the standardisation itself, and the regularised covariance
  * (a ridge, or Ledoit–Wolf's shrinkage toward μI) from a co-moment matrix.
  */
-import type { Matrix } from '../wasm/index.js';
+import type { Matrix } from '../../wasm/index.js';
 
 /** sd[i] = the standard deviation (n − 1) of column i from the p×p co-moments M; a constant column gets 1. */
 export function columnScales(M: Float64Array, n: number, sd: Float64Array = new Float64Array(Math.round(Math.sqrt(M.length)))): Float64Array {

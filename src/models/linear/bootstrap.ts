@@ -15,14 +15,14 @@
  * costs a gather of n rows, the co-moments and the small decompositions, and allocates nothing
  * in wasm memory.
  */
-import * as W from '../wasm/index.js';
-import { Indices, Matrix, Rng, Tensor, borrowMatrix } from '../wasm/index.js';
-import type { MatrixInput } from '../wasm/index.js';
-import { ledoitWolf } from '../linalg/comoments.js';
+import * as W from '../../wasm/index.js';
+import { Indices, Matrix, Rng, Tensor, borrowMatrix } from '../../wasm/index.js';
+import type { MatrixInput } from '../../wasm/index.js';
+import { ledoitWolf } from '../../linalg/comoments.js';
 import { columnScales, regularisedCovariance, scaleInPlace } from './cca_core.js';
-import { normalCdf, normalQuantile } from '../stats/normal.js';
-import { ConvergenceError, ShapeError, SingularMatrixError, ValueError } from '../errors.js';
-import { Owner } from '../lifecycle.js';
+import { normalCdf, normalQuantile } from '../../stats/normal.js';
+import { ConvergenceError, ShapeError, SingularMatrixError, ValueError } from '../../errors.js';
+import { Owner } from '../../lifecycle.js';
 import type { MatrixResult } from './cca.js';
 
 export interface BootstrapOptions {

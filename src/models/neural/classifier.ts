@@ -8,17 +8,17 @@
  * await clf.fit(pixels, labels);
  * clf.accuracy(testPixels, testLabels); // ≈ 0.91 on the bundled digits
  */
-import * as W from '../wasm/index.js';
-import { Indices, Tensor, type TensorInput } from '../wasm/index.js';
-import { MLP, type Activation } from '../nn/mlp.js';
-import { Adam, AdamW, SGD, optimizerFromJSON, type Optimizer } from '../nn/optim.js';
-import { labelIndices } from '../nn/loss.js';
-import { FIT_OPTIONS, trainLoop, checkTrainingOptions, type EpochInfo, type FitOptions } from '../nn/train.js';
-import { Checkpoint } from '../nn/checkpoint.js';
-import { DivergenceError, FormatError, NotFittedError, ShapeError, ValueError } from '../errors.js';
-import { Disposable, Owner } from '../lifecycle.js';
-import { checkOptions } from '../options.js';
-import { readEnvelope } from '../serialize.js';
+import * as W from '../../wasm/index.js';
+import { Indices, Tensor, type TensorInput } from '../../wasm/index.js';
+import { MLP, type Activation } from '../../nn/mlp.js';
+import { Adam, AdamW, SGD, optimizerFromJSON, type Optimizer } from '../../nn/optim.js';
+import { labelIndices } from '../../nn/loss.js';
+import { FIT_OPTIONS, trainLoop, checkTrainingOptions, type EpochInfo, type FitOptions } from '../../nn/train.js';
+import { Checkpoint } from '../../nn/checkpoint.js';
+import { DivergenceError, FormatError, NotFittedError, ShapeError, ValueError } from '../../errors.js';
+import { Disposable, Owner } from '../../lifecycle.js';
+import { checkOptions } from '../../options.js';
+import { readEnvelope } from '../../serialize.js';
 
 export interface ClassifierOptions {
   /** widths [in, hidden…, classes] (required) */

@@ -5,11 +5,11 @@
  * space is wanted, map them first with `features` (a function or a Classifier's last hidden
  * layer).
  */
-import { Matrix, type MatrixInput, Rng, Indices, finiteAs, finiteResult } from '../wasm/index.js';
-import * as W from '../wasm/index.js';
-import { colMeans, covariance, eigh, matmul } from '../linalg/ops.js';
-import { ShapeError, ValueError } from '../errors.js';
-import { checkLabels, checkOptions } from '../options.js';
+import { Matrix, type MatrixInput, Rng, Indices, finiteAs, finiteResult } from '../../wasm/index.js';
+import * as W from '../../wasm/index.js';
+import { colMeans, covariance, eigh, matmul } from '../../linalg/ops.js';
+import { ShapeError, ValueError } from '../../errors.js';
+import { checkLabels, checkOptions } from '../../options.js';
 import type { Classifier } from './classifier.js';
 
 type Rows = { data: Float64Array; rows: number; cols: number };

@@ -6,14 +6,14 @@
  * correlations are ρ (descending), the weights Wx·U and Wy·V. Statistics are mergeable
  * co-moments, so `partialFit` over chunks and `merge` of shards give the in-memory result.
  */
-import * as W from '../wasm/index.js';
-import { Matrix, borrowMatrix as borrow, rowSource, withScratch, type MatrixInput, type RowSource, type Scratch } from '../wasm/index.js';
-import { CoMoments, ledoitWolf, type ViewMoments } from '../linalg/comoments.js';
-import { invSqrt, svd } from '../linalg/ops.js';
-import { FormatError, NotFittedError, ShapeError, SingularMatrixError, ValueError, described } from '../errors.js';
-import { crc32F64, decodeF64, encodeF64, readEnvelope, readInt } from '../serialize.js';
-import { Disposable } from '../lifecycle.js';
-import { checkOptions } from '../options.js';
+import * as W from '../../wasm/index.js';
+import { Matrix, borrowMatrix as borrow, rowSource, withScratch, type MatrixInput, type RowSource, type Scratch } from '../../wasm/index.js';
+import { CoMoments, ledoitWolf, type ViewMoments } from '../../linalg/comoments.js';
+import { invSqrt, svd } from '../../linalg/ops.js';
+import { FormatError, NotFittedError, ShapeError, SingularMatrixError, ValueError, described } from '../../errors.js';
+import { crc32F64, decodeF64, encodeF64, readEnvelope, readInt } from '../../serialize.js';
+import { Disposable } from '../../lifecycle.js';
+import { checkOptions } from '../../options.js';
 import { significance, type SignificanceRow } from './significance.js';
 import { coMomentsOf, readMoments, solvingMoments, type Moments } from './moments.js';
 import { readSqlMoments, type SqlRow } from './sql.js';
