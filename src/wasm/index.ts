@@ -6,29 +6,16 @@
  */
 export { init, shutdown, isInitialized, memoryStats, wasmFeatures, type InitOptions, type InitInfo, type MemoryStats, type SimdChoice, type Build } from './module.js';
 export type { Shaped } from './input.js';
-export {
-  Lease,
-  Block,
-  Dense2D,
-  Matrix,
-  Tensor,
-  Indices,
-  Rng,
-  withScratch,
-  borrowMatrix,
-  borrowTensor,
-  rowSource,
-  bufferedSource,
-  finiteResult,
-  finiteAs,
-  overflowError,
-  rowBlocks,
-  checkFinite,
-  type RowSource,
-  type MatrixInput,
-  type TensorInput,
-  type IndexKind,
-  type Scratch,
-} from './storage.js';
+export { Lease } from './lease.js';
+export { Block } from './block.js';
+export { Dense2D } from './dense.js';
+export { Matrix, type MatrixInput } from './matrix.js';
+export { Tensor, type TensorInput } from './tensor.js';
+export { Indices, type IndexKind } from './indices.js';
+export { Rng } from './rng.js';
+export { withScratch, type Scratch } from './scratch.js';
+export { borrowMatrix, borrowTensor } from './borrow.js';
+export { rowSource, bufferedSource, rowBlocks, type RowSource } from './rows.js';
+export { checkFinite, finiteResult, finiteAs, overflowError } from './finite.js';
 export * from './ops.js';
 export * from './ops_nn.js';

@@ -7,7 +7,10 @@
  * kernel's status code (0 = success) and leave the errors to the layer above.
  */
 import { kernels } from './module.js';
-import { addr, withScratch, Matrix, Tensor } from './storage.js';
+import { addr } from './block.js';
+import { Matrix } from './matrix.js';
+import { Tensor } from './tensor.js';
+import { withScratch } from './scratch.js';
 import { ShapeError } from '../errors.js';
 
 type Dense = Matrix | Tensor;

@@ -5,7 +5,11 @@
  * equal size; outputs are written, never allocated. Losses return their mean as a number.
  */
 import { kernels } from './module.js';
-import { addr, Indices, Matrix, Rng, Tensor } from './storage.js';
+import { addr } from './block.js';
+import { Indices } from './indices.js';
+import { Matrix } from './matrix.js';
+import { Rng } from './rng.js';
+import { Tensor } from './tensor.js';
 import { expectShape } from './ops.js';
 
 const dims = (m: { rows: number; cols: number }) => `${m.rows}×${m.cols}`;
