@@ -16,10 +16,10 @@ import { crc32, decodeF32, encodeF32, readEnvelope } from '../serialize.js';
 import { checkOptions } from '../options.js';
 import { ForwardRecord, PieceBase, backwardFlags, originOf, type BackwardOptions, type Piece, type WithInputGradient, type WithoutInputGradient } from './piece.js';
 import { checkTensors, linearChain, type TorchTensors } from './torch.js';
+import { ACTIVATIONS, type Activation } from './activation.js';
 
-export type Activation = 'identity' | 'relu' | 'leaky_relu' | 'sigmoid' | 'tanh';
+export { ACTIVATIONS, type Activation } from './activation.js';
 export type MLPInit = 'auto' | 'he' | 'glorot' | 'uniform';
-export const ACTIVATIONS: Record<Activation, number> = { identity: 0, relu: 1, leaky_relu: 2, sigmoid: 3, tanh: 4 };
 
 export interface MLPOptions {
   /** widths [in, hidden…, out] (required) */

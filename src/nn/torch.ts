@@ -7,7 +7,7 @@
  * row-major) then b in one f32 buffer, so each weight is transposed on the way in.
  */
 import { FormatError, ValueError } from '../errors.js';
-import type { Activation } from './mlp.js';
+import type { Activation } from './activation.js';
 
 /** A named tensor as `fromTorch` reads it: what nn.readSafetensors returns, or any { shape, data }. */
 export interface TorchTensor {
