@@ -3,7 +3,7 @@
 // block at a time), fit/transform/dispose cycles of every model return the allocator to where
 // it started, a model dropped without dispose() is reclaimed by the finalisation safety net,
 // and two models trained interleaved give the bits of the same two trained one after the other.
-// Out-of-memory is in test/oom.test.ts (it needs its own, capped, instance).
+// Out-of-memory is in test/init-bytes.test.ts (it needs its own, capped, instance).
 import { beforeAll, describe, expect, it } from 'vitest';
 import { init, memoryStats, nn, CCA, Classifier, ConditionalGAN, DeepCCA, GCCA, KernelCCA, MCCA, MLP, Matrix, MultimodalAutoencoder, NonFiniteError, ValueError } from '../src/index.js';
 import { readFileSync } from 'node:fs';

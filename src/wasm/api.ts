@@ -3,7 +3,8 @@
  * module's memory; sizes and strides are in elements; matrices are row-major, `ld*` is the
  * row stride. Outputs come first, then inputs, then sizes and strides.
  * Only src/wasm/ touches this interface: everything above works with the typed operations
- * of src/wasm/ops_f64.ts and src/wasm/ops_f32.ts on Matrix / Tensor objects.
+ * of src/wasm/ops.ts (linear algebra, statistics) and src/wasm/ops_nn.ts (networks) on
+ * Matrix / Tensor / Indices / Rng objects.
  */
 export type Ptr = number;
 
