@@ -7,12 +7,23 @@
  */
 import { NonFiniteError, ShapeError, ValueError, describe } from '../errors.js';
 
-/** A flat array with its shape, row-major. */
-export interface Shaped {
-  readonly data: ArrayLike<number>;
+/**
+ * A row-major matrix as a flat array with its shape: what every matrix argument accepts
+ * (`data` any ArrayLike) and what the models hand back as JS-owned results (`data` a
+ * Float64Array from the linear models, a Float32Array from the neural ones), which need no
+ * disposing.
+ */
+export interface Shaped<D extends ArrayLike<number> = ArrayLike<number>> {
+  readonly data: D;
   readonly rows: number;
   readonly cols: number;
 }
+
+/** A JS-owned row-major f64 matrix (a result of the linear models). */
+export type MatrixResult = Shaped<Float64Array>;
+
+/** A JS-owned row-major f32 matrix (a result of the neural models). */
+export type FloatResult = Shaped<Float32Array>;
 
 /** Rows of numbers: `number[][]`, `Float64Array[]`, readonly arrays. */
 export type Rows = readonly ArrayLike<number>[];

@@ -17,13 +17,12 @@
  */
 import * as W from '../../wasm/index.js';
 import { Indices, Matrix, Rng, Tensor, borrowMatrix } from '../../wasm/index.js';
-import type { MatrixInput } from '../../wasm/index.js';
+import type { MatrixInput, MatrixResult } from '../../wasm/index.js';
 import { ledoitWolf } from '../../linalg/comoments.js';
 import { columnScales, regularisedCovariance, scaleInPlace } from './cca_core.js';
 import { normalCdf, normalQuantile } from '../../stats/normal.js';
 import { ConvergenceError, ShapeError, SingularMatrixError, ValueError } from '../../errors.js';
 import { Owner } from '../../lifecycle.js';
-import type { MatrixResult } from './cca.js';
 
 export interface BootstrapOptions {
   /** number of resamples B (default 999) */

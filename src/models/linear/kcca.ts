@@ -13,13 +13,14 @@
  * rows (exact) or the landmarks (Nyström).
  */
 import * as W from '../../wasm/index.js';
-import { Indices, Matrix, Rng, borrowMatrix, finiteResult, rowSource, withScratch, type MatrixInput } from '../../wasm/index.js';
+import { Indices, Matrix, Rng, borrowMatrix, finiteResult, rowSource, withScratch, type MatrixInput, type MatrixResult } from '../../wasm/index.js';
 import { eigh, svd } from '../../linalg/ops.js';
 import { FormatError, NotFittedError, ShapeError, SingularMatrixError, ValueError } from '../../errors.js';
 import { crc32F64, decodeF64, encodeF64, readEnvelope, readInt } from '../../serialize.js';
 import { Disposable, Owner } from '../../lifecycle.js';
 import { checkOptions } from '../../options.js';
-import { CCA, eachView, type MatrixResult } from './cca.js';
+import { CCA } from './cca.js';
+import { eachView } from './cca_transform.js';
 
 export type Kernel = 'rbf' | 'polynomial' | 'linear';
 

@@ -9,14 +9,13 @@
  * CCA's. Statistics are the mergeable co-moments of the concatenated views (the first
  * ⌈m/2⌉ views as one side, the rest as the other), so partialFit and merge stream as CCA's.
  */
-import { Matrix, bufferedSource, rowSource, type MatrixInput, type RowSource } from '../../wasm/index.js';
+import { Matrix, bufferedSource, rowSource, type MatrixInput, type MatrixResult, type RowSource } from '../../wasm/index.js';
 import { CoMoments } from '../../linalg/comoments.js';
 import { eigh, invSqrt, matmul } from '../../linalg/ops.js';
 import { FormatError, NotFittedError, ShapeError, SingularMatrixError, ValueError, described } from '../../errors.js';
 import { crc32F64, decodeF64, encodeF64, readEnvelope, readInt } from '../../serialize.js';
 import { Disposable, Owner } from '../../lifecycle.js';
 import { checkOptions } from '../../options.js';
-import type { MatrixResult } from './cca.js';
 import { coMomentsOf, readMoments, solvingMoments, type Moments } from './moments.js';
 import { AUTO_GRID, checkFoldOptions, crossValidateFolds, disposeAll, foldAssignment, foldMoments, mergedMoments, type CrossValidateOptions, type CrossValidationResult } from './crossval.js';
 

@@ -9,7 +9,7 @@
  * presence mask, modality dropout and the masked losses are wasm kernels.
  */
 import * as W from '../../wasm/index.js';
-import { Rng, Tensor, type TensorInput } from '../../wasm/index.js';
+import { Rng, Tensor, type TensorInput, type FloatResult } from '../../wasm/index.js';
 import { ACTIVATIONS, MLP, type Activation, type MLPInit } from '../../nn/mlp.js';
 import { Concat, Fork } from '../../nn/blocks.js';
 import { Adam } from '../../nn/optim.js';
@@ -75,12 +75,7 @@ export interface ViewsOptions {
   present?: TensorInput;
 }
 
-/** A JS-owned row-major f32 block. */
-export interface FloatResult {
-  data: Float32Array;
-  rows: number;
-  cols: number;
-}
+export type { FloatResult } from '../../wasm/index.js';
 
 /** One row of `evaluate`: the modalities given, and the MSE of every modality reconstructed from them. */
 export interface SubsetError {

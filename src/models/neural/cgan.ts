@@ -12,7 +12,7 @@
  * inputs, and G learns to follow its condition several times more slowly.
  */
 import * as W from '../../wasm/index.js';
-import { Rng, Tensor, type TensorInput } from '../../wasm/index.js';
+import { Rng, Tensor, type TensorInput, type FloatResult } from '../../wasm/index.js';
 import { ACTIVATIONS, MLP, type Activation, type MLPInit } from '../../nn/mlp.js';
 import { Concat } from '../../nn/blocks.js';
 import { Adam } from '../../nn/optim.js';
@@ -24,7 +24,6 @@ import { Disposable, Owner } from '../../lifecycle.js';
 import { checkLabels, checkOptions } from '../../options.js';
 import { readEnvelope } from '../../serialize.js';
 import { checkTensors, type TorchTensors } from '../../nn/torch.js';
-import type { FloatResult } from './autoencoder.js';
 
 export interface ConditionalGANOptions {
   /** width of the generator's noise input z (default 100) */

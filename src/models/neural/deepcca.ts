@@ -7,13 +7,13 @@
  * ordered by correlation.
  */
 import * as W from '../../wasm/index.js';
-import { Tensor, type TensorInput } from '../../wasm/index.js';
+import { Tensor, type TensorInput, type MatrixResult } from '../../wasm/index.js';
 import { ACTIVATIONS, MLP, type Activation, type MLPInit } from '../../nn/mlp.js';
 import { Adam } from '../../nn/optim.js';
 import { Checkpoint } from '../../nn/checkpoint.js';
 import { FIT_OPTIONS, trainModel, checkTrainingOptions, validated, type EpochInfo, type FitOptions } from '../../nn/train.js';
 import { CCAObjective, type CCAObjectiveKind } from './deepcca_objective.js';
-import { CCA, type MatrixResult } from '../linear/cca.js';
+import { CCA } from '../linear/cca.js';
 import { FormatError, NotFittedError, ShapeError, ValueError } from '../../errors.js';
 import { Disposable, Owner } from '../../lifecycle.js';
 import { checkOptions } from '../../options.js';

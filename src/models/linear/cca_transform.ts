@@ -1,0 +1,86 @@
+/**
+ * The transform paths of the two-view linear models: canonical variates (X − means)·weights
+ * into JS-owned results, the held-out correlation of each pair, and `eachView`, the null-aware
+ * two-view call every two-view model's transform goes through.
+ */
+import * as W from '../../wasm/index.js';
+import { borrowMatrix as borrow, withScratch, type Matrix, type MatrixInput, type MatrixResult, type Scratch } from '../../wasm/index.js';
+import { ShapeError, ValueError } from '../../errors.js';
+
+/**
+ * A two-view transform: `one` maps each given view (null in, null out; not both null), and the
+ * two results must have the same rows. Shared by every two-view model.
+ */
+export function eachView(X: MatrixInput | null, Y: MatrixInput | null, one: (input: MatrixInput, name: 'X' | 'Y') => MatrixResult): [MatrixResult | null, MatrixResult | null] {
+  if (X === null && Y === null) throw new ValueError('X, Y', 'at least one view', 'null and null');
+  const u = X === null ? null : one(X, 'X');
+  const v = Y === null ? null : one(Y, 'Y');
+  if (u && v && u.rows !== v.rows) throw new ShapeError('Y', `${u.rows} rows (as X)`, `${v.rows} rows`);
+  return [u, v];
+}
+
+/** A wasm matrix copied out into a JS-owned result. */
+export function copyOut(m: Matrix): MatrixResult {
+  return { data: m.toFloat64Array(), rows: m.rows, cols: m.cols };
+}
+
+/** dst (n×k) = (X − means)·weights, scratch from the caller's scope. */
+function projectInto(dst: Matrix, X: Matrix, means: Float64Array, weights: Matrix, s: Scratch) {
+  const mean = s.matrix(1, X.cols), xc = s.matrix(X.rows, X.cols);
+  mean.data.set(means);
+  W.center(xc, X, mean);
+  W.gemm(dst, xc, weights);
+}
+
+/** (input − means)·weights as a JS-owned result; `name` is the argument the errors name. */
+export function project(input: MatrixInput, name: string, means: Float64Array, weights: Matrix): MatrixResult {
+  const x = borrow(input, name);
+  try {
+    if (x.m.cols !== weights.rows) throw new ShapeError(name, `${weights.rows} columns (as in fit)`, `${x.m.cols} columns`);
+    return withScratch((s) => {
+      const out = s.matrix(x.m.rows, weights.cols);
+      projectInto(out, x.m, means, weights, s);
+      return out.toShaped();
+    });
+  } finally {
+    x.release();
+  }
+}
+
+/** What the held-out correlations need of a fit: its means and weights (p×k, q×k). */
+export interface TwoViewWeights {
+  xMeans: Float64Array;
+  yMeans: Float64Array;
+  xWeights: Matrix;
+  yWeights: Matrix;
+}
+
+/**
+ * Pearson correlation of each pair of canonical variates on (X, Y), in training component
+ * order (not re-sorted), for the first `k` components.
+ */
+export function heldOutCorrelations(f: TwoViewWeights, k: number, X: MatrixInput, Y: MatrixInput): Float64Array {
+  const x = borrow(X, 'X');
+  try {
+    const y = borrow(Y, 'Y');
+    try {
+      const p = f.xWeights.rows, q = f.yWeights.rows;
+      if (x.m.cols !== p) throw new ShapeError('X', `${p} columns (as in fit)`, `${x.m.cols} columns`);
+      if (y.m.cols !== q) throw new ShapeError('Y', `${q} columns (as in fit)`, `${y.m.cols} columns`);
+      if (y.m.rows !== x.m.rows) throw new ShapeError('Y', `${x.m.rows} rows (as X)`, `${y.m.rows} rows`);
+      if (x.m.rows < 2) throw new ShapeError('X', 'at least 2 rows to correlate', `${x.m.rows} row`);
+      const n = x.m.rows;
+      return withScratch((s) => {
+        const u = s.matrix(n, k), v = s.matrix(n, k), out = s.matrix(1, k);
+        projectInto(u, x.m, f.xMeans, f.xWeights, s);
+        projectInto(v, y.m, f.yMeans, f.yWeights, s);
+        W.colCorr(out, u, v);
+        return out.toFloat64Array();
+      });
+    } finally {
+      y.release();
+    }
+  } finally {
+    x.release();
+  }
+}
