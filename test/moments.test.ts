@@ -115,12 +115,14 @@ describe('MCCA.fromMoments and GCCA.fromMoments', () => {
       const rows = new Model({ components: 2, regularization: [1e-3, 1e-2, 1e-3] }).fit(V);
       for (const m of [{ n: 300, means: V.map(mean), blocks: upper }, { n: 300, means: V.map(mean), blocks: full }, { n: 300, means: V.map(mean), covariance: joint }]) {
         const f = Model.fromMoments(m, { components: 2, regularization: [1e-3, 1e-2, 1e-3] });
+        // a model of the class asked for, writing that class's file
+        expect(f, `${name}.fromMoments`).toBeInstanceOf(Model);
+        expect(f.toJSON().format).toBe(`crossmodal.${name}`);
         closeArrays(f.eigenvalues, rows.eigenvalues, 11);
         const [a] = f.transform([X, null, null]), [b] = rows.transform([X, null, null]);
         closeArrays(a.data, b.data, 8);
         f.dispose();
       }
-      expect(name).toBeTruthy();
       rows.dispose();
     }
     const wrong = full.map((r) => r.slice());
