@@ -1,6 +1,8 @@
-// Kernel functions of kernel CCA, applied to a block of inner products in place. The
-// transcendental (exp) and the integer power run here, in wasm, so that a kernel matrix has
-// the same bits on every engine (JS engines' Math.exp and ** may differ in the last bit).
+// Gram matrices of kernel CCA (KernelCCA), f64: the squared row norms, and the kernel
+// functions (RBF, polynomial) applied to a block of inner products in place. ("Kernel" here is
+// the kernel function k(x, y) of kernel methods, not a wasm kernel.) The transcendental (exp)
+// and the integer power run here, in wasm, so that a kernel matrix has the same bits on every
+// engine (JS engines' Math.exp and ** may differ in the last bit).
 
 /** out[i] = Σⱼ x[i, j]² for the n rows of x (p columns, row stride ldx), in column order. */
 export function row_sq_norms_f64(out: usize, x: usize, n: i32, p: i32, ldx: i32): void {

@@ -2,8 +2,8 @@
 // that mean with respect to the prediction (f32). Per-element loss terms are summed in f64
 // over four lane accumulators, combined as (a0 + a2) + (a1 + a3), then the remainder in
 // order; the scalar build emulates the same lanes, so all builds return identical sums.
-import { addSq2, expNeg1, expNeg4, hi64, lanes1, lanes4, lo64, log1p01_1, log1p01_4, OP_DIV, scaleRow } from './nn_math';
-import { scale_f32 } from './optim';
+import { addSq2, expNeg1, expNeg4, hi64, lanes1, lanes4, lo64, log1p01_1, log1p01_4, rowExpSum, rowMax } from './nn_math';
+import { scale_f32 } from './vector';
 
 /** Squared error of one element (f64); writes its gradient k·(yhat − y). */
 @inline function mse1(grad: usize, yhat: usize, y: usize, k: f32): f64 {
@@ -96,61 +96,6 @@ export function bce_logits_f32(grad: usize, z: usize, t: usize, len: i32): f64 {
   return total / <f64>len;
 }
 
-/** Maximum of c values (NaN if any is NaN). */
-function rowMax(z: usize, c: i32): f32 {
-  let m: f32 = -Infinity;
-  let j = 0;
-  if (ASC_FEATURE_SIMD) {
-    if (c >= 4) {
-      let vm = v128.load(z);
-      for (j = 4; j + 4 <= c; j += 4) vm = f32x4.max(vm, v128.load(z + (<usize>j << 2)));
-      m = max<f32>(max<f32>(f32x4.extract_lane(vm, 0), f32x4.extract_lane(vm, 1)), max<f32>(f32x4.extract_lane(vm, 2), f32x4.extract_lane(vm, 3)));
-    }
-  }
-  for (; j < c; j++) m = max<f32>(m, load<f32>(z + (<usize>j << 2)));
-  return m;
-}
-
-/** out[j] = exp(z[j] − m) for j < c; returns their sum (f32, lane order as documented). */
-function rowExpSum(out: usize, z: usize, c: i32, m: f32): f32 {
-  let j = 0;
-  let s: f32 = 0;
-  if (ASC_FEATURE_SIMD) {
-    const vm = f32x4.splat(m);
-    let acc = f32x4.splat(0);
-    for (; j + 4 <= c; j += 4) {
-      const o = <usize>j << 2;
-      const e = expNeg4(f32x4.sub(v128.load(z + o), vm));
-      v128.store(out + o, e);
-      acc = f32x4.add(acc, e);
-    }
-    const h = f32x4.add(acc, v128.shuffle<f32>(acc, acc, 2, 3, 0, 1));
-    s = f32x4.extract_lane(h, 0) + f32x4.extract_lane(h, 1);
-  } else {
-    let s0: f32 = 0, s1: f32 = 0, s2: f32 = 0, s3: f32 = 0;
-    for (; j + 4 <= c; j += 4) {
-      const o = <usize>j << 2;
-      const e0 = expNeg1(load<f32>(z + o) - m);
-      const e1 = expNeg1(load<f32>(z + o, 4) - m);
-      const e2 = expNeg1(load<f32>(z + o, 8) - m);
-      const e3 = expNeg1(load<f32>(z + o, 12) - m);
-      store<f32>(out + o, e0);
-      store<f32>(out + o, e1, 4);
-      store<f32>(out + o, e2, 8);
-      store<f32>(out + o, e3, 12);
-      s0 += e0; s1 += e1; s2 += e2; s3 += e3;
-    }
-    s = (s0 + s2) + (s1 + s3);
-  }
-  for (; j < c; j++) {
-    const o = <usize>j << 2;
-    const e = expNeg1(load<f32>(z + o) - m);
-    store<f32>(out + o, e);
-    s += e;
-  }
-  return s;
-}
-
 /**
  * z n×c logits, labels n int32 class ids: loss = mean over rows of −log softmax(z)[label]
  * (log-sum-exp with the row maximum subtracted); grad = (softmax − onehot)/n.
@@ -176,35 +121,6 @@ export function softmax_xent_f32(grad: usize, z: usize, labels: usize, n: i32, c
     gr += rowBytes;
   }
   return total * invN;
-}
-
-/** out (n×c) = row-wise softmax of z (out may equal z). */
-export function softmax_f32(out: usize, z: usize, n: i32, c: i32): void {
-  const rowBytes = <usize>c << 2;
-  let zr = z, orow = out;
-  for (let i = 0; i < n; i++) {
-    const m = rowMax(zr, c);
-    const s = rowExpSum(orow, zr, c, m);
-    scaleRow(orow, c, s, OP_DIV);
-    zr += rowBytes;
-    orow += rowBytes;
-  }
-}
-
-/** out (n int32) = index of each row's maximum (the first on ties). */
-export function argmax_rows_f32(out: usize, x: usize, n: i32, c: i32): void {
-  const rowBytes = <usize>c << 2;
-  let r = x;
-  for (let i = 0; i < n; i++) {
-    let best = 0;
-    let bv = load<f32>(r);
-    for (let j = 1; j < c; j++) {
-      const v = load<f32>(r + (<usize>j << 2));
-      if (v > bv) { bv = v; best = j; }
-    }
-    store<i32>(out + (<usize>i << 2), best);
-    r += rowBytes;
-  }
 }
 
 /**
@@ -233,11 +149,4 @@ export function masked_mse_f32(grad: usize, yhat: usize, y: usize, gate: usize, 
     }
   }
   return c > 0 ? total / c : 0;
-}
-
-/** How many of the len values are above t (a discriminator's accuracy from its logits). */
-export function count_above_f32(x: usize, len: i32, t: f32): i32 {
-  let c = 0;
-  for (let i = 0; i < len; i++) if (load<f32>(x + (<usize>i << 2)) > t) c++;
-  return c;
 }

@@ -1,6 +1,7 @@
-// Private f32 math shared by activations.ts, dense.ts, loss.ts and optim.ts. Not re-exported by
-// index.ts (v128-typed helpers must not become module exports: they would break the scalar
-// build and cannot cross the JS boundary anyway).
+// Private f32 math shared by the f32 kernels (pool.ts's shares, loss.ts, classify.ts, vector.ts,
+// blocks.ts, rows.ts): transcendentals, activations, row loops, f64 lane sums of f32 values and
+// the softmax row helpers. Not re-exported by index.ts (v128-typed helpers must not become
+// module exports: they would break the scalar build and cannot cross the JS boundary anyway).
 //
 // Every transcendental is computed here, in wasm, with a fixed sequence of correctly rounded
 // f32 operations, so every engine gives bit-identical results. Each vector helper (…4) and
@@ -323,4 +324,64 @@ export const OP_DIV = 2;
 /** Scalar twin of lanes4. */
 @inline export function lanes1(a0: f64, a1: f64, a2: f64, a3: f64): f64 {
   return (a0 + a2) + (a1 + a3);
+}
+
+// ---------------------------------------------------------------- softmax rows
+
+/** Maximum of c values (NaN if any is NaN). */
+export function rowMax(z: usize, c: i32): f32 {
+  let m: f32 = -Infinity;
+  let j = 0;
+  if (ASC_FEATURE_SIMD) {
+    if (c >= 4) {
+      let vm = v128.load(z);
+      for (j = 4; j + 4 <= c; j += 4) vm = f32x4.max(vm, v128.load(z + (<usize>j << 2)));
+      m = max<f32>(max<f32>(f32x4.extract_lane(vm, 0), f32x4.extract_lane(vm, 1)), max<f32>(f32x4.extract_lane(vm, 2), f32x4.extract_lane(vm, 3)));
+    }
+  }
+  for (; j < c; j++) m = max<f32>(m, load<f32>(z + (<usize>j << 2)));
+  return m;
+}
+
+/**
+ * out[j] = exp(z[j] − m) for j < c; returns their sum in f32: four lane sums combined as
+ * (s0 + s2) + (s1 + s3), then the tail in order (the scalar build keeps the four lanes).
+ */
+export function rowExpSum(out: usize, z: usize, c: i32, m: f32): f32 {
+  let j = 0;
+  let s: f32 = 0;
+  if (ASC_FEATURE_SIMD) {
+    const vm = f32x4.splat(m);
+    let acc = f32x4.splat(0);
+    for (; j + 4 <= c; j += 4) {
+      const o = <usize>j << 2;
+      const e = expNeg4(f32x4.sub(v128.load(z + o), vm));
+      v128.store(out + o, e);
+      acc = f32x4.add(acc, e);
+    }
+    const h = f32x4.add(acc, v128.shuffle<f32>(acc, acc, 2, 3, 0, 1));
+    s = f32x4.extract_lane(h, 0) + f32x4.extract_lane(h, 1);
+  } else {
+    let s0: f32 = 0, s1: f32 = 0, s2: f32 = 0, s3: f32 = 0;
+    for (; j + 4 <= c; j += 4) {
+      const o = <usize>j << 2;
+      const e0 = expNeg1(load<f32>(z + o) - m);
+      const e1 = expNeg1(load<f32>(z + o, 4) - m);
+      const e2 = expNeg1(load<f32>(z + o, 8) - m);
+      const e3 = expNeg1(load<f32>(z + o, 12) - m);
+      store<f32>(out + o, e0);
+      store<f32>(out + o, e1, 4);
+      store<f32>(out + o, e2, 8);
+      store<f32>(out + o, e3, 12);
+      s0 += e0; s1 += e1; s2 += e2; s3 += e3;
+    }
+    s = (s0 + s2) + (s1 + s3);
+  }
+  for (; j < c; j++) {
+    const o = <usize>j << 2;
+    const e = expNeg1(load<f32>(z + o) - m);
+    store<f32>(out + o, e);
+    s += e;
+  }
+  return s;
 }

@@ -1,9 +1,7 @@
 // Pseudo-random numbers: xoshiro128** (Blackman & Vigna), its 16-byte state (four u32)
 // owned by the caller and passed to every kernel. Generation is inherently sequential, so
-// these loops are scalar (gather_rows_f32 copies with f32x4). All arithmetic, including the
-// Box–Muller transcendentals, runs in wasm: a seed gives the same stream on every engine.
-
-import { copyRow } from './nn_math';
+// these loops are scalar. All arithmetic, including the Box–Muller transcendentals, runs in
+// wasm: a seed gives the same stream on every engine.
 
 // working copy of the state (loaded at kernel entry, written back at exit)
 let s0: u32 = 0, s1: u32 = 0, s2: u32 = 0, s3: u32 = 0;
@@ -134,26 +132,6 @@ export function shuffle_u32(idx: usize, n: i32, state: usize): void {
     store<u32>(pj, t);
   }
   saveState(state);
-}
-
-/** out[i, :] = x[idx[i], :] for i < n; rows of `cols` f32, contiguous. */
-export function gather_rows_f32(out: usize, x: usize, idx: usize, n: i32, cols: i32): void {
-  const rowBytes = <usize>cols << 2;
-  let dst = out;
-  for (let i = 0; i < n; i++) {
-    copyRow(dst, x + <usize>load<u32>(idx + (<usize>i << 2)) * rowBytes, cols);
-    dst += rowBytes;
-  }
-}
-
-/** out[i, :] = x[idx[i], :] for i < n; rows of `cols` f64, contiguous (a permutation of rows for the permutation tests). */
-export function gather_rows_f64(out: usize, x: usize, idx: usize, n: i32, cols: i32): void {
-  const rowBytes = <usize>cols << 3;
-  let dst = out;
-  for (let i = 0; i < n; i++) {
-    memory.copy(dst, x + <usize>load<u32>(idx + (<usize>i << 2)) * rowBytes, rowBytes);
-    dst += rowBytes;
-  }
 }
 
 /**

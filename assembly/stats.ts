@@ -173,30 +173,6 @@ export function colcorr_f64(out: usize, u: usize, v: usize, n: i32, k: i32, ldu:
   }
 }
 
-/** Index of the first non-finite value among len values at x, or −1. */
-export function first_nonfinite_f64(x: usize, len: i32): i32 {
-  let start = 0;
-  if (ASC_FEATURE_SIMD) {
-    // x − x is 0 for finite x and NaN for ±Inf/NaN: sum it over blocks of 64 values and
-    // only rescan a block whose sum is NaN
-    const blocks = len & ~63;
-    for (; start < blocks; start += 64) {
-      let acc = f64x2.splat(0);
-      for (let i = start; i < start + 64; i += 2) {
-        const v = v128.load(x + (<usize>i << 3));
-        acc = f64x2.add(acc, f64x2.sub(v, v));
-      }
-      const s = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
-      if (s != s) break;
-    }
-  }
-  for (let i = start; i < len; i++) {
-    const v = load<f64>(x + (<usize>i << 3));
-    if (!isFinite<f64>(v)) return i;
-  }
-  return -1;
-}
-
 /** a[i][i] += r for i < n (a has row stride lda): a ridge on a covariance. */
 export function add_diag_f64(a: usize, n: i32, lda: i32, r: f64): void {
   for (let i = 0; i < n; i++) {

@@ -148,7 +148,7 @@ describe('stats kernels vs scalar references', () => {
   });
 });
 
-describe('kernel functions (assembly/kernel_fn.ts) vs scalar references', () => {
+describe('kernel functions of kernel CCA (assembly/kcca_gram.ts) vs scalar references', () => {
   it('row_sq_norms_f64, rbf_from_gram_f64 and poly_from_gram_f64 on strided blocks', () => {
     const K = kernels();
     for (const m of SIZES.slice(0, 6))
