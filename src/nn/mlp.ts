@@ -10,7 +10,7 @@
  * after the first step, training allocates nothing.
  */
 import * as W from '../wasm/index.js';
-import { Rng, Tensor, borrowTensor, type Lease, type TensorInput } from '../wasm/index.js';
+import { Rng, Tensor, borrowTensor, type Lease, type TensorInput, type FloatResult } from '../wasm/index.js';
 import { FormatError, ShapeError, ValueError } from '../errors.js';
 import { crc32, decodeF32, encodeF32, readEnvelope } from '../serialize.js';
 import { checkOptions } from '../options.js';
@@ -327,14 +327,14 @@ export class MLP extends PieceBase implements Piece {
    * JS-owned copy. It reuses the forward buffers, so it ends the last forward: views from it
    * die and its backward can no longer run.
    */
-  predict(x: TensorInput, options: PredictOptions = {}): { data: Float32Array; rows: number; cols: number } {
+  predict(x: TensorInput, options: PredictOptions = {}): FloatResult {
     const { batchSize } = checkOptions(options, ['batchSize'], 'predict options');
     if (batchSize !== undefined && !(Number.isInteger(batchSize) && batchSize >= 1)) throw new ValueError('predict options.batchSize', 'a positive integer', batchSize);
     return this.#evaluate(x, this.#spec.length, batchSize);
   }
 
   /** Output of hidden layer `index` (0-based, default the last hidden layer) for the rows of x, eval mode. */
-  hidden(x: TensorInput, index = this.layers.length - 3): { data: Float32Array; rows: number; cols: number } {
+  hidden(x: TensorInput, index = this.layers.length - 3): FloatResult {
     this.live();
     if (!Number.isInteger(index) || index < 0 || index > this.layers.length - 3)
       throw new ValueError('index', `a hidden layer index in 0..${this.layers.length - 3}`, index);
@@ -342,7 +342,7 @@ export class MLP extends PieceBase implements Piece {
   }
 
   /** Runs x through the network in eval mode, chunk by chunk, copying out acts[layer]. */
-  #evaluate(x: TensorInput, layer: number, batchSize?: number): { data: Float32Array; rows: number; cols: number } {
+  #evaluate(x: TensorInput, layer: number, batchSize?: number): FloatResult {
     this.live();
     const xin = borrowTensor(x, 'x');
     const why = 'predict() or hidden() reused the forward buffers';

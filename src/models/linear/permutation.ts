@@ -43,7 +43,7 @@
  * (in wasm), then per component the small product CxᵀGCy and its SVD.
  */
 import * as W from '../../wasm/index.js';
-import { Indices, Matrix, Rng } from '../../wasm/index.js';
+import { Indices, Matrix, Rng, type MatrixResult } from '../../wasm/index.js';
 import { svd } from '../../linalg/ops.js';
 import { ConvergenceError, ShapeError, ValueError } from '../../errors.js';
 import { Owner } from '../../lifecycle.js';
@@ -69,7 +69,7 @@ export interface PermutationTestResult {
 }
 
 /** Row-major rows of an n×c input as a JS array (validated finite). */
-export type Rows = { data: Float64Array; rows: number; cols: number };
+export type Rows = MatrixResult;
 
 /** X with the column space of the orthonormal Q (n×r) removed: X − Q(QᵀX). */
 function removeSpan(X: Rows, Q: Rows | null): Rows {

@@ -12,7 +12,7 @@
  * inputs, and G learns to follow its condition several times more slowly.
  */
 import * as W from '../../wasm/index.js';
-import { Rng, Tensor, type TensorInput, type FloatResult } from '../../wasm/index.js';
+import { Rng, Tensor, type TensorInput, type FloatResult, type MatrixResult } from '../../wasm/index.js';
 import { ACTIVATIONS, MLP, type Activation, type MLPInit } from '../../nn/mlp.js';
 import { Concat } from '../../nn/blocks.js';
 import { Adam } from '../../nn/optim.js';
@@ -177,7 +177,7 @@ export class ConditionalGAN extends Disposable {
   }
 
   /** One-hot rows (n×classes) for integer labels in 0..classes−1: the condition for class-conditioned generation. */
-  static oneHot(labels: ArrayLike<number>, classes: number): { data: Float64Array; rows: number; cols: number } {
+  static oneHot(labels: ArrayLike<number>, classes: number): MatrixResult {
     if (!Number.isInteger(classes) || classes < 1) throw new ValueError('classes', 'a positive integer', classes);
     const n = checkLabels(labels, null, classes, 'labels').length;
     // a JS block of n × classes f64 cells: keep it well inside what a typed array may hold

@@ -9,7 +9,7 @@
  * clf.accuracy(testPixels, testLabels); // ≈ 0.91 on the bundled digits
  */
 import * as W from '../../wasm/index.js';
-import { Indices, Tensor, type TensorInput } from '../../wasm/index.js';
+import { Indices, Tensor, type TensorInput, type FloatResult } from '../../wasm/index.js';
 import { MLP, type Activation } from '../../nn/mlp.js';
 import { Adam, AdamW, SGD, optimizerFromJSON, type Optimizer } from '../../nn/optim.js';
 import { labelIndices } from '../../nn/loss.js';
@@ -169,7 +169,7 @@ export class Classifier extends Disposable {
   }
 
   /** Class probabilities (n×classes), JS-owned. */
-  predictProba(X: TensorInput): { data: Float32Array; rows: number; cols: number } {
+  predictProba(X: TensorInput): FloatResult {
     this.#check();
     const t = Tensor.from(this.net.predict(X), 'logits');
     try {
@@ -210,7 +210,7 @@ export class Classifier extends Disposable {
   }
 
   /** The last hidden layer's activations (n×width), JS-owned: learned features. */
-  features(X: TensorInput): { data: Float32Array; rows: number; cols: number } {
+  features(X: TensorInput): FloatResult {
     this.#check();
     if (this.net.layers.length < 3) throw new ValueError('features', 'a network with a hidden layer', `layers ${JSON.stringify(this.net.layers)}`);
     return this.net.hidden(X);

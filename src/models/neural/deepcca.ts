@@ -1,13 +1,13 @@
 /**
  * DeepCCA (Andrew, Arora, Bilmes & Livescu, ICML 2013): two MLP towers trained to maximise
  * the canonical correlation of their outputs. The objective and its gradient are computed
- * analytically in f64 (src/linalg/cca_objective.ts) and handed to each tower's backward.
+ * analytically in f64 (deepcca_objective.ts) and handed to each tower's backward.
  * After training, a linear CCA on the towers' outputs over the whole training set gives
  * the final projections, so transform() returns uncorrelated unit-variance variates
  * ordered by correlation.
  */
 import * as W from '../../wasm/index.js';
-import { Tensor, type TensorInput, type MatrixResult } from '../../wasm/index.js';
+import { Tensor, type TensorInput, type MatrixResult, type FloatResult } from '../../wasm/index.js';
 import { ACTIVATIONS, MLP, type Activation, type MLPInit } from '../../nn/mlp.js';
 import { Adam } from '../../nn/optim.js';
 import { Checkpoint } from '../../nn/checkpoint.js';
@@ -433,6 +433,6 @@ function sum(a: ArrayLike<number>): number {
   return s;
 }
 
-function toF64(r: { data: Float32Array; rows: number; cols: number }) {
+function toF64(r: FloatResult) {
   return { data: Float64Array.from(r.data), rows: r.rows, cols: r.cols };
 }

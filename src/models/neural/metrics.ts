@@ -5,14 +5,14 @@
  * space is wanted, map them first with `features` (a function or a Classifier's last hidden
  * layer).
  */
-import { Matrix, type MatrixInput, Rng, Indices, finiteAs, finiteResult } from '../../wasm/index.js';
+import { Matrix, type MatrixInput, Rng, Indices, finiteAs, finiteResult, type MatrixResult } from '../../wasm/index.js';
 import * as W from '../../wasm/index.js';
 import { colMeans, covariance, eigh, matmul } from '../../linalg/ops.js';
 import { ShapeError, ValueError } from '../../errors.js';
 import { checkLabels, checkOptions } from '../../options.js';
 import type { Classifier } from './classifier.js';
 
-type Rows = { data: Float64Array; rows: number; cols: number };
+type Rows = MatrixResult;
 
 // Powers are written as products: V8 may compute `x ** n` differently in its interpreter and
 // its optimising compiler (and so between runtimes), products are exact IEEE operations.
