@@ -2,11 +2,12 @@
 // interface, allocation and heap views appear only under src/wasm/, and everything else
 // imports src/wasm/index.ts), and imports that only go down: models → nn → linalg → wasm.
 import { describe, expect, it } from 'vitest';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const src = fileURLToPath(new URL('../src/', import.meta.url));
+const assembly = fileURLToPath(new URL('../assembly/', import.meta.url));
 
 function files(dir: string): string[] {
   return readdirSync(dir).flatMap((f) => {
@@ -133,5 +134,90 @@ describe('imports only go down: models → nn → linalg → wasm', () => {
     const linalg = all.filter((f) => layer(f) === 1);
     expect(linalg.length).toBeGreaterThan(1);
     for (const f of linalg) expect(imports(readFileSync(f, 'utf8')).filter((s) => s.includes('/nn/'))).toEqual([]);
+  });
+});
+
+/** The file a relative specifier names: './x.js' → x.ts (TypeScript), './x' → x.ts or x/index.ts (AssemblyScript). */
+function resolveSpec(from: string, spec: string): string | null {
+  const base = resolve(dirname(from), spec);
+  for (const c of [base.replace(/\.js$/, '.ts'), `${base}.ts`, join(base, 'index.ts')]) if (c.endsWith('.ts') && existsSync(c) && statSync(c).isFile()) return c;
+  return null;
+}
+
+/** The import graph of a set of files: every relative import, type-only and re-exports included. */
+function graph(list: string[]): Map<string, string[]> {
+  const g = new Map<string, string[]>();
+  for (const f of list) {
+    const to = imports(readFileSync(f, 'utf8'))
+      .filter((s) => s.startsWith('.') && !s.endsWith('.wasm'))
+      .map((s) => resolveSpec(f, s))
+      .filter((t): t is string => t !== null);
+    g.set(f, [...new Set(to)]);
+  }
+  return g;
+}
+
+/** The import circles of a graph: its strongly connected components of more than one file, or a file importing itself (Tarjan). */
+function circles(g: Map<string, string[]>): string[][] {
+  let index = 0;
+  const idx = new Map<string, number>(), low = new Map<string, number>(), stack: string[] = [], on = new Set<string>(), out: string[][] = [];
+  const visit = (v: string) => {
+    idx.set(v, index), low.set(v, index++), stack.push(v), on.add(v);
+    for (const w of g.get(v) ?? []) {
+      if (!g.has(w)) continue;
+      if (!idx.has(w)) visit(w), low.set(v, Math.min(low.get(v)!, low.get(w)!));
+      else if (on.has(w)) low.set(v, Math.min(low.get(v)!, idx.get(w)!));
+    }
+    if (low.get(v) === idx.get(v)) {
+      const c: string[] = [];
+      let w: string;
+      do (w = stack.pop()!), on.delete(w), c.push(w);
+      while (w !== v);
+      if (c.length > 1 || (g.get(v) ?? []).includes(v)) out.push(c.sort());
+    }
+  };
+  for (const v of g.keys()) if (!idx.has(v)) visit(v);
+  return out;
+}
+
+const MAX_LINES = 500;
+
+describe('a house for many models: short files, families in folders, no import circles', () => {
+  it('the circle finder finds circles (so an empty result means something)', () => {
+    const g = new Map([['a', ['b']], ['b', ['c']], ['c', ['a']], ['d', ['a']], ['e', ['e']], ['f', []]]);
+    expect(circles(g)).toEqual([['a', 'b', 'c'], ['e']]);
+    expect(circles(new Map([['a', ['b']], ['b', []]]))).toEqual([]);
+  });
+
+  it('the import graphs are read whole: type-only imports, re-exports and folder indexes count', () => {
+    const g = graph(all);
+    const core = g.get(join(src, 'core.ts'))!;
+    expect(core).toContain(join(src, 'errors.ts'));
+    expect(core.length).toBeGreaterThan(15);
+    const a = graph(files(assembly));
+    // a folder's files are reached (AssemblyScript specifiers have no extension; './eigh/index' or './gemm/driver')
+    expect([...a.values()].flat().some((f) => relative(assembly, f).startsWith(join('eigh', '')))).toBe(true);
+    expect(resolveSpec(join(assembly, 'index.ts'), './svd/index')).toBe(join(assembly, 'svd', 'index.ts'));
+    expect([...a.values()].flat().length).toBeGreaterThan(40);
+  });
+
+  it(`no file under src/ is longer than ${MAX_LINES} lines`, () => {
+    const long = all.map((f) => [relative(src, f), readFileSync(f, 'utf8').split('\n').length - 1] as const).filter(([, n]) => n > MAX_LINES);
+    expect(long.map(([f, n]) => `${f}: ${n} lines`)).toEqual([]);
+  });
+
+  it('no import circle among the files of src/', () => {
+    expect(circles(graph(all)).map((c) => c.map((f) => relative(src, f)).join(' → '))).toEqual([]);
+  });
+
+  it('no import circle among the files of assembly/', () => {
+    expect(circles(graph(files(assembly))).map((c) => c.map((f) => relative(assembly, f)).join(' → '))).toEqual([]);
+  });
+
+  it('src/models/ is grouped by family: folders, and at most three loose files', () => {
+    const top = readdirSync(join(src, 'models'));
+    const loose = top.filter((f) => statSync(join(src, 'models', f)).isFile());
+    expect(loose.length).toBeLessThanOrEqual(3);
+    expect(top.filter((f) => statSync(join(src, 'models', f)).isDirectory())).toEqual(expect.arrayContaining(['linear', 'neural']));
   });
 });
