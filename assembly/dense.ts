@@ -1,7 +1,7 @@
 // Fully connected layer, f32. Rows are samples: x n×nin, W nin×nout (row-major), b nout,
 // y n×nout. The matrix products go through gemm_f32; the bias add and the activation are
 // one fused f32x4 pass over y.
-import { gemm_f32_nn, gemm_f32_tn, gemm_f32_nt } from './gemm_f32';
+import { gemm_f32_nn, gemm_f32_tn, gemm_f32_nt } from './gemm/api_f32';
 import { actRowsPar, actBwdPar, colsumPar } from './pool';
 
 /** y (n×nout) = f(x·W + b). */

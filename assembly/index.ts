@@ -2,12 +2,12 @@
 // outputs first, then inputs, then sizes and strides. Strides are in elements (not bytes),
 // matrices are row-major with a leading dimension (row stride) `ld*`.
 export * from './memory';
-export * from './gemm_f64';
+export * from './gemm/api_f64';
 // not centerRange: the pool's per-share body
 export { colmeans_f64, center_f64, ger_f64, fourth_moments_f64, colcorr_f64, add_diag_f64, scale_cols_f64 } from './stats';
-export * from './eigh';
-export * from './svd';
-export * from './gemm_f32';
+export * from './eigh/index';
+export * from './svd/index';
+export * from './gemm/api_f32';
 export { gemm_block_size } from './gemm/driver';
 export * from './activations';
 export * from './dense';

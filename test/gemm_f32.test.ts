@@ -1,4 +1,4 @@
-// f32 matrix products (assembly/gemm_f32.ts on assembly/gemm/driver.ts) against a plain JS
+// f32 matrix products (assembly/gemm/api_f32.ts on assembly/gemm/driver.ts) against a plain JS
 // triple loop computed in f64 on the same f32 inputs (the scalar oracle): all three layouts,
 // every m, n, k in {1, 2, 3, 5, 7, 17, 63, 257} (not multiples of the 4×8 tile), mixed
 // shapes crossing the cache blocks (the sizes read from the module: gemm_block_size),

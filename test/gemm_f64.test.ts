@@ -1,4 +1,4 @@
-// f64 matrix products (assembly/gemm_f64.ts) against a plain JS triple loop (the scalar
+// f64 matrix products (assembly/gemm/api_f64.ts) against a plain JS triple loop (the scalar
 // oracle): all three layouts and syrk, sizes that are not multiples of the 4×4 tile or of the
 // cache blocks, alpha/beta (beta = 0 over NaN), padded leading dimensions, and the
 // linalg.matmul / covariance / crossCovariance wrappers.

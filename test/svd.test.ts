@@ -1,4 +1,4 @@
-// Thin SVD (assembly/svd.ts through linalg.svd): LAPACK-style accuracy ratios checked with an
+// Thin SVD (assembly/svd/ through linalg.svd): LAPACK-style accuracy ratios checked with an
 // independent oracle written in plain JS loops. Random matrices come from a seeded PRNG.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { init, linalg, Matrix } from '../src/index.js';

@@ -11,7 +11,7 @@
 //      eigenvalue), Wilkinson shifts as a fallback; rotations applied to contiguous rows of
 //      Zᵀ (ql.ts);
 //   6. sort descending (core.ts), transpose Zᵀ into `vectors` (columns = eigenvectors).
-import { gemm_f64_tn } from '../gemm_f64';
+import { gemm_f64_tn } from '../gemm/api_f64';
 import { ldf as ld, stf as st, scal } from '../simd_util';
 import { EPS, row, ldzOf, seg, permOf } from './common';
 import { core } from './core';

@@ -17,7 +17,7 @@
 // is never read (it may hold NaN); when alpha == 0 or k == 0, A and B are not read.
 //
 // The driver keeps no state: the packing scratch (gemmScratchBytes() bytes, one per thread)
-// is passed in. The exported kernels (gemm_f32.ts, gemm_f64.ts) pass one taken from the heap
+// is passed in. The exported kernels (api_f32.ts, api_f64.ts) pass one taken from the heap
 // on first use and shared by both types. The block sizes are readable from JS through
 // gemm_block_size(), which the tests and comments elsewhere use instead of stating them.
 import { packPanel32, micro4x8 } from './f32';

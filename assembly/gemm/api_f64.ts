@@ -1,9 +1,9 @@
 // f64 matrix products for the linear algebra: the exported entry points of the one
-// GEMM driver (gemm/driver.ts) with the f64 micro-kernel (gemm/f64.ts, 4×4 f64x2 tiles).
+// GEMM driver (driver.ts) with the f64 micro-kernel (f64.ts, 4×4 f64x2 tiles).
 // C = alpha·op(A)·op(B) + beta·C; when beta == 0, C is never read; when alpha == 0 or
 // k == 0, A and B are not read. Strides in elements, matrices row-major.
-import { scaleC, mirrorUpper } from './gemm/driver';
-import { gemmPar } from './pool';
+import { scaleC, mirrorUpper } from './driver';
+import { gemmPar } from '../pool';
 
 /** C (m×n) = alpha·A·B + beta·C; A m×k (row stride lda), B k×n (ldb). */
 export function gemm_f64_nn(c: usize, a: usize, b: usize, m: i32, n: i32, k: i32, lda: i32, ldb: i32, ldc: i32, alpha: f64, beta: f64): void {
