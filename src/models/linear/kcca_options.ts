@@ -1,0 +1,93 @@
+/**
+ * KernelCCA's options: their types, and their validation (the constructor's), shared by the
+ * model and its file format.
+ */
+import { ValueError } from '../../errors.js';
+import { checkOptions } from '../../options.js';
+
+export type Kernel = 'rbf' | 'polynomial' | 'linear';
+
+export interface NystromApproximation {
+  /** number of landmark rows m (required; 1 ≤ m ≤ n) */
+  nystrom: number;
+  /** seed of the landmark draw (default 0) */
+  seed?: number;
+}
+
+export interface KernelCCAOptions {
+  /** 'rbf' exp(−γ‖x − x′‖²), 'polynomial' (γ·xᵀx′ + coef0)^degree or 'linear' xᵀx′ (default 'rbf') */
+  kernel?: Kernel;
+  /** γ of 'rbf' and 'polynomial', one value or [γx, γy] (default 1/(p·variance of the view's entries), as scikit-learn's gamma='scale') */
+  gamma?: number | readonly [number, number];
+  /** degree of 'polynomial', a positive integer (default 3) */
+  degree?: number;
+  /** constant term of 'polynomial' (default 1) */
+  coef0?: number;
+  /** ridge κ ≥ 0 of the feature-space covariance, one value or [κx, κy] (default 1e-3) */
+  regularization?: number | readonly [number, number];
+  /** number of canonical pairs to keep (default 2) */
+  components?: number;
+  /** 'exact' (an n×n eigenproblem per view, n ≤ 5000) or { nystrom: m, seed } (default 'exact') */
+  approximation?: 'exact' | NystromApproximation;
+}
+
+/** A KernelCCA's options as validated and normalised (what the model keeps and a file stores). */
+export interface KernelCCASettings {
+  readonly kernel: Kernel;
+  readonly gamma: number | readonly [number, number] | 'scale';
+  readonly degree: number;
+  readonly coef0: number;
+  readonly regularization: number | readonly [number, number];
+  readonly components: number;
+  readonly approximation: 'exact' | Readonly<Required<NystromApproximation>>;
+}
+
+const OPTIONS = ['kernel', 'gamma', 'degree', 'coef0', 'regularization', 'components', 'approximation'] as const satisfies readonly (keyof KernelCCAOptions)[];
+
+/** The constructor's options, validated, with their defaults. */
+export function checkKernelCCAOptions(options: KernelCCAOptions): KernelCCASettings {
+  checkOptions(options, OPTIONS);
+  const kernel = options.kernel ?? 'rbf';
+  if (kernel !== 'rbf' && kernel !== 'polynomial' && kernel !== 'linear') throw new ValueError('options.kernel', "'rbf', 'polynomial' or 'linear'", kernel);
+  const finite = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+  const pairOf = (v: unknown, ok: (x: unknown) => boolean) => ok(v) || (Array.isArray(v) && v.length === 2 && ok(v[0]) && ok(v[1]));
+  // options that the kernel does not read are refused: a silently ignored γ is a wrong model
+  const unused = (name: 'gamma' | 'degree' | 'coef0', used: boolean) => {
+    if (options[name] !== undefined && !used) throw new ValueError(`options.${name}`, `no ${name} with kernel '${kernel}' (it has none)`, options[name]);
+  };
+  unused('gamma', kernel !== 'linear');
+  unused('degree', kernel === 'polynomial');
+  unused('coef0', kernel === 'polynomial');
+  const gamma = options.gamma;
+  if (gamma !== undefined && !pairOf(gamma, (v) => finite(v) && v > 0)) throw new ValueError('options.gamma', 'γ > 0 or a pair [γx, γy]', gamma);
+  const degree = options.degree ?? 3;
+  if (!Number.isInteger(degree) || degree < 1 || degree > 64) throw new ValueError('options.degree', 'an integer from 1 to 64', degree);
+  const coef0 = options.coef0 ?? 1;
+  if (!finite(coef0)) throw new ValueError('options.coef0', 'a finite number', coef0);
+  const r = options.regularization ?? 1e-3;
+  if (!pairOf(r, (v) => finite(v) && v >= 0)) throw new ValueError('options.regularization', 'a ridge κ ≥ 0 or a pair [κx, κy]', r);
+  const k = options.components ?? 2;
+  if (!Number.isInteger(k) || k < 1) throw new ValueError('options.components', 'a positive integer', k);
+  const a = options.approximation ?? 'exact';
+  let approximation: KernelCCASettings['approximation'];
+  if (a === 'exact') approximation = 'exact';
+  else {
+    if (!a || typeof a !== 'object' || Array.isArray(a)) throw new ValueError('options.approximation', "'exact' or { nystrom: m, seed }", a);
+    checkOptions(a, ['nystrom', 'seed'], 'options.approximation');
+    if (!Number.isInteger(a.nystrom) || a.nystrom < 1) throw new ValueError('options.approximation.nystrom', 'a positive integer number of landmarks', a.nystrom);
+    const seed = a.seed ?? 0;
+    if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new ValueError('options.approximation.seed', 'an integer in [0, 2³²)', seed);
+    if (k > a.nystrom) throw new ValueError('options.components', `at most the number of landmarks, ${a.nystrom}`, k);
+    approximation = Object.freeze({ nystrom: a.nystrom, seed });
+  }
+  return {
+    approximation,
+    kernel,
+    gamma: kernel === 'linear' ? 'scale' : gamma === undefined ? 'scale' : Array.isArray(gamma) ? [gamma[0], gamma[1]] : (gamma as number),
+    degree,
+    // + 0 turns −0 into 0: a file stores options as JSON numbers, which have no −0 (the checksum would differ)
+    coef0: coef0 + 0,
+    regularization: Array.isArray(r) ? [r[0] + 0, r[1] + 0] : (r as number) + 0,
+    components: k,
+  };
+}

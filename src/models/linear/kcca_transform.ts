@@ -1,0 +1,62 @@
+/**
+ * KernelCCA's transform paths: the variates of new rows, k(rows, basis)·coef − offset a block
+ * of rows at a time, and the Pearson correlation of each pair (the held-out score).
+ */
+import * as W from '../../wasm/index.js';
+import { rowSource, withScratch, type MatrixInput, type MatrixResult } from '../../wasm/index.js';
+import { ShapeError } from '../../errors.js';
+import { BLOCK, gram, type Spec } from './kcca_gram.js';
+import type { Fit } from './kcca_fit.js';
+
+/** The variates of new rows of one view: k(rows, basis)·coef − offset, a block of rows at a time. */
+export function variates(input: MatrixInput, name: string, f: Fit, side: 0 | 1, spec: Spec, k: number): MatrixResult {
+  const p = f.dims[side];
+  const src = rowSource(input, name);
+  try {
+    if (src.cols !== p) throw new ShapeError(name, `${p} columns (as in fit)`, `${src.cols} columns`);
+    const n = src.rows, out = new Float64Array(n * k), off = f.offset[side];
+    return withScratch((s) => {
+      const basis = s.matrix(f.nb, p), coef = s.matrix(f.nb, k);
+      basis.data.set(f.basis[side]);
+      coef.data.set(f.coef[side]);
+      const step = Math.max(1, Math.floor(BLOCK / f.nb));
+      for (let start = 0; start < n; start += step) {
+        const count = Math.min(step, n - start);
+        const block = src.block(start, count);
+        const K = gram(block, basis, spec, name);
+        try {
+          const u = s.matrix(count, k);
+          W.gemm(u, K, coef);
+          const d = u.data;
+          for (let i = 0; i < count; i++) for (let j = 0; j < k; j++) out[(start + i) * k + j] = d[i * k + j]! - off[j]!;
+          u.dispose();
+        } finally {
+          K.dispose();
+        }
+      }
+      return { data: out, rows: n, cols: k };
+    });
+  } finally {
+    src.release();
+  }
+}
+
+/** Pearson correlation of matching columns of u and v (0 for a constant column). */
+export function columnCorrelations(u: MatrixResult, v: MatrixResult): Float64Array {
+  const n = u.rows, k = u.cols, out = new Float64Array(k);
+  for (let j = 0; j < k; j++) {
+    let mu = 0, mv = 0;
+    for (let i = 0; i < n; i++) (mu += u.data[i * k + j]!), (mv += v.data[i * k + j]!);
+    mu /= n;
+    mv /= n;
+    let suv = 0, suu = 0, svv = 0;
+    for (let i = 0; i < n; i++) {
+      const a = u.data[i * k + j]! - mu, b = v.data[i * k + j]! - mv;
+      suv += a * b;
+      suu += a * a;
+      svv += b * b;
+    }
+    out[j] = suu > 0 && svv > 0 ? suv / (Math.sqrt(suu) * Math.sqrt(svv)) : 0;
+  }
+  return out;
+}
