@@ -3,8 +3,7 @@
 // matrices are row-major with a leading dimension (row stride) `ld*`.
 export * from './memory';
 export * from './gemm/api_f64';
-// not centerRange: the pool's per-share body
-export { colmeans_f64, center_f64, ger_f64, fourth_moments_f64, colcorr_f64, add_diag_f64, scale_cols_f64 } from './stats';
+export * from './stats';
 export * from './eigh/index';
 export * from './svd/index';
 export * from './gemm/api_f32';
@@ -16,8 +15,7 @@ export * from './rows';
 export * from './convert';
 export * from './loss';
 export * from './classify';
-// not adamRange / sgdRange: the pool's per-share bodies
-export { sgd_f32, adam_f32 } from './optim';
+export * from './optim';
 export * from './vector';
 export * from './random';
 export * from './finite';

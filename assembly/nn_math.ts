@@ -1,6 +1,6 @@
-// Private f32 math shared by the f32 kernels (pool.ts's shares, loss.ts, classify.ts, vector.ts,
-// blocks.ts, rows.ts): transcendentals, activations, row loops, f64 lane sums of f32 values and
-// the softmax row helpers. Not re-exported by index.ts (v128-typed helpers must not become
+// Private f32 math shared by the f32 kernels (activations.ts, dense.ts, loss.ts, classify.ts,
+// vector.ts, blocks.ts, rows.ts): transcendentals, activations, row loops, f64 lane sums of f32
+// values and the softmax row helpers. Not re-exported by index.ts (v128-typed helpers must not become
 // module exports: they would break the scalar build and cannot cross the JS boundary anyway).
 //
 // Every transcendental is computed here, in wasm, with a fixed sequence of correctly rounded

@@ -2,8 +2,11 @@
 // remainder (the scalar build runs the remainder loop over all elements: the per-element
 // operations are the same, so results are identical).
 // Hyperparameters arrive as f64; the derived per-step constants (bias corrections via
-// Math.pow) are computed in f64 inside wasm and rounded to f32 once.
-import { adamPar, sgdPar } from './pool';
+// Math.pow) are computed in f64 inside wasm and rounded to f32 once. Over the thread pool
+// (pool.ts) a long buffer is split in whole SIMD blocks; elementwise, so any split gives the
+// same bits.
+import { defaultScratch } from './gemm/driver';
+import { argF, argI, argU, flatShare, offsetOrNull, parallel, serialElems, setF, setU, shareLen } from './pool';
 
 /**
  * SGD with momentum (PyTorch semantics, dampening 0):
@@ -11,11 +14,22 @@ import { adamPar, sgdPar } from './pool';
  * With vel == 0 (no momentum buffer) the update is p −= lr·g′.
  */
 export function sgd_f32(p: usize, g: usize, vel: usize, len: i32, lr: f64, momentum: f64, weightDecay: f64, nesterov: i32): void {
-  sgdPar(p, g, vel, len, lr, momentum, weightDecay, nesterov);
+  if (!ASC_FEATURE_THREADS || serialElems(<f64>len)) {
+    sgdRange(p, g, vel, len, lr, momentum, weightDecay, nesterov);
+    return;
+  }
+  setU(0, p); setU(1, g); setU(2, vel); setU(3, <usize>len);
+  setF(4, lr); setF(5, momentum); setF(6, weightDecay); setU(7, <usize>nesterov);
+  parallel(sgdShare, defaultScratch());
+}
+
+function sgdShare(tid: i32, nt: i32, scratch: usize): void {
+  const o = flatShare(3, tid, nt);
+  if (shareLen > 0) sgdRange(argU(0) + o, argU(1) + o, offsetOrNull(argU(2), o), shareLen, argF(4), argF(5), argF(6), argI(7));
 }
 
 /** sgd_f32 on this thread (elementwise: any split of [0, len) gives the same bits). */
-export function sgdRange(p: usize, g: usize, vel: usize, len: i32, lr: f64, momentum: f64, weightDecay: f64, nesterov: i32): void {
+function sgdRange(p: usize, g: usize, vel: usize, len: i32, lr: f64, momentum: f64, weightDecay: f64, nesterov: i32): void {
   const lr32 = <f32>lr, mu = <f32>momentum, wd = <f32>weightDecay;
   let i = 0;
   if (vel == 0) {
@@ -66,11 +80,22 @@ export function sgdRange(p: usize, g: usize, vel: usize, len: i32, lr: f64, mome
  * p −= (lr / (1 − β1^step)) · m / (sqrt(v) / sqrt(1 − β2^step) + eps). step ≥ 1.
  */
 export function adam_f32(p: usize, g: usize, m: usize, v: usize, len: i32, lr: f64, beta1: f64, beta2: f64, eps: f64, weightDecay: f64, decoupled: i32, step: f64): void {
-  adamPar(p, g, m, v, len, lr, beta1, beta2, eps, weightDecay, decoupled, step);
+  if (!ASC_FEATURE_THREADS || serialElems(<f64>len)) {
+    adamRange(p, g, m, v, len, lr, beta1, beta2, eps, weightDecay, decoupled, step);
+    return;
+  }
+  setU(0, p); setU(1, g); setU(2, m); setU(3, v); setU(4, <usize>len);
+  setF(5, lr); setF(6, beta1); setF(7, beta2); setF(8, eps); setF(9, weightDecay); setU(10, <usize>decoupled); setF(11, step);
+  parallel(adamShare, defaultScratch());
+}
+
+function adamShare(tid: i32, nt: i32, scratch: usize): void {
+  const o = flatShare(4, tid, nt);
+  if (shareLen > 0) adamRange(argU(0) + o, argU(1) + o, argU(2) + o, argU(3) + o, shareLen, argF(5), argF(6), argF(7), argF(8), argF(9), argI(10), argF(11));
 }
 
 /** adam_f32 on this thread (elementwise: any split of [0, len) gives the same bits). */
-export function adamRange(p: usize, g: usize, m: usize, v: usize, len: i32, lr: f64, beta1: f64, beta2: f64, eps: f64, weightDecay: f64, decoupled: i32, step: f64): void {
+function adamRange(p: usize, g: usize, m: usize, v: usize, len: i32, lr: f64, beta1: f64, beta2: f64, eps: f64, weightDecay: f64, decoupled: i32, step: f64): void {
   const t = step < 1 ? 1.0 : step;
   const bc1 = 1.0 - Math.pow(beta1, t);
   const bc2 = 1.0 - Math.pow(beta2, t);

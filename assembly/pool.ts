@@ -2,16 +2,17 @@
 // calling one, allocates and dispatches; every worker instance sits in pool_worker over the
 // same memory and runs its share of a job on pointers, with its own GEMM packing scratch.
 //
-// A job is a kind and up to 16 argument slots in a control block the calling instance
-// allocated. Dispatch: write the arguments, set `pending` to the number of workers, bump
-// `epoch` and wake the workers; the caller runs share 0 itself, then waits for `pending` to
-// reach 0. Every share is a fixed part of the output decided by (share index, thread count)
-// alone and computed in the single-thread operation order, so results are bit-identical for
-// every thread count. Idle workers spin about a millisecond before sleeping on `epoch` (jobs
-// come in bursts during training) and count themselves in `sleepers`; while any sleeps, the
-// size thresholds rise (see serial()). The caller sleeps on `pending` when the host allows
-// blocking (Atomics.wait is forbidden on a browser's main thread: there it spins). Whether a
-// job is split never changes its bits, so these timing-dependent decisions are safe.
+// A job is a share function's table index (see below) and up to 16 argument slots in a control
+// block the calling instance allocated. Dispatch: write the arguments, set `pending` to the
+// number of workers, bump `epoch` and wake the workers; the caller runs share 0 itself, then
+// waits for `pending` to reach 0. Every share is a fixed part of the output decided by (share
+// index, thread count) alone and computed in the single-thread operation order, so results
+// are bit-identical for every thread count. Idle workers spin about a millisecond before
+// sleeping on `epoch` (jobs come in bursts during training) and count themselves in
+// `sleepers`; while any sleeps, the size thresholds rise (see serial()). The caller sleeps on
+// `pending` when the host allows blocking (Atomics.wait is forbidden on a browser's main
+// thread: there it spins). Whether a job is split never changes its bits, so these
+// timing-dependent decisions are safe.
 //
 // Sleeping and waking go through two host imports (env.pool_wait, env.pool_notify: Atomics.wait
 // and Atomics.notify on the same memory) rather than memory.atomic.wait32/notify: Node 20's
@@ -20,17 +21,26 @@
 // while a call to an import spills them like any call. The atomic loads and read-modify-writes
 // stay in wasm.
 //
+// This file is the dispatcher only: it holds no kernel and imports none. A kernel family
+// (gemm/parallel.ts, activations.ts, dense.ts, optim.ts, stats.ts) decides with serialGemm /
+// serialElems whether a call is worth splitting, writes its arguments with setU / setF and
+// calls parallel(share, scratch) with its own per-share function (a Share); the share reads
+// the arguments back with argU / argI / argF and finds its part with the range helpers at the
+// end of this file. The share travels as its index in the function table, through the control
+// block, not through a global: every instance is the same module, so one index names the same
+// function in each instance's table, and nothing is registered: no per-instance table to
+// fill, no start-up code.
+// The families test `!ASC_FEATURE_THREADS ||` before serialGemm / serialElems, so that the
+// builds without threads compile no reference to a share: no table and no function objects
+// in their static data.
+//
 // In the builds without threads none of this is reachable: poolSize stays 1 and every
 // kernel runs on the calling thread (the atomics are compiled only under ASC_FEATURE_THREADS).
-import { gemmCore, defaultScratch, gemmScratchBytes, MR, NR } from './gemm/driver';
-import { actRow, actBackRow, zipRow, OP_ADD } from './nn_math';
-import { adamRange, sgdRange } from './optim';
-import { centerRange } from './stats';
 
 // control block layout (bytes)
 const EPOCH: usize = 0;
 const PENDING: usize = 4;
-const KIND: usize = 8;
+const JOB: usize = 8;
 const NT: usize = 12;
 const SLEEPERS: usize = 16;
 const ARGS: usize = 64;
@@ -56,15 +66,15 @@ const COLD_FACTOR: f64 = 64;
  */
 const WAKE_FACTOR: f64 = 4;
 
+/**
+ * One share of a job: thread `tid` of `nt` computes its fixed part of the output (decided by
+ * tid and nt alone), reading the arguments from the control block, with `scratch` its own
+ * GEMM packing scratch (gemmScratchBytes() bytes).
+ */
+export type Share = (tid: i32, nt: i32, scratch: usize) => void;
+
+/** The job that ends the workers' loops (no function has this table index). */
 const JOB_QUIT: i32 = -1;
-const JOB_GEMM32: i32 = 1;
-const JOB_GEMM64: i32 = 2;
-const JOB_ACT_ROWS: i32 = 3;
-const JOB_ACT_FLAT: i32 = 4;
-const JOB_COLSUM: i32 = 5;
-const JOB_ADAM: i32 = 6;
-const JOB_SGD: i32 = 7;
-const JOB_CENTER: i32 = 8;
 
 /** Work (multiply-adds) below which a GEMM stays on the calling thread. */
 const GEMM_MIN_WORK: f64 = <f64>(1 << 20);
@@ -73,7 +83,7 @@ const ELEM_MIN: i32 = 1 << 16;
 let gemmMinWork = GEMM_MIN_WORK;
 let elemMin = ELEM_MIN;
 /** Elementwise shares start at multiples of this many elements (whole SIMD vectors). */
-const ELEM_ALIGN: i32 = 16;
+export const ELEM_ALIGN: i32 = 16;
 
 // @ts-ignore: decorator
 @external("env", "pool_wait")
@@ -104,18 +114,36 @@ let dispatches: u32 = 0;
   return true;
 }
 
+/** Whether a GEMM of `work` multiply-adds stays on the calling thread. */
+// @ts-ignore: decorator
+@inline export function serialGemm(work: f64): bool {
+  return serial(work, gemmMinWork);
+}
+
+/** Whether an elementwise job over `elems` elements stays on the calling thread. */
+// @ts-ignore: decorator
+@inline export function serialElems(elems: f64): bool {
+  return serial(elems, <f64>elemMin);
+}
+
+/** The elementwise threshold (0 when the tests force every kernel to split). */
+// @ts-ignore: decorator
+@inline export function elemThreshold(): i32 {
+  return elemMin;
+}
+
 // ---- arguments ----
 
 // @ts-ignore: decorator
-@inline function setU(i: i32, v: usize): void { store<u64>(ctrl + ARGS + (<usize>i << 3), <u64>v); }
+@inline export function setU(i: i32, v: usize): void { store<u64>(ctrl + ARGS + (<usize>i << 3), <u64>v); }
 // @ts-ignore: decorator
-@inline function setF(i: i32, v: f64): void { store<f64>(ctrl + ARGS + (<usize>i << 3), v); }
+@inline export function setF(i: i32, v: f64): void { store<f64>(ctrl + ARGS + (<usize>i << 3), v); }
 // @ts-ignore: decorator
-@inline function argU(i: i32): usize { return <usize>load<u64>(ctrl + ARGS + (<usize>i << 3)); }
+@inline export function argU(i: i32): usize { return <usize>load<u64>(ctrl + ARGS + (<usize>i << 3)); }
 // @ts-ignore: decorator
-@inline function argI(i: i32): i32 { return <i32>load<u64>(ctrl + ARGS + (<usize>i << 3)); }
+@inline export function argI(i: i32): i32 { return <i32>load<u64>(ctrl + ARGS + (<usize>i << 3)); }
 // @ts-ignore: decorator
-@inline function argF(i: i32): f64 { return load<f64>(ctrl + ARGS + (<usize>i << 3)); }
+@inline export function argF(i: i32): f64 { return load<f64>(ctrl + ARGS + (<usize>i << 3)); }
 
 // ---- life cycle (called from JS) ----
 
@@ -137,7 +165,7 @@ export function pool_start(block: usize, mayWait: i32): void {
 /** Ends the workers' loops (they return from pool_worker) and turns dispatch off. */
 export function pool_stop(): void {
   if (!ASC_FEATURE_THREADS) return;
-  if (poolSize > 1) parallel(JOB_QUIT);
+  if (poolSize > 1) dispatch(JOB_QUIT, 0);
   poolSize = 1;
   ctrl = 0;
 }
@@ -182,23 +210,32 @@ export function pool_worker(block: usize, tid: i32, scratch: usize, seen: i32): 
         }
       }
       seen = atomic.load<i32>(block + EPOCH);
-      const kind = load<i32>(block + KIND);
-      if (kind != JOB_QUIT) runShare(kind, tid, load<i32>(block + NT), scratch);
+      const job = load<i32>(block + JOB);
+      if (job != JOB_QUIT) call_indirect<void>(<u32>job, tid, load<i32>(block + NT), scratch);
       if (atomic.sub<i32>(block + PENDING, 1) == 1) hostNotify(block + PENDING, 1);
-      if (kind == JOB_QUIT) return;
+      if (job == JOB_QUIT) return;
     }
   }
 }
 
-function parallel(kind: i32): void {
+/**
+ * Runs `share` on every thread of the pool: the workers run shares 1…nt−1, the calling
+ * thread share 0 with `scratch` (its exported kernels' packing scratch, defaultScratch()),
+ * and returns when all are done. The arguments must be in their slots (setU / setF).
+ */
+export function parallel(share: Share, scratch: usize): void {
+  dispatch(<i32>share.index, scratch);
+}
+
+function dispatch(job: i32, scratch: usize): void {
   if (ASC_FEATURE_THREADS) {
     const nt = poolSize;
     dispatches++;
-    store<i32>(ctrl + KIND, kind);
+    store<i32>(ctrl + JOB, job);
     atomic.store<i32>(ctrl + PENDING, nt - 1);
     atomic.add<i32>(ctrl + EPOCH, 1);
     hostNotify(ctrl + EPOCH, nt - 1);
-    if (kind != JOB_QUIT) runShare(kind, 0, nt, defaultScratch());
+    if (job != JOB_QUIT) call_indirect<void>(<u32>job, 0, nt, scratch);
     let spins = 0;
     while (true) {
       const p = atomic.load<i32>(ctrl + PENDING);
@@ -209,151 +246,29 @@ function parallel(kind: i32): void {
   }
 }
 
-function runShare(kind: i32, tid: i32, nt: i32, scratch: usize): void {
-  switch (kind) {
-    case JOB_GEMM32: gemmShare<f32>(tid, nt, scratch); break;
-    case JOB_GEMM64: gemmShare<f64>(tid, nt, scratch); break;
-    case JOB_ACT_ROWS: actRowsShare(tid, nt); break;
-    case JOB_ACT_FLAT: actFlatShare(tid, nt); break;
-    case JOB_COLSUM: colsumShare(tid, nt, scratch); break;
-    case JOB_ADAM: adamShare(tid, nt); break;
-    case JOB_SGD: sgdShare(tid, nt); break;
-    case JOB_CENTER: centerShare(tid, nt); break;
-  }
-}
-
 // ---- partitions ----
 
 /** Start of share t of `units` units split into nt contiguous shares. */
 // @ts-ignore: decorator
-@inline function shareStart(units: i32, t: i32, nt: i32): i32 {
+@inline export function shareStart(units: i32, t: i32, nt: i32): i32 {
   return <i32>(<i64>units * <i64>t / <i64>nt);
 }
 
 /** Start of share t of [0, len) in whole ELEM_ALIGN blocks (the last share takes the tail). */
-function elemStart(len: i32, t: i32, nt: i32): i32 {
+export function elemStart(len: i32, t: i32, nt: i32): i32 {
   if (t >= nt) return len;
   const blocks = (len + ELEM_ALIGN - 1) / ELEM_ALIGN;
   return min(len, shareStart(blocks, t, nt) * ELEM_ALIGN);
 }
 
-/**
- * Column where syrk share t starts: the upper triangle's area up to column j grows as j², so
- * the bands end at n·√(t/nt), rounded to whole NR panels.
- */
-function syrkStart(n: i32, t: i32, nt: i32, w: i32): i32 {
-  if (t <= 0) return 0;
-  if (t >= nt) return n;
-  const j = <i32>Math.round(<f64>n * Math.sqrt(<f64>t / <f64>nt) / <f64>w) * w;
-  return min(n, max(0, j));
-}
-
-// ---- GEMM ----
-
-/**
- * C = alpha·op(A)·op(B) + beta·C over the pool when the product is big enough, else on this
- * thread (same arguments as gemmCore). Shares are bands of whole MR rows or NR columns (syrk:
- * column bands of equal triangle area), so every element of C is computed by one thread with
- * the single-thread tile shape and k blocking: the bits do not depend on the thread count.
- */
-export function gemmPar<T>(c: usize, a: usize, b: usize, m: i32, n: i32, k: i32,
-                           ars: usize, aps: usize, brs: usize, bps: usize, ldc: i32,
-                           alpha: T, beta: T, upper: bool): void {
-  if (serial(<f64>m * <f64>n * <f64>k, gemmMinWork)) {
-    gemmCore<T>(defaultScratch(), c, a, b, m, n, k, ars, aps, brs, bps, ldc, alpha, beta, upper);
-    return;
-  }
-  setU(0, c); setU(1, a); setU(2, b); setU(3, <usize>m); setU(4, <usize>n); setU(5, <usize>k);
-  setU(6, ars); setU(7, aps); setU(8, brs); setU(9, bps); setU(10, <usize>ldc);
-  setF(11, <f64>alpha); setF(12, <f64>beta); setU(13, upper ? 1 : 0);
-  parallel(sizeof<T>() == 4 ? JOB_GEMM32 : JOB_GEMM64);
-}
-
-function gemmShare<T>(tid: i32, nt: i32, scratch: usize): void {
-  const c = argU(0), a = argU(1), b = argU(2);
-  const m = argI(3), n = argI(4), k = argI(5);
-  const ars = argU(6), aps = argU(7), brs = argU(8), bps = argU(9), ldc = argI(10);
-  const alpha = <T>argF(11), beta = <T>argF(12), upper = argI(13) != 0;
-  const SZ = sizeof<T>();
-  const mr = MR<T>(), nr = NR<T>();
-  if (upper) {
-    const j0 = syrkStart(n, tid, nt, nr), j1 = syrkStart(n, tid + 1, nt, nr);
-    if (j1 <= j0) return;
-    gemmCore<T>(scratch, c + <usize>j0 * SZ, a, b + <usize>j0 * brs * SZ, j1, j1 - j0, k, ars, aps, brs, bps, ldc, alpha, beta, true, j0);
-    return;
-  }
-  const tilesM = (m + mr - 1) / mr, tilesN = (n + nr - 1) / nr;
-  if (tilesN >= tilesM) {
-    const j0 = shareStart(tilesN, tid, nt) * nr, j1 = min(n, shareStart(tilesN, tid + 1, nt) * nr);
-    if (j1 <= j0) return;
-    gemmCore<T>(scratch, c + <usize>j0 * SZ, a, b + <usize>j0 * brs * SZ, m, j1 - j0, k, ars, aps, brs, bps, ldc, alpha, beta, false);
-  } else {
-    const i0 = shareStart(tilesM, tid, nt) * mr, i1 = min(m, shareStart(tilesM, tid + 1, nt) * mr);
-    if (i1 <= i0) return;
-    gemmCore<T>(scratch, c + <usize>i0 * <usize>ldc * SZ, a + <usize>i0 * ars * SZ, b, i1 - i0, n, k, ars, aps, brs, bps, ldc, alpha, beta, false);
-  }
-}
-
-// ---- elementwise loops ----
-
-/** y[i, :] = f(y[i, :] + b) for every row (the dense layer's bias and activation), rows split. */
-export function actRowsPar(y: usize, b: usize, n: i32, nout: i32, act: i32, slope: f32): void {
-  if (serial(<f64>n * <f64>nout, <f64>elemMin)) {
-    actRowsRange(y, b, 0, n, nout, act, slope);
-    return;
-  }
-  setU(0, y); setU(1, b); setU(2, <usize>n); setU(3, <usize>nout); setU(4, <usize>act); setF(5, <f64>slope);
-  parallel(JOB_ACT_ROWS);
-}
-
-function actRowsRange(y: usize, b: usize, r0: i32, r1: i32, nout: i32, act: i32, slope: f32): void {
-  const rowBytes = <usize>nout << 2;
-  let r = y + <usize>r0 * rowBytes;
-  for (let i = r0; i < r1; i++) {
-    actRow(r, r, b, nout, act, slope);
-    r += rowBytes;
-  }
-}
-
-function actRowsShare(tid: i32, nt: i32): void {
-  const n = argI(2);
-  actRowsRange(argU(0), argU(1), shareStart(n, tid, nt), shareStart(n, tid + 1, nt), argI(3), argI(4), <f32>argF(5));
-}
-
-/** y = f(x) over len elements (no bias), split in whole SIMD blocks. */
-export function actFwdPar(y: usize, x: usize, len: i32, act: i32, slope: f32): void {
-  actFlatPar(y, x, 0, len, act, slope);
-}
-
-/** dz = dy ⊙ f′(y) over len elements, split in whole SIMD blocks. */
-export function actBwdPar(dz: usize, dy: usize, y: usize, len: i32, act: i32, slope: f32): void {
-  actFlatPar(dz, dy, y, len, act, slope);
-}
-
-/** out = f(a) (y == 0) or out = a ⊙ f′(y) over [0, len): one elementwise activation pass. */
-function actFlatPar(out: usize, a: usize, y: usize, len: i32, act: i32, slope: f32): void {
-  if (serial(<f64>len, <f64>elemMin)) {
-    actFlatRange(out, a, y, len, act, slope);
-    return;
-  }
-  setU(0, out); setU(1, a); setU(2, y); setU(3, <usize>len); setU(4, <usize>act); setF(5, <f64>slope);
-  parallel(JOB_ACT_FLAT);
-}
-
-// @ts-ignore: decorator
-@inline function actFlatRange(out: usize, a: usize, y: usize, len: i32, act: i32, slope: f32): void {
-  if (y == 0) actRow(out, a, 0, len, act, slope);
-  else actBackRow(out, a, y, len, act, slope);
-}
-
 /** Elements in this thread's share of the last flatShare call (0: none). */
-let shareLen: i32 = 0;
+export let shareLen: i32 = 0;
 
 /**
  * This thread's part of a flat loop over argI(slot) f32 elements: returns its byte offset
  * and sets shareLen.
  */
-function flatShare(slot: i32, tid: i32, nt: i32): usize {
+export function flatShare(slot: i32, tid: i32, nt: i32): usize {
   const len = argI(slot);
   const i0 = elemStart(len, tid, nt);
   shareLen = max(0, elemStart(len, tid + 1, nt) - i0);
@@ -362,102 +277,6 @@ function flatShare(slot: i32, tid: i32, nt: i32): usize {
 
 /** p + o, or 0 for an absent buffer. */
 // @ts-ignore: decorator
-@inline function offsetOrNull(p: usize, o: usize): usize {
+@inline export function offsetOrNull(p: usize, o: usize): usize {
   return p == 0 ? 0 : p + o;
-}
-
-function actFlatShare(tid: i32, nt: i32): void {
-  const o = flatShare(3, tid, nt);
-  if (shareLen > 0) actFlatRange(argU(0) + o, argU(1) + o, offsetOrNull(argU(2), o), shareLen, argI(4), <f32>argF(5));
-}
-
-/**
- * db[j] += Σ_i dz[i, j] (rows in order, so each column's sum has the single-thread order),
- * columns split in whole SIMD blocks.
- */
-export function colsumPar(db: usize, dz: usize, n: i32, nout: i32): void {
-  // fewer than two SIMD blocks of columns would leave every share but one empty (unless forced)
-  if (serial(<f64>n * <f64>nout, <f64>elemMin) || (elemMin > 0 && nout < 2 * ELEM_ALIGN)) {
-    colsumRange(db, dz, n, nout, 0, nout, defaultScratch());
-    return;
-  }
-  setU(0, db); setU(1, dz); setU(2, <usize>n); setU(3, <usize>nout);
-  parallel(JOB_COLSUM);
-}
-
-/**
- * db[j] += Σ_i dz[i, j] for columns [j0, j1): the sums run in `scratch` (a thread's own
- * memory: threads sharing the columns of a row never write one cache line), from db's values,
- * over the rows in order, then go back to db.
- */
-function colsumRange(db: usize, dz: usize, n: i32, nout: i32, j0: i32, j1: i32, scratch: usize): void {
-  const rowBytes = <usize>nout << 2;
-  const cap = <i32>(gemmScratchBytes() >> 2);
-  for (let c0 = j0; c0 < j1; c0 += cap) {
-    const w = min(j1, c0 + cap) - c0, bytes = <usize>w << 2;
-    const d = db + (<usize>c0 << 2);
-    memory.copy(scratch, d, bytes);
-    let r = dz + (<usize>c0 << 2);
-    for (let i = 0; i < n; i++) {
-      zipRow(scratch, scratch, r, w, OP_ADD);
-      r += rowBytes;
-    }
-    memory.copy(d, scratch, bytes);
-  }
-}
-
-function colsumShare(tid: i32, nt: i32, scratch: usize): void {
-  const nout = argI(3);
-  const j0 = elemStart(nout, tid, nt), j1 = elemStart(nout, tid + 1, nt);
-  if (j1 > j0) colsumRange(argU(0), argU(1), argI(2), nout, j0, j1, scratch);
-}
-
-/** Adam / AdamW over len parameters, split in whole SIMD blocks (see optim.ts). */
-export function adamPar(p: usize, g: usize, m: usize, v: usize, len: i32, lr: f64, beta1: f64, beta2: f64, eps: f64, weightDecay: f64, decoupled: i32, step: f64): void {
-  if (serial(<f64>len, <f64>elemMin)) {
-    adamRange(p, g, m, v, len, lr, beta1, beta2, eps, weightDecay, decoupled, step);
-    return;
-  }
-  setU(0, p); setU(1, g); setU(2, m); setU(3, v); setU(4, <usize>len);
-  setF(5, lr); setF(6, beta1); setF(7, beta2); setF(8, eps); setF(9, weightDecay); setU(10, <usize>decoupled); setF(11, step);
-  parallel(JOB_ADAM);
-}
-
-function adamShare(tid: i32, nt: i32): void {
-  const o = flatShare(4, tid, nt);
-  if (shareLen > 0) adamRange(argU(0) + o, argU(1) + o, argU(2) + o, argU(3) + o, shareLen, argF(5), argF(6), argF(7), argF(8), argF(9), argI(10), argF(11));
-}
-
-/** SGD over len parameters (vel = 0: no momentum buffer), split in whole SIMD blocks. */
-export function sgdPar(p: usize, g: usize, vel: usize, len: i32, lr: f64, momentum: f64, weightDecay: f64, nesterov: i32): void {
-  if (serial(<f64>len, <f64>elemMin)) {
-    sgdRange(p, g, vel, len, lr, momentum, weightDecay, nesterov);
-    return;
-  }
-  setU(0, p); setU(1, g); setU(2, vel); setU(3, <usize>len);
-  setF(4, lr); setF(5, momentum); setF(6, weightDecay); setU(7, <usize>nesterov);
-  parallel(JOB_SGD);
-}
-
-function sgdShare(tid: i32, nt: i32): void {
-  const o = flatShare(3, tid, nt);
-  if (shareLen > 0) sgdRange(argU(0) + o, argU(1) + o, offsetOrNull(argU(2), o), shareLen, argF(4), argF(5), argF(6), argI(7));
-}
-
-// ---- centring (f64) ----
-
-/** out = x − 1·meanᵀ (n×p), rows split. */
-export function centerPar(out: usize, x: usize, mean: usize, n: i32, p: i32, ldx: i32, ldo: i32): void {
-  if (serial(<f64>n * <f64>p, <f64>elemMin)) {
-    centerRange(out, x, mean, 0, n, p, ldx, ldo);
-    return;
-  }
-  setU(0, out); setU(1, x); setU(2, mean); setU(3, <usize>n); setU(4, <usize>p); setU(5, <usize>ldx); setU(6, <usize>ldo);
-  parallel(JOB_CENTER);
-}
-
-function centerShare(tid: i32, nt: i32): void {
-  const n = argI(3);
-  const i0 = shareStart(n, tid, nt), i1 = shareStart(n, tid + 1, nt);
-  if (i1 > i0) centerRange(argU(0), argU(1), argU(2), i0, i1, argI(4), argI(5), argI(6));
 }

@@ -6,8 +6,8 @@
 // the centred co-moment matrix. Chunks combine exactly (Chan, Golub & LeVeque):
 //   n = na + nb, δ = mean_b − mean_a, mean = mean_a + δ·nb/n, M = Ma + Mb + δδᵀ·na·nb/n.
 // colmeans_f64 + center_f64 + syrk/gemm_tn give M of a chunk; ger_f64 applies the δδᵀ term.
-import { centerPar } from './pool';
 import { defaultScratch, gemmScratchBytes } from './gemm/driver';
+import { argI, argU, parallel, serialElems, setU, shareStart } from './pool';
 
 /**
  * mean (p) = column means of x (n×p). Two passes: the second adds the mean residual. Both
@@ -61,13 +61,24 @@ export function colmeans_f64(mean: usize, x: usize, n: i32, p: i32, ldx: i32): v
   for (; j < j1; j++) store<f64>(d + (<usize>j << 3), load<f64>(d + (<usize>j << 3)) + load<f64>(s + (<usize>j << 3)));
 }
 
-/** out (n×p, stride ldo) = x − 1·meanᵀ. out may equal x when ldo == ldx. */
+/** out (n×p, stride ldo) = x − 1·meanᵀ. out may equal x when ldo == ldx. Rows split over the pool. */
 export function center_f64(out: usize, x: usize, mean: usize, n: i32, p: i32, ldx: i32, ldo: i32): void {
-  centerPar(out, x, mean, n, p, ldx, ldo);
+  if (!ASC_FEATURE_THREADS || serialElems(<f64>n * <f64>p)) {
+    centerRange(out, x, mean, 0, n, p, ldx, ldo);
+    return;
+  }
+  setU(0, out); setU(1, x); setU(2, mean); setU(3, <usize>n); setU(4, <usize>p); setU(5, <usize>ldx); setU(6, <usize>ldo);
+  parallel(centerShare, defaultScratch());
+}
+
+function centerShare(tid: i32, nt: i32, scratch: usize): void {
+  const n = argI(3);
+  const i0 = shareStart(n, tid, nt), i1 = shareStart(n, tid + 1, nt);
+  if (i1 > i0) centerRange(argU(0), argU(1), argU(2), i0, i1, argI(4), argI(5), argI(6));
 }
 
 /** center_f64 for rows [i0, i1) on this thread (elementwise: any split gives the same bits). */
-export function centerRange(out: usize, x: usize, mean: usize, i0: i32, i1: i32, p: i32, ldx: i32, ldo: i32): void {
+function centerRange(out: usize, x: usize, mean: usize, i0: i32, i1: i32, p: i32, ldx: i32, ldo: i32): void {
   const p2 = p & ~1;
   for (let i = i0; i < i1; i++) {
     const src = x + (<usize>(i * ldx) << 3);

@@ -1,9 +1,9 @@
-// The thread pool (init({ threads }), assembly/pool.ts): every parallel kernel (GEMM, SYRK,
-// centring, dense layers, activations, Adam, SGD) gives the same
-// bits with 1, 2, 3, 4 and 8 threads, and the same bits as the baseline build (no threads,
-// instantiated here on its own memory), on sizes that are not multiples of the tiles or of
-// the thread count — with the size thresholds at 0, so that even 1×1 products are split
-// (most shares empty). Then a whole MLP training run and a DeepCCA epoch at the default
+// The thread pool (init({ threads }); assembly/pool.ts dispatches the shares its kernel families
+// hand it): every parallel kernel (GEMM, SYRK, centring, dense layers, activations, Adam, SGD)
+// gives the same bits with 1, 2, 3, 4 and 8 threads, and the same bits as the baseline build
+// (no threads, instantiated here on its own memory), on sizes that are not multiples of the
+// tiles or of the thread count — with the size thresholds at 0, so that even 1×1 products are
+// split (most shares empty). Then a whole MLP training run and a DeepCCA epoch at the default
 // thresholds, and the pool's life cycle: resizing, refusals, fallback, shutdown.
 // Processes started here (test/threads/*.mjs) cover what needs a fresh process: the
 // InitError for relaxed SIMD with threads, the fallbacks, 100 init/work/shutdown cycles and

@@ -3,7 +3,7 @@
 // C = alpha·op(A)·op(B) + beta·C; when beta == 0, C is never read; when alpha == 0 or
 // k == 0, A and B are not read. Strides in elements, matrices row-major.
 import { scaleC, mirrorUpper } from './driver';
-import { gemmPar } from '../pool';
+import { gemmPar } from './parallel';
 
 /** C (m×n) = alpha·A·B + beta·C; A m×k (row stride lda), B k×n (ldb). */
 export function gemm_f32_nn(c: usize, a: usize, b: usize, m: i32, n: i32, k: i32, lda: i32, ldb: i32, ldc: i32, alpha: f32, beta: f32): void {
