@@ -3,7 +3,7 @@
 // in wasm with a fixed operation sequence: bit-identical on every engine and in every build.
 // Over the thread pool (pool.ts) a long pass is split in whole SIMD blocks; elementwise, so
 // any split gives the same bits.
-import { actRow, actBackRow } from './nn_math';
+import { actRow, actBackRow } from './nn_loops';
 import { defaultScratch } from './gemm/driver';
 import { argF, argI, argU, flatShare, offsetOrNull, parallel, serialElems, setF, setU, shareLen } from './pool';
 

@@ -4,7 +4,7 @@
 // consumers. Every kernel OVERWRITES its output (none accumulates); sums are explicit
 // (add_f32). Gathers are in rows.ts, f32 ↔ f64 conversions in convert.ts.
 // Row-major, strides in elements: x is n×w with row stride ldx.
-import { copyRow, zipRow, OP_ADD } from './nn_math';
+import { copyRow, zipRow, OP_ADD } from './nn_loops';
 
 /**
  * out (n×w, stride ldo) = x (n×w, stride ldx), each row i scaled by gate[i·ldg] when

@@ -1,8 +1,8 @@
 // What a classifier or a discriminator reads off its outputs, f32: class probabilities
 // (row-wise softmax), the predicted class (row-wise argmax) and how many logits are above a
 // threshold. Rows are contiguous (row stride = c elements). The softmax shares its row
-// maximum and exponentials (rowMax, rowExpSum in nn_math.ts) with softmax_xent_f32 (loss.ts).
-import { OP_DIV, rowExpSum, rowMax, scaleRow } from './nn_math';
+// maximum and exponentials (rowMax, rowExpSum in nn_loops.ts) with softmax_xent_f32 (loss.ts).
+import { OP_DIV, rowExpSum, rowMax, scaleRow } from './nn_loops';
 
 /** out (n×c) = row-wise softmax of z (out may equal z). */
 export function softmax_f32(out: usize, z: usize, n: i32, c: i32): void {

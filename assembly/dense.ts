@@ -6,7 +6,7 @@
 import { gemm_f32_nn, gemm_f32_tn, gemm_f32_nt } from './gemm/api_f32';
 import { defaultScratch, gemmScratchBytes } from './gemm/driver';
 import { act_backward_f32 } from './activations';
-import { actRow, zipRow, OP_ADD } from './nn_math';
+import { actRow, zipRow, OP_ADD } from './nn_loops';
 import { argF, argI, argU, ELEM_ALIGN, elemStart, elemThreshold, parallel, serialElems, setF, setU, shareStart } from './pool';
 
 /** y (n×nout) = f(x·W + b). */

@@ -2,7 +2,8 @@
 // that mean with respect to the prediction (f32). Per-element loss terms are summed in f64
 // over four lane accumulators, combined as (a0 + a2) + (a1 + a3), then the remainder in
 // order; the scalar build emulates the same lanes, so all builds return identical sums.
-import { addSq2, expNeg1, expNeg4, hi64, lanes1, lanes4, lo64, log1p01_1, log1p01_4, rowExpSum, rowMax } from './nn_math';
+import { expNeg1, expNeg4, log1p01_1, log1p01_4 } from './nn_math';
+import { addSq2, hi64, lanes1, lanes4, lo64, rowExpSum, rowMax } from './nn_loops';
 import { scale_f32 } from './vector';
 
 /** Squared error of one element (f64); writes its gradient k·(yhat − y). */

@@ -3,7 +3,7 @@
 // they start from. Every kernel OVERWRITES its output; out and the source must not overlap.
 // Rows are contiguous (row stride = cols elements); f32 rows are copied with f32x4 (scalar
 // loops in the scalar build: copies, so the same bits).
-import { copyRow } from './nn_math';
+import { copyRow } from './nn_loops';
 
 /** out[i, :] = x[idx[i], :] for i < n; rows of `cols` f32, contiguous. */
 export function gather_rows_f32(out: usize, x: usize, idx: usize, n: i32, cols: i32): void {

@@ -3,7 +3,7 @@
 // lane accumulators, combined as (a0 + a2) + (a1 + a3), then the remainder in order; the
 // scalar build emulates the same lanes, so all builds return identical sums), a scaling in
 // place and an elementwise product.
-import { addSq2, hi64, lanes1, lanes4, lo64, OP_MUL, scaleRow, zipRow } from './nn_math';
+import { addSq2, hi64, lanes1, lanes4, lo64, OP_MUL, scaleRow, zipRow } from './nn_loops';
 
 /** Σ x², each square and the sum in f64 (four lane sums combined as (a0 + a2) + (a1 + a3)). */
 export function sumsq_f32(x: usize, len: i32): f64 {
