@@ -33,7 +33,7 @@ export interface Kernels {
   /** 1 in the threads build */
   build_threads(): number;
 
-  // gemm_f64.ts — C (m×n) = alpha·op(A)·op(B) + beta·C; C is not read when beta == 0
+  // gemm/api_f64.ts — C (m×n) = alpha·op(A)·op(B) + beta·C; C is not read when beta == 0
   /** A m×k, B k×n */
   gemm_f64_nn(c: Ptr, a: Ptr, b: Ptr, m: number, n: number, k: number, lda: number, ldb: number, ldc: number, alpha: number, beta: number): void;
   /** A stored k×m (C = alpha·Aᵀ·B), B k×n */
@@ -49,18 +49,17 @@ export interface Kernels {
   ger_f64(a: Ptr, x: Ptr, y: Ptr, m: number, n: number, lda: number, alpha: number): void;
   fourth_moments_f64(t: Ptr, xc: Ptr, n: number, p: number, ldx: number): number;
   colcorr_f64(out: Ptr, u: Ptr, v: Ptr, n: number, k: number, ldu: number, ldv: number): void;
-  first_nonfinite_f64(x: Ptr, len: number): number;
   /** a[i][i] += r */
   add_diag_f64(a: Ptr, n: number, lda: number, r: number): void;
   /** out (n×p) = x·diag(s) */
   scale_cols_f64(out: Ptr, x: Ptr, s: Ptr, n: number, p: number, ldx: number, ldo: number): void;
 
-  // kernel_fn.ts — kernel functions on a block of inner products, in place
+  // kcca_gram.ts — KernelCCA's kernel functions on a block of inner products, in place
   row_sq_norms_f64(out: Ptr, x: Ptr, n: number, p: number, ldx: number): void;
   rbf_from_gram_f64(g: Ptr, a: Ptr, b: Ptr, m: number, n: number, ld: number, gamma: number): void;
   poly_from_gram_f64(g: Ptr, m: number, n: number, ld: number, gamma: number, coef0: number, degree: number): void;
 
-  // eigh.ts — symmetric eigendecomposition A = V·diag(values)·Vᵀ, values descending,
+  // eigh/ — symmetric eigendecomposition A = V·diag(values)·Vᵀ, values descending,
   // eigenvectors in the columns of V (n×n, stride ldv). A is only read (the full
   // matrix, assumed symmetric). Returns 0 on success,
   // > 0 when the iteration failed to converge.
@@ -73,7 +72,7 @@ export interface Kernels {
   invsqrt_spd_f64_work(n: number): number;
   invsqrt_spd_f64(out: Ptr, values: Ptr, a: Ptr, n: number, lda: number, ldo: number, work: Ptr): number;
 
-  // svd.ts — thin SVD A (m×n) = U·diag(s)·Vᵀ, k = min(m, n): U m×k, s k (descending,
+  // svd/ — thin SVD A (m×n) = U·diag(s)·Vᵀ, k = min(m, n): U m×k, s k (descending,
   // ≥ 0), V n×k. A is only read. Returns 0 on success, > 0 on no convergence.
   svd_f64_work(m: number, n: number): number;
   svd_f64(u: Ptr, s: Ptr, v: Ptr, a: Ptr, m: number, n: number, lda: number, ldu: number, ldv: number, work: Ptr): number;
@@ -83,7 +82,7 @@ export interface Kernels {
   bdsqr_f64(s: Ptr, d: Ptr, e: Ptr, n: number, work: Ptr): number;
 
   // ---- f32 neural-network kernels (f32x4 SIMD) ----
-  // gemm_f32.ts — C (m×n) = alpha·op(A)·op(B) + beta·C; C is not read when beta == 0
+  // gemm/api_f32.ts — C (m×n) = alpha·op(A)·op(B) + beta·C; C is not read when beta == 0
   gemm_f32_nn(c: Ptr, a: Ptr, b: Ptr, m: number, n: number, k: number, lda: number, ldb: number, ldc: number, alpha: number, beta: number): void;
   /** A stored k×m */
   gemm_f32_tn(c: Ptr, a: Ptr, b: Ptr, m: number, n: number, k: number, lda: number, ldb: number, ldc: number, alpha: number, beta: number): void;
@@ -113,42 +112,22 @@ export interface Kernels {
   fill_block_f32(out: Ptr, v: number, n: number, w: number, ldo: number): void;
   /** out = a + b */
   add_f32(out: Ptr, a: Ptr, b: Ptr, len: number): void;
-  /** out[i] = src[idx[i]], 4-byte values */
-  gather_u32(out: Ptr, src: Ptr, idx: Ptr, n: number): void;
-  /** idx[i] = i */
-  iota_u32(idx: Ptr, n: number): void;
-  /** out (f64) = x (f32) */
-  f32_to_f64(out: Ptr, x: Ptr, len: number): void;
-  /** out (f32) = round(scale·x), x f64 */
-  f64_to_f32(out: Ptr, x: Ptr, len: number, scale: number): void;
 
   // loss.ts — return the mean loss (as f64) and write its gradient w.r.t. the prediction
   /** loss = mean((yhat − y)²) over len values; grad = 2(yhat − y)/len */
   mse_f32(grad: Ptr, yhat: Ptr, y: Ptr, len: number): number;
   /** mean squared error over the n×d rows whose gate[i·ldg] ≠ 0, grad (or 0) = w·2(yhat − y)/c there, 0 elsewhere */
-  /** how many of the len values are above t */
-  count_above_f32(x: Ptr, len: number, t: number): number;
   masked_mse_f32(grad: Ptr, yhat: Ptr, y: Ptr, gate: Ptr, n: number, d: number, ldg: number, w: number): number;
   /** loss = mean(max(z,0) − z·t + log(1 + e^−|z|)); grad = (σ(z) − t)/len */
   bce_logits_f32(grad: Ptr, z: Ptr, t: Ptr, len: number): number;
   /** z n×c logits, labels n int32 class ids; loss = mean over rows of −log softmax(z)[label]; grad = (softmax − onehot)/n */
   softmax_xent_f32(grad: Ptr, z: Ptr, labels: Ptr, n: number, c: number): number;
-  /** out (n×c) = row-wise softmax of z */
-  softmax_f32(out: Ptr, z: Ptr, n: number, c: number): void;
-  /** out (n int32) = index of each row's maximum (first on ties) */
-  argmax_rows_f32(out: Ptr, x: Ptr, n: number, c: number): void;
 
   // optim.ts — one flat loop over a contiguous parameter buffer
   /** vel = momentum·vel + (g + wd·p); p −= lr·(nesterov ? g + wd·p + momentum·vel : vel) */
   sgd_f32(p: Ptr, g: Ptr, vel: Ptr, len: number, lr: number, momentum: number, weightDecay: number, nesterov: number): void;
   /** Adam (decoupled = 0: L2 added to g) / AdamW (decoupled = 1: p −= lr·wd·p); step ≥ 1 for bias correction */
   adam_f32(p: Ptr, g: Ptr, m: Ptr, v: Ptr, len: number, lr: number, beta1: number, beta2: number, eps: number, weightDecay: number, decoupled: number, step: number): void;
-  /** Σ x² (accumulated in f64) */
-  sumsq_f32(x: Ptr, len: number): number;
-  /** x *= s */
-  scale_f32(x: Ptr, len: number, s: number): void;
-  /** out = a ⊙ b */
-  mul_f32(out: Ptr, a: Ptr, b: Ptr, len: number): void;
 
   // random.ts — PRNG state is 16 bytes (xoshiro128**) owned by the caller
   rng_seed(state: Ptr, seed: number): void;
@@ -161,10 +140,39 @@ export interface Kernels {
   modality_dropout_f32(gates: Ptr, present: Ptr, n: number, m: number, p: number, state: Ptr): void;
   /** idx (n uint32) = a uniformly random permutation of 0..n−1 (Fisher–Yates) */
   shuffle_u32(idx: Ptr, n: number, state: Ptr): void;
+
+  // rows.ts — row gathers and index vectors
   /** out[i, :] = x[idx[i], :] for i < n; rows of `cols` f32 */
   gather_rows_f32(out: Ptr, x: Ptr, idx: Ptr, n: number, cols: number): void;
   gather_rows_f64(out: Ptr, x: Ptr, idx: Ptr, n: number, cols: number): void;
+  /** out[i] = src[idx[i]], 4-byte values */
+  gather_u32(out: Ptr, src: Ptr, idx: Ptr, n: number): void;
+  /** idx[i] = i */
+  iota_u32(idx: Ptr, n: number): void;
 
-  // validate.ts
+  // convert.ts — f32 ↔ f64 copies
+  /** out (f64) = x (f32) */
+  f32_to_f64(out: Ptr, x: Ptr, len: number): void;
+  /** out (f32) = round(scale·x), x f64 */
+  f64_to_f32(out: Ptr, x: Ptr, len: number, scale: number): void;
+
+  // classify.ts — class scores
+  /** how many of the len values are above t */
+  count_above_f32(x: Ptr, len: number, t: number): number;
+  /** out (n×c) = row-wise softmax of z */
+  softmax_f32(out: Ptr, z: Ptr, n: number, c: number): void;
+  /** out (n int32) = index of each row's maximum (first on ties) */
+  argmax_rows_f32(out: Ptr, x: Ptr, n: number, c: number): void;
+
+  // vector.ts — flat f32 vectors (the optimisers' clipping norm and scaling)
+  /** Σ x² (accumulated in f64) */
+  sumsq_f32(x: Ptr, len: number): number;
+  /** x *= s */
+  scale_f32(x: Ptr, len: number, s: number): void;
+  /** out = a ⊙ b */
+  mul_f32(out: Ptr, a: Ptr, b: Ptr, len: number): void;
+
+  // finite.ts — index of the first NaN or ±Infinity, or −1
   first_nonfinite_f32(x: Ptr, len: number): number;
+  first_nonfinite_f64(x: Ptr, len: number): number;
 }
