@@ -4,7 +4,7 @@
 // training step and epochs of the DeepCCA, autoencoder, cGAN and classifier digits recipes,
 // timed A B A B … in one process (two wasm instances), one thread each. Prints the median
 // time per unit of each side, their ratio (after / before) and the spread of the per-round
-// ratios. Used for "no slower" checks of refactors (issue 30); not part of npm test.
+// ratios (run with --expose-gc to collect before every timed unit). Used for "no slower" checks of refactors (issue 30); not part of npm test.
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -36,7 +36,7 @@ function mulberry(seed) {
 
 /** Recipes: each returns a function that runs one timed unit on a side and the unit's name. */
 const recipes = {
-  'MLP step 32-256-256-10, batch 500 (×50)': async ({ cm }) => {
+  'MLP step 32-256-256-10, batch 500 (×100)': async ({ cm }) => {
     const { MLP, Tensor, nn } = cm, r = mulberry(1);
     const net = new MLP({ layers: [32, 256, 256, 10], activation: 'leaky_relu', seed: 0 });
     const opt = new nn.Adam(net, { learningRate: 1e-3 });
@@ -44,7 +44,7 @@ const recipes = {
     const Y = Tensor.from({ data: Float32Array.from({ length: 500 * 10 }, r), rows: 500, cols: 10 });
     const G = Tensor.zeros(500, 10);
     return () => {
-      for (let i = 0; i < 50; i++) {
+      for (let i = 0; i < 100; i++) {
         opt.zeroGrad();
         nn.mse(net.forward(X), Y, { grad: G });
         net.backward(G, { inputGradient: false });
@@ -94,11 +94,13 @@ for (const [name, make] of Object.entries(recipes)) {
   for (let i = 0; i < rounds; i++) {
     const order = i % 2 ? [[b, tb], [a, ta]] : [[a, ta], [b, tb]];
     for (const [f, t] of order) {
+      globalThis.gc?.();
       const t0 = performance.now();
       await f();
       t.push(performance.now() - t0);
     }
   }
   const ratios = ta.map((x, i) => tb[i] / x).sort((x, y) => x - y);
-  console.log(`${name.padEnd(42)} before ${median(ta).toFixed(1).padStart(7)} ms  after ${median(tb).toFixed(1).padStart(7)} ms  after/before ${(median(tb) / median(ta)).toFixed(3)} (rounds ${ratios[0].toFixed(3)}–${ratios.at(-1).toFixed(3)})`);
+  const q = (f) => ratios[Math.min(ratios.length - 1, Math.floor(f * ratios.length))];
+  console.log(`${name.padEnd(42)} before ${median(ta).toFixed(1).padStart(7)} ms  after ${median(tb).toFixed(1).padStart(7)} ms  after/before: medians ${(median(tb) / median(ta)).toFixed(3)}, per-round median ${median(ratios).toFixed(3)} (middle half ${q(0.25).toFixed(3)}–${q(0.75).toFixed(3)}, all ${ratios[0].toFixed(3)}–${ratios.at(-1).toFixed(3)})`);
 }
