@@ -8,14 +8,16 @@ import { readFileSync } from 'node:fs';
 import { apiSurface, formatSurface } from '../scripts/api-surface.mjs';
 
 describe('public API surface', () => {
+  const surface = apiSurface();
+
   it('every entry point exports the committed names, kinds and class members', () => {
     const committed = JSON.parse(readFileSync(new URL('./fixtures/api-surface.json', import.meta.url), 'utf8'));
-    const now = JSON.parse(formatSurface(apiSurface()));
+    const now = JSON.parse(formatSurface(surface));
     expect(now).toEqual(committed);
   });
 
   it('the comparison can fail: a dropped export and a dropped member are seen', () => {
-    const now = apiSurface();
+    const now = surface;
     const { CCA, ...rest } = now['.']!;
     expect({ ...now, '.': rest }).not.toEqual(now);
     expect({ ...now, '.': { ...now['.'], CCA: { ...CCA!, members: CCA!.members!.slice(1) } } }).not.toEqual(now);
