@@ -75,10 +75,29 @@ export class DisposedError extends CrossmodalError {}
 export class StaleForwardError extends CrossmodalError {}
 
 /**
- * Training diverged: a loss (or a parameter) became NaN or ±Infinity. The model keeps the
- * weights of the last epoch that finished with finite values.
+ * Training diverged: a loss (or a parameter) became NaN or ±Infinity. The message says where,
+ * why, and what the model holds now: the weights of the last epoch that finished with finite
+ * values, its previous fit, or (a first fit diverging in its first epoch) no fit.
  */
-export class DivergenceError extends CrossmodalError {}
+export class DivergenceError extends CrossmodalError {
+  /** what became non-finite (e.g. "the generator loss is NaN") */
+  readonly reason?: string;
+  /** the 1-based batch of the epoch in which it happened (undefined: at the end of an epoch) */
+  readonly batch?: number;
+
+  constructor(message: string, details: { reason?: string; batch?: number; cause?: unknown } = {}) {
+    super(message);
+    if (details.reason !== undefined) this.reason = details.reason;
+    if (details.batch !== undefined) this.batch = details.batch;
+    if (details.cause !== undefined) this.cause = details.cause;
+  }
+}
+
+/**
+ * A model was asked to fit, or to use its weights, while one of its fits is still running
+ * (fit is asynchronous: await it first). The running fit is not disturbed.
+ */
+export class FitRunningError extends CrossmodalError {}
 
 /** A serialised model is malformed, truncated or of an unknown version. */
 export class FormatError extends CrossmodalError {}

@@ -40,7 +40,7 @@ export class Checkpoint extends Disposable {
     this.live();
     const blocks = this.#pieces.map((p) => p._parameterBlocks());
     blocks.forEach((b, i) => {
-      if (b && !W.allFinite(b.params)) throw new DivergenceError(`training diverged: parameters of piece ${i} are no longer finite`);
+      if (b && !W.allFinite(b.params)) throw new DivergenceError(`training diverged: parameters of piece ${i} are no longer finite`, { reason: `parameters of piece ${i} are no longer finite` });
     });
     let s = this.#slots.get(slot);
     if (!s) {

@@ -11,23 +11,28 @@ import { Indices, Rng } from '../wasm/index.js';
 import { DivergenceError, NonFiniteError, ValueError } from '../errors.js';
 import { checkOptions } from '../options.js';
 
-export interface EpochInfo {
-  /** 1-based epoch just finished */
+/**
+ * One finished epoch. `L` is the model's record of named losses (`DeepCCALosses`,
+ * `AutoencoderLosses`, …), so a misspelt name does not compile.
+ */
+export interface EpochInfo<L = Record<string, number>> {
+  /** 1-based epoch just finished (a warm-started fit goes on counting) */
   epoch: number;
+  /** the epoch count this fit reaches */
   epochs: number;
   /** mean training loss over the epoch's batches (the 'loss' part, or the sum of the parts) */
   loss: number;
   /** each named part of the loss (e.g. per modality, generator/discriminator) */
-  losses: Record<string, number>;
+  losses: L;
   /** wall-clock seconds since fit started */
   seconds: number;
   /** the batch size used (the option, clamped to the number of rows) */
   batchSize: number;
 }
 
-export interface FitOptions {
+export interface FitOptions<L = Record<string, number>> {
   /** called after every epoch; return false to stop training early (default: none) */
-  onEpoch?: (info: EpochInfo) => void | boolean | Promise<void | boolean>;
+  onEpoch?: (info: EpochInfo<L>) => void | boolean | Promise<void | boolean>;
   /** aborting rejects fit with the signal's reason; the model keeps the last finished epoch (default: none) */
   signal?: AbortSignal;
 }
@@ -42,8 +47,10 @@ export interface LoopOptions extends FitOptions {
   epochs: number;
   /** rows per step (required; at most `rows`) */
   batchSize: number;
-  /** seed of the shuffling (required) */
+  /** seed of the shuffling (required; unused when `rng` is given) */
   seed: number;
+  /** the shuffling's random stream, to continue one across calls (default: a new one from `seed`; the loop does not dispose it) */
+  rng?: Rng;
   /** drop the last incomplete batch of each epoch (default true) */
   dropLast?: boolean;
   /** shuffle every epoch (default true) */
@@ -54,14 +61,22 @@ export interface LoopOptions extends FitOptions {
   checkpoint?: { save(): void; restore(): void };
 }
 
-const LOOP_OPTIONS = ['rows', 'epochs', 'batchSize', 'seed', 'dropLast', 'shuffle', 'step', 'checkpoint', ...FIT_OPTIONS] as const satisfies readonly (keyof LoopOptions)[];
+const LOOP_OPTIONS = ['rows', 'epochs', 'batchSize', 'seed', 'rng', 'dropLast', 'shuffle', 'step', 'checkpoint', ...FIT_OPTIONS] as const satisfies readonly (keyof LoopOptions)[];
 
 const now = () => (typeof performance !== 'undefined' ? performance.now() : Date.now());
 
-function diverged(epoch: number, batch: number, what: string): DivergenceError {
-  return new DivergenceError(
-    `training diverged at epoch ${epoch}, batch ${batch + 1}: ${what}; the weights of the last finished epoch (${epoch - 1}) are kept. Lower the learning rate or clip the gradients (maxGradNorm)`,
-  );
+/** A divergence in `batch` (0-based) of `epoch`, saying what the checkpoint (if any) put back. */
+function diverged(epoch: number, batch: number, what: string, checkpoint: boolean, cause?: NonFiniteError): DivergenceError {
+  const back = !checkpoint
+    ? 'nothing was put back (no checkpoint)'
+    : epoch > 1
+      ? `the checkpoint of the last finished epoch (${epoch - 1}) is restored`
+      : 'the checkpoint from before the first epoch is restored';
+  return new DivergenceError(`training diverged at epoch ${epoch}, batch ${batch + 1}: ${what}; ${back}. Lower the learning rate or clip the gradients (the optimiser's maxGradNorm)`, {
+    reason: what,
+    batch: batch + 1,
+    cause,
+  });
 }
 
 /** Resolves on the next macrotask (setImmediate in Node, a MessageChannel in browsers). */
@@ -85,21 +100,6 @@ function abortError(signal: AbortSignal): unknown {
   return signal.reason ?? new DOMException('Training was aborted', 'AbortError');
 }
 
-export function checkTrainingOptions(o: { epochs?: unknown; batchSize?: unknown; learningRate?: unknown; seed?: unknown }) {
-  if (o.epochs !== undefined && !(Number.isInteger(o.epochs) && (o.epochs as number) >= 1)) throw new ValueError('options.epochs', 'a positive integer', o.epochs);
-  if (o.batchSize !== undefined && !(Number.isInteger(o.batchSize) && (o.batchSize as number) >= 1)) throw new ValueError('options.batchSize', 'a positive integer', o.batchSize);
-  if (o.learningRate !== undefined && !(typeof o.learningRate === 'number' && o.learningRate > 0 && Number.isFinite(o.learningRate)))
-    throw new ValueError('options.learningRate', 'a positive number', o.learningRate);
-  if (o.seed !== undefined && !(Number.isInteger(o.seed) && (o.seed as number) >= 0 && (o.seed as number) <= 0xffffffff))
-    throw new ValueError('options.seed', 'an integer in [0, 2³²)', o.seed);
-}
-
-/**
- * Runs the loop; resolves to the per-epoch history. A loss that is not finite stops it with a
- * DivergenceError. On any error (an abort included) the checkpoint, if given, is restored to
- * the last finished epoch before the error propagates; `history` then still lists the
- * finished epochs (pass your own array to keep it).
- */
 /**
  * Validation for a fit: after every epoch `measure()` is reported as `losses.validation`;
  * with `patience`, training stops after that many epochs without improvement and
@@ -136,32 +136,17 @@ export function validated(o: {
   };
 }
 
-/**
- * The training loop of a model's fit, over full batches (the last incomplete one dropped),
- * for the model's `epochs` and with its `seed`.
- * When it stops by an abort or a divergence after at least one finished epoch, `keep()`
- * adopts that epoch's networks (the loop has restored them) before the error propagates;
- * on any other error, or before the first finished epoch, the model's previous fit stays.
- */
-export async function trainModel(
-  model: { readonly epochs: number; readonly seed: number },
-  o: Omit<LoopOptions, 'dropLast' | 'epochs' | 'seed'>,
-  history: EpochInfo[],
-  keep: () => void,
-): Promise<void> {
-  try {
-    await trainLoop({ ...o, epochs: model.epochs, seed: model.seed, dropLast: true }, history);
-  } catch (e) {
-    if (history.length > 0 && (isAbort(e, o.signal) || e instanceof DivergenceError)) keep();
-    throw e;
-  }
-}
-
 /** True for the rejection an aborted signal causes (the signal's reason, or an AbortError). */
 export function isAbort(e: unknown, signal: AbortSignal | undefined): boolean {
   return !!signal?.aborted && (e === signal.reason || (e instanceof Error && e.name === 'AbortError'));
 }
 
+/**
+ * Runs the loop; resolves to the per-epoch history. A loss that is not finite stops it with a
+ * DivergenceError. On any error (an abort included) the checkpoint, if given, is restored to
+ * the last finished epoch before the error propagates; `history` then still lists the
+ * finished epochs (pass your own array to keep it).
+ */
 export async function trainLoop(o: LoopOptions, history: EpochInfo[] = []): Promise<EpochInfo[]> {
   checkOptions(o, LOOP_OPTIONS, 'trainLoop options');
   const { rows, epochs, signal } = o;
@@ -171,9 +156,9 @@ export async function trainLoop(o: LoopOptions, history: EpochInfo[] = []): Prom
   if (batches < 1) throw new ValueError('options.batchSize', `at most ${rows} (the number of rows)`, o.batchSize);
   if (signal?.aborted) throw abortError(signal);
   const idx = Indices.empty(rows);
-  let rng: Rng | null = null;
+  let own: Rng | null = null;
   try {
-    rng = Rng.create(o.seed);
+    const rng = o.rng ?? (own = Rng.create(o.seed));
     o.checkpoint?.save();
     const start = now();
     let lastYield = start;
@@ -189,13 +174,13 @@ export async function trainLoop(o: LoopOptions, history: EpochInfo[] = []): Prom
           r = o.step(idx.view(b * bs, size));
         } catch (e) {
           // inputs were checked before the loop: a NaN met inside a step is the training's own
-          if (e instanceof NonFiniteError) throw diverged(epoch, b, `${e.argument} became ${e.value} (at [${e.row}][${e.col}])`);
+          if (e instanceof NonFiniteError) throw diverged(epoch, b, `${e.argument} became ${e.value} (at [${e.row}][${e.col}])`, !!o.checkpoint, e);
           throw e;
         }
         const parts = typeof r === 'number' ? { loss: r } : r;
         for (const k in parts) {
           const v = parts[k]!;
-          if (!Number.isFinite(v)) throw diverged(epoch, b, `the ${k === 'loss' ? '' : `${k} `}loss is ${v}`);
+          if (!Number.isFinite(v)) throw diverged(epoch, b, `the ${k === 'loss' ? '' : `${k} `}loss is ${v}`, !!o.checkpoint);
           sums[k] = (sums[k] ?? 0) + v;
         }
         if (now() - lastYield > 12) {
@@ -219,6 +204,6 @@ export async function trainLoop(o: LoopOptions, history: EpochInfo[] = []): Prom
     throw e;
   } finally {
     idx.dispose();
-    rng?.dispose();
+    own?.dispose();
   }
 }

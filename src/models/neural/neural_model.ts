@@ -1,0 +1,59 @@
+/**
+ * What every neural model is besides its networks, its step and its file format: the training
+ * settings (one vocabulary, each model's defaults), the trainer it fits through, its history,
+ * and the check every use of the weights makes (not disposed, no fit running). A model
+ * extends it, says whether it holds a fit, and fits with `this.trainer.fit(options, prepare)`.
+ */
+import type { EpochInfo } from '../../nn/train.js';
+import { Disposable } from '../../lifecycle.js';
+import type { OptimizerName, TrainingSettings } from './training.js';
+import { Trainer, type Losses } from './trainer.js';
+
+export abstract class NeuralModel<L extends Losses> extends Disposable implements TrainingSettings {
+  readonly epochs: number;
+  readonly batchSize: number;
+  readonly learningRate: number;
+  readonly optimizer: OptimizerName;
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly weightDecay: number;
+  /** null: no clipping */
+  readonly maxGradNorm: number | null;
+  readonly seed: number;
+  /** the trainer this model fits through (it keeps the optimisers and random streams between fits) */
+  protected readonly trainer: Trainer<L>;
+
+  protected constructor(name: string, s: TrainingSettings) {
+    super();
+    this.epochs = s.epochs;
+    this.batchSize = s.batchSize;
+    this.learningRate = s.learningRate;
+    this.optimizer = s.optimizer;
+    this.beta1 = s.beta1;
+    this.beta2 = s.beta2;
+    this.weightDecay = s.weightDecay;
+    this.maxGradNorm = s.maxGradNorm;
+    this.seed = s.seed;
+    this.trainer = new Trainer<L>(name, { fitted: () => this.isFitted(), shuffleSeed: () => this.shuffleSeed(), epochs: () => this.epochs, live: () => this.live() });
+  }
+
+  /** Whether the model holds a fit (a warm start needs one). */
+  protected abstract isFitted(): boolean;
+
+  /** The seed of a new fit's shuffling stream (default: `seed`). */
+  protected shuffleSeed(): number {
+    return this.seed;
+  }
+
+  /** Training history of the fit in place (one entry per finished epoch; a warm start appends). */
+  get history(): EpochInfo<L>[] {
+    this.live();
+    return this.trainer.history;
+  }
+
+  /** Throws DisposedError once disposed, FitRunningError while a fit runs: first in every method that uses the weights. */
+  protected ready(method: string): void {
+    this.live();
+    this.trainer.idle(method);
+  }
+}
