@@ -11,7 +11,7 @@ export { Matrix, Tensor, type MatrixInput, type TensorInput, type Shaped } from 
 export * as linalg from './linalg/index.js';
 export {
   CrossmodalError, ShapeError, NonFiniteError, ValueError, NotFittedError, SingularMatrixError, ConvergenceError,
-  MemoryLimitError, InitError, DisposedError, StaleForwardError, DivergenceError, FormatError,
+  MemoryLimitError, InitError, DisposedError, StaleForwardError, DivergenceError, FitRunningError, FormatError,
 } from './errors.js';
 export { CCA, type CCAOptions, type CCAToJSONOptions, type CCACrossValidateOptions, type CCACrossValidationSettings, type Regularization, type Ridge, type MatrixResult } from './models/linear/cca.js';
 export type { CrossValidateOptions, CrossValidationResult, CrossValidationRow } from './models/linear/crossval.js';
@@ -32,11 +32,13 @@ export type { OptimizerOptions, SGDOptions, AdamOptions, Trainable } from './nn/
 export type { EpochInfo, FitOptions, LoopOptions } from './nn/train.js';
 export type { LossResult, LossOptions } from './nn/loss.js';
 export type { MatmulOptions } from './linalg/ops.js';
-export { DeepCCA, type DeepCCAOptions, type DeepCCAFitOptions, type DeepCCAFromTorchOptions } from './models/neural/deepcca.js';
-export { Classifier, type ClassifierOptions } from './models/neural/classifier.js';
-export { ConditionalGAN, type ConditionalGANOptions, type ConditionalGANFromTorchOptions, type GenerateOptions } from './models/neural/cgan.js';
+export { DeepCCA, type DeepCCAOptions, type DeepCCAFitOptions, type DeepCCAFromTorchOptions, type DeepCCALosses } from './models/neural/deepcca.js';
+export { Classifier, type ClassifierOptions, type ClassifierFitOptions, type ClassifierLosses } from './models/neural/classifier.js';
+export type { TrainingOptions, NetworkOptions, OptimizerName } from './models/neural/training.js';
+export type { NeuralFitOptions } from './models/neural/trainer.js';
+export { ConditionalGAN, type ConditionalGANOptions, type ConditionalGANFitOptions, type ConditionalGANFromTorchOptions, type ConditionalGANLosses, type GenerateOptions } from './models/neural/cgan.js';
 export {
-  MultimodalAutoencoder, type MultimodalAutoencoderOptions, type MultimodalAutoencoderFromTorchOptions, type AutoencoderFitOptions, type ViewsOptions, type ViewInput, type FloatResult, type SubsetError,
+  MultimodalAutoencoder, type MultimodalAutoencoderOptions, type MultimodalAutoencoderFromTorchOptions, type AutoencoderFitOptions, type AutoencoderLosses, type ViewsOptions, type ViewInput, type FloatResult, type SubsetError,
 } from './models/neural/autoencoder.js';
 export * as metrics from './models/neural/metrics.js';
 export type { KernelDistanceOptions, PrecisionRecallOptions, FeatureExtractor } from './models/neural/metrics.js';

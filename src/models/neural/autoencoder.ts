@@ -15,22 +15,23 @@
 import * as W from '../../wasm/index.js';
 import { Rng, Tensor, type TensorInput, type FloatResult } from '../../wasm/index.js';
 import type { MLP, Activation, MLPInit } from '../../nn/mlp.js';
-import { Adam } from '../../nn/optim.js';
-import { Checkpoint } from '../../nn/checkpoint.js';
-import { FIT_OPTIONS, trainModel, validated, type EpochInfo } from '../../nn/train.js';
-import { NotFittedError } from '../../errors.js';
-import { Disposable, Owner } from '../../lifecycle.js';
+import type { EpochInfo } from '../../nn/train.js';
+import { NotFittedError, ShapeError } from '../../errors.js';
+import { Owner } from '../../lifecycle.js';
 import { checkOptions } from '../../options.js';
 import type { TorchTensors } from '../../nn/torch.js';
 import {
-  checkAutoencoderOptions, perModality, type AutoencoderFitOptions, type AutoencoderSettings, type MultimodalAutoencoderFromTorchOptions, type MultimodalAutoencoderOptions, type ViewInput, type ViewsOptions,
+  checkAutoencoderOptions, perModality, type AutoencoderFitOptions, type AutoencoderLosses, type AutoencoderSettings, type MultimodalAutoencoderFromTorchOptions, type MultimodalAutoencoderOptions, type ViewInput, type ViewsOptions,
 } from './autoencoder_options.js';
-import { allNets, backpropagate, buildNet, seedFor, type Net } from './autoencoder_graph.js';
+import { allNets, backpropagate, buildNet, disposeNet, seedFor, type Net } from './autoencoder_graph.js';
 import { chunks, readValidation, readViews, weightedLoss, withViews } from './autoencoder_views.js';
 import { readAutoencoderFile, writeAutoencoderFile } from './autoencoder_file.js';
 import { readTorchAutoencoder } from './autoencoder_torch.js';
+import { makeOptimizer } from './training.js';
+import { NEURAL_FIT_OPTIONS } from './trainer.js';
+import { NeuralModel } from './neural_model.js';
 
-export type { MultimodalAutoencoderOptions, MultimodalAutoencoderFromTorchOptions, AutoencoderFitOptions, ViewsOptions, ViewInput } from './autoencoder_options.js';
+export type { MultimodalAutoencoderOptions, MultimodalAutoencoderFromTorchOptions, AutoencoderFitOptions, AutoencoderLosses, ViewsOptions, ViewInput } from './autoencoder_options.js';
 export type { FloatResult } from '../../wasm/index.js';
 
 /** One row of `evaluate`: the modalities given, and the MSE of every modality reconstructed from them. */
@@ -41,7 +42,7 @@ export interface SubsetError {
   mse: Float64Array;
 }
 
-export class MultimodalAutoencoder extends Disposable implements AutoencoderSettings {
+export class MultimodalAutoencoder extends NeuralModel<AutoencoderLosses> implements AutoencoderSettings {
   readonly hidden: readonly number[] | readonly (readonly number[])[];
   readonly code: number;
   readonly decoderHidden: readonly number[] | null;
@@ -50,16 +51,11 @@ export class MultimodalAutoencoder extends Disposable implements AutoencoderSett
   readonly init: MLPInit;
   readonly modalityDropout: number;
   readonly lossWeights: readonly number[] | null;
-  readonly epochs: number;
-  readonly batchSize: number;
-  readonly learningRate: number;
-  readonly seed: number;
   #net: Net | null = null;
-  #history: EpochInfo[] = [];
 
   constructor(options: MultimodalAutoencoderOptions = {}) {
-    super();
     const o = checkAutoencoderOptions(options);
+    super('MultimodalAutoencoder', o);
     this.hidden = o.hidden;
     this.code = o.code;
     this.decoderHidden = o.decoderHidden;
@@ -68,120 +64,99 @@ export class MultimodalAutoencoder extends Disposable implements AutoencoderSett
     this.init = o.init;
     this.modalityDropout = o.modalityDropout;
     this.lossWeights = o.lossWeights;
-    this.epochs = o.epochs;
-    this.batchSize = o.batchSize;
-    this.learningRate = o.learningRate;
-    this.seed = o.seed;
   }
 
   /** Number of modalities of the fitted model. */
   get modalities(): number {
-    return this.#fitted().widths.length;
+    return this.#fitted('modalities').widths.length;
   }
 
   /** Width of each modality, as in fit. */
   get widths(): number[] {
-    return [...this.#fitted().widths];
+    return [...this.#fitted('widths').widths];
   }
 
-  /** Training history of the fit in place (one entry per finished epoch). */
-  get history(): EpochInfo[] {
-    this.live();
-    return this.#history.slice();
-  }
 
   /**
    * Trains on the paired rows of the views (one per modality, n rows each; a `null` row or
    * `options.present` marks a modality missing in a row). Resolves to the per-epoch history;
    * `losses` has `loss` (the weighted sum) and `mse0`, `mse1`, … per modality.
    *
+   * Without `warmStart`, fit starts over from new networks; with `warmStart: true` it trains
+   * the fitted networks on for `epochs` more epochs, with their optimiser state and random
+   * streams (modalities of the same widths).
+   *
    * An abort (or a loss that turns NaN: DivergenceError) keeps the networks of the last
    * finished epoch as the fitted model, with its history, and rejects; before the first
    * finished epoch, and on any other error, the previous fit stays in place.
    */
-  async fit(views: readonly ViewInput[], options: AutoencoderFitOptions = {}): Promise<EpochInfo[]> {
+  async fit(views: readonly ViewInput[], options: AutoencoderFitOptions = {}): Promise<EpochInfo<AutoencoderLosses>[]> {
     this.live();
-    checkOptions(options, [...FIT_OPTIONS, 'present', 'validation'], 'fit options');
-    const owner = new Owner(), own = owner.own;
-    let net: Net | null = null;
-    try {
+    checkOptions(options, [...NEURAL_FIT_OPTIONS, 'present', 'validation'], 'fit options');
+    return this.trainer.fit(options, ({ warm, previous, own, built }) => {
       const data = readViews(views, 'views', null, options.present, 'options.present', own);
       const m = data.x.length, n = data.n;
       const widths = data.x.map((t) => t.cols);
+      if (warm && widths.join() !== this.#net!.widths.join())
+        throw new ShapeError('views', `modalities of ${this.#net!.widths.join(', ')} columns (as the fitted model, for warmStart)`, `${widths.join(', ')} columns`);
       const { weights } = perModality(this, m);
       const val = readValidation(options.validation, widths, own);
-      net = buildNet(this, widths);
-      const g = net;
+      const g = warm ? this.#net! : buildNet(this, widths);
+      if (!warm) built({ dispose: () => disposeNet(g) });
       const nets = allNets(g);
       const bs = Math.min(this.batchSize, n);
-      const opt = own(new Adam(nets, { learningRate: this.learningRate }));
-      const checkpoint = own(new Checkpoint(nets, [opt]));
-      const rng = own(Rng.create(seedFor(this.seed, 1000)));
+      const [opt] = previous ? previous.optimizers : [built(makeOptimizer(this, nets))];
+      const [rng] = previous ? previous.rngs : [built(Rng.create(seedFor(this.seed, 1000)))];
       const xb = widths.map((p) => own(Tensor.empty(bs, p)));
       const grads = widths.map((p) => own(Tensor.empty(bs, p)));
       const pb = own(Tensor.empty(bs, m)), gates = own(Tensor.empty(bs, m));
-      const history: EpochInfo[] = [];
-      const validation = validated({
-        measure: val
-          ? () => {
-              for (const t of nets) t.eval();
-              const v = weightedLoss(g, val, weights);
-              for (const t of nets) t.train();
-              return v;
-            }
-          : null,
-        higherIsBetter: false,
-        patience: val?.patience,
-        pieces: nets,
-        onEpoch: options.onEpoch,
-      });
-      for (const t of nets) t.train();
-      const finish = () => {
-        for (const t of nets) t.eval();
-        this.#disposeModel();
-        this.#net = g;
-        this.#history = history;
-        net = null;
-      };
-      await trainModel(
-        this,
-        {
-          rows: n,
-          batchSize: bs,
-          signal: options.signal,
-          checkpoint,
-          step: (batch) => {
-            for (let j = 0; j < m; j++) W.gatherRows(xb[j]!, data.x[j]!, batch);
-            W.gatherRows(pb, data.present, batch);
-            W.modalityDropout(gates, pb, this.modalityDropout, rng);
-            opt.zeroGrad();
-            const losses = backpropagate(g, xb, pb, gates, grads, weights);
-            opt.step();
-            return losses;
+      return {
+        rows: n,
+        batchSize: bs,
+        nets,
+        optimizers: [opt!],
+        rngs: [rng!],
+        validation: val && {
+          measure: () => {
+            for (const t of nets) t.eval();
+            const v = weightedLoss(g, val, weights);
+            for (const t of nets) t.train();
+            return v;
           },
-          onEpoch: validation.onEpoch,
+          higherIsBetter: false,
+          patience: val.patience,
         },
-        history,
-        finish,
-      );
-      validation.restoreBest();
-      finish();
-      return this.history;
-    } finally {
-      if (net) for (const t of [...allNets(net), net.cat, net.fork]) t.dispose();
-      owner.dispose();
-    }
+        step: (batch) => {
+          for (let j = 0; j < m; j++) W.gatherRows(xb[j]!, data.x[j]!, batch);
+          W.gatherRows(pb, data.present, batch);
+          W.modalityDropout(gates, pb, this.modalityDropout, rng!);
+          opt!.zeroGrad();
+          const losses = backpropagate(g, xb, pb, gates, grads, weights);
+          opt!.step();
+          return losses as AutoencoderLosses;
+        },
+        adopt: () => {
+          if (warm) return;
+          this.#disposeModel();
+          this.#net = g;
+        },
+      };
+    });
   }
 
-  #fitted(): Net {
-    this.live();
+  protected isFitted(): boolean {
+    return this.#net !== null;
+  }
+
+  #fitted(method: string): Net {
+    this.ready(method);
     if (!this.#net) throw new NotFittedError('MultimodalAutoencoder: call fit(views) first');
     return this.#net;
   }
 
   /** The shared code of each row from the modalities given (`null` for a missing one), n×code. */
   encode(views: readonly ViewInput[], options: ViewsOptions = {}): FloatResult {
-    const g = this.#fitted();
+    const g = this.#fitted('encode');
     checkOptions(options, ['present'], 'encode options');
     return withViews(g, views, options.present, (data) => {
       const out = new Float32Array(data.n * this.code);
@@ -195,7 +170,7 @@ export class MultimodalAutoencoder extends Disposable implements AutoencoderSett
    * block per modality, the missing ones filled in (cross-modal prediction).
    */
   reconstruct(views: readonly ViewInput[], options: ViewsOptions = {}): FloatResult[] {
-    const g = this.#fitted();
+    const g = this.#fitted('reconstruct');
     checkOptions(options, ['present'], 'reconstruct options');
     return withViews(g, views, options.present, (data) => {
       const outs = g.widths.map((p) => new Float32Array(data.n * p));
@@ -210,7 +185,7 @@ export class MultimodalAutoencoder extends Disposable implements AutoencoderSett
    * present and at least one of the subset is). Subsets by size, then in index order.
    */
   evaluate(views: readonly ViewInput[], options: ViewsOptions = {}): SubsetError[] {
-    const g = this.#fitted();
+    const g = this.#fitted('evaluate');
     checkOptions(options, ['present'], 'evaluate options');
     return withViews(g, views, options.present, (data) => {
       const m = g.widths.length;
@@ -251,7 +226,7 @@ export class MultimodalAutoencoder extends Disposable implements AutoencoderSett
 
   /** @internal The networks in parameter order: encoders, fusion, trunk, heads (for tests). */
   _networks(): MLP[] {
-    return allNets(this.#fitted());
+    return allNets(this.#fitted('_networks'));
   }
 
   /**
@@ -259,7 +234,7 @@ export class MultimodalAutoencoder extends Disposable implements AutoencoderSett
    * the present rows), gradients zeroed first and left in the networks (for gradient checks).
    */
   _backpropagate(views: readonly ViewInput[], gates: TensorInput): Record<string, number> {
-    const g = this.#fitted();
+    const g = this.#fitted('_backpropagate');
     const { weights } = perModality(this, g.widths.length);
     return withViews(g, views, undefined, (data) => {
       const gt = Tensor.from(gates, 'gates');
@@ -275,19 +250,20 @@ export class MultimodalAutoencoder extends Disposable implements AutoencoderSett
   }
 
   #disposeModel() {
-    if (this.#net) for (const t of [...allNets(this.#net), this.#net.cat, this.#net.fork]) t.dispose();
+    if (this.#net) disposeNet(this.#net);
     this.#net = null;
   }
 
-  /** Frees every network; any later use throws DisposedError. */
+  /** Frees every network and the optimiser; any later use throws DisposedError (a running fit then rejects with it). */
   dispose(): void {
     if (!this.markDisposed()) return;
+    this.trainer.dispose();
     this.#disposeModel();
   }
 
   /** A versioned plain object: options and every network (each with its CRC-32). */
   toJSON(): Record<string, unknown> {
-    return writeAutoencoderFile(this, this.#fitted());
+    return writeAutoencoderFile(this, this.#fitted('toJSON'));
   }
 
   /**

@@ -20,6 +20,11 @@ export interface Net {
   fork: Fork;
 }
 
+/** Frees every network of the graph. */
+export function disposeNet(g: Net): void {
+  for (const t of [...allNets(g), g.cat, g.fork]) t.dispose();
+}
+
 export const seedFor = (seed: number, k: number) => (seed + Math.imul(0x9e3779b9, k + 1)) >>> 0;
 
 /** A fresh graph for modalities of these widths. */

@@ -5,44 +5,36 @@
  */
 import type { TensorInput } from '../../wasm/index.js';
 import { ACTIVATIONS, type Activation, type MLPInit } from '../../nn/mlp.js';
-import { checkTrainingOptions, type FitOptions } from '../../nn/train.js';
 import { ValueError, described } from '../../errors.js';
 import { checkOptions } from '../../options.js';
+import { TRAINING_OPTIONS, checkActivationInit, checkTraining, trainingExtras, type NetworkOptions, type TrainingOptions, type TrainingSettings } from './training.js';
+import type { NeuralFitOptions } from './trainer.js';
 
-export interface MultimodalAutoencoderOptions {
+export interface MultimodalAutoencoderOptions extends TrainingOptions, Omit<NetworkOptions, 'hidden'> {
   /** hidden widths of each encoder: one list for every modality, or one list per modality (default [128]) */
   hidden?: readonly number[] | readonly (readonly number[])[];
   /** width of the shared code (default 32) */
   code?: number;
   /** hidden widths of the shared decoder trunk (default: one layer, the sum of the encoders' last widths) */
   decoderHidden?: readonly number[];
-  /** activation of every hidden layer, the code included (default 'leaky_relu', slope 0.01) */
-  activation?: Activation;
   /** activation of each modality's output head: one value or one per modality (default
    *  'sigmoid', for data in [0, 1]; 'identity' for other data) */
   outputActivation?: Activation | readonly Activation[];
-  /** weight initialisation of every network (see MLPOptions.init; default 'uniform', PyTorch's nn.Linear default) */
-  init?: MLPInit;
   /** probability that a training example is seen with a random non-empty proper subset of
    *  its modalities removed (default 2/3: for two modalities, a third each of both, only
    *  the first, only the second) */
   modalityDropout?: number;
   /** weight of each modality's mean squared error in the loss (default 1 for each) */
   lossWeights?: readonly number[];
-  /** passes over the training rows (default 100) */
-  epochs?: number;
-  /** rows per batch (default 100; clamped to the number of rows) */
-  batchSize?: number;
-  /** Adam's learning rate (default 1e-3) */
-  learningRate?: number;
-  /** initialisation, shuffling and modality dropout (default 0) */
-  seed?: number;
 }
+
+/** What each autoencoder epoch reports: the weighted loss, each modality's MSE (`mse0`, `mse1`, …), and with validation the held-out loss. */
+export type AutoencoderLosses = { loss: number; validation?: number; [modality: `mse${number}`]: number };
 
 /** A modality's rows: a matrix, rows where `null` marks a row whose modality is missing, or `null` for a modality missing in every row. */
 export type ViewInput = TensorInput | readonly (ArrayLike<number> | null)[] | null;
 
-export interface AutoencoderFitOptions extends FitOptions {
+export interface AutoencoderFitOptions extends NeuralFitOptions<AutoencoderLosses> {
   /** n×m 0/1 mask: 0 marks a modality missing in that row (default: every non-null row present) */
   present?: TensorInput;
   /** held-out views: after each epoch the weighted reconstruction loss with every present
@@ -64,7 +56,7 @@ export interface ViewsOptions {
 }
 
 /** A MultimodalAutoencoder's options as validated, with their defaults (what the model keeps and a file stores). */
-export interface AutoencoderSettings {
+export interface AutoencoderSettings extends TrainingSettings {
   readonly hidden: readonly number[] | readonly (readonly number[])[];
   readonly code: number;
   readonly decoderHidden: readonly number[] | null;
@@ -73,20 +65,16 @@ export interface AutoencoderSettings {
   readonly init: MLPInit;
   readonly modalityDropout: number;
   readonly lossWeights: readonly number[] | null;
-  readonly epochs: number;
-  readonly batchSize: number;
-  readonly learningRate: number;
-  readonly seed: number;
 }
 
-export const OPTIONS = ['hidden', 'code', 'decoderHidden', 'activation', 'outputActivation', 'init', 'modalityDropout', 'lossWeights', 'epochs', 'batchSize', 'learningRate', 'seed'] as const satisfies readonly (keyof MultimodalAutoencoderOptions)[];
+export const OPTIONS = ['hidden', 'code', 'decoderHidden', 'activation', 'outputActivation', 'init', 'modalityDropout', 'lossWeights', ...TRAINING_OPTIONS] as const satisfies readonly (keyof MultimodalAutoencoderOptions)[];
 
 export const isWidths = (v: unknown): v is number[] => Array.isArray(v) && v.length > 0 && v.every((w) => Number.isInteger(w) && w >= 1);
 
 /** The constructor's options, validated, with their defaults (lists frozen copies). */
 export function checkAutoencoderOptions(options: MultimodalAutoencoderOptions): AutoencoderSettings {
   checkOptions(options, OPTIONS);
-  checkTrainingOptions(options);
+  const training = checkTraining(options, { epochs: 100, batchSize: 100, learningRate: 1e-3 });
   const hidden = options.hidden ?? [128];
   if (!(isWidths(hidden) || (Array.isArray(hidden) && hidden.length >= 2 && hidden.every(isWidths))))
     throw new ValueError('options.hidden', 'a non-empty list of positive integer widths, or one such list per modality', hidden);
@@ -94,20 +82,18 @@ export function checkAutoencoderOptions(options: MultimodalAutoencoderOptions): 
   if (!Number.isInteger(code) || code < 1) throw new ValueError('options.code', 'a positive integer', code);
   const dh = options.decoderHidden ?? null;
   if (dh !== null && !isWidths(dh)) throw new ValueError('options.decoderHidden', 'a non-empty list of positive integer widths', dh);
-  const act = options.activation ?? 'leaky_relu';
-  if (!(typeof act === 'string' && act in ACTIVATIONS)) throw new ValueError('options.activation', Object.keys(ACTIVATIONS).join(' | '), act);
+  const { activation: act, init } = checkActivationInit(options, { activation: 'leaky_relu', init: 'uniform' });
   const out = options.outputActivation ?? 'sigmoid';
   const okAct = (a: unknown) => typeof a === 'string' && a in ACTIVATIONS;
   if (!(okAct(out) || (Array.isArray(out) && out.length >= 2 && out.every(okAct))))
     throw new ValueError('options.outputActivation', `${Object.keys(ACTIVATIONS).join(' | ')}, or one per modality`, out);
-  const init = options.init ?? 'uniform';
-  if (!['auto', 'he', 'glorot', 'uniform'].includes(init)) throw new ValueError('options.init', "'auto' | 'he' | 'glorot' | 'uniform'", init);
   const md = options.modalityDropout ?? 2 / 3;
   if (!(typeof md === 'number' && md >= 0 && md <= 1)) throw new ValueError('options.modalityDropout', 'a probability in [0, 1]', md);
   const lw = options.lossWeights ?? null;
   if (lw !== null && !(Array.isArray(lw) && lw.length >= 2 && lw.every((w) => typeof w === 'number' && w >= 0 && Number.isFinite(w)) && lw.some((w) => w > 0)))
     throw new ValueError('options.lossWeights', 'one weight ≥ 0 per modality, not all 0', lw);
   return {
+    ...training,
     hidden: Array.isArray(hidden[0]) ? Object.freeze((hidden as number[][]).map((h) => Object.freeze([...h]))) : Object.freeze([...(hidden as number[])]),
     code,
     decoderHidden: dh && Object.freeze([...dh]),
@@ -116,10 +102,6 @@ export function checkAutoencoderOptions(options: MultimodalAutoencoderOptions): 
     init,
     modalityDropout: md,
     lossWeights: lw && Object.freeze([...lw]),
-    epochs: options.epochs ?? 100,
-    batchSize: options.batchSize ?? 100,
-    learningRate: options.learningRate ?? 1e-3,
-    seed: options.seed ?? 0,
   };
 }
 
@@ -151,5 +133,5 @@ export function optionsOf(a: AutoencoderSettings): MultimodalAutoencoderOptions 
   };
   if (a.decoderHidden) o.decoderHidden = [...a.decoderHidden];
   if (a.lossWeights) o.lossWeights = [...a.lossWeights];
-  return o;
+  return { ...o, ...trainingExtras(a) };
 }

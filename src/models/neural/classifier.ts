@@ -3,175 +3,181 @@
  * models use it to evaluate themselves (e.g. is a generated digit classified as its
  * condition?).
  *
+ * The network is [input width, …hidden, classes]: give `hidden` and the widths are read from
+ * the data at fit (the input's columns, and the largest label + 1 classes), or `layers` with
+ * all of them.
+ *
  * @example
- * const clf = new nn.Classifier({ layers: [64, 128, 10], epochs: 60, seed: 0 });
+ * const clf = new nn.Classifier({ hidden: [128], epochs: 60, seed: 0 });
  * await clf.fit(pixels, labels);
  * clf.accuracy(testPixels, testLabels); // ≈ 0.91 on the bundled digits
  */
 import * as W from '../../wasm/index.js';
 import { Indices, Tensor, type TensorInput, type FloatResult } from '../../wasm/index.js';
-import { MLP, type Activation } from '../../nn/mlp.js';
-import { Adam, AdamW, SGD, optimizerFromJSON, type Optimizer } from '../../nn/optim.js';
+import { MLP, type Activation, type MLPInit } from '../../nn/mlp.js';
+import { Adam, AdamW, SGD, optimizerFromJSON } from '../../nn/optim.js';
 import { labelIndices } from '../../nn/loss.js';
-import { FIT_OPTIONS, trainLoop, checkTrainingOptions, type EpochInfo, type FitOptions } from '../../nn/train.js';
-import { Checkpoint } from '../../nn/checkpoint.js';
-import { DivergenceError, FormatError, NotFittedError, ShapeError, ValueError } from '../../errors.js';
-import { Disposable, Owner } from '../../lifecycle.js';
-import { checkOptions } from '../../options.js';
+import type { EpochInfo } from '../../nn/train.js';
+import { FormatError, NotFittedError, ShapeError, ValueError } from '../../errors.js';
+import { checkLabels, checkOptions } from '../../options.js';
 import { readEnvelope } from '../../serialize.js';
+import { NETWORK_OPTIONS, TRAINING_OPTIONS, checkActivationInit, checkTraining, makeOptimizer, trainingExtras, type NetworkOptions, type OptimizerName, type TrainingOptions } from './training.js';
+import { NEURAL_FIT_OPTIONS, type NeuralFitOptions } from './trainer.js';
+import { NeuralModel } from './neural_model.js';
 
-export interface ClassifierOptions {
-  /** widths [in, hidden…, classes] (required) */
-  layers: readonly number[];
-  /** hidden activation (default 'relu') */
-  activation?: Activation;
+export interface ClassifierOptions extends TrainingOptions, NetworkOptions {
+  /** all the widths [in, hidden…, classes], instead of `hidden` (default: none; the widths
+   *  around `hidden` are read from the data at fit) */
+  layers?: readonly number[];
   /** dropout rate on the hidden layers while training (default 0) */
   dropout?: number;
-  /** initialisation, dropout and shuffling (default 0) */
-  seed?: number;
-  /** passes over the rows per fit call (default 60) */
-  epochs?: number;
-  /** rows per batch (default 128, clamped to the number of rows) */
-  batchSize?: number;
-  /** (default 1e-3) */
-  learningRate?: number;
-  /** (default 'adam'; 'sgd' uses momentum 0.9) */
-  optimizer?: 'adam' | 'adamw' | 'sgd';
-  /** (default 0) */
-  weightDecay?: number;
   /** keep the last incomplete batch of each epoch (default false: dropped) */
   keepLastBatch?: boolean;
 }
 
+/** What each Classifier epoch reports: the mean cross-entropy. */
+export type ClassifierLosses = { loss: number };
+
+/** Classifier.fit's options (onEpoch, signal, warmStart). */
+export interface ClassifierFitOptions extends NeuralFitOptions<ClassifierLosses> {}
+
 const FORMAT = 'crossmodal.Classifier';
-const OPTIONS = ['layers', 'activation', 'dropout', 'seed', 'epochs', 'batchSize', 'learningRate', 'optimizer', 'weightDecay', 'keepLastBatch'] as const satisfies readonly (keyof ClassifierOptions)[];
+const OPTIONS = ['layers', ...NETWORK_OPTIONS, 'dropout', ...TRAINING_OPTIONS, 'keepLastBatch'] as const satisfies readonly (keyof ClassifierOptions)[];
 
-export class Classifier extends Disposable {
-  readonly net: MLP;
-  readonly classes: number;
-  readonly epochs: number;
-  readonly batchSize: number;
-  readonly learningRate: number;
-  readonly optimizerName: 'adam' | 'adamw' | 'sgd';
-  readonly weightDecay: number;
+export class Classifier extends NeuralModel<ClassifierLosses> {
+  /** the widths given as `layers` (null: `hidden`, the outer widths read at fit) */
+  readonly layers: readonly number[] | null;
+  readonly hidden: readonly number[];
+  readonly activation: Activation;
+  readonly init: MLPInit;
+  readonly dropout: number;
+  /** the same as `optimizer` (its earlier name) */
+  readonly optimizerName: OptimizerName;
   readonly keepLastBatch: boolean;
-  readonly seed: number;
-  #opt: Optimizer | null = null;
+  #net: MLP | null = null;
   #fitted = false;
-  #history: EpochInfo[] = [];
 
-  constructor(options: ClassifierOptions) {
-    super();
-    if (!options || typeof options !== 'object') throw new ValueError('options', 'an options object with layers', options);
+  constructor(options: ClassifierOptions = {}) {
+    if (!options || typeof options !== 'object') throw new ValueError('options', 'an options object', options);
     checkOptions(options, OPTIONS);
-    checkTrainingOptions(options);
-    const o = options.optimizer ?? 'adam';
-    if (!['adam', 'adamw', 'sgd'].includes(o)) throw new ValueError('options.optimizer', "'adam' | 'adamw' | 'sgd'", o);
-    this.net = new MLP({ layers: options.layers, activation: options.activation ?? 'relu', dropout: options.dropout, seed: options.seed });
-    this.classes = options.layers[options.layers.length - 1]!;
-    if (this.classes < 2) {
-      this.net.dispose();
-      throw new ValueError('options.layers', 'at least 2 output classes', this.classes);
-    }
-    this.epochs = options.epochs ?? 60;
-    this.batchSize = options.batchSize ?? 128;
-    this.learningRate = options.learningRate ?? 1e-3;
-    this.optimizerName = o;
-    this.weightDecay = options.weightDecay ?? 0;
+    const s = checkTraining(options, { epochs: 60, batchSize: 128, learningRate: 1e-3 });
+    super('Classifier', s);
+    const { activation, init } = checkActivationInit(options, { activation: 'relu', init: 'auto' });
+    const widths = (v: unknown, min: number) => Array.isArray(v) && v.length >= min && v.every((w) => Number.isInteger(w) && w >= 1);
+    if (options.layers !== undefined && options.hidden !== undefined) throw new ValueError('options.hidden', 'to be left out with layers (layers gives every width: [in, …hidden, classes])', options.hidden);
+    if (options.hidden !== undefined && !widths(options.hidden, 0)) throw new ValueError('options.hidden', 'an array of positive integer widths', options.hidden);
+    const dropout = options.dropout ?? 0;
+    if (!(typeof dropout === 'number' && dropout >= 0 && dropout < 1)) throw new ValueError('options.dropout', 'a rate in [0, 1)', dropout);
+    this.layers = options.layers === undefined ? null : Object.freeze([...options.layers]);
+    this.hidden = Object.freeze(this.layers ? this.layers.slice(1, -1) : [...(options.hidden ?? [128])]);
+    this.activation = activation;
+    this.init = init;
+    this.dropout = dropout;
+    this.optimizerName = s.optimizer;
     this.keepLastBatch = !!options.keepLastBatch;
-    this.seed = options.seed ?? 0;
-  }
-
-  #optimizer(): Optimizer {
-    if (!this.#opt) {
-      const opts = { learningRate: this.learningRate, weightDecay: this.weightDecay };
-      this.#opt = this.optimizerName === 'sgd' ? new SGD(this.net, { momentum: 0.9, ...opts }) : this.optimizerName === 'adamw' ? new AdamW(this.net, opts) : new Adam(this.net, opts);
+    if (this.layers) {
+      // built now, as before: the network of `layers` is there before fit (a fit starts over from a new one)
+      this.#net = this.#build(this.layers);
+      if (this.layers.at(-1)! < 2) {
+        this.#net.dispose();
+        throw new ValueError('options.layers', 'at least 2 output classes', this.layers.at(-1));
+      }
     }
-    return this.#opt;
   }
 
-  /** History of the last fit call (one entry per finished epoch). */
-  get history(): EpochInfo[] {
-    this.live();
-    return this.#history.slice();
+  protected isFitted(): boolean {
+    return this.#fitted;
   }
+
+  /** A second fit call used to continue from this shuffling seed; a fit starts from it (same bits as before warm starts existed). */
+  protected shuffleSeed(): number {
+    return (this.seed + 0x9e3779b9) >>> 0;
+  }
+
+  /** A new network of these widths. */
+  #build(layers: readonly number[]): MLP {
+    return new MLP({ layers, activation: this.activation, dropout: this.dropout, init: this.init, seed: this.seed });
+  }
+
+  /** The network ([in, …hidden, classes]; with `hidden`, from the first fit on). */
+  get net(): MLP {
+    this.ready('net');
+    if (!this.#net) throw new NotFittedError('Classifier: the network is built by fit(X, labels) (its widths come from the data)');
+    return this.#net;
+  }
+
+  /** Number of classes (the network's output width). */
+  get classes(): number {
+    return this.net.layers.at(-1)!;
+  }
+
 
   /**
-   * Trains on X (n×in) and integer labels; more calls continue training. Resolves to the
-   * history. An abort, or a loss that turns NaN (DivergenceError), keeps the network as it was
-   * after the last finished epoch and rejects; any other error puts back the network as it
-   * was before this call.
+   * Trains on X (n×in) and integer labels (0 … classes − 1). Resolves to the history.
+   * Without `warmStart`, fit starts over from a new network; with `warmStart: true` it trains
+   * the fitted one on for `epochs` more epochs, with its optimiser state and shuffling.
+   * An abort, or a loss that turns NaN (DivergenceError), keeps the network as it was
+   * after the last finished epoch and rejects; any other error leaves the previous fit.
    */
-  async fit(X: TensorInput, labels: ArrayLike<number>, options: FitOptions = {}): Promise<EpochInfo[]> {
+  async fit(X: TensorInput, labels: ArrayLike<number>, options: ClassifierFitOptions = {}): Promise<EpochInfo<ClassifierLosses>[]> {
     this.live();
-    checkOptions(options, FIT_OPTIONS, 'fit options');
-    const owner = new Owner(), own = owner.own;
-    const x = own(Tensor.from(X, 'X'));
-    const history: EpochInfo[] = [];
-    let checkpoint: Checkpoint | null = null;
-    try {
+    checkOptions(options, NEURAL_FIT_OPTIONS, 'fit options');
+    return this.trainer.fit(options, ({ warm, previous, own, built }) => {
+      const x = own(Tensor.from(X, 'X'));
       const n = x.rows, d = x.cols;
-      if (d !== this.net.layers[0]) throw new ShapeError('X', `${this.net.layers[0]} columns (the network's input width)`, `${d} columns`);
-      const y = own(labelIndices(labels, n, this.classes, 'labels'));
+      const fixed = warm ? this.#net!.layers : this.layers;
+      if (fixed && d !== fixed[0]) throw new ShapeError('X', `${fixed[0]} columns (the network's input width)`, `${d} columns`);
+      let classes = fixed ? fixed.at(-1)! : 0;
+      if (!fixed) {
+        const l = checkLabels(labels, n, null, 'labels');
+        for (let i = 0; i < n; i++) classes = Math.max(classes, l[i]! + 1);
+        if (classes < 2) throw new ValueError('labels', 'at least two classes (labels 0 and 1)', `only class 0`);
+      }
+      const y = own(labelIndices(labels, n, classes, 'labels'));
       const bs = Math.min(this.batchSize, n);
-      const opt = this.#optimizer();
-      const xb = own(Tensor.empty(bs, d)), grad = own(Tensor.empty(bs, this.classes)), lb = own(Indices.empty(bs, 'i32'));
-      checkpoint = own(new Checkpoint([this.net], [opt]));
-      checkpoint.save('start');
-      this.net.train();
-      await trainLoop(
-        {
-          rows: n,
-          epochs: this.epochs,
-          batchSize: bs,
-          seed: (this.seed + 0x9e3779b9 * (opt.steps + 1)) >>> 0,
-          dropLast: !this.keepLastBatch,
-          onEpoch: options.onEpoch,
-          signal: options.signal,
-          checkpoint,
-          step: (batch) => {
-            const size = batch.length;
-            const xv = size === bs ? xb : xb.viewRows(0, size);
-            const gv = size === bs ? grad : grad.viewRows(0, size);
-            const lv = size === bs ? lb : lb.view(0, size);
-            W.gatherRows(xv, x, batch);
-            W.gatherValues(lv, y, batch);
-            const loss = W.softmaxXentLoss(gv, this.net.forward(xv), lv);
-            opt.zeroGrad();
-            this.net.backward(gv, { inputGradient: false });
-            opt.step();
-            return loss;
-          },
+      const net = warm ? this.#net! : built(this.#build(fixed ?? [d, ...this.hidden, classes]));
+      const [opt] = previous ? previous.optimizers : [built(makeOptimizer(this, net))];
+      const xb = own(Tensor.empty(bs, d)), grad = own(Tensor.empty(bs, classes)), lb = own(Indices.empty(bs, 'i32'));
+      return {
+        rows: n,
+        batchSize: bs,
+        dropLast: !this.keepLastBatch,
+        nets: [net],
+        optimizers: [opt!],
+        rngs: [],
+        step: (batch) => {
+          const size = batch.length;
+          const xv = size === bs ? xb : xb.viewRows(0, size);
+          const gv = size === bs ? grad : grad.viewRows(0, size);
+          const lv = size === bs ? lb : lb.view(0, size);
+          W.gatherRows(xv, x, batch);
+          W.gatherValues(lv, y, batch);
+          const loss = W.softmaxXentLoss(gv, net.forward(xv), lv);
+          opt!.zeroGrad();
+          net.backward(gv, { inputGradient: false });
+          opt!.step();
+          return { loss };
         },
-        history,
-      );
-      this.#fitted = true;
-      this.#history = history;
-      return this.history;
-    } catch (e) {
-      // the loop has put back the last finished epoch: keep it after an abort or a
-      // divergence; after any other error go back to where this call started
-      const kept = history.length > 0 && (!!options.signal?.aborted || e instanceof DivergenceError);
-      if (kept) {
-        this.#fitted = true;
-        this.#history = history;
-      } else if (checkpoint && !this.disposed && !this.net.disposed) checkpoint.restore('start');
-      throw e;
-    } finally {
-      if (!this.disposed && !this.net.disposed) this.net.eval();
-      owner.dispose();
-    }
+        adopt: () => {
+          this.#fitted = true;
+          if (warm) return;
+          this.#net?.dispose();
+          this.#net = net;
+        },
+      };
+    });
   }
 
-  #check() {
-    this.live();
-    if (!this.#fitted) throw new NotFittedError('Classifier: call fit(X, labels) first');
+  #check(method: string): MLP {
+    this.ready(method);
+    if (!this.#fitted || !this.#net) throw new NotFittedError('Classifier: call fit(X, labels) first');
+    return this.#net;
   }
 
   /** Class probabilities (n×classes), JS-owned. */
   predictProba(X: TensorInput): FloatResult {
-    this.#check();
-    const t = Tensor.from(this.net.predict(X), 'logits');
+    const net = this.#check('predictProba');
+    const t = Tensor.from(net.predict(X), 'logits');
     try {
       W.softmaxRows(t, t);
       return t.toShaped();
@@ -182,8 +188,8 @@ export class Classifier extends Disposable {
 
   /** Most probable class per row. */
   predict(X: TensorInput): Int32Array {
-    this.#check();
-    const logits = Tensor.from(this.net.predict(X), 'logits');
+    const net = this.#check('predict');
+    const logits = Tensor.from(net.predict(X), 'logits');
     try {
       return W.withScratch((s) => {
         const out = s.indices(logits.rows, 'i32');
@@ -211,35 +217,31 @@ export class Classifier extends Disposable {
 
   /** The last hidden layer's activations (n×width), JS-owned: learned features. */
   features(X: TensorInput): FloatResult {
-    this.#check();
-    if (this.net.layers.length < 3) throw new ValueError('features', 'a network with a hidden layer', `layers ${JSON.stringify(this.net.layers)}`);
-    return this.net.hidden(X);
+    const net = this.#check('features');
+    if (net.layers.length < 3) throw new ValueError('features', 'a network with a hidden layer', `layers ${JSON.stringify(net.layers)}`);
+    return net.hidden(X);
   }
 
-  /** Frees the network and the optimiser; any later use throws DisposedError. */
+  /** Frees the network and the optimiser; any later use throws DisposedError (a running fit then rejects with it). */
   dispose(): void {
     if (!this.markDisposed()) return;
-    this.#opt?.dispose();
-    this.#opt = null;
-    this.net.dispose();
+    this.trainer.dispose();
+    this.#net?.dispose();
+    this.#net = null;
   }
 
   toJSON(): Record<string, unknown> {
-    this.#check();
-    return {
-      format: FORMAT,
-      version: 1,
-      options: {
-        epochs: this.epochs,
-        batchSize: this.batchSize,
-        learningRate: this.learningRate,
-        optimizer: this.optimizerName,
-        weightDecay: this.weightDecay,
-        keepLastBatch: this.keepLastBatch,
-        seed: this.seed,
-      },
-      net: this.net.toJSON(this.#opt ? { optimizer: this.#opt } : undefined),
-    };
+    const net = this.#check('toJSON');
+    const [opt] = this.trainer.optimizers;
+    const options: Record<string, unknown> = { epochs: this.epochs, batchSize: this.batchSize, learningRate: this.learningRate, optimizer: this.optimizer, weightDecay: this.weightDecay, keepLastBatch: this.keepLastBatch, seed: this.seed };
+    Object.assign(options, trainingExtras(this, ['optimizer', 'weightDecay']));
+    if (this.init !== 'auto') options.init = this.init;
+    if (!this.layers) options.hidden = [...this.hidden];
+    const out: Record<string, unknown> = { format: FORMAT, version: 1, options, net: net.toJSON(opt ? { optimizer: opt } : undefined) };
+    // with the optimiser state, the shuffling stream: fromJSON then warm-starts as this model would
+    const shuffle = opt ? this.trainer.shuffleState : null;
+    if (shuffle) out.shuffle = Array.from(shuffle);
+    return out;
   }
 
   static fromJSON(json: unknown): Classifier {
@@ -248,24 +250,44 @@ export class Classifier extends Disposable {
     const opts = (o.options ?? {}) as Record<string, unknown>;
     let clf: Classifier;
     try {
-      clf = new Classifier({ ...(opts as object), layers: [...net.layers], activation: net.activation, dropout: net.dropout, seed: net.seed } as ClassifierOptions);
+      // a network read from a file gives the widths: `hidden` models keep reading theirs from the data at a new fit
+      const widths = 'hidden' in opts ? {} : { layers: [...net.layers] };
+      clf = new Classifier({ ...(opts as object), ...widths, activation: net.activation, dropout: net.dropout, seed: net.seed } as ClassifierOptions);
     } catch (e) {
       net.dispose();
       throw new FormatError(`${FORMAT}: ${(e as Error).message}`);
     }
     try {
-      clf.net.parameters.set(net.parameters);
-      clf.net._setRngState(net._rngState());
+      clf.#net?.dispose();
+      clf.#net = null;
       const saved = (o.net as Record<string, unknown>).optimizer;
-      if (saved) clf.#opt = optimizerFromJSON(saved, clf.net);
+      const opt = saved ? optimizerFromJSON(saved, net) : null;
+      clf.#net = net;
+      if (opt) {
+        // the optimiser state belongs to the options: a file whose two disagree was altered
+        const kind = opt instanceof AdamW ? 'adamw' : opt instanceof Adam ? 'adam' : 'sgd';
+        const betas = opt instanceof Adam ? [opt.beta1, opt.beta2] : [clf.beta1, clf.beta2];
+        const got = [kind, opt.learningRate, opt.weightDecay, opt.maxGradNorm === Infinity ? null : opt.maxGradNorm, ...betas];
+        const want = [clf.optimizer, clf.learningRate, clf.weightDecay, clf.maxGradNorm, clf.beta1, clf.beta2];
+        if (got.some((v, i) => v !== want[i]) || (opt instanceof SGD && opt.momentum !== 0.9)) {
+          opt.dispose();
+          throw new FormatError(`${FORMAT}: net.optimizer: its settings (${got.join(', ')}) are not the model's options (${want.join(', ')}): the file was altered`);
+        }
+      }
+      // a warm start goes on with the stored optimiser state and shuffling stream (files before 0.3
+      // have no stream: shuffled as their second fit call was, from the step count)
+      const sh = o.shuffle;
+      if (sh !== undefined && !(Array.isArray(sh) && sh.length === 16 && sh.every((v) => Number.isInteger(v) && v >= 0 && v <= 255)))
+        throw new FormatError(`${FORMAT}: shuffle: expected the 16 bytes of the shuffling stream, found ${JSON.stringify(sh)?.slice(0, 80)}`);
+      if (opt) clf.trainer.resume([opt], [], sh ? Uint8Array.from(sh as number[]) : (clf.seed + 0x9e3779b9 * (opt.steps + 1)) >>> 0);
+      else if (sh) throw new FormatError(`${FORMAT}: shuffle: a shuffling stream without the optimiser state it goes with`);
     } catch (e) {
+      net.dispose();
       clf.dispose();
       throw e;
-    } finally {
-      net.dispose();
     }
     clf.#fitted = true;
-    clf.net.eval();
+    net.eval();
     return clf;
   }
 }

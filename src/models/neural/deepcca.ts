@@ -8,229 +8,135 @@
  */
 import * as W from '../../wasm/index.js';
 import { Tensor, type TensorInput, type MatrixResult, type FloatResult } from '../../wasm/index.js';
-import { ACTIVATIONS, MLP, type Activation, type MLPInit } from '../../nn/mlp.js';
-import { Adam } from '../../nn/optim.js';
-import { Checkpoint } from '../../nn/checkpoint.js';
-import { FIT_OPTIONS, trainModel, checkTrainingOptions, validated, type EpochInfo, type FitOptions } from '../../nn/train.js';
+import { MLP, type Activation, type MLPInit } from '../../nn/mlp.js';
+import type { EpochInfo } from '../../nn/train.js';
 import { CCAObjective, type CCAObjectiveKind } from './deepcca_objective.js';
 import { CCA } from '../linear/cca.js';
 import { FormatError, NotFittedError, ShapeError, ValueError } from '../../errors.js';
-import { Disposable, Owner } from '../../lifecycle.js';
+import { Owner } from '../../lifecycle.js';
 import { checkOptions } from '../../options.js';
 import { readEnvelope } from '../../serialize.js';
 import { checkClaimed, checkTensors, type TorchTensors } from '../../nn/torch.js';
+import { checkDeepCCAOptions, deepccaRecord, OPTIONS, type DeepCCAFitOptions, type DeepCCAFromTorchOptions, type DeepCCALosses, type DeepCCAOptions } from './deepcca_options.js';
+import { makeOptimizer } from './training.js';
+import { NEURAL_FIT_OPTIONS } from './trainer.js';
+import { NeuralModel } from './neural_model.js';
 
-export interface DeepCCAOptions {
-  /** canonical pairs to keep (default 2) */
-  components?: number;
-  /** towers' output width (default `components`) */
-  outputs?: number;
-  /** hidden widths of each tower (default [256, 256]) */
-  hidden?: readonly number[];
-  /** hidden activation (default 'leaky_relu', slope 0.01) */
-  activation?: Activation;
-  /** passes over the training rows (default 100) */
-  epochs?: number;
-  /** rows per batch (default 500; clamped to the number of rows, at least 2·outputs) */
-  batchSize?: number;
-  /** Adam's learning rate (default 1e-3) */
-  learningRate?: number;
-  /** ridge r on both output covariances inside the objective (default 1e-3) */
-  regularization?: number;
-  /** 'trace' (sum of the top-k singular values, the paper; the default) or 'squared' (their squares) */
-  objective?: CCAObjectiveKind;
-  /** ridge of the final linear CCA on the tower outputs (default 1e-6) */
-  finalRegularization?: number;
-  /** towers' weight initialisation (see MLPOptions.init); default 'uniform' (±1/√fan_in, PyTorch's default) */
-  init?: MLPInit;
-  /** initialisation and shuffling (default 0) */
-  seed?: number;
-}
-
-export interface DeepCCAFitOptions extends FitOptions {
-  /** held-out views: after each epoch the sum of their top-k correlations is reported as
-   *  losses.validation; with `patience`, training stops after that many epochs without
-   *  improvement and the best towers are kept (default: none; `patience` default: no early stop) */
-  validation?: { X: TensorInput; Y: TensorInput; patience?: number };
-}
-
-export interface DeepCCAFromTorchOptions extends Omit<DeepCCAOptions, 'components' | 'outputs' | 'hidden'> {
-  /** the rows [X, Y] (n×p, n×q) the final linear CCA is fitted on, as fit fits it on its
-   *  training rows (required) */
-  data: readonly [TensorInput, TensorInput];
-  /** names of the x tower's tensors start with this (default 'x.', as DeepCCATowers in
-   *  python/crossmodal_torch.py: `x.0.weight`, …) */
-  xPrefix?: string;
-  /** names of the y tower's tensors start with this (default 'y.') */
-  yPrefix?: string;
-  /** canonical pairs kept (default: the towers' output width) */
-  components?: number;
-}
+export type { DeepCCAOptions, DeepCCAFitOptions, DeepCCAFromTorchOptions, DeepCCALosses } from './deepcca_options.js';
 
 const FORMAT = 'crossmodal.DeepCCA';
-const OPTIONS = ['components', 'outputs', 'hidden', 'activation', 'epochs', 'batchSize', 'learningRate', 'regularization', 'objective', 'finalRegularization', 'init', 'seed'] as const satisfies readonly (keyof DeepCCAOptions)[];
 
-export class DeepCCA extends Disposable {
+export class DeepCCA extends NeuralModel<DeepCCALosses> {
   readonly components: number;
   readonly outputs: number;
   readonly hidden: readonly number[];
   readonly activation: Activation;
-  readonly epochs: number;
-  readonly batchSize: number;
-  readonly learningRate: number;
   readonly regularization: number;
   readonly objective: CCAObjectiveKind;
   readonly finalRegularization: number;
-  readonly seed: number;
   readonly init: MLPInit;
   #towers: [MLP, MLP] | null = null;
   #cca: CCA | null = null;
-  #history: EpochInfo[] = [];
 
   constructor(options: DeepCCAOptions = {}) {
-    super();
-    checkOptions(options, OPTIONS);
-    checkTrainingOptions(options);
-    const k = options.components ?? 2;
-    if (!Number.isInteger(k) || k < 1) throw new ValueError('options.components', 'a positive integer', k);
-    const o = options.outputs ?? k;
-    if (!Number.isInteger(o) || o < k) throw new ValueError('options.outputs', `an integer ≥ components (${k})`, o);
-    const hidden = options.hidden ?? [256, 256];
-    if (!Array.isArray(hidden) || !hidden.every((v) => Number.isInteger(v) && v >= 1)) throw new ValueError('options.hidden', 'an array of positive integer widths', hidden);
-    const r = options.regularization ?? 1e-3;
-    if (!(typeof r === 'number' && r >= 0 && Number.isFinite(r))) throw new ValueError('options.regularization', 'a ridge r ≥ 0', r);
-    const fr = options.finalRegularization ?? 1e-6;
-    if (!(typeof fr === 'number' && fr >= 0 && Number.isFinite(fr))) throw new ValueError('options.finalRegularization', 'a ridge r ≥ 0', fr);
-    const obj = options.objective ?? 'trace';
-    if (obj !== 'trace' && obj !== 'squared') throw new ValueError('options.objective', "'trace' or 'squared'", obj);
-    const act = options.activation ?? 'leaky_relu';
-    if (!(typeof act === 'string' && act in ACTIVATIONS)) throw new ValueError('options.activation', Object.keys(ACTIVATIONS).join(' | '), act);
-    const init = options.init ?? 'uniform';
-    if (!['auto', 'he', 'glorot', 'uniform'].includes(init)) throw new ValueError('options.init', "'auto' | 'he' | 'glorot' | 'uniform'", init);
-    this.components = k;
-    this.outputs = o;
-    this.hidden = Object.freeze([...hidden]);
-    this.activation = act;
-    this.epochs = options.epochs ?? 100;
-    this.batchSize = options.batchSize ?? 500;
-    this.learningRate = options.learningRate ?? 1e-3;
-    this.regularization = r;
-    this.objective = obj;
-    this.finalRegularization = fr;
-    this.seed = options.seed ?? 0;
-    this.init = init;
-    if (this.batchSize < 2 * o)
-      throw new ValueError('options.batchSize', `at least 2·outputs = ${2 * o} rows, so each batch's output covariance can be estimated`, this.batchSize);
+    const s = checkDeepCCAOptions(options);
+    super('DeepCCA', s);
+    this.components = s.components;
+    this.outputs = s.outputs;
+    this.hidden = s.hidden;
+    this.activation = s.activation;
+    this.regularization = s.regularization;
+    this.objective = s.objective;
+    this.finalRegularization = s.finalRegularization;
+    this.init = s.init;
   }
 
-  /** Training history of the fit in place (one entry per finished epoch). */
-  get history(): EpochInfo[] {
-    this.live();
-    return this.#history.slice();
-  }
 
   /**
    * Trains both towers on the paired rows of X (n×p) and Y (n×q), then fits the final
    * linear CCA on their outputs. Resolves to the per-epoch history.
    *
+   * Without `warmStart`, fit starts over from new towers; with `warmStart: true` it trains the
+   * fitted towers on for `epochs` more epochs, with their optimiser state and random streams
+   * (two warm-started fits of 4 epochs equal one of 8, bit for bit).
+   *
    * An abort (or a loss that turns NaN: DivergenceError) keeps the towers of the last
    * finished epoch as the fitted model, with its history, and rejects; before the first
    * finished epoch, and on any other error, the previous fit stays in place.
    */
-  async fit(X: TensorInput, Y: TensorInput, options: DeepCCAFitOptions = {}): Promise<EpochInfo[]> {
+  async fit(X: TensorInput, Y: TensorInput, options: DeepCCAFitOptions = {}): Promise<EpochInfo<DeepCCALosses>[]> {
     this.live();
-    checkOptions(options, [...FIT_OPTIONS, 'validation'], 'fit options');
-    const owner = new Owner(), own = owner.own;
-    // the new towers: handed to the model by finish(), disposed here otherwise
-    let towers: MLP[] = [];
-    try {
+    checkOptions(options, [...NEURAL_FIT_OPTIONS, 'validation'], 'fit options');
+    return this.trainer.fit(options, ({ warm, previous, own, built }) => {
       const x = own(Tensor.from(X, 'X')), y = own(Tensor.from(Y, 'Y'));
       const n = x.rows, p = x.cols, q = y.cols, o = this.outputs;
       if (y.rows !== n) throw new ShapeError('Y', `${n} rows (as X)`, `${y.rows} rows`);
+      if (warm) {
+        const [a, b] = this.#towers!;
+        if (p !== a.layers[0]) throw new ShapeError('X', `${a.layers[0]} columns (as the fitted towers, for warmStart)`, `${p} columns`);
+        if (q !== b.layers[0]) throw new ShapeError('Y', `${b.layers[0]} columns (as the fitted towers, for warmStart)`, `${q} columns`);
+      }
       const val = this.#validation(options.validation, p, q, own);
       const bs = Math.min(this.batchSize, n);
       if (bs < 2 * o) throw new ShapeError('X', `at least 2·outputs = ${2 * o} rows, so a batch's output covariance can be estimated`, `${n} rows`);
-      towers.push(new MLP({ layers: [p, ...this.hidden, o], activation: this.activation, init: this.init, seed: this.seed }));
-      towers.push(new MLP({ layers: [q, ...this.hidden, o], activation: this.activation, init: this.init, seed: (this.seed + 1) >>> 0 }));
-      const [t1, t2] = towers as [MLP, MLP];
-      const o1 = own(new Adam(t1, { learningRate: this.learningRate })), o2 = own(new Adam(t2, { learningRate: this.learningRate }));
+      const [t1, t2] = warm
+        ? this.#towers!
+        : [
+            built(new MLP({ layers: [p, ...this.hidden, o], activation: this.activation, init: this.init, seed: this.seed })),
+            built(new MLP({ layers: [q, ...this.hidden, o], activation: this.activation, init: this.init, seed: (this.seed + 1) >>> 0 })),
+          ];
+      const [o1, o2] = previous ? previous.optimizers : [built(makeOptimizer(this, t1)), built(makeOptimizer(this, t2))];
       const xb = own(Tensor.empty(bs, p)), yb = own(Tensor.empty(bs, q)), g1 = own(Tensor.empty(bs, o)), g2 = own(Tensor.empty(bs, o));
       const objective = own(new CCAObjective(bs, o, this.components, this.regularization, this.objective));
-      const checkpoint = own(new Checkpoint([t1, t2], [o1, o2]));
-      const validation = validated({
-        measure: val
-          ? () => {
-              const cca = this.#fitFinal(t1, t2, x, y);
-              try {
-                return sum(score(t1, t2, cca, val.X, val.Y));
-              } finally {
-                cca.dispose();
-                t1.train();
-                t2.train();
-              }
+      return {
+        rows: n,
+        batchSize: bs,
+        nets: [t1, t2],
+        optimizers: [o1!, o2!],
+        rngs: [],
+        validation: val && {
+          measure: () => {
+            const cca = this.#fitFinal(t1, t2, x, y);
+            try {
+              return sum(score(t1, t2, cca, val.X, val.Y));
+            } finally {
+              cca.dispose();
+              t1.train();
+              t2.train();
             }
-          : null,
-        higherIsBetter: true,
-        patience: val?.patience,
-        pieces: [t1, t2],
-        onEpoch: options.onEpoch,
-      });
-      const history: EpochInfo[] = [];
-      const finish = (cca: CCA) => {
-        this.#disposeModel();
-        this.#towers = [t1, t2];
-        this.#cca = cca;
-        this.#history = history;
-        towers = [];
-      };
-      t1.train();
-      t2.train();
-      await trainModel(
-        this,
-        {
-          rows: n,
-          batchSize: bs,
-          signal: options.signal,
-          checkpoint,
-          step: (batch) => {
-            W.gatherRows(xb, x, batch);
-            W.gatherRows(yb, y, batch);
-            W.toF64(objective.H1, t1.forward(xb));
-            W.toF64(objective.H2, t2.forward(yb));
-            const corr = objective.evaluate();
-            // minimise −corr: the towers receive −∂corr/∂H
-            W.toF32(g1, objective.G1, -1);
-            W.toF32(g2, objective.G2, -1);
-            o1.zeroGrad();
-            o2.zeroGrad();
-            t1.backward(g1, { inputGradient: false });
-            t2.backward(g2, { inputGradient: false });
-            o1.step();
-            o2.step();
-            return { loss: -corr, correlation: corr };
           },
-          onEpoch: validation.onEpoch,
+          higherIsBetter: true,
+          patience: val.patience,
         },
-        history,
-        () => {
-        t1.eval();
-        t2.eval();
-        try {
-          finish(this.#fitFinal(t1, t2, x, y));
-        } catch {
-          /* the kept epoch has no usable final CCA: the previous fit stays */
-        }
-      },
-      );
-      validation.restoreBest();
-      t1.eval();
-      t2.eval();
-      finish(this.#fitFinal(t1, t2, x, y));
-      return this.history;
-    } finally {
-      for (const t of towers) t.dispose();
-      owner.dispose();
-    }
+        step: (batch) => {
+          W.gatherRows(xb, x, batch);
+          W.gatherRows(yb, y, batch);
+          W.toF64(objective.H1, t1.forward(xb));
+          W.toF64(objective.H2, t2.forward(yb));
+          const corr = objective.evaluate();
+          // minimise −corr: the towers receive −∂corr/∂H
+          W.toF32(g1, objective.G1, -1);
+          W.toF32(g2, objective.G2, -1);
+          o1!.zeroGrad();
+          o2!.zeroGrad();
+          t1.backward(g1, { inputGradient: false });
+          t2.backward(g2, { inputGradient: false });
+          o1!.step();
+          o2!.step();
+          return { loss: -corr, correlation: corr };
+        },
+        adopt: () => {
+          const cca = this.#fitFinal(t1, t2, x, y);
+          if (!warm) {
+            this.#towers?.[0].dispose();
+            this.#towers?.[1].dispose();
+            this.#towers = [t1, t2];
+          }
+          this.#cca?.dispose();
+          this.#cca = cca;
+        },
+      };
+    });
   }
 
   /** Checks the validation views up front, under their own names. */
@@ -259,15 +165,19 @@ export class DeepCCA extends Disposable {
     }
   }
 
-  #fitted(): { towers: [MLP, MLP]; cca: CCA } {
-    this.live();
+  protected isFitted(): boolean {
+    return this.#towers !== null;
+  }
+
+  #fitted(method: string): { towers: [MLP, MLP]; cca: CCA } {
+    this.ready(method);
     if (!this.#towers || !this.#cca) throw new NotFittedError('DeepCCA: call fit(X, Y) first');
     return { towers: this.#towers, cca: this.#cca };
   }
 
   /** Canonical correlations of the towers' outputs on the training rows (descending). */
   get correlations(): Float64Array {
-    return this.#fitted().cca.correlations;
+    return this.#fitted('correlations').cca.correlations;
   }
 
   /** Canonical variates [U, V] (n×components); null for a view you don't pass. */
@@ -276,7 +186,7 @@ export class DeepCCA extends Disposable {
   transform(X: null, Y: TensorInput): [null, MatrixResult];
   transform(X: TensorInput | null, Y?: TensorInput | null): [MatrixResult | null, MatrixResult | null];
   transform(X: TensorInput | null, Y: TensorInput | null = null): [MatrixResult | null, MatrixResult | null] {
-    const { towers, cca } = this.#fitted();
+    const { towers, cca } = this.#fitted('transform');
     if (X === null && Y === null) throw new ValueError('X, Y', 'at least one view', 'null and null');
     const h1 = X === null ? null : toF64(towers[0].predict(checkWidth(X, 'X', towers[0].layers[0]!)));
     const h2 = Y === null ? null : toF64(towers[1].predict(checkWidth(Y, 'Y', towers[1].layers[0]!)));
@@ -285,7 +195,7 @@ export class DeepCCA extends Disposable {
 
   /** Per-component correlations of the canonical variates on (X, Y), in training order. */
   score(X: TensorInput, Y: TensorInput): Float64Array {
-    const { towers, cca } = this.#fitted();
+    const { towers, cca } = this.#fitted('score');
     return score(towers[0], towers[1], cca, X, Y);
   }
 
@@ -297,34 +207,16 @@ export class DeepCCA extends Disposable {
     this.#cca = null;
   }
 
-  /** Frees the towers and the final CCA; any later use throws DisposedError. */
+  /** Frees the towers, the final CCA and the optimisers; any later use throws DisposedError (a running fit then rejects with it). */
   dispose(): void {
     if (!this.markDisposed()) return;
+    this.trainer.dispose();
     this.#disposeModel();
   }
 
   toJSON(): Record<string, unknown> {
-    const { towers, cca } = this.#fitted();
-    return {
-      format: FORMAT,
-      version: 1,
-      options: {
-        components: this.components,
-        outputs: this.outputs,
-        hidden: [...this.hidden],
-        activation: this.activation,
-        epochs: this.epochs,
-        batchSize: this.batchSize,
-        learningRate: this.learningRate,
-        regularization: this.regularization,
-        objective: this.objective,
-        finalRegularization: this.finalRegularization,
-        init: this.init,
-        seed: this.seed,
-      },
-      towers: [towers[0].toJSON(), towers[1].toJSON()],
-      cca: cca.toJSON(),
-    };
+    const { towers, cca } = this.#fitted('toJSON');
+    return { format: FORMAT, version: 1, options: deepccaRecord(this), towers: [towers[0].toJSON(), towers[1].toJSON()], cca: cca.toJSON() };
   }
 
   /**

@@ -78,6 +78,9 @@ export class CCAObjective extends Disposable {
     const P = this.#ws;
     const inv = 1 / (m - 1);
     const { H1, H2 } = this;
+    // a tower whose outputs overflowed has diverged (NonFiniteError: the training loop says so)
+    W.checkFinite(H1, "the x tower's outputs");
+    W.checkFinite(H2, "the y tower's outputs");
     for (const H of [H1, H2]) {
       W.colMeans(P.mean, H);
       W.center(H, H, P.mean);

@@ -1,0 +1,116 @@
+/**
+ * ConditionalGAN's file format ('crossmodal.ConditionalGAN', version 1: options, widths, the
+ * condition's standardisation and both networks, each with its CRC-32) and its import from
+ * PyTorch (python/crossmodal_torch.py's ConditionalGAN). Both take a `make` callback that
+ * builds the model from options, so neither imports the class.
+ */
+import { MLP, type Activation } from '../../nn/mlp.js';
+import { FormatError, ValueError, describe } from '../../errors.js';
+import { checkOptions } from '../../options.js';
+import { readEnvelope } from '../../serialize.js';
+import { checkTensors, type TorchTensors } from '../../nn/torch.js';
+import { OPTIONS, checkGANOptions, ganRecord, type ConditionalGANFromTorchOptions, type ConditionalGANOptions, type GANSettings } from './cgan_options.js';
+import { buildNets, type Nets } from './cgan_nets.js';
+
+const FORMAT = 'crossmodal.ConditionalGAN';
+
+/** A versioned plain object: options and both networks (each with its CRC-32). */
+export function writeGANFile(s: GANSettings, { G, D, x, c, mean, scale }: Nets): Record<string, unknown> {
+  const condition = { mean: Array.from(mean), scale: Array.from(scale) };
+  return { format: FORMAT, version: 1, options: ganRecord(s), widths: { x, c }, condition, generator: G.toJSON(), discriminator: D.toJSON() };
+}
+
+/** Reads writeGANFile's output (object or JSON string), validating every field. */
+export function readGANFile<M extends GANSettings>(json: unknown, make: (o: ConditionalGANOptions) => M): { model: M; nets: Nets } {
+  const o = readEnvelope(json, FORMAT, 1);
+  let model: M;
+  try {
+    model = make(o.options as ConditionalGANOptions);
+  } catch (e) {
+    throw new FormatError(`${FORMAT}: options: ${(e as Error).message}`);
+  }
+  const w = o.widths as { x?: unknown; c?: unknown } | null;
+  if (!w || typeof w !== 'object' || !Number.isInteger(w.x) || !Number.isInteger(w.c) || (w.x as number) < 1 || (w.c as number) < 1)
+    throw new FormatError(`${FORMAT}: widths: expected { x, c } positive integers`);
+  const xw = w.x as number, cw = w.c as number;
+  const cond = o.condition as { mean?: unknown; scale?: unknown } | null;
+  const stat = (v: unknown, positive: boolean) => Array.isArray(v) && v.length === cw && v.every((e) => typeof e === 'number' && Number.isFinite(e) && (!positive || e > 0));
+  if (!cond || typeof cond !== 'object' || !stat(cond.mean, false) || !stat(cond.scale, true))
+    throw new FormatError(`${FORMAT}: condition: expected { mean, scale }, ${cw} finite numbers each (scale positive)`);
+  const mean = Float64Array.from(cond.mean as number[]), scale = Float64Array.from(cond.scale as number[]);
+  const G = MLP.fromJSON(o.generator);
+  let D: MLP | null = null;
+  try {
+    D = MLP.fromJSON(o.discriminator);
+    const same = (net: MLP, layers: number[], out: Activation) => net.layers.length === layers.length && net.layers.every((v, i) => v === layers[i]) && net.activation === model.activation && net.outputActivation === out;
+    if (!same(G, [model.noise + cw, ...model.hidden, xw], model.outputActivation)) throw new FormatError(`${FORMAT}: generator: layers [${G.layers.join(', ')}] do not match the options and widths`);
+    if (!same(D, [xw + cw, ...model.discriminatorHidden, 1], 'identity')) throw new FormatError(`${FORMAT}: discriminator: layers [${D.layers.join(', ')}] do not match the options and widths`);
+    G.eval();
+    D.eval();
+    return { model, nets: { G, D, x: xw, c: cw, mean, scale } };
+  } catch (e) {
+    G.dispose();
+    D?.dispose();
+    throw e;
+  }
+}
+
+/** The GAN of a PyTorch state dict (see ConditionalGAN.fromTorch). */
+export function readTorchGAN<M extends GANSettings>(tensors: TorchTensors, options: ConditionalGANFromTorchOptions, make: (o: ConditionalGANOptions) => M): { model: M; nets: Nets } {
+  const where = 'ConditionalGAN.fromTorch: tensors'; // every refusal names the argument
+  const shapes = ['noise', 'hidden', 'discriminatorHidden', 'standardizeCondition'];
+  if (options && typeof options === 'object')
+    for (const k of shapes)
+      if (k in options) throw new ValueError(`options.${k}`, `no value: fromTorch reads ${k === 'standardizeCondition' ? 'the condition statistics' : 'the widths'} from the tensors`, (options as Record<string, unknown>)[k]);
+  const { prefix = '', ...rest } = checkOptions(options, [...OPTIONS.filter((k) => !shapes.includes(k)), 'prefix']);
+  if (typeof prefix !== 'string') throw new ValueError('options.prefix', "a string such as 'gan.'", prefix);
+  checkGANOptions(rest); // the options checked as the constructor checks them
+  checkTensors(tensors);
+  const stats = [`${prefix}condition_mean`, `${prefix}condition_scale`];
+  for (const name of Object.keys(tensors))
+    if (name.startsWith(prefix) && !stats.includes(name) && !name.startsWith(`${prefix}generator.`) && !name.startsWith(`${prefix}discriminator.`))
+      throw new FormatError(`${where}: ${JSON.stringify(name)} is not a tensor of the GAN (expected ${prefix}generator.*, ${prefix}discriminator.*, ${prefix}condition_mean and ${prefix}condition_scale)`);
+  const has = stats.map((n) => Object.prototype.hasOwnProperty.call(tensors, n));
+  if (has[0] !== has[1]) throw new FormatError(`${where}: ${stats[has[0] ? 1 : 0]} is missing (the condition statistics come as a pair, or not at all)`);
+  const activation = rest.activation ?? 'leaky_relu';
+  const read: MLP[] = [];
+  let nets: Nets | null = null;
+  try {
+    const g = MLP.fromTorch(tensors, { prefix: `${prefix}generator.`, activation });
+    read.push(g);
+    const d = MLP.fromTorch(tensors, { prefix: `${prefix}discriminator.`, activation });
+    read.push(d);
+    for (const [net, name] of [[g, 'generator'], [d, 'discriminator']] as const)
+      if (net.layers.length < 3) throw new FormatError(`${where}: ${prefix}${name}: expected at least two Linear layers (a hidden layer), got ${net.layers.length - 1}`);
+    const p = g.layers[g.layers.length - 1]!, din = d.layers[0]!, gin = g.layers[0]!, q = din - p;
+    if (d.layers[d.layers.length - 1] !== 1) throw new FormatError(`${where}: ${prefix}discriminator: expected 1 output (a logit), got ${d.layers[d.layers.length - 1]}`);
+    if (q < 1) throw new FormatError(`${where}: ${prefix}discriminator.0.weight takes ${din} inputs, expected more than ${p} ([x | c] with x ${p} wide, the generator's output)`);
+    if (gin - q < 1) throw new FormatError(`${where}: ${prefix}generator.0.weight takes ${gin} inputs, expected more than ${q} ([z | c] with c ${q} wide, the discriminator's inputs less x)`);
+    const mean = new Float64Array(q), scale = new Float64Array(q).fill(1);
+    if (has[0])
+      for (const [name, into, positive] of [[stats[0]!, mean, false], [stats[1]!, scale, true]] as const) {
+        const t = tensors[name]!;
+        const shape = t && typeof t === 'object' && Array.isArray(t.shape) ? t.shape : null;
+        if (!shape || shape.length !== 1 || shape[0] !== q) throw new FormatError(`${where}: ${name}: expected shape [${q}] (the condition's width), got ${shape ? `[${shape.join(', ')}]` : describe(t)}`);
+        const data = t.data;
+        if (!data || typeof data.length !== 'number' || data.length !== q) throw new FormatError(`${where}: ${name}: shape [${q}] needs ${q} values, data holds ${data && typeof data.length === 'number' ? data.length : 'none'}`);
+        for (let j = 0; j < q; j++) {
+          const v = Number(data[j]);
+          if (!Number.isFinite(v) || (positive && !(v > 0))) throw new FormatError(`${where}: ${name}[${j}] is ${v}: expected a finite${positive ? ' positive' : ''} number`);
+          into[j] = v;
+        }
+      }
+    const model = make({ ...rest, noise: gin - q, hidden: g.layers.slice(1, -1), discriminatorHidden: d.layers.slice(1, -1), standardizeCondition: has[0] });
+    nets = buildNets(model, p, q, { mean, scale });
+    nets.G.parameters.set(g.parameters);
+    nets.D.parameters.set(d.parameters);
+    nets.G.eval();
+    nets.D.eval();
+    const out = { model, nets };
+    nets = null;
+    return out;
+  } finally {
+    for (const r of read) r.dispose();
+    if (nets) (nets.G.dispose(), nets.D.dispose());
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * ConditionalGAN's networks: the generator G on [z | c̃] and the discriminator D on [x | c̃],
+ * and the condition's standardisation c̃ = (c − mean) / scale they both take.
+ */
+import type { Tensor } from '../../wasm/index.js';
+import { MLP } from '../../nn/mlp.js';
+import type { GANSettings } from './cgan_options.js';
+
+export interface Nets {
+  G: MLP;
+  D: MLP;
+  /** widths of x and of c */
+  x: number;
+  c: number;
+  /** the condition's standardisation, c ↦ (c − mean) / scale per column (0 and 1 when off) */
+  mean: Float64Array;
+  scale: Float64Array;
+}
+
+/** Column means and standard deviations (population, as scikit-learn's StandardScaler) of C, or 0 and 1. */
+export function conditionStats(C: Tensor, standardize: boolean): { mean: Float64Array; scale: Float64Array } {
+  const n = C.rows, q = C.cols, mean = new Float64Array(q), scale = new Float64Array(q).fill(1);
+  if (!standardize) return { mean, scale };
+  const d = C.data;
+  for (let i = 0; i < n; i++) for (let j = 0; j < q; j++) mean[j]! += d[i * q + j]!;
+  for (let j = 0; j < q; j++) mean[j]! /= n;
+  const ss = new Float64Array(q);
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < q; j++) {
+      const e = d[i * q + j]! - mean[j]!;
+      ss[j]! += e * e;
+    }
+  for (let j = 0; j < q; j++) if (ss[j]! > 0) scale[j] = Math.sqrt(ss[j]! / n);
+  return { mean, scale };
+}
+
+/** c ↦ (c − mean) / scale in place (C is the model's own copy of the caller's condition). */
+export function standardizeRows(C: Tensor, { mean, scale }: { mean: Float64Array; scale: Float64Array }): void {
+  const q = C.cols, d = C.data;
+  for (let i = 0; i < C.rows; i++) for (let j = 0; j < q; j++) d[i * q + j] = (d[i * q + j]! - mean[j]!) / scale[j]!;
+}
+
+/** New generator and discriminator for x of width xw and conditions of width cw. */
+export function buildNets(s: GANSettings, xw: number, cw: number, stats: { mean: Float64Array; scale: Float64Array }): Nets {
+  const common = { activation: s.activation, init: s.init };
+  const G = new MLP({ layers: [s.noise + cw, ...s.hidden, xw], ...common, outputActivation: s.outputActivation, seed: s.seed });
+  try {
+    const D = new MLP({ layers: [xw + cw, ...s.discriminatorHidden, 1], ...common, outputActivation: 'identity', dropout: s.discriminatorDropout, seed: (s.seed + 0x9e3779b9) >>> 0 });
+    return { G, D, x: xw, c: cw, ...stats };
+  } catch (e) {
+    G.dispose();
+    throw e;
+  }
+}

@@ -1,0 +1,114 @@
+/**
+ * ConditionalGAN's options: their types (the shared training and network vocabulary plus
+ * the GAN's own), their validation with the GAN's defaults, and what its file stores.
+ */
+import type { Activation } from '../../nn/activation.js';
+import type { MLPInit } from '../../nn/mlp.js';
+import { ACTIVATIONS } from '../../nn/activation.js';
+import { ValueError } from '../../errors.js';
+import { checkOptions } from '../../options.js';
+import { NETWORK_OPTIONS, TRAINING_OPTIONS, checkNetwork, checkTraining, trainingExtras, type NetworkOptions, type TrainingOptions, type TrainingSettings } from './training.js';
+import type { NeuralFitOptions } from './trainer.js';
+
+export interface ConditionalGANOptions extends TrainingOptions, NetworkOptions {
+  /** width of the generator's noise input z (default 100) */
+  noise?: number;
+  /** hidden widths of the discriminator (default: `hidden` reversed) */
+  discriminatorHidden?: readonly number[];
+  /** the generator's output activation (default 'sigmoid', for data in [0, 1]) */
+  outputActivation?: Activation;
+  /** one-sided label smoothing: real pairs get the target 1 − labelSmoothing (default 0) */
+  labelSmoothing?: number;
+  /** dropout rate on the discriminator's hidden layers while training (default 0) */
+  discriminatorDropout?: number;
+  /** discriminator steps per generator step, on the same batch (default 1) */
+  discriminatorSteps?: number;
+  /**
+   * centre each condition column and scale it to unit variance (the training rows' mean and
+   * standard deviation, kept with the model; a constant column is only centred) before it
+   * enters either network, which puts a one-hot label or [0, 1] data on the scale of the
+   * N(0, 1) noise (default true; on digits it takes the class-conditioned GAN from 10 % to
+   * 99 % classified as its condition after 100 epochs)
+   */
+  standardizeCondition?: boolean;
+}
+
+/** What each GAN epoch reports: D's + G's loss, each, and D's accuracy on real and generated pairs. */
+export type ConditionalGANLosses = { loss: number; discriminator: number; generator: number; realAccuracy: number; fakeAccuracy: number };
+
+/** ConditionalGAN.fit's options (onEpoch, signal, warmStart). */
+export interface ConditionalGANFitOptions extends NeuralFitOptions<ConditionalGANLosses> {}
+
+export interface ConditionalGANFromTorchOptions extends Omit<ConditionalGANOptions, 'noise' | 'hidden' | 'discriminatorHidden' | 'standardizeCondition'> {
+  /** what the names start with, dot included: 'gan.' for `gan.generator.0.weight`; tensors
+   *  outside it are ignored (default '': every tensor belongs to the GAN) */
+  prefix?: string;
+}
+
+export interface GenerateOptions {
+  /** seed of the noise: the same seed and conditions give the same samples (default 0) */
+  seed?: number;
+}
+
+/** The GAN's options as validated, with its defaults. */
+export interface GANSettings extends TrainingSettings {
+  readonly noise: number;
+  readonly hidden: readonly number[];
+  readonly discriminatorHidden: readonly number[];
+  readonly activation: Activation;
+  readonly outputActivation: Activation;
+  readonly init: MLPInit;
+  readonly labelSmoothing: number;
+  readonly discriminatorDropout: number;
+  readonly discriminatorSteps: number;
+  readonly standardizeCondition: boolean;
+}
+
+export const OPTIONS = ['noise', ...NETWORK_OPTIONS, 'discriminatorHidden', 'outputActivation', 'labelSmoothing', 'discriminatorDropout', 'discriminatorSteps', ...TRAINING_OPTIONS, 'standardizeCondition'] as const satisfies readonly (keyof ConditionalGANOptions)[];
+
+const isWidths = (v: unknown): v is number[] => Array.isArray(v) && v.length > 0 && v.every((w) => Number.isInteger(w) && w >= 1);
+
+export function checkGANOptions(options: ConditionalGANOptions): GANSettings {
+  checkOptions(options, OPTIONS);
+  const training = checkTraining(options, { epochs: 100, batchSize: 64, learningRate: 2e-4, beta1: 0.5 });
+  const noise = options.noise ?? 100;
+  if (!Number.isInteger(noise) || noise < 1) throw new ValueError('options.noise', 'a positive integer', noise);
+  const hidden = options.hidden ?? [256, 512];
+  if (!isWidths(hidden)) throw new ValueError('options.hidden', 'a non-empty list of positive integer widths', hidden);
+  const net = checkNetwork(options, { hidden, activation: 'leaky_relu', init: 'uniform' });
+  const dh = options.discriminatorHidden ?? [...hidden].reverse();
+  if (!isWidths(dh)) throw new ValueError('options.discriminatorHidden', 'a non-empty list of positive integer widths', dh);
+  const out = options.outputActivation ?? 'sigmoid';
+  if (!(typeof out === 'string' && out in ACTIVATIONS)) throw new ValueError('options.outputActivation', Object.keys(ACTIVATIONS).join(' | '), out);
+  const ls = options.labelSmoothing ?? 0;
+  if (!(typeof ls === 'number' && ls >= 0 && ls < 1)) throw new ValueError('options.labelSmoothing', 'a number in [0, 1)', ls);
+  const dd = options.discriminatorDropout ?? 0;
+  if (!(typeof dd === 'number' && dd >= 0 && dd < 1)) throw new ValueError('options.discriminatorDropout', 'a rate in [0, 1)', dd);
+  const ds = options.discriminatorSteps ?? 1;
+  if (!Number.isInteger(ds) || ds < 1) throw new ValueError('options.discriminatorSteps', 'a positive integer', ds);
+  const sc = options.standardizeCondition ?? true;
+  if (typeof sc !== 'boolean') throw new ValueError('options.standardizeCondition', 'true or false', sc);
+  return { ...training, ...net, noise, discriminatorHidden: Object.freeze([...dh]), outputActivation: out, labelSmoothing: ls, discriminatorDropout: dd, discriminatorSteps: ds, standardizeCondition: sc };
+}
+
+/** The options a GAN file stores (in the order files always had, the newer training options only when set). */
+export function ganRecord(s: GANSettings): ConditionalGANOptions {
+  return {
+    noise: s.noise,
+    hidden: [...s.hidden],
+    discriminatorHidden: [...s.discriminatorHidden],
+    activation: s.activation,
+    outputActivation: s.outputActivation,
+    init: s.init,
+    learningRate: s.learningRate,
+    ...(s.optimizer === 'sgd' ? {} : { beta1: s.beta1 }),
+    labelSmoothing: s.labelSmoothing,
+    discriminatorDropout: s.discriminatorDropout,
+    discriminatorSteps: s.discriminatorSteps,
+    epochs: s.epochs,
+    batchSize: s.batchSize,
+    seed: s.seed,
+    standardizeCondition: s.standardizeCondition,
+    ...trainingExtras(s, ['beta1']),
+  };
+}

@@ -1,0 +1,100 @@
+/**
+ * DeepCCA's options: their types (the shared training and network vocabulary plus DeepCCA's
+ * own), their validation with DeepCCA's defaults, and what its file stores.
+ */
+import type { TensorInput } from '../../wasm/index.js';
+import type { Activation } from '../../nn/activation.js';
+import type { MLPInit } from '../../nn/mlp.js';
+import { ValueError } from '../../errors.js';
+import { checkOptions } from '../../options.js';
+import type { CCAObjectiveKind } from './deepcca_objective.js';
+import { NETWORK_OPTIONS, TRAINING_OPTIONS, checkNetwork, checkTraining, trainingExtras, type NetworkOptions, type TrainingOptions, type TrainingSettings } from './training.js';
+import type { NeuralFitOptions } from './trainer.js';
+
+export interface DeepCCAOptions extends TrainingOptions, NetworkOptions {
+  /** canonical pairs to keep (default 2) */
+  components?: number;
+  /** towers' output width (default `components`) */
+  outputs?: number;
+  /** ridge r on both output covariances inside the objective (default 1e-3) */
+  regularization?: number;
+  /** 'trace' (sum of the top-k singular values, the paper; the default) or 'squared' (their squares) */
+  objective?: CCAObjectiveKind;
+  /** ridge of the final linear CCA on the tower outputs (default 1e-6) */
+  finalRegularization?: number;
+}
+
+/** What each DeepCCA epoch reports: the loss (−correlation), the batch correlation, and with validation the held-out one. */
+export type DeepCCALosses = { loss: number; correlation: number; validation?: number };
+
+export interface DeepCCAFitOptions extends NeuralFitOptions<DeepCCALosses> {
+  /** held-out views: after each epoch the sum of their top-k correlations is reported as
+   *  losses.validation; with `patience`, training stops after that many epochs without
+   *  improvement and the best towers are kept (default: none; `patience` default: no early stop) */
+  validation?: { X: TensorInput; Y: TensorInput; patience?: number };
+}
+
+export interface DeepCCAFromTorchOptions extends Omit<DeepCCAOptions, 'components' | 'outputs' | 'hidden'> {
+  /** the rows [X, Y] (n×p, n×q) the final linear CCA is fitted on, as fit fits it on its
+   *  training rows (required) */
+  data: readonly [TensorInput, TensorInput];
+  /** names of the x tower's tensors start with this (default 'x.', as DeepCCATowers in
+   *  python/crossmodal_torch.py: `x.0.weight`, …) */
+  xPrefix?: string;
+  /** names of the y tower's tensors start with this (default 'y.') */
+  yPrefix?: string;
+  /** canonical pairs kept (default: the towers' output width) */
+  components?: number;
+}
+
+/** DeepCCA's options as validated, with its defaults. */
+export interface DeepCCASettings extends TrainingSettings {
+  readonly components: number;
+  readonly outputs: number;
+  readonly hidden: readonly number[];
+  readonly activation: Activation;
+  readonly init: MLPInit;
+  readonly regularization: number;
+  readonly objective: CCAObjectiveKind;
+  readonly finalRegularization: number;
+}
+
+export const OPTIONS = ['components', 'outputs', ...NETWORK_OPTIONS, ...TRAINING_OPTIONS, 'regularization', 'objective', 'finalRegularization'] as const satisfies readonly (keyof DeepCCAOptions)[];
+
+export function checkDeepCCAOptions(options: DeepCCAOptions): DeepCCASettings {
+  checkOptions(options, OPTIONS);
+  const training = checkTraining(options, { epochs: 100, batchSize: 500, learningRate: 1e-3 });
+  const k = options.components ?? 2;
+  if (!Number.isInteger(k) || k < 1) throw new ValueError('options.components', 'a positive integer', k);
+  const o = options.outputs ?? k;
+  if (!Number.isInteger(o) || o < k) throw new ValueError('options.outputs', `an integer ≥ components (${k})`, o);
+  const net = checkNetwork(options, { hidden: [256, 256], activation: 'leaky_relu', init: 'uniform' });
+  const r = options.regularization ?? 1e-3;
+  if (!(typeof r === 'number' && r >= 0 && Number.isFinite(r))) throw new ValueError('options.regularization', 'a ridge r ≥ 0', r);
+  const fr = options.finalRegularization ?? 1e-6;
+  if (!(typeof fr === 'number' && fr >= 0 && Number.isFinite(fr))) throw new ValueError('options.finalRegularization', 'a ridge r ≥ 0', fr);
+  const obj = options.objective ?? 'trace';
+  if (obj !== 'trace' && obj !== 'squared') throw new ValueError('options.objective', "'trace' or 'squared'", obj);
+  if (training.batchSize < 2 * o)
+    throw new ValueError('options.batchSize', `at least 2·outputs = ${2 * o} rows, so each batch's output covariance can be estimated`, training.batchSize);
+  return { ...training, ...net, components: k, outputs: o, regularization: r, objective: obj, finalRegularization: fr };
+}
+
+/** The options a DeepCCA file stores (in the order files always had, the newer training options only when set). */
+export function deepccaRecord(s: DeepCCASettings): DeepCCAOptions {
+  return {
+    components: s.components,
+    outputs: s.outputs,
+    hidden: [...s.hidden],
+    activation: s.activation,
+    epochs: s.epochs,
+    batchSize: s.batchSize,
+    learningRate: s.learningRate,
+    regularization: s.regularization,
+    objective: s.objective,
+    finalRegularization: s.finalRegularization,
+    init: s.init,
+    seed: s.seed,
+    ...trainingExtras(s),
+  };
+}
