@@ -543,8 +543,14 @@ const entries: [string, (clean: boolean) => fc.Arbitrary<Case>][] = [
         fc.constantFrom('DeepCCA', 'MultimodalAutoencoder', 'ConditionalGAN', 'Classifier'),
         matrixArg(undefined, clean),
         optionsArb(clean, 
-          { epochs: pos(3), batchSize: pos(32), learningRate: fc.double({ min: 1e-5, max: 1e-2, noNaN: true }), seed: fc.nat(), hidden: fc.array(pos(32), { minLength: 1, maxLength: 2 }) },
-          { epochs: wrongInt.filter((v) => v !== 1e9), batchSize: wrongInt, learningRate: [-1, 0, NaN, '1e-3'], seed: [-1, 1.5, 'seed', 2 ** 33], hidden: [[], [0], [1.5], 'wide', [-3]] },
+          {
+            epochs: pos(3), batchSize: pos(32), learningRate: fc.double({ min: 1e-5, max: 1e-2, noNaN: true }), seed: fc.nat(), hidden: fc.array(pos(32), { minLength: 1, maxLength: 2 }),
+            optimizer: fc.constantFrom('adam', 'adamw', 'sgd'), maxGradNorm: fc.double({ min: 1e-3, max: 10, noNaN: true }), weightDecay: fc.double({ min: 0, max: 1e-2, noNaN: true }),
+          },
+          {
+            epochs: wrongInt.filter((v) => v !== 1e9), batchSize: wrongInt, learningRate: [-1, 0, NaN, '1e-3'], seed: [-1, 1.5, 'seed', 2 ** 33], hidden: [[], [0], [1.5], 'wide', [-3]],
+            optimizer: ['rmsprop', 1, null], maxGradNorm: [0, -1, NaN, Infinity, 'big'], weightDecay: [-1, NaN, Infinity, 'x'],
+          },
         ),
       )
       .chain(([kind, a, opt]) => fc.tuple(fc.constant(kind), fc.constant(a), matrixArg({ rows: a.valid ? a.rows : undefined }, clean), fc.constant(opt)))
@@ -567,6 +573,12 @@ const entries: [string, (clean: boolean) => fc.Arbitrary<Case>][] = [
             if (kind === 'ConditionalGAN') return new cm.ConditionalGAN({ ...opts, noise: 3 } as cm.ConditionalGANOptions);
             const { hidden = [8], ...rest } = opts as { hidden?: unknown };
             return new cm.Classifier({ ...rest, layers: Array.isArray(hidden) ? [Math.max(1, a.cols), ...hidden, classes] : hidden } as cm.ClassifierOptions);
+          };
+          const train = (m: Net, o: { warmStart?: boolean } = {}): Promise<unknown> => {
+            if (m instanceof cm.DeepCCA) return m.fit(a.value as cm.TensorInput, b.value as cm.TensorInput, o);
+            if (m instanceof cm.MultimodalAutoencoder) return m.fit([a.value as cm.TensorInput, b.value as cm.TensorInput], o);
+            if (m instanceof cm.ConditionalGAN) return m.fit(a.value as cm.TensorInput, b.value as cm.TensorInput, o);
+            return m.fit(a.value as cm.TensorInput, labels, o);
           };
           const fit = async (m: Net) => {
             if (m instanceof cm.DeepCCA) {
@@ -593,6 +605,18 @@ const entries: [string, (clean: boolean) => fc.Arbitrary<Case>][] = [
               model = construct();
             });
             if (model) await check(`${kind}(${JSON.stringify(o)}).fit(${show(a)}, ${show(b)})`, wp, names, () => fit(model!));
+            if (model && wp) {
+              // a warm start on the same rows; while it runs, a second fit and the weights are refused
+              const m = model as Net;
+              await check(`${kind}(${JSON.stringify(o)}).fit(…, { warmStart: true })`, true, names, async () => {
+                const running = train(m, { warmStart: true });
+                const second = await train(m).then(() => null, (e: unknown) => e);
+                if (!(second instanceof cm.FitRunningError)) throw new Error(`a second fit while one ran was not refused: ${String(second)}`);
+                if (!/still running/.test((second as Error).message)) throw new Error(`the refusal does not say a fit is running: ${(second as Error).message}`);
+                await running;
+                return m.history.length;
+              });
+            }
           } finally {
             (model as Net | null)?.dispose();
           }

@@ -223,7 +223,7 @@ describe('training keeps what it finished', () => {
     };
     const diverged = await train(10, 3), two = await train(2, null);
     expect(diverged.error).toBeInstanceOf(DivergenceError);
-    expect((diverged.error as Error).message).toMatch(/training diverged at epoch 3, batch 5: the loss is NaN; the weights of the last finished epoch \(2\) are kept/);
+    expect((diverged.error as Error).message).toMatch(/training diverged at epoch 3, batch 5: the loss is NaN; the checkpoint of the last finished epoch \(2\) is restored/);
     expect(diverged.epochs).toBe(2);
     expect(Array.from(diverged.params)).toEqual(Array.from(two.params));
     expect(diverged.steps).toBe(two.steps);

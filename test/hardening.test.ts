@@ -5,7 +5,7 @@
 // and two models trained interleaved give the bits of the same two trained one after the other.
 // Out-of-memory is in test/init-bytes.test.ts (it needs its own, capped, instance).
 import { beforeAll, describe, expect, it } from 'vitest';
-import { init, memoryStats, nn, CCA, Classifier, ConditionalGAN, DeepCCA, GCCA, KernelCCA, MCCA, MLP, Matrix, MultimodalAutoencoder, NonFiniteError, ValueError } from '../src/index.js';
+import { init, memoryStats, nn, CCA, Classifier, ConditionalGAN, DeepCCA, GCCA, KernelCCA, MCCA, MLP, Matrix, MultimodalAutoencoder, NonFiniteError, ValueError, FitRunningError } from '../src/index.js';
 import { readFileSync } from 'node:fs';
 import { uniform } from './helpers.js';
 
@@ -109,6 +109,13 @@ describe('a CCA fit streams its rows through the co-moments', () => {
   });
 });
 
+/** Awaits a running fit after checking that another fit started meanwhile is refused. */
+async function warmAndRefused(running: Promise<unknown>, another: () => Promise<unknown>): Promise<void> {
+  const refused = await another().then(() => null, (e: unknown) => e);
+  if (!(refused instanceof FitRunningError)) throw new Error(`a second fit was not refused: ${String(refused)}`);
+  await running;
+}
+
 describe('1,000 fit / use / dispose cycles of each model return the allocator to where it started', () => {
   const u = uniform(11);
   const x = Array.from({ length: 12 }, () => [u(), u(), u()]), y = x.map((r) => [r[0]! + u(), r[1]! - u()]);
@@ -157,21 +164,25 @@ describe('1,000 fit / use / dispose cycles of each model return the allocator to
       nys.score(x, y);
       nys.dispose();
     }],
+    // each neural cycle: a fit, a warm-started one with a second fit refused while it runs, another optimiser and clipping
     ['DeepCCA', async () => {
-      const m = new DeepCCA({ components: 1, hidden: [3], epochs: 1, batchSize: 12, seed: 1 });
+      const m = new DeepCCA({ components: 1, hidden: [3], epochs: 1, batchSize: 12, seed: 1, optimizer: 'adamw', maxGradNorm: 1 });
       await m.fit(x, y);
+      await warmAndRefused(m.fit(x, y, { warmStart: true }), () => m.fit(x, y));
       m.transform(x, y);
       m.dispose();
     }],
     ['MultimodalAutoencoder', async () => {
-      const m = new MultimodalAutoencoder({ hidden: [3], code: 2, epochs: 1, batchSize: 12, seed: 1 });
+      const m = new MultimodalAutoencoder({ hidden: [3], code: 2, epochs: 1, batchSize: 12, seed: 1, optimizer: 'sgd', maxGradNorm: 1 });
       await m.fit([x, y]);
+      await warmAndRefused(m.fit([x, y], { warmStart: true }), () => m.fit([x, y]));
       m.reconstruct([x, null]);
       m.dispose();
     }],
     ['ConditionalGAN', async () => {
-      const m = new ConditionalGAN({ noise: 2, hidden: [3], epochs: 1, batchSize: 12, seed: 1 });
+      const m = new ConditionalGAN({ noise: 2, hidden: [3], epochs: 1, batchSize: 12, seed: 1, optimizer: 'adamw', weightDecay: 1e-2, maxGradNorm: 1 });
       await m.fit(x, y);
+      await warmAndRefused(m.fit(x, y, { warmStart: true }), () => m.fit(x, y));
       m.generate(y, { seed: 1 });
       m.dispose();
     }],
@@ -199,6 +210,11 @@ describe('1,000 fit / use / dispose cycles of each model return the allocator to
       await m.fit(x, labels);
       m.predict(x);
       m.dispose();
+      const h = new Classifier({ hidden: [4], epochs: 1, batchSize: 12, seed: 1, optimizer: 'sgd', maxGradNorm: 1 });
+      await h.fit(x, labels);
+      await warmAndRefused(h.fit(x, labels, { warmStart: true }), () => h.fit(x, labels));
+      Classifier.fromJSON(h.toJSON()).dispose();
+      h.dispose();
     }],
   ];
   for (const [name, cycle] of cycles)

@@ -203,19 +203,25 @@ describe('training loop', () => {
     expect(seen[0]!.losses).toHaveProperty('loss');
     const ctl = new AbortController();
     const before = memoryStats().liveBytes;
-    let atAbort: Float32Array | null = null;
     const p = clf.fit(x, y, {
       signal: ctl.signal,
       onEpoch: (e) => {
-        if (e.epoch === 2) (atAbort = clf.net.parameters.slice()), ctl.abort();
+        // the weights cannot be read while the fit runs (the model holds the previous fit until it ends)
+        expect(() => clf.net).toThrow(/a fit of this model is still running/);
+        if (e.epoch === 2) ctl.abort();
       },
     });
     await expect(p).rejects.toMatchObject({ name: 'AbortError' });
     expect(memoryStats().liveBytes).toBe(before);
+    // the parameters after epoch 2: a fit of 2 epochs with the same seed (the same shuffles)
+    const two = new nn.Classifier({ layers: [2, 8, 2], epochs: 2, batchSize: 8, seed: 1 });
+    await two.fit(x, y);
+    const atAbort = two.net.parameters.slice();
+    two.dispose();
     // the network keeps the parameters of the last finished epoch and still predicts with them:
     // its classes are the argmax of an independent f64 forward with those parameters
-    expect(Array.from(clf.net.parameters)).toEqual(Array.from(atAbort!));
-    const logits = forward64(clf.net, Float64Array.from(atAbort!), x);
+    expect(Array.from(clf.net.parameters)).toEqual(Array.from(atAbort));
+    const logits = forward64(clf.net, Float64Array.from(atAbort), x);
     const want = logits.map((r) => (r[1]! > r[0]! ? 1 : 0));
     expect(Array.from(clf.predict(x))).toEqual(want);
     expect(clf.accuracy(x, y)).toBe(want.filter((c, i) => c === y[i]).length / y.length);

@@ -19,7 +19,7 @@ import { init, CCA, DeepCCA, MLP, Tensor, Matrix, Classifier, nn, linalg, type E
   type DeepCCAFitOptions, type ClassifierOptions, type MLPOptions, type InitOptions, type OptimizerOptions, type AdamOptions, type SGDOptions,
   type BackwardOptions, type MatmulOptions, type LossResult, type MatrixResult, type Piece, type CCAToJSONOptions, type MLPToJSONOptions,
   type PredictOptions, type LossOptions, type ConcatForwardOptions, MultimodalAutoencoder, type MultimodalAutoencoderOptions,
-  type AutoencoderFitOptions, type FloatResult, type SubsetError } from 'crossmodal';
+  type AutoencoderFitOptions, type FloatResult, type SubsetError, ConditionalGAN, type TrainingOptions } from 'crossmodal';
 import { comomentsQuery, momentsFromSqlRows, quoteIdentifier, type ComomentsQueryOptions, type SqlMoments, type SqlRow } from 'crossmodal/sql';
 
 await init();
@@ -86,6 +86,25 @@ comomentsQuery({ table: 't', x: ['a'], y: ['b'], dialect: 'mysql' });
 // @ts-expect-error: the table is required
 comomentsQuery({ x: ['a'], y: ['b'] });
 
+// typed histories: each model's losses by name, a misspelt one does not compile
+const corr: number = (await dcca.fit(rows, typed, { warmStart: true, onEpoch: (e) => void e.losses.correlation }))[0]!.losses.correlation;
+const mse1: number = ae.history[0]!.losses.mse1;
+const gan = new ConditionalGAN({ noise: 2, hidden: [3], epochs: 1, batchSize: 2, optimizer: 'adamw', maxGradNorm: 1 });
+const gl: number = (await gan.fit(rows, typed))[0]!.losses.realAccuracy;
+const cl: number = h[0]!.losses.loss;
+const trained: TrainingOptions = { optimizer: 'sgd', maxGradNorm: 5, weightDecay: 1e-4, epochs: 2 };
+new Classifier({ hidden: [4], ...trained }).dispose();
+// @ts-expect-error: DeepCCA reports correlation, not corelation
+void dcca.history[0]!.losses.corelation;
+// @ts-expect-error: the cGAN reports realAccuracy
+void gan.history[0]!.losses.realAcc;
+// @ts-expect-error: the autoencoder's per-modality parts are mse0, mse1, …
+void ae.history[0]!.losses.mseX;
+// @ts-expect-error: not an optimiser
+new DeepCCA({ optimizer: 'rmsprop' });
+// @ts-expect-error: warmStart is a boolean
+await c.fit(rows, [0, 1, 0, 1], { warmStart: 1 });
+
 // wrong calls the types reject
 // @ts-expect-error: crossValidation settings take no components (the model's are used)
 new CCA({ regularization: 'cv', crossValidation: { components: 2 } });
@@ -108,8 +127,8 @@ cca.fit([['1', '2']], typed);
 // @ts-expect-error: one view is not a pair
 const [a1, a2]: [MatrixResult, MatrixResult] = cca.transform(rows);
 
-for (const d of [cca, dcca, net, opt, cat, c, out, loss.grad, prod, ae, fromSql]) d.dispose();
-export { n, x, nothing, no, y, m, dx, frozen, none2, parts, piece, h, f, o, more, bad, a1, a2, aeh, filled, shared, bySubset, bestRidge, foldScores, applied, sqlText, sqlMoments, quoted };
+for (const d of [cca, dcca, net, opt, cat, c, out, loss.grad, prod, ae, fromSql, gan]) d.dispose();
+export { corr, mse1, gl, cl, n, x, nothing, no, y, m, dx, frozen, none2, parts, piece, h, f, o, more, bad, a1, a2, aeh, filled, shared, bySubset, bestRidge, foldScores, applied, sqlText, sqlMoments, quoted };
 `;
 
 describe('the shipped types in a strict consumer project without esnext.disposable or @types/node', () => {

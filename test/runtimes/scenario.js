@@ -318,6 +318,36 @@ export async function runScenario(cm, initOptions = {}) {
     outputs.push(...bytes);
   }
 
+  // 14. the one trainer: each neural model fitted 2 epochs and warm-started for 2 more (another
+  //     optimiser, gradient clipping), equal to one fit of 4; a second fit while one runs refused
+  if (cm.FitRunningError) {
+    const ex = scale(EXERCISE, [20, 250, 250]), ph = scale(PHYSIOLOGICAL, [250, 50, 80]);
+    const lab = ex.map((_, i) => i % 2);
+    const kinds = [
+      [(o) => new cm.DeepCCA({ components: 1, hidden: [6], batchSize: 10, seed: 2, optimizer: 'adamw', maxGradNorm: 1, ...o }), (m, f) => m.fit(ex, ph, f), (m) => m.transform(ex, ph)[0].data],
+      [(o) => new cm.MultimodalAutoencoder({ hidden: [5], code: 2, batchSize: 5, seed: 3, optimizer: 'sgd', learningRate: 1e-2, maxGradNorm: 1, ...o }), (m, f) => m.fit([ex, ph], f), (m) => m.reconstruct([ex, null])[1].data],
+      [(o) => new cm.ConditionalGAN({ noise: 2, hidden: [5], batchSize: 5, seed: 4, weightDecay: 1e-3, maxGradNorm: 0.5, ...o }), (m, f) => m.fit(ph, ex, f), (m) => m.generate(ex, { seed: 1 }).data],
+      [(o) => new cm.Classifier({ hidden: [5], batchSize: 5, seed: 5, optimizer: 'sgd', learningRate: 1e-2, maxGradNorm: 1, ...o }), (m, f) => m.fit(ex, lab, f), (m) => m.predictProba(ex).data],
+    ];
+    const tBytes = [];
+    for (const [make, fit, out] of kinds) {
+      const four = make({ epochs: 4 }), two = make({ epochs: 2 });
+      await fit(four);
+      await fit(two);
+      const running = fit(two, { warmStart: true });
+      const refused = await fit(two).then(() => null, (e) => e);
+      if (!(refused instanceof cm.FitRunningError)) failures.push(`trainer: a second fit of ${two.constructor.name} while one ran was not refused (${refused})`);
+      await running;
+      const a = out(two), b = out(four);
+      if (a.length !== b.length || a.some((v, i) => v !== b[i])) failures.push(`trainer: ${two.constructor.name} warm-started 2 + 2 epochs differs from one fit of 4`);
+      tBytes.push(Float32Array.from(a));
+      four.dispose();
+      two.dispose();
+    }
+    parts.trainer = await sha256(tBytes);
+    outputs.push(...tBytes);
+  } else failures.push('trainer: FitRunningError is not exported');
+
   const threads = { threads: info.threads, ...(info.threadsFallback ? { threadsFallback: info.threadsFallback } : {}) };
   return { build: info.build, ...threads, ok: failures.length === 0, failures, hash: await sha256(outputs), parts };
 }
