@@ -238,6 +238,39 @@ describe.each(kinds)('$name on the one trainer', (kind) => {
   });
 });
 
+describe('inference that overflows inside the networks', () => {
+  it('is a ValueError naming the method\'s own argument, for every model (not a NonFiniteError naming an internal buffer); results are finite otherwise', async () => {
+    const big = (v: number) => Math.max(-3e38, Math.min(3e38, (Math.abs(v) + 1) * 1.5e38));
+    const huge = X.map((r) => r.map(big)), hugeY = Y.map((r) => r.map(big));
+    const refused: string[] = [];
+    for (const kind of kinds) {
+      const m = kind.make({ epochs: 1 });
+      await kind.fit(m);
+      const call =
+        m instanceof DeepCCA ? () => m.transform(huge, hugeY).flatMap((r) => [...r!.data])
+        : m instanceof MultimodalAutoencoder ? () => m.reconstruct([huge, null]).flatMap((r) => [...r.data])
+        : m instanceof ConditionalGAN ? () => [...m.generate(huge, { seed: 1 }).data]
+        : () => [...(m as Classifier).predictProba(huge).data];
+      const arg = m instanceof MultimodalAutoencoder ? 'views' : m instanceof ConditionalGAN ? 'c' : m instanceof DeepCCA ? '(X|Y)' : 'X';
+      let first: unknown = null;
+      try {
+        call(); // the first call may allocate the network's inference buffers, which it keeps
+      } catch (e) {
+        first = e;
+      }
+      const live = memoryStats().liveBytes;
+      if (first) {
+        refused.push(kind.name);
+        expect(call, kind.name).toThrow(ValueError);
+        expect(call, kind.name).toThrow(new RegExp(`^${arg}: expected values small enough for the .*output to stay within the floating-point range`));
+        expect(memoryStats().liveBytes).toBe(live);
+      } else expect(call().every(Number.isFinite), kind.name).toBe(true);
+      m.dispose();
+    }
+    expect(refused).toEqual(expect.arrayContaining(['DeepCCA', 'Classifier']));
+  });
+});
+
 describe('Classifier widths', () => {
   it('`hidden` reads the input width and the classes from the data; `layers` gives the same bits', async () => {
     const a = new Classifier({ hidden: [8], epochs: 3, batchSize: 16, seed: 4 });

@@ -156,12 +156,14 @@ export class MultimodalAutoencoder extends NeuralModel<AutoencoderLosses> implem
 
   /** The shared code of each row from the modalities given (`null` for a missing one), n×code. */
   encode(views: readonly ViewInput[], options: ViewsOptions = {}): FloatResult {
-    const g = this.#fitted('encode');
-    checkOptions(options, ['present'], 'encode options');
-    return withViews(g, views, options.present, (data) => {
-      const out = new Float32Array(data.n * this.code);
-      chunks(g, data, data.present, (s, _outs, _len, code) => out.set(code.data, s * this.code));
-      return { data: out, rows: data.n, cols: this.code };
+    return this.inference(['views'], () => {
+      const g = this.#fitted('encode');
+      checkOptions(options, ['present'], 'encode options');
+      return withViews(g, views, options.present, (data) => {
+        const out = new Float32Array(data.n * this.code);
+        chunks(g, data, data.present, (s, _outs, _len, code) => out.set(code.data, s * this.code));
+        return { data: out, rows: data.n, cols: this.code };
+      });
     });
   }
 
@@ -170,12 +172,14 @@ export class MultimodalAutoencoder extends NeuralModel<AutoencoderLosses> implem
    * block per modality, the missing ones filled in (cross-modal prediction).
    */
   reconstruct(views: readonly ViewInput[], options: ViewsOptions = {}): FloatResult[] {
-    const g = this.#fitted('reconstruct');
-    checkOptions(options, ['present'], 'reconstruct options');
-    return withViews(g, views, options.present, (data) => {
-      const outs = g.widths.map((p) => new Float32Array(data.n * p));
-      chunks(g, data, data.present, (s, o) => o.forEach((t, j) => outs[j]!.set(t.data, s * g.widths[j]!)));
-      return outs.map((d, j) => ({ data: d, rows: data.n, cols: g.widths[j]! }));
+    return this.inference(['views'], () => {
+      const g = this.#fitted('reconstruct');
+      checkOptions(options, ['present'], 'reconstruct options');
+      return withViews(g, views, options.present, (data) => {
+        const outs = g.widths.map((p) => new Float32Array(data.n * p));
+        chunks(g, data, data.present, (s, o) => o.forEach((t, j) => outs[j]!.set(t.data, s * g.widths[j]!)));
+        return outs.map((d, j) => ({ data: d, rows: data.n, cols: g.widths[j]! }));
+      });
     });
   }
 
@@ -185,43 +189,45 @@ export class MultimodalAutoencoder extends NeuralModel<AutoencoderLosses> implem
    * present and at least one of the subset is). Subsets by size, then in index order.
    */
   evaluate(views: readonly ViewInput[], options: ViewsOptions = {}): SubsetError[] {
-    const g = this.#fitted('evaluate');
-    checkOptions(options, ['present'], 'evaluate options');
-    return withViews(g, views, options.present, (data) => {
-      const m = g.widths.length;
-      const idx = data.given.flatMap((gv, j) => (gv ? [j] : []));
-      const subsets: number[][] = [];
-      for (let mask = 1; mask < 1 << idx.length; mask++) subsets.push(idx.filter((_, b) => mask & (1 << b)));
-      subsets.sort((a, b) => a.length - b.length || a.join().localeCompare(b.join(), 'en', { numeric: true }));
-      return subsets.map((given) => {
-        // gates: present ∧ given; targets: present where the row has some input
-        const gates = new Float32Array(data.n * m), targets = new Float32Array(data.n * m);
-        for (let i = 0; i < data.n; i++) {
-          let any = false;
-          for (const j of given) if (data.mask[i * m + j]) (gates[i * m + j] = 1), (any = true);
-          if (any) for (let j = 0; j < m; j++) targets[i * m + j] = data.mask[i * m + j]!;
-        }
-        const owner = new Owner();
-        try {
-          const gt = owner.own(Tensor.from({ data: gates, rows: data.n, cols: m })), tt = owner.own(Tensor.from({ data: targets, rows: data.n, cols: m }));
-          const sse = new Float64Array(m), count = new Float64Array(m);
-          chunks(g, data, gt, (s, outs, len) => {
-            const tv = tt.viewRows(s, len);
-            outs.forEach((o, j) => {
-              if (!data.given[j]) return;
-              let rows = 0;
-              for (let i = s; i < s + len; i++) rows += targets[i * m + j]!;
-              const c = rows * g.widths[j]!;
-              sse[j]! += W.maskedMse(null, o, data.x[j]!.viewRows(s, len), tv, j, 1) * c;
-              count[j]! += c;
+    return this.inference(['views'], () => {
+      const g = this.#fitted('evaluate');
+      checkOptions(options, ['present'], 'evaluate options');
+      return withViews(g, views, options.present, (data) => {
+        const m = g.widths.length;
+        const idx = data.given.flatMap((gv, j) => (gv ? [j] : []));
+        const subsets: number[][] = [];
+        for (let mask = 1; mask < 1 << idx.length; mask++) subsets.push(idx.filter((_, b) => mask & (1 << b)));
+        subsets.sort((a, b) => a.length - b.length || a.join().localeCompare(b.join(), 'en', { numeric: true }));
+        return subsets.map((given) => {
+          // gates: present ∧ given; targets: present where the row has some input
+          const gates = new Float32Array(data.n * m), targets = new Float32Array(data.n * m);
+          for (let i = 0; i < data.n; i++) {
+            let any = false;
+            for (const j of given) if (data.mask[i * m + j]) (gates[i * m + j] = 1), (any = true);
+            if (any) for (let j = 0; j < m; j++) targets[i * m + j] = data.mask[i * m + j]!;
+          }
+          const owner = new Owner();
+          try {
+            const gt = owner.own(Tensor.from({ data: gates, rows: data.n, cols: m })), tt = owner.own(Tensor.from({ data: targets, rows: data.n, cols: m }));
+            const sse = new Float64Array(m), count = new Float64Array(m);
+            chunks(g, data, gt, (s, outs, len) => {
+              const tv = tt.viewRows(s, len);
+              outs.forEach((o, j) => {
+                if (!data.given[j]) return;
+                let rows = 0;
+                for (let i = s; i < s + len; i++) rows += targets[i * m + j]!;
+                const c = rows * g.widths[j]!;
+                sse[j]! += W.maskedMse(null, o, data.x[j]!.viewRows(s, len), tv, j, 1) * c;
+                count[j]! += c;
+              });
             });
-          });
-          return { given, mse: sse.map((v, j) => (data.given[j] && count[j]! > 0 ? v / count[j]! : NaN)) };
-        } finally {
-          owner.dispose();
-        }
+            return { given, mse: sse.map((v, j) => (data.given[j] && count[j]! > 0 ? v / count[j]! : NaN)) };
+          } finally {
+            owner.dispose();
+          }
+        });
       });
-    });
+    }, false);
   }
 
   /** @internal The networks in parameter order: encoders, fusion, trunk, heads (for tests). */

@@ -177,20 +177,22 @@ export class ConditionalGAN extends NeuralModel<ConditionalGANLosses> {
 
   /** One sample per condition row (n×p): G(z, c) with z drawn from `seed`, the same for the same seed. */
   generate(c: TensorInput, options: GenerateOptions = {}): FloatResult {
-    const { G, c: q, ...stats } = this.#fitted('generate');
-    const { seed = 0 } = checkOptions(options, ['seed'], 'generate options');
-    if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new ValueError('options.seed', 'an integer in [0, 2³²)', seed);
-    const owner = new Owner(), own = owner.own;
-    try {
-      const C = own(Tensor.from(c, 'c'));
-      if (C.cols !== q) throw new ShapeError('c', `${q} columns (as in fit)`, `${C.cols} columns`);
-      standardizeRows(C, stats);
-      const rng = own(Rng.create(seed)), z = own(Tensor.empty(C.rows, this.noise)), gin = own(new Concat([this.noise, q]));
-      W.randomNormal(z, 0, 1, rng);
-      return G.predict(gin.forward([z, C]));
-    } finally {
-      owner.dispose();
-    }
+    return this.inference(['c'], () => {
+      const { G, c: q, ...stats } = this.#fitted('generate');
+      const { seed = 0 } = checkOptions(options, ['seed'], 'generate options');
+      if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new ValueError('options.seed', 'an integer in [0, 2³²)', seed);
+      const owner = new Owner(), own = owner.own;
+      try {
+        const C = own(Tensor.from(c, 'c'));
+        if (C.cols !== q) throw new ShapeError('c', `${q} columns (as in fit)`, `${C.cols} columns`);
+        standardizeRows(C, stats);
+        const rng = own(Rng.create(seed)), z = own(Tensor.empty(C.rows, this.noise)), gin = own(new Concat([this.noise, q]));
+        W.randomNormal(z, 0, 1, rng);
+        return G.predict(gin.forward([z, C]));
+      } finally {
+        owner.dispose();
+      }
+    });
   }
 
   #dispose() {

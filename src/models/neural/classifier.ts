@@ -176,29 +176,33 @@ export class Classifier extends NeuralModel<ClassifierLosses> {
 
   /** Class probabilities (n×classes), JS-owned. */
   predictProba(X: TensorInput): FloatResult {
-    const net = this.#check('predictProba');
-    const t = Tensor.from(net.predict(X), 'logits');
-    try {
-      W.softmaxRows(t, t);
-      return t.toShaped();
-    } finally {
-      t.dispose();
-    }
+    return this.inference(['X'], () => {
+      const net = this.#check('predictProba');
+      const t = Tensor.from(net.predict(X), 'logits');
+      try {
+        W.softmaxRows(t, t);
+        return t.toShaped();
+      } finally {
+        t.dispose();
+      }
+    });
   }
 
   /** Most probable class per row. */
   predict(X: TensorInput): Int32Array {
-    const net = this.#check('predict');
-    const logits = Tensor.from(net.predict(X), 'logits');
-    try {
-      return W.withScratch((s) => {
-        const out = s.indices(logits.rows, 'i32');
-        W.argmaxRows(out, logits);
-        return Int32Array.from(out.values);
-      });
-    } finally {
-      logits.dispose();
-    }
+    return this.inference(['X'], () => {
+      const net = this.#check('predict');
+      const logits = Tensor.from(net.predict(X), 'logits');
+      try {
+        return W.withScratch((s) => {
+          const out = s.indices(logits.rows, 'i32');
+          W.argmaxRows(out, logits);
+          return Int32Array.from(out.values);
+        });
+      } finally {
+        logits.dispose();
+      }
+    });
   }
 
   /** Fraction of rows whose predicted class equals the label. */
@@ -217,9 +221,11 @@ export class Classifier extends NeuralModel<ClassifierLosses> {
 
   /** The last hidden layer's activations (n×width), JS-owned: learned features. */
   features(X: TensorInput): FloatResult {
-    const net = this.#check('features');
-    if (net.layers.length < 3) throw new ValueError('features', 'a network with a hidden layer', `layers ${JSON.stringify(net.layers)}`);
-    return net.hidden(X);
+    return this.inference(['X'], () => {
+      const net = this.#check('features');
+      if (net.layers.length < 3) throw new ValueError('features', 'a network with a hidden layer', `layers ${JSON.stringify(net.layers)}`);
+      return net.hidden(X);
+    });
   }
 
   /** Frees the network and the optimiser; any later use throws DisposedError (a running fit then rejects with it). */

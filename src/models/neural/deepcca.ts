@@ -7,7 +7,7 @@
  * ordered by correlation.
  */
 import * as W from '../../wasm/index.js';
-import { Tensor, type TensorInput, type MatrixResult, type FloatResult } from '../../wasm/index.js';
+import { Tensor, finiteResult, type TensorInput, type MatrixResult, type FloatResult } from '../../wasm/index.js';
 import { MLP, type Activation, type MLPInit } from '../../nn/mlp.js';
 import type { EpochInfo } from '../../nn/train.js';
 import { CCAObjective, type CCAObjectiveKind } from './deepcca_objective.js';
@@ -186,17 +186,21 @@ export class DeepCCA extends NeuralModel<DeepCCALosses> {
   transform(X: null, Y: TensorInput): [null, MatrixResult];
   transform(X: TensorInput | null, Y?: TensorInput | null): [MatrixResult | null, MatrixResult | null];
   transform(X: TensorInput | null, Y: TensorInput | null = null): [MatrixResult | null, MatrixResult | null] {
-    const { towers, cca } = this.#fitted('transform');
-    if (X === null && Y === null) throw new ValueError('X, Y', 'at least one view', 'null and null');
-    const h1 = X === null ? null : toF64(towers[0].predict(checkWidth(X, 'X', towers[0].layers[0]!)));
-    const h2 = Y === null ? null : toF64(towers[1].predict(checkWidth(Y, 'Y', towers[1].layers[0]!)));
-    return cca.transform(h1, h2);
+    return this.inference(['X', 'Y'], () => {
+      const { towers, cca } = this.#fitted('transform');
+      if (X === null && Y === null) throw new ValueError('X, Y', 'at least one view', 'null and null');
+      const h1 = X === null ? null : towerOutputs(towers[0], X, 'X');
+      const h2 = Y === null ? null : towerOutputs(towers[1], Y, 'Y');
+      return cca.transform(h1, h2);
+    });
   }
 
   /** Per-component correlations of the canonical variates on (X, Y), in training order. */
   score(X: TensorInput, Y: TensorInput): Float64Array {
-    const { towers, cca } = this.#fitted('score');
-    return score(towers[0], towers[1], cca, X, Y);
+    return this.inference(['X', 'Y'], () => {
+      const { towers, cca } = this.#fitted('score');
+      return score(towers[0], towers[1], cca, X, Y);
+    });
   }
 
   #disposeModel() {
@@ -309,7 +313,7 @@ function score(t1: MLP, t2: MLP, cca: CCA, X: TensorInput, Y: TensorInput): Floa
   const h1 = t1.predict(checkWidth(X, 'X', t1.layers[0]!));
   const h2 = t2.predict(checkWidth(Y, 'Y', t2.layers[0]!));
   if (h1.rows !== h2.rows) throw new ShapeError('Y', `${h1.rows} rows (as X)`, `${h2.rows} rows`);
-  return cca.score(toF64(h1), toF64(h2));
+  return cca.score(finiteResult(toF64(h1), ['X'], "x tower's output"), finiteResult(toF64(h2), ['Y'], "y tower's output"));
 }
 
 
@@ -323,6 +327,11 @@ function sum(a: ArrayLike<number>): number {
   let s = 0;
   for (let i = 0; i < a.length; i++) s += a[i]!;
   return s;
+}
+
+/** A tower's outputs for the rows of `input` (f64), refused as an overflow of `name` when they are not finite. */
+function towerOutputs(t: MLP, input: TensorInput, name: 'X' | 'Y'): MatrixResult {
+  return finiteResult(toF64(t.predict(checkWidth(input, name, t.layers[0]!))), [name], `${name.toLowerCase()} tower's output`);
 }
 
 function toF64(r: FloatResult) {

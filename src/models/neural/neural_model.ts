@@ -4,7 +4,9 @@
  * and the check every use of the weights makes (not disposed, no fit running). A model
  * extends it, says whether it holds a fit, and fits with `this.trainer.fit(options, prepare)`.
  */
+import { finiteResult, overflowError } from '../../wasm/index.js';
 import type { EpochInfo } from '../../nn/train.js';
+import { NonFiniteError } from '../../errors.js';
 import { Disposable } from '../../lifecycle.js';
 import type { OptimizerName, TrainingSettings } from './training.js';
 import { Trainer, type Losses } from './trainer.js';
@@ -49,6 +51,23 @@ export abstract class NeuralModel<L extends Losses> extends Disposable implement
   get history(): EpochInfo<L>[] {
     this.live();
     return this.trainer.history;
+  }
+
+  /**
+   * Runs an inference method so that what overflows inside the networks (finite inputs, but
+   * weights or inputs so large that an activation or output turns ±Infinity or NaN) is a
+   * ValueError naming the method's own arguments (`names`), not a NonFiniteError naming an
+   * internal buffer; its results are checked finite the same way (unless `checkResult` is
+   * false: results that mark something with NaN on purpose).
+   */
+  protected inference<T>(names: readonly string[], fn: () => T, checkResult = true): T {
+    try {
+      const r = fn();
+      return checkResult ? finiteResult(r, names, "network's output") : r;
+    } catch (e) {
+      if (e instanceof NonFiniteError && !names.some((n) => e.argument === n || e.argument.startsWith(`${n}[`))) throw overflowError(names, "network's output");
+      throw e;
+    }
   }
 
   /** Throws DisposedError once disposed, FitRunningError while a fit runs: first in every method that uses the weights. */
