@@ -27,7 +27,6 @@ import { copyOut, eachView, heldOutCorrelations, project } from './cca_transform
 
 export type { Regularization, Ridge, CCAOptions, CCAToJSONOptions, CCACrossValidateOptions, CCACrossValidationSettings } from './cca_options.js';
 export type { MatrixResult } from '../../wasm/index.js';
-export { eachView } from './cca_transform.js';
 
 /** What a fit with regularization 'cv' chose (the table is not kept in files). */
 type CVState = { selected: [number, number]; result: CrossValidationResult<Ridge> | null };

@@ -7,7 +7,7 @@ import type { MLPInit } from '../../nn/mlp.js';
 import { ACTIVATIONS } from '../../nn/activation.js';
 import { ValueError } from '../../errors.js';
 import { checkOptions } from '../../options.js';
-import { NETWORK_OPTIONS, TRAINING_OPTIONS, checkNetwork, checkTraining, trainingExtras, type NetworkOptions, type TrainingOptions, type TrainingSettings } from './training.js';
+import { NETWORK_OPTIONS, TRAINING_OPTIONS, checkActivationInit, checkTraining, trainingExtras, type NetworkOptions, type TrainingOptions, type TrainingSettings } from './training.js';
 import type { NeuralFitOptions } from './trainer.js';
 
 export interface ConditionalGANOptions extends TrainingOptions, NetworkOptions {
@@ -75,7 +75,7 @@ export function checkGANOptions(options: ConditionalGANOptions): GANSettings {
   if (!Number.isInteger(noise) || noise < 1) throw new ValueError('options.noise', 'a positive integer', noise);
   const hidden = options.hidden ?? [256, 512];
   if (!isWidths(hidden)) throw new ValueError('options.hidden', 'a non-empty list of positive integer widths', hidden);
-  const net = checkNetwork(options, { hidden, activation: 'leaky_relu', init: 'uniform' });
+  const { activation, init } = checkActivationInit(options, { activation: 'leaky_relu', init: 'uniform' });
   const dh = options.discriminatorHidden ?? [...hidden].reverse();
   if (!isWidths(dh)) throw new ValueError('options.discriminatorHidden', 'a non-empty list of positive integer widths', dh);
   const out = options.outputActivation ?? 'sigmoid';
@@ -88,7 +88,7 @@ export function checkGANOptions(options: ConditionalGANOptions): GANSettings {
   if (!Number.isInteger(ds) || ds < 1) throw new ValueError('options.discriminatorSteps', 'a positive integer', ds);
   const sc = options.standardizeCondition ?? true;
   if (typeof sc !== 'boolean') throw new ValueError('options.standardizeCondition', 'true or false', sc);
-  return { ...training, ...net, noise, discriminatorHidden: Object.freeze([...dh]), outputActivation: out, labelSmoothing: ls, discriminatorDropout: dd, discriminatorSteps: ds, standardizeCondition: sc };
+  return { ...training, hidden: Object.freeze([...hidden]), activation, init, noise, discriminatorHidden: Object.freeze([...dh]), outputActivation: out, labelSmoothing: ls, discriminatorDropout: dd, discriminatorSteps: ds, standardizeCondition: sc };
 }
 
 /** The options a GAN file stores (in the order files always had, the newer training options only when set). */

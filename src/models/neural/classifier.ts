@@ -265,10 +265,9 @@ export class Classifier extends NeuralModel<ClassifierLosses> {
     }
     try {
       clf.#net?.dispose();
-      clf.#net = null;
+      clf.#net = net;
       const saved = (o.net as Record<string, unknown>).optimizer;
       const opt = saved ? optimizerFromJSON(saved, net) : null;
-      clf.#net = net;
       if (opt) {
         // the optimiser state belongs to the options: a file whose two disagree was altered
         const kind = opt instanceof AdamW ? 'adamw' : opt instanceof Adam ? 'adam' : 'sgd';

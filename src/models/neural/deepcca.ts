@@ -310,12 +310,10 @@ export class DeepCCA extends NeuralModel<DeepCCALosses> {
 
 /** Per-component correlations of the final CCA's variates of the towers' outputs on (X, Y). */
 function score(t1: MLP, t2: MLP, cca: CCA, X: TensorInput, Y: TensorInput): Float64Array {
-  const h1 = t1.predict(checkWidth(X, 'X', t1.layers[0]!));
-  const h2 = t2.predict(checkWidth(Y, 'Y', t2.layers[0]!));
+  const h1 = towerOutputs(t1, X, 'X'), h2 = towerOutputs(t2, Y, 'Y');
   if (h1.rows !== h2.rows) throw new ShapeError('Y', `${h1.rows} rows (as X)`, `${h2.rows} rows`);
-  return cca.score(finiteResult(toF64(h1), ['X'], "x tower's output"), finiteResult(toF64(h2), ['Y'], "y tower's output"));
+  return cca.score(h1, h2);
 }
-
 
 function checkWidth(input: TensorInput, name: string, width: number): TensorInput {
   const cols = Array.isArray(input) ? (input[0] as ArrayLike<number> | undefined)?.length : (input as { cols?: number }).cols;

@@ -74,13 +74,24 @@ export class CCAObjective extends Disposable {
    */
   evaluate(): number {
     this.live();
+    try {
+      return this.#evaluate();
+    } catch (e) {
+      // a decomposition that fails on outputs that overflowed: the towers diverged (NonFiniteError,
+      // which the training loop reports as a divergence); checked only then, so a step pays nothing
+      if (e instanceof ConvergenceError || e instanceof SingularMatrixError) {
+        W.checkFinite(this.H1, "the x tower's outputs");
+        W.checkFinite(this.H2, "the y tower's outputs");
+      }
+      throw e;
+    }
+  }
+
+  #evaluate(): number {
     const { m, o, k } = this;
     const P = this.#ws;
     const inv = 1 / (m - 1);
     const { H1, H2 } = this;
-    // a tower whose outputs overflowed has diverged (NonFiniteError: the training loop says so)
-    W.checkFinite(H1, "the x tower's outputs");
-    W.checkFinite(H2, "the y tower's outputs");
     for (const H of [H1, H2]) {
       W.colMeans(P.mean, H);
       W.center(H, H, P.mean);

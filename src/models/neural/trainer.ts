@@ -166,7 +166,7 @@ export class Trainer<L extends Losses> {
     let session: Session<L> | null = null, checkpoint: Checkpoint | null = null, adopted = false;
     const prev = warm ? this.#state : null;
     try {
-      session = prepare({ warm, previous: prev ? { optimizers: prev.optimizers, rngs: prev.rngs } : null, own: owner.own, built: built.own });
+      session = prepare({ warm, previous: prev, own: owner.own, built: built.own });
       const s = session;
       // a warm start goes on with the fit's own state; otherwise the session's new optimisers and streams, and a new shuffling
       const state: TrainingState = prev ?? { optimizers: s.optimizers, rngs: s.rngs, shuffle: built.own(Rng.create(r.shuffleSeed())) };
