@@ -6,7 +6,7 @@ import type { MatrixInput, MatrixResult } from '../../wasm/index.js';
 import type { CoMoments } from '../../linalg/comoments.js';
 import type { Moments } from './moments.js';
 import { MultiView, viewMeans, type MCCAOptions, type ViewsFit } from './multiview.js';
-import { orientSigns, timesW, whitenedEigen } from './mcca_solve.js';
+import { orientSigns, rawWeights, timesW, whitenedEigen } from './mcca_solve.js';
 import { readFile, writeFile } from './multiview_file.js';
 
 export type GCCAOptions = MCCAOptions;
@@ -22,7 +22,9 @@ interface GFit extends ViewsFit {
  * tr(Gᵀ Σᵢ Pᵢ G), Pᵢ = Xᵢ(XᵢᵀXᵢ + (n−1)rᵢI)⁻¹Xᵢᵀ on centred views. With Yᵢ = XᵢWᵢ/√(n−1),
  * YᵀY is MCCA's whitened block matrix with WᵢΣᵢᵢWᵢ on its diagonal, so G = Y·V·Λ^-1/2 from M's eigenpairs: no n×n
  * matrix. Each view's projection is m·XᵢWᵢVᵢΛ^-1/2/√(n−1) (= m·PᵢGΛ⁻¹), so the average over
- * all views is G on the training rows.
+ * all views is G on the training rows. With `scale` the Xᵢ are the standardised columns (the
+ * weights returned for the raw ones), so the eigenvalues and the shared space do not depend on
+ * the columns' units.
  */
 export class GCCA extends MultiView<GFit> {
   constructor(options: GCCAOptions = {}) {
@@ -34,15 +36,17 @@ export class GCCA extends MultiView<GFit> {
     return new GCCA(options).adopt(moments);
   }
 
-  protected solveFit(s: CoMoments, dims: number[], ridges: number[]): GFit {
+  protected solveFit(s: CoMoments, dims: number[], ridges: number[], standardise: boolean): GFit {
     const k = this.components, m = dims.length;
-    return whitenedEigen(s, dims, ridges, true, ({ P, off, W, values, V }) => {
+    return whitenedEigen(s, dims, ridges, true, standardise, ({ sd, P, off, W, values, V }) => {
       const weights = dims.map((p, i) => {
         const v = new Float64Array(p * k);
         for (let a = 0; a < p; a++) for (let c = 0; c < k; c++) v[a * k + c] = (m * V[(off[i]! + a) * P + c]!) / Math.sqrt((s.n - 1) * Math.max(values[c]!, 1e-300));
         return timesW(W[i]!, v, p, k);
       });
+      // signs on the standardised columns (unit-free), then the raw columns' weights
       orientSigns(weights, dims, k);
+      if (sd) rawWeights(weights, dims, off, sd, k);
       return { n: s.n, dims: [...dims], means: viewMeans(s, dims), weights, eigenvalues: Float64Array.from(values.subarray(0, k)) };
     });
   }

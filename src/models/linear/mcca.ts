@@ -8,19 +8,21 @@
  * scaled to unit (ridged) variance. For m = 2 the eigenvalues are 1 ± ρ and the weights are
  * CCA's. Statistics are the mergeable co-moments of the concatenated views (the first
  * ⌈m/2⌉ views as one side, the rest as the other), so partialFit and merge stream as CCA's.
+ * With `scale` the columns are standardised by the standard deviations of those statistics
+ * (so every route to them gives the same fit) and the answers do not depend on column units.
  */
 import type { MatrixInput, MatrixResult } from '../../wasm/index.js';
 import type { CoMoments } from '../../linalg/comoments.js';
 import type { Moments } from './moments.js';
-import type { CrossValidateOptions, CrossValidationResult } from './crossval.js';
+import type { CrossValidationResult } from './crossval.js';
 import { MultiView, type MCCAOptions } from './multiview.js';
 import { pairwiseCorrelations, solve, type Fit } from './mcca_solve.js';
-import { crossValidateViews, type ViewRidges } from './mcca_crossval.js';
+import { crossValidateViews, type MCCACrossValidateOptions, type ViewRidges } from './mcca_crossval.js';
 import { readFile, writeFile } from './multiview_file.js';
 import { ValueError, ShapeError } from '../../errors.js';
 
 export type { MCCAOptions } from './multiview.js';
-export type { ViewRidges } from './mcca_crossval.js';
+export type { MCCACrossValidateOptions, ViewRidges } from './mcca_crossval.js';
 export { GCCA, type GCCAOptions } from './gcca.js';
 
 export class MCCA extends MultiView<Fit> {
@@ -28,8 +30,8 @@ export class MCCA extends MultiView<Fit> {
     super(options, 'MCCA');
   }
 
-  protected solveFit(s: CoMoments, dims: number[], ridges: number[]): Fit {
-    return solve(s, dims, ridges, this.components);
+  protected solveFit(s: CoMoments, dims: number[], ridges: number[], standardise: boolean): Fit {
+    return solve(s, dims, ridges, this.components, standardise);
   }
 
   /**
@@ -50,13 +52,14 @@ export class MCCA extends MultiView<Fit> {
    * one per view), the held-out sum over the first `components` of the mean pairwise
    * correlation, averaged over the folds. One streamed pass builds every fold's co-moments;
    * each fold's training statistics are the others merged. 'auto' tries 10⁻⁶ … 10⁰ in half
-   * decades times each view's mean variance.
+   * decades times each view's mean variance. `scale: true` standardises the columns as the
+   * model's option does (each fold by its training statistics; 'auto' is then 10⁻⁶ … 10⁰).
    *
    * @example
    * const { best } = MCCA.crossValidate([A, B, C], { regularization: [1e-4, 1e-3, 1e-2], components: 2 });
    * const mcca = new MCCA({ components: 2, regularization: best.regularization }).fit([A, B, C]);
    */
-  static crossValidate(views: readonly MatrixInput[], options: CrossValidateOptions<ViewRidges> = {}): CrossValidationResult<ViewRidges> {
+  static crossValidate(views: readonly MatrixInput[], options: MCCACrossValidateOptions = {}): CrossValidationResult<ViewRidges> {
     return crossValidateViews(views, options);
   }
 

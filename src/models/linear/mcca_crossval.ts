@@ -1,7 +1,8 @@
 /**
  * MCCA's cross-validation of the ridge: the folds of the joined views' co-moments; each grid
- * value's training fit is MCCA's solve on the other folds merged, scored by the held-out
- * fold's covariance.
+ * value's training fit is MCCA's solve on the other folds merged (with `scale`, its columns
+ * standardised by the training folds' standard deviations), scored by the held-out fold's
+ * covariance.
  */
 import type { MatrixInput } from '../../wasm/index.js';
 import { ShapeError, SingularMatrixError, ValueError } from '../../errors.js';
@@ -13,12 +14,21 @@ import { covariance, solve, viewCorrelations, type Fit } from './mcca_solve.js';
 /** A multi-view ridge: one value for every view, or one per view. */
 export type ViewRidges = number | number[];
 
+export interface MCCACrossValidateOptions extends CrossValidateOptions<ViewRidges> {
+  /** standardise the columns (by each training fold's standard deviations) as MCCA's `scale`;
+   *  'auto' then tries 10⁻⁶ … 10⁰ as they are (standardised columns have variance 1) (default false) */
+  scale?: boolean;
+}
+
 /**
  * MCCA.crossValidate: the folds of the joined views' co-moments; each grid value's training
- * fit is MCCA's solve on the other folds merged, scored by the held-out fold's covariance.
+ * fit is MCCA's solve on the other folds merged (with `scale`, on their standardised columns:
+ * weights for the raw ones), scored by the held-out fold's covariance.
  */
-export function crossValidateViews(views: readonly MatrixInput[], options: CrossValidateOptions<ViewRidges>): CrossValidationResult<ViewRidges> {
-  const o = checkOptions(options, ['regularization', 'folds', 'components', 'seed']);
+export function crossValidateViews(views: readonly MatrixInput[], options: MCCACrossValidateOptions): CrossValidationResult<ViewRidges> {
+  const o = checkOptions(options, ['regularization', 'folds', 'components', 'seed', 'scale']);
+  const scale = o.scale ?? false;
+  if (typeof scale !== 'boolean') throw new ValueError('options.scale', 'true or false', scale);
   return withViewSources(views, (sources) => {
     const n = sources[0]!.rows, dims = sources.map((s) => s.cols), m = dims.length;
     for (const [i, s] of sources.entries()) if (s.rows !== n) throw new ShapeError(`views[${i}]`, `${n} rows (as views[0])`, `${s.rows} rows`);
@@ -38,7 +48,8 @@ export function crossValidateViews(views: readonly MatrixInput[], options: Cross
       const stats = foldMoments(A, B, fold, folds);
       try {
         let values: ViewRidges[];
-        if (grid === 'auto') {
+        if (grid === 'auto' && scale) values = [...AUTO_GRID];
+        else if (grid === 'auto') {
           // each view's mean variance, from the folds merged
           const all = mergedMoments(stats);
           let C: Float64Array;
@@ -61,7 +72,7 @@ export function crossValidateViews(views: readonly MatrixInput[], options: Cross
           return Float64Array.from(ridges, (r) => {
             let fit: Fit;
             try {
-              fit = solve(train, dims, r, components);
+              fit = solve(train, dims, r, components, scale);
             } catch (e) {
               if (e instanceof SingularMatrixError) return NaN;
               throw e;

@@ -1,7 +1,9 @@
 /**
  * The multi-view eigenproblems: Wᵢ = (Σᵢᵢ + rᵢI)^-1/2 and the top eigenpairs of the whitened
  * block matrix M, shared by MCCA (identity blocks on the diagonal: C w = λ D w) and GCCA
- * (WᵢΣᵢᵢWᵢ on it); MCCA's weights and the correlations of the views' variates.
+ * (WᵢΣᵢᵢWᵢ on it); MCCA's weights and the correlations of the views' variates. With `scale`
+ * the covariance is that of the standardised columns (CCA's columnScales and order of
+ * operations), and the weights found for it are divided by the columns' standard deviations.
  */
 import type { Matrix, MatrixResult } from '../../wasm/index.js';
 import type { CoMoments } from '../../linalg/comoments.js';
@@ -9,6 +11,7 @@ import { eigh, invSqrt, matmul } from '../../linalg/ops.js';
 import { SingularMatrixError } from '../../errors.js';
 import { Owner } from '../../lifecycle.js';
 import { viewMeans, type ViewsFit } from './multiview.js';
+import { columnScales } from './cca_core.js';
 
 export interface Fit extends ViewsFit {
   /** per view, p_i×k row-major */
@@ -28,10 +31,32 @@ export function orientSigns(weights: Float64Array[], dims: number[], k: number):
   }
 }
 
-/** The full covariance of the concatenated views from the two-sided co-moments. */
-export function covariance(s: CoMoments): Float64Array {
+/** The standard deviations (n − 1) of the concatenated views' columns from the two-sided co-moments (a constant column: 1). */
+export function joinedScales(s: CoMoments): Float64Array {
+  const sd = new Float64Array(s.p + s.q);
+  columnScales(s.x.M.data, s.n, sd.subarray(0, s.p));
+  columnScales(s.y.M.data, s.n, sd.subarray(s.p));
+  return sd;
+}
+
+/**
+ * The full covariance of the concatenated views from the two-sided co-moments; with `sd`
+ * (joinedScales) that of the standardised columns, each co-moment divided by sdᵢ·sdⱼ first.
+ */
+export function covariance(s: CoMoments, sd: Float64Array | null = null): Float64Array {
   const p = s.p, q = s.q, P = p + q, c = 1 / (s.n - 1), C = new Float64Array(P * P);
   const xx = s.x.M.data, yy = s.y.M.data, xy = s.Mxy.data;
+  if (sd) {
+    for (let i = 0; i < p; i++) for (let j = 0; j < p; j++) C[i * P + j] = (xx[i * p + j]! / (sd[i]! * sd[j]!)) * c;
+    for (let i = 0; i < q; i++) for (let j = 0; j < q; j++) C[(p + i) * P + p + j] = (yy[i * q + j]! / (sd[p + i]! * sd[p + j]!)) * c;
+    for (let i = 0; i < p; i++)
+      for (let j = 0; j < q; j++) {
+        const v = (xy[i * q + j]! / (sd[i]! * sd[p + j]!)) * c;
+        C[i * P + p + j] = v;
+        C[(p + j) * P + i] = v;
+      }
+    return C;
+  }
   for (let i = 0; i < p; i++) for (let j = 0; j < p; j++) C[i * P + j] = xx[i * p + j]! * c;
   for (let i = 0; i < q; i++) for (let j = 0; j < q; j++) C[(p + i) * P + p + j] = yy[i * q + j]! * c;
   for (let i = 0; i < p; i++)
@@ -43,6 +68,15 @@ export function covariance(s: CoMoments): Float64Array {
   return C;
 }
 
+/** Weights for the standardised columns to weights for the raw ones, in place: view i's row a divided by its column's sd. */
+export function rawWeights(weights: Float64Array[], dims: number[], off: number[], sd: Float64Array, k: number): void {
+  for (const [i, w] of weights.entries())
+    for (let a = 0; a < dims[i]!; a++) {
+      const d = sd[off[i]! + a]!;
+      for (let c = 0; c < k; c++) w[a * k + c] = w[a * k + c]! / d;
+    }
+}
+
 export function block(C: Float64Array, P: number, r0: number, c0: number, rows: number, cols: number): Float64Array {
   const out = new Float64Array(rows * cols);
   for (let i = 0; i < rows; i++) out.set(C.subarray((r0 + i) * P + c0, (r0 + i) * P + c0 + cols), i * cols);
@@ -52,11 +86,19 @@ export function block(C: Float64Array, P: number, r0: number, c0: number, rows: 
 /**
  * The shared eigenproblem of MCCA and GCCA: Wᵢ = (Σᵢᵢ + rᵢI)^-1/2 and the top k eigenpairs of
  * M (WᵢΣᵢⱼWⱼ off the diagonal; identity blocks on it, or WᵢΣᵢᵢWᵢ with whitenedDiagonal). `use` gets the covariance C of the
- * joined views (P×P), the view offsets, the Wᵢ (wasm, freed after), the eigenvalues and the
- * eigenvectors (P×P row-major, columns descending).
+ * joined views (P×P; with `standardise`, of the standardised columns, and their standard
+ * deviations sd, else null), the view offsets, the Wᵢ (wasm, freed after), the eigenvalues and
+ * the eigenvectors (P×P row-major, columns descending).
  */
-export function whitenedEigen<T>(s: CoMoments, dims: number[], ridges: number[], whitenedDiagonal: boolean, use: (e: { C: Float64Array; P: number; off: number[]; W: Matrix[]; values: Float64Array; V: Float64Array }) => T): T {
-  const m = dims.length, P = s.p + s.q, C = covariance(s);
+export function whitenedEigen<T>(
+  s: CoMoments,
+  dims: number[],
+  ridges: number[],
+  whitenedDiagonal: boolean,
+  standardise: boolean,
+  use: (e: { C: Float64Array; sd: Float64Array | null; P: number; off: number[]; W: Matrix[]; values: Float64Array; V: Float64Array }) => T,
+): T {
+  const m = dims.length, P = s.p + s.q, sd = standardise ? joinedScales(s) : null, C = covariance(s, sd);
   const off = dims.map((_, i) => dims.slice(0, i).reduce((a, b) => a + b, 0));
   const owner = new Owner(), own = owner.own;
   try {
@@ -90,7 +132,7 @@ export function whitenedEigen<T>(s: CoMoments, dims: number[], ridges: number[],
     const { values, vectors } = eigh({ data: M, rows: P, cols: P });
     own(vectors);
     const V = vectors.toShaped().data;
-    return use({ C, P, off, W: Wm, values, V });
+    return use({ C, sd, P, off, W: Wm, values, V });
   } finally {
     owner.dispose();
   }
@@ -106,9 +148,9 @@ export function timesW(W: Matrix, v: Float64Array, p: number, k: number): Float6
   }
 }
 
-export function solve(s: CoMoments, dims: number[], ridges: number[], k: number): Fit {
-  const m = dims.length;
-  return whitenedEigen(s, dims, ridges, false, ({ C, P, off, W: Wm, values, V }) => {
+/** MCCA's fit: k components, with `standardise` on the standardised columns (weights for the raw ones). */
+export function solve(s: CoMoments, dims: number[], ridges: number[], k: number, standardise = false): Fit {
+  return whitenedEigen(s, dims, ridges, false, standardise, ({ C, sd, P, off, W: Wm, values, V }) => {
     // wᵢ = Wᵢ vᵢ, each view's columns scaled to unit ridged variance (‖vᵢ‖ = 1)
     const weights = dims.map((p, i) => {
       const v = new Float64Array(p * k);
@@ -121,8 +163,10 @@ export function solve(s: CoMoments, dims: number[], ridges: number[], k: number)
       }
       return timesW(Wm[i]!, v, p, k);
     });
+    // signs and correlations on the standardised columns (neither depends on the units), then the raw columns' weights
     orientSigns(weights, dims, k);
     const { pairwise, correlations } = viewCorrelations(C, P, off, dims, weights, k);
+    if (sd) rawWeights(weights, dims, off, sd, k);
     return { n: s.n, dims: [...dims], means: viewMeans(s, dims), weights, eigenvalues: Float64Array.from(values.subarray(0, k)), correlations, pairwise };
   });
 }

@@ -17,6 +17,11 @@ export interface MCCAOptions {
   components?: number;
   /** ridge rᵢ ≥ 0 added to each view's covariance: one value for all views or one per view (default 0) */
   regularization?: number | readonly number[];
+  /** standardise every column to unit variance (the statistics' standard deviations; a constant
+   *  column keeps scale 1) before the fit, so that the ridge applies to the correlation matrix
+   *  and every answer is the same in any column units (default false). The weights then apply
+   *  to the raw columns, so transform() takes the data as given. */
+  scale?: boolean;
 }
 
 
@@ -34,6 +39,7 @@ export interface ViewsFit {
 export abstract class MultiView<F extends ViewsFit> extends Disposable {
   readonly components: number;
   readonly regularization: number | readonly number[];
+  readonly scale: boolean;
   #stats: CoMoments | null = null;
   #dims: number[] | null = null;
   #fit: F | null = null;
@@ -41,18 +47,22 @@ export abstract class MultiView<F extends ViewsFit> extends Disposable {
 
   constructor(options: MCCAOptions, private readonly kind: string) {
     super();
-    checkOptions(options, ['components', 'regularization']);
+    checkOptions(options, ['components', 'regularization', 'scale']);
     const k = options.components ?? 2;
     if (!Number.isInteger(k) || k < 1) throw new ValueError('options.components', 'a positive integer', k);
     const r = options.regularization ?? 0;
     const ok = (v: unknown) => typeof v === 'number' && Number.isFinite(v) && v >= 0;
     if (!(ok(r) || (Array.isArray(r) && r.length >= 2 && r.every(ok)))) throw new ValueError('options.regularization', 'a ridge r ≥ 0, or one per view', r);
+    const scale = options.scale ?? false;
+    if (typeof scale !== 'boolean') throw new ValueError('options.scale', 'true or false', scale);
     this.components = k;
     // + 0 turns −0 into 0: a file stores options as JSON numbers, which have no −0 (the checksum would differ)
     this.regularization = Array.isArray(r) ? r.map((v: number) => v + 0) : (r as number) + 0;
+    this.scale = scale;
   }
 
-  protected abstract solveFit(s: CoMoments, dims: number[], ridges: number[]): F;
+  /** Solves from the statistics; with `standardise` on the columns scaled by their standard deviations, weights for the raw ones. */
+  protected abstract solveFit(s: CoMoments, dims: number[], ridges: number[], standardise: boolean): F;
 
   /** Fits on all rows of the views (each n×pᵢ, m ≥ 2), replacing anything fitted before. */
   fit(views: readonly MatrixInput[]): this {
@@ -62,7 +72,7 @@ export abstract class MultiView<F extends ViewsFit> extends Disposable {
       if (sources[0]!.rows < 2) throw new ShapeError('views[0]', 'at least 2 rows', `${sources[0]!.rows} row`);
       const stats = addViews(sources, null);
       try {
-        this.#fit = this.solveFit(stats, dims, this.#ridges(dims.length));
+        this.#fit = this.solveFit(stats, dims, this.#ridges(dims.length), this.scale);
       } catch (e) {
         stats.dispose();
         throw e;
@@ -159,7 +169,7 @@ export abstract class MultiView<F extends ViewsFit> extends Disposable {
     if (this.#dirty && this.#stats && this.#dims) {
       if (this.#stats.n < 2) throw new NotFittedError(`${this.kind}: ${this.#stats.n} row seen so far; at least 2 are needed`);
       const s = this.#stats, dims = this.#dims;
-      this.#fit = solvingMoments(s, () => this.solveFit(s, dims, this.#ridges(dims.length)));
+      this.#fit = solvingMoments(s, () => this.solveFit(s, dims, this.#ridges(dims.length), this.scale));
       this.#dirty = false;
     }
     if (!this.#fit) throw new NotFittedError(`${this.kind}: call fit(views) (or partialFit) first`);

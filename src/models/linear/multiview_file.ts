@@ -1,6 +1,10 @@
 /**
  * The file format of the multi-view models ('crossmodal.MCCA', 'crossmodal.GCCA', version 1):
  * options, n, dims, means and the model's parts as base64 f64, with a CRC-32 of every number.
+ * `scale` (true or false) came later: a file without it is scale: false, and scale: true adds
+ * a 1 after every other number of the checksum, so a file of scale false has the checksum it
+ * had before the field existed (readers from before ignore the field) and the field cannot be
+ * set, flipped or dropped unnoticed when true.
  */
 import { FormatError } from '../../errors.js';
 import { crc32F64, decodeF64, encodeF64, readEnvelope, readInt } from '../../serialize.js';
@@ -8,16 +12,23 @@ import type { MCCAOptions, ViewsFit } from './multiview.js';
 
 export type Parts = Record<string, Float64Array | Float64Array[]>;
 
+/** What a file stores of a multi-view model's options. */
+interface Settings {
+  components: number;
+  regularization: number | readonly number[];
+  scale: boolean;
+}
+
 /** A multi-view model's file: options, n, dims, means and the parts, with a CRC-32 of every number. */
-export function writeFile(format: string, model: { components: number; regularization: number | readonly number[] }, f: ViewsFit, parts: Parts): Record<string, unknown> {
-  const out: Record<string, unknown> = { format, version: 1, components: model.components, regularization: model.regularization, n: f.n, dims: f.dims, means: f.means.map(encodeF64) };
+export function writeFile(format: string, model: Settings, f: ViewsFit, parts: Parts): Record<string, unknown> {
+  const out: Record<string, unknown> = { format, version: 1, components: model.components, regularization: model.regularization, scale: model.scale, n: f.n, dims: f.dims, means: f.means.map(encodeF64) };
   for (const [k, v] of Object.entries(parts)) out[k] = Array.isArray(v) ? v.map(encodeF64) : encodeF64(v);
-  out.crc32 = fileChecksum(model.components, model.regularization, f, parts);
+  out.crc32 = fileChecksum(model, f, parts);
   return out;
 }
 
 /** Reads writeFile's output: every field checked (sizes from `sizes(dims, k)`: a number, or one per entry of a list). */
-export function readFile<M extends { components: number; regularization: number | readonly number[] }>(
+export function readFile<M extends Settings>(
   json: unknown,
   format: string,
   make: (o: MCCAOptions) => M,
@@ -28,9 +39,11 @@ export function readFile<M extends { components: number; regularization: number 
   const dims = o.dims;
   if (!Array.isArray(dims) || dims.length < 2 || !dims.every((d) => Number.isInteger(d) && d >= 1)) throw new FormatError(`dims: expected two or more positive integers, found ${JSON.stringify(dims)}`);
   if (components > Math.min(...dims)) throw new FormatError(`components: ${components} exceeds the smallest view's ${Math.min(...dims)} columns`);
+  // files written before the option existed have no scale: they are scale false
+  if (o.scale !== undefined && typeof o.scale !== 'boolean') throw new FormatError(`scale: expected true or false, found ${JSON.stringify(o.scale)}`);
   let model: M;
   try {
-    model = make({ components, regularization: o.regularization as number });
+    model = make({ components, regularization: o.regularization as number, scale: (o.scale as boolean | undefined) ?? false });
   } catch (e) {
     throw new FormatError(`${format}: ${(e as Error).message}`);
   }
@@ -41,13 +54,16 @@ export function readFile<M extends { components: number; regularization: number 
   const base: ViewsFit = { n, dims: dims as number[], means: list(o.means, 'means', dims as number[]) };
   const parts: Parts = {};
   for (const [key, size] of Object.entries(sizes(dims as number[], components))) parts[key] = Array.isArray(size) ? list(o[key], key, size) : decodeF64(o[key], size, key);
-  const want = fileChecksum(components, model.regularization, base, parts);
+  const want = fileChecksum(model, base, parts);
   if (o.crc32 !== want) throw new FormatError(`${format}: checksum mismatch (stored ${JSON.stringify(o.crc32)}, computed ${want}): the file was altered or truncated`);
   return { base, parts, model };
 }
 
-export function fileChecksum(components: number, reg: number | readonly number[], f: ViewsFit, parts: Parts): number {
-  const nums: (ArrayLike<number> | number)[] = [components, typeof reg === 'number' ? [reg] : reg, f.n, f.dims, ...f.means];
+export function fileChecksum(model: Settings, f: ViewsFit, parts: Parts): number {
+  const reg = model.regularization;
+  const nums: (ArrayLike<number> | number)[] = [model.components, typeof reg === 'number' ? [reg] : reg, f.n, f.dims, ...f.means];
   for (const v of Object.values(parts)) nums.push(...(Array.isArray(v) ? v : [v]));
+  // scale true: a 1 after everything (the counts of all else follow from dims and components); false adds nothing
+  if (model.scale) nums.push(1);
   return crc32F64(...nums);
 }
