@@ -647,17 +647,18 @@ const entries: [string, (clean: boolean) => fc.Arbitrary<Case>][] = [
     'MCCA',
     (clean) =>
       fc
-        .tuple(clean ? cleanDim : dim, fc.integer({ min: 2, max: 4 }), optionsArb(clean, { components: pos(3), regularization: fc.oneof(fc.double({ min: 1e-3, max: 10, noNaN: true }), fc.constant(0)) }, { components: wrongInt, regularization: [-1, NaN, 'auto', [1]] }, ['regularization']))
+        .tuple(clean ? cleanDim : dim, fc.integer({ min: 2, max: 4 }), optionsArb(clean, { components: pos(3), regularization: fc.oneof(fc.double({ min: 1e-3, max: 10, noNaN: true }), fc.constant(0)), scale: fc.boolean() }, { components: wrongInt, regularization: [-1, NaN, 'auto', [1]], scale: ['yes', 1] }, ['regularization']))
         .chain(([n, m, opt]) => fc.tuple(fc.array(matrixArg({ rows: n }, clean), { minLength: m, maxLength: m }), fc.constant(opt)))
         .map(([vs, { o: drawn, ok }]) => ({
           label: 'MCCA',
           run: async () => {
-            const o = { ...(drawn as object) } as { components?: number; regularization?: number };
+            const o = { ...(drawn as object) } as { components?: number; regularization?: number; scale?: boolean };
             const big = Math.max(1, ...vs.map((v) => v.max ** 2));
             if (clean && typeof o.regularization === 'number' && o.regularization > 0) o.regularization *= big;
             const reg = o.regularization ?? 0, comps = o.components ?? 2;
             const wp = ok && vs.every((v) => v.tame) && vs[0]!.rows >= 2 && comps <= Math.min(...vs.map((v) => v.cols)) &&
-              ((reg > 0 && reg >= 1e-5 * big) || (reg === 0 && vs.every((v) => v.generic) && vs[0]!.rows >= vs.reduce((t, v) => t + v.cols, 0) + 2));
+              // with scale the ridge applies to the standardised columns' covariance (unit diagonal): any drawn ridge > 0 matters
+              ((reg > 0 && (o.scale === true || reg >= 1e-5 * big)) || (reg === 0 && vs.every((v) => v.generic) && vs[0]!.rows >= vs.reduce((t, v) => t + v.cols, 0) + 2));
             await check(`MCCA(${JSON.stringify(o)}).fit(${vs.map(show).join(', ')})`, wp, ['views', 'options'], () => {
               const model = new cm.MCCA(o as cm.MCCAOptions);
               live.push(model);
@@ -682,7 +683,7 @@ const entries: [string, (clean: boolean) => fc.Arbitrary<Case>][] = [
             }
             const folds = 2 + (vs[0]!.rows % 2);
             await check(`MCCA.crossValidate(${vs.map(show).join(', ')}, ${folds} folds)`, wp && reg > 0 && vs[0]!.rows >= 2 * folds, ['views', 'options'], () => {
-              const r = cm.MCCA.crossValidate(vs.map((v) => v.value as cm.MatrixInput), { regularization: [reg, vs.map((_, i) => reg * (1 + i))], folds, components: comps });
+              const r = cm.MCCA.crossValidate(vs.map((v) => v.value as cm.MatrixInput), { regularization: [reg, vs.map((_, i) => reg * (1 + i))], folds, components: comps, scale: o.scale });
               if (r.table.some((t) => Number.isNaN(t.score))) throw new Error('MCCA.crossValidate: a positive ridge scored NaN');
               return [r.best.score, r.table.map((t) => t.foldScores)];
             });
