@@ -55,15 +55,16 @@ describe('CCA.fromMoments', () => {
     a.merge(b).merge(c).partialFit(X.slice(500), Y.slice(500));
     closeArrays(a.allCorrelations, whole.allCorrelations, 10);
     const file = JSON.parse(JSON.stringify(a.toJSON({ statistics: true })));
-    expect(file.statistics.x.s4).toBeNull();
+    expect(file.statistics.Q).toBeNull();
+    expect(file.statistics.without).toBe('moments');
     const back = CCA.fromJSON(file);
     closeArrays(back.correlations, whole.correlations, 10);
     back.partialFit(X.slice(0, 10), Y.slice(0, 10));
     expect(back.nSamples).toBe(610);
-    // the fourth moments stay unknown through merges: Ledoit–Wolf says so instead of guessing
-    const lw = new CCA({ components: 2, regularization: 'auto' }).fit(X, Y).merge(b);
-    expect(() => lw.correlations).toThrow(/fourth moments/);
-    expect(() => CCA.fromJSON({ ...file, statistics: { ...file.statistics, x: { ...file.statistics.x, s4: 1 } } })).toThrow(FormatError);
+    // the fourth-order sums stay unknown through merges: 'auto' says so instead of guessing
+    const lw = new CCA({ components: 2, regularization: 'auto' }).fit(X, Y);
+    expect(() => lw.merge(b)).toThrow(/fromMoments, which carry no fourth-order sums/);
+    expect(() => CCA.fromJSON({ ...file, statistics: { ...file.statistics, Q: file.statistics.Mxy } })).toThrow(FormatError);
     for (const m of [whole, a, b, c, back, lw]) m.dispose();
   });
 
@@ -95,7 +96,7 @@ describe('CCA.fromMoments', () => {
       expect(() => CCA.fromMoments(m as never, { components: 2 })).toThrow(message);
     }
     expect(() => CCA.fromMoments(good, { components: 4 })).toThrow(/options\.components/);
-    expect(() => CCA.fromMoments(good, { regularization: 'auto' })).toThrow(/options\.regularization: .*fourth moments/);
+    expect(() => CCA.fromMoments(good, { regularization: 'auto' })).toThrow(/options\.regularization: .*n, means and covariances do not carry/);
     expect(() => CCA.fromMoments(good, { regularization: 'cv' })).toThrow(/options\.regularization/);
     expect(() => CCA.fromMoments({ n: 50, means: [good.xMeans, good.yMeans, good.xMeans], covariance: Array.from({ length: 11 }, (_, i) => Array.from({ length: 11 }, (_, j) => (i === j ? 1 : 0))) })).toThrow(/two views/);
     expect(() => CCA.fromMoments(good, { componets: 1 } as never)).toThrow(/did you mean "components"/);

@@ -1,9 +1,11 @@
 /**
  * Mergeable sufficient statistics of two views (Chan, Golub & LeVeque): row count, means,
- * centred co-moment matrices Mxx, Myy, Mxy, and per view the fourth-moment terms
- * s4 = Σ‖x_i − mean‖⁴ and t = Σ‖x_i − mean‖²(x_i − mean) that the Ledoit–Wolf intensity
- * needs. Chunks and shards combine exactly: update(chunk) and merge(other) give the same
- * statistics (to rounding) as one pass over all rows.
+ * centred co-moment matrices Mxx, Myy, Mxy and, when asked for (`fourth`), the fourth- and
+ * third-order sums of the joined row z = [x, y] (P = p + q columns), Q = Σ (z − mean)²(z − mean)²ᵀ
+ * and T = Σ (z − mean)²(z − mean)ᵀ (P×P, squares elementwise), that the unit-free shrinkage
+ * of regularization 'auto' (Schäfer & Strimmer) needs; T only serves their pairwise merge
+ * (Pébay 2008). Chunks and shards combine exactly: update(chunk) and merge(other) give the
+ * same statistics (to rounding) as one pass over all rows.
  */
 import * as W from '../wasm/index.js';
 import { Matrix, rowBlocks, withScratch, type RowSource } from '../wasm/index.js';
@@ -13,9 +15,10 @@ export interface ViewMoments {
   mean: Float64Array;
   /** Σ (x − mean)(x − mean)ᵀ, p×p */
   M: Matrix;
-  s4: number;
-  t: Float64Array;
 }
+
+/** Why a CoMoments holds no fourth-order sums (null: it holds them). */
+export type WithoutFourth = 'not asked' | 'moments' | 'old file' | null;
 
 export class CoMoments {
   n = 0;
@@ -23,19 +26,41 @@ export class CoMoments {
   readonly y: ViewMoments;
   /** Σ (x − mean_x)(y − mean_y)ᵀ, p×q */
   readonly Mxy: Matrix;
+  /** with `fourth`: Σ (zᵢ − meanᵢ)²(zⱼ − meanⱼ)² of the joined rows z = [x, y], P×P (symmetric) */
+  Q: Matrix | null = null;
+  /** with `fourth`: Σ (zᵢ − meanᵢ)²(zⱼ − meanⱼ), P×P */
+  T: Matrix | null = null;
+  /** true once any of the statistics came from fromMoments (n, means and covariances only) */
+  external = false;
+  /** why Q and T are missing (null: kept, valid for every row counted) */
+  without: WithoutFourth;
 
-  constructor(readonly p: number, readonly q: number) {
-    this.x = { mean: new Float64Array(p), M: Matrix.zeros(p, p), s4: 0, t: new Float64Array(p) };
-    let y: ViewMoments | undefined;
+  /** `fourth`: also keep the fourth-order sums (regularization 'auto' needs them; about 2.5× the work per row). */
+  constructor(readonly p: number, readonly q: number, fourth = false) {
+    this.without = fourth ? null : 'not asked';
+    const owned: Matrix[] = [];
+    const m = (r: number, c: number) => {
+      const a = Matrix.zeros(r, c);
+      owned.push(a);
+      return a;
+    };
     try {
-      y = { mean: new Float64Array(q), M: Matrix.zeros(q, q), s4: 0, t: new Float64Array(q) };
-      this.Mxy = Matrix.zeros(p, q);
+      this.x = { mean: new Float64Array(p), M: m(p, p) };
+      this.y = { mean: new Float64Array(q), M: m(q, q) };
+      this.Mxy = m(p, q);
+      if (fourth) {
+        this.Q = m(p + q, p + q);
+        this.T = m(p + q, p + q);
+      }
     } catch (e) {
-      this.x.M.dispose();
-      y?.M.dispose();
+      for (const a of owned) a.dispose();
       throw e;
     }
-    this.y = y;
+  }
+
+  /** True when the fourth-order sums are kept for every row counted. */
+  get fourth(): boolean {
+    return this.without === null;
   }
 
   /**
@@ -52,13 +77,13 @@ export class CoMoments {
     for (const [start, count] of rowBlocks(x.rows, CoMoments.blockRows(this.p, this.q))) this.update(x.block(start, count), y.block(start, count));
   }
 
-  /** Adds the rows of X (n×p) and Y (n×q) in one pass (its scratch is n×(p+q)); shapes already checked. */
+  /** Adds the rows of X (n×p) and Y (n×q) in one pass (its scratch is n×(p+q), twice with `fourth`); shapes already checked. */
   update(X: Matrix, Y: Matrix): void {
     const n = X.rows, p = this.p, q = this.q;
-    const chunk = new CoMoments(p, q);
+    const chunk = new CoMoments(p, q, this.fourth);
     try {
       withScratch((s) => {
-        const mx = s.matrix(1, p), my = s.matrix(1, q), xc = s.matrix(n, p), yc = s.matrix(n, q), tx = s.matrix(1, p), ty = s.matrix(1, q);
+        const mx = s.matrix(1, p), my = s.matrix(1, q), xc = s.matrix(n, p), yc = s.matrix(n, q);
         W.colMeans(mx, X);
         W.colMeans(my, Y);
         W.center(xc, X, mx);
@@ -66,12 +91,9 @@ export class CoMoments {
         W.syrk(chunk.x.M, xc, 1, 0);
         W.syrk(chunk.y.M, yc, 1, 0);
         W.gemm(chunk.Mxy, xc, yc, true, false, 1, 0);
-        chunk.x.s4 = W.fourthMoments(tx, xc);
-        chunk.y.s4 = W.fourthMoments(ty, yc);
+        if (chunk.fourth) fourthSums(chunk.Q!, chunk.T, xc, yc, s.matrix(n, p + q), s.matrix(n, p + q));
         chunk.x.mean.set(mx.data);
         chunk.y.mean.set(my.data);
-        chunk.x.t.set(tx.data);
-        chunk.y.t.set(ty.data);
       });
       chunk.n = n;
       this.merge(chunk);
@@ -83,18 +105,32 @@ export class CoMoments {
   /** Folds `other`'s statistics into this one (other is left unchanged). */
   merge(other: CoMoments): void {
     if (other.n === 0) return;
+    this.external ||= other.external;
+    // the fourth-order sums survive only when both sides hold them
+    if (this.fourth && !other.fourth) this.dropFourth(other.without!);
     if (this.n === 0) {
       this.n = other.n;
       copyView(this.x, other.x);
       copyView(this.y, other.y);
       this.Mxy.data.set(other.Mxy.data);
+      if (this.Q && other.Q) this.Q.data.set(other.Q.data);
+      if (this.T && other.T) this.T.data.set(other.T.data);
       return;
     }
     const na = this.n, nb = other.n, n = na + nb;
     const dx = sub(other.x.mean, this.x.mean), dy = sub(other.y.mean, this.y.mean);
-    // shift each side's fourth-moment terms to the merged mean before the M's change
-    const shiftedA = [shiftFourth(this.x, na, dx, nb / n), shiftFourth(this.y, na, dy, nb / n)] as const;
-    const shiftedB = [shiftFourth(other.x, nb, dx, -na / n), shiftFourth(other.y, nb, dy, -na / n)] as const;
+    // shift each side's fourth-order sums to the merged mean before the M's change
+    if (this.fourth) {
+      const d = new Float64Array(this.p + this.q);
+      d.set(dx);
+      d.set(dy, this.p);
+      const sa = shiftFourth(this, na, d, nb / n), sb = shiftFourth(other, nb, d, -na / n);
+      const Q = this.Q!.data, T = this.T!.data;
+      for (let i = 0; i < Q.length; i++) {
+        Q[i] = sa.Q[i]! + sb.Q[i]!;
+        T[i] = sa.T[i]! + sb.T[i]!;
+      }
+    }
     const w = (na * nb) / n;
     withScratch((s) => {
       const px = s.matrix(1, this.p), py = s.matrix(1, this.q);
@@ -107,29 +143,65 @@ export class CoMoments {
       W.ger(this.y.M, py, py, w);
       W.ger(this.Mxy, px, py, w);
     });
-    for (const [v, d, a, b] of [
-      [this.x, dx, shiftedA[0], shiftedB[0]],
-      [this.y, dy, shiftedA[1], shiftedB[1]],
-    ] as const) {
+    for (const [v, d] of [
+      [this.x, dx],
+      [this.y, dy],
+    ] as const)
       for (let j = 0; j < v.mean.length; j++) v.mean[j] = v.mean[j]! + (d[j]! * nb) / n;
-      v.s4 = a.s4 + b.s4;
-      for (let j = 0; j < v.t.length; j++) v.t[j] = a.t[j]! + b.t[j]!;
-    }
     this.n = n;
+  }
+
+  /** Forgets the fourth-order sums (statistics without them joined, for the reason given). */
+  dropFourth(why: Exclude<WithoutFourth, null>): void {
+    if (this.without === null) this.without = why;
+    this.Q?.dispose();
+    this.T?.dispose();
+    this.Q = this.T = null;
+  }
+
+  /** The co-moments of the joined rows [x, y], P×P row-major (a JS copy). */
+  joint(): Float64Array {
+    return jointOf(this.x.M.data, this.y.M.data, this.Mxy.data, this.p, this.q);
   }
 
   dispose(): void {
     this.x.M.dispose();
     this.y.M.dispose();
     this.Mxy.dispose();
+    this.Q?.dispose();
+    this.T?.dispose();
   }
 }
 
 function copyView(dst: ViewMoments, src: ViewMoments) {
   dst.mean.set(src.mean);
-  dst.t.set(src.t);
-  dst.s4 = src.s4;
   dst.M.data.set(src.M.data);
+}
+
+/** [[Mx, Mxy], [Mxyᵀ, My]], (p + q)² row-major. */
+export function jointOf(Mx: Float64Array, My: Float64Array, Mxy: Float64Array, p: number, q: number): Float64Array {
+  const P = p + q, J = new Float64Array(P * P);
+  for (let i = 0; i < p; i++) {
+    for (let j = 0; j < p; j++) J[i * P + j] = Mx[i * p + j]!;
+    for (let j = 0; j < q; j++) J[i * P + p + j] = J[(p + j) * P + i] = Mxy[i * q + j]!;
+  }
+  for (let i = 0; i < q; i++) for (let j = 0; j < q; j++) J[(p + i) * P + p + j] = My[i * q + j]!;
+  return J;
+}
+
+/**
+ * Q = Σ z²(z²)ᵀ and (T not null) T = Σ z²zᵀ of the joined centred rows z = [xc, yc], through
+ * the n×P scratch `z` and `sq` (the rows joined, and squared).
+ */
+export function fourthSums(Q: Matrix, T: Matrix | null, xc: Matrix, yc: Matrix, z: Matrix, sq: Matrix): void {
+  const n = xc.rows, p = xc.cols, q = yc.cols, P = p + q, a = xc.data, b = yc.data, zd = z.data, sd = sq.data;
+  for (let r = 0; r < n; r++) {
+    for (let j = 0; j < p; j++) zd[r * P + j] = a[r * xc.ld + j]!;
+    for (let j = 0; j < q; j++) zd[r * P + p + j] = b[r * yc.ld + j]!;
+  }
+  for (let i = 0; i < n * P; i++) sd[i] = zd[i]! * zd[i]!;
+  W.syrk(Q, sq, 1, 0);
+  if (T) W.gemm(T, sq, z, true, false, 1, 0);
 }
 
 function sub(a: Float64Array, b: Float64Array): Float64Array {
@@ -144,52 +216,24 @@ function addInto(dst: Matrix, src: Matrix) {
 }
 
 /**
- * The fourth-moment terms of a view (about its own mean) re-expressed about mean + d with
- * d = delta·frac. With y the centred rows, c = ‖d‖²:
- *   Σ‖y − d‖⁴      = s4 − 4 t·d + 4 dᵀMd + 2c·tr(M) + n c²
- *   Σ‖y − d‖²(y−d) = t − 2Md − tr(M) d − n c d
+ * The joined rows' fourth- and third-order sums (about their own mean, so Σy = 0 for the
+ * centred rows y; M the joint co-moments) re-expressed about mean + d, d = delta·frac (Pébay 2008, for a pair of columns i, j):
+ *   Σ (yᵢ − dᵢ)²(yⱼ − dⱼ)² = Qᵢⱼ − 2dⱼTᵢⱼ − 2dᵢTⱼᵢ + dⱼ²Mᵢᵢ + dᵢ²Mⱼⱼ + 4dᵢdⱼMᵢⱼ + n dᵢ²dⱼ²
+ *   Σ (yᵢ − dᵢ)²(yⱼ − dⱼ)  = Tᵢⱼ − dⱼMᵢᵢ − 2dᵢMᵢⱼ − n dᵢ²dⱼ
  */
-function shiftFourth(v: ViewMoments, n: number, delta: Float64Array, frac: number): { s4: number; t: Float64Array } {
+function shiftFourth(v: CoMoments, n: number, delta: Float64Array, frac: number): { Q: Float64Array; T: Float64Array } {
   const p = delta.length;
   const d = new Float64Array(p);
   for (let j = 0; j < p; j++) d[j] = delta[j]! * frac;
-  const M = v.M.data;
-  const Md = new Float64Array(p);
-  let tr = 0, c = 0, td = 0, dMd = 0;
+  const M = v.joint(), Q0 = v.Q!.data, T0 = v.T!.data;
+  const Q = new Float64Array(p * p), T = new Float64Array(p * p);
   for (let i = 0; i < p; i++) {
-    let s = 0;
-    for (let j = 0; j < p; j++) s += M[i * p + j]! * d[j]!;
-    Md[i] = s;
-    tr += M[i * p + i]!;
-    c += d[i]! * d[i]!;
-    td += v.t[i]! * d[i]!;
-    dMd += d[i]! * s;
+    const di = d[i]!, mii = M[i * p + i]!;
+    for (let j = 0; j < p; j++) {
+      const dj = d[j]!, mij = M[i * p + j]!, mjj = M[j * p + j]!;
+      Q[i * p + j] = Q0[i * p + j]! - 2 * dj * T0[i * p + j]! - 2 * di * T0[j * p + i]! + dj * dj * mii + di * di * mjj + 4 * di * dj * mij + n * di * di * dj * dj;
+      T[i * p + j] = T0[i * p + j]! - dj * mii - 2 * di * mij - n * di * di * dj;
+    }
   }
-  const s4 = v.s4 - 4 * td + 4 * dMd + 2 * c * tr + n * c * c;
-  const t = new Float64Array(p);
-  for (let j = 0; j < p; j++) t[j] = v.t[j]! - 2 * Md[j]! - tr * d[j]! - n * c * d[j]!;
-  return { s4, t };
-}
-
-/**
- * Ledoit–Wolf shrinkage intensity δ ∈ [0, 1] of a view, from its statistics, with the
- * same estimator as scikit-learn's `ledoit_wolf_shrinkage` (biased covariance M/n):
- *   μ = tr(M)/(n p),  d² = ‖M/n − μI‖²_F / p,  b² = min(d², (s4/n − ‖M/n‖²_F)/(n p)),  δ = b²/d²
- * (δ = 0 when d² ≤ 1e-12 μ²: the covariance is already a multiple of I, e.g. one column).
- */
-export function ledoitWolf(v: ViewMoments, n: number): { delta: number; mu: number } {
-  const M = v.M.data;
-  const p = v.mean.length;
-  let tr = 0, fro = 0;
-  for (let i = 0; i < p; i++) tr += M[i * p + i]!;
-  for (let i = 0; i < M.length; i++) fro += M[i]! * M[i]!;
-  const mu = tr / (n * p);
-  const fro2 = fro / (n * n);
-  const d2 = (fro2 - (2 * mu * tr) / n + p * mu * mu) / p;
-  let b2 = (v.s4 / n - fro2) / (n * p);
-  b2 = Math.min(b2, d2);
-  // d² ≈ 0: the covariance already is μI (always so for one column), nothing to shrink; a
-  // rounding-noise d² must not decide between 0 and 1
-  const delta = b2 <= 0 || d2 <= 1e-12 * mu * mu ? 0 : b2 / d2;
-  return { delta, mu };
+  return { Q, T };
 }

@@ -18,8 +18,8 @@
 import * as W from '../../wasm/index.js';
 import { Indices, Matrix, Rng, Tensor, borrowMatrix } from '../../wasm/index.js';
 import type { MatrixInput, MatrixResult } from '../../wasm/index.js';
-import { ledoitWolf } from '../../linalg/comoments.js';
-import { columnScales, regularisedCovariance, scaleInPlace } from './cca_core.js';
+import { columnScales, diagonalShrinkage, regularisedCovariance, scaleInPlace, type Shrink } from './cca_core.js';
+import { fourthSums, jointOf } from '../../linalg/comoments.js';
 import { normalCdf, normalQuantile } from '../../stats/normal.js';
 import { ConvergenceError, ShapeError, SingularMatrixError, ValueError } from '../../errors.js';
 import { Owner } from '../../lifecycle.js';
@@ -90,13 +90,14 @@ export class Refit {
   /** the first k columns of the SVD's u and v (views) */
   readonly #uk: Matrix;
   readonly #vk: Matrix;
-  /** the ridges [rx, ry]; null: Ledoit–Wolf */
+  /** the ridges [rx, ry]; null: 'auto' (λ estimated anew in every resample) */
   readonly #ridges: [number, number] | null;
-  readonly #sd: [Float64Array, Float64Array] | null;
+  readonly #scaled: boolean;
+  readonly #sd: [Float64Array, Float64Array];
 
   constructor(own: Owner['own'], n: number, readonly p: number, readonly q: number, model: BootstrapModel) {
     const k = model.components;
-    this.#b = buffers(own, n, p, q);
+    this.#b = buffers(own, n, p, q, model.regularization === 'auto');
     this.#uk = this.#b.u.viewCols(0, k);
     this.#vk = this.#b.v.viewCols(0, k);
     this.xw = own(Matrix.empty(p, k));
@@ -104,7 +105,8 @@ export class Refit {
     this.corr = new Float64Array(Math.min(p, q));
     const reg = model.regularization;
     this.#ridges = reg === 'auto' ? null : Array.isArray(reg) ? [reg[0], reg[1]] : [reg, reg];
-    this.#sd = model.scale ? [new Float64Array(p), new Float64Array(q)] : null;
+    this.#scaled = model.scale;
+    this.#sd = [new Float64Array(p), new Float64Array(q)];
   }
 
   /** The co-moment matrix Σ (x − mean)(x − mean)ᵀ of X's rows from the last fit (p×p). */
@@ -118,7 +120,7 @@ export class Refit {
 
   fit(X: Matrix, Y: Matrix): void {
     const b = this.#b;
-    const n = X.rows, scale = 1 / (n - 1), ridges = this.#ridges;
+    const n = X.rows, ridges = this.#ridges;
     W.colMeans(b.mx, X);
     W.colMeans(b.my, Y);
     W.center(b.xc, X, b.mx);
@@ -126,56 +128,48 @@ export class Refit {
     W.syrk(b.Mx, b.xc, 1, 0);
     W.syrk(b.My, b.yc, 1, 0);
     W.gemm(b.Mxy, b.xc, b.yc, true, false, 1, 0);
+    // the arithmetic of CCA's solve (cca_solve.ts): equilibrated columns, weights divided back
     const sd = this.#sd;
-    if (sd) {
-      columnScales(b.Mx.data, n, sd[0]);
-      columnScales(b.My.data, n, sd[1]);
+    columnScales(b.Mx.data, n, sd[0]);
+    columnScales(b.My.data, n, sd[1]);
+    let shrinks: [Shrink, Shrink], c = 1;
+    if (ridges) shrinks = [{ ridge: ridges[0], scaled: this.#scaled }, { ridge: ridges[1], scaled: this.#scaled }];
+    else {
+      // as CoMoments keeps them: the fourth-order sums of the joined centred rows, λ of the joined views
+      fourthSums(b.Q!, null, b.xc, b.yc, b.z!, b.sq!);
+      const lambda = diagonalShrinkage(jointOf(b.Mx.data, b.My.data, b.Mxy.data, this.p, this.q), b.Q!.data, n);
+      shrinks = [{ lambda }, { lambda }];
+      c = 1 - lambda;
     }
-    if (ridges) {
-      regularisedCovariance(b.Cx, b.Mx, n, sd ? sd[0] : null, { ridge: ridges[0] });
-      regularisedCovariance(b.Cy, b.My, n, sd ? sd[1] : null, { ridge: ridges[1] });
-    } else {
-      shrunk(b.Cx, b.Mx, b.xc, b.tx, n);
-      shrunk(b.Cy, b.My, b.yc, b.ty, n);
-    }
+    regularisedCovariance(b.Cx, b.Mx, n, sd[0], shrinks[0]);
+    regularisedCovariance(b.Cy, b.My, n, sd[1], shrinks[1]);
     inverseRoot(b.Wx, b.vx, b.Cx, b.wx, 'X');
     inverseRoot(b.Wy, b.vy, b.Cy, b.wy, 'Y');
-    if (sd) scaleInPlace(b.Mxy.data, sd[0], sd[1]);
-    W.gemm(b.tmp, b.Wx, b.Mxy, false, false, scale, 0);
+    scaleInPlace(b.Mxy.data, sd[0], sd[1]);
+    W.gemm(b.tmp, b.Wx, b.Mxy, false, false, c / (n - 1), 0);
     W.gemm(b.T, b.tmp, b.Wy);
     const info = W.svd(b.u, b.s, b.v, b.T, b.ws);
     if (info !== 0) throw new ConvergenceError(`bootstrap: the SVD of a ${this.p}×${this.q} whitened cross-covariance did not converge (code ${info})`);
     W.gemm(this.xw, b.Wx, this.#uk);
     W.gemm(this.yw, b.Wy, this.#vk);
-    if (sd) {
-      scaleInPlace(this.xw.data, sd[0], null);
-      scaleInPlace(this.yw.data, sd[1], null);
-    }
+    scaleInPlace(this.xw.data, sd[0], null);
+    scaleInPlace(this.yw.data, sd[1], null);
     const s = b.s.data;
     for (let i = 0; i < this.corr.length; i++) this.corr[i] = Math.min(1, Math.max(0, s[i]!));
   }
 }
 
-/** Every wasm buffer of one resample's fit (n×p and n×q inputs), owned by `own`. */
-function buffers(own: Owner['own'], n: number, p: number, q: number) {
+/** Every wasm buffer of one resample's fit (n×p and n×q inputs; with `auto` the squared values and fourth-order sums), owned by `own`. */
+function buffers(own: Owner['own'], n: number, p: number, q: number, auto: boolean) {
   const k0 = Math.min(p, q);
   const m = (r: number, c: number) => own(Matrix.empty(r, c));
   return {
-    mx: m(1, p), my: m(1, q), xc: m(n, p), yc: m(n, q), tx: m(1, p), ty: m(1, q),
+    mx: m(1, p), my: m(1, q), xc: m(n, p), yc: m(n, q),
+    z: auto ? m(n, p + q) : null, sq: auto ? m(n, p + q) : null, Q: auto ? m(p + q, p + q) : null,
     Mx: m(p, p), My: m(q, q), Mxy: m(p, q), Cx: m(p, p), Cy: m(q, q), Wx: m(p, p), Wy: m(q, q),
     vx: m(1, p), vy: m(1, q), wx: m(1, W.invSqrtWorkSize(p)), wy: m(1, W.invSqrtWorkSize(q)),
     tmp: m(p, q), T: m(p, q), u: m(p, k0), s: m(1, k0), v: m(q, k0), ws: m(1, W.svdWorkSize(p, q)),
   };
-}
-
-/**
- * C = (1 − δ)M/(n − 1) + δμI with the Ledoit–Wolf δ of this view's rows (its centred rows xc,
- * t a 1×p buffer for the fourth-moment terms), through CCA's own regularised covariance.
- */
-function shrunk(C: Matrix, M: Matrix, xc: Matrix, t: Matrix, n: number) {
-  const s4 = W.fourthMoments(t, xc);
-  const { delta } = ledoitWolf({ mean: new Float64Array(C.rows), M, s4, t: t.data }, n);
-  regularisedCovariance(C, M, n, null, { delta });
 }
 
 function inverseRoot(out: Matrix, values: Matrix, C: Matrix, work: Matrix, view: 'X' | 'Y') {

@@ -3,10 +3,12 @@
  * The solve lives in cca_solve.ts, the file format in cca_file.ts, the transform paths in
  * cca_transform.ts, the options in cca_options.ts.
  *
- * Fit: whiten each view with (Σ + rI)^-1/2 (or the Ledoit–Wolf shrunk Σ for 'auto'), take
- * the thin SVD of the whitened cross-covariance T = Wx·Σxy·Wy = U·diag(ρ)·Vᵀ; the canonical
- * correlations are ρ (descending), the weights Wx·U and Wy·V. Statistics are mergeable
- * co-moments, so `partialFit` over chunks and `merge` of shards give the in-memory result.
+ * Fit: whiten each view with (Σ + rI)^-1/2 (or, for 'auto', Σ with its correlations shrunk
+ * toward 0 by Schäfer–Strimmer's λ), take the thin SVD of the whitened cross-covariance
+ * T = Wx·Σxy·Wy = U·diag(ρ)·Vᵀ; the canonical correlations are ρ (descending), the weights
+ * Wx·U and Wy·V. Every solve works on equilibrated columns (cca_core.ts). Statistics are
+ * mergeable co-moments, so `partialFit` over chunks and `merge` of shards give the in-memory
+ * result.
  */
 import { Matrix, rowSource, type MatrixInput, type MatrixResult, type RowSource } from '../../wasm/index.js';
 import { CoMoments } from '../../linalg/comoments.js';
@@ -61,6 +63,7 @@ export class CCA extends Disposable {
    */
   fit(X: MatrixInput, Y: MatrixInput): this {
     this.live();
+    const old = this.#fit?.target === 'identity';
     return this.#streamed(X, Y, (x, y) => {
       this.#check(x, y, true);
       if (x.rows < 2) throw new ShapeError('X', 'at least 2 rows', `${x.rows} row`);
@@ -73,7 +76,7 @@ export class CCA extends Disposable {
           stats = run.total!;
           chosen = { selected: ridgePair(run.result.best.regularization), result: run.result };
         } else {
-          stats = new CoMoments(x.cols, y.cols);
+          stats = new CoMoments(x.cols, y.cols, this.regularization === 'auto');
           stats.addRows(x, y);
         }
         this.#solve(stats, chosen ? chosen.selected : null);
@@ -81,6 +84,7 @@ export class CCA extends Disposable {
         stats?.dispose();
         throw e;
       }
+      if (old) this.#refitted();
       this.#stats?.dispose();
       this.#stats = stats;
       this.#cv = chosen;
@@ -121,9 +125,10 @@ export class CCA extends Disposable {
           'partialFit: this CCA was restored without its statistics, so new rows cannot be added to the old ones (save it with toJSON({ statistics: true }) to keep streaming)',
         );
       this.#check(x, y, this.#stats === null);
+      if (this.#stats) this.#continuable('partialFit', this.#stats);
       // the chunk's rows gather apart and join the statistics whole: a chunk that fails
       // part-way (out of memory) leaves none of its rows counted
-      const chunk = new CoMoments(x.cols, y.cols);
+      const chunk = new CoMoments(x.cols, y.cols, this.regularization === 'auto');
       try {
         chunk.addRows(x, y);
         if (this.#stats) this.#stats.merge(chunk);
@@ -147,9 +152,11 @@ export class CCA extends Disposable {
     other.live();
     const o = other.#stats;
     if (!o) throw new NotFittedError('merge: the other CCA holds no statistics (fit or partialFit it first, or it was restored without statistics)');
+    if (this.#stats) this.#continuable('merge', this.#stats);
+    this.#continuable('merge', o, 'other');
     if (!this.#stats) {
       if (this.#fit) throw new NotFittedError('merge: this CCA was restored without statistics');
-      this.#stats = new CoMoments(o.p, o.q);
+      this.#stats = new CoMoments(o.p, o.q, this.regularization === 'auto');
     }
     if (o.p !== this.#stats.p) throw new ShapeError('other', `X with ${this.#stats.p} columns`, `${o.p} columns`);
     if (o.q !== this.#stats.q) throw new ShapeError('other', `Y with ${this.#stats.q} columns`, `${o.q} columns`);
@@ -191,10 +198,25 @@ export class CCA extends Disposable {
     return this.#result().n;
   }
 
-  /** With regularization 'auto': the Ledoit–Wolf intensity δ of [X, Y]; otherwise null. */
+  /**
+   * With regularization 'auto': the shrinkage intensities [λx, λy] the fit applied (each view's
+   * correlations multiplied by 1 − λ, the cross-covariances by √((1 − λx)(1 − λy))); otherwise
+   * null. A model read from a file written before version 3 reports Ledoit–Wolf's δ instead
+   * (see shrinkageTarget).
+   */
   get shrinkage(): [number, number] | null {
     const s = this.#result().shrinkage;
     return s ? [s[0], s[1]] : null;
+  }
+
+  /**
+   * With regularization 'auto': what the shrinkage moved toward — 'diagonal' (Schäfer–Strimmer:
+   * correlations toward 0, variances kept; every fit of this version) or 'identity' (Ledoit–Wolf
+   * toward μI: a model read from a file written before version 3, until it is fitted again);
+   * otherwise null.
+   */
+  get shrinkageTarget(): 'diagonal' | 'identity' | null {
+    return this.#result().target;
   }
 
   /** The ridge [rx, ry] the fit applied (with 'auto': null, see shrinkage; with 'cv': the one cross-validation chose). */
@@ -293,7 +315,7 @@ export class CCA extends Disposable {
     this.live();
     const o = checkPermutationOptions(checkOptions(options, ['permutations', 'seed', 'covariates']));
     const reg = this.regularization;
-    if (reg === 'auto') throw new ValueError('regularization', "a ridge for permutationTest (Ledoit–Wolf's δ would be chosen anew for every permutation); use e.g. new CCA({ regularization: 1e-4 })", reg);
+    if (reg === 'auto') throw new ValueError('regularization', "a ridge for permutationTest (the shrinkage λ of 'auto' would be chosen anew for every permutation); use e.g. new CCA({ regularization: 1e-4 })", reg);
     if (reg === 'cv') throw new ValueError('regularization', "a ridge for permutationTest (a ridge chosen on the same rows would bias the test): e.g. new CCA({ regularization: cca.appliedRegularization }), or CCA.crossValidate on other rows", reg);
     if (this.scale) throw new ValueError('scale', 'false for permutationTest (standardise the columns yourself)', this.scale);
     const rows = (input: MatrixInput, name: string): Rows => {
@@ -379,8 +401,8 @@ export class CCA extends Disposable {
    * joint (p+q)×(p+q) matrix). Every number is checked (finite, shapes, symmetry, positive
    * semi-definite to rounding); the solve happens when a result is first read, as after
    * partialFit (so a shard's singular moments can still be merged). The model keeps the statistics: merge other moment sets or
-   * shards, partialFit more rows, toJSON({ statistics: true }). A ridge or 0 only: Ledoit–Wolf
-   * ('auto') needs fourth moments and 'cv' needs the rows.
+   * shards, partialFit more rows, toJSON({ statistics: true }). A ridge or 0 only: 'auto' needs
+   * fourth-order sums over the rows and 'cv' needs the rows themselves.
    *
    * @example
    * const cca = CCA.fromMoments({ n: 1000, xMeans: [0, 1], yMeans: [2], xx: [[1, 0.2], [0.2, 1]], yy: [[1]], xy: [[0.5], [0.1]] }, { components: 1 });
@@ -391,7 +413,7 @@ export class CCA extends Disposable {
     try {
       const r = model.regularization;
       if (r === 'auto' || r === 'cv')
-        throw new ValueError('options.regularization', `a ridge or 0 for fromMoments (${r === 'auto' ? "Ledoit–Wolf needs fourth moments, which n, means and covariances do not carry" : "cross-validation needs the rows, to deal them to folds"})`, r);
+        throw new ValueError('options.regularization', `a ridge or 0 for fromMoments (${r === 'auto' ? "its shrinkage λ needs the sums Σ(xᵢ − x̄ᵢ)²(xⱼ − x̄ⱼ)² over the rows, which n, means and covariances do not carry" : "cross-validation needs the rows, to deal them to folds"})`, r);
       const j = readMoments(moments);
       if (j.dims.length !== 2) throw new ShapeError('moments.means', 'the means of two views (MCCA.fromMoments takes more)', `${j.dims.length} views`);
       model.#check({ rows: j.n, cols: j.dims[0]! }, { rows: j.n, cols: j.dims[1]! }, true);
@@ -452,6 +474,26 @@ export class CCA extends Disposable {
   #refuseCV(what: string) {
     if (this.regularization === 'cv')
       throw new ValueError('regularization', `a ridge or 'auto' for ${what} (regularization 'cv' chooses the ridge from folds of one fit(X, Y); for streamed or sharded data run CCA.crossValidate on a sample and use the ridge it picks)`, 'cv');
+  }
+
+  /**
+   * Refuses to add rows or statistics to `s` (this model's, or the other's of a merge) when
+   * 'auto' could not be solved from the result: before anything changes.
+   */
+  #continuable(what: string, s: CoMoments, whose = 'this') {
+    if (this.regularization !== 'auto' || s.fourth) return;
+    const why =
+      s.without === 'old file'
+        ? `${whose === 'this' ? 'this CCA' : 'the other CCA'} was read from a file written before version 3, when 'auto' was Ledoit–Wolf's shrinkage toward μI, whose statistics lack the fourth-order sums today's 'auto' needs: fit the rows again (the answer changes: see README, Migrating)`
+        : s.without === 'moments'
+          ? `${whose === 'this' ? 'these' : "the other CCA's"} statistics came from fromMoments, which carry no fourth-order sums`
+          : `the other CCA was fitted with a ridge, and keeps no fourth-order sums (give it regularization 'auto' too)`;
+    throw new ValueError(whose === 'this' ? 'regularization' : 'other', `statistics that 'auto' can be solved from for ${what}: ${why}`, whose === 'this' ? 'auto' : described(`a CCA with regularization ${JSON.stringify(this.regularization)}`));
+  }
+
+  /** A model read from an old-'auto' file says, when fitted again, that its answer changed. */
+  #refitted() {
+    console.warn("crossmodal: this CCA was read from a file fitted with the old regularization 'auto' (Ledoit–Wolf toward μI); it is now fitted with today's 'auto' (Schäfer–Strimmer toward the diagonal, unit-free), so its correlations and weights change (README: Migrating)");
   }
 
   #check(x: { rows: number; cols: number }, y: { rows: number; cols: number }, first: boolean) {

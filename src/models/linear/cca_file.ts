@@ -1,10 +1,16 @@
 /**
- * CCA's file format ('crossmodal.CCA', version 2; version 1 files of 0.1.0 still read): the
+ * CCA's file format ('crossmodal.CCA', version 3; versions 1 (0.1.0) and 2 still read): the
  * options, weights, means and correlations as base64 little-endian f64, optionally the
  * sufficient statistics, and a CRC-32 over every stored number in a fixed order.
+ *
+ * Version 3 came with the unit-free 'auto' (Schäfer–Strimmer shrinkage toward the diagonal,
+ * whose statistics keep the fourth-order sums Q and T). An 'auto' file of version 1 or 2 was
+ * fitted with Ledoit–Wolf's shrinkage toward μI: it loads as it was (its fit says target
+ * 'identity'), and its statistics, which kept other fourth-moment terms, cannot continue an
+ * 'auto' fit.
  */
 import { Matrix } from '../../wasm/index.js';
-import { CoMoments, type ViewMoments } from '../../linalg/comoments.js';
+import { CoMoments, type ViewMoments, type WithoutFourth } from '../../linalg/comoments.js';
 import { FormatError } from '../../errors.js';
 import { crc32F64, decodeF64, encodeF64, readEnvelope, readInt } from '../../serialize.js';
 import { isRidge, type CCACrossValidationSettings, type CCAOptions, type CCASettings, type Regularization } from './cca_options.js';
@@ -19,7 +25,7 @@ const FORMAT = 'crossmodal.CCA';
 export function writeCCAFile(m: CCASettings, f: CCAFit, selected: [number, number] | null, stats: CoMoments | null): Record<string, unknown> {
   const out: Record<string, unknown> = {
     format: FORMAT,
-    version: 2,
+    version: 3,
     components: m.components,
     regularization: m.regularization,
     scale: m.scale,
@@ -32,6 +38,7 @@ export function writeCCAFile(m: CCASettings, f: CCAFit, selected: [number, numbe
     xWeights: encodeF64(f.xWeights.data),
     yWeights: encodeF64(f.yWeights.data),
     shrinkage: f.shrinkage,
+    shrinkageTarget: f.target,
   };
   if (m.crossValidation) {
     out.crossValidation = { ...m.crossValidation };
@@ -39,14 +46,14 @@ export function writeCCAFile(m: CCASettings, f: CCAFit, selected: [number, numbe
   }
   if (stats) {
     const s = stats;
-    // statistics from fromMoments have no fourth moments (NaN): stored as null
-    const view = (v: ViewMoments) => ({ mean: encodeF64(v.mean), M: encodeF64(v.M.data), s4: Number.isNaN(v.s4) ? null : v.s4, t: Number.isNaN(v.s4) ? null : encodeF64(v.t) });
-    out.statistics = { n: s.n, x: view(s.x), y: view(s.y), Mxy: encodeF64(s.Mxy.data) };
+    // Q and T (of the joined views) are null when not kept; `without` says why (and `external` marks statistics from fromMoments)
+    const view = (v: ViewMoments) => ({ mean: encodeF64(v.mean), M: encodeF64(v.M.data) });
+    out.statistics = { n: s.n, external: s.external, without: s.without, x: view(s.x), y: view(s.y), Mxy: encodeF64(s.Mxy.data), Q: s.Q ? encodeF64(s.Q.data) : null, T: s.T ? encodeF64(s.T.data) : null };
   }
   const st = stats;
   out.crc32 = checksum(
-    { reg: regNumbers(m, selected), scale: m.scale, n: f.n, p: f.xWeights.rows, q: f.yWeights.rows, components: m.components, all: f.all, xMeans: f.xMeans, yMeans: f.yMeans, xw: f.xWeights.data, yw: f.yWeights.data, shrinkage: f.shrinkage },
-    st ? { n: st.n, x: [st.x.mean, st.x.M.data, st.x.s4, st.x.t], y: [st.y.mean, st.y.M.data, st.y.s4, st.y.t], Mxy: st.Mxy.data } : null,
+    { version: 3, target: f.target, reg: regNumbers(m, selected), scale: m.scale, n: f.n, p: f.xWeights.rows, q: f.yWeights.rows, components: m.components, all: f.all, xMeans: f.xMeans, yMeans: f.yMeans, xw: f.xWeights.data, yw: f.yWeights.data, shrinkage: f.shrinkage },
+    st ? { n: st.n, external: st.external, without: st.without, x: [st.x.mean, st.x.M.data], y: [st.y.mean, st.y.M.data], Mxy: st.Mxy.data, Q: st.Q?.data ?? null, T: st.T?.data ?? null } : null,
   );
   return out;
 }
@@ -64,16 +71,17 @@ export interface CCAFile<M> {
  * model from the stored options (its errors become FormatErrors).
  */
 export function readCCAFile<M extends CCASettings>(json: unknown, make: (options: CCAOptions) => M): CCAFile<M> {
-  // version 1 (0.1.0) files carry no checksum and no `scale`; version 2 files must carry both
-  const o = readEnvelope(json, FORMAT, 2);
+  // version 1 (0.1.0) files carry no checksum and no `scale`; versions 2 and 3 must carry both
+  const o = readEnvelope(json, FORMAT, 3);
+  const version = o.version as number;
   const components = readInt(o, 'components', 1);
   const p = readInt(o, 'p', 1), q = readInt(o, 'q', 1), n = readInt(o, 'n', 2);
   if (components > Math.min(p, q)) throw new FormatError(`components: ${components} exceeds min(p, q) = ${Math.min(p, q)}`);
-  if (o.version === 2 && typeof o.scale !== 'boolean') throw new FormatError(`scale: expected true or false, found ${JSON.stringify(o.scale)}`);
+  if (version >= 2 && typeof o.scale !== 'boolean') throw new FormatError(`scale: expected true or false, found ${JSON.stringify(o.scale)}`);
   let model: M;
   try {
     const cv = o.regularization === 'cv' ? { crossValidation: o.crossValidation as CCACrossValidationSettings } : {};
-    model = make({ components, regularization: o.regularization as Regularization, scale: o.version === 2 ? (o.scale as boolean) : false, ...cv });
+    model = make({ components, regularization: o.regularization as Regularization, scale: version >= 2 ? (o.scale as boolean) : false, ...cv });
   } catch (e) {
     throw new FormatError(`${FORMAT}: ${(e as Error).message}`);
   }
@@ -93,44 +101,94 @@ export function readCCAFile<M extends CCASettings>(json: unknown, make: (options
       throw new FormatError(`shrinkage: expected null or two numbers in [0, 1], found ${JSON.stringify(o.shrinkage)}`);
     shrinkage = [s[0] as number, s[1] as number];
   }
-  let statsDecoded: null | { n: number; x: ViewNumbers; y: ViewNumbers; Mxy: Float64Array } = null;
+  let statsDecoded: StatsNumbers | null = null;
   if (o.statistics !== undefined) {
     const s = o.statistics as Record<string, unknown>;
     if (!s || typeof s !== 'object') throw new FormatError('statistics: expected an object');
-    const sn = readInt(s, 'n', 1);
-    const rv = (v: unknown, d: number, name: string): [Float64Array, Float64Array, number, Float64Array] => {
-      const r = v as Record<string, unknown>;
-      if (!r || typeof r !== 'object') throw new FormatError(`${name}: expected an object`);
-      if (r.s4 === null && r.t === null) return [decodeF64(r.mean, d, `${name}.mean`), decodeF64(r.M, d * d, `${name}.M`), NaN, new Float64Array(d).fill(NaN)];
-      if (typeof r.s4 !== 'number' || !Number.isFinite(r.s4)) throw new FormatError(`${name}.s4: expected a finite number (or null with t null: no fourth moments)`);
-      return [decodeF64(r.mean, d, `${name}.mean`), decodeF64(r.M, d * d, `${name}.M`), r.s4, decodeF64(r.t, d, `${name}.t`)];
-    };
-    statsDecoded = { n: sn, x: rv(s.x, p, 'statistics.x'), y: rv(s.y, q, 'statistics.y'), Mxy: decodeF64(s.Mxy, p * q, 'statistics.Mxy') };
+    statsDecoded = version === 3 ? readStats(s, p, q) : readOldStats(s, p, q);
   }
-  if (o.version === 2) {
-    const want = checksum({ reg: regNumbers(model, selected), scale: model.scale, n, p, q, components, all, xMeans, yMeans, xw, yw, shrinkage }, statsDecoded);
+  // an 'auto' file before version 3 was fitted with Ledoit–Wolf's target μI; from 3 on the file says
+  let target: CCAFit['target'] = model.regularization === 'auto' ? 'identity' : null;
+  if (version === 3) {
+    const t = o.shrinkageTarget;
+    const want = model.regularization === 'auto' ? "'diagonal' or 'identity' (regularization 'auto')" : `null (regularization ${JSON.stringify(model.regularization)})`;
+    if (model.regularization === 'auto' ? t !== 'diagonal' && t !== 'identity' : t !== null) throw new FormatError(`shrinkageTarget: expected ${want}, found ${JSON.stringify(t)}`);
+    target = t as CCAFit['target'];
+  }
+  if (version >= 2) {
+    const want = checksum({ version, target, reg: regNumbers(model, selected), scale: model.scale, n, p, q, components, all, xMeans, yMeans, xw, yw, shrinkage }, statsDecoded);
     if (o.crc32 !== want) throw new FormatError(`${FORMAT}: checksum mismatch (stored ${JSON.stringify(o.crc32)}, computed ${want}): the file was altered or truncated`);
   }
   const xWeights = Matrix.from({ data: xw, rows: p, cols: components }, 'xWeights');
   const yWeights = Matrix.from({ data: yw, rows: q, cols: components }, 'yWeights');
-  const fit: CCAFit = { n, xWeights, yWeights, xMeans, yMeans, all, shrinkage };
+  const fit: CCAFit = { n, xWeights, yWeights, xMeans, yMeans, all, shrinkage, target };
   let stats: CoMoments | null = null;
   if (statsDecoded) {
-    const st = new CoMoments(p, q);
-    st.n = statsDecoded.n;
-    for (const [v, d] of [[st.x, statsDecoded.x], [st.y, statsDecoded.y]] as const) {
-      v.mean.set(d[0]);
-      v.M.data.set(d[1]);
-      v.s4 = d[2];
-      v.t.set(d[3]);
+    const d = statsDecoded;
+    const st = new CoMoments(p, q, d.without === null);
+    st.n = d.n;
+    st.external = d.external;
+    if (d.without !== null) st.without = d.without;
+    for (const [v, [mean, M]] of [[st.x, d.x], [st.y, d.y]] as const) {
+      v.mean.set(mean);
+      v.M.data.set(M);
     }
-    st.Mxy.data.set(statsDecoded.Mxy);
+    st.Mxy.data.set(d.Mxy);
+    if (st.Q && d.Q) st.Q.data.set(d.Q);
+    if (st.T && d.T) st.T.data.set(d.T);
     stats = st;
   }
   return { model, fit, selected, stats };
 }
 
-type ViewNumbers = [ArrayLike<number>, ArrayLike<number>, number, ArrayLike<number>];
+/** A view's stored statistics: mean and M. */
+type ViewNumbers = [ArrayLike<number>, ArrayLike<number>];
+type StatsNumbers = { n: number; external: boolean; without: WithoutFourth; x: ViewNumbers; y: ViewNumbers; Mxy: ArrayLike<number>; Q: ArrayLike<number> | null; T: ArrayLike<number> | null };
+const WITHOUT = ['not asked', 'moments', 'old file'] as const;
+
+/** Version 3 statistics: n, external, without, per view mean and M, Mxy, and the joined views' Q and T (null exactly when `without` says why). */
+function readStats(s: Record<string, unknown>, p: number, q: number): StatsNumbers {
+  const n = readInt(s, 'n', 1);
+  if (typeof s.external !== 'boolean') throw new FormatError(`statistics.external: expected true or false, found ${JSON.stringify(s.external)}`);
+  const without = s.without;
+  if (without !== null && !WITHOUT.includes(without as (typeof WITHOUT)[number]))
+    throw new FormatError(`statistics.without: expected null or one of ${WITHOUT.map((w) => `'${w}'`).join(', ')}, found ${JSON.stringify(without)}`);
+  const view = (v: unknown, d: number, name: string): ViewNumbers => {
+    const r = v as Record<string, unknown>;
+    if (!r || typeof r !== 'object') throw new FormatError(`${name}: expected an object`);
+    return [decodeF64(r.mean, d, `${name}.mean`), decodeF64(r.M, d * d, `${name}.M`)];
+  };
+  const kept = without === null, P = p + q;
+  for (const k of ['Q', 'T'] as const)
+    if ((s[k] === null) === kept) throw new FormatError(`statistics.${k}: expected ${kept ? `the ${P}×${P} sums (statistics.without is null)` : `null (statistics.without is '${without}')`}, found ${JSON.stringify(s[k])?.slice(0, 40)}`);
+  const Q = kept ? decodeF64(s.Q, P * P, 'statistics.Q') : null, T = kept ? decodeF64(s.T, P * P, 'statistics.T') : null;
+  return { n, external: s.external, without: without as WithoutFourth, x: view(s.x, p, 'statistics.x'), y: view(s.y, q, 'statistics.y'), Mxy: decodeF64(s.Mxy, p * q, 'statistics.Mxy'), Q, T };
+}
+
+/**
+ * Version 1 and 2 statistics: per view mean, M and Ledoit–Wolf's terms s4 and t (both null:
+ * statistics from fromMoments). The terms are checked and dropped: the 'auto' of today needs
+ * other sums. Returned with the old terms for the checksum.
+ */
+function readOldStats(s: Record<string, unknown>, p: number, q: number): StatsNumbers & { old: [number, ArrayLike<number> | null][] } {
+  const n = readInt(s, 'n', 1);
+  const old: [number, ArrayLike<number> | null][] = [];
+  let external = false;
+  const view = (v: unknown, d: number, name: string): ViewNumbers => {
+    const r = v as Record<string, unknown>;
+    if (!r || typeof r !== 'object') throw new FormatError(`${name}: expected an object`);
+    if (r.s4 === null && r.t === null) {
+      external = true;
+      old.push([NaN, null]);
+    } else {
+      if (typeof r.s4 !== 'number' || !Number.isFinite(r.s4)) throw new FormatError(`${name}.s4: expected a finite number (or null with t null: no fourth moments)`);
+      old.push([r.s4, decodeF64(r.t, d, `${name}.t`)]);
+    }
+    return [decodeF64(r.mean, d, `${name}.mean`), decodeF64(r.M, d * d, `${name}.M`)];
+  };
+  const x = view(s.x, p, 'statistics.x'), y = view(s.y, q, 'statistics.y');
+  return { n, external, without: external ? 'moments' : 'old file', x, y, Mxy: decodeF64(s.Mxy, p * q, 'statistics.Mxy'), Q: null, T: null, old };
+}
 
 /** The regularization's numbers for the checksum: 'auto' −1; 'cv' −2, the chosen pair, folds, seed and the grid (−1 for 'auto', −3 before a pair). */
 function regNumbers(m: CCASettings, selected: [number, number] | null): number[] {
@@ -141,14 +199,19 @@ function regNumbers(m: CCASettings, selected: [number, number] | null): number[]
   return [-2, ...selected!, cv!.folds, cv!.seed, ...grid];
 }
 
-/** CRC-32 over every number a CCA file stores, in a fixed order. */
+/** CRC-32 over every number a CCA file stores, in a fixed order (version 3 adds its number, and its statistics differ). */
 function checksum(
-  f: { reg: number[]; scale: boolean; n: number; p: number; q: number; components: number; all: ArrayLike<number>; xMeans: ArrayLike<number>; yMeans: ArrayLike<number>; xw: ArrayLike<number>; yw: ArrayLike<number>; shrinkage: [number, number] | null },
-  st: { n: number; x: ViewNumbers; y: ViewNumbers; Mxy: ArrayLike<number> } | null,
+  f: { version: number; target: CCAFit['target']; reg: number[]; scale: boolean; n: number; p: number; q: number; components: number; all: ArrayLike<number>; xMeans: ArrayLike<number>; yMeans: ArrayLike<number>; xw: ArrayLike<number>; yw: ArrayLike<number>; shrinkage: [number, number] | null },
+  st: (StatsNumbers & { old?: [number, ArrayLike<number> | null][] }) | null,
 ): number {
   const parts: (ArrayLike<number> | number)[] = [f.reg, f.scale ? 1 : 0, f.n, f.p, f.q, f.components, f.all, f.xMeans, f.yMeans, f.xw, f.yw, f.shrinkage ?? []];
-  // unknown fourth moments (NaN, from fromMoments) hash as the marker −1 (s4 ≥ 0 otherwise), whatever the NaN's bits
-  const view = ([mean, M, s4, t]: ViewNumbers): (ArrayLike<number> | number)[] => (Number.isNaN(s4) ? [mean, M, -1] : [mean, M, s4, t]);
-  if (st) parts.push(st.n, ...view(st.x), ...view(st.y), st.Mxy);
+  if (f.version >= 3) parts.push(f.version, f.target === null ? -1 : f.target === 'diagonal' ? 0 : 1);
+  if (st && st.old) {
+    // version 2: unknown fourth moments hash as the marker −1 (s4 ≥ 0 otherwise)
+    const view = ([mean, M]: ViewNumbers, [s4, t]: [number, ArrayLike<number> | null]): (ArrayLike<number> | number)[] => (t === null ? [mean, M, -1] : [mean, M, s4, t]);
+    parts.push(st.n, ...view(st.x, st.old[0]!), ...view(st.y, st.old[1]!), st.Mxy);
+  } else if (st) {
+    parts.push(st.n, st.external ? 1 : 0, st.without === null ? -1 : WITHOUT.indexOf(st.without), ...st.x, ...st.y, st.Mxy, ...(st.Q && st.T ? [st.Q, st.T] : []));
+  }
   return crc32F64(...parts);
 }

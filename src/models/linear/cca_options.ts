@@ -29,15 +29,18 @@ export interface CCACrossValidationSettings {
 export interface CCAOptions {
   /** number of canonical pairs to keep (default 2; at most min(p, q)) */
   components?: number;
-  /** ridge r added to each view's covariance (one value or [rx, ry]), 'auto' for
-   *  Ledoit–Wolf shrinkage toward μI, or 'cv' for the ridge chosen by k-fold
-   *  cross-validation inside fit (see CCA.crossValidate; default 0) */
+  /** ridge r added to each view's covariance (one value or [rx, ry]; with `scale` to the
+   *  standardised one's), 'auto' for the unit-free shrinkage of each view's correlations
+   *  toward 0 (Schäfer & Strimmer 2005, λ per view in `shrinkage`), or 'cv' for the ridge
+   *  chosen by k-fold cross-validation inside fit (see CCA.crossValidate; default 0) */
   regularization?: Regularization;
   /** with regularization 'cv': the grid, folds and seed (defaults 'auto', 5, 0) */
   crossValidation?: CCACrossValidationSettings;
   /** standardise every column to unit variance before the fit, as scikit-learn's CCA does
-   *  (default false; a constant column keeps scale 1). The weights then apply to the raw
-   *  columns, so transform() takes the data as given. Not with 'auto'. */
+   *  (default false; a constant column keeps scale 1): a ridge then applies to the
+   *  standardised covariance, so every answer is the same in any column units ('auto' and
+   *  0 already are). The weights apply to the raw columns, so transform() takes the data as
+   *  given. With every regularization. */
   scale?: boolean;
 }
 
@@ -75,8 +78,6 @@ export function checkCCAOptions(options: CCAOptions): CCASettings {
     throw new ValueError('options.regularization', "a ridge r ≥ 0, a pair [rx, ry], 'auto' or 'cv'", r);
   const scale = options.scale ?? false;
   if (typeof scale !== 'boolean') throw new ValueError('options.scale', 'true or false', scale);
-  if (scale && r === 'auto')
-    throw new ValueError('options.scale', "false with regularization 'auto' (Ledoit–Wolf on standardised columns needs fourth moments that do not merge across chunks: standardise the data yourself, or use a ridge)", scale);
   const cv = options.crossValidation;
   if (cv !== undefined && r !== 'cv') throw new ValueError('options.crossValidation', "to be left out unless regularization is 'cv'", cv);
   return {

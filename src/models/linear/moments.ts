@@ -7,7 +7,7 @@
  *   { n, means: [m₁, …], blocks }         blocks[i][j] = cov(view i, view j), pᵢ×pⱼ (i ≤ j is enough)
  * Every number is checked: finite, shapes that agree, symmetric to rounding, and positive
  * semi-definite to rounding (the smallest eigenvalue of the joint covariance at least −1e-9 of
- * the largest). Fourth moments are unknown, so Ledoit–Wolf cannot be used on such statistics.
+ * the largest). Fourth-order sums are unknown, so regularization 'auto' cannot be used on such statistics.
  */
 import { Matrix, type MatrixInput } from '../../wasm/index.js';
 import { CoMoments } from '../../linalg/comoments.js';
@@ -173,23 +173,23 @@ function semidefinite(C: Float64Array, P: number, name: string): void {
 }
 
 /**
- * Runs the solve of statistics that may have come from fromMoments (their fourth moments are
- * unknown, NaN, through any merge): a singular covariance is then reported against `moments`,
+ * Runs the solve of statistics that may have come from fromMoments (marked `external`,
+ * through any merge): a singular covariance is then reported against `moments`,
  * the argument the statistics came in, since no rows did.
  */
 export function solvingMoments<T>(s: CoMoments, solve: () => T): T {
   try {
     return solve();
   } catch (e) {
-    if (e instanceof SingularMatrixError && Number.isNaN(s.x.s4)) throw new SingularMatrixError(`moments (statistics given to fromMoments, alone or merged): ${e.message}`);
+    if (e instanceof SingularMatrixError && s.external) throw new SingularMatrixError(`moments (statistics given to fromMoments, alone or merged): ${e.message}`);
     throw e;
   }
 }
 
 /**
  * The co-moments of (the first `split` views joined, the rest joined) from validated
- * statistics: M = (n − 1)·covariance. The fourth-moment terms are unknown (NaN), which keeps
- * Ledoit–Wolf from using them, through any later merge.
+ * statistics: M = (n − 1)·covariance. The fourth-order sums are unknown, which keeps
+ * regularization 'auto' from using them, through any later merge.
  */
 export function coMomentsOf(j: JointMoments, split: number): CoMoments {
   const P = j.dims.reduce((a, b) => a + b, 0), p = j.dims.slice(0, split).reduce((a, b) => a + b, 0), q = P - p, f = j.n - 1;
@@ -207,9 +207,7 @@ export function coMomentsOf(j: JointMoments, split: number): CoMoments {
   M(s.x.M, 0, 0);
   M(s.y.M, p, p);
   M(s.Mxy, 0, p);
-  for (const v of [s.x, s.y]) {
-    v.s4 = NaN;
-    v.t.fill(NaN);
-  }
+  s.external = true;
+  s.without = 'moments';
   return s;
 }
