@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { init, memoryStats, CCA, KernelCCA, FormatError, NotFittedError, ShapeError, SingularMatrixError, ValueError, type MatrixResult } from '../src/index.js';
 import { normal, randn, uniform } from './helpers.js';
+import { MEDIAN_ROWS, MEDIAN_SEED, medianRows } from '../src/models/linear/kcca_scale.js';
 
 beforeAll(async () => {
   await init();
@@ -48,17 +49,18 @@ describe('KernelCCA against numpy/scipy (exact: the n×n definition; new rows by
     expect(m.nSamples).toBe(ref.n_train);
   });
 
-  it('polynomial (degree 2, coef0 1, γ 0.5) and RBF with the default γ = 1/(p·variance)', () => {
+  it('polynomial (degree 2, coef0 1, γ 0.5) and RBF with γ = 1/(p·variance) given (the old default)', () => {
     const poly = new KernelCCA({ kernel: 'polynomial', degree: 2, coef0: 1, gamma: 0.5, regularization: 1e-2, components: 2 }).fit(Xtr, Ytr);
     close(poly.correlations, ref.polynomial.train_correlations, 1e-8, 'polynomial correlations');
     close(poly.score(Xte, Yte), ref.polynomial.test_correlations, 1e-8, 'polynomial held-out');
     // a degree-2 polynomial kernel on 3 and 2 columns spans 10 and 6 features (centred: 9 and 5)
     expect(poly.ranks).toEqual([9, 5]);
     const rs = ref.rbf_scale;
-    const scaled = new KernelCCA({ regularization: 1e-3 }).fit(Xtr, Ytr);
-    close(scaled.fittedGamma!, rs.gamma, 1e-12, 'default γ');
-    close(scaled.correlations, rs.train_correlations, 1e-8, 'default-γ correlations');
-    close(scaled.score(Xte, Yte), rs.test_correlations, 1e-8, 'default-γ held-out');
+    const scaled = new KernelCCA({ gamma: [rs.gamma[0], rs.gamma[1]], regularization: 1e-3 }).fit(Xtr, Ytr);
+    expect(scaled.scale).toBe(false);
+    expect(scaled.fittedGamma).toEqual(rs.gamma);
+    close(scaled.correlations, rs.train_correlations, 1e-8, 'old-default-γ correlations');
+    close(scaled.score(Xte, Yte), rs.test_correlations, 1e-8, 'old-default-γ held-out');
   });
 
   it('Nyström (60 landmarks, seed 3) equals the definition applied to K_nm K_mm⁺ K_mn, landmarks as documented', () => {
@@ -98,6 +100,19 @@ describe('KernelCCA equalities', () => {
       close(kcca.score(Xn, Yn), cca.score(Xn, Yn), 1e-8, 'held-out correlations');
     });
   }
+
+  it('the linear kernel keeps scale false by default; with scale: true it is CCA with scale: true and the same ridge, to 1e-8', () => {
+    const units = [1e-3, 10, 1e4, 0.5], Xu = X.map((r) => r.map((v, j) => v * units[j]! + 7 * j)), Xnu = Xn.map((r) => r.map((v, j) => v * units[j]! + 7 * j));
+    expect(new KernelCCA({ kernel: 'linear' }).scale).toBe(false);
+    for (const ridge of [0, 1e-2]) {
+      const cca = new CCA({ components: 3, regularization: ridge, scale: true }).fit(Xu, Y);
+      const kcca = new KernelCCA({ kernel: 'linear', components: 3, regularization: ridge, scale: true }).fit(Xu, Y);
+      close(kcca.allCorrelations, cca.allCorrelations, 1e-8, `scaled, ridge ${ridge}: all correlations`);
+      const [cu, cv] = cca.transform(Xnu, Yn), [ku, kv] = kcca.transform(Xnu, Yn);
+      closeUpToSign(ku, cu.data, 1e-8, 'x-variates');
+      closeUpToSign(kv, cv.data, 1e-8, 'y-variates');
+    }
+  });
 
   it('Nyström with every row a landmark equals the exact fit to 1e-6 (signs too)', () => {
     const X2 = X.slice(0, 150), Y2 = Y.slice(0, 150);
@@ -146,6 +161,17 @@ describe('KernelCCA contract', () => {
     expect(() => new KernelCCA({ approximation: { nystrom: 0 } })).toThrow(/nystrom/);
     expect(() => new KernelCCA({ approximation: { nystrom: 5, sed: 1 } as never })).toThrow(/seed/);
     expect(() => new KernelCCA({ components: 6, approximation: { nystrom: 5 } })).toThrow(/options\.components/);
+    for (const bad of ['yes', 1]) {
+      const e = (() => {
+        try {
+          new KernelCCA({ scale: bad as never });
+        } catch (err) {
+          return err;
+        }
+      })();
+      expect(e).toBeInstanceOf(ValueError);
+      expect((e as ValueError).argument).toBe('options.scale');
+    }
   });
 
   it('refuses bad data with typed errors and keeps the earlier fit', () => {
@@ -208,6 +234,242 @@ describe('KernelCCA contract', () => {
       expect(() => KernelCCA.fromJSON({ ...j, coefX: j.coefY })).toThrow(FormatError);
       expect(() => KernelCCA.fromJSON({ ...j, n: (j.n as number) + 1 })).toThrow(FormatError);
       expect(() => KernelCCA.fromJSON({ ...j, kernel: 'sigmoid' })).toThrow(FormatError);
+    }
+  });
+});
+
+// ---- issue 32: answers that do not depend on column units ----
+// `scale` (standardised columns) and the default γ (the median heuristic) against numpy/scipy
+// (test/fixtures/kcca-median-reference.json from scripts/reference/kcca_median.py), scale
+// invariance, a wine-like held-out comparison, and files written before (test/fixtures/kcca-v1-files.json).
+const med = JSON.parse(readFileSync(new URL('./fixtures/kcca-median-reference.json', import.meta.url), 'utf8'));
+const mX = rowsOf(med.x, med.p), mY = rowsOf(med.y, med.q);
+const mXtr = mX.slice(0, med.n_train), mXte = mX.slice(med.n_train), mYtr = mY.slice(0, med.n_train), mYte = mY.slice(med.n_train);
+/** each column times 10^k, k ∈ [−3, 4] drawn per column */
+const rescale = (rows: number[][], ks: number[]) => rows.map((r) => r.map((v, j) => v * 10 ** ks[j]!));
+/** largest |a − b| relative to b's largest entry */
+const relErr = (a: ArrayLike<number>, b: ArrayLike<number>) => {
+  let worst = 0, scale = 0;
+  for (let i = 0; i < b.length; i++) (worst = Math.max(worst, Math.abs(a[i]! - b[i]!))), (scale = Math.max(scale, Math.abs(b[i]!)));
+  return worst / scale;
+};
+
+describe('KernelCCA scale and the median heuristic against numpy/scipy', () => {
+  it('the defaults (rbf, polynomial without γ: standardised columns, γ = 1/median squared distance) match the definition', () => {
+    for (const [name, opts, r] of [
+      ['rbf', { regularization: 1e-3 }, med.rbf],
+      ['polynomial', { kernel: 'polynomial' as const, degree: 3, coef0: 1, regularization: 1e-2 }, med.polynomial],
+    ] as const) {
+      const m = new KernelCCA({ ...opts, components: 2 }).fit(mXtr, mYtr);
+      expect(m.scale, name).toBe(true);
+      expect(m.gamma, name).toBe('median');
+      close(m.fittedGamma!, r.gamma, 1e-12 * Math.max(...r.gamma), `${name} γ`);
+      close(m.correlations, r.train_correlations, 1e-8, `${name} correlations`);
+      close(m.score(mXte, mYte), r.test_correlations, 1e-8, `${name} held-out`);
+      const [u, v] = m.transform(mXte, mYte);
+      closeUpToSign(u, r.test_u, 1e-6, `${name} held-out x-variates`);
+      closeUpToSign(v, r.test_v, 1e-6, `${name} held-out y-variates`);
+      // the file keeps the standardisation: a loaded model transforms with the same bits
+      const back = KernelCCA.fromJSON(JSON.stringify(m));
+      expect(back.scale).toBe(true);
+      expect(back.transform(mXte, mYte)).toEqual([u, v]);
+    }
+  });
+
+  it('scale: true with a given γ (γ of the standardised rows), and scale: false without γ (the median of the raw rows)', () => {
+    const given = new KernelCCA({ gamma: [0.3, 0.6], scale: true, regularization: 1e-2 }).fit(mXtr, mYtr);
+    expect(given.fittedGamma).toEqual([0.3, 0.6]);
+    close(given.correlations, med.rbf_scale_given.train_correlations, 1e-8, 'given γ, scaled: correlations');
+    close(given.score(mXte, mYte), med.rbf_scale_given.test_correlations, 1e-8, 'given γ, scaled: held-out');
+    expect(new KernelCCA({ gamma: 0.3 }).scale).toBe(false);
+    const raw = new KernelCCA({ scale: false, regularization: 1e-2 }).fit(mXtr, mYtr);
+    close(raw.fittedGamma!, med.rbf_raw_median.gamma, 1e-12 * Math.max(...med.rbf_raw_median.gamma), 'raw median γ');
+    close(raw.correlations, med.rbf_raw_median.train_correlations, 1e-8, 'raw median: correlations');
+    close(raw.score(mXte, mYte), med.rbf_raw_median.test_correlations, 1e-8, 'raw median: held-out');
+  });
+
+  it(`above ${MEDIAN_ROWS} rows γ is the median over the ${MEDIAN_ROWS} rows drawn with seed ${MEDIAN_SEED} (the draw reimplemented in Python)`, () => {
+    const s = med.subsample;
+    // the table: integers, one division and one product per cell, as the script makes it
+    const big = (spec: [number, number, number, number][]) =>
+      Array.from({ length: s.n }, (_, i) => spec.map(([a, b, d, u]) => ((((i * a + i * i * b + d) % 1009) - 504) / 1009) * u));
+    const Xb = big(s.x_spec), Yb = big(s.y_spec);
+    expect(MEDIAN_SEED).toBe(s.seed);
+    expect(Array.from(medianRows(s.n)!)).toEqual(s.rows);
+    expect(medianRows(MEDIAN_ROWS)).toBeNull();
+    const m = new KernelCCA({ components: 1, approximation: { nystrom: 20, seed: 0 } }).fit(Xb, Yb);
+    close(m.fittedGamma!, s.gamma, 1e-12 * Math.max(...s.gamma), 'subsample γ');
+    // (all 1500 rows would give another median)
+    expect(Math.abs(m.fittedGamma![0] - s.gamma_all_rows[0])).toBeGreaterThan(1e-6);
+  });
+
+  it('γ = 1 when most rows are equal (a median of 0); standardisation copes with any finite scale and names a view whose mean overflows', () => {
+    const X = randn(20, 2, 41), Y = X.map(([a, b]) => [a! * b!, a! - b!]);
+    // 16 equal rows: 120 of the 190 pairs at distance 0
+    const Xm = X.map((r, i) => (i < 16 ? [1, 2] : r));
+    const m = new KernelCCA({ components: 1 }).fit(Xm, Y);
+    expect(m.fittedGamma![0]).toBe(1);
+    expect(m.fittedGamma![1]).not.toBe(1);
+    expect(() => new KernelCCA().fit(X, X.map(() => [3, -1]))).toThrow(SingularMatrixError);
+    // values near the top of the range: standardised, the same model as at unit scale
+    const unit = new KernelCCA({ components: 2 }).fit(X, Y), huge = new KernelCCA({ components: 2 }).fit(rescale(X, [300, 305]), rescale(Y, [-300, 307]));
+    close(huge.correlations, unit.correlations, 1e-8, 'huge columns');
+    expect(() => new KernelCCA().fit(X, Y.map(([a]) => [a!, 1.7e308]))).toThrow(/^Y: .*floating-point range/);
+  });
+});
+
+describe('KernelCCA answers do not depend on column units', () => {
+  const X = randn(70, 4, 51), noise = randn(70, 3, 52);
+  const Y = X.map((r, i) => [Math.sin(r[0]!) + 0.2 * noise[i]![0]!, r[1]! * r[2]! + 0.2 * noise[i]![1]!, noise[i]![2]!]);
+  const Xn = randn(25, 4, 53), Yn = Xn.map((r, i) => [Math.sin(r[0]!) + 0.1 * i / 25, r[1]! * r[2]!, 0.5]);
+  const kx = [-3, 4, 1, -2], ky = [2, -1, 3];
+  for (const [name, opts] of [
+    ['rbf, default γ', {}],
+    ['polynomial, default γ', { kernel: 'polynomial' as const, degree: 2 }],
+    ['rbf, scale: true with γ 0.4', { gamma: 0.4, scale: true }],
+    ['rbf, default γ, Nyström 30', { approximation: { nystrom: 30, seed: 2 } }],
+  ] as const) {
+    it(`${name}: columns times 10^k (k from −3 to 4) give the same correlations (1e-8) and variates`, () => {
+      const a = new KernelCCA({ ...opts, components: 2 }).fit(X, Y);
+      const b = new KernelCCA({ ...opts, components: 2 }).fit(rescale(X, kx), rescale(Y, ky));
+      close(b.allCorrelations, a.allCorrelations, 1e-8, 'all correlations');
+      if (!('gamma' in opts)) close(b.fittedGamma!, a.fittedGamma!, 1e-12 * a.fittedGamma![0], 'γ');
+      const [ua, va] = a.transform(Xn, Yn), [ub, vb] = b.transform(rescale(Xn, kx), rescale(Yn, ky));
+      expect(relErr(ub.data, ua.data)).toBeLessThan(1e-8);
+      expect(relErr(vb.data, va.data)).toBeLessThan(1e-8);
+      close(b.score(rescale(Xn, kx), rescale(Yn, ky)), a.score(Xn, Yn), 1e-8, 'held-out');
+    });
+  }
+});
+
+describe('KernelCCA on a wine-like table (178 rows, 13 columns in units from 0.1 to 1600, 3 latent factors)', () => {
+  // three classes (59 / 71 / 48 rows, as the wine data) whose centres and a within-class
+  // factor drive every column through loadings; X = the first 6 columns, Y = the other 7
+  const z = normal(61), u = uniform(62);
+  const sd = [0.8, 1.1, 0.27, 3.3, 14, 0.63, 1.0, 0.12, 0.57, 2.3, 0.23, 0.7, 315];
+  const mean = [13, 2.3, 2.4, 19.5, 100, 2.3, 2.0, 0.36, 1.6, 5.1, 0.96, 2.6, 750];
+  const centres = [[1.4, 0.4, -0.6], [-1.2, 0.6, 0.5], [0.2, -1.4, 0.3]];
+  const loadings = sd.map(() => [2 * u() - 1, 2 * u() - 1, 2 * u() - 1]);
+  const rows = [59, 71, 48].flatMap((count, c) =>
+    Array.from({ length: count }, () => {
+      const f = centres[c]!.map((m) => m + 0.5 * z());
+      return sd.map((s, j) => mean[j]! + s * (loadings[j]!.reduce((t, l, k) => t + l * f[k]!, 0) + 0.6 * z()));
+    }),
+  );
+  // shuffled (seeded), then 2:1
+  const order = rows.map((_, i) => i).sort((a, b) => ((a * 7919) % 178) - ((b * 7919) % 178));
+  const table = order.map((i) => rows[i]!);
+  const split = (t: number[][]) => ({ x: t.map((r) => r.slice(0, 6)), y: t.map((r) => r.slice(6)) });
+  const train = split(table.filter((_, i) => i % 3 !== 2)), test = split(table.filter((_, i) => i % 3 === 2));
+
+  it('the default held-out first correlation is within 0.1 of linear CCA with scale: true (or better), in any units', () => {
+    const heldOut = (tr: typeof train, te: typeof test) => {
+      const kcca = new KernelCCA({ components: 1 }).fit(tr.x, tr.y);
+      const linear = new CCA({ components: 1, scale: true }).fit(tr.x, tr.y);
+      // the old default: γ = 1/(p·variance of the raw view's entries), no standardisation
+      const variance = (rows: number[][]) => {
+        const all = rows.flat(), m = all.reduce((a, b) => a + b, 0) / all.length;
+        return all.reduce((a, b) => a + (b - m) ** 2, 0) / all.length;
+      };
+      const old = new KernelCCA({ components: 1, gamma: [1 / (6 * variance(tr.x)), 1 / (7 * variance(tr.y))] }).fit(tr.x, tr.y);
+      const r = { kcca: kcca.score(te.x, te.y)[0]!, linear: linear.score(te.x, te.y)[0]!, old: old.score(te.x, te.y)[0]! };
+      for (const m of [kcca, linear, old]) m.dispose();
+      return r;
+    };
+    const a = heldOut(train, test);
+    const ks = [-1, 2, 0, 1, -3, 4, 3, -2, 1, 0, -1, 2, -3];
+    const re = (t: { x: number[][]; y: number[][] }) => ({ x: rescale(t.x, ks.slice(0, 6)), y: rescale(t.y, ks.slice(6)) });
+    const b = heldOut(re(train), re(test));
+    console.log(`[kcca] wine-like held-out first correlation: default ${a.kcca.toFixed(4)} (rescaled ${b.kcca.toFixed(4)}), linear CCA scale ${a.linear.toFixed(4)} (${b.linear.toFixed(4)}), old default γ ${a.old.toFixed(4)} (${b.old.toFixed(4)})`);
+    expect(a.kcca).toBeGreaterThanOrEqual(a.linear - 0.1);
+    expect(b.kcca).toBeGreaterThanOrEqual(b.linear - 0.1);
+    expect(Math.abs(b.kcca - a.kcca)).toBeLessThan(1e-8);
+  });
+});
+
+describe('KernelCCA files written before scale and the median heuristic (version 1) load and transform as before', () => {
+  const v1 = JSON.parse(readFileSync(new URL('./fixtures/kcca-v1-files.json', import.meta.url), 'utf8'));
+
+  it('every stored file: the same correlations, γ and variates bit for bit; written back unchanged; refit uses the new default', () => {
+    for (const c of v1.files) {
+      const m = KernelCCA.fromJSON(JSON.stringify(c.file));
+      expect(m.gamma, c.name).toBe('variance');
+      expect(m.scale, c.name).toBe(false);
+      expect(m.fittedGamma, c.name).toEqual(c.fittedGamma);
+      expect(Array.from(m.correlations), c.name).toEqual(c.correlations);
+      const [u, v] = m.transform(v1.newX as number[][], v1.newY as number[][]);
+      expect(Array.from(u.data), c.name).toEqual(c.u);
+      expect(Array.from(v.data), c.name).toEqual(c.v);
+      expect(Array.from(m.score(v1.newX, v1.newY)), c.name).toEqual(c.score);
+      expect(m.toJSON(), c.name).toEqual(c.file);
+      // a damaged old file is still refused
+      expect(() => KernelCCA.fromJSON({ ...c.file, coefX: c.file.coefY })).toThrow(FormatError);
+      expect(() => KernelCCA.fromJSON({ ...c.file, gamma: 0.5 })).toThrow(/checksum/);
+      // a failed refit keeps the old fit and its rule
+      expect(() => m.fit(v1.trainX, v1.trainY.slice(1))).toThrow(ShapeError);
+      expect(m.gamma).toBe('variance');
+      // fit() on it: the current default, as a new model with the file's options
+      m.fit(v1.trainX, v1.trainY);
+      expect(m.gamma, c.name).toBe('median');
+      expect(m.scale, c.name).toBe(true);
+      const fresh = new KernelCCA(c.options).fit(v1.trainX, v1.trainY);
+      expect(m.correlations, c.name).toEqual(fresh.correlations);
+      expect(m.transform(v1.newX, v1.newY), c.name).toEqual(fresh.transform(v1.newX, v1.newY));
+      expect(m.toJSON().version).toBe(2);
+    }
+  });
+
+  it('a version-1 file with a given γ loads as scale: false and is written as version 2', () => {
+    const m = new KernelCCA({ gamma: 0.7, components: 1 }).fit(v1.trainX, v1.trainY);
+    const j = m.toJSON();
+    expect(j.version).toBe(2);
+    expect(j.scale).toBe(false);
+    expect([j.meanX, j.sdX, j.meanY, j.sdY]).toEqual([null, null, null, null]);
+  });
+});
+
+describe('KernelCCA version-2 files: scale and the standardisation under the checksum', () => {
+  const X = randn(40, 3, 71), Y = X.map((r, i) => [r[0]! ** 2 + 0.1 * (i % 5), r[1]! * 100]);
+  const caught = (fn: () => unknown) => {
+    try {
+      fn();
+    } catch (e) {
+      return e as Error;
+    }
+    throw new Error('expected an error');
+  };
+
+  it('a damaged new field is a FormatError naming it', () => {
+    const m = new KernelCCA({ components: 2 }).fit(X, Y);
+    const j = m.toJSON();
+    expect(j.version).toBe(2);
+    expect(j.scale).toBe(true);
+    expect(j.gamma).toBe('median');
+    const lin = new KernelCCA({ kernel: 'linear', components: 2 }).fit(X, Y).toJSON();
+    expect(lin.gamma).toBeNull();
+    expect(KernelCCA.fromJSON(lin).gamma).toBeNull();
+    const sd = new Float64Array(3).fill(1);
+    sd[1] = 0;
+    const b64 = (a: Float64Array) => Buffer.from(a.buffer).toString('base64');
+    const cases: [string, unknown, RegExp][] = [
+      ['scale not a boolean', { ...j, scale: 'yes' }, /^scale: /],
+      ['scale missing', { ...j, scale: undefined }, /^scale: /],
+      ['scale flipped off', { ...j, scale: false }, /^meanX: /],
+      ['scale flipped on', { ...lin, scale: true }, /meanX/],
+      ['meanX truncated', { ...j, meanX: b64(new Float64Array(2)) }, /^meanX: /],
+      ['meanY missing', { ...j, meanY: null }, /meanY/],
+      ['sdX with a zero', { ...j, sdX: b64(sd) }, /^sdX: /],
+      ['sdY changed', { ...j, sdY: b64(new Float64Array(2).fill(2)) }, /checksum/],
+      ['meanX changed', { ...j, meanX: b64(new Float64Array(3)) }, /checksum/],
+      ["gamma 'scale' in version 2", { ...j, gamma: 'scale' }, /^gamma: /],
+      ["gamma 'variance' in version 2", { ...j, gamma: 'variance' }, /^gamma: /],
+      ['a γ for the linear kernel', { ...lin, gamma: 'median' }, /^gamma: /],
+      ['γ given instead of median', { ...j, gamma: 0.5 }, /checksum/],
+    ];
+    for (const [what, file, re] of cases) {
+      const e = caught(() => KernelCCA.fromJSON(file));
+      expect(e, what).toBeInstanceOf(FormatError);
+      expect(e.message, what).toMatch(re);
     }
   });
 });

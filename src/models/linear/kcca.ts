@@ -10,7 +10,9 @@
  * - Nyström: m landmark rows, features k(x, L)·V·M^-½ from K_mm = V·M·Vᵀ, then the streaming
  *   linear CCA with ridge κ on them (blocks of rows: O(n·m²) time, no n×n matrix).
  * Either way a variate is k(x, basis)·coefficients − offset, the basis being the training
- * rows (exact) or the landmarks (Nyström).
+ * rows (exact) or the landmarks (Nyström). With `scale` (the default for 'rbf' and
+ * 'polynomial' without a γ) x and the basis are standardised by the training columns' means
+ * and standard deviations first; the default γ is the median heuristic (kcca_scale.ts).
  *
  * The options live in kcca_options.ts, the kernel functions in kcca_gram.ts, the solves in
  * kcca_exact.ts and kcca_nystrom.ts (on the fit struct of kcca_fit.ts), the variates in
@@ -20,9 +22,10 @@ import { borrowMatrix, type Matrix, type MatrixInput, type MatrixResult } from '
 import { NotFittedError, ShapeError, ValueError } from '../../errors.js';
 import { Disposable } from '../../lifecycle.js';
 import { eachView } from './cca_transform.js';
-import { checkKernelCCAOptions, type Kernel, type KernelCCAOptions, type NystromApproximation } from './kcca_options.js';
-import { scaleGamma, type Spec } from './kcca_gram.js';
-import { finiteFit, type Fit } from './kcca_fit.js';
+import { checkKernelCCAOptions, type GammaSetting, type Kernel, type KernelCCAOptions, type NystromApproximation } from './kcca_options.js';
+import type { Spec } from './kcca_gram.js';
+import { finiteFit, type Fit, type Solved } from './kcca_fit.js';
+import { medianGamma, medianRows, standardisation, standardised, type Standardisation } from './kcca_scale.js';
 import { EXACT_LIMIT, exactFit } from './kcca_exact.js';
 import { nystromFit } from './kcca_nystrom.js';
 import { columnCorrelations, variates } from './kcca_transform.js';
@@ -30,6 +33,7 @@ import { readKCCAFile, writeKCCAFile } from './kcca_file.js';
 
 export type { Kernel, KernelCCAOptions, NystromApproximation } from './kcca_options.js';
 export { EXACT_LIMIT } from './kcca_exact.js';
+export { MEDIAN_ROWS, MEDIAN_SEED } from './kcca_scale.js';
 export { NYSTROM_RCOND } from './kcca_nystrom.js';
 
 /** The landmarks of a Nyström fit: their training row indices (ascending) and rows. */
@@ -41,12 +45,15 @@ export interface Landmarks {
 
 export class KernelCCA extends Disposable {
   readonly kernel: Kernel;
-  readonly gamma: number | readonly [number, number] | 'scale';
   readonly degree: number;
   readonly coef0: number;
   readonly regularization: number | readonly [number, number];
   readonly components: number;
   readonly approximation: 'exact' | Readonly<Required<NystromApproximation>>;
+  #gamma: GammaSetting;
+  #scale: boolean;
+  /** the fit was read from a file of the old default (γ 'variance' on raw columns); fit() ends it */
+  #legacy = false;
   #fit: Fit | null = null;
 
   constructor(options: KernelCCAOptions = {}) {
@@ -54,11 +61,28 @@ export class KernelCCA extends Disposable {
     const o = checkKernelCCAOptions(options);
     this.approximation = o.approximation;
     this.kernel = o.kernel;
-    this.gamma = o.gamma;
+    this.#gamma = o.gamma;
+    this.#scale = o.scale;
     this.degree = o.degree;
     this.coef0 = o.coef0;
     this.regularization = o.regularization;
     this.components = o.components;
+  }
+
+  /**
+   * How γ is set: the option's value, 'median' (the median heuristic, the default for 'rbf' and
+   * 'polynomial'), null for the linear kernel, or 'variance' for a model read from a file
+   * written before the median heuristic (1/(p·variance of the raw view's entries), the old
+   * default): its fit keeps that γ (`fittedGamma`); fit() on it uses the current default
+   * ('median', with `scale`).
+   */
+  get gamma(): number | readonly [number, number] | 'median' | 'variance' | null {
+    return this.#legacy ? 'variance' : this.#gamma;
+  }
+
+  /** Whether each view's columns are standardised before the kernel (see the option). */
+  get scale(): boolean {
+    return this.#legacy ? false : this.#scale;
   }
 
   /**
@@ -77,18 +101,14 @@ export class KernelCCA extends Disposable {
         const n = x.m.rows;
         if (y.m.rows !== n) throw new ShapeError('Y', `${n} rows (as X)`, `${y.m.rows} rows`);
         if (n < 2) throw new ShapeError('X', 'at least 2 rows', `${n} row`);
-        const gamma: [number, number] = [this.#gammaFor(x.m, 0), this.#gammaFor(y.m, 1)];
-        const specs: [Spec, Spec] = [this.#spec(gamma[0]), this.#spec(gamma[1])];
-        const ridges = this.#ridges();
         const a = this.approximation;
-        if (a === 'exact') {
-          if (n > EXACT_LIMIT)
-            throw new ShapeError('X', `at most ${EXACT_LIMIT} rows for approximation 'exact' (it solves two ${n}×${n} eigenproblems: O(n³) time, 8n² bytes each); use the Nyström approximation, e.g. new KernelCCA({ approximation: { nystrom: 500 } })`, `${n} rows`);
-          this.#fit = { ...finiteFit(exactFit(x.m, y.m, specs, ridges, this.components)), gamma };
-        } else {
-          if (a.nystrom > n) throw new ValueError('options.approximation.nystrom', `at most the number of rows, ${n}`, a.nystrom);
-          this.#fit = { ...finiteFit(nystromFit(x.m, y.m, specs, ridges, this.components, a.nystrom, a.seed)), gamma };
-        }
+        if (a === 'exact' && n > EXACT_LIMIT)
+          throw new ShapeError('X', `at most ${EXACT_LIMIT} rows for approximation 'exact' (it solves two ${n}×${n} eigenproblems: O(n³) time, 8n² bytes each); use the Nyström approximation, e.g. new KernelCCA({ approximation: { nystrom: 500 } })`, `${n} rows`);
+        if (a !== 'exact' && a.nystrom > n) throw new ValueError('options.approximation.nystrom', `at most the number of rows, ${n}`, a.nystrom);
+        const scaling: [Standardisation, Standardisation] | null = this.#scale ? [standardisation(x.m, 'X'), standardisation(y.m, 'Y')] : null;
+        const fit = this.#fitOn(x.m, y.m, scaling);
+        this.#fit = fit;
+        this.#legacy = false;
         return this;
       } finally {
         y.release();
@@ -108,7 +128,7 @@ export class KernelCCA extends Disposable {
     return this.#result().all.slice();
   }
 
-  /** The γ of each view as used by the fit ([γx, γy]; null for the linear kernel). */
+  /** The γ of each view as used by the fit ([γx, γy], in the units of the standardised rows with `scale`; null for the linear kernel). */
   get fittedGamma(): [number, number] | null {
     const f = this.#result();
     return this.kernel === 'linear' ? null : [f.gamma[0], f.gamma[1]];
@@ -120,7 +140,7 @@ export class KernelCCA extends Disposable {
     return [f.ranks[0], f.ranks[1]];
   }
 
-  /** Nyström: the landmark rows and their training indices; exact: null. */
+  /** Nyström: the landmark rows (as given, not standardised) and their training indices; exact: null. */
   get landmarks(): Landmarks | null {
     const f = this.#result();
     if (!f.landmarks) return null;
@@ -150,6 +170,7 @@ export class KernelCCA extends Disposable {
   transform(X: MatrixInput | null, Y?: MatrixInput | null): [MatrixResult | null, MatrixResult | null];
   transform(X: MatrixInput | null, Y: MatrixInput | null = null): [MatrixResult | null, MatrixResult | null] {
     const f = this.#result();
+    // (with `scale`, new rows are standardised by the training columns' means and deviations)
     return eachView(X, Y, (input, name) => {
       const side = name === 'X' ? 0 : 1;
       return variates(input, name, f, side, this.#spec(f.gamma[side]), this.components);
@@ -188,8 +209,9 @@ export class KernelCCA extends Disposable {
 
   /** Rebuilds a KernelCCA from toJSON() output (object or JSON string), validating every field. */
   static fromJSON(json: unknown): KernelCCA {
-    const { model, fit } = readKCCAFile(json, (o) => new KernelCCA(o));
+    const { model, fit, legacy } = readKCCAFile(json, (o) => new KernelCCA(o));
     model.#fit = fit;
+    model.#legacy = legacy;
     return model;
   }
 
@@ -210,11 +232,43 @@ export class KernelCCA extends Disposable {
     return { kernel: this.kernel, gamma, degree: this.degree, coef0: this.coef0 };
   }
 
-  /** The option's γ for view i, or 1/(p·variance of the view's entries) (1 for a constant view). */
-  #gammaFor(X: Matrix, i: 0 | 1): number {
-    if (this.kernel === 'linear') return 0;
-    const g = this.gamma;
-    if (g !== 'scale') return typeof g === 'number' ? g : g[i];
-    return scaleGamma(X);
+  /** The fit on the raw views X, Y (standardised by `scaling` first, when given); the basis kept raw. */
+  #fitOn(X: Matrix, Y: Matrix, scaling: [Standardisation, Standardisation] | null): Fit {
+    const xs = scaling ? standardised(X, scaling[0]) : X;
+    try {
+      const ys = scaling ? standardised(Y, scaling[1]) : Y;
+      try {
+        const gamma = this.#gammas(xs, ys);
+        const specs: [Spec, Spec] = [this.#spec(gamma[0]), this.#spec(gamma[1])];
+        const a = this.approximation;
+        const solved: Solved = finiteFit(a === 'exact' ? exactFit(xs, ys, specs, this.#ridges(), this.components) : nystromFit(xs, ys, specs, this.#ridges(), this.components, a.nystrom, a.seed));
+        // the basis as given: transform standardises it as fit did (the same bits)
+        if (scaling) solved.basis = [rawRows(X, solved.landmarks), rawRows(Y, solved.landmarks)];
+        return { ...solved, gamma, scaling };
+      } finally {
+        if (ys !== Y) ys.dispose();
+      }
+    } finally {
+      if (xs !== X) xs.dispose();
+    }
   }
+
+  /** γ of each view: the option's, or the median heuristic on the rows the kernel sees (one draw of rows for both views). */
+  #gammas(X: Matrix, Y: Matrix): [number, number] {
+    const g = this.#gamma;
+    if (g === null) return [0, 0];
+    if (typeof g === 'number') return [g, g];
+    if (g !== 'median' && g !== 'variance') return [g[0], g[1]];
+    const rows = medianRows(X.rows);
+    return [medianGamma(X, rows, 'X'), medianGamma(Y, rows, 'Y')];
+  }
+}
+
+/** Rows `idx` of X (all rows when null) as a JS array. */
+function rawRows(X: Matrix, idx: Uint32Array | null): Float64Array {
+  const p = X.cols, d = X.data;
+  if (!idx) return Float64Array.from(d);
+  const out = new Float64Array(idx.length * p);
+  for (let i = 0; i < idx.length; i++) out.set(d.subarray(idx[i]! * p, idx[i]! * p + p), i * p);
+  return out;
 }

@@ -8,13 +8,13 @@ import { Matrix } from '../../wasm/index.js';
 import { eigh, svd } from '../../linalg/ops.js';
 import { Owner } from '../../lifecycle.js';
 import { gram, symmetrise, type Spec } from './kcca_gram.js';
-import { offsets, orient, rankOf, tooFewFeatures, type Fit } from './kcca_fit.js';
+import { offsets, orient, rankOf, tooFewFeatures, type Solved } from './kcca_fit.js';
 
 /** The largest n an exact fit takes (two n×n eigenproblems). */
 export const EXACT_LIMIT = 5000;
 
 /** Exact kernel CCA of two wasm views (n ≤ EXACT_LIMIT). */
-export function exactFit(X: Matrix, Y: Matrix, specs: [Spec, Spec], ridges: [number, number], k: number): Omit<Fit, 'gamma'> {
+export function exactFit(X: Matrix, Y: Matrix, specs: [Spec, Spec], ridges: [number, number], k: number): Solved {
   const n = X.rows, owner = new Owner(), own = owner.own;
   try {
     // per view: K̃ = UΛUᵀ; F = U·diag(√(λ/(λ+(n−1)κ))) (n×r) and the column means of K

@@ -1,20 +1,29 @@
 /**
- * KernelCCA's file format ('crossmodal.KernelCCA', version 1): the options, the basis rows (all
- * training rows for an exact fit, the landmarks for Nyström), the dual coefficients and offsets
- * as base64 f64, with a CRC-32 of every number.
+ * KernelCCA's file format ('crossmodal.KernelCCA'): the options, the basis rows (all training
+ * rows for an exact fit, the landmarks for Nyström, as given), the dual coefficients and
+ * offsets as base64 f64, with a CRC-32 of every number.
+ *
+ * Version 2 adds `scale` and, with it, each view's standardisation (meanX, sdX, meanY, sdY;
+ * null without it), all under the checksum; `gamma` is a number, a pair, 'median' or (linear
+ * kernel) null. Version 1 files (before the median heuristic and `scale`) still load: their
+ * gamma 'scale' was the old default 1/(p·variance of the raw view's entries), whose value the
+ * file keeps (fittedGamma), so the model transforms exactly as before and reports gamma
+ * 'variance'; such a model is written back as version 1, unchanged.
  */
 import { FormatError } from '../../errors.js';
 import { crc32F64, decodeF64, encodeF64, readEnvelope, readInt } from '../../serialize.js';
 import type { Kernel, KernelCCAOptions, KernelCCASettings } from './kcca_options.js';
 import type { Fit } from './kcca_fit.js';
+import type { Standardisation } from './kcca_scale.js';
 
 const FORMAT = 'crossmodal.KernelCCA';
 
-/** The options as a file stores them (and its checksum reads them), in a fixed order. */
-function optionsRecord(m: KernelCCASettings): Record<string, unknown> {
+/** The options as a version-1 file stores them (and its checksum reads them), in a fixed order. */
+function optionsRecordV1(m: KernelCCASettings, legacy = m.gamma === 'variance'): Record<string, unknown> {
   return {
     kernel: m.kernel,
-    gamma: m.gamma,
+    // version 1 wrote 'scale' for the old default and for the linear kernel
+    gamma: legacy || m.gamma === null ? 'scale' : m.gamma,
     degree: m.degree,
     coef0: m.coef0,
     regularization: m.regularization,
@@ -23,12 +32,28 @@ function optionsRecord(m: KernelCCASettings): Record<string, unknown> {
   };
 }
 
-/** The file of a fitted KernelCCA: its settings and the fit. */
+/** The options as a version-2 file stores them, in a fixed order. */
+function optionsRecord(m: KernelCCASettings): Record<string, unknown> {
+  return {
+    kernel: m.kernel,
+    gamma: m.gamma,
+    scale: m.scale,
+    degree: m.degree,
+    coef0: m.coef0,
+    regularization: m.regularization,
+    components: m.components,
+    approximation: m.approximation,
+  };
+}
+
+/** The file of a fitted KernelCCA: its settings and the fit (version 1 for a model of the old default γ, read from one). */
 export function writeKCCAFile(m: KernelCCASettings, f: Fit): Record<string, unknown> {
+  const v1 = m.gamma === 'variance';
+  const s = f.scaling;
   const out: Record<string, unknown> = {
     format: FORMAT,
-    version: 1,
-    ...optionsRecord(m),
+    version: v1 ? 1 : 2,
+    ...(v1 ? optionsRecordV1(m) : optionsRecord(m)),
     n: f.n,
     p: f.dims[0],
     q: f.dims[1],
@@ -44,21 +69,44 @@ export function writeKCCAFile(m: KernelCCASettings, f: Fit): Record<string, unkn
     offsetX: encodeF64(f.offset[0]),
     offsetY: encodeF64(f.offset[1]),
   };
-  out.crc32 = fileChecksum(out, f);
+  if (!v1) {
+    out.meanX = s ? encodeF64(s[0].mean) : null;
+    out.sdX = s ? encodeF64(s[0].sd) : null;
+    out.meanY = s ? encodeF64(s[1].mean) : null;
+    out.sdY = s ? encodeF64(s[1].sd) : null;
+  }
+  out.crc32 = v1 ? fileChecksumV1(out, f) : fileChecksum(out, f);
   return out;
 }
 
 /**
  * Reads toJSON() output (object or JSON string), validating every field; `make` builds the
- * model from the stored options (its errors become FormatErrors).
+ * model from the stored options (its errors become FormatErrors). `legacy`: a version-1 file
+ * of the old default γ (the model must report gamma 'variance' and no scale).
  */
-export function readKCCAFile<M extends KernelCCASettings>(json: unknown, make: (options: KernelCCAOptions) => M): { model: M; fit: Fit } {
-  const o = readEnvelope(json, FORMAT, 1);
+export function readKCCAFile<M extends KernelCCASettings>(json: unknown, make: (options: KernelCCAOptions) => M): { model: M; fit: Fit; legacy: boolean } {
+  const o = readEnvelope(json, FORMAT, 2);
+  const v1 = o.version === 1;
+  const nonLinear = o.kernel !== 'linear';
+  if (!v1) {
+    if (typeof o.scale !== 'boolean') throw new FormatError(`scale: expected true or false, found ${JSON.stringify(o.scale)}`);
+    if (nonLinear ? o.gamma === null || (typeof o.gamma === 'string' && o.gamma !== 'median') : o.gamma !== null)
+      throw new FormatError(`gamma: expected ${nonLinear ? "a number, a pair or 'median'" : 'null for the linear kernel'}, found ${JSON.stringify(o.gamma)}`);
+  }
+  const legacy = v1 && nonLinear && o.gamma === 'scale';
   let model: M;
   try {
     const opts: Record<string, unknown> = { kernel: o.kernel, regularization: o.regularization, components: o.components, approximation: o.approximation };
     if (o.kernel === 'polynomial') Object.assign(opts, { degree: o.degree, coef0: o.coef0 });
-    if (o.kernel !== 'linear' && o.gamma !== 'scale') opts.gamma = o.gamma;
+    if (v1) {
+      if (nonLinear && o.gamma !== 'scale') opts.gamma = o.gamma;
+      // a version-1 fit never standardised; the old default's model is built with the current
+      // defaults (what a later fit() uses) and told it is legacy by the caller
+      if (!legacy) opts.scale = false;
+    } else {
+      if (nonLinear && o.gamma !== 'median') opts.gamma = o.gamma;
+      opts.scale = o.scale;
+    }
     model = make(opts as KernelCCAOptions);
   } catch (e) {
     throw new FormatError(`${FORMAT}: ${(e as Error).message}`);
@@ -81,9 +129,13 @@ export function readKCCAFile<M extends KernelCCASettings>(json: unknown, make: (
     if (!l.every((v, i) => Number.isInteger(v) && v >= 0 && v < n && (i === 0 || v > l[i - 1]!))) throw new FormatError(`landmarks: expected ${nb} ascending row indices below ${n}`);
     landmarks = Uint32Array.from(l);
   } else if (o.landmarks !== null) throw new FormatError(`landmarks: expected null for an exact fit, found ${typeof o.landmarks}`);
+  const scaling: [Standardisation, Standardisation] | null = !v1 && model.scale ? [standardisationOf(o, 'X', p), standardisationOf(o, 'Y', q)] : null;
+  if (!v1 && !scaling)
+    for (const field of ['meanX', 'sdX', 'meanY', 'sdY']) if (o[field] !== null) throw new FormatError(`${field}: expected null without scale, found ${typeof o[field]}`);
   const f: Fit = {
     n,
     gamma,
+    scaling,
     basis: [decodeF64(o.basisX, nb * p, 'basisX'), decodeF64(o.basisY, nb * q, 'basisY')],
     nb,
     dims: [p, q],
@@ -93,13 +145,41 @@ export function readKCCAFile<M extends KernelCCASettings>(json: unknown, make: (
     ranks,
     landmarks,
   };
-  const want = fileChecksum({ ...optionsRecord(model), n, p, q, nb }, f);
+  const stored = { n, p, q, nb };
+  const want = v1 ? fileChecksumV1({ ...optionsRecordV1(model, legacy), ...stored }, f) : fileChecksum({ ...optionsRecord(model), ...stored }, f);
   if (o.crc32 !== want) throw new FormatError(`${FORMAT}: checksum mismatch (stored ${JSON.stringify(o.crc32)}, computed ${want}): the file was altered or truncated`);
-  return { model, fit: f };
+  return { model, fit: f, legacy };
 }
 
-/** CRC-32 over the options and every stored number, in a fixed order. */
+/** One view's stored standardisation: `cols` means and positive standard deviations. */
+function standardisationOf(o: Record<string, unknown>, view: 'X' | 'Y', cols: number): Standardisation {
+  const mean = decodeF64(o[`mean${view}`], cols, `mean${view}`), sd = decodeF64(o[`sd${view}`], cols, `sd${view}`);
+  const bad = sd.findIndex((v) => !(v > 0));
+  if (bad >= 0) throw new FormatError(`sd${view}: value ${bad} is ${sd[bad]}, expected a positive standard deviation`);
+  return { mean, sd };
+}
+
+/** γ's option as checksummed numbers: a value, a pair, or a code for a rule. */
+function gammaNumbers(g: unknown): number[] {
+  return g === 'scale' ? [-1] : g === 'median' ? [-2] : g === null ? [-3] : typeof g === 'number' ? [g] : (g as number[]);
+}
+
+/** CRC-32 over the options and every stored number, in a fixed order (version 2). */
 function fileChecksum(o: Record<string, unknown>, f: Fit): number {
+  const kernels: Kernel[] = ['rbf', 'polynomial', 'linear'];
+  const r = typeof o.regularization === 'number' ? [o.regularization] : (o.regularization as number[]);
+  const a = o.approximation === 'exact' ? [-1] : [(o.approximation as { nystrom: number }).nystrom, (o.approximation as { seed: number }).seed];
+  const s = f.scaling;
+  return crc32F64(
+    kernels.indexOf(o.kernel as Kernel), gammaNumbers(o.gamma), o.scale ? 1 : 0, o.degree as number, o.coef0 as number, r, o.components as number, a,
+    o.n as number, o.p as number, o.q as number, o.nb as number, f.gamma, f.ranks, f.landmarks ?? [], f.all,
+    f.basis[0], f.basis[1], f.coef[0], f.coef[1], f.offset[0], f.offset[1],
+    s ? s[0].mean : [], s ? s[0].sd : [], s ? s[1].mean : [], s ? s[1].sd : [],
+  );
+}
+
+/** CRC-32 of a version-1 file (no scale, no standardisation), as version 1 computed it. */
+function fileChecksumV1(o: Record<string, unknown>, f: Fit): number {
   const kernels: Kernel[] = ['rbf', 'polynomial', 'linear'];
   const g = o.gamma === 'scale' ? [-1] : typeof o.gamma === 'number' ? [o.gamma] : (o.gamma as number[]);
   const r = typeof o.regularization === 'number' ? [o.regularization] : (o.regularization as number[]);

@@ -5,12 +5,15 @@
  */
 import { finiteResult } from '../../wasm/index.js';
 import { SingularMatrixError, ValueError } from '../../errors.js';
+import type { Standardisation } from './kcca_scale.js';
 
 /** What a fit keeps (JS-owned), per view [x, y]. */
 export interface Fit {
   n: number;
   gamma: [number, number];
-  /** basis rows (training rows or landmarks), nb×p and nb×q */
+  /** `scale`: each view's standardisation, applied to the basis and to new rows before the kernel; else null */
+  scaling: [Standardisation, Standardisation] | null;
+  /** basis rows (training rows or landmarks, as given: not standardised), nb×p and nb×q */
   basis: [Float64Array, Float64Array];
   nb: number;
   dims: [number, number];
@@ -21,6 +24,9 @@ export interface Fit {
   ranks: [number, number];
   landmarks: Uint32Array | null;
 }
+
+/** What a solve returns: the fit without the settings the model adds (γ, standardisation). */
+export type Solved = Omit<Fit, 'gamma' | 'scaling'>;
 
 /**
  * Eigenvalues kept as features: those above `relative`·λ₁ (none when λ₁ ≤ 0). Exact fits keep
@@ -44,7 +50,7 @@ export function tooFewFeatures(name: string, rank: number, k: number): Error {
  * eigenvalues' reciprocals leave the range) is a typed error naming the data, never a model
  * that transforms to NaN.
  */
-export function finiteFit<F extends Omit<Fit, 'gamma'>>(f: F): F {
+export function finiteFit<F extends Solved>(f: F): F {
   return finiteResult({ coef: f.coef, offset: f.offset, all: f.all }, ['X', 'Y'], 'kernel CCA coefficients') && f;
 }
 

@@ -1,7 +1,7 @@
 /**
  * KernelCCA's kernel functions on wasm matrices: the Gram matrix between two sets of rows (one
- * GEMM, then the kernel applied elementwise in wasm), its exact symmetrisation, a row gather,
- * and the default γ ('scale').
+ * GEMM, then the kernel applied elementwise in wasm), its exact symmetrisation and a row
+ * gather. (The default γ and the standardisation are in kcca_scale.ts.)
  */
 import * as W from '../../wasm/index.js';
 import { Indices, Matrix, finiteResult, withScratch } from '../../wasm/index.js';
@@ -64,17 +64,4 @@ export function gatherRows(X: Matrix, idx: Uint32Array): Matrix {
     ix.dispose();
   }
   return out;
-}
-
-/** γ = 'scale': 1/(p·variance of the view's entries) (1 for a constant view). */
-export function scaleGamma(X: Matrix): number {
-  const d = X.data, N = d.length;
-  let mean = 0;
-  for (let j = 0; j < N; j++) mean += d[j]!;
-  mean /= N;
-  let v = 0;
-  for (let j = 0; j < N; j++) v += (d[j]! - mean) ** 2;
-  v /= N;
-  const gamma = 1 / (X.cols * v);
-  return v > 0 && Number.isFinite(gamma) ? gamma : 1;
 }

@@ -10,7 +10,7 @@ import { SingularMatrixError } from '../../errors.js';
 import { Owner } from '../../lifecycle.js';
 import { CCA } from './cca.js';
 import { BLOCK, gatherRows, gram, symmetrise, type Spec } from './kcca_gram.js';
-import { offsets, orient, rankOf, tooFewFeatures, type Fit } from './kcca_fit.js';
+import { offsets, orient, rankOf, tooFewFeatures, type Solved } from './kcca_fit.js';
 
 /** Nyström drops K_mm's eigenvalues below this fraction of the largest (the pseudo-inverse's cutoff). */
 export const NYSTROM_RCOND = 1e-12;
@@ -28,7 +28,7 @@ function drawLandmarks(n: number, m: number, seed: number): Uint32Array {
 }
 
 /** Nyström kernel CCA: features k(x, L)·V·M^-½ of each view, then the streaming ridge CCA on them. */
-export function nystromFit(X: Matrix, Y: Matrix, specs: [Spec, Spec], ridges: [number, number], k: number, m: number, seed: number): Omit<Fit, 'gamma'> {
+export function nystromFit(X: Matrix, Y: Matrix, specs: [Spec, Spec], ridges: [number, number], k: number, m: number, seed: number): Solved {
   const n = X.rows, owner = new Owner(), own = owner.own;
   try {
     const landmarks = drawLandmarks(n, m, seed);

@@ -17,8 +17,25 @@ export interface NystromApproximation {
 export interface KernelCCAOptions {
   /** 'rbf' exp(−γ‖x − x′‖²), 'polynomial' (γ·xᵀx′ + coef0)^degree or 'linear' xᵀx′ (default 'rbf') */
   kernel?: Kernel;
-  /** γ of 'rbf' and 'polynomial', one value or [γx, γy] (default 1/(p·variance of the view's entries), as scikit-learn's gamma='scale') */
+  /**
+   * γ of 'rbf' and 'polynomial', one value or [γx, γy], in the units of the rows the kernel
+   * sees (standardised ones with `scale`). Default: the median heuristic, per view
+   * γ = 1/median of the squared distances ‖xᵢ − xⱼ‖² over the pairs i < j of the
+   * (standardised, with `scale`) training rows — above 1000 rows, of 1000 rows drawn by the
+   * in-wasm generator with the fixed seed 1 (the same rows in every runtime); γ = 1 when that
+   * median is 0 (most rows equal). `fittedGamma` says what a fit used. (Before the median
+   * heuristic the default was 1/(p·variance of the raw view's entries); models read from
+   * files written then keep it, with gamma 'variance', until fitted again.)
+   */
   gamma?: number | readonly [number, number];
+  /**
+   * Standardise each view's columns before the kernel (minus the training mean, divided by the
+   * training standard deviation with n − 1; a constant column keeps scale 1), in fit and for new
+   * rows. Default: true for 'rbf' and 'polynomial' without a `gamma` (the results then do not
+   * depend on the columns' units); false with a given `gamma` (it is in the units of the data
+   * it was chosen for) and for 'linear' (which is then CCA on the raw columns).
+   */
+  scale?: boolean;
   /** degree of 'polynomial', a positive integer (default 3) */
   degree?: number;
   /** constant term of 'polynomial' (default 1) */
@@ -32,9 +49,18 @@ export interface KernelCCAOptions {
 }
 
 /** A KernelCCA's options as validated and normalised (what the model keeps and a file stores). */
+/**
+ * How γ is set: the option's value, 'median' (the median heuristic, the default for 'rbf' and
+ * 'polynomial'), 'variance' (1/(p·variance of the raw view's entries): the default before the
+ * median heuristic, kept only by models read from files written then), or null (the linear
+ * kernel has no γ).
+ */
+export type GammaSetting = number | readonly [number, number] | 'median' | 'variance' | null;
+
 export interface KernelCCASettings {
   readonly kernel: Kernel;
-  readonly gamma: number | readonly [number, number] | 'scale';
+  readonly gamma: GammaSetting;
+  readonly scale: boolean;
   readonly degree: number;
   readonly coef0: number;
   readonly regularization: number | readonly [number, number];
@@ -42,7 +68,7 @@ export interface KernelCCASettings {
   readonly approximation: 'exact' | Readonly<Required<NystromApproximation>>;
 }
 
-const OPTIONS = ['kernel', 'gamma', 'degree', 'coef0', 'regularization', 'components', 'approximation'] as const satisfies readonly (keyof KernelCCAOptions)[];
+const OPTIONS = ['kernel', 'gamma', 'scale', 'degree', 'coef0', 'regularization', 'components', 'approximation'] as const satisfies readonly (keyof KernelCCAOptions)[];
 
 /** The constructor's options, validated, with their defaults. */
 export function checkKernelCCAOptions(options: KernelCCAOptions): KernelCCASettings {
@@ -60,6 +86,8 @@ export function checkKernelCCAOptions(options: KernelCCAOptions): KernelCCASetti
   unused('coef0', kernel === 'polynomial');
   const gamma = options.gamma;
   if (gamma !== undefined && !pairOf(gamma, (v) => finite(v) && v > 0)) throw new ValueError('options.gamma', 'γ > 0 or a pair [γx, γy]', gamma);
+  const scale = options.scale ?? (kernel !== 'linear' && gamma === undefined);
+  if (typeof scale !== 'boolean') throw new ValueError('options.scale', 'true or false', scale);
   const degree = options.degree ?? 3;
   if (!Number.isInteger(degree) || degree < 1 || degree > 64) throw new ValueError('options.degree', 'an integer from 1 to 64', degree);
   const coef0 = options.coef0 ?? 1;
@@ -83,7 +111,8 @@ export function checkKernelCCAOptions(options: KernelCCAOptions): KernelCCASetti
   return {
     approximation,
     kernel,
-    gamma: kernel === 'linear' ? 'scale' : gamma === undefined ? 'scale' : Array.isArray(gamma) ? [gamma[0], gamma[1]] : (gamma as number),
+    gamma: kernel === 'linear' ? null : gamma === undefined ? 'median' : Array.isArray(gamma) ? [gamma[0], gamma[1]] : (gamma as number),
+    scale,
     degree,
     // + 0 turns −0 into 0: a file stores options as JSON numbers, which have no −0 (the checksum would differ)
     coef0: coef0 + 0,

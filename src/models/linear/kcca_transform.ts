@@ -1,14 +1,20 @@
 /**
  * KernelCCA's transform paths: the variates of new rows, k(rows, basis)·coef − offset a block
- * of rows at a time, and the Pearson correlation of each pair (the held-out score).
+ * of rows at a time (rows and basis standardised first when the fit has `scale`), and the
+ * Pearson correlation of each pair (the held-out score).
  */
 import * as W from '../../wasm/index.js';
-import { rowSource, withScratch, type MatrixInput, type MatrixResult } from '../../wasm/index.js';
+import { overflowError, rowSource, withScratch, type MatrixInput, type MatrixResult } from '../../wasm/index.js';
 import { ShapeError } from '../../errors.js';
 import { BLOCK, gram, type Spec } from './kcca_gram.js';
 import type { Fit } from './kcca_fit.js';
+import { standardiseInPlace } from './kcca_scale.js';
 
-/** The variates of new rows of one view: k(rows, basis)·coef − offset, a block of rows at a time. */
+/**
+ * The variates of new rows of one view: k(rows, basis)·coef − offset, a block of rows at a
+ * time; with the fit's standardisation, of the standardised rows and basis (computed as in
+ * fit: the same bits).
+ */
 export function variates(input: MatrixInput, name: string, f: Fit, side: 0 | 1, spec: Spec, k: number): MatrixResult {
   const p = f.dims[side];
   const src = rowSource(input, name);
@@ -17,12 +23,22 @@ export function variates(input: MatrixInput, name: string, f: Fit, side: 0 | 1, 
     const n = src.rows, out = new Float64Array(n * k), off = f.offset[side];
     return withScratch((s) => {
       const basis = s.matrix(f.nb, p), coef = s.matrix(f.nb, k);
+      const scaling = f.scaling?.[side];
       basis.data.set(f.basis[side]);
+      if (scaling) standardiseInPlace(basis.data, scaling);
       coef.data.set(f.coef[side]);
       const step = Math.max(1, Math.floor(BLOCK / f.nb));
       for (let start = 0; start < n; start += step) {
         const count = Math.min(step, n - start);
-        const block = src.block(start, count);
+        let block = src.block(start, count);
+        if (scaling) {
+          // a copy: the block may be the caller's own matrix
+          const z = s.matrix(count, p), zd = z.data;
+          zd.set(block.data.subarray(0, count * p));
+          standardiseInPlace(zd, scaling);
+          if (!zd.every(Number.isFinite)) throw overflowError([name], 'standardised rows');
+          block = z;
+        }
         const K = gram(block, basis, spec, name);
         try {
           const u = s.matrix(count, k);
@@ -32,6 +48,7 @@ export function variates(input: MatrixInput, name: string, f: Fit, side: 0 | 1, 
           u.dispose();
         } finally {
           K.dispose();
+          if (scaling) block.dispose();
         }
       }
       return { data: out, rows: n, cols: k };
