@@ -702,13 +702,14 @@ const entries: [string, (clean: boolean) => fc.Arbitrary<Case>][] = [
             {
               kernel: fc.constantFrom('rbf', 'polynomial', 'linear'),
               gamma: fc.double({ min: 0.01, max: 10, noNaN: true }),
+              scale: fc.boolean(),
               degree: fc.integer({ min: 1, max: 4 }),
               coef0: fc.double({ min: -1, max: 2, noNaN: true }),
               regularization: fc.oneof(fc.double({ min: 1e-3, max: 10, noNaN: true }), fc.constant(0)),
               components: pos(3),
               approximation: fc.oneof(fc.constant('exact'), fc.record({ nystrom: pos(40), seed: fc.nat() })),
             },
-            { kernel: ['sigmoid', 1], gamma: [0, -1, NaN, 'scale'], degree: [0, 1.5, 65, 'two'], coef0: [NaN, Infinity, 'x'], regularization: [-1, NaN, 'auto', [1]], components: wrongInt, approximation: ['nystrom', { nystrom: 0 }, { nystrom: 3, seed: -1 }, { m: 3 }, null] },
+            { kernel: ['sigmoid', 1], gamma: [0, -1, NaN, 'scale', 'median'], scale: ['yes', 1], degree: [0, 1.5, 65, 'two'], coef0: [NaN, Infinity, 'x'], regularization: [-1, NaN, 'auto', [1]], components: wrongInt, approximation: ['nystrom', { nystrom: 0 }, { nystrom: 3, seed: -1 }, { m: 3 }, null] },
           ),
         )
         .chain(([n, a, opt]) => fc.tuple(fc.constant(a), matrixArg({ rows: a.valid ? a.rows : n }, clean), fc.constant(opt)))

@@ -163,6 +163,17 @@ describe('1,000 fit / use / dispose cycles of each model return the allocator to
       const nys = new KernelCCA({ components: 2, kernel: 'polynomial', degree: 2, approximation: { nystrom: 6, seed: 1 } }).fit(x, y);
       nys.score(x, y);
       nys.dispose();
+      // scale with a given γ, its file, and a transform refused midway (standardised rows that overflow)
+      const given = new KernelCCA({ components: 2, gamma: 0.5, scale: true }).fit(x, y);
+      const back = KernelCCA.fromJSON(given.toJSON());
+      back.transform(null, y);
+      back.dispose();
+      try {
+        given.transform([[1e308, 0, 0], [-1e308, 0, 0]]);
+      } catch {
+        // an OverflowError naming X
+      }
+      given.dispose();
     }],
     // each neural cycle: a fit, a warm-started one with a second fit refused while it runs, another optimiser and clipping
     ['DeepCCA', async () => {

@@ -203,12 +203,16 @@ export async function runScenario(cm, initOptions = {}) {
   } else failures.push('bootstrap: CCA.bootstrap is missing');
 
   // 9. kernel CCA: exact RBF and polynomial Nyström on Linnerud (exp and powers in wasm, landmarks
-  //    from the in-wasm PRNG), variates of the training rows
+  //    from the in-wasm PRNG), variates of the training rows; the default standardises the
+  //    columns and takes γ from the median heuristic; scale with a given γ, through a file
   if (cm.KernelCCA) {
     const rbf = new cm.KernelCCA({ components: 2 }).fit(EXERCISE, PHYSIOLOGICAL);
     const poly = new cm.KernelCCA({ kernel: 'polynomial', degree: 2, gamma: 0.01, components: 2, approximation: { nystrom: 12, seed: 3 } }).fit(EXERCISE, PHYSIOLOGICAL);
     const [ru, rv] = rbf.transform(EXERCISE, PHYSIOLOGICAL);
-    const kBytes = [rbf.correlations, ru.data, rv.data, poly.correlations, poly.transform(EXERCISE, null)[0].data, Float64Array.from(poly.landmarks.indices)];
+    const scaled = new cm.KernelCCA({ gamma: 0.5, scale: true, components: 1 }).fit(EXERCISE, PHYSIOLOGICAL), given = cm.KernelCCA.fromJSON(JSON.stringify(scaled));
+    const kBytes = [rbf.correlations, ru.data, rv.data, poly.correlations, poly.transform(EXERCISE, null)[0].data, Float64Array.from(poly.landmarks.indices), Float64Array.from(rbf.fittedGamma ?? [NaN]), given.transform(null, PHYSIOLOGICAL)[1].data];
+    scaled.dispose();
+    given.dispose();
     if (!kBytes.every((a) => a.every(Number.isFinite))) failures.push('kernel: non-finite KernelCCA results');
     parts.kernel = await sha256(kBytes);
     outputs.push(...kBytes);
