@@ -147,6 +147,12 @@ describe('1,000 fit / use / dispose cycles of each model return the allocator to
       m.transform([x, null, x]);
       m.dispose();
       MCCA.crossValidate([x, y, x], { folds: 3, regularization: [1e-3, [1e-3, 0.1, 1e-2]] });
+      // scale: a fit and its file
+      const scaled = new MCCA({ components: 2, regularization: 1e-3, scale: true }).fit([x, y, x]);
+      const back = MCCA.fromJSON(scaled.toJSON());
+      back.transform([x, null, null]);
+      back.dispose();
+      scaled.dispose();
       MCCA.fromMoments({ n: moments.n, means: [moments.xMeans, moments.yMeans, moments.xMeans], blocks: [[moments.xx, moments.xy, moments.xx], [null, moments.yy, cov(y, x)], [null, null, moments.xx]] }, { components: 1, regularization: 1e-3 }).dispose();
       void GCCA.fromMoments({ n: moments.n, means: [moments.xMeans, moments.yMeans], blocks: [[moments.xx, moments.xy], [null, moments.yy]] }, { components: 1, regularization: 1e-3 }).dispose();
     }],
@@ -154,6 +160,11 @@ describe('1,000 fit / use / dispose cycles of each model return the allocator to
       const m = new GCCA({ components: 2, regularization: 1e-3 }).fit([x, y, x]);
       m.shared([x, y, null]);
       m.dispose();
+      const scaled = new GCCA({ components: 1, regularization: 1e-3, scale: true }).partialFit([x, y, x]);
+      const back = GCCA.fromJSON(scaled.toJSON());
+      back.shared([x, null, x]);
+      back.dispose();
+      scaled.dispose();
     }],
     ['KernelCCA', () => {
       const m = new KernelCCA({ components: 2 }).fit(x, y);
