@@ -184,6 +184,30 @@ export async function runScenario(cm, initOptions = {}) {
     gcca.dispose();
   } else failures.push('multiview: MCCA or GCCA is not exported');
 
+  // 7b. MCCA and GCCA with scale (standardised columns, a ridge on their covariance): the same
+  //     views in other units (×10^k per column, k in −3..4) give the same answers; a file keeps
+  //     scale. Its own part, compared across runtimes, outside the overall hash (which stays that
+  //     of the other parts)
+  if (cm.MCCA && cm.GCCA) {
+    const third = EXERCISE.map((r, i) => [r[0] - PHYSIOLOGICAL[i][2] / 10, r[1] / 100 - PHYSIOLOGICAL[i][1] / 10]);
+    const views = [EXERCISE, PHYSIOLOGICAL, third];
+    // the powers as literals (exact in every engine, where ** may round differently)
+    const UNITS = [1e-3, 1e-2, 1e-1, 1, 1e1, 1e2, 1e3, 1e4];
+    const other = views.map((v, i) => v.map((r) => r.map((x, j) => x * UNITS[(2 * i + 3 * j) % 8])));
+    const o = { components: 2, regularization: 0.1, scale: true };
+    const [mcca, mccaOther, gcca, gccaOther] = [new cm.MCCA(o).fit(views), new cm.MCCA(o).fit(other), new cm.GCCA(o).fit(views), new cm.GCCA(o).fit(other)];
+    const back = cm.MCCA.fromJSON(JSON.stringify(mcca));
+    const [mu] = back.transform([EXERCISE, null, null]), [ou] = mccaOther.transform([other[0], null, null]);
+    const off = (a, b) => a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i])), 0);
+    if (!back.scale) failures.push('multiview scale: an MCCA file lost scale: true');
+    if (!(off(mcca.correlations, mccaOther.correlations) < 1e-8 && off(gcca.eigenvalues, gccaOther.eigenvalues) < 1e-8 && off(mu.data, ou.data) < 1e-8))
+      failures.push('multiview scale: MCCA/GCCA with scale depend on the columns\' units');
+    const sBytes = [mcca.correlations, mcca.eigenvalues, mu.data, gcca.eigenvalues, gcca.shared(views).data];
+    if (!sBytes.every((a) => a.every(Number.isFinite))) failures.push('multiview scale: non-finite results');
+    parts.multiviewScale = await sha256(sBytes);
+    for (const m of [mcca, mccaOther, gcca, gccaOther, back]) m.dispose();
+  }
+
   // 8. permutation p-values (rows permuted by the in-wasm PRNG, gathered in wasm)
   {
     const perm = new cm.CCA({ components: 2 }).permutationTest(EXERCISE, PHYSIOLOGICAL, { permutations: 49, seed: 5 });
