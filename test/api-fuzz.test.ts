@@ -449,20 +449,19 @@ const entries: [string, (clean: boolean) => fc.Arbitrary<Case>][] = [
           const r0 = (o as { regularization?: unknown }).regularization;
           if (clean && typeof r0 === 'number' && r0 > 0) (o as { regularization?: unknown }).regularization = r0 * Math.max(1, a.max ** 2, b.max ** 2);
           const comps = (o as { components?: number }).components ?? 2; // the default
-          const optsOk = ok && !((o as { scale?: boolean }).scale && (o as { regularization?: unknown }).regularization === 'auto');
+          const optsOk = ok;
           const reg = (o as { regularization?: unknown }).regularization ?? 0;
           // well-posed: a ridge (or Ledoit–Wolf), at least 2 rows, components ≤ min(p, q)
           const wp = optsOk && a.tame && b.tame && a.rows >= 2 && comps <= Math.min(a.cols, b.cols) &&
-            // a ridge that matters at the data's scale (the ridge is absolute), or Ledoit–Wolf
+            // a ridge that matters at the data's scale (the ridge is absolute), or 'auto'
             (reg === 'auto' || (typeof reg === 'number' && reg >= 1e-5 * Math.max(1e-100, a.max ** 2, b.max ** 2)) ||
               // no ridge: continuous random columns are of full rank once there are more rows than columns
               (reg === 0 && a.generic && b.generic && a.rows >= a.cols + b.cols + 2) ||
               // cross-validated: the 'auto' grid is relative to each view's variance; 5 folds of 2 rows at least
               (reg === 'cv' && a.generic && b.generic && a.rows >= 10)) &&
-            // Ledoit–Wolf shrinks towards the mean variance: a view of zeros (or underflowing values) has none
-            // and, with it, columns on comparable scales (integer typed arrays mix 1 and 1e9)
-            // and 3 rows at least (from 2 centred rows, which are opposite, it can only choose δ = 0)
-            (reg !== 'auto' || (a.rows >= 3 && a.max > 1e-100 && b.max > 1e-100 && a.max <= 10 && b.max <= 10));
+            // 'auto' is unit-free (any scale, mixed units, constant columns): 3 rows at least
+            // (from 2 centred rows, which are opposite, λ can only be 0)
+            (reg !== 'auto' || a.rows >= 3);
           let model = null as cm.CCA | null;
           await check(`CCA(${JSON.stringify(o)}).fit(${show(a)}, ${show(b)})`, wp, ['X', 'Y', 'options'], () => {
             model = new cm.CCA(o as cm.CCAOptions);

@@ -88,15 +88,24 @@ describe('CCA properties', () => {
     cca.dispose();
   });
 
-  it('follows the sign rule: the largest-magnitude x-weight of each component is positive', () => {
-    const cca = new CCA({ components: 5, regularization: 1e-3 }).fit(train(digits.left), train(digits.right));
-    const w = cca.xWeights;
-    for (let j = 0; j < w.cols; j++) {
-      let best = 0;
-      for (let i = 0; i < w.rows; i++) if (Math.abs(w.data[i * w.cols + j]!) > Math.abs(best)) best = w.data[i * w.cols + j]!;
-      expect(best).toBeGreaterThan(0);
+  it('follows the sign rule: the x-weight of largest magnitude on standardised columns is positive in every component, in any units', () => {
+    const X = train(digits.left), Y = train(digits.right);
+    const sd = (V: number[][]) => V[0]!.map((_, j) => {
+      const m = V.reduce((t, r) => t + r[j]!, 0) / V.length;
+      return Math.sqrt(V.reduce((t, r) => t + (r[j]! - m) ** 2, 0) / (V.length - 1));
+    });
+    // columns in other units: the rule reads weight × standard deviation, so the signs stay
+    const f = X[0]!.map((_, j) => 10 ** ((j % 5) - 2));
+    for (const V of [X, X.map((r) => r.map((v, j) => v * f[j]!))]) {
+      const cca = new CCA({ components: 5, regularization: 1e-3, scale: true }).fit(V, Y);
+      const w = cca.xWeights, s = sd(V);
+      for (let j = 0; j < w.cols; j++) {
+        let best = 0;
+        for (let i = 0; i < w.rows; i++) if (Math.abs(w.data[i * w.cols + j]! * s[i]!) > Math.abs(best)) best = w.data[i * w.cols + j]! * s[i]!;
+        expect(best).toBeGreaterThan(0);
+      }
+      cca.dispose();
     }
-    cca.dispose();
   });
 
   it('transform(X, null) and transform(null, Y) project one view; inputs as Matrix and shaped arrays work', () => {
@@ -211,8 +220,14 @@ describe('mergeable co-moments', () => {
       expect(rel(parts[k].M.data, whole[k].M.data)).toBeLessThan(1e-10);
       expect(rel(parts[k].mean, whole[k].mean)).toBeLessThan(1e-12);
     }
-    expect(rel(parts.Q!.data, whole.Q!.data)).toBeLessThan(1e-10);
-    expect(rel(parts.T!.data, whole.T!.data)).toBeLessThan(1e-10);
+    // Q and T are kept in units F (powers of two per column, each side its own): compare the sums themselves
+    const sums = (c: typeof whole) => {
+      const F = c.F!, P = F.length;
+      return [c.Q!.data.map((v, k) => v * F[Math.floor(k / P)]! ** 2 * F[k % P]! ** 2), c.T!.data.map((v, k) => v * F[Math.floor(k / P)]! ** 2 * F[k % P]!)];
+    };
+    const [qp, tp] = sums(parts), [qw, tw] = sums(whole);
+    expect(rel(qp!, qw!)).toBeLessThan(1e-10);
+    expect(rel(tp!, tw!)).toBeLessThan(1e-10);
     expect(rel(parts.Mxy.data, whole.Mxy.data)).toBeLessThan(1e-10);
     for (const o of [X, Y, whole, parts]) o.dispose();
   });

@@ -10,7 +10,7 @@ joined table [X, Y]: with xs its columns standardised by their mean and standard
 (E the mean over rows, i and j over all columns of both views), clamped to [0, 1]. The shrunk
 joint correlation matrix is (1 - lambda) R + lambda I, so the within-view correlations and the
 cross-correlations are all multiplied by 1 - lambda, and CCA is the SVD of Cxx^-1/2 Cxy Cyy^-1/2 (weights divided by the columns' standard deviations, so they apply to raw
-rows; the sign rule: each component's largest-magnitude x-weight positive). A constant column
+rows; the sign rule: each component's largest-magnitude x-weight on standardised columns positive). A constant column
 (sd 0) is left at 0 after centring, takes no part in lambda, and has variance 1 in the shrunk
 matrix (so its weight is 0 wherever the correlation is nonzero).
 
@@ -62,7 +62,7 @@ def auto_cca(X, Y, k):
     U, s, Vt = np.linalg.svd(Wx @ ((1 - lx) * Rxy) @ Wy)
     wx, wy = (Wx @ U[:, :k]) / sx[:, None], (Wy @ Vt.T[:, :k]) / sy[:, None]
     for j in range(k):
-        i = np.argmax(np.abs(wx[:, j]))
+        i = np.argmax(np.abs(wx[:, j] * sx))
         if wx[i, j] < 0:
             wx[:, j] *= -1
             wy[:, j] *= -1

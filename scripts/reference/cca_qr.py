@@ -118,14 +118,15 @@ def cca_qr(X, Y):
     U, rho, Vt = np.linalg.svd(Qx.T @ Qy, full_matrices=False)
     Wx = scipy.linalg.solve_triangular(Rx, U) * np.sqrt(n - 1)
     Wy = scipy.linalg.solve_triangular(Ry, Vt.T) * np.sqrt(n - 1)
-    Wx, Wy = orient(Wx, Wy)
+    Wx, Wy = orient(Wx, Wy, X.std(0, ddof=1))
     return mx, my, rho, Wx, Wy
 
 
-def orient(Wx, Wy):
-    """In each component, the x-weight of largest magnitude (the first of ties) positive."""
+def orient(Wx, Wy, sx):
+    """In each component, the x-weight of largest magnitude on standardised columns (weight times
+    the column's standard deviation sx, n - 1; the first of ties) positive."""
     for j in range(Wx.shape[1]):
-        i = int(np.argmax(np.abs(Wx[:, j])))
+        i = int(np.argmax(np.abs(Wx[:, j] * sx)))
         if Wx[i, j] < 0:
             Wx[:, j] = -Wx[:, j]
             Wy[:, j] = -Wy[:, j]
@@ -142,7 +143,7 @@ def cca_svd(X, Y):
         parts.append((U, Vt.T / S / sd[:, None] * np.sqrt(n - 1)))
     (Ux, Mx), (Uy, My) = parts
     U, rho, Vt = np.linalg.svd(Ux.T @ Uy, full_matrices=False)
-    return (rho, *orient(Mx @ U, My @ Vt.T))
+    return (rho, *orient(Mx @ U, My @ Vt.T, X.std(0, ddof=1)))
 
 
 def relative_columns(W, ref):

@@ -6,7 +6,6 @@ README's `// →` patterns; this script is where the numbers in those patterns c
 """
 import numpy as np
 import sklearn
-from sklearn.covariance import ledoit_wolf_shrinkage
 
 
 def isqrt(S):
@@ -14,21 +13,31 @@ def isqrt(S):
     return V @ np.diag(w ** -0.5) @ V.T
 
 
+def schafer_strimmer(Z):
+    """corpcor's estimate.lambda (target D) of the columns of Z, from the rows."""
+    n = len(Z)
+    xs = (Z - Z.mean(0)) / Z.std(0, ddof=1)
+    E2R, ER2 = (xs.T @ xs / n) ** 2, (xs ** 2).T @ (xs ** 2) / n
+    off = ~np.eye(Z.shape[1], dtype=bool)
+    return min(1.0, max(0.0, (ER2[off].sum() - E2R[off].sum()) / E2R[off].sum() / (n - 1)))
+
+
 def cca(X, Y, rx=0.0, ry=0.0, shrink=False):
     """Closed-form CCA: singular values of (Sxx + rI)^-1/2 Sxy (Syy + rI)^-1/2 (n - 1 covariances);
-    shrink=True uses Ledoit-Wolf (1 - d) S + d mu I with d from scikit-learn."""
+    shrink=True: regularization 'auto', every correlation of the joined views [X, Y] times 1 - lambda
+    (Schafer-Strimmer's lambda of [X, Y]), the variances kept."""
     n = len(X)
     Xc, Yc = X - X.mean(0), Y - Y.mean(0)
     Sxx, Syy, Sxy = Xc.T @ Xc / (n - 1), Yc.T @ Yc / (n - 1), Xc.T @ Yc / (n - 1)
+    lam = schafer_strimmer(np.hstack([X, Y])) if shrink else 0.0
 
-    def prep(S, Z, r):
+    def prep(S, r):
         if not shrink:
             return S + r * np.eye(len(S))
-        d = ledoit_wolf_shrinkage(Z)
-        return (1 - d) * S + d * np.trace(S) / len(S) * np.eye(len(S))
+        return (1 - lam) * S + lam * np.diag(np.diag(S))
 
-    Wx, Wy = isqrt(prep(Sxx, X, rx)), isqrt(prep(Syy, Y, ry))
-    U, s, Vt = np.linalg.svd(Wx @ Sxy @ Wy)
+    Wx, Wy = isqrt(prep(Sxx, rx)), isqrt(prep(Syy, ry))
+    U, s, Vt = np.linalg.svd(Wx @ ((1 - lam) * Sxy) @ Wy)
     return s, X.mean(0), Y.mean(0), Wx @ U, Wy @ Vt.T
 
 
@@ -42,7 +51,7 @@ print("Saving and loading, ridge 1e-3:", cca(X, Y, 1e-3, 1e-3)[0])
 i = np.arange(1000)
 a, b, c = np.sin(i), np.cos(3 * i), (i % 7) / 7
 Xs, Ys = np.stack([a + 0.1 * c, 2 * b + a], 1), np.stack([a - b, c, a * c], 1)
-print("Streaming and shards, 'auto' (Ledoit-Wolf):", cca(Xs, Ys, shrink=True)[0])
+print("Streaming and shards, 'auto' (Schafer-Strimmer):", cca(Xs, Ys, shrink=True)[0])
 
 i = np.arange(400)
 z = np.sin(i * 12.9898) * 0.999

@@ -26,10 +26,19 @@ export class CoMoments {
   readonly y: ViewMoments;
   /** Σ (x − mean_x)(y − mean_y)ᵀ, p×q */
   readonly Mxy: Matrix;
-  /** with `fourth`: Σ (zᵢ − meanᵢ)²(zⱼ − meanⱼ)² of the joined rows z = [x, y], P×P (symmetric) */
+  /**
+   * with `fourth`: Σ (z̃ᵢ)²(z̃ⱼ)² of the joined centred rows z = [x, y] in the units of F,
+   * z̃ᵢ = (zᵢ − meanᵢ)/Fᵢ, P×P (symmetric)
+   */
   Q: Matrix | null = null;
-  /** with `fourth`: Σ (zᵢ − meanᵢ)²(zⱼ − meanⱼ), P×P */
+  /** with `fourth`: Σ (z̃ᵢ)²z̃ⱼ, P×P */
   T: Matrix | null = null;
+  /**
+   * with `fourth`: a power of two per joined column, the units of Q and T (so that fourth
+   * powers of values near 1e±100 neither overflow nor underflow; powers of two scale exactly,
+   * so the choice changes no bit)
+   */
+  F: Float64Array | null = null;
   /** true once any of the statistics came from fromMoments (n, means and covariances only) */
   external = false;
   /** why Q and T are missing (null: kept, valid for every row counted) */
@@ -51,6 +60,7 @@ export class CoMoments {
       if (fourth) {
         this.Q = m(p + q, p + q);
         this.T = m(p + q, p + q);
+        this.F = new Float64Array(p + q).fill(1);
       }
     } catch (e) {
       for (const a of owned) a.dispose();
@@ -91,7 +101,7 @@ export class CoMoments {
         W.syrk(chunk.x.M, xc, 1, 0);
         W.syrk(chunk.y.M, yc, 1, 0);
         W.gemm(chunk.Mxy, xc, yc, true, false, 1, 0);
-        if (chunk.fourth) fourthSums(chunk.Q!, chunk.T, xc, yc, s.matrix(n, p + q), s.matrix(n, p + q));
+        if (chunk.fourth) fourthSums(chunk.Q!, chunk.T, chunk.F!, xc, yc, s.matrix(n, p + q), s.matrix(n, p + q));
         chunk.x.mean.set(mx.data);
         chunk.y.mean.set(my.data);
       });
@@ -115,6 +125,7 @@ export class CoMoments {
       this.Mxy.data.set(other.Mxy.data);
       if (this.Q && other.Q) this.Q.data.set(other.Q.data);
       if (this.T && other.T) this.T.data.set(other.T.data);
+      if (this.F && other.F) this.F.set(other.F);
       return;
     }
     const na = this.n, nb = other.n, n = na + nb;
@@ -124,7 +135,8 @@ export class CoMoments {
       const d = new Float64Array(this.p + this.q);
       d.set(dx);
       d.set(dy, this.p);
-      const sa = shiftFourth(this, na, d, nb / n), sb = shiftFourth(other, nb, d, -na / n);
+      // the other's sums in this one's units first (powers of two: exact)
+      const sa = shiftFourth(this, this.Q!.data, this.T!.data, na, d, nb / n), sb = shiftFourth(this, ...inUnits(other, this.F!), nb, d, -na / n, other);
       const Q = this.Q!.data, T = this.T!.data;
       for (let i = 0; i < Q.length; i++) {
         Q[i] = sa.Q[i]! + sb.Q[i]!;
@@ -157,6 +169,7 @@ export class CoMoments {
     this.Q?.dispose();
     this.T?.dispose();
     this.Q = this.T = null;
+    this.F = null;
   }
 
   /** The co-moments of the joined rows [x, y], P×P row-major (a JS copy). */
@@ -190,18 +203,52 @@ export function jointOf(Mx: Float64Array, My: Float64Array, Mxy: Float64Array, p
 }
 
 /**
- * Q = Σ z²(z²)ᵀ and (T not null) T = Σ z²zᵀ of the joined centred rows z = [xc, yc], through
- * the n×P scratch `z` and `sq` (the rows joined, and squared).
+ * Q = Σ z̃²(z̃²)ᵀ and (T not null) T = Σ z̃²z̃ᵀ of the joined centred rows z = [xc, yc] in units
+ * F, which it sets (z̃ⱼ = zⱼ/Fⱼ, Fⱼ the power of two of column j's largest magnitude), through
+ * the n×P scratch `z` and `sq` (the rows joined and scaled, and squared).
  */
-export function fourthSums(Q: Matrix, T: Matrix | null, xc: Matrix, yc: Matrix, z: Matrix, sq: Matrix): void {
+export function fourthSums(Q: Matrix, T: Matrix | null, F: Float64Array, xc: Matrix, yc: Matrix, z: Matrix, sq: Matrix): void {
   const n = xc.rows, p = xc.cols, q = yc.cols, P = p + q, a = xc.data, b = yc.data, zd = z.data, sd = sq.data;
+  const big = new Float64Array(P);
   for (let r = 0; r < n; r++) {
-    for (let j = 0; j < p; j++) zd[r * P + j] = a[r * xc.ld + j]!;
-    for (let j = 0; j < q; j++) zd[r * P + p + j] = b[r * yc.ld + j]!;
+    for (let j = 0; j < p; j++) big[j] = Math.max(big[j]!, Math.abs(a[r * xc.ld + j]!));
+    for (let j = 0; j < q; j++) big[p + j] = Math.max(big[p + j]!, Math.abs(b[r * yc.ld + j]!));
+  }
+  for (let j = 0; j < P; j++) F[j] = powerOfTwo(big[j]!);
+  for (let r = 0; r < n; r++) {
+    for (let j = 0; j < p; j++) zd[r * P + j] = a[r * xc.ld + j]! / F[j]!;
+    for (let j = 0; j < q; j++) zd[r * P + p + j] = b[r * yc.ld + j]! / F[p + j]!;
   }
   for (let i = 0; i < n * P; i++) sd[i] = zd[i]! * zd[i]!;
   W.syrk(Q, sq, 1, 0);
   if (T) W.gemm(T, sq, z, true, false, 1, 0);
+}
+
+const BITS = new DataView(new ArrayBuffer(8));
+
+/** 2^⌊log₂ v⌋ for a normal v > 0, read from its exponent bits (the same in every engine); 1 for 0 and subnormals. */
+function powerOfTwo(v: number): number {
+  BITS.setFloat64(0, v);
+  const e = (BITS.getUint32(0) >>> 20) & 0x7ff;
+  if (e === 0 || e === 0x7ff) return 1;
+  BITS.setUint32(0, e << 20);
+  BITS.setUint32(4, 0);
+  return BITS.getFloat64(0);
+}
+
+/** `other`'s Q and T expressed in units F (each entry times powers of two: exact barring overflow). */
+function inUnits(other: CoMoments, F: Float64Array): [Float64Array, Float64Array] {
+  const P = F.length, G = other.F!, Q0 = other.Q!.data, T0 = other.T!.data;
+  const Q = new Float64Array(P * P), T = new Float64Array(P * P);
+  for (let i = 0; i < P; i++) {
+    const ri = G[i]! / F[i]!;
+    for (let j = 0; j < P; j++) {
+      const rj = G[j]! / F[j]!;
+      Q[i * P + j] = Q0[i * P + j]! * (ri * ri) * (rj * rj);
+      T[i * P + j] = T0[i * P + j]! * (ri * ri) * rj;
+    }
+  }
+  return [Q, T];
 }
 
 function sub(a: Float64Array, b: Float64Array): Float64Array {
@@ -216,16 +263,19 @@ function addInto(dst: Matrix, src: Matrix) {
 }
 
 /**
- * The joined rows' fourth- and third-order sums (about their own mean, so Σy = 0 for the
- * centred rows y; M the joint co-moments) re-expressed about mean + d, d = delta·frac (Pébay 2008, for a pair of columns i, j):
+ * The joined rows' fourth- and third-order sums Q0, T0 (in the units F of `units`; about the
+ * rows' own mean, so Σy = 0 for the centred rows y; M the joint co-moments of `v`, the
+ * statistics they belong to) re-expressed about mean + d, d = delta·frac (Pébay 2008, for a pair of columns i, j):
  *   Σ (yᵢ − dᵢ)²(yⱼ − dⱼ)² = Qᵢⱼ − 2dⱼTᵢⱼ − 2dᵢTⱼᵢ + dⱼ²Mᵢᵢ + dᵢ²Mⱼⱼ + 4dᵢdⱼMᵢⱼ + n dᵢ²dⱼ²
  *   Σ (yᵢ − dᵢ)²(yⱼ − dⱼ)  = Tᵢⱼ − dⱼMᵢᵢ − 2dᵢMᵢⱼ − n dᵢ²dⱼ
  */
-function shiftFourth(v: CoMoments, n: number, delta: Float64Array, frac: number): { Q: Float64Array; T: Float64Array } {
-  const p = delta.length;
+function shiftFourth(units: CoMoments, Q0: Float64Array, T0: Float64Array, n: number, delta: Float64Array, frac: number, v: CoMoments = units): { Q: Float64Array; T: Float64Array } {
+  const p = delta.length, F = units.F!;
+  // everything in the units F: d/F and M/(FᵢFⱼ)
   const d = new Float64Array(p);
-  for (let j = 0; j < p; j++) d[j] = delta[j]! * frac;
-  const M = v.joint(), Q0 = v.Q!.data, T0 = v.T!.data;
+  for (let j = 0; j < p; j++) d[j] = (delta[j]! * frac) / F[j]!;
+  const M = v.joint();
+  for (let i = 0; i < p; i++) for (let j = 0; j < p; j++) M[i * p + j] = M[i * p + j]! / (F[i]! * F[j]!);
   const Q = new Float64Array(p * p), T = new Float64Array(p * p);
   for (let i = 0; i < p; i++) {
     const di = d[i]!, mii = M[i * p + i]!;

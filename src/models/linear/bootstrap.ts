@@ -18,7 +18,7 @@
 import * as W from '../../wasm/index.js';
 import { Indices, Matrix, Rng, Tensor, borrowMatrix } from '../../wasm/index.js';
 import type { MatrixInput, MatrixResult } from '../../wasm/index.js';
-import { columnScales, diagonalShrinkage, regularisedCovariance, scaleInPlace, type Shrink } from './cca_core.js';
+import { diagonalShrinkage, equilibration, regularisedCovariance, scaleInPlace, type Shrink } from './cca_core.js';
 import { fourthSums, jointOf } from '../../linalg/comoments.js';
 import { normalCdf, normalQuantile } from '../../stats/normal.js';
 import { ConvergenceError, ShapeError, SingularMatrixError, ValueError } from '../../errors.js';
@@ -130,17 +130,18 @@ export class Refit {
     W.gemm(b.Mxy, b.xc, b.yc, true, false, 1, 0);
     // the arithmetic of CCA's solve (cca_solve.ts): equilibrated columns, weights divided back
     const sd = this.#sd;
-    columnScales(b.Mx.data, n, sd[0]);
-    columnScales(b.My.data, n, sd[1]);
     let shrinks: [Shrink, Shrink], c = 1;
     if (ridges) shrinks = [{ ridge: ridges[0], scaled: this.#scaled }, { ridge: ridges[1], scaled: this.#scaled }];
     else {
       // as CoMoments keeps them: the fourth-order sums of the joined centred rows, λ of the joined views
-      fourthSums(b.Q!, null, b.xc, b.yc, b.z!, b.sq!);
-      const lambda = diagonalShrinkage(jointOf(b.Mx.data, b.My.data, b.Mxy.data, this.p, this.q), b.Q!.data, n);
+      const F = new Float64Array(this.p + this.q);
+      fourthSums(b.Q!, null, F, b.xc, b.yc, b.z!, b.sq!);
+      const lambda = diagonalShrinkage(jointOf(b.Mx.data, b.My.data, b.Mxy.data, this.p, this.q), b.Q!.data, n, F);
       shrinks = [{ lambda }, { lambda }];
       c = 1 - lambda;
     }
+    equilibration(b.Mx.data, n, shrinks[0], sd[0]);
+    equilibration(b.My.data, n, shrinks[1], sd[1]);
     regularisedCovariance(b.Cx, b.Mx, n, sd[0], shrinks[0]);
     regularisedCovariance(b.Cy, b.My, n, sd[1], shrinks[1]);
     inverseRoot(b.Wx, b.vx, b.Cx, b.wx, 'X');

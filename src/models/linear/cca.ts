@@ -10,7 +10,7 @@
  * mergeable co-moments, so `partialFit` over chunks and `merge` of shards give the in-memory
  * result.
  */
-import { Matrix, rowSource, type MatrixInput, type MatrixResult, type RowSource } from '../../wasm/index.js';
+import { Matrix, type MatrixInput, type MatrixResult } from '../../wasm/index.js';
 import { CoMoments } from '../../linalg/comoments.js';
 import { NotFittedError, ShapeError, ValueError, described } from '../../errors.js';
 import { Disposable } from '../../lifecycle.js';
@@ -23,9 +23,9 @@ import { checkPermutationOptions, permutationTest, type PermutationTestOptions, 
 import { bootstrap, checkBootstrapOptions, type BootstrapOptions, type BootstrapResult } from './bootstrap.js';
 import { checkCCAOptions, ridgePair, type CCACrossValidateOptions, type CCAOptions, type CCAToJSONOptions, type CVSettings, type Regularization, type Ridge } from './cca_options.js';
 import { crossValidateSources } from './cca_crossval.js';
-import { solveCCA, type CCAFit } from './cca_solve.js';
+import { REFITTED, refuseWithoutFourth, solveCCA, type CCAFit } from './cca_solve.js';
 import { readCCAFile, writeCCAFile } from './cca_file.js';
-import { copyOut, eachView, heldOutCorrelations, project } from './cca_transform.js';
+import { copyOut, eachView, heldOutCorrelations, project, withSources } from './cca_transform.js';
 
 export type { Regularization, Ridge, CCAOptions, CCAToJSONOptions, CCACrossValidateOptions, CCACrossValidationSettings } from './cca_options.js';
 export type { MatrixResult } from '../../wasm/index.js';
@@ -64,7 +64,7 @@ export class CCA extends Disposable {
   fit(X: MatrixInput, Y: MatrixInput): this {
     this.live();
     const old = this.#fit?.target === 'identity';
-    return this.#streamed(X, Y, (x, y) => {
+    return withSources(X, Y, (x, y) => {
       this.#check(x, y, true);
       if (x.rows < 2) throw new ShapeError('X', 'at least 2 rows', `${x.rows} row`);
       const cv = this.crossValidation;
@@ -94,32 +94,13 @@ export class CCA extends Disposable {
   }
 
   /**
-   * Runs `fn` with X and Y as row sources of the statistics' block size: a JS input is
-   * validated whole but copied into wasm memory a block at a time, so the peak memory of a
-   * fit does not grow with the row count.
-   */
-  #streamed(X: MatrixInput, Y: MatrixInput, fn: (x: RowSource, y: RowSource) => this): this {
-    const x = rowSource(X, 'X');
-    try {
-      const y = rowSource(Y, 'Y');
-      try {
-        return fn(x, y);
-      } finally {
-        y.release();
-      }
-    } finally {
-      x.release();
-    }
-  }
-
-  /**
    * Adds a chunk of rows to the statistics. Results are recomputed when next read, so a
    * stream of chunks costs one solve. Equal (to rounding) to fitting all rows at once.
    */
   partialFit(X: MatrixInput, Y: MatrixInput): this {
     this.live();
     this.#refuseCV('partialFit');
-    return this.#streamed(X, Y, (x, y) => {
+    return withSources(X, Y, (x, y) => {
       if (!this.#stats && this.#fit)
         throw new NotFittedError(
           'partialFit: this CCA was restored without its statistics, so new rows cannot be added to the old ones (save it with toJSON({ statistics: true }) to keep streaming)',
@@ -247,17 +228,7 @@ export class CCA extends Disposable {
    */
   static crossValidate(X: MatrixInput, Y: MatrixInput, options: CCACrossValidateOptions = {}): CrossValidationResult<Ridge> {
     const o = checkOptions(options, ['regularization', 'folds', 'components', 'seed', 'scale']);
-    const x = rowSource(X, 'X');
-    try {
-      const y = rowSource(Y, 'Y');
-      try {
-        return crossValidateSources(x, y, o, false).result;
-      } finally {
-        y.release();
-      }
-    } finally {
-      x.release();
-    }
+    return withSources(X, Y, (x, y) => crossValidateSources(x, y, o, false).result);
   }
 
   /** True once fitted (or partially fitted with at least 2 rows). */
@@ -476,24 +447,14 @@ export class CCA extends Disposable {
       throw new ValueError('regularization', `a ridge or 'auto' for ${what} (regularization 'cv' chooses the ridge from folds of one fit(X, Y); for streamed or sharded data run CCA.crossValidate on a sample and use the ridge it picks)`, 'cv');
   }
 
-  /**
-   * Refuses to add rows or statistics to `s` (this model's, or the other's of a merge) when
-   * 'auto' could not be solved from the result: before anything changes.
-   */
-  #continuable(what: string, s: CoMoments, whose = 'this') {
-    if (this.regularization !== 'auto' || s.fourth) return;
-    const why =
-      s.without === 'old file'
-        ? `${whose === 'this' ? 'this CCA' : 'the other CCA'} was read from a file written before version 3, when 'auto' was Ledoit–Wolf's shrinkage toward μI, whose statistics lack the fourth-order sums today's 'auto' needs: fit the rows again (the answer changes: see README, Migrating)`
-        : s.without === 'moments'
-          ? `${whose === 'this' ? 'these' : "the other CCA's"} statistics came from fromMoments, which carry no fourth-order sums`
-          : `the other CCA was fitted with a ridge, and keeps no fourth-order sums (give it regularization 'auto' too)`;
-    throw new ValueError(whose === 'this' ? 'regularization' : 'other', `statistics that 'auto' can be solved from for ${what}: ${why}`, whose === 'this' ? 'auto' : described(`a CCA with regularization ${JSON.stringify(this.regularization)}`));
+  /** Refuses, before anything changes, to add to `s` (this model's, or the other's of a merge) what 'auto' could not be solved from. */
+  #continuable(what: string, s: CoMoments, whose: 'this' | 'other' = 'this') {
+    if (this.regularization === 'auto') refuseWithoutFourth(what, s, whose, this.regularization);
   }
 
   /** A model read from an old-'auto' file says, when fitted again, that its answer changed. */
   #refitted() {
-    console.warn("crossmodal: this CCA was read from a file fitted with the old regularization 'auto' (Ledoit–Wolf toward μI); it is now fitted with today's 'auto' (Schäfer–Strimmer toward the diagonal, unit-free), so its correlations and weights change (README: Migrating)");
+    console.warn(REFITTED);
   }
 
   #check(x: { rows: number; cols: number }, y: { rows: number; cols: number }, first: boolean) {

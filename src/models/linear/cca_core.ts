@@ -4,11 +4,12 @@
  * standard deviations, the standardisation itself, the unit-free shrinkage intensity of
  * regularization 'auto' (Schäfer & Strimmer), and the regularised covariance of a view.
  *
- * Every solve works on equilibrated columns (each divided by its standard deviation, the
- * weights divided back at the end): the canonical correlations do not change, but the
- * covariance a solve factors is then a correlation matrix, whose condition number does not
- * depend on the columns' units (raw tables with columns from 0.1 to 1,600 have covariance
- * condition numbers of 10¹⁰ and more, and rounding errors to match).
+ * Every solve works on equilibrated columns (each divided by the square root of its
+ * regularised variance, the weights divided back at the end; van der Sluis' scaling): the
+ * canonical correlations do not change, but the matrix a solve factors has a unit diagonal,
+ * so its condition number does not depend on the columns' units (raw tables with columns from
+ * 0.1 to 1,600 have covariance condition numbers of 10¹⁰ and more, and rounding errors to
+ * match).
  */
 import type { Matrix } from '../../wasm/index.js';
 
@@ -34,21 +35,22 @@ export function scaleInPlace(a: Float64Array, r: Float64Array, c: Float64Array |
  *   λ = Σᵢ≠ⱼ Var(r̂ᵢⱼ) / Σᵢ≠ⱼ r̂ᵢⱼ²  =  (n·Σ bᵢⱼ − Σ aᵢⱼ) / ((n − 1)·Σ aᵢⱼ)
  * with aᵢⱼ = Mᵢⱼ²/(MᵢᵢMⱼⱼ) and bᵢⱼ = Qᵢⱼ/(MᵢᵢMⱼⱼ) from the co-moments M and the sums
  * Q = Σ yᵢ²yⱼ² of the centred values (corpcor's estimate.lambda). Ratios of the columns'
- * own scales, so λ does not depend on their units. Constant columns take no part; one
- * column, or no correlation at all, gives 0.
+ * own scales, so λ does not depend on their units. Q is in units F (powers of two per
+ * column, see CoMoments), M is brought to them, so nothing overflows for values near
+ * 1e±100. Constant columns take no part; one column, or no correlation at all, gives 0.
  */
-export function diagonalShrinkage(M: Float64Array, Q: Float64Array, n: number): number {
+export function diagonalShrinkage(M: Float64Array, Q: Float64Array, n: number, F: Float64Array): number {
   const p = Math.round(Math.sqrt(M.length));
   let a = 0, b = 0;
   for (let i = 0; i < p; i++) {
-    const mii = M[i * p + i]!;
+    const mii = M[i * p + i]! / (F[i]! * F[i]!);
     if (!(mii > 0)) continue;
     for (let j = 0; j < i; j++) {
-      const mjj = M[j * p + j]!;
+      const mjj = M[j * p + j]! / (F[j]! * F[j]!);
       if (!(mjj > 0)) continue;
-      const m = M[i * p + j]!, d = mii * mjj;
-      a += (m * m) / d;
-      b += Q[i * p + j]! / d;
+      const r = M[i * p + j]! / (F[i]! * F[j]!) / Math.sqrt(mii) / Math.sqrt(mjj);
+      a += r * r;
+      b += Q[i * p + j]! / mii / mjj;
     }
   }
   if (!(a > 0)) return 0;
@@ -60,13 +62,25 @@ export function diagonalShrinkage(M: Float64Array, Q: Float64Array, n: number): 
 export type Shrink = { ridge: number; scaled: boolean } | { lambda: number };
 
 /**
- * C = the view's covariance M/(n − 1) on equilibrated columns (divided by sd, from
- * columnScales), regularised: a ridge r is added to the raw covariance's diagonal (r/sdᵢ² here)
+ * The equilibration of a view: eᵢ = √(Mᵢᵢ/(n − 1) + r) for a ridge r on the raw covariance (so
+ * the regularised matrix gets a unit diagonal; 1 when that is 0), the standard deviations
+ * (columnScales) for a ridge on the standardised covariance and for 'auto'.
+ */
+export function equilibration(M: Float64Array, n: number, shrink: Shrink, e: Float64Array = new Float64Array(Math.round(Math.sqrt(M.length)))): Float64Array {
+  if (!('ridge' in shrink) || shrink.scaled) return columnScales(M, n, e);
+  const p = e.length;
+  for (let i = 0; i < p; i++) e[i] = Math.sqrt(M[i * p + i]! / (n - 1) + shrink.ridge) || 1;
+  return e;
+}
+
+/**
+ * C = the view's covariance M/(n − 1) on equilibrated columns (divided by e, from
+ * equilibration), regularised: a ridge r is added to the raw covariance's diagonal (r/eᵢ² here)
  * or, `scaled`, to the standardised one's (r); 'auto' keeps the unit diagonal and multiplies
- * the correlations by 1 − λ. With a ridge a constant column (sd 1) has variance r; with
- * 'auto' variance 1 and no correlation with anything, so its weight in every component of a
- * nonzero correlation is 0 (the CCA of the other columns), where a zero variance would make
- * the covariance singular.
+ * the correlations by 1 − λ. With a ridge a constant column has variance r; with 'auto'
+ * variance 1 and no correlation with anything, so its weight in every component of a nonzero
+ * correlation is 0 (the CCA of the other columns), where a zero variance would make the
+ * covariance singular.
  */
 export function regularisedCovariance(C: Matrix, M: Matrix, n: number, sd: Float64Array, shrink: Shrink): void {
   const dim = C.rows, d = C.data, scale = 1 / (n - 1);

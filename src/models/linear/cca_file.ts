@@ -48,12 +48,12 @@ export function writeCCAFile(m: CCASettings, f: CCAFit, selected: [number, numbe
     const s = stats;
     // Q and T (of the joined views) are null when not kept; `without` says why (and `external` marks statistics from fromMoments)
     const view = (v: ViewMoments) => ({ mean: encodeF64(v.mean), M: encodeF64(v.M.data) });
-    out.statistics = { n: s.n, external: s.external, without: s.without, x: view(s.x), y: view(s.y), Mxy: encodeF64(s.Mxy.data), Q: s.Q ? encodeF64(s.Q.data) : null, T: s.T ? encodeF64(s.T.data) : null };
+    out.statistics = { n: s.n, external: s.external, without: s.without, x: view(s.x), y: view(s.y), Mxy: encodeF64(s.Mxy.data), Q: s.Q ? encodeF64(s.Q.data) : null, T: s.T ? encodeF64(s.T.data) : null, F: s.F ? encodeF64(s.F) : null };
   }
   const st = stats;
   out.crc32 = checksum(
     { version: 3, target: f.target, reg: regNumbers(m, selected), scale: m.scale, n: f.n, p: f.xWeights.rows, q: f.yWeights.rows, components: m.components, all: f.all, xMeans: f.xMeans, yMeans: f.yMeans, xw: f.xWeights.data, yw: f.yWeights.data, shrinkage: f.shrinkage },
-    st ? { n: st.n, external: st.external, without: st.without, x: [st.x.mean, st.x.M.data], y: [st.y.mean, st.y.M.data], Mxy: st.Mxy.data, Q: st.Q?.data ?? null, T: st.T?.data ?? null } : null,
+    st ? { n: st.n, external: st.external, without: st.without, x: [st.x.mean, st.x.M.data], y: [st.y.mean, st.y.M.data], Mxy: st.Mxy.data, Q: st.Q?.data ?? null, T: st.T?.data ?? null, F: st.F } : null,
   );
   return out;
 }
@@ -136,6 +136,7 @@ export function readCCAFile<M extends CCASettings>(json: unknown, make: (options
     st.Mxy.data.set(d.Mxy);
     if (st.Q && d.Q) st.Q.data.set(d.Q);
     if (st.T && d.T) st.T.data.set(d.T);
+    if (st.F && d.F) st.F.set(d.F);
     stats = st;
   }
   return { model, fit, selected, stats };
@@ -143,8 +144,15 @@ export function readCCAFile<M extends CCASettings>(json: unknown, make: (options
 
 /** A view's stored statistics: mean and M. */
 type ViewNumbers = [ArrayLike<number>, ArrayLike<number>];
-type StatsNumbers = { n: number; external: boolean; without: WithoutFourth; x: ViewNumbers; y: ViewNumbers; Mxy: ArrayLike<number>; Q: ArrayLike<number> | null; T: ArrayLike<number> | null };
+type StatsNumbers = { n: number; external: boolean; without: WithoutFourth; x: ViewNumbers; y: ViewNumbers; Mxy: ArrayLike<number>; Q: ArrayLike<number> | null; T: ArrayLike<number> | null; F: ArrayLike<number> | null };
 const WITHOUT = ['not asked', 'moments', 'old file'] as const;
+
+/** True when v is an exact power of two (its mantissa bits are 0). */
+function powerOfTwo(v: number): boolean {
+  const b = new DataView(new ArrayBuffer(8));
+  b.setFloat64(0, v);
+  return (b.getUint32(0) & 0xfffff) === 0 && b.getUint32(4) === 0;
+}
 
 /** Version 3 statistics: n, external, without, per view mean and M, Mxy, and the joined views' Q and T (null exactly when `without` says why). */
 function readStats(s: Record<string, unknown>, p: number, q: number): StatsNumbers {
@@ -159,10 +167,13 @@ function readStats(s: Record<string, unknown>, p: number, q: number): StatsNumbe
     return [decodeF64(r.mean, d, `${name}.mean`), decodeF64(r.M, d * d, `${name}.M`)];
   };
   const kept = without === null, P = p + q;
-  for (const k of ['Q', 'T'] as const)
+  for (const k of ['Q', 'T', 'F'] as const)
     if ((s[k] === null) === kept) throw new FormatError(`statistics.${k}: expected ${kept ? `the ${P}×${P} sums (statistics.without is null)` : `null (statistics.without is '${without}')`}, found ${JSON.stringify(s[k])?.slice(0, 40)}`);
   const Q = kept ? decodeF64(s.Q, P * P, 'statistics.Q') : null, T = kept ? decodeF64(s.T, P * P, 'statistics.T') : null;
-  return { n, external: s.external, without: without as WithoutFourth, x: view(s.x, p, 'statistics.x'), y: view(s.y, q, 'statistics.y'), Mxy: decodeF64(s.Mxy, p * q, 'statistics.Mxy'), Q, T };
+  const F = kept ? decodeF64(s.F, P, 'statistics.F') : null;
+  if (F && !F.every((v) => v > 0 && Number.isFinite(v) && powerOfTwo(v)))
+    throw new FormatError(`statistics.F: expected positive powers of two (the units of Q and T), found ${JSON.stringify(Array.from(F).slice(0, 8))}`);
+  return { n, external: s.external, without: without as WithoutFourth, x: view(s.x, p, 'statistics.x'), y: view(s.y, q, 'statistics.y'), Mxy: decodeF64(s.Mxy, p * q, 'statistics.Mxy'), Q, T, F };
 }
 
 /**
@@ -187,7 +198,7 @@ function readOldStats(s: Record<string, unknown>, p: number, q: number): StatsNu
     return [decodeF64(r.mean, d, `${name}.mean`), decodeF64(r.M, d * d, `${name}.M`)];
   };
   const x = view(s.x, p, 'statistics.x'), y = view(s.y, q, 'statistics.y');
-  return { n, external, without: external ? 'moments' : 'old file', x, y, Mxy: decodeF64(s.Mxy, p * q, 'statistics.Mxy'), Q: null, T: null, old };
+  return { n, external, without: external ? 'moments' : 'old file', x, y, Mxy: decodeF64(s.Mxy, p * q, 'statistics.Mxy'), Q: null, T: null, F: null, old };
 }
 
 /** The regularization's numbers for the checksum: 'auto' −1; 'cv' −2, the chosen pair, folds, seed and the grid (−1 for 'auto', −3 before a pair). */
@@ -211,7 +222,7 @@ function checksum(
     const view = ([mean, M]: ViewNumbers, [s4, t]: [number, ArrayLike<number> | null]): (ArrayLike<number> | number)[] => (t === null ? [mean, M, -1] : [mean, M, s4, t]);
     parts.push(st.n, ...view(st.x, st.old[0]!), ...view(st.y, st.old[1]!), st.Mxy);
   } else if (st) {
-    parts.push(st.n, st.external ? 1 : 0, st.without === null ? -1 : WITHOUT.indexOf(st.without), ...st.x, ...st.y, st.Mxy, ...(st.Q && st.T ? [st.Q, st.T] : []));
+    parts.push(st.n, st.external ? 1 : 0, st.without === null ? -1 : WITHOUT.indexOf(st.without), ...st.x, ...st.y, st.Mxy, ...(st.Q && st.T && st.F ? [st.Q, st.T, st.F] : []));
   }
   return crc32F64(...parts);
 }

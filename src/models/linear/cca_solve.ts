@@ -9,8 +9,8 @@ import * as W from '../../wasm/index.js';
 import { Matrix, withScratch } from '../../wasm/index.js';
 import type { CoMoments } from '../../linalg/comoments.js';
 import { invSqrt, svd } from '../../linalg/ops.js';
-import { SingularMatrixError, ValueError } from '../../errors.js';
-import { columnScales, diagonalShrinkage, regularisedCovariance, scaleInPlace, type Shrink } from './cca_core.js';
+import { SingularMatrixError, ValueError, described } from '../../errors.js';
+import { columnScales, diagonalShrinkage, equilibration, regularisedCovariance, scaleInPlace, type Shrink } from './cca_core.js';
 import type { Regularization } from './cca_options.js';
 
 /** A solved CCA: what the model keeps (the weights are its own wasm matrices). */
@@ -35,6 +35,25 @@ const WITHOUT: Record<string, string> = {
 };
 
 /**
+ * Throws when `s` (a model's statistics, or the other's of a merge) lacks the fourth-order sums
+ * regularization 'auto' needs, saying why, before anything is added to them.
+ */
+export function refuseWithoutFourth(what: string, s: CoMoments, whose: 'this' | 'other', reg: Regularization): void {
+  if (s.fourth) return;
+  const why =
+    s.without === 'old file'
+      ? `${whose === 'this' ? 'this CCA' : 'the other CCA'} was read from a file written before version 3, when 'auto' was Ledoit–Wolf's shrinkage toward μI, whose statistics lack the fourth-order sums today's 'auto' needs: fit the rows again (the answer changes: see README, Migrating)`
+      : s.without === 'moments'
+        ? `${whose === 'this' ? 'these' : "the other CCA's"} statistics came from fromMoments, which carry no fourth-order sums`
+        : `the other CCA was fitted with a ridge, and keeps no fourth-order sums (give it regularization 'auto' too)`;
+  throw new ValueError(whose === 'this' ? 'regularization' : 'other', `statistics that 'auto' can be solved from for ${what}: ${why}`, whose === 'this' ? reg : described(`a CCA with regularization ${JSON.stringify(reg)}`));
+}
+
+/** What a model read from an old-'auto' file says when it is fitted again. */
+export const REFITTED =
+  "crossmodal: this CCA was read from a file fitted with the old regularization 'auto' (Ledoit–Wolf toward μI); it is now fitted with today's 'auto' (Schäfer–Strimmer toward the diagonal, unit-free), so its correlations and weights change (README: Migrating)";
+
+/**
  * Solves from the statistics with the ridge `reg` (a ridge, a pair or 'auto'; a 'cv' model
  * passes the ridge cross-validation chose) for `components` pairs; with `scale` the ridge
  * applies to the standardised columns. The weights returned apply to the raw ones.
@@ -47,8 +66,8 @@ export function solveCCA(s: CoMoments, components: number, reg: Exclude<Regulari
     if (reg === 'auto' && !s.fourth)
       throw new ValueError('regularization', `a ridge for these statistics: 'auto' needs the sums Σ(xᵢ − x̄ᵢ)²(xⱼ − x̄ⱼ)² over the rows, and ${WITHOUT[s.without!]}`, 'auto');
     const Cxx = take(Matrix.empty(p, p)), Cyy = take(Matrix.empty(q, q));
-    const sdx = columnScales(s.x.M.data, n), sdy = columnScales(s.y.M.data, n);
     const shrinks = viewShrinks(s, reg, standardise);
+    const sdx = equilibration(s.x.M.data, n, shrinks[0]), sdy = equilibration(s.y.M.data, n, shrinks[1]);
     regularisedCovariance(Cxx, s.x.M, n, sdx, shrinks[0]);
     regularisedCovariance(Cyy, s.y.M, n, sdy, shrinks[1]);
     const lambdas = 'lambda' in shrinks[0] && 'lambda' in shrinks[1] ? ([shrinks[0].lambda, shrinks[1].lambda] as [number, number]) : null;
@@ -70,9 +89,9 @@ export function solveCCA(s: CoMoments, components: number, reg: Exclude<Regulari
     // the first k singular vectors (column-block views of U and V)
     W.gemm(xWeights, Wx, dec.u.viewCols(0, k));
     W.gemm(yWeights, Wy, dec.v.viewCols(0, k));
-    // weights for the raw columns: row i divided by its column's standard deviation
+    // weights for the raw columns: row i divided by its column's scale
     for (const [w, sd] of [[xWeights, sdx], [yWeights, sdy]] as const) scaleInPlace(w.data, sd, null);
-    orientSigns(xWeights, yWeights);
+    orientSigns(xWeights, yWeights, columnScales(s.x.M.data, n));
     const all = new Float64Array(k0);
     for (let i = 0; i < k0; i++) all[i] = Math.min(1, Math.max(0, dec.s[i]!));
     owned.splice(owned.indexOf(xWeights), 1);
@@ -86,7 +105,7 @@ export function solveCCA(s: CoMoments, components: number, reg: Exclude<Regulari
 /** Each view's regularisation: its ridge (raw or, with `scale`, standardised) or, with 'auto', the λ of the joined views from the fourth-order sums. */
 function viewShrinks(s: CoMoments, reg: Exclude<Regularization, 'cv'>, scaled: boolean): [Shrink, Shrink] {
   if (reg === 'auto') {
-    const lambda = diagonalShrinkage(s.joint(), s.Q!.data, s.n);
+    const lambda = diagonalShrinkage(s.joint(), s.Q!.data, s.n, s.F!);
     return [{ lambda }, { lambda }];
   }
   const [rx, ry] = Array.isArray(reg) ? reg : [reg, reg];
@@ -115,13 +134,17 @@ function whiten(C: Matrix, view: 'X' | 'Y', reg: Exclude<Regularization, 'cv'>, 
   }
 }
 
-/** Sign rule: in each component, the x-weight of largest magnitude is positive (ties: first). */
-function orientSigns(xw: Matrix, yw: Matrix) {
+/**
+ * Sign rule: in each component, the x-weight of largest magnitude on standardised columns
+ * (weight times the column's standard deviation `sd`, so the rule does not depend on units) is
+ * positive (ties: first).
+ */
+function orientSigns(xw: Matrix, yw: Matrix, sd: Float64Array) {
   const a = xw.data, b = yw.data, k = xw.cols;
   for (let j = 0; j < k; j++) {
     let best = 0, bi = 0;
     for (let i = 0; i < xw.rows; i++) {
-      const v = Math.abs(a[i * k + j]!);
+      const v = Math.abs(a[i * k + j]! * sd[i]!);
       if (v > best) (best = v), (bi = i);
     }
     if (a[bi * k + j]! < 0) {

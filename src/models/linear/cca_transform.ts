@@ -4,7 +4,7 @@
  * two-view call every two-view model's transform goes through.
  */
 import * as W from '../../wasm/index.js';
-import { borrowMatrix as borrow, withScratch, type Matrix, type MatrixInput, type MatrixResult, type Scratch } from '../../wasm/index.js';
+import { borrowMatrix as borrow, rowSource, withScratch, type Matrix, type MatrixInput, type MatrixResult, type RowSource, type Scratch } from '../../wasm/index.js';
 import { ShapeError, ValueError } from '../../errors.js';
 
 /**
@@ -77,6 +77,25 @@ export function heldOutCorrelations(f: TwoViewWeights, k: number, X: MatrixInput
         W.colCorr(out, u, v);
         return out.toFloat64Array();
       });
+    } finally {
+      y.release();
+    }
+  } finally {
+    x.release();
+  }
+}
+
+/**
+ * Runs `fn` with X and Y as row sources of the statistics' block size: a JS input is
+ * validated whole but copied into wasm memory a block at a time, so the peak memory of a
+ * fit does not grow with the row count.
+ */
+export function withSources<T>(X: MatrixInput, Y: MatrixInput, fn: (x: RowSource, y: RowSource) => T): T {
+  const x = rowSource(X, 'X');
+  try {
+    const y = rowSource(Y, 'Y');
+    try {
+      return fn(x, y);
     } finally {
       y.release();
     }
