@@ -17,7 +17,7 @@ export { CCA, type CCAOptions, type CCAToJSONOptions, type CCACrossValidateOptio
 export type { CrossValidateOptions, CrossValidationResult, CrossValidationRow } from './models/linear/crossval.js';
 export type { ComomentsQueryOptions, SqlDialect, SqlRow, SqlMoments, SqlMatrix } from './models/linear/sql.js';
 export type { Moments, TwoViewMoments, ViewsMoments } from './models/linear/moments.js';
-export { MCCA, GCCA, type MCCAOptions, type GCCAOptions, type ViewRidges } from './models/linear/mcca.js';
+export { MCCA, GCCA, type MCCAOptions, type GCCAOptions, type MCCACrossValidateOptions, type ViewRidges } from './models/linear/mcca.js';
 export { KernelCCA, type KernelCCAOptions, type Kernel, type NystromApproximation, type Landmarks } from './models/linear/kcca.js';
 export { significance, formatSignificance, type SignificanceRow } from './models/linear/significance.js';
 export type { PermutationTestOptions, PermutationTestResult } from './models/linear/permutation.js';

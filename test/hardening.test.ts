@@ -136,6 +136,19 @@ describe('1,000 fit / use / dispose cycles of each model return the allocator to
       const cv = new CCA({ components: 2, regularization: 'cv', crossValidation: { folds: 3, regularization: [1e-2, 1] } }).fit(x, y);
       CCA.fromJSON(cv.toJSON()).dispose();
       cv.dispose();
+      // unit-free 'auto' with scale: chunks, a file of statistics (Q, T, F), a shard, a bootstrap, a refused merge
+      const au = new CCA({ components: 2, regularization: 'auto', scale: true }).partialFit(x.slice(0, 6), y.slice(0, 6));
+      const shard = new CCA({ components: 2, regularization: 'auto' }).fit(x.slice(6), y.slice(6));
+      const back = CCA.fromJSON(au.toJSON({ statistics: true })).merge(shard);
+      void back.correlations;
+      back.bootstrap(x, y, { resamples: 3, seed: 1 });
+      const ridge = new CCA({ components: 2, regularization: 0.1 }).fit(x, y);
+      try {
+        back.merge(ridge);
+      } catch {
+        // refused: the ridge model keeps no fourth-order sums
+      }
+      for (const m of [au, shard, back, ridge]) m.dispose();
       const fm = CCA.fromMoments(moments, { components: 1, regularization: 1e-3 });
       fm2 ??= CCA.fromMoments(moments, { components: 1, regularization: 1e-3 });
       void fm.merge(fm2).correlations;

@@ -52,6 +52,28 @@ export async function runScenario(cm, initOptions = {}) {
   parts.cca = await sha256(ccaBytes);
   outputs.push(...ccaBytes);
 
+  // 1b. unit-free regularization 'auto' (Schäfer–Strimmer λ of the joined views from their
+  //     fourth-order sums): one fit, chunks merged with a shard through a file of statistics,
+  //     the same rows in other units (×10^k per column, the powers as literals), and a bootstrap
+  {
+    const auto = new cm.CCA({ components: 2, regularization: 'auto' }).fit(EXERCISE, PHYSIOLOGICAL);
+    const a = new cm.CCA({ components: 2, regularization: 'auto', scale: true }).partialFit(EXERCISE.slice(0, 7), PHYSIOLOGICAL.slice(0, 7));
+    a.partialFit(EXERCISE.slice(7, 12), PHYSIOLOGICAL.slice(7, 12));
+    const b = new cm.CCA({ components: 2, regularization: 'auto', scale: true }).partialFit(EXERCISE.slice(12), PHYSIOLOGICAL.slice(12));
+    const merged = cm.CCA.fromJSON(JSON.stringify(a.toJSON({ statistics: true }))).merge(b);
+    const fx = [1e-3, 10, 1e4], fy = [100, 1e-2, 1];
+    const other = new cm.CCA({ components: 2, regularization: 'auto' }).fit(EXERCISE.map((r) => r.map((v, j) => v * fx[j])), PHYSIOLOGICAL.map((r) => r.map((v, j) => v * fy[j])));
+    const off = (x, y) => x.reduce((m, v, i) => Math.max(m, Math.abs(v - y[i])), 0);
+    if (!(off(merged.allCorrelations, auto.allCorrelations) < 1e-10 && off(merged.shrinkage, auto.shrinkage) < 1e-10)) failures.push("cca auto: chunks, a file and a shard differ from one fit");
+    if (!(off(other.allCorrelations, auto.allCorrelations) < 1e-8)) failures.push("cca auto: the correlations depend on the columns' units");
+    const boot = new cm.CCA({ components: 1, regularization: 'auto' }).bootstrap(EXERCISE, PHYSIOLOGICAL, { resamples: 19, seed: 2 });
+    const aBytes = [auto.allCorrelations, auto.xWeights.data, auto.yWeights.data, Float64Array.from(auto.shrinkage), merged.allCorrelations, other.xWeights.data, boot.correlations.lower, boot.correlations.upper];
+    if (!aBytes.every((x) => x.every(Number.isFinite))) failures.push("cca auto: non-finite results");
+    parts.ccaAuto = await sha256(aBytes);
+    outputs.push(...aBytes);
+    for (const m of [auto, a, b, merged, other]) m.dispose();
+  }
+
   // 2. an MLP training step with a fixed seed: init, dropout and shuffling draw from the
   //    in-wasm PRNG, transcendentals are computed in wasm, so the bits must agree everywhere
   const net = new cm.MLP({ layers: [3, 16, 8, 3], activation: 'leaky_relu', dropout: 0.25, seed: 42 });
