@@ -111,6 +111,16 @@ describe('the same answers in any column units', () => {
     });
   }
 
+  it("'auto' at the ends of the range: columns ×10^±100 give the same λ and correlations (fourth powers kept in power-of-two units)", () => {
+    const base = new CCA({ components: 3, regularization: 'auto' }).fit(X, Y);
+    const m = new CCA({ components: 3, regularization: 'auto' });
+    for (let c = 0; c < X.length; c += 60) m.partialFit(X.slice(c, c + 60).map((r) => r.map((v, j) => v * (j % 2 ? 1e100 : 1e-100))), Y.slice(c, c + 60).map((r) => r.map((v, j) => v * (j % 2 ? 1e-90 : 1e90))));
+    expect(diff(m.shrinkage!, base.shrinkage!)).toBeLessThan(1e-12);
+    expect(diff(m.allCorrelations, base.allCorrelations)).toBeLessThan(1e-8);
+    base.dispose();
+    m.dispose();
+  });
+
   it("'auto' with and without scale gives the same bits", () => {
     const a = new CCA({ components: 3, regularization: 'auto' }).fit(X, Y);
     const b = new CCA({ components: 3, regularization: 'auto', scale: true }).fit(X, Y);

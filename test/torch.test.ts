@@ -242,7 +242,17 @@ describe('DeepCCA.fromTorch against PyTorch and numpy (deepcca.safetensors: towe
     expect([model.components, model.outputs, model.hidden, model.activation]).toEqual([4, 4, [16], 'leaky_relu']);
     const rho = relative(model.correlations, ref.cca.correlations);
     const [u, v] = model.transform(ref.heldOut[0] as M, ref.heldOut[1] as M);
-    const variates = [relative(u.data, ref.cca.heldOutVariates[0].data), relative(v.data, ref.cca.heldOutVariates[1].data)];
+    // the fixture's numpy (scripts/reference/torch_models.py) orients each component by the raw
+    // x-weight of largest magnitude; crossmodal reads weight × standard deviation (unit-free):
+    // the variates are compared with each reference component's sign taken from ours (the
+    // same sign for u and v, from u), and our rule is what the CCA tests check
+    const k = u.cols, flip = Array.from({ length: k }, (_, j) => {
+      let dot = 0;
+      for (let i = 0; i < u.rows; i++) dot += u.data[i * k + j]! * (ref.cca.heldOutVariates[0].data[i * k + j] as number);
+      return dot < 0 ? -1 : 1;
+    });
+    const oriented = (d: number[]) => d.map((x, i) => x * flip[i % k]!);
+    const variates = [relative(u.data, oriented(ref.cca.heldOutVariates[0].data)), relative(v.data, oriented(ref.cca.heldOutVariates[1].data))];
     const held = relative(model.score(ref.heldOut[0], ref.heldOut[1]), ref.cca.heldOutCorrelations);
     console.log(`DeepCCA.fromTorch: correlations ${rho.elementwise.toExponential(2)}, held-out variates ${Math.max(...variates.map((e) => e.normwise)).toExponential(2)} (normwise), held-out correlations ${held.elementwise.toExponential(2)} from numpy`);
     expect(rho.elementwise).toBeLessThanOrEqual(1e-5);
