@@ -81,7 +81,8 @@ const maxDiff = (a, b) => Math.max(...Array.from(a).map((v, i) => Math.abs(v - b
 {
   const n = 2000, { x, y } = data(n, 70);
   const X = Matrix.from({ data: x, rows: n, cols: p }), Y = Matrix.from({ data: y, rows: n, cols: q });
-  const opts = { components: k, regularization: kappa };
+  // the peer's γ (1/(p·variance), on the raw columns): a given γ keeps scale false, the same model on both sides
+  const opts = { components: k, regularization: kappa, gamma: [gammaOf(x, p), gammaOf(y, q)] };
   new KernelCCA({ ...opts, approximation: { nystrom: 50 } }).fit(X, Y).dispose(); // warm-up
   const [tOurs, exact] = time(() => new KernelCCA(opts).fit(X, Y));
   const [tNys, nys] = time(() => new KernelCCA({ ...opts, approximation: { nystrom: 500, seed: 0 } }).fit(X, Y));
@@ -98,7 +99,7 @@ const maxDiff = (a, b) => Math.max(...Array.from(a).map((v, i) => Math.abs(v - b
 {
   const n = 50000, m = 500, { x, y } = data(n, 80);
   const X = Matrix.from({ data: x, rows: n, cols: p }), Y = Matrix.from({ data: y, rows: n, cols: q });
-  const opts = { components: k, regularization: kappa, approximation: { nystrom: m, seed: 0 } };
+  const opts = { components: k, regularization: kappa, gamma: [gammaOf(x, p), gammaOf(y, q)], approximation: { nystrom: m, seed: 0 } };
   new KernelCCA({ ...opts, approximation: { nystrom: 50 } }).fit(X, Y).dispose(); // warm-up
   const [tOurs, ours] = time(() => new KernelCCA(opts).fit(X, Y));
   const idx = Array.from(ours.landmarks.indices);
