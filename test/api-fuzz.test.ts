@@ -451,7 +451,7 @@ const entries: [string, (clean: boolean) => fc.Arbitrary<Case>][] = [
           const comps = (o as { components?: number }).components ?? 2; // the default
           const optsOk = ok;
           const reg = (o as { regularization?: unknown }).regularization ?? 0;
-          // well-posed: a ridge (or Ledoit–Wolf), at least 2 rows, components ≤ min(p, q)
+          // well-posed: a ridge (or 'auto'), at least 2 rows, components ≤ min(p, q)
           const wp = optsOk && a.tame && b.tame && a.rows >= 2 && comps <= Math.min(a.cols, b.cols) &&
             // a ridge that matters at the data's scale (the ridge is absolute), or 'auto'
             (reg === 'auto' || (typeof reg === 'number' && reg >= 1e-5 * Math.max(1e-100, a.max ** 2, b.max ** 2)) ||

@@ -10,8 +10,8 @@
  * p = q = 4, 200 data sets: 89 % coverage for a nominal 95 %; 94 % with the correction at 199
  * resamples, test/bootstrap.test.ts; 97.5 % on other data sets at 999, bench/bootstrap.bench.js).
  *
- * A resample's fit repeats CCA's solve (covariances, ridge or Ledoit–Wolf, optional
- * standardisation, two inverse square roots, one SVD) in buffers made once, so a resample
+ * A resample's fit repeats CCA's solve (covariances, a ridge or the 'auto' λ from the
+ * resample's fourth-order sums, equilibration, two inverse square roots, one SVD) in buffers made once, so a resample
  * costs a gather of n rows, the co-moments and the small decompositions, and allocates nothing
  * in wasm memory.
  */
@@ -55,7 +55,7 @@ export interface BootstrapResult {
 /** The model's options, as the resamples use them. */
 export interface BootstrapModel {
   components: number;
-  /** a ridge (one value or [rx, ry]) or 'auto' (Ledoit–Wolf, chosen anew in every resample) */
+  /** a ridge (one value or [rx, ry]) or 'auto' (λ estimated anew in every resample) */
   regularization: number | [number, number] | 'auto';
   scale: boolean;
 }
