@@ -14,6 +14,7 @@
 #   python3 scripts/reference/kcca.py > test/fixtures/kcca-reference.json
 import json, sys
 import numpy as np, scipy, scipy.linalg
+from kcca_defs import centre, corr_cols, correlations, dual, kernel, new_rows  # noqa: E402 (the script's folder is on sys.path)
 
 rng = np.random.default_rng(7)
 n, nt = 240, 120
@@ -21,58 +22,6 @@ X = rng.uniform(-1, 1, size=(n + nt, 3))
 Y = np.column_stack([X[:, 0] ** 2 + 0.1 * rng.standard_normal(n + nt),
                      np.sin(2 * X[:, 1]) + 0.1 * rng.standard_normal(n + nt)])
 Xtr, Xte, Ytr, Yte = X[:n], X[n:], Y[:n], Y[n:]
-
-
-def kernel(A, B, kind, gamma, degree=3, coef0=1.0):
-    G = A @ B.T
-    if kind == 'linear':
-        return G
-    if kind == 'polynomial':
-        return (gamma * G + coef0) ** degree
-    d = (A ** 2).sum(1)[:, None] + (B ** 2).sum(1)[None, :] - 2 * G
-    return np.exp(-gamma * np.maximum(d, 0))
-
-
-def centre(K):
-    H = np.eye(len(K)) - 1 / len(K)
-    return H @ K @ H
-
-
-def correlations(Kx, Ky, kx, ky, k):
-    Kx, Ky = centre(Kx), centre(Ky)
-    N = len(Kx)
-    Rx = Kx @ np.linalg.inv(Kx + (N - 1) * kx * np.eye(N))
-    Ry = Ky @ np.linalg.inv(Ky + (N - 1) * ky * np.eye(N))
-    ev = np.sort(np.real(scipy.linalg.eigvals(Rx @ Ry)))[::-1]
-    return np.sqrt(np.maximum(ev[:k], 0))
-
-
-def dual(Kx, Ky, kx, ky, k):
-    """α, β (n×k), training correlations, from the dual eigenproblem."""
-    Kx, Ky = centre(Kx), centre(Ky)
-    N = len(Kx)
-    Ax = np.linalg.inv(Kx + (N - 1) * kx * np.eye(N))
-    Ay = np.linalg.inv(Ky + (N - 1) * ky * np.eye(N))
-    ev, V = scipy.linalg.eig(Ax @ Ky @ Ay @ Kx)
-    order = np.argsort(-np.real(ev))[:k]
-    rho = np.sqrt(np.real(ev[order]))
-    alpha = np.real(V[:, order])
-    beta = Ay @ Kx @ alpha / rho
-    # unit ridged variance: αᵀK̃x(K̃x + (n−1)κI)α/(n−1) = 1
-    for c in range(k):
-        alpha[:, c] /= np.sqrt(alpha[:, c] @ Kx @ (Kx + (N - 1) * kx * np.eye(N)) @ alpha[:, c] / (N - 1))
-        beta[:, c] /= np.sqrt(beta[:, c] @ Ky @ (Ky + (N - 1) * ky * np.eye(N)) @ beta[:, c] / (N - 1))
-    return alpha, beta, rho
-
-
-def new_rows(Knew, Ktrain, coef):
-    """variates of new rows: the centred kernel against the training rows times the coefficients."""
-    kc = Knew - Knew.mean(1, keepdims=True) - Ktrain.mean(0)[None, :] + Ktrain.mean()
-    return kc @ coef
-
-
-def corr_cols(U, V):
-    return [float(np.corrcoef(U[:, c], V[:, c])[0, 1]) for c in range(U.shape[1])]
 
 
 def exact_case(kind, gx, gy, kx, ky, k, **kw):

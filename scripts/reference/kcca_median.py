@@ -14,6 +14,7 @@
 #   /usr/bin/python3 scripts/reference/kcca_median.py > test/fixtures/kcca-median-reference.json
 import json, sys
 import numpy as np, scipy, scipy.linalg
+from kcca_defs import centre, corr_cols, correlations, dual, kernel, new_rows  # noqa: E402 (the script's folder is on sys.path)
 from scipy.spatial.distance import pdist
 
 rng = np.random.default_rng(32)
@@ -24,55 +25,6 @@ X = np.column_stack([0.01 * Z[:, 0] + 3, 30 * rng.uniform(-1, 1, n + nt), 2000 *
 Y = np.column_stack([0.5 * (Z[:, 0] ** 2) + 0.1 * rng.standard_normal(n + nt),
                      1e3 * np.sin(Z[:, 1]) + 100 * rng.standard_normal(n + nt)])
 Xtr, Xte, Ytr, Yte = X[:n], X[n:], Y[:n], Y[n:]
-
-
-def kernel(A, B, kind, gamma, degree=3, coef0=1.0):
-    G = A @ B.T
-    if kind == 'linear':
-        return G
-    if kind == 'polynomial':
-        return (gamma * G + coef0) ** degree
-    d = (A ** 2).sum(1)[:, None] + (B ** 2).sum(1)[None, :] - 2 * G
-    return np.exp(-gamma * np.maximum(d, 0))
-
-
-def centre(K):
-    H = np.eye(len(K)) - 1 / len(K)
-    return H @ K @ H
-
-
-def correlations(Kx, Ky, kx, ky, k):
-    Kx, Ky = centre(Kx), centre(Ky)
-    N = len(Kx)
-    Rx = Kx @ np.linalg.inv(Kx + (N - 1) * kx * np.eye(N))
-    Ry = Ky @ np.linalg.inv(Ky + (N - 1) * ky * np.eye(N))
-    ev = np.sort(np.real(scipy.linalg.eigvals(Rx @ Ry)))[::-1]
-    return np.sqrt(np.maximum(ev[:k], 0))
-
-
-def dual(Kx, Ky, kx, ky, k):
-    Kx, Ky = centre(Kx), centre(Ky)
-    N = len(Kx)
-    Ax = np.linalg.inv(Kx + (N - 1) * kx * np.eye(N))
-    Ay = np.linalg.inv(Ky + (N - 1) * ky * np.eye(N))
-    ev, V = scipy.linalg.eig(Ax @ Ky @ Ay @ Kx)
-    order = np.argsort(-np.real(ev))[:k]
-    rho = np.sqrt(np.real(ev[order]))
-    alpha = np.real(V[:, order])
-    beta = Ay @ Kx @ alpha / rho
-    for c in range(k):
-        alpha[:, c] /= np.sqrt(alpha[:, c] @ Kx @ (Kx + (N - 1) * kx * np.eye(N)) @ alpha[:, c] / (N - 1))
-        beta[:, c] /= np.sqrt(beta[:, c] @ Ky @ (Ky + (N - 1) * ky * np.eye(N)) @ beta[:, c] / (N - 1))
-    return alpha, beta, rho
-
-
-def new_rows(Knew, Ktrain, coef):
-    kc = Knew - Knew.mean(1, keepdims=True) - Ktrain.mean(0)[None, :] + Ktrain.mean()
-    return kc @ coef
-
-
-def corr_cols(U, V):
-    return [float(np.corrcoef(U[:, c], V[:, c])[0, 1]) for c in range(U.shape[1])]
 
 
 def standardise(train):
