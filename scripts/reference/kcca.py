@@ -14,7 +14,7 @@
 #   python3 scripts/reference/kcca.py > test/fixtures/kcca-reference.json
 import json, sys
 import numpy as np, scipy, scipy.linalg
-from kcca_defs import centre, corr_cols, correlations, dual, kernel, new_rows  # noqa: E402 (the script's folder is on sys.path)
+from kcca_defs import centre, corr_cols, correlations, dual, kernel, landmarks, new_rows  # noqa: E402 (the script's folder is on sys.path)
 
 rng = np.random.default_rng(7)
 n, nt = 240, 120
@@ -36,55 +36,6 @@ def exact_case(kind, gx, gy, kx, ky, k, **kw):
         'test_u': U.ravel().tolist(),
         'test_v': V.ravel().tolist(),
     }
-
-
-# ---- crossmodal's landmark draw, reimplemented ----
-M32 = 0xffffffff
-
-
-def splitmix_state(seed):
-    s, x = [], seed
-    for _ in range(4):
-        x = (x + 0x9e3779b9) & M32
-        z = x
-        z = ((z ^ (z >> 16)) * 0x85ebca6b) & M32
-        z = ((z ^ (z >> 13)) * 0xc2b2ae35) & M32
-        z ^= z >> 16
-        s.append(z)
-    if not any(s):
-        s[0] = 1
-    return s
-
-
-def rotl(v, r):
-    return ((v << r) | (v >> (32 - r))) & M32
-
-
-def landmarks(n, m, seed):
-    s = splitmix_state(seed)
-
-    def nxt():
-        result = (rotl((s[1] * 5) & M32, 7) * 9) & M32
-        t = (s[1] << 9) & M32
-        s[2] ^= s[0]; s[3] ^= s[1]; s[1] ^= s[2]; s[0] ^= s[3]; s[2] ^= t
-        s[3] = rotl(s[3], 11)
-        return result
-
-    def bounded(b):
-        m_ = nxt() * b
-        low = m_ & M32
-        if low < b:
-            thr = (2 ** 32 - b) % b
-            while low < thr:
-                m_ = nxt() * b
-                low = m_ & M32
-        return m_ >> 32
-
-    idx = list(range(n))
-    for i in range(n - 1, 0, -1):
-        j = bounded(i + 1)
-        idx[i], idx[j] = idx[j], idx[i]
-    return sorted(idx[:m])
 
 
 def nystrom_case(kind, gx, gy, kx, ky, k, m, seed):

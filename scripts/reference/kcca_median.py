@@ -14,7 +14,7 @@
 #   /usr/bin/python3 scripts/reference/kcca_median.py > test/fixtures/kcca-median-reference.json
 import json, sys
 import numpy as np, scipy, scipy.linalg
-from kcca_defs import centre, corr_cols, correlations, dual, kernel, new_rows  # noqa: E402 (the script's folder is on sys.path)
+from kcca_defs import centre, corr_cols, correlations, dual, kernel, landmarks, new_rows  # noqa: E402 (the script's folder is on sys.path)
 from scipy.spatial.distance import pdist
 
 rng = np.random.default_rng(32)
@@ -61,49 +61,6 @@ def case(kind, scale, k, kappa, gamma=None, **kw):
     return out
 
 
-# ---- crossmodal's row draw (as for the Nyström landmarks), reimplemented ----
-M32 = 0xffffffff
-
-
-def draw(n, m, seed):
-    s, x = [], seed
-    for _ in range(4):
-        x = (x + 0x9e3779b9) & M32
-        z = x
-        z = ((z ^ (z >> 16)) * 0x85ebca6b) & M32
-        z = ((z ^ (z >> 13)) * 0xc2b2ae35) & M32
-        z ^= z >> 16
-        s.append(z)
-    if not any(s):
-        s[0] = 1
-
-    def rotl(v, r):
-        return ((v << r) | (v >> (32 - r))) & M32
-
-    def nxt():
-        result = (rotl((s[1] * 5) & M32, 7) * 9) & M32
-        t = (s[1] << 9) & M32
-        s[2] ^= s[0]; s[3] ^= s[1]; s[1] ^= s[2]; s[0] ^= s[3]; s[2] ^= t
-        s[3] = rotl(s[3], 11)
-        return result
-
-    def bounded(b):
-        m_ = nxt() * b
-        low = m_ & M32
-        if low < b:
-            thr = (2 ** 32 - b) % b
-            while low < thr:
-                m_ = nxt() * b
-                low = m_ & M32
-        return m_ >> 32
-
-    idx = list(range(n))
-    for i in range(n - 1, 0, -1):
-        j = bounded(i + 1)
-        idx[i], idx[j] = idx[j], idx[i]
-    return sorted(idx[:m])
-
-
 # the large table: cell (i, c) = ((i·a + i²·b + d) mod 1009 − 504) / 1009 · unit, integers then
 # one division and one product (the same double in any IEEE language)
 BIG_N = 1500
@@ -117,7 +74,7 @@ def big(spec):
 
 
 Xb, Yb = big(BIG_X), big(BIG_Y)
-rows = draw(BIG_N, 1000, 1)
+rows = landmarks(BIG_N, 1000, 1)  # the median's rows are drawn as the landmarks are
 (mxb, sxb), (myb, syb) = standardise(Xb), standardise(Yb)
 
 ref = {
