@@ -919,14 +919,18 @@ const entries: [string, (clean: boolean) => fc.Arbitrary<Case>][] = [
             const r = badRho === undefined ? rho : [...rho, badRho];
             await check(`significance(${r.length} values, ${n}, ${p}, ${q})`, badRho === undefined && n > p + q + 1 && r.length <= Math.min(p, q), ['rho', 'n', 'p', 'q', 'the data'], () => cm.significance(r as number[], n, p, q));
             await check(`memoryStats(${JSON.stringify(o)})`, ok, ['options', 'resetPeak'], () => cm.memoryStats(o as { resetPeak?: boolean }));
-            // init({ threads }) on the loaded single-thread build: a typed refusal, or one thread
-            // and the reason; shutdown() without a pool does nothing
-            await check(`init({ threads: ${String(threads)} })`, threadsOk, ['options.threads'], async () => {
+            // init({ threads }) on the loaded single-thread build: one thread is the running info;
+            // more is an InitError (the first init chooses the threads build) or, where threads
+            // cannot exist, one thread and the reason; shutdown() without a pool does nothing
+            await check(`init({ threads: ${String(threads)} })`, threadsOk && threads === 1, ['options.threads', 'init({ threads'], async () => {
               const info = await cm.init({ threads: threads as number });
               if (info.threads !== 1 || (threads !== 1 && !info.threadsFallback)) throw new Error(`init({ threads: ${String(threads)} }) on a single-thread build resolved ${JSON.stringify(info)}`);
               await cm.shutdown();
               return info.threads;
             });
+            // a later init asking another memory cap: an InitError naming it; the running cap: the running info
+            const cap = memoryStats().maximumMemory, asked = threadsOk ? cap : cap / 2;
+            await check(`init({ maximumMemory: ${asked} })`, asked === cap, ['maximumMemory'], async () => (await cm.init({ maximumMemory: asked })).maximumMemory);
           },
         })),
   ],

@@ -329,7 +329,9 @@ describe('the pool', () => {
     expect(r.nosab!.one).toEqual({ build: 'simd', maximumMemory: 2 ** 32, threads: 1 });
     expect(r['plain-module']!.info).toMatchObject({ threads: 1, threadsFallback: 'the module given is not the threads build (kernels.threads.wasm)' });
     expect(r['threads-module']!.info).toMatchObject({ threads: 2 });
-    expect(r.late!.info).toMatchObject({ threads: 1, threadsFallback: expect.stringMatching(/initialised without threads/) });
+    // threads asked of a realm whose first init loaded the single-thread build: a typed error, not a silent fallback
+    expect(r.late!.error).toMatch(/^InitError: init\(\{ threads: 2 \}\): crossmodal is already initialised with threads 1 .*pass threads to it/);
+    expect(r.late!.again).toEqual(r.late!.info);
     expect(r.exit!.info).toMatchObject({ threads: 3 });
     expect(r.cycles!.cycles).toMatchObject({ count: 100, liveGrowth: 0, threadsLeft: 0 });
     expect(r.cycles!.hashes, 'one result, with 1 to 4 threads').toBe(1);

@@ -122,8 +122,12 @@ export function setDefaultModule(m: WebAssembly.Module): void {
 }
 
 /**
- * Loads the kernel module. Call once (further calls return the same promise) and await it
- * before using anything else.
+ * Loads the kernel module. Await it before using anything else. Later calls (and calls made
+ * while the first is loading, which wait for it) resolve with the running instance's info when
+ * every option they give resolves to what is running (options left out keep their value;
+ * `threads` resizes the pool of the threads build); otherwise they throw InitError naming the
+ * option, the current value and the asked one: the build and the memory cap are fixed for the
+ * realm (`shutdown()` only ends the thread pool).
  *
  * @example
  * import { init } from 'crossmodal';
@@ -137,6 +141,11 @@ export function init(options: InitOptions = {}): Promise<InitInfo> {
     return Promise.reject(e);
   }
   if (state) {
+    try {
+      sameOptions(state, options);
+    } catch (e) {
+      return Promise.reject(e);
+    }
     if (options.threads === undefined) return Promise.resolve(state.info);
     const st = state;
     let threads: number;
@@ -145,11 +154,12 @@ export function init(options: InitOptions = {}): Promise<InitInfo> {
     } catch (e) {
       return Promise.reject(e);
     }
-    const next = resizing.then(() => resize(st, threads, null));
+    const next = resizing.then(() => resize(st, threads, st.shared || threads < 2 ? null : threadsUnavailable()));
     resizing = next.catch(() => undefined);
     return next;
   }
-  if (pending) return pending;
+  // a concurrent call waits for the first, then meets the rule for later calls (sameOptions)
+  if (pending) return pending.then(() => init(options));
   pending = doInit(options).catch((e) => {
     pending = null;
     throw e;
@@ -237,17 +247,54 @@ export async function shutdown(): Promise<void> {
   await next;
 }
 
-async function doInit(options: InitOptions): Promise<InitInfo> {
-  let maxPages = MAX_PAGES;
-  if (options.maximumMemory !== undefined) {
-    const m = options.maximumMemory;
-    if (typeof m !== 'number' || !Number.isFinite(m) || m < INITIAL_PAGES * PAGE)
-      throw new ValueError('options.maximumMemory', `a byte count of at least ${INITIAL_PAGES * PAGE}`, m);
-    maxPages = Math.min(MAX_PAGES, Math.floor(m / PAGE));
+/** The cap in pages that init({ maximumMemory: m }) asks for (validated). */
+function capPages(m: unknown): number {
+  if (m === undefined) return MAX_PAGES;
+  if (typeof m !== 'number' || !Number.isFinite(m) || m < INITIAL_PAGES * PAGE) throw new ValueError('options.maximumMemory', `a byte count of at least ${INITIAL_PAGES * PAGE}`, m);
+  return Math.min(MAX_PAGES, Math.floor(m / PAGE));
+}
+
+function simdChoice(c: unknown): SimdChoice {
+  if (c === undefined) return 'baseline';
+  if (typeof c !== 'string' || !['baseline', 'relaxed', 'auto', 'scalar'].includes(c)) throw new ValueError('options.simd', "'baseline', 'relaxed', 'auto' or 'scalar'", c);
+  return c as SimdChoice;
+}
+
+/**
+ * The rule for init after the first: each option given must resolve to what is running (an
+ * option left out keeps its value). The build and the memory cap are fixed for the realm;
+ * threads resize the pool of the threads build. Anything else is an InitError naming the
+ * option, the current value and the asked one.
+ */
+function sameOptions(st: State, o: InitOptions): void {
+  const fixed =
+    'the build and the memory cap are fixed by the first init for the life of this process, worker or page (shutdown() only ends the thread pool): call init() without options to use the running instance, or start a new process or worker for other options';
+  const differs = (option: string, asked: unknown, current: string, resolved?: string) =>
+    new InitError(`init({ ${option}: ${typeof asked === 'string' ? `'${asked}'` : String(asked)} }): crossmodal is already initialised with ${option} ${current}${resolved ? ` (asked: ${resolved})` : ''}; ${fixed}`);
+  if (o.maximumMemory !== undefined) {
+    const cap = capPages(o.maximumMemory) * PAGE;
+    if (cap !== st.info.maximumMemory) throw differs('maximumMemory', o.maximumMemory, `${st.info.maximumMemory} bytes`, `${cap} bytes`);
   }
-  const choice = options.simd ?? 'baseline';
-  if (!['baseline', 'relaxed', 'auto', 'scalar'].includes(choice))
-    throw new ValueError('options.simd', "'baseline', 'relaxed', 'auto' or 'scalar'", choice);
+  if (o.module !== undefined && o.module !== st.module) throw differs('module', 'another WebAssembly.Module', 'the module of the first init');
+  if (o.simd !== undefined) {
+    const choice = simdChoice(o.simd);
+    // the threads build is baseline SIMD ('auto' resolves to it there too)
+    const want = st.shared && (choice === 'baseline' || choice === 'auto') ? 'simd' : chooseBuild(choice);
+    if (want !== st.info.build) throw differs('simd', choice, `build '${st.info.build}'`, `build '${want}'`);
+  }
+  if (o.threads !== undefined && !st.shared) {
+    const t = parseThreads(o.threads);
+    // where threads cannot exist (or the first init was refused them) the answer is the fallback, as at a first init
+    if (t > 1 && !st.threadless && !threadsUnavailable() && wasmFeatures().simd)
+      throw new InitError(
+        `init({ threads: ${String(o.threads)} }): crossmodal is already initialised with threads 1 (the single-thread '${st.info.build}' build, asked: ${t}); the threads build is loaded only by the first init call: pass threads to it (init({ threads }) then resizes the pool). ${fixed[0]!.toUpperCase()}${fixed.slice(1)}`,
+      );
+  }
+}
+
+async function doInit(options: InitOptions): Promise<InitInfo> {
+  const maxPages = capPages(options.maximumMemory);
+  const choice = simdChoice(options.simd);
   const threads = parseThreads(options.threads);
   let fallback: string | null = null;
   let wantShared = threads > 1;

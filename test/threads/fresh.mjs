@@ -74,8 +74,9 @@ switch (scenario) {
     break;
   }
   case 'late':
-    await cm.init();
-    out.info = await cm.init({ threads: 2 });
+    out.info = await cm.init();
+    out.error = await cm.init({ threads: 2 }).then(() => null, (e) => `${e.name}: ${e.message}`);
+    out.again = await cm.init({ threads: 1 });
     break;
   case 'exit': {
     // a pool left running: the process must still end by itself
