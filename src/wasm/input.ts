@@ -34,7 +34,7 @@ function isRow(r: unknown): r is ArrayLike<unknown> {
 }
 
 /** Throws for a cell that is not a finite number, naming it. */
-function checkCell(v: unknown, name: string, i: number, j: number): void {
+export function checkCell(v: unknown, name: string, i: number, j: number): void {
   if (typeof v === 'number') {
     if (!Number.isFinite(v)) throw new NonFiniteError(name, i, j, v);
     return;

@@ -15,6 +15,7 @@ import { CoMoments } from '../../linalg/comoments.js';
 import { NotFittedError, ShapeError, ValueError, described } from '../../errors.js';
 import { Disposable } from '../../lifecycle.js';
 import { checkOptions } from '../../options.js';
+import { checkMissing, dropMissing, type Missing } from '../../missing.js';
 import { significance, type SignificanceRow } from './significance.js';
 import { coMomentsOf, readMoments, solvingMoments, type Moments } from './moments.js';
 import { readSqlMoments, type SqlRow } from './sql.js';
@@ -39,6 +40,9 @@ export class CCA extends Disposable {
   readonly scale: boolean;
   /** with regularization 'cv': the settings (grid, folds, seed) */
   readonly crossValidation: CVSettings | null;
+  /** what fit does with a row that has a NaN, null or undefined cell: 'error' or 'drop' (see `droppedRows`) */
+  readonly missing: Missing;
+  #dropped = 0;
   #stats: CoMoments | null = null;
   /** with regularization 'cv': the ridge the last fit chose, and its table */
   #cv: CVState | null = null;
@@ -52,6 +56,12 @@ export class CCA extends Disposable {
     this.components = o.components;
     this.regularization = o.regularization;
     this.scale = o.scale;
+    this.missing = o.missing;
+  }
+
+  /** With missing 'drop': the rows the statistics left out (the last fit's, plus every partialFit and merge since; 0 when none, and after fromJSON). */
+  get droppedRows(): number {
+    return this.#dropped;
   }
 
   /**
@@ -64,7 +74,8 @@ export class CCA extends Disposable {
   fit(X: MatrixInput, Y: MatrixInput): this {
     this.live();
     const old = this.#fit?.target === 'identity';
-    return withSources(X, Y, (x, y) => {
+    const d = dropMissing([X, Y], ['X', 'Y'], this.missing, 'X, Y');
+    return withSources(d.views[0]!, d.views[1]!, (x, y) => {
       this.#check(x, y, true);
       if (x.rows < 2) throw new ShapeError('X', 'at least 2 rows', `${x.rows} row`);
       const cv = this.crossValidation;
@@ -89,6 +100,7 @@ export class CCA extends Disposable {
       this.#stats = stats;
       this.#cv = chosen;
       this.#dirty = false;
+      this.#dropped = d.dropped;
       return this;
     });
   }
@@ -100,7 +112,9 @@ export class CCA extends Disposable {
   partialFit(X: MatrixInput, Y: MatrixInput): this {
     this.live();
     this.#refuseCV('partialFit');
-    return withSources(X, Y, (x, y) => {
+    // each chunk drops its own rows; the count adds up
+    const d = dropMissing([X, Y], ['X', 'Y'], this.missing, 'X, Y');
+    return withSources(d.views[0]!, d.views[1]!, (x, y) => {
       if (!this.#stats && this.#fit)
         throw new NotFittedError(
           'partialFit: this CCA was restored without its statistics, so new rows cannot be added to the old ones (save it with toJSON({ statistics: true }) to keep streaming)',
@@ -120,6 +134,7 @@ export class CCA extends Disposable {
       if (this.#stats) chunk.dispose();
       else this.#stats = chunk;
       this.#dirty = true;
+      this.#dropped += d.dropped;
       return this;
     });
   }
@@ -143,6 +158,7 @@ export class CCA extends Disposable {
     if (o.q !== this.#stats.q) throw new ShapeError('other', `Y with ${this.#stats.q} columns`, `${o.q} columns`);
     this.#stats.merge(o);
     this.#dirty = true;
+    this.#dropped += other.#dropped;
     return this;
   }
 
@@ -227,8 +243,9 @@ export class CCA extends Disposable {
    * const cca = new CCA({ components: 2, regularization: best.regularization }).fit(X, Y);
    */
   static crossValidate(X: MatrixInput, Y: MatrixInput, options: CCACrossValidateOptions = {}): CrossValidationResult<Ridge> {
-    const o = checkOptions(options, ['regularization', 'folds', 'components', 'seed', 'scale']);
-    return withSources(X, Y, (x, y) => crossValidateSources(x, y, o, false).result);
+    const o = checkOptions(options, ['regularization', 'folds', 'components', 'seed', 'scale', 'missing']);
+    const d = dropMissing([X, Y], ['X', 'Y'], checkMissing(o.missing), 'X, Y');
+    return withSources(d.views[0]!, d.views[1]!, (x, y) => crossValidateSources(x, y, o, false).result);
   }
 
   /** True once fitted (or partially fitted with at least 2 rows). */
@@ -297,11 +314,13 @@ export class CCA extends Disposable {
         m.dispose();
       }
     };
-    const x = rows(X, 'X'), y = rows(Y, 'Y');
+    // missing 'drop': the rows with a missing cell in X, Y or the covariates are left out of the test
+    const d = dropMissing(options.covariates == null ? [X, Y] : [X, Y, options.covariates as MatrixInput], ['X', 'Y', 'options.covariates'], this.missing, 'X, Y');
+    const x = rows(d.views[0]!, 'X'), y = rows(d.views[1]!, 'Y');
     if (y.rows !== x.rows) throw new ShapeError('Y', `${x.rows} rows (as X)`, `${y.rows} rows`);
     if (x.rows < 3) throw new ShapeError('X', 'at least 3 rows to permute', `${x.rows} rows`);
     if (this.components > Math.min(x.cols, y.cols)) throw new ValueError('options.components', `at most min(p, q) = ${Math.min(x.cols, y.cols)}`, this.components);
-    const z = options.covariates == null ? null : rows(options.covariates as MatrixInput, 'options.covariates');
+    const z = options.covariates == null ? null : rows(d.views[2]!, 'options.covariates');
     const ridges: [number, number] = Array.isArray(reg) ? [reg[0], reg[1]] : [reg as number, reg as number];
     return permutationTest(x, y, z, this.components, ridges, o, (xr, yr) => {
       const m = new CCA({ components: this.components, regularization: reg });
@@ -333,7 +352,9 @@ export class CCA extends Disposable {
     const reg = this.regularization;
     if (reg === 'cv') throw new ValueError('regularization', "a ridge or 'auto' for bootstrap (cross-validation would choose the ridge anew in every resample); fit first and use e.g. new CCA({ regularization: fitted.appliedRegularization })", reg);
     const model = { components: this.components, regularization: reg, scale: this.scale };
-    return bootstrap(X, Y, model, o, (x, y) => {
+    // missing 'drop': resamples of the complete rows
+    const d = dropMissing([X, Y], ['X', 'Y'], this.missing, 'X, Y');
+    return bootstrap(d.views[0]!, d.views[1]!, model, o, (x, y) => {
       const m = new CCA(model);
       try {
         m.fit(x, y);

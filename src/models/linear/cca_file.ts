@@ -13,6 +13,7 @@ import { Matrix } from '../../wasm/index.js';
 import { CoMoments, type ViewMoments, type WithoutFourth } from '../../linalg/comoments.js';
 import { FormatError } from '../../errors.js';
 import { crc32F64, decodeF64, encodeF64, readEnvelope, readInt } from '../../serialize.js';
+import { missingRecord, readMissing } from '../../missing.js';
 import { isRidge, type CCACrossValidationSettings, type CCAOptions, type CCASettings, type Regularization } from './cca_options.js';
 import type { CCAFit } from './cca_solve.js';
 
@@ -29,6 +30,7 @@ export function writeCCAFile(m: CCASettings, f: CCAFit, selected: [number, numbe
     components: m.components,
     regularization: m.regularization,
     scale: m.scale,
+    ...missingRecord(m.missing),
     p: f.xWeights.rows,
     q: f.yWeights.rows,
     n: f.n,
@@ -81,7 +83,7 @@ export function readCCAFile<M extends CCASettings>(json: unknown, make: (options
   let model: M;
   try {
     const cv = o.regularization === 'cv' ? { crossValidation: o.crossValidation as CCACrossValidationSettings } : {};
-    model = make({ components, regularization: o.regularization as Regularization, scale: version >= 2 ? (o.scale as boolean) : false, ...cv });
+    model = make({ components, regularization: o.regularization as Regularization, scale: version >= 2 ? (o.scale as boolean) : false, missing: readMissing(o.missing), ...cv });
   } catch (e) {
     throw new FormatError(`${FORMAT}: ${(e as Error).message}`);
   }

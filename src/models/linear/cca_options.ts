@@ -4,6 +4,7 @@
  */
 import { ValueError } from '../../errors.js';
 import { checkOptions } from '../../options.js';
+import { checkMissing, type Missing } from '../../missing.js';
 import { checkFoldOptions, type CrossValidateOptions } from './crossval.js';
 
 export type Regularization = number | [number, number] | 'auto' | 'cv';
@@ -14,6 +15,8 @@ export type Ridge = number | [number, number];
 export interface CCACrossValidateOptions extends CrossValidateOptions<Ridge> {
   /** standardise the columns (by each training fold's standard deviations) as CCA's `scale` (default false) */
   scale?: boolean;
+  /** 'drop': leave out the rows with a NaN, null or undefined cell in X or Y (default 'error') */
+  missing?: Missing;
 }
 
 /** How `regularization: 'cv'` chooses the ridge inside fit (the components are the model's). */
@@ -42,6 +45,9 @@ export interface CCAOptions {
    *  0 already are). The weights apply to the raw columns, so transform() takes the data as
    *  given. With every regularization. */
   scale?: boolean;
+  /** a row with a NaN, null or undefined cell in X or Y: 'error' (the default) refuses it,
+   *  'drop' leaves it out (counted in `droppedRows`; ±Infinity stays an error) */
+  missing?: Missing;
 }
 
 export interface CCAToJSONOptions {
@@ -63,9 +69,10 @@ export interface CCASettings {
   regularization: Regularization;
   scale: boolean;
   crossValidation: CVSettings | null;
+  missing: Missing;
 }
 
-const CCA_OPTIONS = ['components', 'regularization', 'scale', 'crossValidation'] as const satisfies readonly (keyof CCAOptions)[];
+const CCA_OPTIONS = ['components', 'regularization', 'scale', 'crossValidation', 'missing'] as const satisfies readonly (keyof CCAOptions)[];
 
 /** The constructor's options, validated, with their defaults. */
 export function checkCCAOptions(options: CCAOptions): CCASettings {
@@ -86,6 +93,7 @@ export function checkCCAOptions(options: CCAOptions): CCASettings {
     // + 0 turns −0 into 0: a file stores options as JSON numbers, which have no −0 (the checksum would differ)
     regularization: Array.isArray(r) ? [r[0] + 0, r[1] + 0] : r === 'auto' || r === 'cv' ? r : r + 0,
     scale,
+    missing: checkMissing(options.missing),
   };
 }
 

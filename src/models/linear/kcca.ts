@@ -21,6 +21,7 @@
 import { borrowMatrix, type Matrix, type MatrixInput, type MatrixResult } from '../../wasm/index.js';
 import { NotFittedError, ShapeError, ValueError } from '../../errors.js';
 import { Disposable } from '../../lifecycle.js';
+import { dropMissing, type Missing } from '../../missing.js';
 import { eachView } from './cca_transform.js';
 import { checkKernelCCAOptions, type GammaSetting, type Kernel, type KernelCCAOptions, type NystromApproximation } from './kcca_options.js';
 import type { Spec } from './kcca_gram.js';
@@ -50,6 +51,9 @@ export class KernelCCA extends Disposable {
   readonly regularization: number | readonly [number, number];
   readonly components: number;
   readonly approximation: 'exact' | Readonly<Required<NystromApproximation>>;
+  /** what fit does with a row that has a NaN, null or undefined cell: 'error' or 'drop' (see `droppedRows`) */
+  readonly missing: Missing;
+  #dropped = 0;
   #gamma: GammaSetting;
   #scale: boolean;
   /** the fit was read from a file of the old default (γ 'variance' on raw columns); fit() ends it */
@@ -67,6 +71,12 @@ export class KernelCCA extends Disposable {
     this.coef0 = o.coef0;
     this.regularization = o.regularization;
     this.components = o.components;
+    this.missing = o.missing;
+  }
+
+  /** With missing 'drop': the rows the last fit left out (0 when none, and after fromJSON). */
+  get droppedRows(): number {
+    return this.#dropped;
   }
 
   /**
@@ -94,9 +104,10 @@ export class KernelCCA extends Disposable {
    */
   fit(X: MatrixInput, Y: MatrixInput): this {
     this.live();
-    const x = borrowMatrix(X, 'X');
+    const d = dropMissing([X, Y], ['X', 'Y'], this.missing, 'X, Y');
+    const x = borrowMatrix(d.views[0]!, 'X');
     try {
-      const y = borrowMatrix(Y, 'Y');
+      const y = borrowMatrix(d.views[1]!, 'Y');
       try {
         const n = x.m.rows;
         if (y.m.rows !== n) throw new ShapeError('Y', `${n} rows (as X)`, `${y.m.rows} rows`);
@@ -109,6 +120,7 @@ export class KernelCCA extends Disposable {
         const fit = this.#fitOn(x.m, y.m, scaling);
         this.#fit = fit;
         this.#legacy = false;
+        this.#dropped = d.dropped;
         return this;
       } finally {
         y.release();

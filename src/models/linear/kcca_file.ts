@@ -13,6 +13,7 @@
 import { FormatError } from '../../errors.js';
 import { crc32F64, decodeF64, encodeF64, readEnvelope, readInt } from '../../serialize.js';
 import type { Kernel, KernelCCAOptions, KernelCCASettings } from './kcca_options.js';
+import { missingRecord, readMissing } from '../../missing.js';
 import type { Fit } from './kcca_fit.js';
 import type { Standardisation } from './kcca_scale.js';
 
@@ -54,6 +55,7 @@ export function writeKCCAFile(m: KernelCCASettings, f: Fit): Record<string, unkn
     format: FORMAT,
     version: v1 ? 1 : 2,
     ...(v1 ? optionsRecordV1(m) : optionsRecord(m)),
+    ...missingRecord(m.missing),
     n: f.n,
     p: f.dims[0],
     q: f.dims[1],
@@ -96,7 +98,7 @@ export function readKCCAFile<M extends KernelCCASettings>(json: unknown, make: (
   const legacy = v1 && nonLinear && o.gamma === 'scale';
   let model: M;
   try {
-    const opts: Record<string, unknown> = { kernel: o.kernel, regularization: o.regularization, components: o.components, approximation: o.approximation };
+    const opts: Record<string, unknown> = { kernel: o.kernel, regularization: o.regularization, components: o.components, approximation: o.approximation, missing: readMissing(o.missing) };
     if (o.kernel === 'polynomial') Object.assign(opts, { degree: o.degree, coef0: o.coef0 });
     if (v1) {
       if (nonLinear && o.gamma !== 'scale') opts.gamma = o.gamma;

@@ -4,6 +4,7 @@
  */
 import { ValueError } from '../../errors.js';
 import { checkOptions } from '../../options.js';
+import { checkMissing, type Missing } from '../../missing.js';
 
 export type Kernel = 'rbf' | 'polynomial' | 'linear';
 
@@ -46,6 +47,9 @@ export interface KernelCCAOptions {
   components?: number;
   /** 'exact' (an n×n eigenproblem per view, n ≤ 5000) or { nystrom: m, seed } (default 'exact') */
   approximation?: 'exact' | NystromApproximation;
+  /** a row with a NaN, null or undefined cell in X or Y: 'error' (the default) refuses it,
+   *  'drop' leaves it out (counted in `droppedRows`; ±Infinity stays an error) */
+  missing?: Missing;
 }
 
 /** A KernelCCA's options as validated and normalised (what the model keeps and a file stores). */
@@ -66,9 +70,10 @@ export interface KernelCCASettings {
   readonly regularization: number | readonly [number, number];
   readonly components: number;
   readonly approximation: 'exact' | Readonly<Required<NystromApproximation>>;
+  readonly missing: Missing;
 }
 
-const OPTIONS = ['kernel', 'gamma', 'scale', 'degree', 'coef0', 'regularization', 'components', 'approximation'] as const satisfies readonly (keyof KernelCCAOptions)[];
+const OPTIONS = ['kernel', 'gamma', 'scale', 'degree', 'coef0', 'regularization', 'components', 'approximation', 'missing'] as const satisfies readonly (keyof KernelCCAOptions)[];
 
 /** The constructor's options, validated, with their defaults. */
 export function checkKernelCCAOptions(options: KernelCCAOptions): KernelCCASettings {
@@ -118,5 +123,6 @@ export function checkKernelCCAOptions(options: KernelCCAOptions): KernelCCASetti
     coef0: coef0 + 0,
     regularization: Array.isArray(r) ? [r[0] + 0, r[1] + 0] : (r as number) + 0,
     components: k,
+    missing: checkMissing(options.missing),
   };
 }

@@ -10,6 +10,7 @@ import { matmul } from '../../linalg/ops.js';
 import { NotFittedError, ShapeError, ValueError, described } from '../../errors.js';
 import { Disposable } from '../../lifecycle.js';
 import { checkOptions } from '../../options.js';
+import { checkMissing, dropMissing, type Missing } from '../../missing.js';
 import { coMomentsOf, readMoments, solvingMoments, type Moments } from './moments.js';
 
 export interface MCCAOptions {
@@ -22,6 +23,9 @@ export interface MCCAOptions {
    *  and every answer is the same in any column units (default false). The weights then apply
    *  to the raw columns, so transform() takes the data as given. */
   scale?: boolean;
+  /** a row with a NaN, null or undefined cell in any view: 'error' (the default) refuses it,
+   *  'drop' leaves it out of every view (counted in `droppedRows`; ±Infinity stays an error) */
+  missing?: Missing;
 }
 
 
@@ -40,6 +44,9 @@ export abstract class MultiView<F extends ViewsFit> extends Disposable {
   readonly components: number;
   readonly regularization: number | readonly number[];
   readonly scale: boolean;
+  /** what fit does with a row that has a NaN, null or undefined cell: 'error' or 'drop' (see `droppedRows`) */
+  readonly missing: Missing;
+  #dropped = 0;
   #stats: CoMoments | null = null;
   #dims: number[] | null = null;
   #fit: F | null = null;
@@ -47,7 +54,8 @@ export abstract class MultiView<F extends ViewsFit> extends Disposable {
 
   constructor(options: MCCAOptions, private readonly kind: string) {
     super();
-    checkOptions(options, ['components', 'regularization', 'scale']);
+    checkOptions(options, ['components', 'regularization', 'scale', 'missing']);
+    this.missing = checkMissing(options.missing);
     const k = options.components ?? 2;
     if (!Number.isInteger(k) || k < 1) throw new ValueError('options.components', 'a positive integer', k);
     const r = options.regularization ?? 0;
@@ -102,7 +110,7 @@ export abstract class MultiView<F extends ViewsFit> extends Disposable {
       this.#dims = dims;
       this.#dirty = true;
       return this;
-    });
+    }, true);
   }
 
   /** Folds another model's statistics (same kind, same views) into this one, e.g. from another shard. */
@@ -121,6 +129,7 @@ export abstract class MultiView<F extends ViewsFit> extends Disposable {
     if (other.#dims.join() !== this.#dims!.join()) throw new ShapeError('other', `views of ${this.#dims!.join(', ')} columns`, `${other.#dims.join(', ')} columns`);
     this.#stats.merge(o);
     this.#dirty = true;
+    this.#dropped += other.#dropped;
     return this;
   }
 
@@ -203,8 +212,17 @@ export abstract class MultiView<F extends ViewsFit> extends Disposable {
     return [...r];
   }
 
-  #streamed(views: readonly MatrixInput[], fn: (sources: RowSource[]) => this): this {
-    return withViewSources(views, fn);
+  #streamed(views: readonly MatrixInput[], fn: (sources: RowSource[]) => this, streaming = false): this {
+    // missing 'drop': the rows with a missing cell in any view left out (a partialFit's chunk its own; the count adds up)
+    const d = Array.isArray(views) && views.length >= 2 ? dropMissing(views, views.map((_, i) => `views[${i}]`), this.missing, 'views') : null;
+    const r = withViewSources(d ? d.views : views, fn);
+    this.#dropped = (streaming ? this.#dropped : 0) + (d?.dropped ?? 0);
+    return r;
+  }
+
+  /** With missing 'drop': the rows the statistics left out (the last fit's, plus every partialFit and merge since; 0 when none, and after fromJSON). */
+  get droppedRows(): number {
+    return this.#dropped;
   }
 
   #check(sources: RowSource[], first: boolean): number[] {

@@ -9,6 +9,7 @@
 import { FormatError } from '../../errors.js';
 import { crc32F64, decodeF64, encodeF64, readEnvelope, readInt } from '../../serialize.js';
 import type { MCCAOptions, ViewsFit } from './multiview.js';
+import { missingRecord, readMissing, type Missing } from '../../missing.js';
 
 export type Parts = Record<string, Float64Array | Float64Array[]>;
 
@@ -17,11 +18,12 @@ interface Settings {
   components: number;
   regularization: number | readonly number[];
   scale: boolean;
+  missing: Missing;
 }
 
 /** A multi-view model's file: options, n, dims, means and the parts, with a CRC-32 of every number. */
 export function writeFile(format: string, model: Settings, f: ViewsFit, parts: Parts): Record<string, unknown> {
-  const out: Record<string, unknown> = { format, version: 1, components: model.components, regularization: model.regularization, scale: model.scale, n: f.n, dims: f.dims, means: f.means.map(encodeF64) };
+  const out: Record<string, unknown> = { format, version: 1, components: model.components, regularization: model.regularization, scale: model.scale, ...missingRecord(model.missing), n: f.n, dims: f.dims, means: f.means.map(encodeF64) };
   for (const [k, v] of Object.entries(parts)) out[k] = Array.isArray(v) ? v.map(encodeF64) : encodeF64(v);
   out.crc32 = fileChecksum(model, f, parts);
   return out;
@@ -43,7 +45,7 @@ export function readFile<M extends Settings>(
   if (o.scale !== undefined && typeof o.scale !== 'boolean') throw new FormatError(`scale: expected true or false, found ${JSON.stringify(o.scale)}`);
   let model: M;
   try {
-    model = make({ components, regularization: o.regularization as number, scale: (o.scale as boolean | undefined) ?? false });
+    model = make({ components, regularization: o.regularization as number, scale: (o.scale as boolean | undefined) ?? false, missing: readMissing(o.missing) });
   } catch (e) {
     throw new FormatError(`${format}: ${(e as Error).message}`);
   }

@@ -16,7 +16,7 @@ import * as W from '../../wasm/index.js';
 import { Rng, Tensor, type TensorInput, type FloatResult } from '../../wasm/index.js';
 import type { MLP, Activation, MLPInit } from '../../nn/mlp.js';
 import type { EpochInfo } from '../../nn/train.js';
-import { NotFittedError, ShapeError } from '../../errors.js';
+import { NotFittedError, ShapeError, ValueError } from '../../errors.js';
 import { Owner } from '../../lifecycle.js';
 import { checkOptions } from '../../options.js';
 import type { TorchTensors } from '../../nn/torch.js';
@@ -24,7 +24,8 @@ import {
   checkAutoencoderOptions, perModality, type AutoencoderFitOptions, type AutoencoderLosses, type AutoencoderSettings, type MultimodalAutoencoderFromTorchOptions, type MultimodalAutoencoderOptions, type ViewInput, type ViewsOptions,
 } from './autoencoder_options.js';
 import { allNets, backpropagate, buildNet, disposeNet, seedFor, type Net } from './autoencoder_graph.js';
-import { chunks, readValidation, readViews, weightedLoss, withViews } from './autoencoder_views.js';
+import { chunks, readValidation, readViews, weightedLoss, withViews, type ReadViews } from './autoencoder_views.js';
+import { checkHeadRange, columnScaler, standardize, unstandardize, type ColumnScaler } from './scaler.js';
 import { readAutoencoderFile, writeAutoencoderFile } from './autoencoder_file.js';
 import { readTorchAutoencoder } from './autoencoder_torch.js';
 import { makeOptimizer } from './training.js';
@@ -51,7 +52,10 @@ export class MultimodalAutoencoder extends NeuralModel<AutoencoderLosses> implem
   readonly init: MLPInit;
   readonly modalityDropout: number;
   readonly lossWeights: readonly number[] | null;
+  readonly scale: boolean;
   #net: Net | null = null;
+  /** with scale: true, each modality's column standardisation (from the first fit's training rows) */
+  #scaler: ColumnScaler[] | null = null;
 
   constructor(options: MultimodalAutoencoderOptions = {}) {
     const o = checkAutoencoderOptions(options);
@@ -64,6 +68,7 @@ export class MultimodalAutoencoder extends NeuralModel<AutoencoderLosses> implem
     this.init = o.init;
     this.modalityDropout = o.modalityDropout;
     this.lossWeights = o.lossWeights;
+    this.scale = o.scale;
   }
 
   /** Number of modalities of the fitted model. */
@@ -99,8 +104,14 @@ export class MultimodalAutoencoder extends NeuralModel<AutoencoderLosses> implem
       const widths = data.x.map((t) => t.cols);
       if (warm && widths.join() !== this.#net!.widths.join())
         throw new ShapeError('views', `modalities of ${this.#net!.widths.join(', ')} columns (as the fitted model, for warmStart)`, `${widths.join(', ')} columns`);
-      const { weights } = perModality(this, m);
+      const { weights, outs } = perModality(this, m);
+      // scale: true standardises the present rows by the first fit's scaler; a bounded head
+      // (sigmoid, tanh) must be able to reach every present target, checked before anything is built
+      const scaler = warm ? this.#scaler : this.scale ? data.x.map((t, j) => columnScaler(t, (i) => data.mask[i * m + j] !== 0)) : null;
+      if (scaler) scaleViews(data, scaler);
+      outs.forEach((a, j) => checkHeadRange(data.x[j]!, a, `views[${j}]`, scaler !== null, (i) => data.mask[i * m + j] !== 0));
       const val = readValidation(options.validation, widths, own);
+      if (val && scaler) scaleViews(val, scaler);
       const g = warm ? this.#net! : buildNet(this, widths);
       if (!warm) built({ dispose: () => disposeNet(g) });
       const nets = allNets(g);
@@ -139,6 +150,7 @@ export class MultimodalAutoencoder extends NeuralModel<AutoencoderLosses> implem
           if (warm) return;
           this.#disposeModel();
           this.#net = g;
+          this.#scaler = scaler;
         },
       };
     });
@@ -160,6 +172,7 @@ export class MultimodalAutoencoder extends NeuralModel<AutoencoderLosses> implem
       const g = this.#fitted('encode');
       checkOptions(options, ['present'], 'encode options');
       return withViews(g, views, options.present, (data) => {
+        this.#standardize(data);
         const out = new Float32Array(data.n * this.code);
         chunks(g, data, data.present, (s, _outs, _len, code) => out.set(code.data, s * this.code));
         return { data: out, rows: data.n, cols: this.code };
@@ -176,9 +189,12 @@ export class MultimodalAutoencoder extends NeuralModel<AutoencoderLosses> implem
       const g = this.#fitted('reconstruct');
       checkOptions(options, ['present'], 'reconstruct options');
       return withViews(g, views, options.present, (data) => {
+        this.#standardize(data);
         const outs = g.widths.map((p) => new Float32Array(data.n * p));
         chunks(g, data, data.present, (s, o) => o.forEach((t, j) => outs[j]!.set(t.data, s * g.widths[j]!)));
-        return outs.map((d, j) => ({ data: d, rows: data.n, cols: g.widths[j]! }));
+        const r = outs.map((d, j) => ({ data: d, rows: data.n, cols: g.widths[j]! }));
+        if (this.#scaler) r.forEach((b, j) => unstandardize(b, this.#scaler![j]!)); // back in the data's units
+        return r;
       });
     });
   }
@@ -193,6 +209,7 @@ export class MultimodalAutoencoder extends NeuralModel<AutoencoderLosses> implem
       const g = this.#fitted('evaluate');
       checkOptions(options, ['present'], 'evaluate options');
       return withViews(g, views, options.present, (data) => {
+        this.#standardize(data);
         const m = g.widths.length;
         const idx = data.given.flatMap((gv, j) => (gv ? [j] : []));
         const subsets: number[][] = [];
@@ -243,6 +260,7 @@ export class MultimodalAutoencoder extends NeuralModel<AutoencoderLosses> implem
     const g = this.#fitted('_backpropagate');
     const { weights } = perModality(this, g.widths.length);
     return withViews(g, views, undefined, (data) => {
+      this.#standardize(data);
       const gt = Tensor.from(gates, 'gates');
       const grads = g.widths.map((p) => Tensor.empty(data.n, p));
       try {
@@ -255,9 +273,15 @@ export class MultimodalAutoencoder extends NeuralModel<AutoencoderLosses> implem
     });
   }
 
+  /** With scale: true, the present rows of views read for inference standardised in place. */
+  #standardize(data: ReadViews): void {
+    if (this.#scaler) scaleViews(data, this.#scaler);
+  }
+
   #disposeModel() {
     if (this.#net) disposeNet(this.#net);
     this.#net = null;
+    this.#scaler = null;
   }
 
   /** Frees every network and the optimiser; any later use throws DisposedError (a running fit then rejects with it). */
@@ -269,7 +293,7 @@ export class MultimodalAutoencoder extends NeuralModel<AutoencoderLosses> implem
 
   /** A versioned plain object: options and every network (each with its CRC-32). */
   toJSON(): Record<string, unknown> {
-    return writeAutoencoderFile(this, this.#fitted('toJSON'));
+    return writeAutoencoderFile(this, this.#fitted('toJSON'), this.#scaler);
   }
 
   /**
@@ -294,6 +318,8 @@ export class MultimodalAutoencoder extends NeuralModel<AutoencoderLosses> implem
    * const ae = MultimodalAutoencoder.fromTorch(nn.readSafetensors(bytes), { outputActivation: ['sigmoid', 'identity'] });
    */
   static fromTorch(tensors: TorchTensors, options: MultimodalAutoencoderFromTorchOptions = {}): MultimodalAutoencoder {
+    if (options && typeof options === 'object' && (options as { scale?: unknown }).scale !== undefined)
+      throw new ValueError('options.scale', 'no value: fromTorch reads no column statistics (pass the data in the units the PyTorch model was trained on)', (options as { scale?: unknown }).scale);
     const { model, net } = readTorchAutoencoder(tensors, options, (o) => new MultimodalAutoencoder(o));
     model.#net = net;
     return model;
@@ -301,8 +327,15 @@ export class MultimodalAutoencoder extends NeuralModel<AutoencoderLosses> implem
 
   /** Rebuilds a MultimodalAutoencoder from toJSON() output (object or JSON string), validating every field. */
   static fromJSON(json: unknown): MultimodalAutoencoder {
-    const { model, net } = readAutoencoderFile(json, (o) => new MultimodalAutoencoder(o));
+    const { model, net, scaler } = readAutoencoderFile(json, (o) => new MultimodalAutoencoder(o));
     model.#net = net;
+    model.#scaler = scaler;
     return model;
   }
+}
+
+/** The present rows of each view standardised in place by its modality's scaler (missing rows stay zeros). */
+function scaleViews(data: ReadViews, scaler: readonly ColumnScaler[]): void {
+  const m = data.x.length;
+  data.x.forEach((t, j) => standardize(t, scaler[j]!, (i) => data.mask[i * m + j] !== 0));
 }

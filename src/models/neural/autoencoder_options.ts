@@ -9,6 +9,7 @@ import { ValueError, described } from '../../errors.js';
 import { checkOptions } from '../../options.js';
 import { TRAINING_OPTIONS, checkActivationInit, checkTraining, trainingExtras, type NetworkOptions, type TrainingOptions, type TrainingSettings } from './training.js';
 import type { NeuralFitOptions } from './trainer.js';
+import { checkScale } from './scaler.js';
 
 export interface MultimodalAutoencoderOptions extends TrainingOptions, Omit<NetworkOptions, 'hidden'> {
   /** hidden widths of each encoder: one list for every modality, or one list per modality (default [128]) */
@@ -18,8 +19,13 @@ export interface MultimodalAutoencoderOptions extends TrainingOptions, Omit<Netw
   /** hidden widths of the shared decoder trunk (default: one layer, the sum of the encoders' last widths) */
   decoderHidden?: readonly number[];
   /** activation of each modality's output head: one value or one per modality (default
-   *  'sigmoid', for data in [0, 1]; 'identity' for other data) */
+   *  'sigmoid', for data in [0, 1]; with `scale: true`, 'identity'). fit refuses targets
+   *  outside a bounded head's range (sigmoid [0, 1], tanh [−1, 1]) */
   outputActivation?: Activation | readonly Activation[];
+  /** standardise every column by the training rows' mean and standard deviation (n − 1):
+   *  kept with the model and its file, applied to the inputs of encode, reconstruct and
+   *  evaluate; reconstructions come back in the data's units (default false) */
+  scale?: boolean;
   /** probability that a training example is seen with a random non-empty proper subset of
    *  its modalities removed (default 2/3: for two modalities, a third each of both, only
    *  the first, only the second) */
@@ -65,9 +71,10 @@ export interface AutoencoderSettings extends TrainingSettings {
   readonly init: MLPInit;
   readonly modalityDropout: number;
   readonly lossWeights: readonly number[] | null;
+  readonly scale: boolean;
 }
 
-export const OPTIONS = ['hidden', 'code', 'decoderHidden', 'activation', 'outputActivation', 'init', 'modalityDropout', 'lossWeights', ...TRAINING_OPTIONS] as const satisfies readonly (keyof MultimodalAutoencoderOptions)[];
+export const OPTIONS = ['hidden', 'code', 'decoderHidden', 'activation', 'outputActivation', 'init', 'modalityDropout', 'lossWeights', ...TRAINING_OPTIONS, 'scale'] as const satisfies readonly (keyof MultimodalAutoencoderOptions)[];
 
 export const isWidths = (v: unknown): v is number[] => Array.isArray(v) && v.length > 0 && v.every((w) => Number.isInteger(w) && w >= 1);
 
@@ -83,7 +90,8 @@ export function checkAutoencoderOptions(options: MultimodalAutoencoderOptions): 
   const dh = options.decoderHidden ?? null;
   if (dh !== null && !isWidths(dh)) throw new ValueError('options.decoderHidden', 'a non-empty list of positive integer widths', dh);
   const { activation: act, init } = checkActivationInit(options, { activation: 'leaky_relu', init: 'uniform' });
-  const out = options.outputActivation ?? 'sigmoid';
+  const scale = checkScale(options.scale);
+  const out = options.outputActivation ?? (scale ? 'identity' : 'sigmoid');
   const okAct = (a: unknown) => typeof a === 'string' && a in ACTIVATIONS;
   if (!(okAct(out) || (Array.isArray(out) && out.length >= 2 && out.every(okAct))))
     throw new ValueError('options.outputActivation', `${Object.keys(ACTIVATIONS).join(' | ')}, or one per modality`, out);
@@ -102,6 +110,7 @@ export function checkAutoencoderOptions(options: MultimodalAutoencoderOptions): 
     init,
     modalityDropout: md,
     lossWeights: lw && Object.freeze([...lw]),
+    scale,
   };
 }
 
@@ -133,5 +142,6 @@ export function optionsOf(a: AutoencoderSettings): MultimodalAutoencoderOptions 
   };
   if (a.decoderHidden) o.decoderHidden = [...a.decoderHidden];
   if (a.lossWeights) o.lossWeights = [...a.lossWeights];
+  if (a.scale) o.scale = true;
   return { ...o, ...trainingExtras(a) };
 }

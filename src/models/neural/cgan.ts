@@ -27,6 +27,7 @@ import { readGANFile, readTorchGAN, writeGANFile } from './cgan_file.js';
 import { makeOptimizer } from './training.js';
 import { NEURAL_FIT_OPTIONS } from './trainer.js';
 import { NeuralModel } from './neural_model.js';
+import { checkHeadRange, columnScaler, standardize, unstandardize, type ColumnScaler } from './scaler.js';
 
 export type { ConditionalGANOptions, ConditionalGANFitOptions, ConditionalGANFromTorchOptions, ConditionalGANLosses, GenerateOptions } from './cgan_options.js';
 
@@ -41,7 +42,10 @@ export class ConditionalGAN extends NeuralModel<ConditionalGANLosses> {
   readonly discriminatorDropout: number;
   readonly discriminatorSteps: number;
   readonly standardizeCondition: boolean;
+  readonly scale: boolean;
   #nets: Nets | null = null;
+  /** with scale: true, x's column standardisation (from the first fit's training rows) */
+  #scaler: ColumnScaler | null = null;
 
   constructor(options: ConditionalGANOptions = {}) {
     const s = checkGANOptions(options);
@@ -56,6 +60,7 @@ export class ConditionalGAN extends NeuralModel<ConditionalGANLosses> {
     this.discriminatorDropout = s.discriminatorDropout;
     this.discriminatorSteps = s.discriminatorSteps;
     this.standardizeCondition = s.standardizeCondition;
+    this.scale = s.scale;
   }
 
   /** One-hot rows (n×classes) for integer labels in 0..classes−1: the condition for class-conditioned generation. */
@@ -87,6 +92,7 @@ export class ConditionalGAN extends NeuralModel<ConditionalGANLosses> {
     this.live();
     checkOptions(options, NEURAL_FIT_OPTIONS, 'fit options');
     return this.trainer.fit(options, ({ warm, previous, own, built }) => {
+      labelsHint(c);
       const X = own(Tensor.from(x, 'x')), C = own(Tensor.from(c, 'c'));
       if (C.rows !== X.rows) throw new ShapeError('c', `${X.rows} rows (as x)`, `${C.rows} rows`);
       const n = X.rows, p = X.cols, q = C.cols, bs = Math.min(this.batchSize, n);
@@ -95,6 +101,11 @@ export class ConditionalGAN extends NeuralModel<ConditionalGANLosses> {
         if (p !== f.x) throw new ShapeError('x', `${f.x} columns (as the fitted model, for warmStart)`, `${p} columns`);
         if (q !== f.c) throw new ShapeError('c', `${f.c} columns (as the fitted model, for warmStart)`, `${q} columns`);
       }
+      // scale: true standardises x by the first fit's scaler; a bounded generator head
+      // (sigmoid, tanh) must be able to reach every real sample, checked before anything is built
+      const scaler = warm ? this.#scaler : this.scale ? columnScaler(X) : null;
+      if (scaler) standardize(X, scaler);
+      checkHeadRange(X, this.outputActivation, 'x', scaler !== null);
       const stats = warm ? this.#nets! : conditionStats(C, this.standardizeCondition);
       standardizeRows(C, stats);
       const nets = warm ? this.#nets! : buildNets(this, p, q, stats);
@@ -150,6 +161,7 @@ export class ConditionalGAN extends NeuralModel<ConditionalGANLosses> {
           if (warm) return;
           this.#dispose();
           this.#nets = nets;
+          this.#scaler = scaler;
         },
       };
     });
@@ -188,7 +200,9 @@ export class ConditionalGAN extends NeuralModel<ConditionalGANLosses> {
         standardizeRows(C, stats);
         const rng = own(Rng.create(seed)), z = own(Tensor.empty(C.rows, this.noise)), gin = own(new Concat([this.noise, q]));
         W.randomNormal(z, 0, 1, rng);
-        return G.predict(gin.forward([z, C]));
+        const out = G.predict(gin.forward([z, C]));
+        if (this.#scaler) unstandardize(out, this.#scaler); // back in x's units
+        return out;
       } finally {
         owner.dispose();
       }
@@ -199,6 +213,7 @@ export class ConditionalGAN extends NeuralModel<ConditionalGANLosses> {
     this.#nets?.G.dispose();
     this.#nets?.D.dispose();
     this.#nets = null;
+    this.#scaler = null;
   }
 
   /** Frees both networks and the optimisers; any later use throws DisposedError (a running fit then rejects with it). */
@@ -210,7 +225,7 @@ export class ConditionalGAN extends NeuralModel<ConditionalGANLosses> {
 
   /** A versioned plain object: options and both networks (each with its CRC-32). */
   toJSON(): Record<string, unknown> {
-    return writeGANFile(this, this.#fitted('toJSON'));
+    return writeGANFile(this, this.#fitted('toJSON'), this.#scaler);
   }
 
   /**
@@ -235,6 +250,8 @@ export class ConditionalGAN extends NeuralModel<ConditionalGANLosses> {
    * const gan = ConditionalGAN.fromTorch(nn.readSafetensors(bytes), { outputActivation: 'tanh' });
    */
   static fromTorch(tensors: TorchTensors, options: ConditionalGANFromTorchOptions = {}): ConditionalGAN {
+    if (options && typeof options === 'object' && (options as { scale?: unknown }).scale !== undefined)
+      throw new ValueError('options.scale', 'no value: fromTorch reads no column statistics of x (pass data in the units the PyTorch model was trained on)', (options as { scale?: unknown }).scale);
     const { model, nets } = readTorchGAN(tensors, options, (o) => new ConditionalGAN(o));
     model.#nets = nets;
     return model;
@@ -242,8 +259,21 @@ export class ConditionalGAN extends NeuralModel<ConditionalGANLosses> {
 
   /** Rebuilds a ConditionalGAN from toJSON() output (object or JSON string), validating every field. */
   static fromJSON(json: unknown): ConditionalGAN {
-    const { model, nets } = readGANFile(json, (o) => new ConditionalGAN(o));
+    const { model, nets, scaler } = readGANFile(json, (o) => new ConditionalGAN(o));
     model.#nets = nets;
+    model.#scaler = scaler;
     return model;
   }
+}
+
+/**
+ * Class labels passed as the condition (a flat list of integers or strings) are refused with
+ * the way to pass them: one-hot rows from ConditionalGAN.oneHot(labels, classes).
+ */
+function labelsHint(c: unknown): void {
+  const flat = Array.isArray(c) ? c.length > 0 && c.every((v) => typeof v === 'number' || typeof v === 'string' || typeof v === 'bigint') : ArrayBuffer.isView(c) && !(c instanceof DataView);
+  if (!flat) return;
+  const n = (c as ArrayLike<unknown>).length;
+  const kind = Array.isArray(c) && c.some((v) => typeof v === 'string') ? 'labels' : 'numbers';
+  throw new ShapeError('c', 'an n×q condition matrix: for class labels pass one-hot rows, ConditionalGAN.oneHot(labels, classes) (integer labels in 0..classes−1; map strings to integers first)', `a flat array of ${n} ${kind}`);
 }

@@ -11,17 +11,21 @@ import { readEnvelope } from '../../serialize.js';
 import { checkTensors, type TorchTensors } from '../../nn/torch.js';
 import { OPTIONS, checkGANOptions, ganRecord, type ConditionalGANFromTorchOptions, type ConditionalGANOptions, type GANSettings } from './cgan_options.js';
 import { buildNets, type Nets } from './cgan_nets.js';
+import { readScalers, writeScalers, type ColumnScaler } from './scaler.js';
 
 const FORMAT = 'crossmodal.ConditionalGAN';
 
 /** A versioned plain object: options and both networks (each with its CRC-32). */
-export function writeGANFile(s: GANSettings, { G, D, x, c, mean, scale }: Nets): Record<string, unknown> {
+export function writeGANFile(s: GANSettings, { G, D, x, c, mean, scale }: Nets, scaler: ColumnScaler | null = null): Record<string, unknown> {
   const condition = { mean: Array.from(mean), scale: Array.from(scale) };
-  return { format: FORMAT, version: 1, options: ganRecord(s), widths: { x, c }, condition, generator: G.toJSON(), discriminator: D.toJSON() };
+  const file: Record<string, unknown> = { format: FORMAT, version: 1, options: ganRecord(s), widths: { x, c }, condition, generator: G.toJSON(), discriminator: D.toJSON() };
+  // scale: true: x's column standardisation (base64 float64 with a CRC-32); absent in older files (scale false)
+  if (s.scale && scaler) file.scaler = writeScalers([scaler]);
+  return file;
 }
 
 /** Reads writeGANFile's output (object or JSON string), validating every field. */
-export function readGANFile<M extends GANSettings>(json: unknown, make: (o: ConditionalGANOptions) => M): { model: M; nets: Nets } {
+export function readGANFile<M extends GANSettings>(json: unknown, make: (o: ConditionalGANOptions) => M): { model: M; nets: Nets; scaler: ColumnScaler | null } {
   const o = readEnvelope(json, FORMAT, 1);
   let model: M;
   try {
@@ -38,6 +42,8 @@ export function readGANFile<M extends GANSettings>(json: unknown, make: (o: Cond
   if (!cond || typeof cond !== 'object' || !stat(cond.mean, false) || !stat(cond.scale, true))
     throw new FormatError(`${FORMAT}: condition: expected { mean, scale }, ${cw} finite numbers each (scale positive)`);
   const mean = Float64Array.from(cond.mean as number[]), scale = Float64Array.from(cond.scale as number[]);
+  if (!model.scale && o.scaler !== undefined) throw new FormatError(`${FORMAT}: scaler: present, but options.scale is not true`);
+  const scaler = model.scale ? readScalers(o.scaler, [xw], `${FORMAT}: scaler`)[0]! : null;
   const G = MLP.fromJSON(o.generator);
   let D: MLP | null = null;
   try {
@@ -47,7 +53,7 @@ export function readGANFile<M extends GANSettings>(json: unknown, make: (o: Cond
     if (!same(D, [xw + cw, ...model.discriminatorHidden, 1], 'identity')) throw new FormatError(`${FORMAT}: discriminator: layers [${D.layers.join(', ')}] do not match the options and widths`);
     G.eval();
     D.eval();
-    return { model, nets: { G, D, x: xw, c: cw, mean, scale } };
+    return { model, nets: { G, D, x: xw, c: cw, mean, scale }, scaler };
   } catch (e) {
     G.dispose();
     D?.dispose();

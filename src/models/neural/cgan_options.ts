@@ -9,14 +9,21 @@ import { ValueError } from '../../errors.js';
 import { checkOptions } from '../../options.js';
 import { NETWORK_OPTIONS, TRAINING_OPTIONS, checkActivationInit, checkTraining, trainingExtras, type NetworkOptions, type TrainingOptions, type TrainingSettings } from './training.js';
 import type { NeuralFitOptions } from './trainer.js';
+import { checkScale } from './scaler.js';
 
 export interface ConditionalGANOptions extends TrainingOptions, NetworkOptions {
   /** width of the generator's noise input z (default 100) */
   noise?: number;
   /** hidden widths of the discriminator (default: `hidden` reversed) */
   discriminatorHidden?: readonly number[];
-  /** the generator's output activation (default 'sigmoid', for data in [0, 1]) */
+  /** the generator's output activation (default 'sigmoid', for data in [0, 1]; with
+   *  `scale: true`, 'identity'). fit refuses samples x outside a bounded head's range
+   *  (sigmoid [0, 1], tanh [−1, 1]) */
   outputActivation?: Activation;
+  /** standardise each column of x (the modality generated) by the training rows' mean and
+   *  standard deviation (n − 1), kept with the model and its file; generate returns samples
+   *  in x's own units (default false; the condition has its own standardizeCondition) */
+  scale?: boolean;
   /** one-sided label smoothing: real pairs get the target 1 − labelSmoothing (default 0) */
   labelSmoothing?: number;
   /** dropout rate on the discriminator's hidden layers while training (default 0) */
@@ -62,9 +69,10 @@ export interface GANSettings extends TrainingSettings {
   readonly discriminatorDropout: number;
   readonly discriminatorSteps: number;
   readonly standardizeCondition: boolean;
+  readonly scale: boolean;
 }
 
-export const OPTIONS = ['noise', ...NETWORK_OPTIONS, 'discriminatorHidden', 'outputActivation', 'labelSmoothing', 'discriminatorDropout', 'discriminatorSteps', ...TRAINING_OPTIONS, 'standardizeCondition'] as const satisfies readonly (keyof ConditionalGANOptions)[];
+export const OPTIONS = ['noise', ...NETWORK_OPTIONS, 'discriminatorHidden', 'outputActivation', 'labelSmoothing', 'discriminatorDropout', 'discriminatorSteps', ...TRAINING_OPTIONS, 'standardizeCondition', 'scale'] as const satisfies readonly (keyof ConditionalGANOptions)[];
 
 const isWidths = (v: unknown): v is number[] => Array.isArray(v) && v.length > 0 && v.every((w) => Number.isInteger(w) && w >= 1);
 
@@ -78,7 +86,8 @@ export function checkGANOptions(options: ConditionalGANOptions): GANSettings {
   const { activation, init } = checkActivationInit(options, { activation: 'leaky_relu', init: 'uniform' });
   const dh = options.discriminatorHidden ?? [...hidden].reverse();
   if (!isWidths(dh)) throw new ValueError('options.discriminatorHidden', 'a non-empty list of positive integer widths', dh);
-  const out = options.outputActivation ?? 'sigmoid';
+  const scale = checkScale(options.scale);
+  const out = options.outputActivation ?? (scale ? 'identity' : 'sigmoid');
   if (!(typeof out === 'string' && out in ACTIVATIONS)) throw new ValueError('options.outputActivation', Object.keys(ACTIVATIONS).join(' | '), out);
   const ls = options.labelSmoothing ?? 0;
   if (!(typeof ls === 'number' && ls >= 0 && ls < 1)) throw new ValueError('options.labelSmoothing', 'a number in [0, 1)', ls);
@@ -88,7 +97,7 @@ export function checkGANOptions(options: ConditionalGANOptions): GANSettings {
   if (!Number.isInteger(ds) || ds < 1) throw new ValueError('options.discriminatorSteps', 'a positive integer', ds);
   const sc = options.standardizeCondition ?? true;
   if (typeof sc !== 'boolean') throw new ValueError('options.standardizeCondition', 'true or false', sc);
-  return { ...training, hidden: Object.freeze([...hidden]), activation, init, noise, discriminatorHidden: Object.freeze([...dh]), outputActivation: out, labelSmoothing: ls, discriminatorDropout: dd, discriminatorSteps: ds, standardizeCondition: sc };
+  return { ...training, hidden: Object.freeze([...hidden]), activation, init, noise, discriminatorHidden: Object.freeze([...dh]), outputActivation: out, labelSmoothing: ls, discriminatorDropout: dd, discriminatorSteps: ds, standardizeCondition: sc, scale };
 }
 
 /** The options a GAN file stores (in the order files always had, the newer training options only when set). */
@@ -109,6 +118,7 @@ export function ganRecord(s: GANSettings): ConditionalGANOptions {
     batchSize: s.batchSize,
     seed: s.seed,
     standardizeCondition: s.standardizeCondition,
+    ...(s.scale ? { scale: true } : {}),
     ...trainingExtras(s, ['beta1']),
   };
 }

@@ -20,6 +20,7 @@ import { labelIndices } from '../../nn/loss.js';
 import type { EpochInfo } from '../../nn/train.js';
 import { FormatError, NotFittedError, ShapeError, ValueError } from '../../errors.js';
 import { checkLabels, checkOptions } from '../../options.js';
+import { dropMissing } from '../../missing.js';
 import { readEnvelope } from '../../serialize.js';
 import { NETWORK_OPTIONS, TRAINING_OPTIONS, checkActivationInit, checkTraining, makeOptimizer, trainingExtras, type NetworkOptions, type OptimizerName, type TrainingOptions } from './training.js';
 import { NEURAL_FIT_OPTIONS, type NeuralFitOptions } from './trainer.js';
@@ -123,7 +124,11 @@ export class Classifier extends NeuralModel<ClassifierLosses> {
     this.live();
     checkOptions(options, NEURAL_FIT_OPTIONS, 'fit options');
     return this.trainer.fit(options, ({ warm, previous, own, built }) => {
-      const x = own(Tensor.from(X, 'X'));
+      // missing 'drop': the rows of X with a missing cell left out, and their labels
+      const rows = dropMissing([X], ['X'], this.missing, 'X');
+      const keep = rows.keep;
+      if (keep) labels = Array.from(checkLabels(labels, keep.length, null, 'labels')).filter((_, i) => keep[i]);
+      const x = own(Tensor.from(rows.views[0]!, 'X'));
       const n = x.rows, d = x.cols;
       const fixed = warm ? this.#net!.layers : this.layers;
       if (fixed && d !== fixed[0]) throw new ShapeError('X', `${fixed[0]} columns (the network's input width)`, `${d} columns`);
@@ -159,6 +164,7 @@ export class Classifier extends NeuralModel<ClassifierLosses> {
           return { loss };
         },
         adopt: () => {
+          this.dropped = rows.dropped;
           this.#fitted = true;
           if (warm) return;
           this.#net?.dispose();

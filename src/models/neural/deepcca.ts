@@ -21,6 +21,7 @@ import { checkDeepCCAOptions, deepccaRecord, OPTIONS, type DeepCCAFitOptions, ty
 import { makeOptimizer } from './training.js';
 import { NEURAL_FIT_OPTIONS } from './trainer.js';
 import { NeuralModel } from './neural_model.js';
+import { columnScaler, readScalers, standardize, writeScalers, type ColumnScaler } from './scaler.js';
 
 export type { DeepCCAOptions, DeepCCAFitOptions, DeepCCAFromTorchOptions, DeepCCALosses } from './deepcca_options.js';
 
@@ -35,7 +36,10 @@ export class DeepCCA extends NeuralModel<DeepCCALosses> {
   readonly objective: CCAObjectiveKind;
   readonly finalRegularization: number;
   readonly init: MLPInit;
+  readonly scale: boolean;
   #towers: [MLP, MLP] | null = null;
+  /** with scale: true, the column standardisation of X and of Y (from the first fit's training rows) */
+  #scaler: [ColumnScaler, ColumnScaler] | null = null;
   #cca: CCA | null = null;
 
   constructor(options: DeepCCAOptions = {}) {
@@ -49,6 +53,7 @@ export class DeepCCA extends NeuralModel<DeepCCALosses> {
     this.objective = s.objective;
     this.finalRegularization = s.finalRegularization;
     this.init = s.init;
+    this.scale = s.scale;
   }
 
 
@@ -76,7 +81,10 @@ export class DeepCCA extends NeuralModel<DeepCCALosses> {
         if (p !== a.layers[0]) throw new ShapeError('X', `${a.layers[0]} columns (as the fitted towers, for warmStart)`, `${p} columns`);
         if (q !== b.layers[0]) throw new ShapeError('Y', `${b.layers[0]} columns (as the fitted towers, for warmStart)`, `${q} columns`);
       }
+      const scaler: [ColumnScaler, ColumnScaler] | null = warm ? this.#scaler : this.scale ? [columnScaler(x), columnScaler(y)] : null;
+      if (scaler) (standardize(x, scaler[0]), standardize(y, scaler[1]));
       const val = this.#validation(options.validation, p, q, own);
+      if (val && scaler) (standardize(val.X, scaler[0]), standardize(val.Y, scaler[1]));
       const bs = Math.min(this.batchSize, n);
       if (bs < 2 * o) throw new ShapeError('X', `at least 2·outputs = ${2 * o} rows, so a batch's output covariance can be estimated`, `${n} rows`);
       const [t1, t2] = warm
@@ -131,6 +139,7 @@ export class DeepCCA extends NeuralModel<DeepCCALosses> {
             this.#towers?.[0].dispose();
             this.#towers?.[1].dispose();
             this.#towers = [t1, t2];
+            this.#scaler = scaler;
           }
           this.#cca?.dispose();
           this.#cca = cca;
@@ -189,8 +198,8 @@ export class DeepCCA extends NeuralModel<DeepCCALosses> {
     return this.inference(['X', 'Y'], () => {
       const { towers, cca } = this.#fitted('transform');
       if (X === null && Y === null) throw new ValueError('X, Y', 'at least one view', 'null and null');
-      const h1 = X === null ? null : towerOutputs(towers[0], X, 'X');
-      const h2 = Y === null ? null : towerOutputs(towers[1], Y, 'Y');
+      const h1 = X === null ? null : towerOutputs(towers[0], X, 'X', this.#scaler?.[0]);
+      const h2 = Y === null ? null : towerOutputs(towers[1], Y, 'Y', this.#scaler?.[1]);
       return cca.transform(h1, h2);
     });
   }
@@ -199,7 +208,7 @@ export class DeepCCA extends NeuralModel<DeepCCALosses> {
   score(X: TensorInput, Y: TensorInput): Float64Array {
     return this.inference(['X', 'Y'], () => {
       const { towers, cca } = this.#fitted('score');
-      return score(towers[0], towers[1], cca, X, Y);
+      return score(towers[0], towers[1], cca, X, Y, this.#scaler);
     });
   }
 
@@ -209,6 +218,7 @@ export class DeepCCA extends NeuralModel<DeepCCALosses> {
     this.#towers = null;
     this.#cca?.dispose();
     this.#cca = null;
+    this.#scaler = null;
   }
 
   /** Frees the towers, the final CCA and the optimisers; any later use throws DisposedError (a running fit then rejects with it). */
@@ -220,7 +230,10 @@ export class DeepCCA extends NeuralModel<DeepCCALosses> {
 
   toJSON(): Record<string, unknown> {
     const { towers, cca } = this.#fitted('toJSON');
-    return { format: FORMAT, version: 1, options: deepccaRecord(this), towers: [towers[0].toJSON(), towers[1].toJSON()], cca: cca.toJSON() };
+    const file: Record<string, unknown> = { format: FORMAT, version: 1, options: deepccaRecord(this), towers: [towers[0].toJSON(), towers[1].toJSON()], cca: cca.toJSON() };
+    // scale: true: the columns' standardisation of X and Y (base64 float64 with a CRC-32); absent in older files (scale false)
+    if (this.#scaler) file.scaler = writeScalers(this.#scaler);
+    return file;
   }
 
   /**
@@ -238,6 +251,8 @@ export class DeepCCA extends NeuralModel<DeepCCALosses> {
    */
   static fromTorch(tensors: TorchTensors, options: DeepCCAFromTorchOptions): DeepCCA {
     if (!options || typeof options !== 'object' || Array.isArray(options)) throw new ValueError('options', 'an options object with data: [X, Y]', options);
+    if ((options as { scale?: unknown }).scale !== undefined)
+      throw new ValueError('options.scale', 'no value: fromTorch reads no column statistics (pass data in the units the PyTorch towers were trained on)', (options as { scale?: unknown }).scale);
     const known = [...OPTIONS.filter((k) => k !== 'outputs' && k !== 'hidden'), 'data', 'xPrefix', 'yPrefix'];
     const { data, xPrefix = 'x.', yPrefix = 'y.', components, ...rest } = checkOptions(options, known);
     checkTensors(tensors);
@@ -295,10 +310,25 @@ export class DeepCCA extends NeuralModel<DeepCCALosses> {
         cca.dispose();
         throw new FormatError(`${FORMAT}: towers/cca do not match options (outputs ${model.outputs}, components ${model.components})`);
       }
+      if (!model.scale && o.scaler !== undefined) {
+        cca.dispose();
+        throw new FormatError(`${FORMAT}: scaler: present, but options.scale is not true`);
+      }
+      let scaler: [ColumnScaler, ColumnScaler] | null = null;
+      if (model.scale) {
+        try {
+          const [a, b] = readScalers(o.scaler, [t1.layers[0]!, t2.layers[0]!], `${FORMAT}: scaler`);
+          scaler = [a!, b!];
+        } catch (e) {
+          cca.dispose();
+          throw e;
+        }
+      }
       t1.eval();
       t2.eval();
       model.#towers = [t1, t2];
       model.#cca = cca;
+      model.#scaler = scaler;
       return model;
     } catch (e) {
       t1.dispose();
@@ -309,8 +339,8 @@ export class DeepCCA extends NeuralModel<DeepCCALosses> {
 }
 
 /** Per-component correlations of the final CCA's variates of the towers' outputs on (X, Y). */
-function score(t1: MLP, t2: MLP, cca: CCA, X: TensorInput, Y: TensorInput): Float64Array {
-  const h1 = towerOutputs(t1, X, 'X'), h2 = towerOutputs(t2, Y, 'Y');
+function score(t1: MLP, t2: MLP, cca: CCA, X: TensorInput, Y: TensorInput, scaler: readonly [ColumnScaler, ColumnScaler] | null = null): Float64Array {
+  const h1 = towerOutputs(t1, X, 'X', scaler?.[0]), h2 = towerOutputs(t2, Y, 'Y', scaler?.[1]);
   if (h1.rows !== h2.rows) throw new ShapeError('Y', `${h1.rows} rows (as X)`, `${h2.rows} rows`);
   return cca.score(h1, h2);
 }
@@ -328,8 +358,17 @@ function sum(a: ArrayLike<number>): number {
 }
 
 /** A tower's outputs for the rows of `input` (f64), refused as an overflow of `name` when they are not finite. */
-function towerOutputs(t: MLP, input: TensorInput, name: 'X' | 'Y'): MatrixResult {
-  return finiteResult(toF64(t.predict(checkWidth(input, name, t.layers[0]!))), [name], `${name.toLowerCase()} tower's output`);
+function towerOutputs(t: MLP, input: TensorInput, name: 'X' | 'Y', scaler?: ColumnScaler): MatrixResult {
+  if (!scaler) return finiteResult(toF64(t.predict(checkWidth(input, name, t.layers[0]!))), [name], `${name.toLowerCase()} tower's output`);
+  // scale: true: the model's own copy of the rows, standardised by the training rows' scaler
+  const T = Tensor.from(checkWidth(input, name, t.layers[0]!), name);
+  try {
+    if (T.cols !== t.layers[0]) throw new ShapeError(name, `${t.layers[0]} columns (as in fit)`, `${T.cols} columns`);
+    standardize(T, scaler);
+    return finiteResult(toF64(t.predict(T)), [name], `${name.toLowerCase()} tower's output`);
+  } finally {
+    T.dispose();
+  }
 }
 
 function toF64(r: FloatResult) {

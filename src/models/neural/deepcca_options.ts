@@ -10,6 +10,7 @@ import { checkOptions } from '../../options.js';
 import type { CCAObjectiveKind } from './deepcca_objective.js';
 import { NETWORK_OPTIONS, TRAINING_OPTIONS, checkNetwork, checkTraining, trainingExtras, type NetworkOptions, type TrainingOptions, type TrainingSettings } from './training.js';
 import type { NeuralFitOptions } from './trainer.js';
+import { checkScale } from './scaler.js';
 
 export interface DeepCCAOptions extends TrainingOptions, NetworkOptions {
   /** canonical pairs to keep (default 2) */
@@ -22,6 +23,10 @@ export interface DeepCCAOptions extends TrainingOptions, NetworkOptions {
   objective?: CCAObjectiveKind;
   /** ridge of the final linear CCA on the tower outputs (default 1e-6) */
   finalRegularization?: number;
+  /** standardise each column of X and Y by the training rows' mean and standard deviation
+   *  (n − 1) before the towers see it: kept with the model and its file, applied by transform,
+   *  score and the validation views (default false) */
+  scale?: boolean;
 }
 
 /** What each DeepCCA epoch reports: the loss (−correlation), the batch correlation, and with validation the held-out one. */
@@ -57,9 +62,10 @@ export interface DeepCCASettings extends TrainingSettings {
   readonly regularization: number;
   readonly objective: CCAObjectiveKind;
   readonly finalRegularization: number;
+  readonly scale: boolean;
 }
 
-export const OPTIONS = ['components', 'outputs', ...NETWORK_OPTIONS, ...TRAINING_OPTIONS, 'regularization', 'objective', 'finalRegularization'] as const satisfies readonly (keyof DeepCCAOptions)[];
+export const OPTIONS = ['components', 'outputs', ...NETWORK_OPTIONS, ...TRAINING_OPTIONS, 'regularization', 'objective', 'finalRegularization', 'scale'] as const satisfies readonly (keyof DeepCCAOptions)[];
 
 export function checkDeepCCAOptions(options: DeepCCAOptions): DeepCCASettings {
   checkOptions(options, OPTIONS);
@@ -77,7 +83,8 @@ export function checkDeepCCAOptions(options: DeepCCAOptions): DeepCCASettings {
   if (obj !== 'trace' && obj !== 'squared') throw new ValueError('options.objective', "'trace' or 'squared'", obj);
   if (training.batchSize < 2 * o)
     throw new ValueError('options.batchSize', `at least 2·outputs = ${2 * o} rows, so each batch's output covariance can be estimated`, training.batchSize);
-  return { ...training, ...net, components: k, outputs: o, regularization: r, objective: obj, finalRegularization: fr };
+  const scale = checkScale(options.scale);
+  return { ...training, ...net, components: k, outputs: o, regularization: r, objective: obj, finalRegularization: fr, scale };
 }
 
 /** The options a DeepCCA file stores (in the order files always had, the newer training options only when set). */
@@ -95,6 +102,7 @@ export function deepccaRecord(s: DeepCCASettings): DeepCCAOptions {
     finalRegularization: s.finalRegularization,
     init: s.init,
     seed: s.seed,
+    ...(s.scale ? { scale: true } : {}),
     ...trainingExtras(s),
   };
 }

@@ -8,6 +8,7 @@ import { finiteResult, overflowError } from '../../wasm/index.js';
 import type { EpochInfo } from '../../nn/train.js';
 import { NonFiniteError } from '../../errors.js';
 import { Disposable } from '../../lifecycle.js';
+import type { Missing } from '../../missing.js';
 import type { OptimizerName, TrainingSettings } from './training.js';
 import { Trainer, type Losses } from './trainer.js';
 
@@ -22,6 +23,10 @@ export abstract class NeuralModel<L extends Losses> extends Disposable implement
   /** null: no clipping */
   readonly maxGradNorm: number | null;
   readonly seed: number;
+  /** what fit does with a training row that has a NaN, null or undefined cell: 'error' or 'drop' (see `droppedRows`) */
+  readonly missing: Missing;
+  /** with missing 'drop': the rows the last fit left out (0 when none, and after fromJSON) */
+  protected dropped = 0;
   /** the trainer this model fits through (it keeps the optimisers and random streams between fits) */
   protected readonly trainer: Trainer<L>;
 
@@ -36,6 +41,7 @@ export abstract class NeuralModel<L extends Losses> extends Disposable implement
     this.weightDecay = s.weightDecay;
     this.maxGradNorm = s.maxGradNorm;
     this.seed = s.seed;
+    this.missing = s.missing;
     this.trainer = new Trainer<L>(name, { fitted: () => this.isFitted(), shuffleSeed: () => this.shuffleSeed(), epochs: () => this.epochs, live: () => this.live() });
   }
 
@@ -45,6 +51,12 @@ export abstract class NeuralModel<L extends Losses> extends Disposable implement
   /** The seed of a new fit's shuffling stream (default: `seed`). */
   protected shuffleSeed(): number {
     return this.seed;
+  }
+
+  /** With missing 'drop': the training rows the fit in place left out (0 when none, and after fromJSON). */
+  get droppedRows(): number {
+    this.live();
+    return this.dropped;
   }
 
   /** Training history of the fit in place (one entry per finished epoch; a warm start appends). */

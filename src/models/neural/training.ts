@@ -8,6 +8,7 @@ import { ACTIVATIONS, type Activation } from '../../nn/activation.js';
 import type { MLPInit } from '../../nn/mlp.js';
 import { Adam, AdamW, SGD, type Optimizer, type Trainable } from '../../nn/optim.js';
 import { ValueError } from '../../errors.js';
+import { checkMissing, type Missing } from '../../missing.js';
 
 export type OptimizerName = 'adam' | 'adamw' | 'sgd';
 
@@ -31,6 +32,9 @@ export interface TrainingOptions {
   maxGradNorm?: number;
   /** initialisation, shuffling and every random draw of training (default 0) */
   seed?: number;
+  /** a training row with a NaN, null or undefined cell in any of fit's matrices: 'error' (the
+   *  default) refuses it, 'drop' leaves it out (counted in `droppedRows`; ±Infinity stays an error) */
+  missing?: Missing;
 }
 
 /** The shape of a model's networks (the same names for every neural model). */
@@ -55,9 +59,10 @@ export interface TrainingSettings {
   /** null: no clipping */
   readonly maxGradNorm: number | null;
   readonly seed: number;
+  readonly missing: Missing;
 }
 
-export const TRAINING_OPTIONS = ['epochs', 'batchSize', 'learningRate', 'optimizer', 'beta1', 'beta2', 'weightDecay', 'maxGradNorm', 'seed'] as const satisfies readonly (keyof TrainingOptions)[];
+export const TRAINING_OPTIONS = ['epochs', 'batchSize', 'learningRate', 'optimizer', 'beta1', 'beta2', 'weightDecay', 'maxGradNorm', 'seed', 'missing'] as const satisfies readonly (keyof TrainingOptions)[];
 export const NETWORK_OPTIONS = ['hidden', 'activation', 'init'] as const satisfies readonly (keyof NetworkOptions)[];
 
 /** A model's defaults for the training options it does not share with the others. */
@@ -100,6 +105,7 @@ export function checkTraining(o: TrainingOptions, d: TrainingDefaults): Training
     weightDecay: wd ?? 0,
     maxGradNorm: clip ?? null,
     seed: o.seed ?? 0,
+    missing: checkMissing(o.missing),
   };
 }
 
@@ -143,5 +149,6 @@ export function trainingExtras(s: TrainingSettings, stored: readonly (keyof Trai
   if (s.optimizer !== 'sgd') put('beta2', s.beta2, 0.999);
   put('weightDecay', s.weightDecay, 0);
   put('maxGradNorm', s.maxGradNorm, null);
+  put('missing', s.missing, 'error');
   return r;
 }
