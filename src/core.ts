@@ -9,6 +9,8 @@
 export { init, shutdown, memoryStats, isInitialized, wasmFeatures, type InitOptions, type InitInfo, type MemoryStats, type SimdChoice, type Build } from './wasm/index.js';
 export { Matrix, Tensor, type MatrixInput, type TensorInput, type Shaped } from './wasm/index.js';
 export * as linalg from './linalg/index.js';
+export { columns, type Table, type ArrowLikeTable, type ArrowLikeColumn, type ParsedCsv, type Columns } from './data/tables.js';
+export { parseCsv, type ParseCsvOptions } from './data/csv.js';
 export {
   CrossmodalError, ShapeError, NonFiniteError, ValueError, NotFittedError, SingularMatrixError, ConvergenceError,
   MemoryLimitError, InitError, DisposedError, StaleForwardError, DivergenceError, FitRunningError, FormatError,

@@ -119,6 +119,27 @@ export function describe(v: unknown): string {
   if (typeof v === 'string') return JSON.stringify(v);
   if (typeof v === 'number' || typeof v === 'boolean' || v === null || v === undefined) return String(v);
   if (Array.isArray(v)) return `an array of length ${v.length}`;
-  if (ArrayBuffer.isView(v)) return `a ${v.constructor.name} of length ${(v as unknown as { length: number }).length}`;
-  return `a ${(v as object).constructor?.name ?? typeof v}`;
+  if (ArrayBuffer.isView(v)) return `${article(kind(v))} of length ${(v as unknown as { length: number }).length}`;
+  if (typeof v === 'bigint') return `${v}n`;
+  if (typeof v === 'symbol') return `a symbol ${String(v)}`;
+  if (typeof v === 'function') return `a function${v.name ? ` ${v.name}` : ''}`;
+  if (Object.getPrototypeOf(v) === null) return 'an object with no prototype';
+  return article(kind(v as object));
 }
+
+/** The kind of an object: its class's name, else its toStringTag (Generator, Module…), else "object". */
+function kind(v: object): string {
+  let ctor: unknown;
+  try {
+    ctor = (v as { constructor?: unknown }).constructor;
+  } catch {
+    ctor = undefined; // a Proxy, or a getter that throws
+  }
+  const name = typeof ctor === 'function' ? ctor.name : '';
+  if (name && name !== 'Object') return name;
+  const tag = Object.prototype.toString.call(v).slice(8, -1);
+  return tag && tag !== 'Object' ? tag : name || 'object';
+}
+
+/** "a Map", "an Object", "an Int32Array". */
+const article = (noun: string): string => `${/^[aeiou]/i.test(noun) ? 'an' : 'a'} ${noun}`;

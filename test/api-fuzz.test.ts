@@ -854,6 +854,63 @@ const entries: [string, (clean: boolean) => fc.Arbitrary<Case>][] = [
         })),
   ],
   [
+    'columns / parseCsv',
+    (clean) => {
+      // a cell as tables hold them: numbers, numeric text, missing (empty, null, undefined, "NaN"), and when not clean anything else
+      const good = fc.oneof(fc.double({ min: -1e6, max: 1e6, noNaN: true }), fc.double({ min: -1e3, max: 1e3, noNaN: true }).map((v) => ` ${v} `), fc.constantFrom<unknown>('', null, undefined, 'NaN', 7n, '1e-3'));
+      const cell = clean ? good : fc.oneof({ weight: 3, arbitrary: good }, { weight: 1, arbitrary: fc.constantFrom<unknown>('x', true, {}, 2n ** 60n, 'Infinity', '1,5', [], Symbol('s')) });
+      return fc
+        .tuple(fc.integer({ min: clean ? 1 : 0, max: 6 }), fc.integer({ min: 1, max: 4 }), fc.constantFrom('rows', 'columns', 'typed', 'arrow', 'csv'), fc.array(cell, { minLength: 24, maxLength: 24 }),
+          fc.array(fc.integer({ min: 0, max: clean ? 3 : 5 }), { minLength: clean ? 1 : 0, maxLength: 4 }), clean ? fc.constant(-1) : fc.integer({ min: -1, max: 3 }), fc.string({ maxLength: 40 }), fc.constantFrom(',', ';', '\t'))
+        .map(([n, p, kind, pool, drawn, ragged, text, delim]) => ({
+          label: 'tables',
+          run: async () => {
+            const picks = clean ? drawn.map((j) => j % p) : drawn; // clean: names of the table
+            const keys = Array.from({ length: p }, (_, j) => `k${j}`), names = picks.map((j) => (j < p ? keys[j]! : `zz${j}`));
+            const grid = Array.from({ length: n }, (_, i) => keys.map((_, j) => pool[i * p + j]));
+            // what columns() makes of a cell (undefined: refused)
+            const value = (v: unknown): number | undefined => {
+              if (typeof v === 'number') return v;
+              if (typeof v === 'string') return v.trim() === '' || v.trim() === 'NaN' ? NaN : Number.isFinite(Number(v.trim())) ? Number(v.trim()) : undefined;
+              if (v === null || v === undefined) return NaN;
+              if (typeof v === 'bigint') return v <= 2n ** 53n && v >= -(2n ** 53n) ? Number(v) : undefined;
+              return undefined;
+            };
+            const textOf = (v: unknown) => (v === null || v === undefined ? '' : typeof v === 'symbol' ? 'sym' : String(v));
+            const quote = (t: string) => `"${t.replace(/"/g, '""')}"`;
+            // the table is made inside the checked call: a CSV table is read there by parseCsv
+            const lengths = keys.map((_, j) => (kind !== 'rows' && kind !== 'csv' && j === ragged ? n - 1 : n)).map((l) => Math.max(0, l));
+            const makeTable = (): unknown => {
+              if (kind === 'rows') return grid.map((r) => Object.fromEntries(keys.map((k, j) => [k, r[j]])));
+              if (kind === 'csv') return cm.parseCsv([keys.join(delim), ...grid.map((r, i) => (i === ragged ? [...r, 1] : r).map((v) => quote(textOf(v))).join(delim))].join('\n'));
+              const cols = Object.fromEntries(keys.map((k, j) => {
+                const c = grid.map((r) => r[j]).slice(0, lengths[j]);
+                return [k, kind === 'typed' ? Float64Array.from(c, (v) => value(v) ?? NaN) : c];
+              }));
+              return kind === 'arrow' ? { schema: { fields: keys.map((name) => ({ name })) }, getChild: (k: string) => (k in cols ? { length: cols[k]!.length, toArray: () => cols[k] } : null) } : cols;
+            };
+            const at = (i: number, j: number) => (kind === 'csv' ? value(textOf(grid[i]![j])) : kind === 'typed' ? (value(grid[i]![j]) ?? NaN) : value(grid[i]![j]));
+            const idx = picks.filter((j) => j < p), m = idx.length ? lengths[idx[0]!]! : 0;
+            const ok = n >= 1 && picks.length > 0 && idx.length === picks.length && idx.every((j) => lengths[j] === m) && m > 0 && !(kind === 'csv' && ragged >= 0 && ragged < n) &&
+              Array.from({ length: m }).every((_, i) => idx.every((j) => at(i, j) !== undefined));
+            await check(`columns(${kind}, ${n}×${p}, [${names.join(', ')}])`, ok, ['table', 'names', 'text'], () => {
+              const r = cm.columns(makeTable() as cm.Table, names);
+              if (r.rows !== m || r.cols !== names.length || !(r.data instanceof Float64Array)) throw new Error(`columns gave ${r.rows}×${r.cols}, not ${m}×${names.length}`);
+              for (let i = 0; i < m; i++) idx.forEach((j, k) => {
+                if (!Object.is(r.data[i * names.length + k], at(i, j))) throw new Error(`columns: [${i}][${k}] is ${r.data[i * names.length + k]}, not ${at(i, j)}`);
+              });
+              return [r.rows, r.cols];
+            });
+            // any text (broken cases): a table or a typed error naming the text
+            if (!clean) await check(`parseCsv(${JSON.stringify(text)})`, false, ['text', 'options'], () => {
+              const r = cm.parseCsv(text, { delimiter: delim as ',' });
+              return [r.rows, r.cols, r.names.length];
+            });
+          },
+        }));
+    },
+  ],
+  [
     'sql',
     (clean) =>
       fc

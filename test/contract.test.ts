@@ -89,7 +89,7 @@ describe('input that is not numbers in rows says what it is', () => {
     expect(() => cca.fit([[1, 2], [3, '4'], [5, 6]] as never, Y)).toThrow(/X\[1\]\[1\]: expected a number \(text such as a CSV cell: convert it first, e\.g\. rows\.map\(\(r\) => r\.map\(Number\)\)\), got "4"/);
     expect(() => cca.fit([[1, true], [3, 4], [5, 6]] as never, Y)).toThrow(/X\[0\]\[1\]: expected a number, got true/);
     expect(() => cca.fit([[1, 2], [null, 4], [5, 6]] as never, Y)).toThrow(/X\[1\]\[0\]: expected a number, got null/);
-    expect(() => cca.fit([[1, 2], [3, {}], [5, 6]] as never, Y)).toThrow(/X\[1\]\[1\]: expected a number, got a Object/);
+    expect(() => cca.fit([[1, 2], [3, {}], [5, 6]] as never, Y)).toThrow(/X\[1\]\[1\]: expected a number, got an Object/);
     expect(() => cca.fit({ data: [1, 2, 'x', 4, 5, 6], rows: 3, cols: 2 } as never, Y)).toThrow(/X\[1\]\[0\]: expected a number/);
     expect(() => cca.fit([[1, 2], [NaN, 4], [5, 6]], Y)).toThrow(NonFiniteError);
     expect(() => new MLP({ layers: [2, 1] }).forward(['1', '2'] as never)).toThrow(ShapeError);

@@ -161,7 +161,7 @@ describe.skipIf(noBrowser)('the demo page (npm run demo:web) in headless Chromiu
     writeFileSync(join(dir, 'bad.csv'), 'a,b,c\n1,2,3\n4,x,6\n7,8,9\n');
     await page!.setInputFiles('#csv-file', join(dir, 'bad.csv'));
     await page!.waitForFunction(() => document.getElementById('csv-message')!.classList.contains('error'));
-    expect(await text('csv-message')).toBe('bad.csv, line 3, column 2 (b): "x" is not a number');
+    expect(await text('csv-message')).toBe('ValueError: bad.csv, line 3, column 2 (b): expected a number (an empty cell or NaN is read as NaN), got "x"');
     expect(await page!.isDisabled('#csv-fit')).toBe(true);
     // the page still answers
     await page!.click('#cca-run');

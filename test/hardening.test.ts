@@ -5,7 +5,7 @@
 // and two models trained interleaved give the bits of the same two trained one after the other.
 // Out-of-memory is in test/init-bytes.test.ts (it needs its own, capped, instance).
 import { beforeAll, describe, expect, it } from 'vitest';
-import { init, memoryStats, nn, CCA, Classifier, ConditionalGAN, DeepCCA, GCCA, KernelCCA, MCCA, MLP, Matrix, MultimodalAutoencoder, NonFiniteError, ValueError, FitRunningError } from '../src/index.js';
+import { init, memoryStats, nn, columns, parseCsv, CCA, Classifier, ConditionalGAN, DeepCCA, GCCA, KernelCCA, MCCA, MLP, Matrix, MultimodalAutoencoder, NonFiniteError, ValueError, FitRunningError } from '../src/index.js';
 import { readFileSync } from 'node:fs';
 import { uniform } from './helpers.js';
 
@@ -154,6 +154,19 @@ describe('1,000 fit / use / dispose cycles of each model return the allocator to
       void fm.merge(fm2).correlations;
       CCA.fromJSON(fm.toJSON({ statistics: true })).dispose();
       fm.dispose();
+    }],
+    // columns and parseCsv allocate no wasm (plain Float64Arrays); a fit on what they read, and their refusals, leave nothing behind
+    ['columns / parseCsv', () => {
+      const csv = parseCsv(['a,b,c,d,e', ...x.map((r, i) => [...r, ...y[i]!].join(','))].join('\n'));
+      const m = new CCA({ components: 2, regularization: 'auto', scale: true }).fit(columns(csv, ['a', 'b', 'c']), columns(x.map((r) => ({ a: r[0], b: r[1], c: r[2] })), ['a', 'b']));
+      m.transform(columns({ a: x.map((r) => r[0]!), b: x.map((r) => r[1]!), c: x.map((r) => r[2]!) }, ['a', 'b', 'c']), null);
+      m.dispose();
+      for (const bad of [() => parseCsv('a,b\n1,x'), () => columns(csv, ['z']), () => new CCA().fit(x.map((r) => ({ a: r[0] })) as never, y)])
+        try {
+          bad();
+        } catch {
+          // a ValueError or ShapeError
+        }
     }],
     ['MCCA', () => {
       const m = new MCCA({ components: 2, regularization: 1e-3 }).fit([x, y, x]);

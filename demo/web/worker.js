@@ -1,7 +1,7 @@
 // The demo page's Web Worker: every fit runs here, so the page stays responsive. Messages in:
 // { id, type, ...options }; out: { id, type: 'progress' | 'done' | 'error', ... }.
 // The recipes are the ones `npm run demo` uses, so the numbers agree for the same options.
-import { init, CCA, DeepCCA, MultimodalAutoencoder, ConditionalGAN, formatSignificance, CrossmodalError } from '../pkg/dist/browser.js';
+import { init, CCA, DeepCCA, MultimodalAutoencoder, ConditionalGAN, formatSignificance, CrossmodalError, parseCsv, columns } from '../pkg/dist/browser.js';
 import { parseDigits } from '../pkg/dist/datasets.js';
 
 const ready = (async () => {
@@ -14,7 +14,7 @@ const ready = (async () => {
 
 let abort = null; // the AbortController of the training in progress
 let gan = null; // the last trained conditional GAN
-let csv = null; // the last uploaded table: { columns, rows }
+let csv = null; // the last uploaded table, as parseCsv reads it: { names, data, rows, cols }
 const wanted = Array.from({ length: 100 }, (_, i) => i % 10); // grid: row = class, ten samples each
 
 const handlers = {
@@ -89,16 +89,20 @@ const handlers = {
   },
 
   async csv({ text, name }) {
-    csv = parseCsv(text, name);
-    return { columns: csv.columns, rows: csv.rows.length };
+    csv = null;
+    const table = parseCsv(text, { name });
+    if (table.rows < 2) throw new Error(`${name}: expected at least 2 rows of numbers, found ${table.rows}`);
+    if (table.cols < 2) throw new Error(`${name}: expected at least 2 columns (one per view), found 1`);
+    csv = table;
+    return { columns: csv.names, rows: csv.rows };
   },
 
   async fitCsv({ x, y, regularization = 'auto' }) {
     if (!csv) throw new Error('upload a CSV file first');
     if (!x.length || !y.length) throw new Error('pick at least one column for each view');
     const overlap = x.filter((c) => y.includes(c));
-    if (overlap.length) throw new Error(`a column cannot be in both views: ${overlap.map((c) => csv.columns[c]).join(', ')}`);
-    const X = csv.rows.map((r) => x.map((c) => r[c])), Y = csv.rows.map((r) => y.map((c) => r[c]));
+    if (overlap.length) throw new Error(`a column cannot be in both views: ${overlap.map((c) => csv.names[c]).join(', ')}`);
+    const X = columns(csv, x.map((c) => csv.names[c])), Y = columns(csv, y.map((c) => csv.names[c]));
     const cca = new CCA({ components: Math.min(x.length, y.length), regularization });
     try {
       cca.fit(X, Y);
@@ -139,35 +143,6 @@ async function train(model, fit, result, keep = false) {
     abort = null;
     if (!kept) model.dispose();
   }
-}
-
-/**
- * A table of numbers from CSV text: comma, semicolon or tab separated (or spaces), an
- * optional header row. Errors say which line and column.
- */
-function parseCsv(text, name = 'the file') {
-  if (typeof text !== 'string' || !text.trim()) throw new Error(`${name} is empty`);
-  if (text.includes('\u0000')) throw new Error(`${name} is not a text file`);
-  const lines = text.split(/\r\n|\n|\r/).map((l, i) => ({ l, n: i + 1 })).filter(({ l }) => l.trim() && !l.startsWith('#'));
-  const first = lines[0].l;
-  const delim = [',', ';', '\t'].map((c) => [c, first.split(c).length]).sort((a, b) => b[1] - a[1])[0];
-  const split = delim[1] > 1 ? (l) => l.split(delim[0]).map((c) => c.trim().replace(/^"(.*)"$/, '$1')) : (l) => l.trim().split(/\s+/);
-  let header = split(first);
-  const numeric = (c) => c !== '' && Number.isFinite(Number(c));
-  const hasHeader = header.some((c) => !numeric(c));
-  if (!hasHeader) header = header.map((_, j) => `column ${j + 1}`);
-  const body = hasHeader ? lines.slice(1) : lines;
-  if (body.length < 2) throw new Error(`${name}: expected at least 2 rows of numbers, found ${body.length}`);
-  const rows = body.map(({ l, n }) => {
-    const cells = split(l);
-    if (cells.length !== header.length) throw new Error(`${name}, line ${n}: expected ${header.length} values (as the first row), found ${cells.length}`);
-    return cells.map((c, j) => {
-      if (!numeric(c)) throw new Error(`${name}, line ${n}, column ${j + 1} (${header[j]}): ${c === '' ? 'an empty cell' : JSON.stringify(c)} is not a number`);
-      return Number(c);
-    });
-  });
-  if (header.length < 2) throw new Error(`${name}: expected at least 2 columns (one per view), found 1`);
-  return { columns: header, rows };
 }
 
 self.onmessage = async ({ data: msg }) => {

@@ -62,7 +62,14 @@ export function readInput(
     const first = input[0];
     if (typeof first === 'number')
       throw new ShapeError(name, `rows (an array of arrays): pass [[x₀], [x₁], …] for one column or [[x₀, x₁, …]] for one row`, `a flat array of ${n} numbers`);
-    if (!isRow(first)) throw new ShapeError(`${name}[0]`, 'an array of numbers', describe(first));
+    if (!isRow(first)) {
+      if (first !== null && typeof first === 'object' && !(Symbol.iterator in first)) {
+        // rows of objects, as d3.csvParse or a database driver gives: columns() reads them
+        const keys = Object.keys(first), shown = keys.slice(0, 8).map((k) => JSON.stringify(k)).join(', ') + (keys.length > 8 ? `, … (${keys.length} keys)` : '');
+        throw new ShapeError(`${name}[0]`, `an array of numbers — for rows of objects pick the columns first: columns(rows, [${keys.length ? shown : '"a", "b"'}])`, keys.length ? `an object with keys ${shown}` : describe(first));
+      }
+      throw new ShapeError(`${name}[0]`, 'an array of numbers', describe(first));
+    }
     const p = (first as ArrayLike<number>).length;
     if (p === 0) throw new ShapeError(`${name}[0]`, 'at least one column', '0 columns');
     for (let i = 1; i < n; i++) {

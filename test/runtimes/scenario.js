@@ -368,6 +368,22 @@ export async function runScenario(cm, initOptions = {}) {
     outputs.push(...bytes);
   }
 
+  // 13b. data in the shapes people have it: CSV text (quoted names, a semicolon-free comma file)
+  //      read by parseCsv, its columns picked by name, rows of objects through columns, a CCA fit
+  if (cm.parseCsv && cm.columns) {
+    const csv = cm.parseCsv(['"Chins","Situps","Jumps",Weight,Waist,Pulse', ...EXERCISE.map((r, i) => [...r, ...PHYSIOLOGICAL[i]].join(','))].join('\r\n'));
+    const X = cm.columns(csv, ['Chins', 'Situps', 'Jumps']);
+    const Y = cm.columns(PHYSIOLOGICAL.map(([Weight, Waist, Pulse]) => ({ Weight: String(Weight), Waist, Pulse })), ['Weight', 'Waist', 'Pulse']);
+    const t = new cm.CCA({ components: 3 }).fit(X, Y);
+    REFERENCE.forEach((r, i) => {
+      if (!(Math.abs(t.correlations[i] - r) < 1e-8)) failures.push(`tables: correlation ${i} ${t.correlations[i]} vs ${r}`);
+    });
+    const tBytes = [csv.data, X.data, Y.data, t.correlations, t.xWeights.data];
+    t.dispose();
+    parts.tables = await sha256(tBytes);
+    outputs.push(...tBytes);
+  } else failures.push('tables: parseCsv or columns is not exported');
+
   // 14. the one trainer: each neural model fitted 2 epochs and warm-started for 2 more (another
   //     optimiser, gradient clipping), equal to one fit of 4; a second fit while one runs refused
   if (cm.FitRunningError) {
