@@ -19,6 +19,7 @@ import type { EpochInfo } from '../../nn/train.js';
 import { NotFittedError, ShapeError, ValueError } from '../../errors.js';
 import { Owner } from '../../lifecycle.js';
 import { checkOptions } from '../../options.js';
+import { dropMissing, keepRows } from '../../missing.js';
 import type { TorchTensors } from '../../nn/torch.js';
 import {
   checkAutoencoderOptions, perModality, type AutoencoderFitOptions, type AutoencoderLosses, type AutoencoderSettings, type MultimodalAutoencoderFromTorchOptions, type MultimodalAutoencoderOptions, type ViewInput, type ViewsOptions,
@@ -99,7 +100,13 @@ export class MultimodalAutoencoder extends NeuralModel<AutoencoderLosses> implem
     this.live();
     checkOptions(options, [...NEURAL_FIT_OPTIONS, 'present', 'validation'], 'fit options');
     return this.trainer.fit(options, ({ warm, previous, own, built }) => {
-      const data = readViews(views, 'views', null, options.present, 'options.present', own);
+      // missing 'drop': a row with a NaN, null or undefined cell in a given view's row is left out of
+      // every view (and of `present`); a null view or row stays a missing modality
+      const d = Array.isArray(views) ? dropMissing(views, views.map((_, j) => `views[${j}]`), this.missing, 'views', true) : { views, keep: null, kept: 0, dropped: 0 };
+      const pr = options.present, keep = d.keep;
+      const same = keep !== null && pr != null && ((pr as { rows?: unknown }).rows === keep.length || (Array.isArray(pr) && pr.length === keep.length));
+      const present = same ? keepRows(pr, keep, d.kept) : pr;
+      const data = readViews(d.views, 'views', null, present, 'options.present', own);
       const m = data.x.length, n = data.n;
       const widths = data.x.map((t) => t.cols);
       if (warm && widths.join() !== this.#net!.widths.join())
@@ -147,6 +154,7 @@ export class MultimodalAutoencoder extends NeuralModel<AutoencoderLosses> implem
           return losses as AutoencoderLosses;
         },
         adopt: () => {
+          this.dropped = d.dropped;
           if (warm) return;
           this.#disposeModel();
           this.#net = g;

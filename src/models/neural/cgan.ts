@@ -20,6 +20,7 @@ import type { EpochInfo } from '../../nn/train.js';
 import { NotFittedError, ShapeError, ValueError } from '../../errors.js';
 import { Owner } from '../../lifecycle.js';
 import { checkLabels, checkOptions } from '../../options.js';
+import { dropMissing } from '../../missing.js';
 import type { TorchTensors } from '../../nn/torch.js';
 import { checkGANOptions, type ConditionalGANFitOptions, type ConditionalGANFromTorchOptions, type ConditionalGANLosses, type ConditionalGANOptions, type GenerateOptions } from './cgan_options.js';
 import { buildNets, conditionStats, standardizeRows, type Nets } from './cgan_nets.js';
@@ -93,7 +94,8 @@ export class ConditionalGAN extends NeuralModel<ConditionalGANLosses> {
     checkOptions(options, NEURAL_FIT_OPTIONS, 'fit options');
     return this.trainer.fit(options, ({ warm, previous, own, built }) => {
       labelsHint(c);
-      const X = own(Tensor.from(x, 'x')), C = own(Tensor.from(c, 'c'));
+      const d = dropMissing([x, c], ['x', 'c'], this.missing, 'x, c');
+      const X = own(Tensor.from(d.views[0]!, 'x')), C = own(Tensor.from(d.views[1]!, 'c'));
       if (C.rows !== X.rows) throw new ShapeError('c', `${X.rows} rows (as x)`, `${C.rows} rows`);
       const n = X.rows, p = X.cols, q = C.cols, bs = Math.min(this.batchSize, n);
       if (warm) {
@@ -158,6 +160,7 @@ export class ConditionalGAN extends NeuralModel<ConditionalGANLosses> {
         return { loss: dLoss + gLoss, discriminator: dLoss, generator: gLoss, realAccuracy: realAcc, fakeAccuracy: fakeAcc };
       },
         adopt: () => {
+          this.dropped = d.dropped;
           if (warm) return;
           this.#dispose();
           this.#nets = nets;

@@ -15,6 +15,7 @@ import { CCA } from '../linear/cca.js';
 import { FormatError, NotFittedError, ShapeError, ValueError } from '../../errors.js';
 import { Owner } from '../../lifecycle.js';
 import { checkOptions } from '../../options.js';
+import { dropMissing } from '../../missing.js';
 import { readEnvelope } from '../../serialize.js';
 import { checkClaimed, checkTensors, type TorchTensors } from '../../nn/torch.js';
 import { checkDeepCCAOptions, deepccaRecord, OPTIONS, type DeepCCAFitOptions, type DeepCCAFromTorchOptions, type DeepCCALosses, type DeepCCAOptions } from './deepcca_options.js';
@@ -73,7 +74,8 @@ export class DeepCCA extends NeuralModel<DeepCCALosses> {
     this.live();
     checkOptions(options, [...NEURAL_FIT_OPTIONS, 'validation'], 'fit options');
     return this.trainer.fit(options, ({ warm, previous, own, built }) => {
-      const x = own(Tensor.from(X, 'X')), y = own(Tensor.from(Y, 'Y'));
+      const d = dropMissing([X, Y], ['X', 'Y'], this.missing, 'X, Y');
+      const x = own(Tensor.from(d.views[0]!, 'X')), y = own(Tensor.from(d.views[1]!, 'Y'));
       const n = x.rows, p = x.cols, q = y.cols, o = this.outputs;
       if (y.rows !== n) throw new ShapeError('Y', `${n} rows (as X)`, `${y.rows} rows`);
       if (warm) {
@@ -134,6 +136,7 @@ export class DeepCCA extends NeuralModel<DeepCCALosses> {
           return { loss: -corr, correlation: corr };
         },
         adopt: () => {
+          this.dropped = d.dropped;
           const cca = this.#fitFinal(t1, t2, x, y);
           if (!warm) {
             this.#towers?.[0].dispose();
