@@ -327,7 +327,7 @@ async function makeBystanders() {
   const u = cells(99);
   const M = Matrix.from({ data: Array.from({ length: 37 * 5 }, u), rows: 37, cols: 5 }), T = Tensor.from({ data: Array.from({ length: 9 * 33 }, u), rows: 9, cols: 33 });
   const x = Array.from({ length: 40 }, () => [u(), u(), u()]);
-  const model = new cm.MultimodalAutoencoder({ hidden: [8], code: 2, epochs: 2, batchSize: 10, seed: 3 });
+  const model = new cm.MultimodalAutoencoder({ hidden: [8], code: 2, epochs: 2, batchSize: 10, seed: 3, scale: true }); // cells in [−2, 2): standardised
   await model.fit([x, x.map((r) => [r[0]! + r[1]!])]);
   const out = () => [...model.reconstruct([x, null])[1]!.data];
   const want = { M: hash(M.data), T: hash(T.data), model: hash(out()), json: JSON.stringify(model) };
@@ -552,15 +552,30 @@ const entries: [string, (clean: boolean) => fc.Arbitrary<Case>][] = [
           },
         ),
       )
-      .chain(([kind, a, opt]) => fc.tuple(fc.constant(kind), fc.constant(a), matrixArg({ rows: a.valid ? a.rows : undefined }, clean), fc.constant(opt)))
-      .map(([kind, a, b, { o, ok }]) => ({
+      .chain(([kind, a, opt]) => fc.tuple(fc.constant(kind), fc.constant(a), matrixArg({ rows: a.valid ? a.rows : undefined }, clean), fc.constant(opt), fc.boolean()))
+      .map(([kind, a, b, { o, ok }, scaled]) => ({
         label: kind,
         run: async () => {
           const opts = { ...(o as Record<string, unknown>) };
           const bs = (opts.batchSize as number | undefined) ?? 32;
           if (opts.batchSize === undefined) opts.batchSize = 32;
           if (opts.epochs === undefined) opts.epochs = 2;
+          // scale: true (not the Classifier's): every column standardised, the heads 'identity' by default
+          const scale = scaled && kind !== 'Classifier';
+          if (scale) opts.scale = true;
           let wp = ok && a.valid && b.valid && a.max <= 1e3 && b.max <= 1e3 && small(a) && small(b);
+          // without scale the default sigmoid heads refuse targets outside [0, 1] (a typed error naming views / x):
+          // the autoencoder's both views, the cGAN's x
+          const within = (v: Arg) => {
+            const t = cm.Tensor.from(v.value as cm.TensorInput);
+            try {
+              return t.toFloat32Array().every((e) => e >= 0 && e <= 1);
+            } finally {
+              t.dispose();
+            }
+          };
+          if (wp && !scale && kind === 'MultimodalAutoencoder') wp = within(a) && within(b);
+          if (wp && !scale && kind === 'ConditionalGAN') wp = within(a);
           // the constructor (which allocates the networks) and the fit are two calls: a failed
           // fit must free what it took, the model's own networks aside
           type Net = cm.DeepCCA | cm.MultimodalAutoencoder | cm.ConditionalGAN | cm.Classifier;

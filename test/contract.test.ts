@@ -35,7 +35,7 @@ describe('unknown option keys are refused, naming the key and the nearest known 
     const dcca = new DeepCCA({ components: 1, hidden: [4], epochs: 1, batchSize: 20 });
     const clf = new Classifier({ layers: [3, 2], epochs: 1 });
     const cat = new nn.Concat([3, 2]);
-    const ae = new MultimodalAutoencoder({ hidden: [3], code: 2, epochs: 1, batchSize: 10 });
+    const ae = new MultimodalAutoencoder({ hidden: [3], code: 2, epochs: 1, batchSize: 10, outputActivation: 'identity' }); // normal data, not in [0, 1]
     const X = randn(20, 3, 3), Y = randn(20, 2, 4), g = Tensor.zeros(20, 2);
     await ae.fit([X, Y]);
     net.forward(X); // the batch buffers exist before the failing calls are measured
@@ -387,6 +387,11 @@ describe('saved models are protected: every damaged file is a FormatError', () =
     await clf.fit(X, X.map((r) => (r[0]! > 0 ? 1 : 0)));
     const dcca = new DeepCCA({ components: 1, hidden: [4], epochs: 1, batchSize: 40 });
     await dcca.fit(X, Y);
+    // scale: true: the scaler (base64 float64, one CRC-32) joins each neural file
+    const dccaS = new DeepCCA({ components: 1, hidden: [4], epochs: 1, batchSize: 40, scale: true }), aeS = new MultimodalAutoencoder({ hidden: [3], code: 2, epochs: 1, batchSize: 40, scale: true }), ganS = new ConditionalGAN({ noise: 2, hidden: [3], epochs: 1, batchSize: 40, scale: true });
+    await dccaS.fit(X, Y);
+    await aeS.fit([X, Y]);
+    await ganS.fit(Y, X);
     const Z = X.map((r) => [r[1]! - r[0]!, r[2]!]);
     const mcca = new MCCA({ components: 2, regularization: 1e-3 }).fit([X, Y, Z]), gcca = new GCCA({ components: 2, regularization: 1e-3 }).fit([X, Y, Z]);
     const kcca = new KernelCCA({ components: 2, gamma: 0.5 }).fit(X, Y), nys = new KernelCCA({ components: 2, approximation: { nystrom: 12, seed: 1 } }).fit(X, Y);
@@ -406,6 +411,9 @@ describe('saved models are protected: every damaged file is a FormatError', () =
       ['MLP with optimiser', (j) => { const m = MLP.fromJSON(j); try { nn.optimizerFromJSON(j, m)?.dispose(); } finally { m.dispose(); } return m; }, net.toJSON({ optimizer: opt }), ['optimizer.slots.0.data', 'optimizer.slots.1.data']],
       ['Classifier', Classifier.fromJSON, clf.toJSON(), ['net.parameters', 'net.optimizer.slots.0.data']],
       ['DeepCCA', DeepCCA.fromJSON, dcca.toJSON(), ['towers.0.parameters', 'towers.1.parameters', 'cca.xWeights', 'cca.yMeans']],
+      ['DeepCCA scaled', DeepCCA.fromJSON, dccaS.toJSON(), ['scaler.mean.0', 'scaler.scale.1', 'scaler.crc32']],
+      ['MultimodalAutoencoder scaled', MultimodalAutoencoder.fromJSON, aeS.toJSON(), ['scaler.mean.1', 'scaler.scale.0', 'scaler.crc32', 'heads.0.parameters']],
+      ['ConditionalGAN scaled', ConditionalGAN.fromJSON, ganS.toJSON(), ['scaler.mean.0', 'scaler.scale.0', 'scaler.crc32', 'generator.parameters']],
     ];
     const before = memoryStats().liveBytes;
     for (const [name, load, good, fields] of files) {
@@ -429,6 +437,8 @@ describe('saved models are protected: every damaged file is a FormatError', () =
       }
       if (name === 'CCA') damaged.push(['p too large', { ...good, p: 5 }], ['NaN weights', { ...good, xWeights: encodeF64(new Float64Array(8).fill(NaN)) }]);
       if (name === 'MLP') damaged.push(['layers changed', { ...good, layers: [4, 6, 3] }]);
+      if (name.endsWith(' scaled'))
+        damaged.push(['scaler dropped', { ...good, scaler: undefined }], ['scale: false with a scaler', { ...good, options: { ...(good.options as object), scale: false } }], ['a view short', { ...good, scaler: { ...(good.scaler as object), mean: [] } }]);
       if (name === 'MCCA' || name === 'GCCA') damaged.push(['a view dropped', { ...good, dims: [4, 3] }], ['another view size', { ...good, dims: [4, 3, 3] }], ['scale not a boolean', { ...good, scale: 'no' }], ['scale flipped', { ...good, scale: true }]);
       if (name.startsWith('KernelCCA'))
         damaged.push(['another kernel', { ...good, kernel: 'linear', gamma: 'scale' }], ['another γ', { ...good, fittedGamma: [1, 1] }], ['ranks too large', { ...good, ranks: [500, 500] }], ['exact ↔ Nyström', { ...good, approximation: good.approximation === 'exact' ? { nystrom: 12, seed: 1 } : 'exact' }]);
@@ -438,7 +448,7 @@ describe('saved models are protected: every damaged file is a FormatError', () =
       }
     }
     expect(memoryStats().liveBytes).toBe(before);
-    for (const o of [cca, net, opt, clf, dcca, mcca, gcca, kcca, nys, cv, fm]) o.dispose();
+    for (const o of [cca, net, opt, clf, dcca, dccaS, aeS, ganS, mcca, gcca, kcca, nys, cv, fm]) o.dispose();
   });
 
   it('options given as −0 round-trip (a JSON number has no −0; the checksum must not see one)', () => {

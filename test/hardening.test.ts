@@ -221,7 +221,7 @@ describe('1,000 fit / use / dispose cycles of each model return the allocator to
       m.dispose();
     }],
     ['MultimodalAutoencoder', async () => {
-      const m = new MultimodalAutoencoder({ hidden: [3], code: 2, epochs: 1, batchSize: 12, seed: 1, optimizer: 'sgd', maxGradNorm: 1 });
+      const m = new MultimodalAutoencoder({ hidden: [3], code: 2, epochs: 1, batchSize: 12, seed: 1, optimizer: 'sgd', maxGradNorm: 1, outputActivation: 'identity' }); // y is not in [0, 1]
       await m.fit([x, y]);
       await warmAndRefused(m.fit([x, y], { warmStart: true }), () => m.fit([x, y]));
       m.reconstruct([x, null]);
@@ -233,6 +233,26 @@ describe('1,000 fit / use / dispose cycles of each model return the allocator to
       await warmAndRefused(m.fit(x, y, { warmStart: true }), () => m.fit(x, y));
       m.generate(y, { seed: 1 });
       m.dispose();
+    }],
+    // scale: true: the scaler computed, kept through a warm start, applied and undone
+    ['neural models, scale: true', async () => {
+      const d = new DeepCCA({ components: 1, hidden: [3], epochs: 1, batchSize: 12, seed: 1, scale: true });
+      await d.fit(x, y);
+      await warmAndRefused(d.fit(x, y, { warmStart: true }), () => d.fit(x, y));
+      d.transform(x, y);
+      d.dispose();
+      const a = new MultimodalAutoencoder({ hidden: [3], code: 2, epochs: 1, batchSize: 12, seed: 1, scale: true });
+      await a.fit([x, y]);
+      await warmAndRefused(a.fit([x, y], { warmStart: true }), () => a.fit([x, y]));
+      a.reconstruct([x, null]);
+      MultimodalAutoencoder.fromJSON(a.toJSON()).dispose();
+      a.dispose();
+      const g = new ConditionalGAN({ noise: 2, hidden: [3], epochs: 1, batchSize: 12, seed: 1, scale: true });
+      await g.fit(y, x);
+      await warmAndRefused(g.fit(y, x, { warmStart: true }), () => g.fit(y, x));
+      g.generate(x, { seed: 1 });
+      ConditionalGAN.fromJSON(g.toJSON()).dispose();
+      g.dispose();
     }],
     ['PyTorch loaders (readSafetensors, MLP / DeepCCA / autoencoder / cGAN fromTorch)', () => {
       const read = (name: string) => nn.readSafetensors(readFileSync(new URL(`./fixtures/torch/${name}.safetensors`, import.meta.url)));
@@ -288,7 +308,7 @@ describe('the finalisation safety net', () => {
     await collect(); // what earlier tests dropped goes first
     const before = memoryStats().liveBytes;
     await (async () => {
-      const m = new MultimodalAutoencoder({ hidden: [64], code: 8, epochs: 1, batchSize: 20, seed: 2 });
+      const m = new MultimodalAutoencoder({ hidden: [64], code: 8, epochs: 1, batchSize: 20, seed: 2, outputActivation: 'identity' }); // counts, not in [0, 1]
       const rows = Array.from({ length: 40 }, (_, i) => [i % 7, i % 5, i % 3]);
       await m.fit([rows, rows]);
       const c = new CCA({ components: 1 }).fit(rows, rows.map((r) => [r[0]! + r[1]!]));

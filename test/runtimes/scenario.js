@@ -161,7 +161,7 @@ export async function runScenario(cm, initOptions = {}) {
   // 5. a multimodal-autoencoder epoch with a fixed seed (modality dropout from the in-wasm
   //    PRNG, masked losses, a missing row), then codes and cross-modal reconstructions
   if (cm.MultimodalAutoencoder) {
-    const ae = new cm.MultimodalAutoencoder({ hidden: [8], code: 3, epochs: 1, batchSize: 5, outputActivation: ['sigmoid', 'identity'], seed: 6 });
+    const ae = new cm.MultimodalAutoencoder({ hidden: [8], code: 3, epochs: 1, batchSize: 5, outputActivation: ['identity', 'sigmoid'], seed: 6 }); // ex reaches 1.004: a sigmoid head refuses it
     const ah = await ae.fit([ex, ph.map((r, i) => (i === 7 ? null : r))]);
     if (!(ah.length === 1 && Number.isFinite(ah[0].loss))) failures.push('autoencoder: no finite loss after one epoch');
     const code = ae.encode([ex, null]).data;
@@ -391,7 +391,7 @@ export async function runScenario(cm, initOptions = {}) {
     const lab = ex.map((_, i) => i % 2);
     const kinds = [
       [(o) => new cm.DeepCCA({ components: 1, hidden: [6], batchSize: 10, seed: 2, optimizer: 'adamw', maxGradNorm: 1, ...o }), (m, f) => m.fit(ex, ph, f), (m) => m.transform(ex, ph)[0].data],
-      [(o) => new cm.MultimodalAutoencoder({ hidden: [5], code: 2, batchSize: 5, seed: 3, optimizer: 'sgd', learningRate: 1e-2, maxGradNorm: 1, ...o }), (m, f) => m.fit([ex, ph], f), (m) => m.reconstruct([ex, null])[1].data],
+      [(o) => new cm.MultimodalAutoencoder({ hidden: [5], code: 2, batchSize: 5, seed: 3, optimizer: 'sgd', learningRate: 1e-2, maxGradNorm: 1, outputActivation: ['identity', 'sigmoid'], ...o }), (m, f) => m.fit([ex, ph], f), (m) => m.reconstruct([ex, null])[1].data],
       [(o) => new cm.ConditionalGAN({ noise: 2, hidden: [5], batchSize: 5, seed: 4, weightDecay: 1e-3, maxGradNorm: 0.5, ...o }), (m, f) => m.fit(ph, ex, f), (m) => m.generate(ex, { seed: 1 }).data],
       [(o) => new cm.Classifier({ hidden: [5], batchSize: 5, seed: 5, optimizer: 'sgd', learningRate: 1e-2, maxGradNorm: 1, ...o }), (m, f) => m.fit(ex, lab, f), (m) => m.predictProba(ex).data],
     ];
@@ -413,6 +413,23 @@ export async function runScenario(cm, initOptions = {}) {
     parts.trainer = await sha256(tBytes);
     outputs.push(...tBytes);
   } else failures.push('trainer: FitRunningError is not exported');
+
+  // 15. scale: true (issue 33): an autoencoder epoch on the raw Linnerud columns (2 to 251), each
+  //     standardised by the training rows; codes and reconstructions back in the data's units
+  if (cm.MultimodalAutoencoder) {
+    const ae = new cm.MultimodalAutoencoder({ hidden: [6], code: 2, epochs: 1, batchSize: 5, seed: 9, scale: true });
+    const sh = await ae.fit([EXERCISE, PHYSIOLOGICAL]);
+    if (!(sh.length === 1 && Number.isFinite(sh[0].loss))) failures.push('neuralScale: no finite loss after one epoch');
+    const [exBack, phFromEx] = ae.reconstruct([EXERCISE, null]);
+    const again = cm.MultimodalAutoencoder.fromJSON(JSON.stringify(ae));
+    const [, phAgain] = again.reconstruct([EXERCISE, null]);
+    if (phAgain.data.some((v, i) => v !== phFromEx.data[i])) failures.push('neuralScale: the file does not give the same reconstructions');
+    const nBytes = [ae.encode([EXERCISE, null]).data, exBack.data, phFromEx.data, new Float64Array([sh[0].loss])];
+    ae.dispose();
+    again.dispose();
+    parts.neuralScale = await sha256(nBytes);
+    outputs.push(...nBytes);
+  } else failures.push('neuralScale: MultimodalAutoencoder is not exported');
 
   const threads = { threads: info.threads, ...(info.threadsFallback ? { threadsFallback: info.threadsFallback } : {}) };
   return { build: info.build, ...threads, ok: failures.length === 0, failures, hash: await sha256(outputs), parts };
