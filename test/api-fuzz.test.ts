@@ -439,7 +439,7 @@ const entries: [string, (clean: boolean) => fc.Arbitrary<Case>][] = [
     'CCA',
     (clean) =>
     fc
-      .tuple(clean ? cleanDim : dim, matrixArg(undefined, clean), matrixArg(undefined, clean), optionsArb(clean, { components: pos(4), regularization: fc.oneof(fc.double({ min: 1e-4, max: 10, noNaN: true }), fc.constantFrom(0, 1e-6, 'auto', 'cv')), scale: fc.boolean() }, { components: wrongInt, regularization: [-1, NaN, 'ridge', [1]], scale: ['yes', 1] }, ['regularization']))
+      .tuple(clean ? cleanDim : dim, matrixArg(undefined, clean), matrixArg(undefined, clean), optionsArb(clean, { components: pos(4), regularization: fc.oneof(fc.double({ min: 1e-4, max: 10, noNaN: true }), fc.constantFrom(0, 1e-6, 'auto', 'cv')), scale: fc.boolean(), missing: fc.constantFrom('error', 'drop') }, { components: wrongInt, regularization: [-1, NaN, 'ridge', [1]], scale: ['yes', 1], missing: ['skip', 1, null] }, ['regularization']))
       .chain(([n, a, b, opt]) => fc.tuple(matrixArg({ rows: a.valid ? a.rows : n }, clean), matrixArg({ rows: a.valid ? a.rows : n }, clean), fc.constant(opt)))
       .map(([a, b, { o: drawn, ok }]) => ({
         label: 'CCA',
@@ -544,11 +544,11 @@ const entries: [string, (clean: boolean) => fc.Arbitrary<Case>][] = [
         optionsArb(clean, 
           {
             epochs: pos(3), batchSize: pos(32), learningRate: fc.double({ min: 1e-5, max: 1e-2, noNaN: true }), seed: fc.nat(), hidden: fc.array(pos(32), { minLength: 1, maxLength: 2 }),
-            optimizer: fc.constantFrom('adam', 'adamw', 'sgd'), maxGradNorm: fc.double({ min: 1e-3, max: 10, noNaN: true }), weightDecay: fc.double({ min: 0, max: 1e-2, noNaN: true }),
+            optimizer: fc.constantFrom('adam', 'adamw', 'sgd'), maxGradNorm: fc.double({ min: 1e-3, max: 10, noNaN: true }), weightDecay: fc.double({ min: 0, max: 1e-2, noNaN: true }), missing: fc.constantFrom('error', 'drop'),
           },
           {
             epochs: wrongInt.filter((v) => v !== 1e9), batchSize: wrongInt, learningRate: [-1, 0, NaN, '1e-3'], seed: [-1, 1.5, 'seed', 2 ** 33], hidden: [[], [0], [1.5], 'wide', [-3]],
-            optimizer: ['rmsprop', 1, null], maxGradNorm: [0, -1, NaN, Infinity, 'big'], weightDecay: [-1, NaN, Infinity, 'x'],
+            optimizer: ['rmsprop', 1, null], maxGradNorm: [0, -1, NaN, Infinity, 'big'], weightDecay: [-1, NaN, Infinity, 'x'], missing: ['skip', 1, null],
           },
         ),
       )
@@ -661,7 +661,7 @@ const entries: [string, (clean: boolean) => fc.Arbitrary<Case>][] = [
     'MCCA',
     (clean) =>
       fc
-        .tuple(clean ? cleanDim : dim, fc.integer({ min: 2, max: 4 }), optionsArb(clean, { components: pos(3), regularization: fc.oneof(fc.double({ min: 1e-3, max: 10, noNaN: true }), fc.constant(0)), scale: fc.boolean() }, { components: wrongInt, regularization: [-1, NaN, 'auto', [1]], scale: ['yes', 1] }, ['regularization']))
+        .tuple(clean ? cleanDim : dim, fc.integer({ min: 2, max: 4 }), optionsArb(clean, { components: pos(3), regularization: fc.oneof(fc.double({ min: 1e-3, max: 10, noNaN: true }), fc.constant(0)), scale: fc.boolean(), missing: fc.constantFrom('error', 'drop') }, { components: wrongInt, regularization: [-1, NaN, 'auto', [1]], scale: ['yes', 1], missing: ['skip', 1, null] }, ['regularization']))
         .chain(([n, m, opt]) => fc.tuple(fc.array(matrixArg({ rows: n }, clean), { minLength: m, maxLength: m }), fc.constant(opt)))
         .map(([vs, { o: drawn, ok }]) => ({
           label: 'MCCA',
@@ -722,8 +722,9 @@ const entries: [string, (clean: boolean) => fc.Arbitrary<Case>][] = [
               regularization: fc.oneof(fc.double({ min: 1e-3, max: 10, noNaN: true }), fc.constant(0)),
               components: pos(3),
               approximation: fc.oneof(fc.constant('exact'), fc.record({ nystrom: pos(40), seed: fc.nat() })),
+              missing: fc.constantFrom('error', 'drop'),
             },
-            { kernel: ['sigmoid', 1], gamma: [0, -1, NaN, 'scale', 'median'], scale: ['yes', 1], degree: [0, 1.5, 65, 'two'], coef0: [NaN, Infinity, 'x'], regularization: [-1, NaN, 'auto', [1]], components: wrongInt, approximation: ['nystrom', { nystrom: 0 }, { nystrom: 3, seed: -1 }, { m: 3 }, null] },
+            { kernel: ['sigmoid', 1], gamma: [0, -1, NaN, 'scale', 'median'], scale: ['yes', 1], degree: [0, 1.5, 65, 'two'], coef0: [NaN, Infinity, 'x'], regularization: [-1, NaN, 'auto', [1]], components: wrongInt, approximation: ['nystrom', { nystrom: 0 }, { nystrom: 3, seed: -1 }, { m: 3 }, null], missing: ['skip', 1, null] },
           ),
         )
         .chain(([n, a, opt]) => fc.tuple(fc.constant(a), matrixArg({ rows: a.valid ? a.rows : n }, clean), fc.constant(opt)))
@@ -1003,6 +1004,48 @@ const entries: [string, (clean: boolean) => fc.Arbitrary<Case>][] = [
             // a later init asking another memory cap: an InitError naming it; the running cap: the running info
             const cap = memoryStats().maximumMemory, asked = threadsOk ? cap : cap / 2;
             await check(`init({ maximumMemory: ${asked} })`, asked === cap, ['maximumMemory'], async () => (await cm.init({ maximumMemory: asked })).maximumMemory);
+          },
+        })),
+  ],
+  [
+    // missing 'drop' (issue 33): cells poisoned with NaN, null or undefined leave their rows out; well-posed
+    // while 2 complete rows remain (a ridge that matters), and then the fit of the complete rows bit for bit
+    "missing 'drop'",
+    (clean) =>
+      fc
+        .record({
+          n: fc.integer({ min: 1, max: 40 }), p: fc.integer({ min: 1, max: 4 }), q: fc.integer({ min: 1, max: 4 }), seed: fc.integer(), shaped: fc.boolean(), multi: fc.boolean(),
+          holes: fc.array(fc.tuple(fc.nat(), fc.constantFrom<unknown>(NaN, null, undefined)), { maxLength: clean ? 6 : 60 }),
+          infinite: clean ? fc.constant(false) : fc.boolean(),
+        })
+        .map(({ n, p, q, seed, shaped, multi, holes, infinite }) => ({
+          label: 'missing',
+          run: async () => {
+            const u = cells(seed);
+            const X: unknown[] = Array.from({ length: n * p }, () => u() * 4), Y: unknown[] = Array.from({ length: n * q }, () => u() * 4);
+            const bad = new Set<number>();
+            for (const [k, v] of holes) {
+              const j = k % (n * (p + q));
+              if (j < n * p) (X[j] = v), bad.add(Math.floor(j / p));
+              else (Y[j - n * p] = v), bad.add(Math.floor((j - n * p) / q));
+            }
+            if (infinite) X[(seed >>> 0) % (n * p)] = Infinity; // stays an error
+            const rows = (d: unknown[], c: number) => Array.from({ length: n }, (_, i) => d.slice(i * c, (i + 1) * c)) as number[][];
+            const arg = (d: unknown[], c: number) => (shaped ? ({ data: d, rows: n, cols: c } as cm.Shaped) : rows(d, c));
+            const complete = (d: unknown[], c: number) => rows(d, c).filter((_, i) => !bad.has(i));
+            const o = { components: 1, regularization: 1e-2 };
+            const fit = (x: cm.MatrixInput, y: cm.MatrixInput, missing?: 'drop') => {
+              const m = multi ? new cm.MCCA({ ...o, missing }).fit([x, y]) : new cm.CCA({ ...o, missing }).fit(x, y);
+              live.push(m);
+              return m;
+            };
+            await check(`${multi ? 'MCCA' : 'CCA'}({ missing: 'drop' }).fit(${n}×${p}, ${n}×${q}, ${bad.size} rows with holes${infinite ? ', an Infinity' : ''})`, !infinite && n - bad.size >= 2, ['X', 'Y', 'views', 'options'], () => {
+              const m = fit(arg(X, p), arg(Y, q), 'drop');
+              if (m.droppedRows !== bad.size) throw new Error(`droppedRows ${m.droppedRows}, expected ${bad.size}`);
+              const ref = fit(complete(X, p), complete(Y, q));
+              if (m.correlations.some((r, i) => !Object.is(r, ref.correlations[i]))) throw new Error(`'drop' differs from the fit of the complete rows: ${m.correlations} vs ${ref.correlations}`);
+              return m.correlations;
+            });
           },
         })),
   ],

@@ -442,6 +442,9 @@ describe('saved models are protected: every damaged file is a FormatError', () =
       if (name === 'MCCA' || name === 'GCCA') damaged.push(['a view dropped', { ...good, dims: [4, 3] }], ['another view size', { ...good, dims: [4, 3, 3] }], ['scale not a boolean', { ...good, scale: 'no' }], ['scale flipped', { ...good, scale: true }]);
       if (name.startsWith('KernelCCA'))
         damaged.push(['another kernel', { ...good, kernel: 'linear', gamma: 'scale' }], ['another γ', { ...good, fittedGamma: [1, 1] }], ['ranks too large', { ...good, ranks: [500, 500] }], ['exact ↔ Nyström', { ...good, approximation: good.approximation === 'exact' ? { nystrom: 12, seed: 1 } : 'exact' }]);
+      // missing (issue 33): a file without it loads as 'error'; another value is damage
+      if (['CCA', 'CCA with statistics', 'MCCA', 'GCCA', 'KernelCCA'].includes(name)) damaged.push(['missing damaged', { ...good, missing: 'skip' }], ['missing not a string', { ...good, missing: 1 }]);
+      if (name === 'Classifier' || name === 'DeepCCA') damaged.push(['missing damaged', { ...good, options: { ...(good.options as object), missing: 'skip' } }], ['missing null', { ...good, options: { ...(good.options as object), missing: null } }]);
       for (const [what, file] of damaged) {
         const e = await caught(() => load(file));
         expect(e, `${name}, ${what}`).toBeInstanceOf(FormatError);

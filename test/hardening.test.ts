@@ -284,6 +284,30 @@ describe('1,000 fit / use / dispose cycles of each model return the allocator to
       Classifier.fromJSON(h.toJSON()).dispose();
       h.dispose();
     }],
+    // missing 'drop' (issue 33): a fit of every model on rows with holes, and one where every row has one (refused)
+    ['missing: drop (every model)', async () => {
+      const xh = x.map((r, i) => (i === 2 ? [r[0]!, NaN, r[2]!] : r)), yh = y.map((r, i) => (i === 5 ? [null, r[1]!] : r)) as number[][];
+      const o = { missing: 'drop' as const };
+      new CCA({ components: 1, ...o }).fit(xh, yh).partialFit(xh, yh).dispose();
+      new MCCA({ components: 1, ...o }).fit([xh, yh, covariate]).dispose();
+      new GCCA({ components: 1, ...o }).fit([xh, yh]).dispose();
+      new KernelCCA({ components: 1, ...o }).fit(xh, yh).dispose();
+      try {
+        new CCA(o).fit(xh.map((r) => [NaN, ...r.slice(1)]), yh);
+      } catch {
+        // every row dropped: a ShapeError
+      }
+      const nets = { hidden: [3], epochs: 1, batchSize: 12, seed: 1, ...o };
+      for (const [m, fit] of [
+        [new DeepCCA({ components: 1, ...nets }), (m: DeepCCA) => m.fit(xh, yh)],
+        [new MultimodalAutoencoder({ code: 2, outputActivation: 'identity', ...nets }), (m: MultimodalAutoencoder) => m.fit([xh, yh])],
+        [new ConditionalGAN({ noise: 2, ...nets }), (m: ConditionalGAN) => m.fit(xh, yh)],
+        [new Classifier(nets), (m: Classifier) => m.fit(xh, labels)],
+      ] as [{ dispose(): void }, (m: never) => Promise<unknown>][]) {
+        await fit(m as never);
+        m.dispose();
+      }
+    }],
   ];
   for (const [name, cycle] of cycles)
     it(name, async () => {

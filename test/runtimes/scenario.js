@@ -384,6 +384,28 @@ export async function runScenario(cm, initOptions = {}) {
     outputs.push(...tBytes);
   } else failures.push('tables: parseCsv or columns is not exported');
 
+  // 13c. missing: 'drop' (issue 33): Linnerud with holes (NaN, null) in rows 2, 9 and 15; CCA and a
+  //      DeepCCA epoch leave those rows out and equal the fits of the 17 complete rows bit for bit
+  if (cm.DeepCCA) {
+    const holes = new Set([2, 9, 15]);
+    const keep = (A) => A.filter((_, i) => !holes.has(i));
+    const poke = (A, at) => A.map((r, i) => (i in at ? r.map((v, j) => (j === at[i][0] ? at[i][1] : v)) : r));
+    const ex = scale(EXERCISE, [20, 250, 250]), ph = scale(PHYSIOLOGICAL, [250, 50, 80]);
+    const a = new cm.CCA({ components: 2, missing: 'drop' }).fit(poke(EXERCISE, { 2: [1, NaN], 15: [0, null] }), poke(PHYSIOLOGICAL, { 9: [2, NaN] }));
+    const b = new cm.CCA({ components: 2 }).fit(keep(EXERCISE), keep(PHYSIOLOGICAL));
+    if (a.droppedRows !== 3) failures.push(`missing: CCA droppedRows ${a.droppedRows}, expected 3`);
+    if (a.correlations.some((v, i) => v !== b.correlations[i]) || a.xWeights.data.some((v, i) => v !== b.xWeights.data[i])) failures.push("missing: CCA with 'drop' differs from the fit of the complete rows");
+    const d = new cm.DeepCCA({ components: 1, hidden: [6], epochs: 1, batchSize: 10, seed: 7, missing: 'drop' }), e = new cm.DeepCCA({ components: 1, hidden: [6], epochs: 1, batchSize: 10, seed: 7 });
+    const dh = await d.fit(poke(ex, { 2: [1, NaN], 15: [0, null] }), poke(ph, { 9: [2, NaN] })), eh = await e.fit(keep(ex), keep(ph));
+    if (d.droppedRows !== 3) failures.push(`missing: DeepCCA droppedRows ${d.droppedRows}, expected 3`);
+    const du = d.transform(keep(ex), null)[0].data, eu = e.transform(keep(ex), null)[0].data;
+    if (dh[0].loss !== eh[0].loss || du.some((v, i) => v !== eu[i])) failures.push("missing: DeepCCA with 'drop' differs from the fit of the complete rows");
+    const mBytes = [a.correlations, a.xWeights.data, new Float64Array([dh[0].loss]), du];
+    for (const m of [a, b, d, e]) m.dispose();
+    parts.missing = await sha256(mBytes);
+    outputs.push(...mBytes);
+  } else failures.push('missing: DeepCCA is not exported');
+
   // 14. the one trainer: each neural model fitted 2 epochs and warm-started for 2 more (another
   //     optimiser, gradient clipping), equal to one fit of 4; a second fit while one runs refused
   if (cm.FitRunningError) {
