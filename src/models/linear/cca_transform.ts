@@ -4,8 +4,9 @@
  * two-view call every two-view model's transform goes through.
  */
 import * as W from '../../wasm/index.js';
-import { borrowMatrix as borrow, rowSource, withScratch, type Matrix, type MatrixInput, type MatrixResult, type RowSource, type Scratch } from '../../wasm/index.js';
+import { rowBlocks, rowSource, withScratch, type Matrix, type MatrixInput, type MatrixResult, type RowSource, type Scratch } from '../../wasm/index.js';
 import { ShapeError, ValueError } from '../../errors.js';
+import { VariateMoments, blockRows, fillRows } from './stream.js';
 
 /**
  * A two-view transform: `one` maps each given view (null in, null out; not both null), and the
@@ -32,16 +33,18 @@ function projectInto(dst: Matrix, X: Matrix, means: Float64Array, weights: Matri
   W.gemm(dst, xc, weights);
 }
 
-/** (input − means)·weights as a JS-owned result; `name` is the argument the errors name. */
+/** (input − means)·weights as a JS-owned result, a block of rows at a time (stream.ts); `name` is the argument the errors name. */
 export function project(input: MatrixInput, name: string, means: Float64Array, weights: Matrix): MatrixResult {
-  const x = borrow(input, name);
+  const x = rowSource(input, name);
   try {
-    if (x.m.cols !== weights.rows) throw new ShapeError(name, `${weights.rows} columns (as in fit)`, `${x.m.cols} columns`);
-    return withScratch((s) => {
-      const out = s.matrix(x.m.rows, weights.cols);
-      projectInto(out, x.m, means, weights, s);
-      return out.toShaped();
-    });
+    if (x.cols !== weights.rows) throw new ShapeError(name, `${weights.rows} columns (as in fit)`, `${x.cols} columns`);
+    return fillRows(x.rows, weights.cols, blockRows(x.cols), (start, count) =>
+      withScratch((s) => {
+        const out = s.matrix(count, weights.cols);
+        projectInto(out, x.block(start, count), means, weights, s);
+        return out.toShaped();
+      }),
+    );
   } finally {
     x.release();
   }
@@ -57,32 +60,33 @@ export interface TwoViewWeights {
 
 /**
  * Pearson correlation of each pair of canonical variates on (X, Y), in training component
- * order (not re-sorted), for the first `k` components.
+ * order (not re-sorted), for the first `k` components. A block of rows at a time: one block
+ * correlates its variates directly, more merge each block's co-moments of them (stream.ts).
  */
 export function heldOutCorrelations(f: TwoViewWeights, k: number, X: MatrixInput, Y: MatrixInput): Float64Array {
-  const x = borrow(X, 'X');
-  try {
-    const y = borrow(Y, 'Y');
-    try {
-      const p = f.xWeights.rows, q = f.yWeights.rows;
-      if (x.m.cols !== p) throw new ShapeError('X', `${p} columns (as in fit)`, `${x.m.cols} columns`);
-      if (y.m.cols !== q) throw new ShapeError('Y', `${q} columns (as in fit)`, `${y.m.cols} columns`);
-      if (y.m.rows !== x.m.rows) throw new ShapeError('Y', `${x.m.rows} rows (as X)`, `${y.m.rows} rows`);
-      if (x.m.rows < 2) throw new ShapeError('X', 'at least 2 rows to correlate', `${x.m.rows} row`);
-      const n = x.m.rows;
-      return withScratch((s) => {
-        const u = s.matrix(n, k), v = s.matrix(n, k), out = s.matrix(1, k);
-        projectInto(u, x.m, f.xMeans, f.xWeights, s);
-        projectInto(v, y.m, f.yMeans, f.yWeights, s);
-        W.colCorr(out, u, v);
-        return out.toFloat64Array();
+  return withSources(X, Y, (x, y) => {
+    const p = f.xWeights.rows, q = f.yWeights.rows;
+    if (x.cols !== p) throw new ShapeError('X', `${p} columns (as in fit)`, `${x.cols} columns`);
+    if (y.cols !== q) throw new ShapeError('Y', `${q} columns (as in fit)`, `${y.cols} columns`);
+    if (y.rows !== x.rows) throw new ShapeError('Y', `${x.rows} rows (as X)`, `${y.rows} rows`);
+    if (x.rows < 2) throw new ShapeError('X', 'at least 2 rows to correlate', `${x.rows} row`);
+    const n = x.rows, step = blockRows(p + q), acc = new VariateMoments(2, k);
+    for (const [start, count] of rowBlocks(n, step)) {
+      const r = withScratch((s) => {
+        const u = s.matrix(count, k), v = s.matrix(count, k), out = s.matrix(1, k);
+        projectInto(u, x.block(start, count), f.xMeans, f.xWeights, s);
+        projectInto(v, y.block(start, count), f.yMeans, f.yWeights, s);
+        if (n <= step) {
+          W.colCorr(out, u, v);
+          return out.toFloat64Array();
+        }
+        acc.add([u.toFloat64Array(), v.toFloat64Array()], count);
+        return null;
       });
-    } finally {
-      y.release();
+      if (r) return r;
     }
-  } finally {
-    x.release();
-  }
+    return acc.correlation(0, 1);
+  });
 }
 
 /**

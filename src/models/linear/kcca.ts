@@ -29,7 +29,7 @@ import { finiteFit, type Fit, type Solved } from './kcca_fit.js';
 import { medianGamma, medianRows, standardisation, standardised, type Standardisation } from './kcca_scale.js';
 import { EXACT_LIMIT, exactFit } from './kcca_exact.js';
 import { nystromFit } from './kcca_nystrom.js';
-import { columnCorrelations, variates } from './kcca_transform.js';
+import { scoreVariates, variates } from './kcca_transform.js';
 import { readKCCAFile, writeKCCAFile } from './kcca_file.js';
 
 export type { Kernel, KernelCCAOptions, NystromApproximation } from './kcca_options.js';
@@ -197,11 +197,9 @@ export class KernelCCA extends Disposable {
 
   /** Pearson correlation of each pair of variates on (X, Y), in training component order: the held-out canonical correlations. */
   score(X: MatrixInput, Y: MatrixInput): Float64Array {
-    this.#result();
+    const f = this.#result();
     if (X === null || Y === null) throw new ValueError('X, Y', 'both views (score correlates them)', 'a null view');
-    const [u, v] = this.transform(X, Y);
-    if (u.rows < 2) throw new ShapeError('X', 'at least 2 rows to correlate', `${u.rows} row`);
-    return columnCorrelations(u, v);
+    return scoreVariates(X, Y, f.dims, this.components, (block, name) => this.transform(name === 'X' ? block : null, name === 'Y' ? block : null)[name === 'X' ? 0 : 1]!);
   }
 
   /** Frees nothing in wasm (a fit is held in JS arrays); any later use throws DisposedError. */

@@ -4,11 +4,13 @@
  * Pearson correlation of each pair (the held-out score).
  */
 import * as W from '../../wasm/index.js';
-import { overflowError, rowSource, withScratch, type MatrixInput, type MatrixResult } from '../../wasm/index.js';
+import { overflowError, rowBlocks, rowSource, withScratch, type Matrix, type MatrixInput, type MatrixResult } from '../../wasm/index.js';
 import { ShapeError } from '../../errors.js';
 import { BLOCK, gram, type Spec } from './kcca_gram.js';
 import type { Fit } from './kcca_fit.js';
 import { standardiseInPlace } from './kcca_scale.js';
+import { withSources } from './cca_transform.js';
+import { VariateMoments, blockRows } from './stream.js';
 
 /**
  * The variates of new rows of one view: k(rows, basis)·coef − offset, a block of rows at a
@@ -56,6 +58,27 @@ export function variates(input: MatrixInput, name: string, f: Fit, side: 0 | 1, 
   } finally {
     src.release();
   }
+}
+
+/**
+ * The held-out score: Pearson correlation of each pair of variates on (X, Y), a block of rows
+ * at a time (`one` maps a block of one view): one block correlates its variates directly
+ * (columnCorrelations), more merge each block's co-moments of them (stream.ts).
+ */
+export function scoreVariates(X: MatrixInput, Y: MatrixInput, dims: readonly [number, number], k: number, one: (block: Matrix, name: 'X' | 'Y') => MatrixResult): Float64Array {
+  return withSources(X, Y, (x, y) => {
+    if (x.cols !== dims[0]) throw new ShapeError('X', `${dims[0]} columns (as in fit)`, `${x.cols} columns`);
+    if (y.cols !== dims[1]) throw new ShapeError('Y', `${dims[1]} columns (as in fit)`, `${y.cols} columns`);
+    if (y.rows !== x.rows) throw new ShapeError('Y', `${x.rows} rows (as X)`, `${y.rows} rows`);
+    if (x.rows < 2) throw new ShapeError('X', 'at least 2 rows to correlate', `${x.rows} row`);
+    const n = x.rows, step = blockRows(x.cols + y.cols), acc = new VariateMoments(2, k);
+    for (const [start, count] of rowBlocks(n, step)) {
+      const u = one(x.block(start, count), 'X'), v = one(y.block(start, count), 'Y');
+      if (n <= step) return columnCorrelations(u, v);
+      acc.add([u.data, v.data], count);
+    }
+    return acc.correlation(0, 1);
+  });
 }
 
 /** Pearson correlation of matching columns of u and v (0 for a constant column). */

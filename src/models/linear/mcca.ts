@@ -95,10 +95,7 @@ export class MCCA extends MultiView<Fit> {
   score(views: readonly MatrixInput[]): Float64Array {
     const f = this.result(), m = f.dims.length, k = this.components;
     if (Array.isArray(views) && views.some((v) => v === null)) throw new ValueError('views', 'every view (score correlates all pairs)', 'a null view');
-    const u = this.transform(views as readonly MatrixInput[]) as MatrixResult[];
-    const n = u[0]!.rows;
-    if (n < 2) throw new ShapeError('views[0]', 'at least 2 rows to correlate', `${n} row`);
-    return pairwiseCorrelations(u, n, k, m).mean;
+    return this.scoreViews(views, f.weights, (u, n) => pairwiseCorrelations(u, n, k, m).mean);
   }
 
   /** A plain, versioned object: weights, means, eigenvalues and correlations as base64 f64, with a CRC-32 of every number. */

@@ -4,7 +4,7 @@
  * the rest as the other), lazy solving, the checks, and the projection of views by weights.
  * Each model supplies `solveFit`.
  */
-import { Matrix, bufferedSource, rowSource, type MatrixInput, type MatrixResult, type RowSource } from '../../wasm/index.js';
+import { Matrix, bufferedSource, rowBlocks, rowSource, type MatrixInput, type MatrixResult, type RowSource } from '../../wasm/index.js';
 import { CoMoments } from '../../linalg/comoments.js';
 import { matmul } from '../../linalg/ops.js';
 import { NotFittedError, ShapeError, ValueError, described } from '../../errors.js';
@@ -12,6 +12,7 @@ import { Disposable } from '../../lifecycle.js';
 import { checkOptions } from '../../options.js';
 import { checkMissing, dropMissing, type Missing } from '../../missing.js';
 import { coMomentsOf, readMoments, solvingMoments, type Moments } from './moments.js';
+import { VariateMoments, blockRows, fillRows, withViewRows } from './stream.js';
 
 export interface MCCAOptions {
   /** number of components, at most the smallest view's column count (default 2) */
@@ -195,13 +196,26 @@ export abstract class MultiView<F extends ViewsFit> extends Disposable {
     const f = this.result(), m = f.dims.length;
     if (!Array.isArray(views) || views.length !== m) throw new ShapeError('views', `${m} views (null for a missing one)`, Array.isArray(views) ? `${views.length}` : typeof views);
     if (views.every((v) => v === null)) throw new ValueError('views', 'at least one view', 'only nulls');
-    let rows = -1;
-    return views.map((v, i) => {
-      if (v === null) return null;
-      const r = project(v, `views[${i}]`, f.means[i]!, weights[i]!, f.dims[i]!, this.components);
-      if (rows >= 0 && r.rows !== rows) throw new ShapeError(`views[${i}]`, `${rows} rows (as the other views)`, `${r.rows} rows`);
-      rows = r.rows;
-      return r;
+    return projectStreamed(views, f, weights, this.components);
+  }
+
+  /**
+   * Per component, the mean pairwise correlation of the views' variates on these rows, a block
+   * of rows at a time: one block is `oneBlock` of its variates, more merge each block's
+   * co-moments of them (stream.ts).
+   */
+  protected scoreViews(views: readonly MatrixInput[], weights: Float64Array[], oneBlock: (u: MatrixResult[], n: number) => Float64Array): Float64Array {
+    const f = this.result(), m = f.dims.length, k = this.components;
+    if (!Array.isArray(views) || views.length !== m) throw new ShapeError('views', `${m} views`, Array.isArray(views) ? `${views.length}` : typeof views);
+    return withViewRows(views, f.dims, (sources, n) => {
+      if (n < 2) throw new ShapeError('views[0]', 'at least 2 rows to correlate', `${n} row`);
+      const step = blockRows(f.dims.reduce((t, p) => t + p, 0)), acc = new VariateMoments(m, k);
+      for (const [start, count] of rowBlocks(n, step)) {
+        const u = sources.map((s, i) => project(s!.block(start, count), `views[${i}]`, f.means[i]!, weights[i]!, f.dims[i]!, k));
+        if (n <= step) return oneBlock(u, n);
+        acc.add(u.map((r) => r.data), count);
+      }
+      return acc.meanPairwise();
     });
   }
 
@@ -294,6 +308,14 @@ export function viewMeans(s: CoMoments, dims: number[]): Float64Array[] {
     const src = i < a ? s.x.mean : s.y.mean, out = Float64Array.from(src.subarray(o, o + p));
     o += p;
     return out;
+  });
+}
+
+/** Each given view's (X − mean)·w, a block of rows at a time into JS-owned results (stream.ts). */
+function projectStreamed(views: readonly (MatrixInput | null)[], f: ViewsFit, weights: Float64Array[], k: number): (MatrixResult | null)[] {
+  return withViewRows(views, f.dims, (sources, n) => {
+    const step = blockRows(sources.reduce((t, s) => t + (s ? s.cols : 0), 0));
+    return sources.map((s, i) => (s ? fillRows(n, k, step, (start, count) => project(s.block(start, count), `views[${i}]`, f.means[i]!, weights[i]!, f.dims[i]!, k)) : null));
   });
 }
 
