@@ -76,6 +76,8 @@ export abstract class MultiView<F extends ViewsFit> extends Disposable {
   /** Fits on all rows of the views (each n×pᵢ, m ≥ 2), replacing anything fitted before. */
   fit(views: readonly MatrixInput[]): this {
     this.live();
+    // eslint-disable-next-line prefer-rest-params
+    viewListHint(this.kind, 'fit', views, arguments[1]);
     return this.#streamed(views, (sources) => {
       const dims = this.#check(sources, true);
       if (sources[0]!.rows < 2) throw new ShapeError('views[0]', 'at least 2 rows', `${sources[0]!.rows} row`);
@@ -97,6 +99,8 @@ export abstract class MultiView<F extends ViewsFit> extends Disposable {
   /** Adds a chunk of rows of every view; results are recomputed when next read. */
   partialFit(views: readonly MatrixInput[]): this {
     this.live();
+    // eslint-disable-next-line prefer-rest-params
+    viewListHint(this.kind, 'partialFit', views, arguments[1]);
     return this.#streamed(views, (sources) => {
       if (!this.#stats && this.#fit) throw new NotFittedError(`partialFit: this ${this.kind} was restored from a file, which keeps no statistics`);
       const dims = this.#check(sources, this.#stats === null);
@@ -251,6 +255,23 @@ export abstract class MultiView<F extends ViewsFit> extends Disposable {
     if (this.components > min) throw new ValueError('options.components', `at most the smallest view's column count, ${min}`, this.components);
     return dims;
   }
+}
+
+/**
+ * The views written as for CCA (fit(X, Y)), or one matrix where the list of views belongs: a
+ * ShapeError saying the call takes a list of views, fit([X, Y, …]).
+ */
+function viewListHint(kind: string, method: string, views: unknown, second: unknown): void {
+  const matrixLike = (v: unknown) => v instanceof Matrix || Array.isArray(v) || ArrayBuffer.isView(v) || (typeof v === 'object' && v !== null && ('data' in v || 'rows' in v));
+  // a list of views holds matrices; a matrix given as rows holds numbers (or is { data, rows, cols })
+  const oneMatrix = views instanceof Matrix || ArrayBuffer.isView(views) || (Array.isArray(views) && views.length > 0 && (typeof views[0] === 'number' || ArrayBuffer.isView(views[0]) || (Array.isArray(views[0]) && typeof views[0][0] === 'number'))) || (!Array.isArray(views) && matrixLike(views));
+  const two = second !== undefined && matrixLike(second);
+  if (!two && !oneMatrix) return;
+  throw new ShapeError(
+    'views',
+    `one list of two or more views: ${kind}.${method}([X, Y, …]) (each view n×pᵢ, the same rows), not the views as separate arguments as in CCA.fit(X, Y)`,
+    two ? 'two arguments (views[0] and a second matrix)' : 'one matrix (rows of numbers) where the list of views belongs',
+  );
 }
 
 /** Runs fn on the views as row sources (two or more), released after. */
