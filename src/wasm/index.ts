@@ -19,3 +19,4 @@ export { rowSource, bufferedSource, rowBlocks, type RowSource } from './rows.js'
 export { checkFinite, finiteResult, finiteAs, overflowError } from './finite.js';
 export * from './ops.js';
 export * from './ops_nn.js';
+export * from './missing.js';

@@ -8,9 +8,9 @@
  * readers and row sources as they are, so a 'drop' fit is the fit of the complete rows bit for
  * bit).
  */
-import { ShapeError, ValueError, FormatError } from './errors.js';
-import { plain } from './wasm/dense.js';
-import { checkCell, readInput } from './wasm/input.js';
+import { ShapeError, ValueError, FormatError } from '../errors.js';
+import { plain } from './dense.js';
+import { checkCell, readInput } from './input.js';
 
 export type Missing = 'error' | 'drop';
 

@@ -10,17 +10,16 @@
  * mergeable co-moments, so `partialFit` over chunks and `merge` of shards give the in-memory
  * result.
  */
-import { Matrix, type MatrixInput, type MatrixResult } from '../../wasm/index.js';
+import { checkMissing, dropMissing, type MatrixInput, type MatrixResult, type Missing } from '../../wasm/index.js';
 import { CoMoments } from '../../linalg/comoments.js';
 import { NotFittedError, ShapeError, ValueError, described } from '../../errors.js';
 import { Disposable } from '../../lifecycle.js';
 import { checkOptions } from '../../options.js';
-import { checkMissing, dropMissing, type Missing } from '../../missing.js';
 import { significance, type SignificanceRow } from './significance.js';
 import { coMomentsOf, readMoments, solvingMoments, type Moments } from './moments.js';
 import { readSqlMoments, type SqlRow } from './sql.js';
 import type { CrossValidationResult } from './crossval.js';
-import { checkPermutationOptions, permutationTest, type PermutationTestOptions, type PermutationTestResult, type Rows } from './permutation.js';
+import { modelPermutationTest, type PermutationTestOptions, type PermutationTestResult } from './permutation.js';
 import { bootstrap, checkBootstrapOptions, type BootstrapOptions, type BootstrapResult } from './bootstrap.js';
 import { checkCCAOptions, ridgePair, type CCACrossValidateOptions, type CCAOptions, type CCAToJSONOptions, type CVSettings, type Regularization, type Ridge } from './cca_options.js';
 import { crossValidateSources } from './cca_crossval.js';
@@ -301,29 +300,8 @@ export class CCA extends Disposable {
    */
   permutationTest(X: MatrixInput, Y: MatrixInput, options: PermutationTestOptions = {}): PermutationTestResult {
     this.live();
-    const o = checkPermutationOptions(checkOptions(options, ['permutations', 'seed', 'covariates']));
-    const reg = this.regularization;
-    if (reg === 'auto') throw new ValueError('regularization', "a ridge for permutationTest (the shrinkage λ of 'auto' would be chosen anew for every permutation); use e.g. new CCA({ regularization: 1e-4 })", reg);
-    if (reg === 'cv') throw new ValueError('regularization', "a ridge for permutationTest (a ridge chosen on the same rows would bias the test): e.g. new CCA({ regularization: cca.appliedRegularization }), or CCA.crossValidate on other rows", reg);
-    if (this.scale) throw new ValueError('scale', 'false for permutationTest (standardise the columns yourself)', this.scale);
-    const rows = (input: MatrixInput, name: string): Rows => {
-      const m = Matrix.from(input, name);
-      try {
-        return { data: Float64Array.from(m.toShaped().data), rows: m.rows, cols: m.cols };
-      } finally {
-        m.dispose();
-      }
-    };
-    // missing 'drop': the rows with a missing cell in X, Y or the covariates are left out of the test
-    const d = dropMissing(options.covariates == null ? [X, Y] : [X, Y, options.covariates as MatrixInput], ['X', 'Y', 'options.covariates'], this.missing, 'X, Y');
-    const x = rows(d.views[0]!, 'X'), y = rows(d.views[1]!, 'Y');
-    if (y.rows !== x.rows) throw new ShapeError('Y', `${x.rows} rows (as X)`, `${y.rows} rows`);
-    if (x.rows < 3) throw new ShapeError('X', 'at least 3 rows to permute', `${x.rows} rows`);
-    if (this.components > Math.min(x.cols, y.cols)) throw new ValueError('options.components', `at most min(p, q) = ${Math.min(x.cols, y.cols)}`, this.components);
-    const z = options.covariates == null ? null : rows(d.views[2]!, 'options.covariates');
-    const ridges: [number, number] = Array.isArray(reg) ? [reg[0], reg[1]] : [reg as number, reg as number];
-    return permutationTest(x, y, z, this.components, ridges, o, (xr, yr) => {
-      const m = new CCA({ components: this.components, regularization: reg });
+    return modelPermutationTest(X, Y, options, this, (xr, yr) => {
+      const m = new CCA({ components: this.components, regularization: this.regularization });
       try {
         const [u, v] = m.fit(xr, yr).transform(xr, yr);
         return [u, v];

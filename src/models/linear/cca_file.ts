@@ -13,7 +13,7 @@ import { Matrix } from '../../wasm/index.js';
 import { CoMoments, type ViewMoments, type WithoutFourth } from '../../linalg/comoments.js';
 import { FormatError } from '../../errors.js';
 import { crc32F64, decodeF64, encodeF64, readEnvelope, readInt } from '../../serialize.js';
-import { missingRecord, readMissing } from '../../missing.js';
+import { missingRecord, readMissing } from '../../wasm/index.js';
 import { isRidge, type CCACrossValidationSettings, type CCAOptions, type CCASettings, type Regularization } from './cca_options.js';
 import type { CCAFit } from './cca_solve.js';
 

@@ -21,7 +21,7 @@
 import { borrowMatrix, type Matrix, type MatrixInput, type MatrixResult } from '../../wasm/index.js';
 import { NotFittedError, ShapeError, ValueError } from '../../errors.js';
 import { Disposable } from '../../lifecycle.js';
-import { dropMissing, type Missing } from '../../missing.js';
+import { dropMissing, type Missing } from '../../wasm/index.js';
 import { eachView } from './cca_transform.js';
 import { checkKernelCCAOptions, type GammaSetting, type Kernel, type KernelCCAOptions, type NystromApproximation } from './kcca_options.js';
 import type { Spec } from './kcca_gram.js';

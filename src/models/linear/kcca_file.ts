@@ -13,7 +13,7 @@
 import { FormatError } from '../../errors.js';
 import { crc32F64, decodeF64, encodeF64, readEnvelope, readInt } from '../../serialize.js';
 import type { Kernel, KernelCCAOptions, KernelCCASettings } from './kcca_options.js';
-import { missingRecord, readMissing } from '../../missing.js';
+import { missingRecord, readMissing } from '../../wasm/index.js';
 import type { Fit } from './kcca_fit.js';
 import type { Standardisation } from './kcca_scale.js';
 

@@ -4,7 +4,7 @@
  */
 import { ValueError } from '../../errors.js';
 import { checkOptions } from '../../options.js';
-import { checkMissing, type Missing } from '../../missing.js';
+import { checkMissing, type Missing } from '../../wasm/index.js';
 
 export type Kernel = 'rbf' | 'polynomial' | 'linear';
 

@@ -10,7 +10,7 @@ import { matmul } from '../../linalg/ops.js';
 import { NotFittedError, ShapeError, ValueError, described } from '../../errors.js';
 import { Disposable } from '../../lifecycle.js';
 import { checkOptions } from '../../options.js';
-import { checkMissing, dropMissing, type Missing } from '../../missing.js';
+import { checkMissing, dropMissing, type Missing } from '../../wasm/index.js';
 import { coMomentsOf, readMoments, solvingMoments, type Moments } from './moments.js';
 import { VariateMoments, blockRows, fillRows, withViewRows } from './stream.js';
 

@@ -9,7 +9,7 @@
 import { FormatError } from '../../errors.js';
 import { crc32F64, decodeF64, encodeF64, readEnvelope, readInt } from '../../serialize.js';
 import type { MCCAOptions, ViewsFit } from './multiview.js';
-import { missingRecord, readMissing, type Missing } from '../../missing.js';
+import { missingRecord, readMissing, type Missing } from '../../wasm/index.js';
 
 export type Parts = Record<string, Float64Array | Float64Array[]>;
 

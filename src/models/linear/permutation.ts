@@ -43,7 +43,8 @@
  * (in wasm), then per component the small product CxᵀGCy and its SVD.
  */
 import * as W from '../../wasm/index.js';
-import { Indices, Matrix, Rng, type MatrixResult } from '../../wasm/index.js';
+import { Indices, Matrix, Rng, dropMissing, type MatrixInput, type MatrixResult, type Missing } from '../../wasm/index.js';
+import { checkOptions } from '../../options.js';
 import { svd } from '../../linalg/ops.js';
 import { ConvergenceError, ShapeError, ValueError } from '../../errors.js';
 import { Owner } from '../../lifecycle.js';
@@ -277,4 +278,38 @@ export function checkPermutationOptions(o: PermutationTestOptions): { permutatio
   if (!Number.isInteger(B) || B < 1 || B > 1e7) throw new ValueError('options.permutations', 'an integer from 1 to 10⁷', B);
   if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new ValueError('options.seed', 'an integer in [0, 2³²)', seed);
   return { permutations: B, seed };
+}
+
+/**
+ * CCA.permutationTest for a model's settings: the options and the model's regularization
+ * checked (a ridge, no scale), rows with a missing cell left out under missing 'drop', the
+ * shapes checked, then the test with `fitVariates` (a fresh model's fit and transform).
+ */
+export function modelPermutationTest(
+  X: MatrixInput, Y: MatrixInput, options: PermutationTestOptions,
+  model: { components: number; regularization: number | [number, number] | 'auto' | 'cv'; scale: boolean; missing: Missing },
+  fitVariates: (x: Rows, y: Rows) => [MatrixResult, MatrixResult],
+): PermutationTestResult {
+  const o = checkPermutationOptions(checkOptions(options, ['permutations', 'seed', 'covariates']));
+  const reg = model.regularization;
+  if (reg === 'auto') throw new ValueError('regularization', "a ridge for permutationTest (the shrinkage λ of 'auto' would be chosen anew for every permutation); use e.g. new CCA({ regularization: 1e-4 })", reg);
+  if (reg === 'cv') throw new ValueError('regularization', "a ridge for permutationTest (a ridge chosen on the same rows would bias the test): e.g. new CCA({ regularization: cca.appliedRegularization }), or CCA.crossValidate on other rows", reg);
+  if (model.scale) throw new ValueError('scale', 'false for permutationTest (standardise the columns yourself)', model.scale);
+  const rows = (input: MatrixInput, name: string): Rows => {
+    const m = Matrix.from(input, name);
+    try {
+      return { data: Float64Array.from(m.toShaped().data), rows: m.rows, cols: m.cols };
+    } finally {
+      m.dispose();
+    }
+  };
+  // missing 'drop': the rows with a missing cell in X, Y or the covariates are left out of the test
+  const d = dropMissing(options.covariates == null ? [X, Y] : [X, Y, options.covariates as MatrixInput], ['X', 'Y', 'options.covariates'], model.missing, 'X, Y');
+  const x = rows(d.views[0]!, 'X'), y = rows(d.views[1]!, 'Y');
+  if (y.rows !== x.rows) throw new ShapeError('Y', `${x.rows} rows (as X)`, `${y.rows} rows`);
+  if (x.rows < 3) throw new ShapeError('X', 'at least 3 rows to permute', `${x.rows} rows`);
+  if (model.components > Math.min(x.cols, y.cols)) throw new ValueError('options.components', `at most min(p, q) = ${Math.min(x.cols, y.cols)}`, model.components);
+  const z = options.covariates == null ? null : rows(d.views[2]!, 'options.covariates');
+  const ridges: [number, number] = Array.isArray(reg) ? [reg[0], reg[1]] : [reg, reg];
+  return permutationTest(x, y, z, model.components, ridges, o, fitVariates);
 }

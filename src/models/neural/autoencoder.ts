@@ -19,7 +19,7 @@ import type { EpochInfo } from '../../nn/train.js';
 import { NotFittedError, ShapeError, ValueError } from '../../errors.js';
 import { Owner } from '../../lifecycle.js';
 import { checkOptions } from '../../options.js';
-import { dropMissing, keepRows } from '../../missing.js';
+import { dropMissing, keepRows } from '../../wasm/index.js';
 import type { TorchTensors } from '../../nn/torch.js';
 import {
   checkAutoencoderOptions, perModality, type AutoencoderFitOptions, type AutoencoderLosses, type AutoencoderSettings, type MultimodalAutoencoderFromTorchOptions, type MultimodalAutoencoderOptions, type ViewInput, type ViewsOptions,

@@ -20,7 +20,7 @@ import type { EpochInfo } from '../../nn/train.js';
 import { NotFittedError, ShapeError, ValueError } from '../../errors.js';
 import { Owner } from '../../lifecycle.js';
 import { checkLabels, checkOptions } from '../../options.js';
-import { dropMissing } from '../../missing.js';
+import { dropMissing } from '../../wasm/index.js';
 import type { TorchTensors } from '../../nn/torch.js';
 import { checkGANOptions, type ConditionalGANFitOptions, type ConditionalGANFromTorchOptions, type ConditionalGANLosses, type ConditionalGANOptions, type GenerateOptions } from './cgan_options.js';
 import { buildNets, conditionStats, standardizeRows, type Nets } from './cgan_nets.js';

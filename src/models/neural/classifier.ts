@@ -20,7 +20,7 @@ import { labelIndices } from '../../nn/loss.js';
 import type { EpochInfo } from '../../nn/train.js';
 import { FormatError, NotFittedError, ShapeError, ValueError } from '../../errors.js';
 import { checkLabels, checkOptions } from '../../options.js';
-import { dropMissing } from '../../missing.js';
+import { dropMissing } from '../../wasm/index.js';
 import { readEnvelope } from '../../serialize.js';
 import { NETWORK_OPTIONS, TRAINING_OPTIONS, checkActivationInit, checkTraining, makeOptimizer, trainingExtras, type NetworkOptions, type OptimizerName, type TrainingOptions } from './training.js';
 import { NEURAL_FIT_OPTIONS, type NeuralFitOptions } from './trainer.js';

@@ -15,7 +15,7 @@ import { CCA } from '../linear/cca.js';
 import { FormatError, NotFittedError, ShapeError, ValueError } from '../../errors.js';
 import { Owner } from '../../lifecycle.js';
 import { checkOptions } from '../../options.js';
-import { dropMissing } from '../../missing.js';
+import { dropMissing } from '../../wasm/index.js';
 import { readEnvelope } from '../../serialize.js';
 import { checkClaimed, checkTensors, type TorchTensors } from '../../nn/torch.js';
 import { checkDeepCCAOptions, deepccaRecord, OPTIONS, type DeepCCAFitOptions, type DeepCCAFromTorchOptions, type DeepCCALosses, type DeepCCAOptions } from './deepcca_options.js';

@@ -8,7 +8,7 @@ import { finiteResult, overflowError } from '../../wasm/index.js';
 import type { EpochInfo } from '../../nn/train.js';
 import { NonFiniteError } from '../../errors.js';
 import { Disposable } from '../../lifecycle.js';
-import type { Missing } from '../../missing.js';
+import type { Missing } from '../../wasm/index.js';
 import type { OptimizerName, TrainingSettings } from './training.js';
 import { Trainer, type Losses } from './trainer.js';
 

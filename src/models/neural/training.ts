@@ -8,7 +8,7 @@ import { ACTIVATIONS, type Activation } from '../../nn/activation.js';
 import type { MLPInit } from '../../nn/mlp.js';
 import { Adam, AdamW, SGD, type Optimizer, type Trainable } from '../../nn/optim.js';
 import { ValueError } from '../../errors.js';
-import { checkMissing, type Missing } from '../../missing.js';
+import { checkMissing, type Missing } from '../../wasm/index.js';
 
 export type OptimizerName = 'adam' | 'adamw' | 'sgd';
 
