@@ -666,7 +666,7 @@ const entries: [string, (clean: boolean) => fc.Arbitrary<Case>][] = [
         .map(([vs, { o: drawn, ok }]) => ({
           label: 'MCCA',
           run: async () => {
-            const o = { ...(drawn as object) } as { components?: number; regularization?: number; scale?: boolean };
+            const o = { ...(drawn as object) } as { components?: number; regularization?: number; scale?: boolean; missing?: 'error' | 'drop' };
             const big = Math.max(1, ...vs.map((v) => v.max ** 2));
             if (clean && typeof o.regularization === 'number' && o.regularization > 0) o.regularization *= big;
             const reg = o.regularization ?? 0, comps = o.components ?? 2;
@@ -697,7 +697,7 @@ const entries: [string, (clean: boolean) => fc.Arbitrary<Case>][] = [
             }
             const folds = 2 + (vs[0]!.rows % 2);
             await check(`MCCA.crossValidate(${vs.map(show).join(', ')}, ${folds} folds)`, wp && reg > 0 && vs[0]!.rows >= 2 * folds, ['views', 'options'], () => {
-              const r = cm.MCCA.crossValidate(vs.map((v) => v.value as cm.MatrixInput), { regularization: [reg, vs.map((_, i) => reg * (1 + i))], folds, components: comps, scale: o.scale });
+              const r = cm.MCCA.crossValidate(vs.map((v) => v.value as cm.MatrixInput), { regularization: [reg, vs.map((_, i) => reg * (1 + i))], folds, components: comps, scale: o.scale, missing: o.missing });
               if (r.table.some((t) => Number.isNaN(t.score))) throw new Error('MCCA.crossValidate: a positive ridge scored NaN');
               return [r.best.score, r.table.map((t) => t.foldScores)];
             });

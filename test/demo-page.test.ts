@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
-import { init, ConditionalGAN } from '../src/index.js';
+import { init, CCA, ConditionalGAN } from '../src/index.js';
 import { launchChromium, skipBrowser } from './browser.js';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
@@ -158,6 +158,15 @@ describe.skipIf(noBrowser)('the demo page (npm run demo:web) in headless Chromiu
     const shown = (await text('csv-corr')).split('\n').slice(1, 4).map((l) => Number(l.trim().split(/\s+/)[1]));
     reference.linnerud.correlations.forEach((c: number, k: number) => expect(Math.abs(shown[k]! - c), `Linnerud ${k}`).toBeLessThan(1e-6));
     expect(await page!.locator('#csv-scatter circle').count()).toBe(20);
+    // the page's default ('auto') on these mixed-unit columns (chins to weights in pounds) gives what the scaled fit gives
+    await page!.fill('#csv-reg', 'auto');
+    await page!.click('#csv-fit');
+    await page!.waitForFunction(() => document.getElementById('csv-message')!.textContent === 'fitted');
+    const auto = (await text('csv-corr')).split('\n').slice(1, 4).map((l) => Number(l.trim().split(/\s+/)[1]));
+    const scaled = new CCA({ components: 3, regularization: 'auto', scale: true }).fit(ex.map((r) => r.map(Number)), ph.map((r) => r.map(Number)));
+    scaled.correlations.forEach((c, k) => expect(Math.abs(auto[k]! - c), `Linnerud 'auto' ${k}`).toBeLessThan(1e-6));
+    expect(await text('csv-corr')).toContain(`shrinkage λ ${scaled.shrinkage![0].toFixed(4)}`);
+    scaled.dispose();
     writeFileSync(join(dir, 'bad.csv'), 'a,b,c\n1,2,3\n4,x,6\n7,8,9\n');
     await page!.setInputFiles('#csv-file', join(dir, 'bad.csv'));
     await page!.waitForFunction(() => document.getElementById('csv-message')!.classList.contains('error'));

@@ -98,6 +98,11 @@ describe("linear models: 'drop' is the fit of the complete rows, bit for bit", (
       expect(back.missing).toBe('drop');
       a.dispose(), b.dispose(), back.dispose();
     }
+    // MCCA.crossValidate leaves out the same rows
+    const cv = MCCA.crossValidate([P.X, P.Y, P.Z], { regularization: [1e-3, 1e-1], folds: 3, missing: 'drop' });
+    expect(cv).toEqual(MCCA.crossValidate([C3.X, C3.Y, C3.Z], { regularization: [1e-3, 1e-1], folds: 3 }));
+    expect(() => MCCA.crossValidate([P.X, P.Y, P.Z], { folds: 3 })).toThrow(NonFiniteError);
+    expect(() => MCCA.crossValidate([P.X, P.Y, P.Z], { folds: 3, missing: 'skip' as never })).toThrow(ValueError);
     const s = new MCCA({ components: 2, missing: 'drop' }), t = new MCCA({ components: 2 });
     for (let i = 0; i < N; i += 8) {
       const bad = new Set(POISON.map(([r]) => r).filter((r) => r >= i && r < i + 8).map((r) => r - i));

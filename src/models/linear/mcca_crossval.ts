@@ -4,7 +4,7 @@
  * standardised by the training folds' standard deviations), scored by the held-out fold's
  * covariance.
  */
-import type { MatrixInput } from '../../wasm/index.js';
+import { checkMissing, dropMissing, type MatrixInput, type Missing } from '../../wasm/index.js';
 import { ShapeError, SingularMatrixError, ValueError } from '../../errors.js';
 import { checkOptions } from '../../options.js';
 import { AUTO_GRID, checkFoldOptions, crossValidateFolds, disposeAll, foldAssignment, foldMoments, mergedMoments, type CrossValidateOptions, type CrossValidationResult } from './crossval.js';
@@ -18,6 +18,8 @@ export interface MCCACrossValidateOptions extends CrossValidateOptions<ViewRidge
   /** standardise the columns (by each training fold's standard deviations) as MCCA's `scale`;
    *  'auto' then tries 10⁻⁶ … 10⁰ as they are (standardised columns have variance 1) (default false) */
   scale?: boolean;
+  /** 'drop': leave out the rows with a NaN, null or undefined cell in any view (default 'error') */
+  missing?: Missing;
 }
 
 /**
@@ -26,10 +28,13 @@ export interface MCCACrossValidateOptions extends CrossValidateOptions<ViewRidge
  * weights for the raw ones), scored by the held-out fold's covariance.
  */
 export function crossValidateViews(views: readonly MatrixInput[], options: MCCACrossValidateOptions): CrossValidationResult<ViewRidges> {
-  const o = checkOptions(options, ['regularization', 'folds', 'components', 'seed', 'scale']);
+  const o = checkOptions(options, ['regularization', 'folds', 'components', 'seed', 'scale', 'missing']);
   const scale = o.scale ?? false;
   if (typeof scale !== 'boolean') throw new ValueError('options.scale', 'true or false', scale);
-  return withViewSources(views, (sources) => {
+  // missing 'drop': the rows with a missing cell in any view left out, as MCCA's fit does
+  const missing = checkMissing(o.missing);
+  const kept = Array.isArray(views) && views.length >= 2 ? dropMissing(views, views.map((_, i) => `views[${i}]`), missing, 'views').views : views;
+  return withViewSources(kept, (sources) => {
     const n = sources[0]!.rows, dims = sources.map((s) => s.cols), m = dims.length;
     for (const [i, s] of sources.entries()) if (s.rows !== n) throw new ShapeError(`views[${i}]`, `${n} rows (as views[0])`, `${s.rows} rows`);
     const g = o.regularization ?? 'auto';
