@@ -161,7 +161,8 @@ describe.skipIf(noBrowser)('the demo page (npm run demo:web) in headless Chromiu
     // the page's default ('auto') on these mixed-unit columns (chins to weights in pounds) gives what the scaled fit gives
     await page!.fill('#csv-reg', 'auto');
     await page!.click('#csv-fit');
-    await page!.waitForFunction(() => document.getElementById('csv-message')!.textContent === 'fitted');
+    // the message already says 'fitted' from the fit before: wait for this fit's shrinkage line
+    await page!.waitForFunction(() => /shrinkage λ/.test(document.getElementById('csv-corr')!.textContent!) && document.getElementById('csv-message')!.textContent === 'fitted');
     const auto = (await text('csv-corr')).split('\n').slice(1, 4).map((l) => Number(l.trim().split(/\s+/)[1]));
     const scaled = new CCA({ components: 3, regularization: 'auto', scale: true }).fit(ex.map((r) => r.map(Number)), ph.map((r) => r.map(Number)));
     scaled.correlations.forEach((c, k) => expect(Math.abs(auto[k]! - c), `Linnerud 'auto' ${k}`).toBeLessThan(1e-6));

@@ -313,6 +313,7 @@ $('csv-fit').onclick = async () => {
   const regText = $('csv-reg').value.trim();
   const regularization = regText === 'auto' ? 'auto' : Number(regText);
   if (regularization !== 'auto' && !(regularization >= 0)) return showError(msg, `regularization: expected 'auto' or a ridge ≥ 0, got ${JSON.stringify(regText)}`);
+  showStatus(msg, 'fitting…');
   try {
     const r = await request('fitCsv', { x: pick('x'), y: pick('y'), regularization });
     $('csv-corr').textContent = ['canonical correlations', ...r.correlations.map((c, k) => `${String(k).padStart(2)}  ${c.toFixed(6)}`)].join('\n') + (r.shrinkage ? `\nshrinkage λ ${r.shrinkage[0].toFixed(4)} (Schäfer–Strimmer: every correlation of the joined views times 1 − λ; the same in any column units)` : '');
