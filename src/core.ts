@@ -21,6 +21,7 @@ export type { ComomentsQueryOptions, SqlDialect, SqlRow, SqlMoments, SqlMatrix }
 export type { Moments, TwoViewMoments, ViewsMoments } from './models/linear/moments.js';
 export { MCCA, GCCA, type MCCAOptions, type GCCAOptions, type MCCACrossValidateOptions, type ViewRidges } from './models/linear/mcca.js';
 export { KernelCCA, type KernelCCAOptions, type Kernel, type NystromApproximation, type Landmarks } from './models/linear/kcca.js';
+export { PLSRegression, PLSCanonical, PLSSVD, type PLSOptions, type PLSRegressionOptions, type PLSCanonicalOptions, type PLSSVDOptions, type PLSToJSONOptions } from './models/linear/pls.js';
 export { significance, formatSignificance, type SignificanceRow } from './models/linear/significance.js';
 export type { PermutationTestOptions, PermutationTestResult } from './models/linear/permutation.js';
 export type { BootstrapOptions, BootstrapResult, BootstrapInterval } from './models/linear/bootstrap.js';
