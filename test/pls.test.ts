@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
 import { init, memoryStats, PLSRegression, PLSCanonical, PLSSVD, ShapeError, ValueError, NotFittedError, FormatError } from '../src/index.js';
-import { linnerud, randn } from './helpers.js';
+import { digits, linnerud, randn } from './helpers.js';
 
 beforeAll(async () => {
   await init();
@@ -218,9 +218,45 @@ describe('PLS', () => {
     m.dispose();
   });
 
-  const fixture = 'test/fixtures/pls-reference.json';
-  it.skipIf(!existsSync(fixture))('matches the reference fixture (R pls, scikit-learn)', () => {
-    const ref = JSON.parse(readFileSync(fixture, 'utf8'));
-    expect(ref).toBeTruthy();
-  });
+});
+
+describe('PLS against R pls 2.8 and scikit-learn 1.2 (test/fixtures/pls-reference.json, scripts/reference/pls.py)', () => {
+  const ref = JSON.parse(readFileSync(new URL('./fixtures/pls-reference.json', import.meta.url), 'utf8'));
+  /** max |a − b| relative to max |b| (b nested or flat) */
+  const rel = (a: ArrayLike<number>, b: unknown) => {
+    const w = (b as unknown[]).flat(2) as number[];
+    expect(a.length).toBe(w.length);
+    let m = 0, s = 0;
+    for (let i = 0; i < w.length; i++) (m = Math.max(m, Math.abs(a[i]! - w[i]!))), (s = Math.max(s, Math.abs(w[i]!)));
+    return m / s;
+  };
+  const { exercise, physiological } = linnerud();
+  const sets = {
+    linnerud: { X: exercise, Y: physiological, Xt: exercise, Yt: physiological },
+    digits: { X: digits.left.slice(0, 1500), Y: digits.right.slice(0, 1500), Xt: digits.left.slice(1500, 1550), Yt: digits.right.slice(1500, 1550) },
+  } as const;
+  for (const name of ['linnerud', 'digits'] as const)
+    for (const sc of ['scale_false', 'scale_true'] as const)
+      it(`${name}, ${sc.replace('_', ': ')}: regression coefficients and predictions (R, scikit-learn), canonical and SVD weights, loadings, rotations and scores (scikit-learn) to 1e-8`, () => {
+        const d = sets[name], r = ref[name][sc], k = ref[name].k as number, scale = sc === 'scale_true';
+        const reg = new PLSRegression({ components: k, scale }).fit(d.X, d.Y);
+        expect(rel(reg.coefficients.data, r.regression_r.coef)).toBeLessThan(1e-8);
+        expect(rel(reg.predict(d.Xt).data, r.regression_r.predict_test)).toBeLessThan(1e-8);
+        expect(rel(reg.coefficients.data, r.regression_sklearn.coef)).toBeLessThan(1e-8);
+        for (const [ours, theirs] of [[reg.xWeights, 'x_weights'], [reg.yWeights, 'y_weights'], [reg.xLoadings, 'x_loadings'], [reg.yLoadings, 'y_loadings'], [reg.xRotations, 'x_rotations']] as const)
+          expect(rel(ours.data, r.regression_sklearn[theirs]), `regression ${theirs}`).toBeLessThan(1e-8);
+        const can = new PLSCanonical({ components: k, scale }).fit(d.X, d.Y);
+        for (const [ours, theirs] of [[can.xWeights, 'x_weights'], [can.yWeights, 'y_weights'], [can.xLoadings, 'x_loadings'], [can.yLoadings, 'y_loadings'], [can.xRotations, 'x_rotations'], [can.yRotations, 'y_rotations']] as const)
+          expect(rel(ours.data, r.canonical[theirs]), `canonical ${theirs}`).toBeLessThan(1e-8);
+        const [cu, cv] = can.transform(d.Xt, d.Yt);
+        expect(rel(cu!.data, r.canonical.x_scores_test)).toBeLessThan(1e-8);
+        expect(rel(cv!.data, r.canonical.y_scores_test)).toBeLessThan(1e-8);
+        const svd = new PLSSVD({ components: k, scale }).fit(d.X, d.Y);
+        expect(rel(svd.xWeights.data, r.svd.x_weights)).toBeLessThan(1e-8);
+        expect(rel(svd.yWeights.data, r.svd.y_weights)).toBeLessThan(1e-8);
+        const [su, sv] = svd.transform(d.Xt, d.Yt);
+        expect(rel(su!.data, r.svd.x_scores_test)).toBeLessThan(1e-8);
+        expect(rel(sv!.data, r.svd.y_scores_test)).toBeLessThan(1e-8);
+        for (const m of [reg, can, svd]) m.dispose();
+      });
 });
