@@ -4,7 +4,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import {
-  init, memoryStats, nn, linalg, significance, metrics, MLP, Tensor, Matrix, CCA, MCCA, GCCA, KernelCCA, DeepCCA, Classifier, MultimodalAutoencoder, ConditionalGAN,
+  init, memoryStats, nn, linalg, significance, metrics, MLP, Tensor, Matrix, CCA, MCCA, GCCA, KernelCCA, DeepCCA, Classifier, MultimodalAutoencoder, ConditionalGAN, PLSRegression, PLSCanonical, PLSSVD,
   ValueError, ShapeError, NonFiniteError, NotFittedError, FormatError, DivergenceError,
 } from '../src/index.js';
 import { Checkpoint } from '../src/nn/checkpoint.js';
@@ -398,7 +398,11 @@ describe('saved models are protected: every damaged file is a FormatError', () =
     const cv = new CCA({ components: 2, regularization: 'cv', crossValidation: { regularization: [1e-3, [0.1, 1]], folds: 4 } }).fit(X, Y);
     // statistics from moments (no fourth moments: stored as null)
     const fm = CCA.fromMoments({ n: 80, means: [[0, 0, 0, 0], [0, 0, 0]], covariance: Array.from({ length: 7 }, (_, i) => Array.from({ length: 7 }, (_, j) => (i === j ? 2 : i + j === 6 ? 0.5 : 0))) }, { components: 2, regularization: 1e-3 });
+    const plsR = new PLSRegression({ components: 2 }).fit(X, Y), plsC = new PLSCanonical({ components: 2, scale: false }).fit(X, Y), plsS = new PLSSVD({ components: 2 }).fit(X, Y);
     const files: [string, (j: unknown) => { dispose(): void }, Record<string, unknown>, string[]][] = [
+      ['PLSRegression', PLSRegression.fromJSON, plsR.toJSON({ statistics: true }), ['xWeights', 'coefficients', 'intercept', 'xMean', 'yStd', 'xRotations', 'n']],
+      ['PLSCanonical', PLSCanonical.fromJSON, plsC.toJSON(), ['xWeights', 'yWeights', 'yRotations', 'yLoadings', 'xMean']],
+      ['PLSSVD', PLSSVD.fromJSON, plsS.toJSON(), ['xWeights', 'yWeights', 'xStd']],
       ['KernelCCA', KernelCCA.fromJSON, kcca.toJSON(), ['basisX', 'basisY', 'coefX', 'coefY', 'offsetX', 'offsetY', 'correlations', 'n']],
       ['KernelCCA (Nyström)', KernelCCA.fromJSON, nys.toJSON(), ['landmarks', 'basisX', 'coefY', 'offsetX', 'correlations', 'nb', 'meanX', 'sdY']],
       ['MCCA', MCCA.fromJSON, mcca.toJSON(), ['means.0', 'weights.1', 'weights.2', 'eigenvalues', 'correlations', 'pairwise.1', 'n']],
@@ -451,7 +455,7 @@ describe('saved models are protected: every damaged file is a FormatError', () =
       }
     }
     expect(memoryStats().liveBytes).toBe(before);
-    for (const o of [cca, net, opt, clf, dcca, dccaS, aeS, ganS, mcca, gcca, kcca, nys, cv, fm]) o.dispose();
+    for (const o of [cca, net, opt, clf, dcca, dccaS, aeS, ganS, mcca, gcca, kcca, nys, cv, fm, plsR, plsC, plsS]) o.dispose();
   });
 
   it('options given as −0 round-trip (a JSON number has no −0; the checksum must not see one)', () => {

@@ -5,7 +5,7 @@
 // and two models trained interleaved give the bits of the same two trained one after the other.
 // Out-of-memory is in test/init-bytes.test.ts (it needs its own, capped, instance).
 import { beforeAll, describe, expect, it } from 'vitest';
-import { init, memoryStats, nn, columns, parseCsv, CCA, Classifier, ConditionalGAN, DeepCCA, GCCA, KernelCCA, MCCA, MLP, Matrix, MultimodalAutoencoder, NonFiniteError, ValueError, FitRunningError } from '../src/index.js';
+import { init, memoryStats, nn, columns, parseCsv, CCA, PLSRegression, PLSCanonical, PLSSVD, Classifier, ConditionalGAN, DeepCCA, GCCA, KernelCCA, MCCA, MLP, Matrix, MultimodalAutoencoder, NonFiniteError, ValueError, FitRunningError } from '../src/index.js';
 import { readFileSync } from 'node:fs';
 import { uniform } from './helpers.js';
 
@@ -192,6 +192,23 @@ describe('1,000 fit / use / dispose cycles of each model return the allocator to
       back.shared([x, null, x]);
       back.dispose();
       scaled.dispose();
+    }],
+    ['PLS (regression, canonical, SVD)', () => {
+      const r = new PLSRegression({ components: 2 }).partialFit(x.slice(0, 6), y.slice(0, 6));
+      const other = new PLSRegression({ components: 2 }).fit(x.slice(6), y.slice(6));
+      const back = PLSRegression.fromJSON(r.toJSON({ statistics: true })).merge(other);
+      back.predict(x);
+      back.score(x, y);
+      back.transform(x, y);
+      try {
+        back.fit(x, y.slice(1)); // refused: Y has a row fewer
+      } catch {
+        // the earlier fit stays
+      }
+      const c = new PLSCanonical({ components: 1 }).fit(x, y), s = new PLSSVD({ components: 2 }).fit(x, y);
+      c.transform(x, y);
+      PLSSVD.fromJSON(s.toJSON()).dispose();
+      for (const m of [r, other, back, c, s]) m.dispose();
     }],
     ['KernelCCA', () => {
       const m = new KernelCCA({ components: 2 }).fit(x, y);

@@ -74,6 +74,24 @@ export async function runScenario(cm, initOptions = {}) {
     for (const m of [auto, a, b, merged, other]) m.dispose();
   }
 
+  // 1c. PLS (issue 34): regression, canonical and SVD on Linnerud, exact from the co-moments
+  //     (a singular pair per component); chunks through a file of statistics merged with a shard
+  if (cm.PLSRegression) {
+    const reg = new cm.PLSRegression({ components: 2 }).fit(EXERCISE, PHYSIOLOGICAL);
+    const a = new cm.PLSRegression({ components: 2 }).partialFit(EXERCISE.slice(0, 9), PHYSIOLOGICAL.slice(0, 9));
+    const shard = new cm.PLSRegression({ components: 2 }).fit(EXERCISE.slice(9), PHYSIOLOGICAL.slice(9));
+    const merged = cm.PLSRegression.fromJSON(JSON.stringify(a.toJSON({ statistics: true }))).merge(shard);
+    const off = (x, y) => x.reduce((m, v, i) => Math.max(m, Math.abs(v - y[i])), 0);
+    if (!(off(merged.coefficients.data, reg.coefficients.data) < 1e-10 * Math.max(...reg.coefficients.data.map(Math.abs)))) failures.push('pls: chunks, a file and a shard differ from one fit');
+    const can = new cm.PLSCanonical({ components: 2 }).fit(EXERCISE, PHYSIOLOGICAL), svd = new cm.PLSSVD({ components: 2 }).fit(EXERCISE, PHYSIOLOGICAL);
+    const [cu, cv] = can.transform(EXERCISE, PHYSIOLOGICAL);
+    const plsBytes = [reg.coefficients.data, reg.intercept, reg.predict(EXERCISE).data, reg.xRotations.data, can.xWeights.data, cu.data, cv.data, svd.yWeights.data];
+    if (!plsBytes.every((x) => x.every(Number.isFinite))) failures.push('pls: non-finite results');
+    parts.pls = await sha256(plsBytes);
+    outputs.push(...plsBytes);
+    for (const m of [reg, a, shard, merged, can, svd]) m.dispose();
+  } else failures.push('pls: PLSRegression is not exported');
+
   // 2. an MLP training step with a fixed seed: init, dropout and shuffling draw from the
   //    in-wasm PRNG, transcendentals are computed in wasm, so the bits must agree everywhere
   const net = new cm.MLP({ layers: [3, 16, 8, 3], activation: 'leaky_relu', dropout: 0.25, seed: 42 });
