@@ -782,6 +782,56 @@ const entries: [string, (clean: boolean) => fc.Arbitrary<Case>][] = [
         })),
   ],
   [
+    'PLS',
+    (clean) =>
+      fc
+        .tuple(
+          clean ? cleanDim : dim,
+          matrixArg(undefined, clean),
+          fc.constantFrom('PLSRegression', 'PLSCanonical', 'PLSSVD'),
+          optionsArb(clean, { components: pos(3), scale: fc.boolean(), missing: fc.constantFrom('error', 'drop') }, { components: wrongInt, scale: ['yes', 1], missing: ['skip', 1, null], tol: [1e-6] }),
+        )
+        .chain(([n, a, kind, opt]) => fc.tuple(fc.constant(a), matrixArg({ rows: a.valid ? a.rows : n }, clean), fc.constant(kind), fc.constant(opt)))
+        .map(([a, b, kind, { o: drawn, ok }]) => ({
+          label: 'PLS',
+          run: async () => {
+            const o = { ...(drawn as object) } as cm.PLSOptions;
+            const Model = cm[kind];
+            const comps = o.components ?? 2;
+            // well-posed: continuous random rows, a couple more rows than components, components ≤ min(p, q)
+            // (each component's scores keep variance until the rows are spent; PLSSVD needs no rank at all)
+            const wp = ok && a.tame && b.tame && a.generic && b.generic && a.rows === b.rows && a.rows >= comps + 2 && comps <= Math.min(a.cols, b.cols);
+            let model = null as cm.PLSRegression | cm.PLSCanonical | cm.PLSSVD | null;
+            await check(`${kind}(${JSON.stringify(o)}).fit(${show(a)}, ${show(b)})`, wp, ['X', 'Y', 'options'], () => {
+              model = new Model(o);
+              live.push(model);
+              model.fit(a.value as cm.MatrixInput, b.value as cm.MatrixInput);
+              return [model.xWeights.data, model.transform(a.value as cm.MatrixInput, b.value as cm.MatrixInput).map((r) => r?.data)];
+            });
+            let fitted = false;
+            try {
+              fitted = !!model && (model as cm.PLSRegression).fitted;
+            } catch {
+              fitted = false; // disposed by check() when its fit failed
+            }
+            if (fitted) {
+              const m = model!, before = Array.from(m.xWeights.data);
+              await check(`${kind}.transform`, wp, ['X', 'Y'], () => m.transform(a.value as cm.MatrixInput, b.value as cm.MatrixInput).map((r) => r?.data));
+              if (m instanceof cm.PLSRegression) {
+                await check('PLSRegression.predict', wp, ['X'], () => m.predict(a.value as cm.MatrixInput).data);
+                await check('PLSRegression.score', wp, ['X', 'Y'], () => m.score(a.value as cm.MatrixInput, b.value as cm.MatrixInput));
+              }
+              if (Array.from(m.xWeights.data).join() !== before.join()) throw new Error(`${kind}: a failed call changed the fit`);
+              await check(`${kind}.toJSON`, true, [], () => {
+                const back = (Model as typeof cm.PLSSVD).fromJSON(JSON.parse(JSON.stringify(m.toJSON({ statistics: true }))));
+                live.push(back);
+                return back.xWeights.data;
+              });
+            }
+          },
+        })),
+  ],
+  [
     'nn.MLP',
     (clean) =>
       fc

@@ -19,6 +19,7 @@
 import type { CoMoments } from '../../linalg/comoments.js';
 import { svd } from '../../linalg/ops.js';
 import { ValueError } from '../../errors.js';
+import { overflowError } from '../../wasm/index.js';
 import { columnScales } from './cca_core.js';
 
 export type PLSKind = 'regression' | 'canonical' | 'svd';
@@ -177,6 +178,8 @@ export function solvePLS(s: CoMoments, kind: PLSKind, k: number, scale: boolean)
   const xStd = scale ? columnScales(Mx, n, new Float64Array(p)) : new Float64Array(p).fill(1);
   const yStd = scale ? columnScales(My, n, new Float64Array(q)) : new Float64Array(q).fill(1);
   const Sxx = cov(Mx, n, xStd, xStd), Syy = cov(My, n, yStd, yStd), Sxy = cov(Mxy, n, xStd, yStd);
+  // values whose squares overflow leave ±Infinity or NaN in the co-moments: reported against the data, not an internal matrix
+  for (const S of [Sxx, Syy, Sxy]) if (!S.every(Number.isFinite)) throw overflowError(['X', 'Y'], 'covariances');
   const fit: PLSFit = { n, p, q, k, xMean: Float64Array.from(s.x.mean), yMean: Float64Array.from(s.y.mean), xStd, yStd, xWeights: new Float64Array(0), yWeights: new Float64Array(0), xLoadings: new Float64Array(0), yLoadings: new Float64Array(0), xRotations: new Float64Array(0), yRotations: new Float64Array(0), coefficients: new Float64Array(0), intercept: new Float64Array(0) };
   if (kind === 'svd') {
     const { u, v } = singular(Sxy, p, q, k);
