@@ -186,6 +186,25 @@ export class CoMoments {
   }
 }
 
+/**
+ * Adds the rows of a chunk to `stats` (null: the chunk's statistics become them) as one whole:
+ * the chunk's rows gather apart and join at once, so a chunk that fails part-way (out of
+ * memory) leaves none of its rows counted. Returns the statistics. `fourth` as the constructor's.
+ */
+export function addChunk(stats: CoMoments | null, x: RowSource, y: RowSource, fourth = false): CoMoments {
+  const chunk = new CoMoments(x.cols, y.cols, fourth);
+  try {
+    chunk.addRows(x, y);
+    if (stats) stats.merge(chunk);
+  } catch (e) {
+    chunk.dispose();
+    throw e;
+  }
+  if (!stats) return chunk;
+  chunk.dispose();
+  return stats;
+}
+
 function copyView(dst: ViewMoments, src: ViewMoments) {
   dst.mean.set(src.mean);
   dst.M.data.set(src.M.data);

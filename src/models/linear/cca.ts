@@ -11,7 +11,7 @@
  * result.
  */
 import { checkMissing, dropMissing, type MatrixInput, type MatrixResult, type Missing } from '../../wasm/index.js';
-import { CoMoments } from '../../linalg/comoments.js';
+import { CoMoments, addChunk } from '../../linalg/comoments.js';
 import { NotFittedError, ShapeError, ValueError, described } from '../../errors.js';
 import { Disposable } from '../../lifecycle.js';
 import { checkOptions } from '../../options.js';
@@ -120,18 +120,7 @@ export class CCA extends Disposable {
         );
       this.#check(x, y, this.#stats === null);
       if (this.#stats) this.#continuable('partialFit', this.#stats);
-      // the chunk's rows gather apart and join the statistics whole: a chunk that fails
-      // part-way (out of memory) leaves none of its rows counted
-      const chunk = new CoMoments(x.cols, y.cols, this.regularization === 'auto');
-      try {
-        chunk.addRows(x, y);
-        if (this.#stats) this.#stats.merge(chunk);
-      } catch (e) {
-        chunk.dispose();
-        throw e;
-      }
-      if (this.#stats) chunk.dispose();
-      else this.#stats = chunk;
+      this.#stats = addChunk(this.#stats, x, y, this.regularization === 'auto');
       this.#dirty = true;
       this.#dropped += d.dropped;
       return this;

@@ -7,7 +7,7 @@
  * options and file format in pls_file.ts.
  */
 import { Matrix, dropMissing, type MatrixInput, type MatrixResult, type Missing } from '../../wasm/index.js';
-import { CoMoments } from '../../linalg/comoments.js';
+import { CoMoments, addChunk } from '../../linalg/comoments.js';
 import { NotFittedError, ShapeError, ValueError, described } from '../../errors.js';
 import { Disposable } from '../../lifecycle.js';
 import { checkOptions } from '../../options.js';
@@ -80,16 +80,7 @@ abstract class PLSBase extends Disposable {
       if (!this.#stats && this.#fit)
         throw new NotFittedError(`partialFit: this ${NAMES[this.kind]} was restored without its statistics, so new rows cannot be added (save it with toJSON({ statistics: true }) to keep streaming)`);
       this.#check(x, y, this.#stats === null);
-      const chunk = new CoMoments(x.cols, y.cols);
-      try {
-        chunk.addRows(x, y);
-        if (this.#stats) this.#stats.merge(chunk);
-      } catch (e) {
-        chunk.dispose();
-        throw e;
-      }
-      if (this.#stats) chunk.dispose();
-      else this.#stats = chunk;
+      this.#stats = addChunk(this.#stats, x, y);
       this.#dirty = true;
       this.#dropped += d.dropped;
       return this;
