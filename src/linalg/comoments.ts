@@ -246,7 +246,7 @@ export function fourthSums(Q: Matrix, T: Matrix | null, F: Float64Array, xc: Mat
 const BITS = new DataView(new ArrayBuffer(8));
 
 /** 2^⌊log₂ v⌋ for a normal v > 0, read from its exponent bits (the same in every engine); 1 for 0 and subnormals. */
-function powerOfTwo(v: number): number {
+export function powerOfTwo(v: number): number {
   BITS.setFloat64(0, v);
   const e = (BITS.getUint32(0) >>> 20) & 0x7ff;
   if (e === 0 || e === 0x7ff) return 1;

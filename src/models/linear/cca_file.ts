@@ -10,7 +10,7 @@
  * 'auto' fit.
  */
 import { Matrix } from '../../wasm/index.js';
-import { CoMoments, type ViewMoments, type WithoutFourth } from '../../linalg/comoments.js';
+import { CoMoments, powerOfTwo, type ViewMoments, type WithoutFourth } from '../../linalg/comoments.js';
 import { FormatError } from '../../errors.js';
 import { crc32F64, decodeF64, encodeF64, readEnvelope, readInt } from '../../serialize.js';
 import { missingRecord, readMissing } from '../../wasm/index.js';
@@ -149,13 +149,6 @@ type ViewNumbers = [ArrayLike<number>, ArrayLike<number>];
 type StatsNumbers = { n: number; external: boolean; without: WithoutFourth; x: ViewNumbers; y: ViewNumbers; Mxy: ArrayLike<number>; Q: ArrayLike<number> | null; T: ArrayLike<number> | null; F: ArrayLike<number> | null };
 const WITHOUT = ['not asked', 'moments', 'old file'] as const;
 
-/** True when v is an exact power of two (its mantissa bits are 0). */
-function powerOfTwo(v: number): boolean {
-  const b = new DataView(new ArrayBuffer(8));
-  b.setFloat64(0, v);
-  return (b.getUint32(0) & 0xfffff) === 0 && b.getUint32(4) === 0;
-}
-
 /** Version 3 statistics: n, external, without, per view mean and M, Mxy, and the joined views' Q and T (null exactly when `without` says why). */
 function readStats(s: Record<string, unknown>, p: number, q: number): StatsNumbers {
   const n = readInt(s, 'n', 1);
@@ -173,7 +166,7 @@ function readStats(s: Record<string, unknown>, p: number, q: number): StatsNumbe
     if ((s[k] === null) === kept) throw new FormatError(`statistics.${k}: expected ${kept ? `the ${P}×${P} sums (statistics.without is null)` : `null (statistics.without is '${without}')`}, found ${JSON.stringify(s[k])?.slice(0, 40)}`);
   const Q = kept ? decodeF64(s.Q, P * P, 'statistics.Q') : null, T = kept ? decodeF64(s.T, P * P, 'statistics.T') : null;
   const F = kept ? decodeF64(s.F, P, 'statistics.F') : null;
-  if (F && !F.every((v) => v > 0 && Number.isFinite(v) && powerOfTwo(v)))
+  if (F && !F.every((v) => v > 0 && Number.isFinite(v) && powerOfTwo(v) === v))
     throw new FormatError(`statistics.F: expected positive powers of two (the units of Q and T), found ${JSON.stringify(Array.from(F).slice(0, 8))}`);
   return { n, external: s.external, without: without as WithoutFourth, x: view(s.x, p, 'statistics.x'), y: view(s.y, q, 'statistics.y'), Mxy: decodeF64(s.Mxy, p * q, 'statistics.Mxy'), Q, T, F };
 }
