@@ -23,7 +23,7 @@ import { checkLabels, checkOptions } from '../../options.js';
 import { dropMissing } from '../../wasm/index.js';
 import type { TorchTensors } from '../../nn/torch.js';
 import { checkGANOptions, type ConditionalGANFitOptions, type ConditionalGANFromTorchOptions, type ConditionalGANLosses, type ConditionalGANOptions, type GenerateOptions } from './cgan_options.js';
-import { buildNets, conditionStats, standardizeRows, type Nets } from './cgan_nets.js';
+import { buildNets, conditionStats, type Nets } from './cgan_nets.js';
 import { readGANFile, readTorchGAN, writeGANFile } from './cgan_file.js';
 import { makeOptimizer } from './training.js';
 import { NEURAL_FIT_OPTIONS } from './trainer.js';
@@ -109,7 +109,7 @@ export class ConditionalGAN extends NeuralModel<ConditionalGANLosses> {
       if (scaler) standardize(X, scaler);
       checkHeadRange(X, this.outputActivation, 'x', scaler !== null);
       const stats = warm ? this.#nets! : conditionStats(C, this.standardizeCondition);
-      standardizeRows(C, stats);
+      standardize(C, stats);
       const nets = warm ? this.#nets! : buildNets(this, p, q, stats);
       if (!warm) built({ dispose: () => (nets.G.dispose(), nets.D.dispose()) });
       const { G, D } = nets;
@@ -200,7 +200,7 @@ export class ConditionalGAN extends NeuralModel<ConditionalGANLosses> {
       try {
         const C = own(Tensor.from(c, 'c'));
         if (C.cols !== q) throw new ShapeError('c', `${q} columns (as in fit)`, `${C.cols} columns`);
-        standardizeRows(C, stats);
+        standardize(C, stats);
         const rng = own(Rng.create(seed)), z = own(Tensor.empty(C.rows, this.noise)), gin = own(new Concat([this.noise, q]));
         W.randomNormal(z, 0, 1, rng);
         const out = G.predict(gin.forward([z, C]));

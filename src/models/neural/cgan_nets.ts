@@ -34,12 +34,6 @@ export function conditionStats(C: Tensor, standardize: boolean): { mean: Float64
   return { mean, scale };
 }
 
-/** c ↦ (c − mean) / scale in place (C is the model's own copy of the caller's condition). */
-export function standardizeRows(C: Tensor, { mean, scale }: { mean: Float64Array; scale: Float64Array }): void {
-  const q = C.cols, d = C.data;
-  for (let i = 0; i < C.rows; i++) for (let j = 0; j < q; j++) d[i * q + j] = (d[i * q + j]! - mean[j]!) / scale[j]!;
-}
-
 /** New generator and discriminator for x of width xw and conditions of width cw. */
 export function buildNets(s: GANSettings, xw: number, cw: number, stats: { mean: Float64Array; scale: Float64Array }): Nets {
   const common = { activation: s.activation, init: s.init };
