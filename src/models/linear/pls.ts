@@ -210,14 +210,6 @@ abstract class PLSBase extends Disposable {
     return model;
   }
 
-  /** fromSqlRow (`one`) and fromSqlRows of every PLS: the row(s) read as CCA's, then as fromMoments with the model `make` builds. */
-  protected static sql<T extends PLSBase>(rows: unknown, one: boolean, make: () => T): T {
-    if (one && Array.isArray(rows)) throw new ValueError('row', 'one result row (an object; for one row per group use fromSqlRows)', rows);
-    if (!one && !Array.isArray(rows)) throw new ValueError('rows', 'an array of result rows (one per group)', rows);
-    const moments = one ? readSqlMoments([rows as SqlRow], 'row', true) : readSqlMoments(rows as readonly SqlRow[], 'rows', false);
-    return PLSBase.moments(moments, make());
-  }
-
   protected static moments<T extends PLSBase>(moments: Moments, model: T): T {
     try {
       const j = readMoments(moments);
@@ -334,6 +326,13 @@ abstract class PLSPredicting extends PLSBase {
   }
 }
 
+/** fromSqlRow (`one`) and fromSqlRows of every PLS: the row(s) checked and read as CCA's. */
+function sqlMoments(rows: unknown, one: boolean): Moments {
+  if (one && Array.isArray(rows)) throw new ValueError('row', 'one result row (an object; for one row per group use fromSqlRows)', rows);
+  if (!one && !Array.isArray(rows)) throw new ValueError('rows', 'an array of result rows (one per group)', rows);
+  return one ? readSqlMoments([rows as SqlRow], 'row', true) : readSqlMoments(rows as readonly SqlRow[], 'rows', false);
+}
+
 /**
  * PLS regression (scikit-learn's PLSRegression: X deflated on its scores, Y regressed on them),
  * computed exactly as Dayal & MacGregor's improved kernel PLS on the covariances.
@@ -348,10 +347,10 @@ export class PLSRegression extends PLSPredicting {
     return PLSBase.moments(moments, new PLSRegression(options));
   }
   static fromSqlRow(row: SqlRow, options: PLSOptions = {}): PLSRegression {
-    return PLSBase.sql(row, true, () => new PLSRegression(options));
+    return PLSBase.moments(sqlMoments(row, true), new PLSRegression(options));
   }
   static fromSqlRows(rows: readonly SqlRow[], options: PLSOptions = {}): PLSRegression {
-    return PLSBase.sql(rows, false, () => new PLSRegression(options));
+    return PLSBase.moments(sqlMoments(rows, false), new PLSRegression(options));
   }
   static fromJSON(json: unknown): PLSRegression {
     return PLSBase.load(json, 'regression', (o) => new PLSRegression(o));
@@ -365,10 +364,10 @@ export class PLSCanonical extends PLSPredicting {
     return PLSBase.moments(moments, new PLSCanonical(options));
   }
   static fromSqlRow(row: SqlRow, options: PLSOptions = {}): PLSCanonical {
-    return PLSBase.sql(row, true, () => new PLSCanonical(options));
+    return PLSBase.moments(sqlMoments(row, true), new PLSCanonical(options));
   }
   static fromSqlRows(rows: readonly SqlRow[], options: PLSOptions = {}): PLSCanonical {
-    return PLSBase.sql(rows, false, () => new PLSCanonical(options));
+    return PLSBase.moments(sqlMoments(rows, false), new PLSCanonical(options));
   }
   static fromJSON(json: unknown): PLSCanonical {
     return PLSBase.load(json, 'canonical', (o) => new PLSCanonical(o));
@@ -382,10 +381,10 @@ export class PLSSVD extends PLSBase {
     return PLSBase.moments(moments, new PLSSVD(options));
   }
   static fromSqlRow(row: SqlRow, options: PLSOptions = {}): PLSSVD {
-    return PLSBase.sql(row, true, () => new PLSSVD(options));
+    return PLSBase.moments(sqlMoments(row, true), new PLSSVD(options));
   }
   static fromSqlRows(rows: readonly SqlRow[], options: PLSOptions = {}): PLSSVD {
-    return PLSBase.sql(rows, false, () => new PLSSVD(options));
+    return PLSBase.moments(sqlMoments(rows, false), new PLSSVD(options));
   }
   static fromJSON(json: unknown): PLSSVD {
     return PLSBase.load(json, 'svd', (o) => new PLSSVD(o));
