@@ -22,7 +22,7 @@ export type { Moments, TwoViewMoments, ViewsMoments } from './models/linear/mome
 export { MCCA, GCCA, type MCCAOptions, type GCCAOptions, type MCCACrossValidateOptions, type ViewRidges } from './models/linear/mcca.js';
 export { KernelCCA, type KernelCCAOptions, type Kernel, type NystromApproximation, type Landmarks } from './models/linear/kcca.js';
 export { PLSRegression, PLSCanonical, PLSSVD, type PLSOptions, type PLSRegressionOptions, type PLSCanonicalOptions, type PLSSVDOptions, type PLSToJSONOptions } from './models/linear/pls.js';
-export { significance, formatSignificance, type SignificanceRow } from './models/linear/significance.js';
+export { significance, formatSignificance, type SignificanceRow, type SignificanceOptions, type MultivariateTest } from './models/linear/significance.js';
 export type { PermutationTestOptions, PermutationTestResult } from './models/linear/permutation.js';
 export type { BootstrapOptions, BootstrapResult, BootstrapInterval } from './models/linear/bootstrap.js';
 export * as nn from './nn-namespace.js';

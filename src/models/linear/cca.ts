@@ -15,7 +15,7 @@ import { CoMoments, addChunk } from '../../linalg/comoments.js';
 import { NotFittedError, ShapeError, ValueError, described } from '../../errors.js';
 import { Disposable } from '../../lifecycle.js';
 import { checkOptions } from '../../options.js';
-import { significance, type SignificanceRow } from './significance.js';
+import { significance, type SignificanceOptions, type SignificanceRow } from './significance.js';
 import { coMomentsOf, readMoments, solvingMoments, type Moments } from './moments.js';
 import { readSqlMoments, type SqlRow } from './sql.js';
 import type { CrossValidationResult } from './crossval.js';
@@ -270,11 +270,12 @@ export class CCA extends Disposable {
 
   /**
    * Wilks' lambda for H0: ρ_k = ρ_k+1 = … = 0, for each k, with Bartlett's chi-square and
-   * Rao's F approximations and their p-values (what R's CCP and MATLAB's canoncorr report).
+   * Rao's F approximations and their p-values (what R's CCP and MATLAB's canoncorr report);
+   * `{ test: 'all' }` adds Pillai's trace, the Hotelling–Lawley trace and Roy's greatest root.
    */
-  significance(): SignificanceRow[] {
+  significance(options?: SignificanceOptions): SignificanceRow[] {
     const f = this.#result();
-    return significance(f.all, f.n, f.xWeights.rows, f.yWeights.rows);
+    return significance(f.all, f.n, f.xWeights.rows, f.yWeights.rows, options);
   }
 
   /**
