@@ -1015,8 +1015,9 @@ const entries: [string, (clean: boolean) => fc.Arbitrary<Case>][] = [
           clean ? fc.constant<unknown>(undefined) : fc.constantFrom<unknown>(1.5, -0.2, NaN, 'x', null),
           optionsArb(clean, { resetPeak: fc.boolean() }, { resetPeak: ['yes', 1, null] }),
           clean ? fc.oneof(fc.integer({ min: 1, max: 256 }), fc.constant<unknown>('auto')) : fc.oneof(fc.integer({ min: -3, max: 300 }), fc.constantFrom<unknown>('auto', 1.5, NaN, Infinity, '2', null, [2], 2 ** 40)),
+          optionsArb(clean, { test: fc.constantFrom('wilks', 'all') }, { test: ['pillai', 'ALL', null, 1] }),
         )
-        .map(([a, classes, labelKind, rho, [n, p, q], badRho, { o, ok }, threads]) => ({
+        .map(([a, classes, labelKind, rho, [n, p, q], badRho, { o, ok }, threads, sigOptions]) => ({
           label: 'labels',
           run: async () => {
             const threadsOk = threads === 'auto' || (Number.isInteger(threads) && (threads as number) >= 1 && (threads as number) <= 256);
@@ -1043,6 +1044,13 @@ const entries: [string, (clean: boolean) => fc.Arbitrary<Case>][] = [
             );
             const r = badRho === undefined ? rho : [...rho, badRho];
             await check(`significance(${r.length} values, ${n}, ${p}, ${q})`, badRho === undefined && n > p + q + 1 && r.length <= Math.min(p, q), ['rho', 'n', 'p', 'q', 'the data'], () => cm.significance(r as number[], n, p, q));
+            // the four multivariate tests ({ test: 'all' }), and bad options
+            await check(
+              `significance(${r.length} values, ${n}, ${p}, ${q}, ${JSON.stringify(sigOptions.o)})`,
+              sigOptions.ok && badRho === undefined && n > p + q + 1 && r.length <= Math.min(p, q),
+              ['rho', 'n', 'p', 'q', 'the data', 'options'],
+              () => cm.significance(r as number[], n, p, q, sigOptions.o as cm.SignificanceOptions),
+            );
             await check(`memoryStats(${JSON.stringify(o)})`, ok, ['options', 'resetPeak'], () => cm.memoryStats(o as { resetPeak?: boolean }));
             // init({ threads }) on the loaded single-thread build: one thread is the running info;
             // more is an InitError (the first init chooses the threads build) or, where threads
