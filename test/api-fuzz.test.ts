@@ -440,8 +440,8 @@ const entries: [string, (clean: boolean) => fc.Arbitrary<Case>][] = [
     (clean) =>
     fc
       .tuple(clean ? cleanDim : dim, matrixArg(undefined, clean), matrixArg(undefined, clean), optionsArb(clean, { components: pos(4), regularization: fc.oneof(fc.double({ min: 1e-4, max: 10, noNaN: true }), fc.constantFrom(0, 1e-6, 'auto', 'cv')), scale: fc.boolean(), missing: fc.constantFrom('error', 'drop') }, { components: wrongInt, regularization: [-1, NaN, 'ridge', [1]], scale: ['yes', 1], missing: ['skip', 1, null] }, ['regularization']))
-      .chain(([n, a, b, opt]) => fc.tuple(matrixArg({ rows: a.valid ? a.rows : n }, clean), matrixArg({ rows: a.valid ? a.rows : n }, clean), fc.constant(opt)))
-      .map(([a, b, { o: drawn, ok }]) => ({
+      .chain(([n, a, b, opt]) => fc.tuple(matrixArg({ rows: a.valid ? a.rows : n }, clean), matrixArg({ rows: a.valid ? a.rows : n }, clean), fc.constant(opt), matrixArg({ rows: a.valid ? a.rows : n }, clean)))
+      .map(([a, b, { o: drawn, ok }, z]) => ({
         label: 'CCA',
         run: async () => {
           const o = { ...(drawn as object) }; // a copy: fast-check may run a drawn value again
@@ -491,7 +491,30 @@ const entries: [string, (clean: boolean) => fc.Arbitrary<Case>][] = [
               return [r.correlations.estimate, r.correlations.lower, r.correlations.upper, r.xWeights.lower.data, r.yWeights.upper.data];
             });
             await check(`CCA.permutationTest(${show(a)}, ${show(b)})`, wp && reg !== 'auto' && reg !== 'cv' && !sc && a.rows >= 3, ['X', 'Y', 'options', 'regularization', 'scale'], () => m.permutationTest(a.value as cm.MatrixInput, b.value as cm.MatrixInput, { permutations: 9, seed: 1 }).pValues);
+            // prediction and interpretation (issue 35): well-posed where the fit is; the map back
+            // from the variates also needs them of full rank on the training rows
+            const A = a.value as cm.MatrixInput, B = b.value as cm.MatrixInput;
+            await check(`CCA.predict(${show(a)})`, wp, ['X', 'Y'], () => [m.predict(A).data, m.predict(null, B).data]);
+            const [u, v] = wp ? m.transform(A, B) : [null, null];
+            const fullRank = wp && a.generic && b.generic && a.rows >= a.cols + b.cols + 2 && typeof reg === 'number' && reg > 0;
+            await check(`CCA.inverseTransform(${show(a)})`, fullRank, ['U', 'V'], () => m.inverseTransform(u ?? A, v).map((r) => r?.data));
+            await check(`CCA.structureCorrelations(${show(a)}, ${show(b)})`, wp, ['X', 'Y'], () => {
+              const r = m.structureCorrelations(A, B);
+              return [r.x.own.data, r.x.cross.data, r.y.own.data, r.y.cross.data, m.explainedVariance.x, m.redundancy.y];
+            });
+            await check('CCA.predict(bad)', false, ['X', 'Y', 'options'], () => m.predict(A, B as never));
             if (Array.from(m.correlations).join() !== before.join()) throw new Error('CCA: a failed call changed the fit');
+            // partial CCA: the covariates z (n×r) residualised out; well-posed with a ridge (or 'auto')
+            // and enough rows for the residuals to keep the views' rank
+            const zp = wp && z.tame && z.generic && reg !== 'cv' && a.rows >= a.cols + b.cols + z.cols + 3 && (reg !== 0 || (a.generic && b.generic));
+            await check(`CCA.fit(${show(a)}, ${show(b)}, { covariates: ${show(z)} })`, zp, ['X', 'Y', 'options', 'options.covariates'], () => {
+              const pm = new cm.CCA(o as cm.CCAOptions);
+              live.push(pm);
+              pm.fit(A, B, { covariates: z.value as cm.MatrixInput });
+              // (score is NaN for a variate constant on the rows, as documented: not asked here)
+              return [pm.correlations, pm.transform(A, B, { covariates: z.value as cm.MatrixInput }).map((r) => r.data), pm.predict(A, null, { covariates: z.value as cm.MatrixInput }).data];
+            });
+            await check('CCA.fit(X, Y, Z)', false, ['options'], () => new cm.CCA().fit(A, B, z.value as never));
             // the same fit from moments computed here in plain JS (two passes): well-posed with a
             // ridge where the fit is (a bad moment set must be a typed error naming moments)
             if (a.valid && b.valid && a.rows >= 2 && typeof reg === 'number' && a.cols + b.cols <= 64) {

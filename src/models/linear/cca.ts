@@ -11,27 +11,24 @@
  * result.
  */
 import { checkMissing, dropMissing, type MatrixInput, type MatrixResult, type Missing } from '../../wasm/index.js';
-import { CoMoments, addChunk } from '../../linalg/comoments.js';
-import { NotFittedError, ShapeError, ValueError, described } from '../../errors.js';
+import { ShapeError, ValueError, described } from '../../errors.js';
 import { Disposable } from '../../lifecycle.js';
 import { checkOptions } from '../../options.js';
 import { significance, type SignificanceOptions, type SignificanceRow } from './significance.js';
-import { coMomentsOf, readMoments, solvingMoments, type Moments } from './moments.js';
+import { coMomentsOf, readMoments, type Moments } from './moments.js';
 import { readSqlMoments, type SqlRow } from './sql.js';
 import type { CrossValidationResult } from './crossval.js';
 import { modelPermutationTest, type PermutationTestOptions, type PermutationTestResult } from './permutation.js';
 import { bootstrap, checkBootstrapOptions, type BootstrapOptions, type BootstrapResult } from './bootstrap.js';
 import { checkCCAOptions, ridgePair, type CCACrossValidateOptions, type CCAOptions, type CCAToJSONOptions, type CVSettings, type Regularization, type Ridge } from './cca_options.js';
 import { crossValidateSources } from './cca_crossval.js';
-import { REFITTED, refuseWithoutFourth, solveCCA, type CCAFit } from './cca_solve.js';
 import { readCCAFile, writeCCAFile } from './cca_file.js';
-import { copyOut, eachView, heldOutCorrelations, project, withSources } from './cca_transform.js';
+import { copyOut, withSources } from './cca_transform.js';
+import { CCAState, type FitCall } from './cca_state.js';
+import { explained, inverseView, predictView, readCall, structure, transformViews, variateCorrelations, type CovariatesOption, type StructureCorrelations } from './cca_interpret.js';
 
 export type { Regularization, Ridge, CCAOptions, CCAToJSONOptions, CCACrossValidateOptions, CCACrossValidationSettings } from './cca_options.js';
 export type { MatrixResult } from '../../wasm/index.js';
-
-/** What a fit with regularization 'cv' chose (the table is not kept in files). */
-type CVState = { selected: [number, number]; result: CrossValidationResult<Ridge> | null };
 
 export class CCA extends Disposable {
   readonly components: number;
@@ -41,12 +38,7 @@ export class CCA extends Disposable {
   readonly crossValidation: CVSettings | null;
   /** what fit does with a row that has a NaN, null or undefined cell: 'error' or 'drop' (see `droppedRows`) */
   readonly missing: Missing;
-  #dropped = 0;
-  #stats: CoMoments | null = null;
-  /** with regularization 'cv': the ridge the last fit chose, and its table */
-  #cv: CVState | null = null;
-  #fit: CCAFit | null = null;
-  #dirty = false;
+  #s: CCAState;
 
   constructor(options: CCAOptions = {}) {
     super();
@@ -56,97 +48,47 @@ export class CCA extends Disposable {
     this.regularization = o.regularization;
     this.scale = o.scale;
     this.missing = o.missing;
+    this.#s = new CCAState(this);
   }
 
   /** With missing 'drop': the rows the statistics left out (the last fit's, plus every partialFit and merge since; 0 when none, and after fromJSON). */
   get droppedRows(): number {
-    return this.#dropped;
+    return this.#s.dropped;
   }
 
   /**
-   * Fits on all rows of X (n×p) and Y (n×q), replacing anything fitted before.
+   * Fits on all rows of X (n×p) and Y (n×q), replacing anything fitted before. With
+   * `{ covariates: Z }` (n×r, data) it is partial CCA: both views are residualised on [1, Z]
+   * first (see README, Partial CCA); transform, score and predict then take the covariates too.
    *
    * @example
    * const cca = new CCA({ components: 1 }).fit([[1, 2], [2, 1], [3, 5], [4, 3]], [[1], [2], [3], [4.5]]);
    * cca.correlations; // Float64Array [0.98...]
    */
-  fit(X: MatrixInput, Y: MatrixInput): this {
+  fit(X: MatrixInput, Y: MatrixInput, options?: CovariatesOption): this {
     this.live();
-    const old = this.#fit?.target === 'identity';
-    const d = dropMissing([X, Y], ['X', 'Y'], this.missing, 'X, Y');
-    return withSources(d.views[0]!, d.views[1]!, (x, y) => {
-      this.#check(x, y, true);
-      if (x.rows < 2) throw new ShapeError('X', 'at least 2 rows', `${x.rows} row`);
-      const cv = this.crossValidation;
-      let stats: CoMoments | null = null, chosen: CVState | null = null;
-      try {
-        if (cv) {
-          // the folds' statistics serve the selection and, merged, the fit: still one pass
-          const run = crossValidateSources(x, y, { ...cv, components: this.components, scale: this.scale }, true);
-          stats = run.total!;
-          chosen = { selected: ridgePair(run.result.best.regularization), result: run.result };
-        } else {
-          stats = new CoMoments(x.cols, y.cols, this.regularization === 'auto');
-          stats.addRows(x, y);
-        }
-        this.#solve(stats, chosen ? chosen.selected : null);
-      } catch (e) {
-        stats?.dispose();
-        throw e;
-      }
-      if (old) this.#refitted();
-      this.#stats?.dispose();
-      this.#stats = stats;
-      this.#cv = chosen;
-      this.#dirty = false;
-      this.#dropped = d.dropped;
-      return this;
-    });
+    this.#s.fitRows(X, Y, readCall(options, 'fit'));
+    return this;
   }
 
   /**
-   * Adds a chunk of rows to the statistics. Results are recomputed when next read, so a
-   * stream of chunks costs one solve. Equal (to rounding) to fitting all rows at once.
+   * Adds a chunk of rows (and, for partial CCA, their covariates) to the statistics. Results
+   * are recomputed when next read, so a stream of chunks costs one solve. Equal (to rounding)
+   * to fitting all rows at once.
    */
-  partialFit(X: MatrixInput, Y: MatrixInput): this {
+  partialFit(X: MatrixInput, Y: MatrixInput, options?: CovariatesOption): this {
     this.live();
-    this.#refuseCV('partialFit');
-    // each chunk drops its own rows; the count adds up
-    const d = dropMissing([X, Y], ['X', 'Y'], this.missing, 'X, Y');
-    return withSources(d.views[0]!, d.views[1]!, (x, y) => {
-      if (!this.#stats && this.#fit)
-        throw new NotFittedError(
-          'partialFit: this CCA was restored without its statistics, so new rows cannot be added to the old ones (save it with toJSON({ statistics: true }) to keep streaming)',
-        );
-      this.#check(x, y, this.#stats === null);
-      if (this.#stats) this.#continuable('partialFit', this.#stats);
-      this.#stats = addChunk(this.#stats, x, y, this.regularization === 'auto');
-      this.#dirty = true;
-      this.#dropped += d.dropped;
-      return this;
-    });
+    this.#s.partialFitRows(X, Y, readCall(options, 'partialFit'));
+    return this;
   }
 
-  /** Folds another CCA's statistics (same p, q) into this one, e.g. from another shard. */
+  /** Folds another CCA's statistics (same p, q and covariates) into this one, e.g. from another shard. */
   merge(other: CCA): this {
     this.live();
-    this.#refuseCV('merge');
     if (!(other instanceof CCA)) throw new ValueError('other', 'a CCA', other);
     if (other === this) throw new ValueError('other', 'another CCA (merging a model with itself would count its rows twice)', described('this same CCA'));
     other.live();
-    const o = other.#stats;
-    if (!o) throw new NotFittedError('merge: the other CCA holds no statistics (fit or partialFit it first, or it was restored without statistics)');
-    if (this.#stats) this.#continuable('merge', this.#stats);
-    this.#continuable('merge', o, 'other');
-    if (!this.#stats) {
-      if (this.#fit) throw new NotFittedError('merge: this CCA was restored without statistics');
-      this.#stats = new CoMoments(o.p, o.q, this.regularization === 'auto');
-    }
-    if (o.p !== this.#stats.p) throw new ShapeError('other', `X with ${this.#stats.p} columns`, `${o.p} columns`);
-    if (o.q !== this.#stats.q) throw new ShapeError('other', `Y with ${this.#stats.q} columns`, `${o.q} columns`);
-    this.#stats.merge(o);
-    this.#dirty = true;
-    this.#dropped += other.#dropped;
+    this.#s.mergeFrom(other.#s);
     return this;
   }
 
@@ -208,13 +150,13 @@ export class CCA extends Disposable {
   get appliedRegularization(): [number, number] | null {
     this.#result();
     const r = this.regularization;
-    return r === 'auto' ? null : r === 'cv' ? [...this.#cv!.selected] : ridgePair(r);
+    return r === 'auto' ? null : r === 'cv' ? [...this.#s.cv!.selected] : ridgePair(r);
   }
 
   /** With regularization 'cv': the cross-validation table of the last fit (null after fromJSON, which keeps only the choice). */
   get crossValidationResult(): CrossValidationResult<Ridge> | null {
     this.#result();
-    return this.#cv?.result ?? null;
+    return this.#s.cv?.result ?? null;
   }
 
   /**
@@ -239,43 +181,112 @@ export class CCA extends Disposable {
   /** True once fitted (or partially fitted with at least 2 rows). */
   get fitted(): boolean {
     this.live();
-    return this.#fit !== null || (this.#stats !== null && this.#stats.n >= 2);
+    const s = this.#s;
+    return s.fit !== null || (s.stats !== null && s.stats.n >= 2);
   }
 
   /**
-   * Canonical variates [U, V] (n×components each); pass null for a view you don't need.
+   * Canonical variates [U, V] (n×components each); pass null for a view you don't need. A
+   * partial CCA takes the covariates of the same rows: `transform(X, Y, { covariates: Z })`.
    */
-  transform(X: MatrixInput, Y: MatrixInput): [MatrixResult, MatrixResult];
-  transform(X: MatrixInput, Y?: null): [MatrixResult, null];
-  transform(X: null, Y: MatrixInput): [null, MatrixResult];
-  transform(X: MatrixInput | null, Y?: MatrixInput | null): [MatrixResult | null, MatrixResult | null];
-  transform(X: MatrixInput | null, Y: MatrixInput | null = null): [MatrixResult | null, MatrixResult | null] {
-    const f = this.#result();
-    return eachView(X, Y, (input, name) => (name === 'X' ? project(input, name, f.xMeans, f.xWeights) : project(input, name, f.yMeans, f.yWeights)));
+  transform(X: MatrixInput, Y: MatrixInput, options?: CovariatesOption): [MatrixResult, MatrixResult];
+  transform(X: MatrixInput, Y?: null, options?: CovariatesOption): [MatrixResult, null];
+  transform(X: null, Y: MatrixInput, options?: CovariatesOption): [null, MatrixResult];
+  transform(X: MatrixInput | null, Y?: MatrixInput | null, options?: CovariatesOption): [MatrixResult | null, MatrixResult | null];
+  transform(X: MatrixInput | null, Y: MatrixInput | null = null, options?: CovariatesOption): [MatrixResult | null, MatrixResult | null] {
+    return transformViews(this.#result(), X, Y, readCall(options, 'transform'));
   }
 
   /** fit(X, Y) then transform(X, Y). */
-  fitTransform(X: MatrixInput, Y: MatrixInput): [MatrixResult, MatrixResult] {
-    this.fit(X, Y);
-    return this.transform(X, Y) as [MatrixResult, MatrixResult];
+  fitTransform(X: MatrixInput, Y: MatrixInput, options?: CovariatesOption): [MatrixResult, MatrixResult] {
+    this.fit(X, Y, options);
+    return this.transform(X, Y, options) as [MatrixResult, MatrixResult];
   }
 
   /**
    * Pearson correlation of each pair of canonical variates on (X, Y), in training
    * component order (not re-sorted): the held-out canonical correlations.
    */
-  score(X: MatrixInput, Y: MatrixInput): Float64Array {
-    return heldOutCorrelations(this.#result(), this.components, X, Y);
+  score(X: MatrixInput, Y: MatrixInput, options?: CovariatesOption): Float64Array {
+    return variateCorrelations(this.#result(), this.components, X, Y, readCall(options, 'score'));
+  }
+
+  /**
+   * One view predicted from the other through the kept pairs: `predict(X)` gives
+   * Ŷ = ȳ + (X − x̄)·Wx·diag(ρ)·(Σyy·Wy)ᵀ, `predict(null, Y)` gives X̂ likewise (a partial CCA
+   * adds the covariates' part: pass `{ covariates }`). With all pairs and no ridge it is the
+   * least-squares regression of one view on the other.
+   *
+   * @example
+   * const yhat = new CCA({ components: 1 }).fit(X, Y).predict(X2); // rows of X2 → their expected Y
+   */
+  predict(X: MatrixInput, Y?: null, options?: CovariatesOption): MatrixResult;
+  predict(X: null, Y: MatrixInput, options?: CovariatesOption): MatrixResult;
+  predict(X: MatrixInput | null, Y: MatrixInput | null = null, options?: CovariatesOption): MatrixResult {
+    const f = this.#result();
+    const call = readCall(options, 'predict');
+    if ((X === null) === (Y === null)) throw new ValueError('X, Y', 'exactly one view to predict the other from (predict(X) or predict(null, Y))', X === null ? 'null and null' : described('both views'));
+    return X !== null ? predictView(f, this.components, X, 'X', call) : predictView(f, this.components, Y!, 'Y', call);
+  }
+
+  /**
+   * Variates back to the views: X̂ = x̄ + U·(Σxx·Wx·Var(U)⁻¹)ᵀ (the least-squares map from the
+   * variates, through the structure loadings), Ŷ likewise from V; null for a view not wanted.
+   * A partial CCA adds (Z − z̄)·B when given `{ covariates }` (without: the views at the
+   * covariates' means).
+   */
+  inverseTransform(U: MatrixInput | null, V: MatrixInput | null = null, options?: CovariatesOption): [MatrixResult | null, MatrixResult | null] {
+    const f = this.#result();
+    const z = readCall(options, 'inverseTransform').covariates;
+    if (U === null && V === null) throw new ValueError('U, V', 'at least one view\'s variates', 'null and null');
+    const x = U === null ? null : inverseView(f, this.components, U, 'X', z);
+    const y = V === null ? null : inverseView(f, this.components, V, 'Y', z);
+    if (x && y && x.rows !== y.rows) throw new ShapeError('V', `${x.rows} rows (as U)`, `${y.rows} rows`);
+    return [x, y];
+  }
+
+  /**
+   * Structure correlations on the rows given: each column of X and Y (residualised, with
+   * covariates) correlated with each kept variate, of its own view (`own`) and of the other
+   * (`cross`): x.own p×k with U, x.cross with V, y.own q×k with V, y.cross with U.
+   */
+  structureCorrelations(X: MatrixInput, Y: MatrixInput, options?: CovariatesOption): StructureCorrelations {
+    return structure(this.#result(), this.components, X, Y, readCall(options, 'structureCorrelations'));
+  }
+
+  /**
+   * The share of each view's variance its own variate j carries, from the training statistics:
+   * the mean over the view's columns of their squared structure correlation with it (each
+   * column counts alike, whatever its units; Stewart & Love's variance extracted).
+   */
+  get explainedVariance(): { x: Float64Array; y: Float64Array } {
+    const f = this.#result();
+    return { x: explained(f, this.components, 'X', 'explainedVariance'), y: explained(f, this.components, 'Y', 'explainedVariance') };
+  }
+
+  /**
+   * Stewart–Love redundancy per component: x[j] = explainedVariance.x[j]·ρⱼ², the share of X's
+   * variance that Y's variate j accounts for (y likewise); their sums are the indices.
+   */
+  get redundancy(): { x: Float64Array; y: Float64Array } {
+    const f = this.#result(), e = this.explainedVariance;
+    for (let j = 0; j < this.components; j++) {
+      const r2 = f.all[j]! * f.all[j]!;
+      e.x[j] = e.x[j]! * r2;
+      e.y[j] = e.y[j]! * r2;
+    }
+    return e;
   }
 
   /**
    * Wilks' lambda for H0: ρ_k = ρ_k+1 = … = 0, for each k, with Bartlett's chi-square and
    * Rao's F approximations and their p-values (what R's CCP and MATLAB's canoncorr report);
    * `{ test: 'all' }` adds Pillai's trace, the Hotelling–Lawley trace and Roy's greatest root.
+   * A partial CCA counts n − r rows (r covariates: the residuals keep n − r − 1 degrees of freedom).
    */
   significance(options?: SignificanceOptions): SignificanceRow[] {
     const f = this.#result();
-    return significance(f.all, f.n, f.xWeights.rows, f.yWeights.rows, options);
+    return significance(f.all, f.n - (f.covariates?.means.length ?? 0), f.xWeights.rows, f.yWeights.rows, options);
   }
 
   /**
@@ -336,10 +347,7 @@ export class CCA extends Disposable {
   /** Frees the wasm buffers; any later use throws DisposedError. */
   dispose(): void {
     if (!this.markDisposed()) return;
-    this.#stats?.dispose();
-    this.#stats = null;
-    this.#disposeFit();
-    this.#dirty = false;
+    this.#s.dispose();
   }
 
   /**
@@ -351,7 +359,7 @@ export class CCA extends Disposable {
     const f = this.#result();
     // JSON.stringify passes the property name as a string: that is no options object
     const o = typeof options === 'string' ? {} : checkOptions(options, ['statistics'], 'toJSON options');
-    return writeCCAFile(this, f, this.#cv?.selected ?? null, o.statistics ? this.#stats : null);
+    return writeCCAFile(this, f, this.#s.cv?.selected ?? null, o.statistics ? this.#s.stats : null, this.#s.split);
   }
 
   /**
@@ -376,10 +384,11 @@ export class CCA extends Disposable {
         throw new ValueError('options.regularization', `a ridge or 0 for fromMoments (${r === 'auto' ? "its shrinkage λ needs the sums Σ(xᵢ − x̄ᵢ)²(xⱼ − x̄ⱼ)² over the rows, which n, means and covariances do not carry" : "cross-validation needs the rows, to deal them to folds"})`, r);
       const j = readMoments(moments);
       if (j.dims.length !== 2) throw new ShapeError('moments.means', 'the means of two views (MCCA.fromMoments takes more)', `${j.dims.length} views`);
-      model.#check({ rows: j.n, cols: j.dims[0]! }, { rows: j.n, cols: j.dims[1]! }, true);
+      const [p, q] = j.dims as [number, number];
+      if (model.components > Math.min(p, q)) throw new ValueError('options.components', `at most min(p, q) = min(${p}, ${q}) = ${Math.min(p, q)}`, model.components);
       // solved when first read, as after partialFit (a shard's moments may be singular alone and fine merged)
-      model.#stats = coMomentsOf(j, 1);
-      model.#dirty = true;
+      model.#s.stats = coMomentsOf(j, 1);
+      model.#s.dirty = true;
       return model;
     } catch (e) {
       model.dispose();
@@ -389,10 +398,12 @@ export class CCA extends Disposable {
 
   /** Rebuilds a CCA from toJSON() output (object or JSON string), validating every field. */
   static fromJSON(json: unknown): CCA {
-    const { model, fit, selected, stats } = readCCAFile(json, (options) => new CCA(options));
-    model.#fit = fit;
-    if (selected) model.#cv = { selected, result: null };
-    model.#stats = stats;
+    const { model, fit, selected, stats, split } = readCCAFile(json, (options) => new CCA(options));
+    const s = model.#s;
+    s.fit = fit;
+    if (selected) s.cv = { selected, result: null };
+    s.stats = stats;
+    s.split = split;
     return model;
   }
 
@@ -431,57 +442,8 @@ export class CCA extends Disposable {
 
   // ---- internals ----
 
-  #refuseCV(what: string) {
-    if (this.regularization === 'cv')
-      throw new ValueError('regularization', `a ridge or 'auto' for ${what} (regularization 'cv' chooses the ridge from folds of one fit(X, Y); for streamed or sharded data run CCA.crossValidate on a sample and use the ridge it picks)`, 'cv');
-  }
-
-  /** Refuses, before anything changes, to add to `s` (this model's, or the other's of a merge) what 'auto' could not be solved from. */
-  #continuable(what: string, s: CoMoments, whose: 'this' | 'other' = 'this') {
-    if (this.regularization === 'auto') refuseWithoutFourth(what, s, whose, this.regularization);
-  }
-
-  /** A model read from an old-'auto' file says, when fitted again, that its answer changed. */
-  #refitted() {
-    console.warn(REFITTED);
-  }
-
-  #check(x: { rows: number; cols: number }, y: { rows: number; cols: number }, first: boolean) {
-    if (y.rows !== x.rows) throw new ShapeError('Y', `${x.rows} rows (as X)`, `${y.rows} rows`);
-    const p = x.cols, q = y.cols;
-    if (!first && this.#stats) {
-      if (p !== this.#stats.p) throw new ShapeError('X', `${this.#stats.p} columns (as earlier chunks)`, `${p} columns`);
-      if (q !== this.#stats.q) throw new ShapeError('Y', `${this.#stats.q} columns (as earlier chunks)`, `${q} columns`);
-    }
-    if (this.components > Math.min(p, q))
-      throw new ValueError('options.components', `at most min(p, q) = min(${p}, ${q}) = ${Math.min(p, q)}`, this.components);
-  }
-
   #result() {
     this.live();
-    if (this.#dirty && this.#stats) {
-      if (this.#stats.n < 2) throw new NotFittedError(`CCA: ${this.#stats.n} row seen so far; at least 2 are needed`);
-      const s = this.#stats;
-      solvingMoments(s, () => this.#solve(s));
-      this.#dirty = false;
-    }
-    if (!this.#fit) throw new NotFittedError('CCA: call fit(X, Y) (or partialFit) first');
-    return this.#fit;
-  }
-
-  #disposeFit() {
-    if (this.#fit) {
-      this.#fit.xWeights.dispose();
-      this.#fit.yWeights.dispose();
-      this.#fit = null;
-    }
-  }
-
-  /** Solves from the statistics with the model's ridge ('cv': `selected`, the ridge cross-validation chose). */
-  #solve(s: CoMoments, selected: [number, number] | null = this.#cv?.selected ?? null) {
-    const reg = this.regularization === 'cv' ? selected! : this.regularization;
-    const fit = solveCCA(s, this.components, reg, this.scale);
-    this.#disposeFit();
-    this.#fit = fit;
+    return this.#s.result();
   }
 }

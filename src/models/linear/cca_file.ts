@@ -1,5 +1,5 @@
 /**
- * CCA's file format ('crossmodal.CCA', version 3; versions 1 (0.1.0) and 2 still read): the
+ * CCA's file format ('crossmodal.CCA', version 4; versions 1 (0.1.0) to 3 still read): the
  * options, weights, means and correlations as base64 little-endian f64, optionally the
  * sufficient statistics, and a CRC-32 over every stored number in a fixed order.
  *
@@ -8,6 +8,11 @@
  * fitted with Ledoit–Wolf's shrinkage toward μI: it loads as it was (its fit says target
  * 'identity'), and its statistics, which kept other fourth-moment terms, cannot continue an
  * 'auto' fit.
+ *
+ * Version 4 adds the structure loadings (D⁻¹·Σ·W and the columns' standard deviations D, for predict,
+ * inverseTransform and the explained variance) and, for a partial CCA, the covariates' means
+ * and coefficients (its statistics are then those of [X, Y] against Z). A file before version 4
+ * gets its loadings from its statistics when it stored them, and has none otherwise.
  */
 import { Matrix } from '../../wasm/index.js';
 import { CoMoments, powerOfTwo, type ViewMoments, type WithoutFourth } from '../../linalg/comoments.js';
@@ -15,7 +20,8 @@ import { FormatError } from '../../errors.js';
 import { crc32F64, decodeF64, encodeF64, readEnvelope, readInt } from '../../serialize.js';
 import { missingRecord, readMissing } from '../../wasm/index.js';
 import { isRidge, type CCACrossValidationSettings, type CCAOptions, type CCASettings, type Regularization } from './cca_options.js';
-import type { CCAFit } from './cca_solve.js';
+import { loadingsOf, type CCAFit, type Loadings } from './cca_solve.js';
+import type { Covariates } from './cca_partial.js';
 
 const FORMAT = 'crossmodal.CCA';
 
@@ -23,10 +29,12 @@ const FORMAT = 'crossmodal.CCA';
  * The file of a fitted CCA: its settings, the fit, the ridge 'cv' chose (`selected`), and the
  * statistics when they are to be stored (null: weights and means only).
  */
-export function writeCCAFile(m: CCASettings, f: CCAFit, selected: [number, number] | null, stats: CoMoments | null): Record<string, unknown> {
+export function writeCCAFile(m: CCASettings, f: CCAFit, selected: [number, number] | null, stats: CoMoments | null, split: [number, number] | null): Record<string, unknown> {
+  const L = f.loadings, c = f.covariates;
+  if (!c !== !split) throw new FormatError(`${FORMAT}: the statistics and the fit disagree about covariates`);
   const out: Record<string, unknown> = {
     format: FORMAT,
-    version: 3,
+    version: 4,
     components: m.components,
     regularization: m.regularization,
     scale: m.scale,
@@ -41,6 +49,9 @@ export function writeCCAFile(m: CCASettings, f: CCAFit, selected: [number, numbe
     yWeights: encodeF64(f.yWeights.data),
     shrinkage: f.shrinkage,
     shrinkageTarget: f.target,
+    // null: a fit read from a file before version 4 without statistics (it has none to store)
+    loadings: L ? { x: encodeF64(L.x), y: encodeF64(L.y), xScales: encodeF64(L.xScales), yScales: encodeF64(L.yScales) } : null,
+    covariates: c ? { r: c.means.length, means: encodeF64(c.means), coefficients: encodeF64(c.coefficients) } : null,
   };
   if (m.crossValidation) {
     out.crossValidation = { ...m.crossValidation };
@@ -54,7 +65,7 @@ export function writeCCAFile(m: CCASettings, f: CCAFit, selected: [number, numbe
   }
   const st = stats;
   out.crc32 = checksum(
-    { version: 3, target: f.target, reg: regNumbers(m, selected), scale: m.scale, n: f.n, p: f.xWeights.rows, q: f.yWeights.rows, components: m.components, all: f.all, xMeans: f.xMeans, yMeans: f.yMeans, xw: f.xWeights.data, yw: f.yWeights.data, shrinkage: f.shrinkage },
+    { version: 4, target: f.target, reg: regNumbers(m, selected), scale: m.scale, n: f.n, p: f.xWeights.rows, q: f.yWeights.rows, components: m.components, all: f.all, xMeans: f.xMeans, yMeans: f.yMeans, xw: f.xWeights.data, yw: f.yWeights.data, shrinkage: f.shrinkage, loadings: L, covariates: c },
     st ? { n: st.n, external: st.external, without: st.without, x: [st.x.mean, st.x.M.data], y: [st.y.mean, st.y.M.data], Mxy: st.Mxy.data, Q: st.Q?.data ?? null, T: st.T?.data ?? null, F: st.F } : null,
   );
   return out;
@@ -66,6 +77,8 @@ export interface CCAFile<M> {
   fit: CCAFit;
   selected: [number, number] | null;
   stats: CoMoments | null;
+  /** with covariates: [p, q] (the statistics are of [X, Y] against Z) */
+  split: [number, number] | null;
 }
 
 /**
@@ -74,7 +87,7 @@ export interface CCAFile<M> {
  */
 export function readCCAFile<M extends CCASettings>(json: unknown, make: (options: CCAOptions) => M): CCAFile<M> {
   // version 1 (0.1.0) files carry no checksum and no `scale`; versions 2 and 3 must carry both
-  const o = readEnvelope(json, FORMAT, 3);
+  const o = readEnvelope(json, FORMAT, 4);
   const version = o.version as number;
   const components = readInt(o, 'components', 1);
   const p = readInt(o, 'p', 1), q = readInt(o, 'q', 1), n = readInt(o, 'n', 2);
@@ -103,31 +116,49 @@ export function readCCAFile<M extends CCASettings>(json: unknown, make: (options
       throw new FormatError(`shrinkage: expected null or two numbers in [0, 1], found ${JSON.stringify(o.shrinkage)}`);
     shrinkage = [s[0] as number, s[1] as number];
   }
+  const k = components;
+  let loadings: Loadings | null = null, covariates: Covariates | null = null;
+  if (version >= 4) {
+    const l = o.loadings as Record<string, unknown> | null;
+    if (l !== null) {
+      if (!l || typeof l !== 'object') throw new FormatError(`loadings: expected null or an object { x, y, xScales, yScales }, found ${JSON.stringify(o.loadings)?.slice(0, 40)}`);
+      loadings = { x: decodeF64(l.x, p * k, 'loadings.x'), y: decodeF64(l.y, q * k, 'loadings.y'), xScales: decodeF64(l.xScales, p, 'loadings.xScales'), yScales: decodeF64(l.yScales, q, 'loadings.yScales') };
+      for (const v of [loadings.xScales, loadings.yScales]) if (!v.every((x) => x >= 0)) throw new FormatError('loadings: a negative standard deviation');
+    }
+    if (o.covariates !== null) {
+      const c = o.covariates as Record<string, unknown>;
+      if (!c || typeof c !== 'object') throw new FormatError(`covariates: expected null or an object { r, means, coefficients }, found ${JSON.stringify(o.covariates)?.slice(0, 40)}`);
+      const r = readInt(c, 'r', 1);
+      covariates = { means: decodeF64(c.means, r, 'covariates.means'), coefficients: decodeF64(c.coefficients, r * (p + q), 'covariates.coefficients') };
+    }
+  }
+  const r = covariates ? covariates.means.length : 0;
   let statsDecoded: StatsNumbers | null = null;
   if (o.statistics !== undefined) {
     const s = o.statistics as Record<string, unknown>;
     if (!s || typeof s !== 'object') throw new FormatError('statistics: expected an object');
-    statsDecoded = version === 3 ? readStats(s, p, q) : readOldStats(s, p, q);
+    // with covariates the statistics are of [X, Y] (p + q columns) against Z (r)
+    statsDecoded = version >= 3 ? (r ? readStats(s, p + q, r) : readStats(s, p, q)) : readOldStats(s, p, q);
   }
   // an 'auto' file before version 3 was fitted with Ledoit–Wolf's target μI; from 3 on the file says
   let target: CCAFit['target'] = model.regularization === 'auto' ? 'identity' : null;
-  if (version === 3) {
+  if (version >= 3) {
     const t = o.shrinkageTarget;
     const want = model.regularization === 'auto' ? "'diagonal' or 'identity' (regularization 'auto')" : `null (regularization ${JSON.stringify(model.regularization)})`;
     if (model.regularization === 'auto' ? t !== 'diagonal' && t !== 'identity' : t !== null) throw new FormatError(`shrinkageTarget: expected ${want}, found ${JSON.stringify(t)}`);
     target = t as CCAFit['target'];
   }
   if (version >= 2) {
-    const want = checksum({ version, target, reg: regNumbers(model, selected), scale: model.scale, n, p, q, components, all, xMeans, yMeans, xw, yw, shrinkage }, statsDecoded);
+    const want = checksum({ version, target, reg: regNumbers(model, selected), scale: model.scale, n, p, q, components, all, xMeans, yMeans, xw, yw, shrinkage, loadings, covariates }, statsDecoded);
     if (o.crc32 !== want) throw new FormatError(`${FORMAT}: checksum mismatch (stored ${JSON.stringify(o.crc32)}, computed ${want}): the file was altered or truncated`);
   }
   const xWeights = Matrix.from({ data: xw, rows: p, cols: components }, 'xWeights');
   const yWeights = Matrix.from({ data: yw, rows: q, cols: components }, 'yWeights');
-  const fit: CCAFit = { n, xWeights, yWeights, xMeans, yMeans, all, shrinkage, target };
+  const fit: CCAFit = { n, xWeights, yWeights, xMeans, yMeans, all, shrinkage, target, loadings, covariates };
   let stats: CoMoments | null = null;
   if (statsDecoded) {
     const d = statsDecoded;
-    const st = new CoMoments(p, q, d.without === null);
+    const st = r ? new CoMoments(p + q, r) : new CoMoments(p, q, d.without === null);
     st.n = d.n;
     st.external = d.external;
     if (d.without !== null) st.without = d.without;
@@ -140,8 +171,10 @@ export function readCCAFile<M extends CCASettings>(json: unknown, make: (options
     if (st.T && d.T) st.T.data.set(d.T);
     if (st.F && d.F) st.F.set(d.F);
     stats = st;
+    // before version 4: the loadings from the statistics (this fit solved them)
+    if (!fit.loadings) fit.loadings = loadingsOf(st, xWeights, yWeights);
   }
-  return { model, fit, selected, stats };
+  return { model, fit, selected, stats, split: r ? [p, q] : null };
 }
 
 /** A view's stored statistics: mean and M. */
@@ -207,11 +240,15 @@ function regNumbers(m: CCASettings, selected: [number, number] | null): number[]
 
 /** CRC-32 over every number a CCA file stores, in a fixed order (version 3 adds its number, and its statistics differ). */
 function checksum(
-  f: { version: number; target: CCAFit['target']; reg: number[]; scale: boolean; n: number; p: number; q: number; components: number; all: ArrayLike<number>; xMeans: ArrayLike<number>; yMeans: ArrayLike<number>; xw: ArrayLike<number>; yw: ArrayLike<number>; shrinkage: [number, number] | null },
+  f: { version: number; target: CCAFit['target']; reg: number[]; scale: boolean; n: number; p: number; q: number; components: number; all: ArrayLike<number>; xMeans: ArrayLike<number>; yMeans: ArrayLike<number>; xw: ArrayLike<number>; yw: ArrayLike<number>; shrinkage: [number, number] | null; loadings?: Loadings | null; covariates?: Covariates | null },
   st: (StatsNumbers & { old?: [number, ArrayLike<number> | null][] }) | null,
 ): number {
   const parts: (ArrayLike<number> | number)[] = [f.reg, f.scale ? 1 : 0, f.n, f.p, f.q, f.components, f.all, f.xMeans, f.yMeans, f.xw, f.yw, f.shrinkage ?? []];
   if (f.version >= 3) parts.push(f.version, f.target === null ? -1 : f.target === 'diagonal' ? 0 : 1);
+  if (f.version >= 4) {
+    const L = f.loadings, c = f.covariates;
+    parts.push(...(L ? [L.x, L.y, L.xScales, L.yScales] : [-1]), ...(c ? [c.means.length, c.means, c.coefficients] : [-1]));
+  }
   if (st && st.old) {
     // version 2: unknown fourth moments hash as the marker −1 (s4 ≥ 0 otherwise)
     const view = ([mean, M]: ViewNumbers, [s4, t]: [number, ArrayLike<number> | null]): (ArrayLike<number> | number)[] => (t === null ? [mean, M, -1] : [mean, M, s4, t]);

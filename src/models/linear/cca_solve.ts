@@ -12,6 +12,7 @@ import { invSqrt, svd } from '../../linalg/ops.js';
 import { SingularMatrixError, ValueError, described } from '../../errors.js';
 import { columnScales, diagonalShrinkage, equilibration, regularisedCovariance, scaleInPlace, type Shrink } from './cca_core.js';
 import type { Regularization } from './cca_options.js';
+import type { Covariates } from './cca_partial.js';
 
 /** A solved CCA: what the model keeps (the weights are its own wasm matrices). */
 export interface CCAFit {
@@ -25,6 +26,45 @@ export interface CCAFit {
   shrinkage: [number, number] | null;
   /** with 'auto': the target the shrinkage moved toward ('identity': Ledoit–Wolf's μI, files before version 3) */
   target: 'diagonal' | 'identity' | null;
+  /** what predict and the interpretation read (null: a file written before version 4 without statistics) */
+  loadings: Loadings | null;
+  /** with covariates: z̄ and the residualisation's coefficients (cca_partial.ts) */
+  covariates: Covariates | null;
+}
+
+/**
+ * The structure loadings of a fit on standardised columns: x = D⁻¹·Σxx·Wx (p×k), the covariance
+ * of each column divided by its standard deviation with each variate, and y likewise, with
+ * the standard deviations themselves (0 for a constant column), all from the sample
+ * covariances (n − 1) of the views the fit solved (residualised ones with covariates), whatever
+ * the regularisation. Standardised so that no product under- or overflows for columns in any
+ * units (Σxx·Wx itself underflows for columns near 1e-150 under a ridge).
+ */
+export interface Loadings {
+  x: Float64Array;
+  y: Float64Array;
+  xScales: Float64Array;
+  yScales: Float64Array;
+}
+
+/** The loadings of weights (p×k, q×k) on the statistics s. */
+export function loadingsOf(s: CoMoments, xWeights: Matrix, yWeights: Matrix): Loadings {
+  const n = s.n;
+  const out = withScratch((sc) =>
+    [[s.x.M, xWeights], [s.y.M, yWeights]].map(([M, w]) => {
+      const d = M!.rows, k = w!.cols;
+      const sd = Float64Array.from({ length: d }, (_, i) => Math.sqrt(M!.get(i, i) / (n - 1)));
+      const e = sd.map((v) => v || 1);
+      const R = sc.matrix(d, d), Ws = sc.matrix(d, k), L = sc.matrix(d, k);
+      R.data.set(M!.data);
+      scaleInPlace(R.data, e, e);
+      Ws.data.set(w!.data);
+      for (let i = 0; i < d; i++) for (let j = 0; j < k; j++) Ws.data[i * k + j] = Ws.data[i * k + j]! * e[i]!;
+      W.gemm(L, R, Ws, false, false, 1 / (n - 1), 0);
+      return [L.toFloat64Array(), sd];
+    }),
+  );
+  return { x: out[0]![0]!, y: out[1]![0]!, xScales: out[0]![1]!, yScales: out[1]![1]! };
 }
 
 /** Why 'auto' cannot be solved from statistics without fourth-order sums. */
@@ -94,9 +134,10 @@ export function solveCCA(s: CoMoments, components: number, reg: Exclude<Regulari
     orientSigns(xWeights, yWeights, columnScales(s.x.M.data, n));
     const all = new Float64Array(k0);
     for (let i = 0; i < k0; i++) all[i] = Math.min(1, Math.max(0, dec.s[i]!));
+    const loadings = loadingsOf(s, xWeights, yWeights);
     owned.splice(owned.indexOf(xWeights), 1);
     owned.splice(owned.indexOf(yWeights), 1);
-    return { n, xWeights, yWeights, xMeans: s.x.mean.slice(), yMeans: s.y.mean.slice(), all, shrinkage: lambdas, target: lambdas ? 'diagonal' : null };
+    return { n, xWeights, yWeights, xMeans: s.x.mean.slice(), yMeans: s.y.mean.slice(), all, shrinkage: lambdas, target: lambdas ? 'diagonal' : null, loadings, covariates: null };
   } finally {
     for (const m of owned) m.dispose();
   }

@@ -35,19 +35,19 @@ function projectInto(dst: Matrix, X: Matrix, means: Float64Array, weights: Matri
 
 /** (input − means)·weights as a JS-owned result, a block of rows at a time (stream.ts); `name` is the argument the errors name. */
 export function project(input: MatrixInput, name: string, means: Float64Array, weights: Matrix): MatrixResult {
-  const x = rowSource(input, name);
-  try {
-    if (x.cols !== weights.rows) throw new ShapeError(name, `${weights.rows} columns (as in fit)`, `${x.cols} columns`);
-    return fillRows(x.rows, weights.cols, blockRows(x.cols), (start, count) =>
-      withScratch((s) => {
-        const out = s.matrix(count, weights.cols);
-        projectInto(out, x.block(start, count), means, weights, s);
-        return out.toShaped();
-      }),
-    );
-  } finally {
-    x.release();
-  }
+  return withSource(input, name, (x) => projectRows(x, name, means, weights));
+}
+
+/** project on a row source. */
+export function projectRows(x: RowSource, name: string, means: Float64Array, weights: Matrix): MatrixResult {
+  if (x.cols !== weights.rows) throw new ShapeError(name, `${weights.rows} columns (as in fit)`, `${x.cols} columns`);
+  return fillRows(x.rows, weights.cols, blockRows(x.cols), (start, count) =>
+    withScratch((s) => {
+      const out = s.matrix(count, weights.cols);
+      projectInto(out, x.block(start, count), means, weights, s);
+      return out.toShaped();
+    }),
+  );
 }
 
 /** What the held-out correlations need of a fit: its means and weights (p×k, q×k). */
@@ -64,29 +64,32 @@ export interface TwoViewWeights {
  * correlates its variates directly, more merge each block's co-moments of them (stream.ts).
  */
 export function heldOutCorrelations(f: TwoViewWeights, k: number, X: MatrixInput, Y: MatrixInput): Float64Array {
-  return withSources(X, Y, (x, y) => {
-    const p = f.xWeights.rows, q = f.yWeights.rows;
-    if (x.cols !== p) throw new ShapeError('X', `${p} columns (as in fit)`, `${x.cols} columns`);
-    if (y.cols !== q) throw new ShapeError('Y', `${q} columns (as in fit)`, `${y.cols} columns`);
-    if (y.rows !== x.rows) throw new ShapeError('Y', `${x.rows} rows (as X)`, `${y.rows} rows`);
-    if (x.rows < 2) throw new ShapeError('X', 'at least 2 rows to correlate', `${x.rows} row`);
-    const n = x.rows, step = blockRows(p + q), acc = new VariateMoments(2, k);
-    for (const [start, count] of rowBlocks(n, step)) {
-      const r = withScratch((s) => {
-        const u = s.matrix(count, k), v = s.matrix(count, k), out = s.matrix(1, k);
-        projectInto(u, x.block(start, count), f.xMeans, f.xWeights, s);
-        projectInto(v, y.block(start, count), f.yMeans, f.yWeights, s);
-        if (n <= step) {
-          W.colCorr(out, u, v);
-          return out.toFloat64Array();
-        }
-        acc.add([u.toFloat64Array(), v.toFloat64Array()], count);
-        return null;
-      });
-      if (r) return r;
-    }
-    return acc.correlation(0, 1);
-  });
+  return withSources(X, Y, (x, y) => heldOutRows(f, k, x, y));
+}
+
+/** heldOutCorrelations on row sources (their columns those of the weights' rows). */
+export function heldOutRows(f: TwoViewWeights, k: number, x: RowSource, y: RowSource): Float64Array {
+  const p = f.xWeights.rows, q = f.yWeights.rows;
+  if (x.cols !== p) throw new ShapeError('X', `${p} columns (as in fit)`, `${x.cols} columns`);
+  if (y.cols !== q) throw new ShapeError('Y', `${q} columns (as in fit)`, `${y.cols} columns`);
+  if (y.rows !== x.rows) throw new ShapeError('Y', `${x.rows} rows (as X)`, `${y.rows} rows`);
+  if (x.rows < 2) throw new ShapeError('X', 'at least 2 rows to correlate', `${x.rows} row`);
+  const n = x.rows, step = blockRows(p + q), acc = new VariateMoments(2, k);
+  for (const [start, count] of rowBlocks(n, step)) {
+    const r = withScratch((s) => {
+      const u = s.matrix(count, k), v = s.matrix(count, k), out = s.matrix(1, k);
+      projectInto(u, x.block(start, count), f.xMeans, f.xWeights, s);
+      projectInto(v, y.block(start, count), f.yMeans, f.yWeights, s);
+      if (n <= step) {
+        W.colCorr(out, u, v);
+        return out.toFloat64Array();
+      }
+      acc.add([u.toFloat64Array(), v.toFloat64Array()], count);
+      return null;
+    });
+    if (r) return r;
+  }
+  return acc.correlation(0, 1);
 }
 
 /**
@@ -95,14 +98,14 @@ export function heldOutCorrelations(f: TwoViewWeights, k: number, X: MatrixInput
  * fit does not grow with the row count.
  */
 export function withSources<T>(X: MatrixInput, Y: MatrixInput, fn: (x: RowSource, y: RowSource) => T): T {
-  const x = rowSource(X, 'X');
+  return withSource(X, 'X', (x) => withSource(Y, 'Y', (y) => fn(x, y)));
+}
+
+/** One input as a row source for `fn` (errors name `name`), released after. */
+export function withSource<T>(input: MatrixInput, name: string, fn: (x: RowSource) => T): T {
+  const x = rowSource(input, name);
   try {
-    const y = rowSource(Y, 'Y');
-    try {
-      return fn(x, y);
-    } finally {
-      y.release();
-    }
+    return fn(x);
   } finally {
     x.release();
   }
