@@ -15,7 +15,7 @@ export {
   CrossmodalError, ShapeError, NonFiniteError, ValueError, NotFittedError, SingularMatrixError, ConvergenceError,
   MemoryLimitError, InitError, DisposedError, StaleForwardError, DivergenceError, FitRunningError, FormatError,
 } from './errors.js';
-export { CCA, type CCAOptions, type CCAToJSONOptions, type CCACrossValidateOptions, type CCACrossValidationSettings, type Regularization, type Ridge, type MatrixResult } from './models/linear/cca.js';
+export { CCA, type CCAOptions, type CCAToJSONOptions, type CCACrossValidateOptions, type CCACrossValidationSettings, type Regularization, type Ridge, type MatrixResult, type CovariatesOption, type StructureCorrelations } from './models/linear/cca.js';
 export type { CrossValidateOptions, CrossValidationResult, CrossValidationRow } from './models/linear/crossval.js';
 export type { ComomentsQueryOptions, SqlDialect, SqlRow, SqlMoments, SqlMatrix } from './models/linear/sql.js';
 export type { Moments, TwoViewMoments, ViewsMoments } from './models/linear/moments.js';

@@ -156,6 +156,27 @@ describe('1,000 fit / use / dispose cycles of each model return the allocator to
       CCA.fromJSON(fm.toJSON({ statistics: true })).dispose();
       fm.dispose();
     }],
+    // partial CCA (covariates in chunks, a shard, a file of statistics), prediction and interpretation, and their refusals
+    ['CCA covariates, predict, interpretation', () => {
+      const p = new CCA({ components: 2, regularization: 0.01 }).partialFit(x.slice(0, 7), y.slice(0, 7), { covariates: covariate.slice(0, 7) });
+      const shard = new CCA({ components: 2, regularization: 0.01 }).fit(x.slice(7), y.slice(7), { covariates: covariate.slice(7) });
+      const back = CCA.fromJSON(p.toJSON({ statistics: true })).merge(shard);
+      back.transform(x, y, { covariates: covariate });
+      back.score(x, y, { covariates: covariate });
+      back.predict(x, null, { covariates: covariate });
+      back.inverseTransform(back.transform(x, null, { covariates: covariate })[0], null, { covariates: covariate });
+      back.structureCorrelations(x, y, { covariates: covariate });
+      void back.explainedVariance, back.redundancy, back.significance({ test: 'all' });
+      for (const bad of [() => back.transform(x, y), () => back.predict(x, null, { covariates: covariate.slice(1) }), () => back.fit(x, y, covariate as never), () => back.inverseTransform([[1, 2, 3]])])
+        try {
+          bad();
+        } catch {
+          // refused, nothing kept
+        }
+      const auto = new CCA({ components: 2, regularization: 'auto' }).fit(x, y, { covariates: covariate });
+      auto.predict(null, y, { covariates: covariate });
+      for (const m of [p, shard, back, auto]) m.dispose();
+    }, 300],
     // columns and parseCsv allocate no wasm (plain Float64Arrays); a fit on what they read, and their refusals, leave nothing behind
     ['columns / parseCsv', () => {
       const csv = parseCsv(['a,b,c,d,e', ...x.map((r, i) => [...r, ...y[i]!].join(','))].join('\n'));

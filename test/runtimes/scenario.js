@@ -92,6 +92,22 @@ export async function runScenario(cm, initOptions = {}) {
     for (const m of [reg, a, shard, merged, can, svd]) m.dispose();
   } else failures.push('pls: PLSRegression is not exported');
 
+  // 1d. partial CCA, prediction and interpretation (issue 35): weight (the first exercise column)
+  //     as a covariate of the other two, in two chunks; predict, the map back, the loadings
+  {
+    const W0 = EXERCISE.map((r) => [r[0]]), E = EXERCISE.map((r) => r.slice(1));
+    const part = new cm.CCA({ components: 2, regularization: 0.01 }).partialFit(E.slice(0, 11), PHYSIOLOGICAL.slice(0, 11), { covariates: W0.slice(0, 11) });
+    part.partialFit(E.slice(11), PHYSIOLOGICAL.slice(11), { covariates: W0.slice(11) });
+    const full = new cm.CCA({ components: 3 }).fit(EXERCISE, PHYSIOLOGICAL);
+    const [pu] = part.transform(E, null, { covariates: W0 });
+    const sc = full.structureCorrelations(EXERCISE, PHYSIOLOGICAL);
+    const iBytes = [part.allCorrelations, pu.data, part.predict(E, null, { covariates: W0 }).data, full.predict(EXERCISE).data, full.inverseTransform(null, full.transform(null, PHYSIOLOGICAL)[1])[1].data, sc.x.own.data, sc.y.cross.data, full.explainedVariance.x, full.redundancy.y];
+    if (!iBytes.every((x) => x.every(Number.isFinite))) failures.push('cca partial/predict: non-finite results');
+    parts.ccaPartial = await sha256(iBytes);
+    outputs.push(...iBytes);
+    for (const m of [part, full]) m.dispose();
+  }
+
   // 2. an MLP training step with a fixed seed: init, dropout and shuffling draw from the
   //    in-wasm PRNG, transcendentals are computed in wasm, so the bits must agree everywhere
   const net = new cm.MLP({ layers: [3, 16, 8, 3], activation: 'leaky_relu', dropout: 0.25, seed: 42 });

@@ -29,6 +29,7 @@ import { explained, inverseView, predictView, readCall, structure, transformView
 
 export type { Regularization, Ridge, CCAOptions, CCAToJSONOptions, CCACrossValidateOptions, CCACrossValidationSettings } from './cca_options.js';
 export type { MatrixResult } from '../../wasm/index.js';
+export type { CovariatesOption, StructureCorrelations } from './cca_interpret.js';
 
 export class CCA extends Disposable {
   readonly components: number;
