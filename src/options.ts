@@ -51,6 +51,16 @@ export function checkOptions<T extends object>(options: T | undefined, known: re
 }
 
 /**
+ * Refuses arguments past the `count` a call takes: JavaScript drops them silently, so
+ * `pls.fit(X, Y, { covariates: Z })` would fit without the covariates and say nothing.
+ * A trailing undefined is allowed (an optional argument passed through).
+ */
+export function noExtraArguments(args: IArguments, count: number, call: string): void {
+  for (let i = count; i < args.length; i++)
+    if (args[i] !== undefined) throw new ValueError(`${call}: argument ${i + 1}`, `nothing (${call} takes ${count} argument${count === 1 ? '' : 's'})`, args[i]);
+}
+
+/**
  * Integer class labels: an array-like of n values (n null: any non-empty length), each an
  * integer in 0..classes − 1 (classes null: any integer ≥ 0 below 2³¹). Returns the labels.
  */

@@ -13,7 +13,7 @@
 import { checkMissing, dropMissing, type MatrixInput, type MatrixResult, type Missing } from '../../wasm/index.js';
 import { ShapeError, ValueError, described } from '../../errors.js';
 import { Disposable } from '../../lifecycle.js';
-import { checkOptions } from '../../options.js';
+import { checkOptions, noExtraArguments } from '../../options.js';
 import { significance, type SignificanceOptions, type SignificanceRow } from './significance.js';
 import { coMomentsOf, readMoments, type Moments } from './moments.js';
 import { readSqlMoments, type SqlRow } from './sql.js';
@@ -67,6 +67,7 @@ export class CCA extends Disposable {
    * cca.correlations; // Float64Array [0.98...]
    */
   fit(X: MatrixInput, Y: MatrixInput, options?: CovariatesOption): this {
+    noExtraArguments(arguments, 3, 'CCA.fit');
     this.live();
     this.#s.fitRows(X, Y, readCall(options, 'fit'));
     return this;
@@ -78,6 +79,7 @@ export class CCA extends Disposable {
    * to fitting all rows at once.
    */
   partialFit(X: MatrixInput, Y: MatrixInput, options?: CovariatesOption): this {
+    noExtraArguments(arguments, 3, 'CCA.partialFit');
     this.live();
     this.#s.partialFitRows(X, Y, readCall(options, 'partialFit'));
     return this;
@@ -195,6 +197,7 @@ export class CCA extends Disposable {
   transform(X: null, Y: MatrixInput, options?: CovariatesOption): [null, MatrixResult];
   transform(X: MatrixInput | null, Y?: MatrixInput | null, options?: CovariatesOption): [MatrixResult | null, MatrixResult | null];
   transform(X: MatrixInput | null, Y: MatrixInput | null = null, options?: CovariatesOption): [MatrixResult | null, MatrixResult | null] {
+    noExtraArguments(arguments, 3, 'CCA.transform');
     return transformViews(this.#result(), X, Y, readCall(options, 'transform'));
   }
 
@@ -209,6 +212,7 @@ export class CCA extends Disposable {
    * component order (not re-sorted): the held-out canonical correlations.
    */
   score(X: MatrixInput, Y: MatrixInput, options?: CovariatesOption): Float64Array {
+    noExtraArguments(arguments, 3, 'CCA.score');
     return variateCorrelations(this.#result(), this.components, X, Y, readCall(options, 'score'));
   }
 
@@ -224,6 +228,7 @@ export class CCA extends Disposable {
   predict(X: MatrixInput, Y?: null, options?: CovariatesOption): MatrixResult;
   predict(X: null, Y: MatrixInput, options?: CovariatesOption): MatrixResult;
   predict(X: MatrixInput | null, Y: MatrixInput | null = null, options?: CovariatesOption): MatrixResult {
+    noExtraArguments(arguments, 3, 'CCA.predict');
     const f = this.#result();
     const call = readCall(options, 'predict');
     if ((X === null) === (Y === null)) throw new ValueError('X, Y', 'exactly one view to predict the other from (predict(X) or predict(null, Y))', X === null ? 'null and null' : described('both views'));
@@ -237,6 +242,7 @@ export class CCA extends Disposable {
    * covariates' means).
    */
   inverseTransform(U: MatrixInput | null, V: MatrixInput | null = null, options?: CovariatesOption): [MatrixResult | null, MatrixResult | null] {
+    noExtraArguments(arguments, 3, 'CCA.inverseTransform');
     const f = this.#result();
     const z = readCall(options, 'inverseTransform').covariates;
     if (U === null && V === null) throw new ValueError('U, V', 'at least one view\'s variates', 'null and null');
@@ -252,6 +258,7 @@ export class CCA extends Disposable {
    * (`cross`): x.own p×k with U, x.cross with V, y.own q×k with V, y.cross with U.
    */
   structureCorrelations(X: MatrixInput, Y: MatrixInput, options?: CovariatesOption): StructureCorrelations {
+    noExtraArguments(arguments, 3, 'CCA.structureCorrelations');
     return structure(this.#result(), this.components, X, Y, readCall(options, 'structureCorrelations'));
   }
 

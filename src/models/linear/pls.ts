@@ -10,7 +10,7 @@ import { Matrix, dropMissing, type MatrixInput, type MatrixResult, type Missing 
 import { CoMoments, addChunk } from '../../linalg/comoments.js';
 import { NotFittedError, ShapeError, ValueError, described } from '../../errors.js';
 import { Disposable } from '../../lifecycle.js';
-import { checkOptions } from '../../options.js';
+import { checkOptions, noExtraArguments } from '../../options.js';
 import { coMomentsOf, readMoments, solvingMoments, type Moments } from './moments.js';
 import { readSqlMoments, type SqlRow } from './sql.js';
 import { eachView, project, withSources } from './cca_transform.js';
@@ -49,6 +49,7 @@ abstract class PLSBase extends Disposable {
 
   /** Fits on all rows of X (n×p) and Y (n×q), replacing anything fitted before. */
   fit(X: MatrixInput, Y: MatrixInput): this {
+    noExtraArguments(arguments, 2, `${NAMES[this.kind]}.fit`);
     this.live();
     const d = dropMissing([X, Y], ['X', 'Y'], this.missing, 'X, Y');
     return withSources(d.views[0]!, d.views[1]!, (x, y) => {
@@ -74,6 +75,7 @@ abstract class PLSBase extends Disposable {
 
   /** Adds a chunk of rows to the statistics; the solve happens when a result is next read. */
   partialFit(X: MatrixInput, Y: MatrixInput): this {
+    noExtraArguments(arguments, 2, `${NAMES[this.kind]}.partialFit`);
     this.live();
     const d = dropMissing([X, Y], ['X', 'Y'], this.missing, 'X, Y');
     return withSources(d.views[0]!, d.views[1]!, (x, y) => {
@@ -175,6 +177,7 @@ abstract class PLSBase extends Disposable {
   transform(X: null, Y: MatrixInput): [null, MatrixResult];
   transform(X: MatrixInput | null, Y?: MatrixInput | null): [MatrixResult | null, MatrixResult | null];
   transform(X: MatrixInput | null, Y: MatrixInput | null = null): [MatrixResult | null, MatrixResult | null] {
+    noExtraArguments(arguments, 2, `${NAMES[this.kind]}.transform`);
     const f = this.result();
     return eachView(X, Y, (input, name) => (name === 'X' ? applyRaw(input, 'X', f.xMean, f.xRotations, f.xStd, f.k) : applyRaw(input, 'Y', f.yMean, f.yRotations, f.yStd, f.k)));
   }
@@ -287,6 +290,7 @@ abstract class PLSPredicting extends PLSBase {
 
   /** n×q predictions X·coefficients + intercept. */
   predict(X: MatrixInput): MatrixResult {
+    noExtraArguments(arguments, 1, 'predict');
     const f = this.result();
     const w = Matrix.empty(f.p, f.q);
     try {
@@ -301,6 +305,7 @@ abstract class PLSPredicting extends PLSBase {
 
   /** R² of predict(X) against Y, the uniform average over Y's columns (scikit-learn's r2_score). */
   score(X: MatrixInput, Y: MatrixInput): number {
+    noExtraArguments(arguments, 2, 'score');
     const pred = this.predict(X), f = this.result();
     const y = Matrix.from(Y, 'Y');
     try {

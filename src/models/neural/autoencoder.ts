@@ -18,7 +18,7 @@ import type { MLP, Activation, MLPInit } from '../../nn/mlp.js';
 import type { EpochInfo } from '../../nn/train.js';
 import { NotFittedError, ShapeError, ValueError } from '../../errors.js';
 import { Owner } from '../../lifecycle.js';
-import { checkOptions } from '../../options.js';
+import { checkOptions, noExtraArguments } from '../../options.js';
 import { dropMissing, keepRows } from '../../wasm/index.js';
 import type { TorchTensors } from '../../nn/torch.js';
 import {
@@ -97,6 +97,7 @@ export class MultimodalAutoencoder extends NeuralModel<AutoencoderLosses> implem
    * finished epoch, and on any other error, the previous fit stays in place.
    */
   async fit(views: readonly ViewInput[], options: AutoencoderFitOptions = {}): Promise<EpochInfo<AutoencoderLosses>[]> {
+    noExtraArguments(arguments, 2, 'MultimodalAutoencoder.fit');
     this.live();
     checkOptions(options, [...NEURAL_FIT_OPTIONS, 'present', 'validation'], 'fit options');
     return this.trainer.fit(options, ({ warm, previous, own, built }) => {
@@ -193,6 +194,7 @@ export class MultimodalAutoencoder extends NeuralModel<AutoencoderLosses> implem
    * block per modality, the missing ones filled in (cross-modal prediction).
    */
   reconstruct(views: readonly ViewInput[], options: ViewsOptions = {}): FloatResult[] {
+    noExtraArguments(arguments, 2, 'MultimodalAutoencoder.reconstruct');
     return this.inference(['views'], () => {
       const g = this.#fitted('reconstruct');
       checkOptions(options, ['present'], 'reconstruct options');

@@ -19,7 +19,7 @@ import { bceWithLogits } from '../../nn/loss.js';
 import type { EpochInfo } from '../../nn/train.js';
 import { NotFittedError, ShapeError, ValueError } from '../../errors.js';
 import { Owner } from '../../lifecycle.js';
-import { checkLabels, checkOptions } from '../../options.js';
+import { checkLabels, checkOptions, noExtraArguments } from '../../options.js';
 import { dropMissing } from '../../wasm/index.js';
 import type { TorchTensors } from '../../nn/torch.js';
 import { checkGANOptions, type ConditionalGANFitOptions, type ConditionalGANFromTorchOptions, type ConditionalGANLosses, type ConditionalGANOptions, type GenerateOptions } from './cgan_options.js';
@@ -90,6 +90,7 @@ export class ConditionalGAN extends NeuralModel<ConditionalGANLosses> {
    * any other error, the previous fit stays in place.
    */
   async fit(x: TensorInput, c: TensorInput, options: ConditionalGANFitOptions = {}): Promise<EpochInfo<ConditionalGANLosses>[]> {
+    noExtraArguments(arguments, 3, 'ConditionalGAN.fit');
     this.live();
     checkOptions(options, NEURAL_FIT_OPTIONS, 'fit options');
     return this.trainer.fit(options, ({ warm, previous, own, built }) => {
@@ -192,6 +193,7 @@ export class ConditionalGAN extends NeuralModel<ConditionalGANLosses> {
 
   /** One sample per condition row (n×p): G(z, c) with z drawn from `seed`, the same for the same seed. */
   generate(c: TensorInput, options: GenerateOptions = {}): FloatResult {
+    noExtraArguments(arguments, 2, 'ConditionalGAN.generate');
     return this.inference(['c'], () => {
       const { G, c: q, ...stats } = this.#fitted('generate');
       const { seed = 0 } = checkOptions(options, ['seed'], 'generate options');

@@ -19,7 +19,7 @@ import { Adam, AdamW, SGD, optimizerFromJSON } from '../../nn/optim.js';
 import { labelIndices } from '../../nn/loss.js';
 import type { EpochInfo } from '../../nn/train.js';
 import { FormatError, NotFittedError, ShapeError, ValueError } from '../../errors.js';
-import { checkLabels, checkOptions } from '../../options.js';
+import { checkLabels, checkOptions, noExtraArguments } from '../../options.js';
 import { dropMissing } from '../../wasm/index.js';
 import { readEnvelope } from '../../serialize.js';
 import { NETWORK_OPTIONS, TRAINING_OPTIONS, checkActivationInit, checkTraining, makeOptimizer, trainingExtras, type NetworkOptions, type OptimizerName, type TrainingOptions } from './training.js';
@@ -121,6 +121,7 @@ export class Classifier extends NeuralModel<ClassifierLosses> {
    * after the last finished epoch and rejects; any other error leaves the previous fit.
    */
   async fit(X: TensorInput, labels: ArrayLike<number>, options: ClassifierFitOptions = {}): Promise<EpochInfo<ClassifierLosses>[]> {
+    noExtraArguments(arguments, 3, 'Classifier.fit');
     this.live();
     checkOptions(options, NEURAL_FIT_OPTIONS, 'fit options');
     return this.trainer.fit(options, ({ warm, previous, own, built }) => {
@@ -196,6 +197,7 @@ export class Classifier extends NeuralModel<ClassifierLosses> {
 
   /** Most probable class per row. */
   predict(X: TensorInput): Int32Array {
+    noExtraArguments(arguments, 1, 'Classifier.predict');
     return this.inference(['X'], () => {
       const net = this.#check('predict');
       const logits = Tensor.from(net.predict(X), 'logits');

@@ -14,7 +14,7 @@ import { CCAObjective, type CCAObjectiveKind } from './deepcca_objective.js';
 import { CCA } from '../linear/cca.js';
 import { FormatError, NotFittedError, ShapeError, ValueError } from '../../errors.js';
 import { Owner } from '../../lifecycle.js';
-import { checkOptions } from '../../options.js';
+import { checkOptions, noExtraArguments } from '../../options.js';
 import { dropMissing } from '../../wasm/index.js';
 import { readEnvelope } from '../../serialize.js';
 import { checkClaimed, checkTensors, type TorchTensors } from '../../nn/torch.js';
@@ -71,6 +71,7 @@ export class DeepCCA extends NeuralModel<DeepCCALosses> {
    * finished epoch, and on any other error, the previous fit stays in place.
    */
   async fit(X: TensorInput, Y: TensorInput, options: DeepCCAFitOptions = {}): Promise<EpochInfo<DeepCCALosses>[]> {
+    noExtraArguments(arguments, 3, 'DeepCCA.fit');
     this.live();
     checkOptions(options, [...NEURAL_FIT_OPTIONS, 'validation'], 'fit options');
     return this.trainer.fit(options, ({ warm, previous, own, built }) => {
@@ -198,6 +199,7 @@ export class DeepCCA extends NeuralModel<DeepCCALosses> {
   transform(X: null, Y: TensorInput): [null, MatrixResult];
   transform(X: TensorInput | null, Y?: TensorInput | null): [MatrixResult | null, MatrixResult | null];
   transform(X: TensorInput | null, Y: TensorInput | null = null): [MatrixResult | null, MatrixResult | null] {
+    noExtraArguments(arguments, 2, 'DeepCCA.transform');
     return this.inference(['X', 'Y'], () => {
       const { towers, cca } = this.#fitted('transform');
       if (X === null && Y === null) throw new ValueError('X, Y', 'at least one view', 'null and null');
@@ -209,6 +211,7 @@ export class DeepCCA extends NeuralModel<DeepCCALosses> {
 
   /** Per-component correlations of the canonical variates on (X, Y), in training order. */
   score(X: TensorInput, Y: TensorInput): Float64Array {
+    noExtraArguments(arguments, 2, 'DeepCCA.score');
     return this.inference(['X', 'Y'], () => {
       const { towers, cca } = this.#fitted('score');
       return score(towers[0], towers[1], cca, X, Y, this.#scaler);

@@ -1,0 +1,63 @@
+// An argument past the ones a call takes is refused, never dropped (issue 35: CCA.fit ignored a
+// third argument, so fit(X, Y, Z) fitted without the covariates and said nothing; the same held
+// for every model's calls). Each call here gets one argument too many; a trailing undefined is
+// allowed (an optional argument passed through).
+import { beforeAll, describe, expect, it } from 'vitest';
+import * as cm from '../src/index.js';
+
+beforeAll(async () => {
+  await cm.init();
+});
+
+const X = Array.from({ length: 12 }, (_, i) => [Math.sin(i), Math.cos(2 * i), (i % 5) / 5]);
+const Y = X.map((r, i) => [r[0]! + 0.1 * Math.cos(i * 7), r[1]! * r[2]!]);
+const extra = { covariates: X };
+
+/** `call` throws a ValueError naming the extra argument; `ok` (the same call without it) works. */
+async function refused(call: () => unknown, position: number) {
+  let err: unknown = null;
+  try {
+    await call();
+  } catch (e) {
+    err = e;
+  }
+  expect(err, 'an extra argument must be refused').toBeInstanceOf(cm.ValueError);
+  expect((err as cm.ValueError).argument).toMatch(new RegExp(`argument ${position}$`));
+}
+
+describe('an extra argument is a ValueError naming it', () => {
+  it('linear models', async () => {
+    const cca = new cm.CCA({ components: 1 }).fit(X, Y, undefined);
+    await refused(() => cca.fit(X, Y, {}, 1 as never), 4);
+    await refused(() => cca.transform(X, Y, {}, extra as never), 4);
+    await refused(() => cca.score(X, Y, undefined, 0 as never), 4);
+    await refused(() => cca.predict(X, null, {}, 1 as never), 4);
+    for (const Model of [cm.PLSRegression, cm.PLSCanonical, cm.PLSSVD]) {
+      const m = new Model({ components: 1 }).fit(X, Y);
+      await refused(() => m.fit(X, Y, extra as never), 3);
+      await refused(() => m.partialFit(X, Y, extra as never), 3);
+      await refused(() => m.transform(X, Y, extra as never), 3);
+      if (m instanceof cm.PLSRegression) {
+        await refused(() => m.predict(X, extra as never), 2);
+        await refused(() => m.score(X, Y, extra as never), 3);
+      }
+      m.dispose();
+    }
+    cca.dispose();
+  });
+
+  it('neural models', async () => {
+    const dcca = new cm.DeepCCA({ components: 1, hidden: [4], epochs: 1, batchSize: 12 });
+    await refused(() => dcca.fit(X, Y, {}, 1 as never), 4);
+    await dcca.fit(X, Y);
+    await refused(() => dcca.transform(X, Y, extra as never), 3);
+    await refused(() => dcca.score(X, Y, extra as never), 3);
+    const clf = new cm.Classifier({ layers: [3, 4, 2], epochs: 1 });
+    await refused(() => clf.fit(X, X.map((_, i) => i % 2), {}, 1 as never), 4);
+    const gan = new cm.ConditionalGAN({ hidden: [4], noise: 2, epochs: 1 });
+    await refused(() => gan.fit(X, Y, {}, 1 as never), 4);
+    const ae = new cm.MultimodalAutoencoder({ hidden: [4], code: 2, epochs: 1 });
+    await refused(() => ae.fit([X, Y], {}, 1 as never), 3);
+    for (const m of [dcca, clf, gan, ae]) m.dispose();
+  });
+});
