@@ -3,12 +3,13 @@
  * 'crossmodal.PLSSVD', version 1): the options, every array of the fit as base64 little-endian
  * f64, optionally the sufficient statistics, and a CRC-32 over every stored number.
  */
-import { CoMoments } from '../../linalg/comoments.js';
+import type { CoMoments } from '../../linalg/comoments.js';
 import { FormatError, ValueError } from '../../errors.js';
 import { checkOptions } from '../../options.js';
 import { crc32F64, decodeF64, encodeF64, readEnvelope, readInt } from '../../serialize.js';
 import { checkMissing, missingRecord, readMissing, type Missing } from '../../wasm/index.js';
 import { FIT_FIELDS, componentLimit, fieldLength, type PLSFit, type PLSKind } from './pls_solve.js';
+import { readStatNumbers, statNumbers, statParts, statRecord, statsFrom, type StatNumbers } from './moments_file.js';
 
 export interface PLSOptions {
   /** number of components (default 2; PLSRegression at most p, PLSCanonical min(n, p, q), PLSSVD min(p, q)) */
@@ -44,23 +45,18 @@ export function checkPLSOptions(options: PLSOptions | undefined): PLSSettings {
 
 const FORMATS: Record<PLSKind, string> = { regression: 'crossmodal.PLSRegression', canonical: 'crossmodal.PLSCanonical', svd: 'crossmodal.PLSSVD' };
 
-type StatNumbers = { n: number; external: boolean; xm: Float64Array; xM: Float64Array; ym: Float64Array; yM: Float64Array; Mxy: Float64Array };
-
 function checksum(m: PLSSettings, f: PLSFit, kind: PLSKind, st: StatNumbers | null): number {
   const parts: (ArrayLike<number> | number)[] = [1, ['regression', 'canonical', 'svd'].indexOf(kind), m.components, m.scale ? 1 : 0, m.missing === 'drop' ? 1 : 0, f.n, f.p, f.q];
   for (const k of FIT_FIELDS) parts.push(f[k]);
-  if (st) parts.push(st.n, st.external ? 1 : 0, st.xm, st.xM, st.ym, st.yM, st.Mxy);
+  if (st) parts.push(...statParts(st));
   return crc32F64(...parts);
 }
 
 export function writePLSFile(kind: PLSKind, m: PLSSettings, f: PLSFit, stats: CoMoments | null): Record<string, unknown> {
   const out: Record<string, unknown> = { format: FORMATS[kind], version: 1, components: m.components, scale: m.scale, ...missingRecord(m.missing), p: f.p, q: f.q, n: f.n };
   for (const k of FIT_FIELDS) out[k] = encodeF64(f[k]);
-  let st: StatNumbers | null = null;
-  if (stats) {
-    st = { n: stats.n, external: stats.external, xm: stats.x.mean, xM: stats.x.M.toFloat64Array(), ym: stats.y.mean, yM: stats.y.M.toFloat64Array(), Mxy: stats.Mxy.toFloat64Array() };
-    out.statistics = { n: st.n, external: st.external, xMean: encodeF64(st.xm), xM: encodeF64(st.xM), yMean: encodeF64(st.ym), yM: encodeF64(st.yM), Mxy: encodeF64(st.Mxy) };
-  }
+  const st = stats ? statNumbers(stats) : null;
+  if (st) out.statistics = statRecord(st);
   out.crc32 = checksum(m, f, kind, st);
   return out;
 }
@@ -83,13 +79,7 @@ export function readPLSFile<M>(json: unknown, kind: PLSKind, make: (o: PLSOption
   }
   const fit = { n, p, q, k: components } as PLSFit;
   for (const f of FIT_FIELDS) fit[f] = decodeF64(o[f], fieldLength(f, kind, p, q, components), f);
-  let st: StatNumbers | null = null;
-  if (o.statistics !== undefined) {
-    const s = o.statistics as Record<string, unknown>;
-    if (!s || typeof s !== 'object' || Array.isArray(s)) throw new FormatError('statistics: expected an object');
-    if (typeof s.external !== 'boolean') throw new FormatError(`statistics.external: expected true or false, found ${JSON.stringify(s.external)}`);
-    st = { n: readInt(s, 'n', 1), external: s.external, xm: decodeF64(s.xMean, p, 'statistics.xMean'), xM: decodeF64(s.xM, p * p, 'statistics.xM'), ym: decodeF64(s.yMean, q, 'statistics.yMean'), yM: decodeF64(s.yM, q * q, 'statistics.yM'), Mxy: decodeF64(s.Mxy, p * q, 'statistics.Mxy') };
-  }
+  const st = readStatNumbers(o.statistics, p, q);
   const want = checksum(settings, fit, kind, st);
   if (o.crc32 !== want) throw new FormatError(`${FORMAT}: checksum mismatch (stored ${JSON.stringify(o.crc32)}, computed ${want}): the file was altered or truncated`);
   if (kind === 'svd') {
@@ -97,17 +87,5 @@ export function readPLSFile<M>(json: unknown, kind: PLSKind, make: (o: PLSOption
     fit.yRotations = fit.yWeights;
   }
   const model = make(settings);
-  let stats: CoMoments | null = null;
-  if (st) {
-    stats = new CoMoments(p, q);
-    stats.n = st.n;
-    stats.external = st.external;
-    stats.without = 'moments';
-    stats.x.mean.set(st.xm);
-    stats.x.M.data.set(st.xM);
-    stats.y.mean.set(st.ym);
-    stats.y.M.data.set(st.yM);
-    stats.Mxy.data.set(st.Mxy);
-  }
-  return { model, settings, fit, stats };
+  return { model, settings, fit, stats: st ? statsFrom(st, p, q) : null };
 }
