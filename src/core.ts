@@ -22,6 +22,10 @@ export type { Moments, TwoViewMoments, ViewsMoments } from './models/linear/mome
 export { MCCA, GCCA, type MCCAOptions, type GCCAOptions, type MCCACrossValidateOptions, type ViewRidges } from './models/linear/mcca.js';
 export { KernelCCA, type KernelCCAOptions, type Kernel, type NystromApproximation, type Landmarks } from './models/linear/kcca.js';
 export { PLSRegression, PLSCanonical, PLSSVD, type PLSOptions, type PLSRegressionOptions, type PLSCanonicalOptions, type PLSSVDOptions, type PLSToJSONOptions } from './models/linear/pls.js';
+export {
+  SparseCCA, type SparseCCAOptions, type SparseCCAToJSONOptions, type SparseCCAPermuteOptions, type SparseCCACrossValidateOptions,
+  type SparsePermutationResult, type SparsePermutationRow, type SparseCrossValidationResult, type SparseCrossValidationRow,
+} from './models/linear/sparse_cca.js';
 export { significance, formatSignificance, type SignificanceRow, type SignificanceOptions, type MultivariateTest } from './models/linear/significance.js';
 export type { PermutationTestOptions, PermutationTestResult } from './models/linear/permutation.js';
 export type { BootstrapOptions, BootstrapResult, BootstrapInterval } from './models/linear/bootstrap.js';
