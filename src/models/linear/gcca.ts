@@ -7,6 +7,7 @@ import type { CoMoments } from '../../linalg/comoments.js';
 import type { Moments } from './moments.js';
 import { MultiView, viewMeans, type MCCAOptions, type ViewsFit } from './multiview.js';
 import { orientSigns, rawWeights, timesW, whitenedEigen } from './mcca_solve.js';
+import { viewStats, type ViewStats } from './mcca_interpret.js';
 import { readFile, writeFile } from './multiview_file.js';
 
 export type GCCAOptions = MCCAOptions;
@@ -15,6 +16,8 @@ interface GFit extends ViewsFit {
   /** per view, p_i×k row-major: view i's rows to its estimate of the shared representation */
   weights: Float64Array[];
   eigenvalues: Float64Array;
+  /** the columns' training covariances with the variates, and their variances (null: a file of version 1) */
+  stats: ViewStats | null;
 }
 
 /**
@@ -38,7 +41,7 @@ export class GCCA extends MultiView<GFit> {
 
   protected solveFit(s: CoMoments, dims: number[], ridges: number[], standardise: boolean): GFit {
     const k = this.components, m = dims.length;
-    return whitenedEigen(s, dims, ridges, true, standardise, ({ sd, P, off, W, values, V }) => {
+    return whitenedEigen(s, dims, ridges, true, standardise, ({ C, sd, P, off, W, values, V }) => {
       const weights = dims.map((p, i) => {
         const v = new Float64Array(p * k);
         for (let a = 0; a < p; a++) for (let c = 0; c < k; c++) v[a * k + c] = (m * V[(off[i]! + a) * P + c]!) / Math.sqrt((s.n - 1) * Math.max(values[c]!, 1e-300));
@@ -46,8 +49,9 @@ export class GCCA extends MultiView<GFit> {
       });
       // signs on the standardised columns (unit-free), then the raw columns' weights
       orientSigns(weights, dims, k);
+      const stats = viewStats(C, P, off, dims, weights, k, sd);
       if (sd) rawWeights(weights, dims, off, sd, k);
-      return { n: s.n, dims: [...dims], means: viewMeans(s, dims), weights, eigenvalues: Float64Array.from(values.subarray(0, k)) };
+      return { n: s.n, dims: [...dims], means: viewMeans(s, dims), weights, eigenvalues: Float64Array.from(values.subarray(0, k)), stats };
     });
   }
 
@@ -76,16 +80,16 @@ export class GCCA extends MultiView<GFit> {
     return { data: out, rows: u[0]!.rows, cols: u[0]!.cols };
   }
 
-  /** A plain, versioned object (weights, means, eigenvalues as base64 f64, with a CRC-32 of every number). */
+  /** A plain, versioned object (weights, means, eigenvalues and the training covariances predict reads, as base64 f64, with a CRC-32 of every number). */
   toJSON(): Record<string, unknown> {
     const f = this.result();
-    return writeFile('crossmodal.GCCA', this, f, { weights: f.weights, eigenvalues: f.eigenvalues });
+    return writeFile('crossmodal.GCCA', this, f, { weights: f.weights, eigenvalues: f.eigenvalues }, f.stats);
   }
 
   /** Rebuilds a GCCA from toJSON() output (object or JSON string), validating every field. */
   static fromJSON(json: unknown): GCCA {
-    const { base, parts, model } = readFile(json, 'crossmodal.GCCA', (o) => new GCCA(o), (dims, k) => ({ weights: dims.map((p) => p * k), eigenvalues: k }));
-    model.restore({ ...base, weights: parts.weights as Float64Array[], eigenvalues: parts.eigenvalues as Float64Array });
+    const { base, parts, model, stats } = readFile(json, 'crossmodal.GCCA', (o) => new GCCA(o), (dims, k) => ({ weights: dims.map((p) => p * k), eigenvalues: k }));
+    model.restore({ ...base, weights: parts.weights as Float64Array[], eigenvalues: parts.eigenvalues as Float64Array, stats });
     return model;
   }
 }

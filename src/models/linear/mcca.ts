@@ -98,16 +98,19 @@ export class MCCA extends MultiView<Fit> {
     return this.scoreViews(views, f.weights, (u, n) => pairwiseCorrelations(u, n, k, m).mean);
   }
 
-  /** A plain, versioned object: weights, means, eigenvalues and correlations as base64 f64, with a CRC-32 of every number. */
+  /**
+   * A plain, versioned object: weights, means, eigenvalues, correlations and the training
+   * covariances predict and explainedVariance read, as base64 f64, with a CRC-32 of every number.
+   */
   toJSON(): Record<string, unknown> {
     const f = this.result();
-    return writeFile('crossmodal.MCCA', this, f, { weights: f.weights, eigenvalues: f.eigenvalues, correlations: f.correlations, pairwise: f.pairwise });
+    return writeFile('crossmodal.MCCA', this, f, { weights: f.weights, eigenvalues: f.eigenvalues, correlations: f.correlations, pairwise: f.pairwise }, f.stats);
   }
 
   /** Rebuilds an MCCA from toJSON() output (object or JSON string), validating every field. */
   static fromJSON(json: unknown): MCCA {
-    const { base, parts, model } = readFile(json, 'crossmodal.MCCA', (o) => new MCCA(o), (dims, k) => ({ weights: dims.map((p) => p * k), eigenvalues: k, correlations: k, pairwise: new Array<number>(k).fill(dims.length ** 2) }));
-    model.restore({ ...base, weights: parts.weights as Float64Array[], eigenvalues: parts.eigenvalues as Float64Array, correlations: parts.correlations as Float64Array, pairwise: parts.pairwise as Float64Array[] });
+    const { base, parts, model, stats } = readFile(json, 'crossmodal.MCCA', (o) => new MCCA(o), (dims, k) => ({ weights: dims.map((p) => p * k), eigenvalues: k, correlations: k, pairwise: new Array<number>(k).fill(dims.length ** 2) }));
+    model.restore({ ...base, weights: parts.weights as Float64Array[], eigenvalues: parts.eigenvalues as Float64Array, correlations: parts.correlations as Float64Array, pairwise: parts.pairwise as Float64Array[], stats });
     return model;
   }
 }

@@ -12,6 +12,7 @@ import { SingularMatrixError } from '../../errors.js';
 import { Owner } from '../../lifecycle.js';
 import { viewMeans, type ViewsFit } from './multiview.js';
 import { columnScales } from './cca_core.js';
+import { viewStats, type ViewStats } from './mcca_interpret.js';
 
 export interface Fit extends ViewsFit {
   /** per view, p_i×k row-major */
@@ -20,6 +21,8 @@ export interface Fit extends ViewsFit {
   correlations: Float64Array;
   /** per component, m×m row-major */
   pairwise: Float64Array[];
+  /** the columns' training covariances with the variates, and their variances (null: a file of version 1) */
+  stats: ViewStats | null;
 }
 
 /** Sign rule: in each component the first view's weight of largest magnitude is positive (all views flip together). */
@@ -166,8 +169,9 @@ export function solve(s: CoMoments, dims: number[], ridges: number[], k: number,
     // signs and correlations on the standardised columns (neither depends on the units), then the raw columns' weights
     orientSigns(weights, dims, k);
     const { pairwise, correlations } = viewCorrelations(C, P, off, dims, weights, k);
+    const stats = viewStats(C, P, off, dims, weights, k, sd);
     if (sd) rawWeights(weights, dims, off, sd, k);
-    return { n: s.n, dims: [...dims], means: viewMeans(s, dims), weights, eigenvalues: Float64Array.from(values.subarray(0, k)), correlations, pairwise };
+    return { n: s.n, dims: [...dims], means: viewMeans(s, dims), weights, eigenvalues: Float64Array.from(values.subarray(0, k)), correlations, pairwise, stats };
   });
 }
 

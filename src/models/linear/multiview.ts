@@ -9,10 +9,11 @@ import { CoMoments } from '../../linalg/comoments.js';
 import { matmul } from '../../linalg/ops.js';
 import { NotFittedError, ShapeError, ValueError, described } from '../../errors.js';
 import { Disposable } from '../../lifecycle.js';
-import { checkOptions } from '../../options.js';
+import { checkOptions, noExtraArguments } from '../../options.js';
 import { checkMissing, dropMissing, type Missing } from '../../wasm/index.js';
 import { coMomentsOf, readMoments, solvingMoments, type Moments } from './moments.js';
 import { VariateMoments, blockRows, fillRows, withViewRows } from './stream.js';
+import { explainedVariance, inverseViews, predictViews, redundancy, structureViews, type InterpretableFit } from './mcca_interpret.js';
 
 export interface MCCAOptions {
   /** number of components, at most the smallest view's column count (default 2) */
@@ -41,7 +42,7 @@ export interface ViewsFit {
  * The statistics side of the multi-view models: options, fit / partialFit / merge on the
  * co-moments of the joined views, lazy solving, and the checks. `solveFit` makes the fit.
  */
-export abstract class MultiView<F extends ViewsFit> extends Disposable {
+export abstract class MultiView<F extends ViewsFit & InterpretableFit> extends Disposable {
   readonly components: number;
   readonly regularization: number | readonly number[];
   readonly scale: boolean;
@@ -221,6 +222,57 @@ export abstract class MultiView<F extends ViewsFit> extends Disposable {
       }
       return acc.meanPairwise();
     });
+  }
+
+  /**
+   * Every null view predicted from the given ones: Ŷₜ = x̄ₜ + Cov(Yₜ, U_S)·Var(U_S)⁺·U_S, with U_S
+   * the given views' kept variates and both covariances from the training statistics (the
+   * least-squares map from those variates; with every component, square weights and no ridge,
+   * the least-squares regression of view t on the given views). At least one view given and
+   * one null; each given view gives null back.
+   *
+   * @example
+   * const [, , Zhat] = model.predict([X, Y, null]); // view 2 from views 0 and 1
+   */
+  predict<const T extends readonly (MatrixInput | null)[]>(views: T): { -readonly [K in keyof T]: T[K] extends null ? MatrixResult : null extends T[K] ? MatrixResult | null : null };
+  predict(views: readonly (MatrixInput | null)[]): (MatrixResult | null)[] {
+    noExtraArguments(arguments, 1, `${this.kind}.predict`);
+    return predictViews(this.result(), this.components, views, this.kind);
+  }
+
+  /**
+   * Each given view's variates (n×k) mapped back to its columns: x̄ᵥ + Uᵥ·Lᵥᵀ with
+   * Lᵥ = Σᵥᵥ·Wᵥ·(WᵥᵀΣᵥᵥWᵥ)⁺, the least-squares map back (with every component of a view and no
+   * ridge, inverseTransform(transform(X)) = X). Null in, null out.
+   */
+  inverseTransform<const T extends readonly (MatrixInput | null)[]>(variates: T): { -readonly [K in keyof T]: T[K] extends null ? null : null extends T[K] ? MatrixResult | null : MatrixResult };
+  inverseTransform(variates: readonly (MatrixInput | null)[]): (MatrixResult | null)[] {
+    noExtraArguments(arguments, 1, `${this.kind}.inverseTransform`);
+    return inverseViews(this.result(), this.components, variates, this.kind);
+  }
+
+  /** [i][j]: the Pearson correlation of each column of view i with each kept variate of view j (pᵢ×k), on these rows (every view given). */
+  structureCorrelations(views: readonly MatrixInput[]): MatrixResult[][] {
+    noExtraArguments(arguments, 1, `${this.kind}.structureCorrelations`);
+    return structureViews(this.result(), this.components, views);
+  }
+
+  /**
+   * Per view and component, the share of the view's variance its own variate carries: the mean
+   * over its columns of their squared training correlation with it (Stewart–Love's variance
+   * extracted; each column counts equally, whatever its units; a constant column counts 0).
+   */
+  get explainedVariance(): Float64Array[] {
+    return explainedVariance(this.result(), this.components, this.kind);
+  }
+
+  /**
+   * Stewart–Love redundancy of view i given view j, per component: explainedVariance[i] times the
+   * squared training correlation of the variates of views i and j.
+   */
+  redundancy(i: number, j: number): Float64Array {
+    noExtraArguments(arguments, 2, `${this.kind}.redundancy`);
+    return redundancy(this.result(), this.components, i, j, this.kind);
   }
 
   #ridges(m: number): number[] {
