@@ -52,6 +52,12 @@ export class OverflowError extends ValueError {}
 /** A model was used before `fit` (or after `dispose`). */
 export class NotFittedError extends CrossmodalError {}
 
+/**
+ * An operation the model does not define, whatever its fit (KernelCCA.predict: kernel CCA has
+ * no map from its variates back to the input space). The message says what to use instead.
+ */
+export class UnsupportedError extends CrossmodalError {}
+
 /** A matrix that must be positive definite is not (numerically). */
 export class SingularMatrixError extends CrossmodalError {}
 

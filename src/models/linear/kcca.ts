@@ -21,6 +21,7 @@
 import { borrowMatrix, type Matrix, type MatrixInput, type MatrixResult } from '../../wasm/index.js';
 import { NotFittedError, ShapeError, ValueError } from '../../errors.js';
 import { Disposable } from '../../lifecycle.js';
+import { noExtraArguments } from '../../options.js';
 import { dropMissing, type Missing } from '../../wasm/index.js';
 import { eachView } from './cca_transform.js';
 import { checkKernelCCAOptions, type GammaSetting, type Kernel, type KernelCCAOptions, type NystromApproximation } from './kcca_options.js';
@@ -31,6 +32,8 @@ import { EXACT_LIMIT, exactFit } from './kcca_exact.js';
 import { nystromFit } from './kcca_nystrom.js';
 import { scoreVariates, variates } from './kcca_transform.js';
 import { readKCCAFile, writeKCCAFile } from './kcca_file.js';
+import { kernelExplained, kernelStructure, noPreImage } from './kcca_interpret.js';
+import type { StructureCorrelations } from './cca_interpret.js';
 
 export type { Kernel, KernelCCAOptions, NystromApproximation } from './kcca_options.js';
 export { EXACT_LIMIT } from './kcca_exact.js';
@@ -59,6 +62,8 @@ export class KernelCCA extends Disposable {
   /** the fit was read from a file of the old default (γ 'variance' on raw columns); fit() ends it */
   #legacy = false;
   #fit: Fit | null = null;
+  /** explainedVariance of this fit, computed on first use */
+  #explained: { x: Float64Array; y: Float64Array } | null = null;
 
   constructor(options: KernelCCAOptions = {}) {
     super();
@@ -119,6 +124,7 @@ export class KernelCCA extends Disposable {
         const scaling: [Standardisation, Standardisation] | null = this.#scale ? [standardisation(x.m, 'X'), standardisation(y.m, 'Y')] : null;
         const fit = this.#fitOn(x.m, y.m, scaling);
         this.#fit = fit;
+        this.#explained = null;
         this.#legacy = false;
         this.#dropped = d.dropped;
         return this;
@@ -202,6 +208,56 @@ export class KernelCCA extends Disposable {
     return scoreVariates(X, Y, f.dims, this.components, (block, name) => this.transform(name === 'X' ? block : null, name === 'Y' ? block : null)[name === 'X' ? 0 : 1]!);
   }
 
+  /**
+   * Not defined: kernel CCA has no map from its variates back to the input space (a
+   * pre-image), so nothing to predict one view from the other through. Throws an
+   * UnsupportedError saying what to use instead (CCA's predict, PLSRegression, a decoder).
+   */
+  predict(X?: MatrixInput | null, Y?: MatrixInput | null): never;
+  predict(): never {
+    this.live();
+    throw noPreImage('predict');
+  }
+
+  /** Not defined, as predict: variates have no pre-image in the input space. Throws an UnsupportedError. */
+  inverseTransform(U?: MatrixInput | null, V?: MatrixInput | null): never;
+  inverseTransform(): never {
+    this.live();
+    throw noPreImage('inverseTransform');
+  }
+
+  /**
+   * Each column of X and Y correlated with each kept variate on these rows: x.own (p×k) with U,
+   * x.cross with V, y.own (q×k) with V, y.cross with U (CCA's shape).
+   */
+  structureCorrelations(X: MatrixInput, Y: MatrixInput): StructureCorrelations {
+    noExtraArguments(arguments, 2, 'KernelCCA.structureCorrelations');
+    const f = this.#result();
+    return kernelStructure(X, Y, f.dims, this.components, (block, name) => this.#variates(f, block, name));
+  }
+
+  /**
+   * Per component, the share of each view's variance its own variate carries: the mean over the
+   * view's columns of their squared correlation with it on the training rows, which an exact fit
+   * keeps. A Nyström fit keeps only its landmarks: an UnsupportedError (use
+   * structureCorrelations on the training rows).
+   */
+  get explainedVariance(): { x: Float64Array; y: Float64Array } {
+    const f = this.#result();
+    this.#explained ??= kernelExplained(f, this.components, (block, name) => this.#variates(f, block, name));
+    return { x: this.#explained.x.slice(), y: this.#explained.y.slice() };
+  }
+
+  /** Stewart–Love redundancy per component: x[j] = explainedVariance.x[j]·ρⱼ² (y likewise); exact fits only, as explainedVariance. */
+  get redundancy(): { x: Float64Array; y: Float64Array } {
+    const e = this.explainedVariance, r = this.#result().all;
+    for (let j = 0; j < this.components; j++) {
+      e.x[j] = e.x[j]! * r[j]! ** 2;
+      e.y[j] = e.y[j]! * r[j]! ** 2;
+    }
+    return e;
+  }
+
   /** Frees nothing in wasm (a fit is held in JS arrays); any later use throws DisposedError. */
   dispose(): void {
     if (!this.markDisposed()) return;
@@ -236,6 +292,12 @@ export class KernelCCA extends Disposable {
   #ridges(): [number, number] {
     const r = this.regularization;
     return typeof r === 'number' ? [r, r] : [r[0], r[1]];
+  }
+
+  /** The variates of one view's rows. */
+  #variates(f: Fit, rows: MatrixInput, name: 'X' | 'Y'): MatrixResult {
+    const side = name === 'X' ? 0 : 1;
+    return variates(rows, name, f, side, this.#spec(f.gamma[side]), this.components);
   }
 
   #spec(gamma: number): Spec {
