@@ -696,18 +696,33 @@ const entries: [string, (clean: boolean) => fc.Arbitrary<Case>][] = [
             const wp = ok && vs.every((v) => v.tame) && vs[0]!.rows >= 2 && comps <= Math.min(...vs.map((v) => v.cols)) &&
               // with scale the ridge applies to the standardised columns' covariance (unit diagonal): any drawn ridge > 0 matters
               ((reg > 0 && (o.scale === true || reg >= 1e-5 * big)) || (reg === 0 && vs.every((v) => v.generic) && vs[0]!.rows >= vs.reduce((t, v) => t + v.cols, 0) + 2));
+            const fitted: (cm.MCCA | cm.GCCA)[] = [];
             await check(`MCCA(${JSON.stringify(o)}).fit(${vs.map(show).join(', ')})`, wp, ['views', 'options'], () => {
               const model = new cm.MCCA(o as cm.MCCAOptions);
               live.push(model);
               model.fit(vs.map((v) => v.value as cm.MatrixInput));
+              fitted.push(model);
               return [model.correlations, model.eigenvalues, model.transform(vs.map((v) => v.value as cm.MatrixInput)).map((r) => r?.data), JSON.stringify(model).length];
             });
             await check(`GCCA(${JSON.stringify(o)}).fit(${vs.map(show).join(', ')})`, wp, ['views', 'options'], () => {
               const model = new cm.GCCA(o as cm.GCCAOptions);
               live.push(model);
               model.fit(vs.map((v) => v.value as cm.MatrixInput));
+              fitted.push(model);
               return [model.eigenvalues, model.shared(vs.map((v) => v.value as cm.MatrixInput)).data, JSON.stringify(model).length];
             });
+            // prediction and interpretation (issue 35) on the fitted models: the views given at even positions predict the others
+            for (const model of fitted) {
+              const name = model.constructor.name, given = vs.map((v, i) => (i % 2 === 0 ? (v.value as cm.MatrixInput) : null)), before = Array.from(model.eigenvalues);
+              await check(`${name}.predict`, wp, ['views'], () => model.predict(given).map((r) => r?.data));
+              await check(`${name}.inverseTransform`, wp, ['variates'], () => model.inverseTransform(model.transform(given)).map((r) => r?.data));
+              await check(`${name}.structureCorrelations`, wp, ['views'], () => model.structureCorrelations(vs.map((v) => v.value as cm.MatrixInput)).flat().map((r) => r.data));
+              await check(`${name}.explainedVariance`, wp, ['views', 'i', 'j'], () => [model.explainedVariance, model.redundancy(vs.length - 1, 0)]);
+              // one refused call a model (more would tip the share of well-posed calls below half): every view given, or a view with itself
+              if (model instanceof cm.MCCA) await check(`${name}.predict (every view given)`, false, ['views'], () => model.predict(vs.map((v) => v.value as cm.MatrixInput)));
+              else await check(`${name}.redundancy (a view with itself)`, false, ['j'], () => model.redundancy(0, 0));
+              if (Array.from(model.eigenvalues).join() !== before.join()) throw new Error(`${name}: a call changed the fit`);
+            }
             // the same fits from statistics computed here in plain JS (joint covariance of the views)
             if (vs.every((v) => v.valid) && vs[0]!.rows >= 2 && vs.reduce((t, v) => t + v.cols, 0) <= 48) {
               const mo = jsViewMoments(vs);
@@ -794,6 +809,11 @@ const entries: [string, (clean: boolean) => fc.Arbitrary<Case>][] = [
               const k = model!, before = Array.from(k.correlations);
               await check('KernelCCA.transform', false, ['X', 'Y'], () => k.transform([[NaN]], null));
               await check('KernelCCA.score', a.rows >= 2, ['X', 'Y'], () => k.score(a.value as cm.MatrixInput, b.value as cm.MatrixInput));
+              // issue 35: structure correlations on the rows given; shares on the training rows (exact fits); no pre-image
+              await check('KernelCCA.structureCorrelations', a.rows >= 2, ['X', 'Y'], () => k.structureCorrelations(a.value as cm.MatrixInput, b.value as cm.MatrixInput));
+              await check('KernelCCA.explainedVariance', k.approximation === 'exact', ['X', 'Y'], () => [k.explainedVariance, k.redundancy]);
+              if (a.rows % 2) await check('KernelCCA.predict', false, ['X', 'Y'], () => k.predict(a.value as cm.MatrixInput));
+              else await check('KernelCCA.inverseTransform', false, ['X', 'Y'], () => k.inverseTransform(null, b.value as cm.MatrixInput));
               if (Array.from(k.correlations).join() !== before.join()) throw new Error('KernelCCA: a failed call changed the fit');
               await check('KernelCCA.toJSON', true, [], () => {
                 const back = cm.KernelCCA.fromJSON(JSON.parse(JSON.stringify(k)));

@@ -199,6 +199,17 @@ describe('1,000 fit / use / dispose cycles of each model return the allocator to
       const scaled = new MCCA({ components: 2, regularization: 1e-3, scale: true }).fit([x, y, x]);
       const back = MCCA.fromJSON(scaled.toJSON());
       back.transform([x, null, null]);
+      // prediction and interpretation (issue 35), and their refusals
+      back.predict([x, null, null]);
+      back.inverseTransform(back.transform([null, y, null]));
+      back.structureCorrelations([x, y, x]);
+      void back.explainedVariance, back.redundancy(0, 1);
+      for (const bad of [() => back.predict([x, y, x]), () => back.predict([x.slice(1), null, x]), () => back.inverseTransform([[[1, 2, 3]], null, null]), () => back.structureCorrelations([x, y, x.slice(1)])])
+        try {
+          bad();
+        } catch {
+          // refused, nothing kept
+        }
       back.dispose();
       scaled.dispose();
       MCCA.fromMoments({ n: moments.n, means: [moments.xMeans, moments.yMeans, moments.xMeans], blocks: [[moments.xx, moments.xy, moments.xx], [null, moments.yy, cov(y, x)], [null, null, moments.xx]] }, { components: 1, regularization: 1e-3 }).dispose();
@@ -211,6 +222,7 @@ describe('1,000 fit / use / dispose cycles of each model return the allocator to
       const scaled = new GCCA({ components: 1, regularization: 1e-3, scale: true }).partialFit([x, y, x]);
       const back = GCCA.fromJSON(scaled.toJSON());
       back.shared([x, null, x]);
+      back.predict([x, null, x]);
       back.dispose();
       scaled.dispose();
     }],
@@ -234,10 +246,24 @@ describe('1,000 fit / use / dispose cycles of each model return the allocator to
     ['KernelCCA', () => {
       const m = new KernelCCA({ components: 2 }).fit(x, y);
       m.transform(x, null);
+      // issue 35: structure correlations, the shares of an exact fit, and predict refused
+      m.structureCorrelations(x, y);
+      void m.explainedVariance, m.redundancy;
+      try {
+        m.predict(x);
+      } catch {
+        // an UnsupportedError
+      }
       KernelCCA.fromJSON(m.toJSON()).dispose();
       m.dispose();
       const nys = new KernelCCA({ components: 2, kernel: 'polynomial', degree: 2, approximation: { nystrom: 6, seed: 1 } }).fit(x, y);
       nys.score(x, y);
+      nys.structureCorrelations(x, y);
+      try {
+        void nys.explainedVariance; // refused: a Nyström fit keeps only its landmarks
+      } catch {
+        // an UnsupportedError
+      }
       nys.dispose();
       // scale with a given γ, its file, and a transform refused midway (standardised rows that overflow)
       const given = new KernelCCA({ components: 2, gamma: 0.5, scale: true }).fit(x, y);

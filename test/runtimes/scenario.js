@@ -264,6 +264,25 @@ export async function runScenario(cm, initOptions = {}) {
     for (const m of [mcca, mccaOther, gcca, gccaOther, back]) m.dispose();
   }
 
+  // 7c. MCCA prediction and interpretation (issue 35): the third view from the first two through
+  //     their variates (from a file, which keeps the covariances it needs), the shares and
+  //     redundancy, structure correlations; with every component and no ridge, inverseTransform
+  //     undoes transform. Its own part, outside the overall hash
+  if (cm.MCCA?.prototype.predict) {
+    const third = EXERCISE.map((r, i) => [r[0] - PHYSIOLOGICAL[i][2] / 10, r[1] / 100 - PHYSIOLOGICAL[i][1] / 10]);
+    const views = [EXERCISE, PHYSIOLOGICAL, third];
+    const mcca = new cm.MCCA({ components: 2, regularization: 1e-3 }).fit(views), back = cm.MCCA.fromJSON(JSON.stringify(mcca));
+    const [, , zhat] = back.predict([EXERCISE, PHYSIOLOGICAL, null]);
+    const full = new cm.MCCA({ components: 3 }).fit([EXERCISE, PHYSIOLOGICAL]);
+    const [xBack] = full.inverseTransform(full.transform([EXERCISE, null]));
+    const off = xBack.data.reduce((m, v, i) => Math.max(m, Math.abs(v - EXERCISE[Math.floor(i / 3)][i % 3])), 0);
+    if (!(off < 1e-9 * 251)) failures.push(`multiview predict: inverseTransform(transform(X)) is off by ${off}`);
+    const iBytes = [zhat.data, xBack.data, ...back.explainedVariance, back.redundancy(2, 0), ...back.structureCorrelations(views).flat().map((r) => r.data)];
+    if (!iBytes.every((a) => a.every(Number.isFinite))) failures.push('multiview predict: non-finite results');
+    parts.multiviewPredict = await sha256(iBytes);
+    for (const m of [mcca, back, full]) m.dispose();
+  }
+
   // 8. permutation p-values (rows permuted by the in-wasm PRNG, gathered in wasm)
   {
     const perm = new cm.CCA({ components: 2 }).permutationTest(EXERCISE, PHYSIOLOGICAL, { permutations: 49, seed: 5 });
