@@ -26,7 +26,7 @@ export {
   SparseCCA, type SparseCCAOptions, type SparseCCAToJSONOptions, type SparseCCAPermuteOptions, type SparseCCACrossValidateOptions,
   type SparsePermutationResult, type SparsePermutationRow, type SparseCrossValidationResult, type SparseCrossValidationRow,
 } from './models/linear/sparse_cca.js';
-export { significance, formatSignificance, type SignificanceRow, type SignificanceOptions, type MultivariateTest } from './models/linear/significance.js';
+export { significance, formatSignificance, type SignificanceRow, type SignificanceRowAll, type SignificanceOptions, type MultivariateTest } from './models/linear/significance.js';
 export type { PermutationTestOptions, PermutationTestResult } from './models/linear/permutation.js';
 export type { BootstrapOptions, BootstrapResult, BootstrapInterval } from './models/linear/bootstrap.js';
 export * as nn from './nn-namespace.js';

@@ -14,7 +14,7 @@ import { checkMissing, dropMissing, type MatrixInput, type MatrixResult, type Mi
 import { ShapeError, ValueError, described } from '../../errors.js';
 import { Disposable } from '../../lifecycle.js';
 import { checkOptions, noExtraArguments } from '../../options.js';
-import { significance, type SignificanceOptions, type SignificanceRow } from './significance.js';
+import { significance, type SignificanceOptions, type SignificanceRow, type SignificanceRowAll } from './significance.js';
 import { coMomentsOf, readMoments, type Moments } from './moments.js';
 import { readSqlMoments, type SqlRow } from './sql.js';
 import type { CrossValidationResult } from './crossval.js';
@@ -292,6 +292,8 @@ export class CCA extends Disposable {
    * `{ test: 'all' }` adds Pillai's trace, the Hotelling–Lawley trace and Roy's greatest root.
    * A partial CCA counts n − r rows (r covariates: the residuals keep n − r − 1 degrees of freedom).
    */
+  significance(options: { test: 'all' }): SignificanceRowAll[];
+  significance(options?: SignificanceOptions): SignificanceRow[];
   significance(options?: SignificanceOptions): SignificanceRow[] {
     const f = this.#result();
     return significance(f.all, f.n - (f.covariates?.means.length ?? 0), f.xWeights.rows, f.yWeights.rows, options);

@@ -53,6 +53,11 @@ export interface SignificanceRow {
   roy?: MultivariateTest;
 }
 
+/** A row of significance({ test: 'all' }): the four tests all present. */
+export type SignificanceRowAll = SignificanceRow & Required<Pick<SignificanceRow, 'pillai' | 'hotellingLawley' | 'roy'>>;
+
+export function significance(rho: ArrayLike<number>, n: number, p: number, q: number, options: { test: 'all' }): SignificanceRowAll[];
+export function significance(rho: ArrayLike<number>, n: number, p: number, q: number, options?: SignificanceOptions): SignificanceRow[];
 export function significance(rho: ArrayLike<number>, n: number, p: number, q: number, options?: SignificanceOptions): SignificanceRow[] {
   const { test = 'wilks' } = checkOptions(options, ['test']);
   if (test !== 'wilks' && test !== 'all') throw new ValueError('options.test', "'wilks' or 'all'", test);
