@@ -3,7 +3,7 @@
 // test/fixtures/cca-partial-reference.json).
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { init, memoryStats, CCA, ShapeError, ValueError, NotFittedError, FormatError } from '../src/index.js';
+import { init, memoryStats, CCA, ShapeError, ValueError, NotFittedError, FormatError, OverflowError } from '../src/index.js';
 
 beforeAll(async () => {
   await init();
@@ -181,6 +181,16 @@ describe('predict, inverseTransform, structure correlations, explained variance,
     expect(rel(xb!, cols(Xte, 4))).toBeLessThan(1e-9);
     expect(rel(yb!, Yte)).toBeLessThan(1e-9);
     for (const m of [cca, sq]) m.dispose();
+  });
+
+  it("statistics that overflow (a column near 1e300) are an OverflowError naming X, Y at fit, with every regularization that got through before ('auto' answered and predicted NaN)", () => {
+    const big = { data: Array.from(Xtr.data, (v, t) => (t % Xtr.cols === 0 ? v * 1e300 : v)), rows: Xtr.rows, cols: Xtr.cols };
+    for (const regularization of ['auto', 0.1] as const) {
+      const m = new CCA({ components: 2, regularization });
+      expect(() => m.fit(big, Ytr)).toThrow(/X, Y|X's covariance/);
+      m.dispose();
+    }
+    expect(() => new CCA({ components: 2, regularization: 'auto' }).fit(big, Ytr)).toThrow(OverflowError);
   });
 
   it('bad calls are typed errors; a file before version 4 without statistics says why it cannot predict', () => {

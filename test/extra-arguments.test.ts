@@ -46,6 +46,22 @@ describe('an extra argument is a ValueError naming it', () => {
       }
       m.dispose();
     }
+    const views = [X, Y, X.map((r) => [r[2]! * r[0]!, r[1]! - r[2]!])];
+    for (const Model of [cm.MCCA, cm.GCCA]) {
+      const m = new Model({ components: 1, regularization: 1e-3 }).fit(views);
+      await refused(() => call(m, 'fit', views, extra), 2);
+      await refused(() => call(m, 'partialFit', views, extra), 2);
+      await refused(() => call(m, 'transform', views, extra), 2);
+      await refused(() => call(m, 'predict', [X, null, null], extra), 2);
+      if (m instanceof cm.MCCA) await refused(() => call(m, 'score', views, extra), 2);
+      else await refused(() => call(m, 'shared', views, extra), 2);
+      m.dispose();
+    }
+    const k = new cm.KernelCCA({ components: 1, regularization: 1e-3 }).fit(X, Y);
+    await refused(() => call(k, 'fit', X, Y, extra), 3);
+    await refused(() => call(k, 'transform', X, Y, extra), 3);
+    await refused(() => call(k, 'score', X, Y, extra), 3);
+    k.dispose();
     cca.dispose();
   });
 

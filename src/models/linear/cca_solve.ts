@@ -135,6 +135,8 @@ export function solveCCA(s: CoMoments, components: number, reg: Exclude<Regulari
     const all = new Float64Array(k0);
     for (let i = 0; i < k0; i++) all[i] = Math.min(1, Math.max(0, dec.s[i]!));
     const loadings = loadingsOf(s, xWeights, yWeights);
+    // statistics that overflowed (values near 1e±300) answer nothing: refused as any overflow is
+    for (const v of [loadings.x, loadings.y, loadings.xScales, loadings.yScales, all, xWeights.data, yWeights.data]) if (!v.every(Number.isFinite)) throw W.overflowError(['X', 'Y'], 'covariances');
     owned.splice(owned.indexOf(xWeights), 1);
     owned.splice(owned.indexOf(yWeights), 1);
     return { n, xWeights, yWeights, xMeans: s.x.mean.slice(), yMeans: s.y.mean.slice(), all, shrinkage: lambdas, target: lambdas ? 'diagonal' : null, loadings, covariates: null };

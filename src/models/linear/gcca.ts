@@ -2,6 +2,7 @@
  * Carroll's MAXVAR generalised CCA (GCCA) for m ≥ 2 views, on the multi-view statistics and
  * the whitened eigenproblem it shares with MCCA.
  */
+import { noExtraArguments } from '../../options.js';
 import type { MatrixInput, MatrixResult } from '../../wasm/index.js';
 import type { CoMoments } from '../../linalg/comoments.js';
 import type { Moments } from './moments.js';
@@ -69,11 +70,13 @@ export class GCCA extends MultiView<GFit> {
   /** Each view mapped into the shared space: one n×k result per view (null in, null out). */
   transform<const T extends readonly (MatrixInput | null)[]>(views: T): { -readonly [K in keyof T]: T[K] extends null ? null : null extends T[K] ? MatrixResult | null : MatrixResult };
   transform(views: readonly (MatrixInput | null)[]): (MatrixResult | null)[] {
+    noExtraArguments(arguments, 1, 'GCCA.transform');
     return this.projectViews(views, this.result().weights);
   }
 
   /** The estimate of G for these rows: the average of the given views' projections (all views: G itself on the training rows). */
   shared(views: readonly (MatrixInput | null)[]): MatrixResult {
+    noExtraArguments(arguments, 1, 'GCCA.shared');
     const u = this.transform(views).filter((r): r is MatrixResult => r !== null);
     const out = new Float64Array(u[0]!.data.length);
     for (const r of u) for (let i = 0; i < out.length; i++) out[i] = out[i]! + r.data[i]! / u.length;

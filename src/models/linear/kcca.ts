@@ -108,6 +108,7 @@ export class KernelCCA extends Disposable {
    * kcca.correlations; // Float64Array [0.99...]
    */
   fit(X: MatrixInput, Y: MatrixInput): this {
+    noExtraArguments(arguments, 2, 'KernelCCA.fit');
     this.live();
     const d = dropMissing([X, Y], ['X', 'Y'], this.missing, 'X, Y');
     const x = borrowMatrix(d.views[0]!, 'X');
@@ -187,6 +188,7 @@ export class KernelCCA extends Disposable {
   transform(X: null, Y: MatrixInput): [null, MatrixResult];
   transform(X: MatrixInput | null, Y?: MatrixInput | null): [MatrixResult | null, MatrixResult | null];
   transform(X: MatrixInput | null, Y: MatrixInput | null = null): [MatrixResult | null, MatrixResult | null] {
+    noExtraArguments(arguments, 2, 'KernelCCA.transform');
     const f = this.#result();
     // (with `scale`, new rows are standardised by the training columns' means and deviations)
     return eachView(X, Y, (input, name) => {
@@ -203,6 +205,7 @@ export class KernelCCA extends Disposable {
 
   /** Pearson correlation of each pair of variates on (X, Y), in training component order: the held-out canonical correlations. */
   score(X: MatrixInput, Y: MatrixInput): Float64Array {
+    noExtraArguments(arguments, 2, 'KernelCCA.score');
     const f = this.#result();
     if (X === null || Y === null) throw new ValueError('X, Y', 'both views (score correlates them)', 'a null view');
     return scoreVariates(X, Y, f.dims, this.components, (block, name) => this.transform(name === 'X' ? block : null, name === 'Y' ? block : null)[name === 'X' ? 0 : 1]!);

@@ -11,6 +11,7 @@
  * With `scale` the columns are standardised by the standard deviations of those statistics
  * (so every route to them gives the same fit) and the answers do not depend on column units.
  */
+import { noExtraArguments } from '../../options.js';
 import type { MatrixInput, MatrixResult } from '../../wasm/index.js';
 import type { CoMoments } from '../../linalg/comoments.js';
 import type { Moments } from './moments.js';
@@ -88,11 +89,13 @@ export class MCCA extends MultiView<Fit> {
   /** The views' canonical variates: one n×k result per view (null in, null out). */
   transform<const T extends readonly (MatrixInput | null)[]>(views: T): { -readonly [K in keyof T]: T[K] extends null ? null : null extends T[K] ? MatrixResult | null : MatrixResult };
   transform(views: readonly (MatrixInput | null)[]): (MatrixResult | null)[] {
+    noExtraArguments(arguments, 1, 'MCCA.transform');
     return this.projectViews(views, this.result().weights);
   }
 
   /** Per component, the mean pairwise Pearson correlation of the views' variates on these rows (held-out score). */
   score(views: readonly MatrixInput[]): Float64Array {
+    noExtraArguments(arguments, 1, 'MCCA.score');
     const f = this.result(), m = f.dims.length, k = this.components;
     if (Array.isArray(views) && views.some((v) => v === null)) throw new ValueError('views', 'every view (score correlates all pairs)', 'a null view');
     return this.scoreViews(views, f.weights, (u, n) => pairwiseCorrelations(u, n, k, m).mean);

@@ -76,6 +76,7 @@ export abstract class MultiView<F extends ViewsFit & InterpretableFit> extends D
 
   /** Fits on all rows of the views (each n×pᵢ, m ≥ 2), replacing anything fitted before. */
   fit(views: readonly MatrixInput[]): this {
+    noExtraArguments(arguments, 1, `${this.kind}.fit`);
     this.live();
     // eslint-disable-next-line prefer-rest-params
     viewListHint(this.kind, 'fit', views, arguments[1]);
@@ -99,6 +100,7 @@ export abstract class MultiView<F extends ViewsFit & InterpretableFit> extends D
 
   /** Adds a chunk of rows of every view; results are recomputed when next read. */
   partialFit(views: readonly MatrixInput[]): this {
+    noExtraArguments(arguments, 1, `${this.kind}.partialFit`);
     this.live();
     // eslint-disable-next-line prefer-rest-params
     viewListHint(this.kind, 'partialFit', views, arguments[1]);
