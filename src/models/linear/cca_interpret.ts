@@ -11,11 +11,13 @@
  * With all pairs and no ridge, predict is the least-squares regression of Y on X, since
  * Σyx·wx_j = ρ_j·Σyy·wy_j for every pair.
  */
-import { Matrix, type MatrixInput, type MatrixResult, type RowSource } from '../../wasm/index.js';
+import { Matrix, rowBlocks, withScratch, type MatrixInput, type MatrixResult, type RowSource } from '../../wasm/index.js';
 import { NotFittedError, ShapeError, ValueError, described } from '../../errors.js';
 import { checkOptions } from '../../options.js';
-import { eachView, heldOutRows, projectRows, withSource, withSources } from './cca_transform.js';
-import { joinedSource, stackedWeights, type Covariates } from './cca_partial.js';
+import { eachView, heldOutRows, projectInto, projectRows, withSource, withSources } from './cca_transform.js';
+import { blockRows } from './stream.js';
+import { CrossMoments } from './structure.js';
+import { joinedSource, residualSource, stackedWeights, type Covariates } from './cca_partial.js';
 import type { CCAFit, Loadings } from './cca_solve.js';
 import type { FitCall } from './cca_state.js';
 
@@ -62,9 +64,8 @@ function withJoined<T>(v: RowSource, name: string, c: Covariates, Z: MatrixInput
 const joinedMeans = (m: Float64Array, c: Covariates) => Float64Array.of(...m, ...c.means);
 
 /** (V − v̄)·W for a view, through the covariates when the fit has them. */
-function projectView(f: CCAFit, c: Covariates | null, input: MatrixInput, name: 'X' | 'Y', Z: MatrixInput | null, weights?: Matrix): MatrixResult {
-  const [means, fw, offset] = name === 'X' ? [f.xMeans, f.xWeights, 0] : [f.yMeans, f.yWeights, f.xWeights.rows];
-  const w = weights ?? fw;
+function projectView(f: CCAFit, c: Covariates | null, input: MatrixInput, name: 'X' | 'Y', Z: MatrixInput | null): MatrixResult {
+  const [means, w, offset] = name === 'X' ? [f.xMeans, f.xWeights, 0] : [f.yMeans, f.yWeights, f.xWeights.rows];
   return withSource(input, name, (v) => {
     if (!c) return projectRows(v, name, means, w);
     return withJoined(v, name, c, Z!, w.rows, (j) => {
@@ -266,47 +267,61 @@ export interface StructureCorrelations {
 }
 
 /**
- * CCA.structureCorrelations on the rows given: the columns (residualised on the covariates
- * with a partial CCA) against the variates.
+ * CCA.structureCorrelations on the rows given, a block of rows at a time (the co-moments of the
+ * columns with the variates merged block by block, structure.ts): the columns (residualised on
+ * the covariates with a partial CCA) against the variates.
  */
 export function structure(f: CCAFit, k: number, X: MatrixInput, Y: MatrixInput, call: FitCall): StructureCorrelations {
   const c = covariatesFor(f, call);
-  const [u, v] = transformViews(f, X, Y, call) as [MatrixResult, MatrixResult];
-  const cols = (input: MatrixInput, name: 'X' | 'Y'): MatrixResult => {
-    if (!c) return withSource(input, name, (s) => s.block(0, s.rows).toShaped());
-    // the residualised columns: [V, Z] − [v̄, z̄] times [I; −B]
-    const d = name === 'X' ? f.xWeights.rows : f.yWeights.rows;
-    const I = Matrix.zeros(d, d);
-    try {
-      for (let i = 0; i < d; i++) I.set(i, i, 1);
-      return projectView(f, c, input, name, call.covariates, I);
-    } finally {
-      I.dispose();
-    }
-  };
-  const xs = cols(X, 'X'), ys = cols(Y, 'Y');
-  return { x: { own: correlate(xs, u, k), cross: correlate(xs, v, k) }, y: { own: correlate(ys, v, k), cross: correlate(ys, u, k) } };
+  const p = f.xWeights.rows, q = f.yWeights.rows;
+  return withSources(X, Y, (x, y) => {
+    if (x.cols !== p) throw new ShapeError('X', `${p} columns (as in fit)`, `${x.cols} columns`);
+    if (y.cols !== q) throw new ShapeError('Y', `${q} columns (as in fit)`, `${y.cols} columns`);
+    if (y.rows !== x.rows) throw new ShapeError('Y', `${x.rows} rows (as X)`, `${y.rows} rows`);
+    if (x.rows < 2) throw new ShapeError('X', 'at least 2 rows to correlate', `${x.rows} row`);
+    const run = (xs: RowSource, ys: RowSource, xm: Float64Array, ym: Float64Array) => {
+      const n = xs.rows, acc = new CrossMoments(p + q, 2 * k);
+      for (const [start, count] of rowBlocks(n, blockRows(p + q + 2 * k)))
+        withScratch((sc) => {
+          const u = sc.matrix(count, k), v = sc.matrix(count, k);
+          const xb = xs.block(start, count);
+          projectInto(u, xb, xm, f.xWeights, sc);
+          const xd = xb.toFloat64Array();
+          const yb = ys.block(start, count);
+          projectInto(v, yb, ym, f.yWeights, sc);
+          const cols = joinRows(xd, yb.toFloat64Array(), count, p, q), vars = joinRows(u.toFloat64Array(), v.toFloat64Array(), count, k, k);
+          acc.add(cols, vars, count);
+        });
+      const m = (a0: number, rows: number, b0: number): MatrixResult => ({ data: acc.correlations(a0, rows, b0, k), rows, cols: k });
+      return { x: { own: m(0, p, 0), cross: m(0, p, k) }, y: { own: m(p, q, k), cross: m(p, q, 0) } };
+    };
+    if (!c) return run(x, y, f.xMeans, f.yMeans);
+    return withSource(call.covariates!, 'options.covariates', (z) => {
+      if (z.rows !== x.rows) throw new ShapeError('options.covariates', `${x.rows} rows (as X)`, `${z.rows} rows`);
+      if (z.cols !== c.means.length) throw new ShapeError('options.covariates', `${c.means.length} columns (as in fit)`, `${z.cols} columns`);
+      const means = Float64Array.of(...f.xMeans, ...f.yMeans);
+      const rx = residualSource(x, z, means, c, 0);
+      try {
+        const ry = residualSource(y, z, means, c, p);
+        try {
+          // the residualised rows have mean 0 (the fit's coefficients include the intercept)
+          return run(rx, ry, new Float64Array(p), new Float64Array(q));
+        } finally {
+          ry.release();
+        }
+      } finally {
+        rx.release();
+      }
+    });
+  });
 }
 
-/** a×b correlations of A's columns (n×a) with B's first b columns (n×≥b); a constant column correlates 0. */
-function correlate(A: MatrixResult, B: MatrixResult, b: number): MatrixResult {
-  const n = A.rows, a = A.cols, bc = B.cols, ad = A.data, bd = B.data;
-  if (n < 2) throw new ShapeError('X', 'at least 2 rows to correlate', `${n} row`);
-  const mean = (d: ArrayLike<number>, cols: number, j: number) => {
-    let t = 0;
-    for (let i = 0; i < n; i++) t += d[i * cols + j]!;
-    return t / n;
-  };
-  const ma = Array.from({ length: a }, (_, j) => mean(ad, a, j)), mb = Array.from({ length: b }, (_, j) => mean(bd, bc, j));
-  const out = new Float64Array(a * b), sa = new Float64Array(a), sb = new Float64Array(b);
-  for (let i = 0; i < n; i++) {
-    for (let x = 0; x < a; x++) {
-      const dx = ad[i * a + x]! - ma[x]!;
-      sa[x] = sa[x]! + dx * dx;
-      for (let y = 0; y < b; y++) out[x * b + y] = out[x * b + y]! + dx * (bd[i * bc + y]! - mb[y]!);
-    }
-    for (let y = 0; y < b; y++) sb[y] = sb[y]! + (bd[i * bc + y]! - mb[y]!) ** 2;
+/** [a, b] side by side (count rows of ca and cb values). */
+function joinRows(a: Float64Array, b: Float64Array, count: number, ca: number, cb: number): Float64Array {
+  const out = new Float64Array(count * (ca + cb));
+  for (let r = 0; r < count; r++) {
+    out.set(a.subarray(r * ca, (r + 1) * ca), r * (ca + cb));
+    out.set(b.subarray(r * cb, (r + 1) * cb), r * (ca + cb) + ca);
   }
-  for (let x = 0; x < a; x++) for (let y = 0; y < b; y++) out[x * b + y] = sa[x]! > 0 && sb[y]! > 0 ? out[x * b + y]! / Math.sqrt(sa[x]!) / Math.sqrt(sb[y]!) : 0;
-  return { data: out, rows: a, cols: b };
+  return out;
 }

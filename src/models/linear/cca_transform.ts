@@ -26,7 +26,7 @@ export function copyOut(m: Matrix): MatrixResult {
 }
 
 /** dst (n×k) = (X − means)·weights, scratch from the caller's scope. */
-function projectInto(dst: Matrix, X: Matrix, means: Float64Array, weights: Matrix, s: Scratch) {
+export function projectInto(dst: Matrix, X: Matrix, means: Float64Array, weights: Matrix, s: Scratch) {
   const mean = s.matrix(1, X.cols), xc = s.matrix(X.rows, X.cols);
   mean.data.set(means);
   W.center(xc, X, mean);
