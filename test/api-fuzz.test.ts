@@ -875,6 +875,87 @@ const entries: [string, (clean: boolean) => fc.Arbitrary<Case>][] = [
         })),
   ],
   [
+    'SparseCCA',
+    (clean) =>
+      fc
+        .tuple(
+          clean ? cleanDim : dim,
+          matrixArg(undefined, clean),
+          optionsArb(
+            clean,
+            {
+              components: pos(3),
+              // clean: penalties every view of 3 or more columns allows (1/√p ≤ 0.6); the others also ones that narrow views refuse
+              penalty: fc.oneof(
+                { weight: 2, arbitrary: fc.double({ min: 0.6, max: 1, noNaN: true }) },
+                { weight: 1, arbitrary: fc.tuple(fc.double({ min: 0.6, max: 1, noNaN: true }), fc.double({ min: 0.6, max: 1, noNaN: true })) },
+                ...(clean ? [] : [{ weight: 2, arbitrary: fc.tuple(fc.double({ min: 0.05, max: 1, noNaN: true }), fc.double({ min: 0.05, max: 1, noNaN: true })) }]),
+              ),
+              scale: fc.boolean(),
+              maxIterations: pos(2000),
+              tol: fc.double({ min: 1e-14, max: 1e-2, noNaN: true }),
+              missing: fc.constantFrom('error', 'drop'),
+            },
+            { components: wrongInt, penalty: [0, -0.5, 1.5, NaN, 'x', [0.5], [0.5, 2], null], scale: ['yes', 1], maxIterations: [0, 1.5, 'x', 1e9], tol: [0, -1, NaN, Infinity, 'x'], missing: ['skip', 1, null], regularization: [1e-3] },
+          ),
+        )
+        .chain(([n, a, opt]) => fc.tuple(fc.constant(a), matrixArg({ rows: a.valid ? a.rows : n }, clean), fc.constant(opt)))
+        .map(([a, b, { o: drawn, ok }]) => ({
+          label: 'SparseCCA',
+          run: async () => {
+            const o = { ...(drawn as object) } as cm.SparseCCAOptions;
+            const comps = o.components ?? 1, pen = o.penalty === undefined ? null : typeof o.penalty === 'number' ? [o.penalty, o.penalty] : o.penalty;
+            // a penalty c allows at least one weight when c·√p ≥ 1 (the default is raised to that)
+            const penOk = !pen || (pen[0] * Math.sqrt(a.cols) >= 1 && pen[1] * Math.sqrt(b.cols) >= 1);
+            // well-posed: continuous random rows, more rows than components + 1 (each deflation removes at most one
+            // rank of the cross-covariance, so what is left is not zero), components ≤ min(p, q), penalties ≥ 1/√p
+            const wp = ok && penOk && a.tame && b.tame && a.generic && b.generic && a.rows === b.rows && a.rows >= comps + 2 && comps <= Math.min(a.cols, b.cols);
+            let model = null as cm.SparseCCA | null;
+            await check(`SparseCCA(${JSON.stringify(o)}).fit(${show(a)}, ${show(b)})`, wp, ['X', 'Y', 'options'], () => {
+              model = new cm.SparseCCA(o);
+              live.push(model);
+              model.fit(a.value as cm.MatrixInput, b.value as cm.MatrixInput);
+              return [model.xWeights.data, model.yWeights.data, model.correlations, model.transform(a.value as cm.MatrixInput, b.value as cm.MatrixInput).map((r) => r?.data)];
+            });
+            let fitted = false;
+            try {
+              fitted = !!model && (model as cm.SparseCCA).fitted;
+            } catch {
+              fitted = false; // disposed by check() when its fit failed
+            }
+            if (fitted) {
+              const m = model!, before = Array.from(m.xWeights.data);
+              if (a.rows % 3 === 0) await check('SparseCCA.transform', false, ['X', 'Y'], () => m.transform([[NaN]], null));
+              if (wp || a.rows % 3 === 0) await check('SparseCCA.score', wp, ['X', 'Y'], () => m.score(a.value as cm.MatrixInput, b.value as cm.MatrixInput));
+              // the same rows as two chunks, and as two shards merged (the rows given twice: the same statistics, twice n)
+              if (wp || a.rows % 3 === 0) await check('SparseCCA.partialFit', wp, ['X', 'Y', 'options'], () => {
+                const c = new cm.SparseCCA(o), d = new cm.SparseCCA(o);
+                live.push(c, d);
+                c.partialFit(a.value as cm.MatrixInput, b.value as cm.MatrixInput).partialFit(a.value as cm.MatrixInput, b.value as cm.MatrixInput);
+                d.partialFit(a.value as cm.MatrixInput, b.value as cm.MatrixInput).merge(m);
+                return [c.xWeights.data, c.correlations, d.yWeights.data, d.nSamples];
+              });
+              if (Array.from(m.xWeights.data).join() !== before.join()) throw new Error('SparseCCA: a failed call changed the fit');
+              await check('SparseCCA.toJSON', true, [], () => {
+                const back = cm.SparseCCA.fromJSON(JSON.parse(JSON.stringify(m.toJSON({ statistics: true }))));
+                live.push(back);
+                return back.xWeights.data;
+              });
+            }
+            // the selections, on one candidate (a penalty the fit's checks accepted, or 1): after a well-posed fit, and on a few other cases
+            if (!wp && a.rows % 7 !== 0) return;
+            const cand = pen && penOk ? [pen as [number, number]] : [1];
+            const sel = { penalties: cand, scale: o.scale ?? true, missing: o.missing ?? 'error' } as const;
+            const swp = ok && a.tame && b.tame && a.generic && b.generic && a.rows === b.rows;
+            await check(`SparseCCA.crossValidate(${show(a)}, ${show(b)})`, swp && a.rows >= 4, ['X', 'Y', 'options'], () => cm.SparseCCA.crossValidate(a.value as cm.MatrixInput, b.value as cm.MatrixInput, { ...sel, folds: 2 }).table[0]!.foldScores);
+            await check(`SparseCCA.permute(${show(a)}, ${show(b)})`, swp && a.rows >= 3, ['X', 'Y', 'options'], () => {
+              const r = cm.SparseCCA.permute(a.value as cm.MatrixInput, b.value as cm.MatrixInput, { ...sel, permutations: 2, seed: 1 });
+              return [r.table[0]!.correlation, r.table[0]!.permuted];
+            });
+          },
+        })),
+  ],
+  [
     'nn.MLP',
     (clean) =>
       fc

@@ -239,6 +239,17 @@ describe('SparseCCA: the decomposition, checked independently', () => {
     m.dispose();
   });
 
+  it('entries near 1e±150 without scale: the same weights as the data in unit scale (nothing overflows or underflows)', () => {
+    const unit = new SparseCCA({ components: 2, penalty: [0.5, 0.6], scale: false }).fit(X, Y);
+    for (const f of [1e150, 1e-150]) {
+      const m = new SparseCCA({ components: 2, penalty: [0.5, 0.6], scale: false }).fit(X.map((r) => r.map((x) => x * f)), Y.map((r) => r.map((x) => x * f)));
+      expect(maxDev(m.xWeights.data, Array.from(unit.xWeights.data))).toBeLessThan(1e-10);
+      expect(maxDev(m.correlations, Array.from(unit.correlations))).toBeLessThan(1e-10);
+      m.dispose();
+    }
+    unit.dispose();
+  });
+
   it('maxIterations caps the rounds and converged says so', () => {
     const m = new SparseCCA({ components: 2, penalty: [0.4, 0.5], maxIterations: 1 }).fit(X, Y);
     expect(m.iterations).toEqual([1, 1]);

@@ -6,13 +6,13 @@
  * the options and file format in sparse_cca_file.ts, the penalty selection (permute,
  * crossValidate) in sparse_cca_select.ts.
  */
-import { Matrix, dropMissing, type MatrixInput, type MatrixResult, type Missing } from '../../wasm/index.js';
+import { Matrix, dropMissing, overflowError, type MatrixInput, type MatrixResult, type Missing } from '../../wasm/index.js';
 import { CoMoments, addChunk } from '../../linalg/comoments.js';
 import { NotFittedError, ShapeError, ValueError, described } from '../../errors.js';
 import { Disposable } from '../../lifecycle.js';
 import { checkOptions } from '../../options.js';
 import { coMomentsOf, readMoments, solvingMoments, type Moments } from './moments.js';
-import { eachView, heldOutCorrelations, project, withSources } from './cca_transform.js';
+import { eachView, project, withSources } from './cca_transform.js';
 import { appliedPenalty, solveSparse, type SparseFit } from './sparse_cca_solve.js';
 import { checkSparseOptions, readSparseFile, writeSparseFile, type SparseCCAOptions, type SparseCCAToJSONOptions, type SparseSettings } from './sparse_cca_file.js';
 import { sparseCrossValidate, sparsePermute, type SparseCCACrossValidateOptions, type SparseCCAPermuteOptions, type SparseCrossValidationResult, type SparsePermutationResult } from './sparse_cca_select.js';
@@ -206,10 +206,16 @@ export class SparseCCA extends Disposable {
     return this.transform(X, Y) as [MatrixResult, MatrixResult];
   }
 
-  /** Per component, the Pearson correlation of the variates on (X, Y), in component order. */
+  /**
+   * Per component, the Pearson correlation of the variates on (X, Y), in component order; 0
+   * for a variate that is constant on those rows (as `correlations` and crossValidate; CCA's
+   * score reports NaN there). Variates that overflow are an OverflowError naming X, Y.
+   */
   score(X: MatrixInput, Y: MatrixInput): Float64Array {
-    const f = this.#result();
-    return withRaw(f.xWeights, f.xStd, f.k, (xw) => withRaw(f.yWeights, f.yStd, f.k, (yw) => heldOutCorrelations({ xMeans: f.xMean, yMeans: f.yMean, xWeights: xw, yWeights: yw }, f.k, X, Y)));
+    if (X === null || Y === null) throw new ValueError('X, Y', 'both views (score correlates them)', 'a null view');
+    const [u, v] = this.transform(X, Y);
+    if (u.rows < 2) throw new ShapeError('X', 'at least 2 rows to correlate', `${u.rows} row`);
+    return Float64Array.from({ length: u.cols }, (_, c) => columnCorrelation(u, v, c));
   }
 
   /** A plain, versioned object with a CRC-32 of every stored number; `{ statistics: true }` also stores the statistics, so a restored model can keep streaming. */
@@ -312,4 +318,33 @@ function withRaw<T>(M: Float64Array, sd: Float64Array, k: number, fn: (w: Matrix
   } finally {
     w.dispose();
   }
+}
+
+/**
+ * The Pearson correlation of column c of two n×k results (two passes); 0 when either column is
+ * constant (its spread at most 2⁻⁴⁰ of its largest magnitude: rounding noise, as colCorr's test).
+ */
+function columnCorrelation(u: MatrixResult, v: MatrixResult, c: number): number {
+  const n = u.rows, k = u.cols, a = u.data, b = v.data;
+  let ma = 0, mb = 0, ba = 0, bb = 0;
+  for (let i = 0; i < n; i++) {
+    ma += a[i * k + c]!;
+    mb += b[i * k + c]!;
+    ba = Math.max(ba, Math.abs(a[i * k + c]!));
+    bb = Math.max(bb, Math.abs(b[i * k + c]!));
+  }
+  ma /= n;
+  mb /= n;
+  let ab = 0, aa = 0, vv = 0;
+  for (let i = 0; i < n; i++) {
+    const x = a[i * k + c]! - ma, y = b[i * k + c]! - mb;
+    ab += x * y;
+    aa += x * x;
+    vv += y * y;
+  }
+  if (!Number.isFinite(ab + aa + vv)) throw overflowError(['X', 'Y'], 'variates');
+  const ta = 9.094947017729282e-13 * ba, tb = 9.094947017729282e-13 * bb;
+  if (aa / n <= ta * ta || vv / n <= tb * tb) return 0;
+  // √a·√b, not √(ab): the product of two tiny sums underflows
+  return ab / (Math.sqrt(aa) * Math.sqrt(vv));
 }

@@ -200,8 +200,9 @@ function largest(a: Float64Array): number {
 
 /**
  * The PMD of one matrix, component by component; owns copies of C and Cᵀ (deflated as it
- * goes: each product reads rows) and the Gram matrix of C's smaller side (CᵀC or CCᵀ, formed
- * once in wasm and updated by each deflation's rank-two change) for the Lanczos starts.
+ * goes: each product reads rows) and the Gram matrix of C's smaller side (CᵀC or CCᵀ of C
+ * over its largest entry, formed once in wasm and updated by each deflation's rank-two change)
+ * for the Lanczos starts.
  */
 export class PMD {
   readonly C: Float64Array;
@@ -244,9 +245,12 @@ export class PMD {
     const { p, q, C } = this;
     const small = Math.min(p, q);
     if (!this.#G) {
-      const c = Matrix.from({ data: C, rows: p, cols: q }, 'C');
-      const g = Matrix.empty(small, small);
+      // in units of the original C's largest entry: CᵀC of entries near 1e±200 neither overflows nor underflows
+      // (divided, not times 1/s: 1/s overflows for a subnormal s)
+      const c = Matrix.empty(p, q), s = this.#scale || 1, g = Matrix.empty(small, small);
       try {
+        const cd = c.data;
+        for (let i = 0; i < p * q; i++) cd[i] = C[i]! / s;
         if (q <= p) W.syrk(g, c, 1, 0);
         else W.gemm(g, c, c, false, true);
         this.#G = g.toFloat64Array();
@@ -260,6 +264,9 @@ export class PMD {
     // the left vector u; v = Cᵀu/‖Cᵀu‖
     const v = new Float64Array(q);
     sumRows(C, q, e, Int32Array.from({ length: p }, (_, i) => i), p, v);
+    // over its largest entry first: the squares of entries near 1e200 overflow
+    const big = largest(v);
+    for (let j = 0; j < q; j++) v[j] = v[j]! / big;
     return scaleBy(v, 1 / Math.sqrt(dot(v, v)));
   }
 
@@ -293,7 +300,12 @@ export class PMD {
     for (let i = 1; i < p; i++) if (Math.abs(u[i]!) > Math.abs(u[big]!)) big = i;
     const sign = u[big]! < 0 ? -1 : 1;
     if (deflate) this.#deflate(u, v, d, cv, ctu, ku, kv);
-    return { u: scaleBy(u, sign), v: scaleBy(v, sign), d, iterations: it, converged: change < s.tol };
+    // flipped without making −0 of the zeros
+    if (sign < 0) {
+      for (let i = 0; i < p; i++) u[i] = -u[i]! || 0;
+      for (let j = 0; j < q; j++) v[j] = -v[j]! || 0;
+    }
+    return { u, v, d, iterations: it, converged: change < s.tol };
   }
 
   /** C ← C − d·u·vᵀ (and Cᵀ, on u's and v's non-zeros), and its Gram matrix by the same change. */
@@ -309,18 +321,19 @@ export class PMD {
     }
     const G = this.#G;
     if (!G) return;
-    // CᵀC: G − d(v·(Cᵀu)ᵀ + (Cᵀu)·vᵀ) + d²(uᵀu)·v·vᵀ; CCᵀ the same with the roles swapped
+    // CᵀC: G − d(v·(Cᵀu)ᵀ + (Cᵀu)·vᵀ) + d²(uᵀu)·v·vᵀ; CCᵀ the same with the roles swapped (in G's units: C/s)
     const [x, y, m, nz, k, other] = q <= p ? [v, ctu, q, nzv, kv, u] : [u, cv, p, nzu, ku, v];
-    const oo = dot(other, other);
+    const s = this.#scale || 1, ds = d / s, dd = ds * ds * dot(other, other);
     for (let a = 0; a < k; a++) {
       const i = nz[a]!, xi = x[i]!;
       for (let j = 0; j < m; j++) {
-        G[i * m + j] = G[i * m + j]! - d * xi * y[j]!;
-        G[j * m + i] = G[j * m + i]! - d * y[j]! * xi;
+        const t = ds * xi * (y[j]! / s);
+        G[i * m + j] = G[i * m + j]! - t;
+        G[j * m + i] = G[j * m + i]! - t;
       }
       for (let b = 0; b < k; b++) {
         const j = nz[b]!;
-        G[i * m + j] = G[i * m + j]! + d * d * oo * xi * x[j]!;
+        G[i * m + j] = G[i * m + j]! + dd * xi * x[j]!;
       }
     }
   }
