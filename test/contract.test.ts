@@ -4,7 +4,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import {
-  init, memoryStats, nn, linalg, significance, metrics, MLP, Tensor, Matrix, CCA, MCCA, GCCA, KernelCCA, DeepCCA, Classifier, MultimodalAutoencoder, ConditionalGAN, PLSRegression, PLSCanonical, PLSSVD,
+  init, memoryStats, nn, linalg, significance, metrics, MLP, Tensor, Matrix, CCA, MCCA, GCCA, KernelCCA, DeepCCA, Classifier, MultimodalAutoencoder, ConditionalGAN, PLSRegression, PLSCanonical, PLSSVD, SparseCCA,
   ValueError, ShapeError, NonFiniteError, NotFittedError, FormatError, DivergenceError,
 } from '../src/index.js';
 import { Checkpoint } from '../src/nn/checkpoint.js';
@@ -399,10 +399,13 @@ describe('saved models are protected: every damaged file is a FormatError', () =
     // statistics from moments (no fourth moments: stored as null)
     const fm = CCA.fromMoments({ n: 80, means: [[0, 0, 0, 0], [0, 0, 0]], covariance: Array.from({ length: 7 }, (_, i) => Array.from({ length: 7 }, (_, j) => (i === j ? 2 : i + j === 6 ? 0.5 : 0))) }, { components: 2, regularization: 1e-3 });
     const plsR = new PLSRegression({ components: 2 }).fit(X, Y), plsC = new PLSCanonical({ components: 2, scale: false }).fit(X, Y), plsS = new PLSSVD({ components: 2 }).fit(X, Y);
+    const scca = new SparseCCA({ components: 2, penalty: [0.7, 0.8] }).fit(X, Y), sccaD = new SparseCCA({ scale: false }).fit(X, Y);
     const files: [string, (j: unknown) => { dispose(): void }, Record<string, unknown>, string[]][] = [
       ['PLSRegression', PLSRegression.fromJSON, plsR.toJSON({ statistics: true }), ['xWeights', 'coefficients', 'intercept', 'xMean', 'yStd', 'xRotations', 'n']],
       ['PLSCanonical', PLSCanonical.fromJSON, plsC.toJSON(), ['xWeights', 'yWeights', 'yRotations', 'yLoadings', 'xMean']],
       ['PLSSVD', PLSSVD.fromJSON, plsS.toJSON(), ['xWeights', 'yWeights', 'xStd']],
+      ['SparseCCA', SparseCCA.fromJSON, scca.toJSON({ statistics: true }), ['xWeights', 'yWeights', 'correlations', 'xMean', 'yStd', 'iterations', 'converged', 'appliedPenalty', 'tol', 'n', 'statistics.Mxy', 'statistics.xM', 'statistics.n']],
+      ['SparseCCA default penalty', SparseCCA.fromJSON, sccaD.toJSON(), ['xWeights', 'appliedPenalty', 'maxIterations']],
       ['KernelCCA', KernelCCA.fromJSON, kcca.toJSON(), ['basisX', 'basisY', 'coefX', 'coefY', 'offsetX', 'offsetY', 'correlations', 'n']],
       ['KernelCCA (Nyström)', KernelCCA.fromJSON, nys.toJSON(), ['landmarks', 'basisX', 'coefY', 'offsetX', 'correlations', 'nb', 'meanX', 'sdY']],
       ['MCCA', MCCA.fromJSON, mcca.toJSON(), ['means.0', 'weights.1', 'weights.2', 'eigenvalues', 'correlations', 'pairwise.1', 'n', 'covariances.0', 'covariances.2', 'variances.1']],
@@ -451,6 +454,8 @@ describe('saved models are protected: every damaged file is a FormatError', () =
       }
       if (name.startsWith('KernelCCA'))
         damaged.push(['another kernel', { ...good, kernel: 'linear', gamma: 'scale' }], ['another γ', { ...good, fittedGamma: [1, 1] }], ['ranks too large', { ...good, ranks: [500, 500] }], ['exact ↔ Nyström', { ...good, approximation: good.approximation === 'exact' ? { nystrom: 12, seed: 1 } : 'exact' }]);
+      if (name.startsWith('SparseCCA'))
+        damaged.push(['penalty changed', { ...good, penalty: [0.7, 0.9] }], ['penalty set', { ...good, penalty: good.penalty ? null : [0.5, 0.6] }], ['penalty a number', { ...good, penalty: 0.7 }], ['penalty out of range', { ...good, penalty: [0.7, 1.5] }], ['scale flipped', { ...good, scale: !good.scale }], ['tol 0', { ...good, tol: 0 }], ['components beyond min(p, q)', { ...good, components: 4 }], ['statistics of another shape', { ...good, statistics: { ...(good.statistics as object ?? {}), xM: encodeF64(new Float64Array(4)) } }], ['missing damaged', { ...good, missing: 'skip' }]);
       // missing (issue 33): a file without it loads as 'error'; another value is damage
       if (['CCA', 'CCA with statistics', 'MCCA', 'GCCA', 'KernelCCA'].includes(name)) damaged.push(['missing damaged', { ...good, missing: 'skip' }], ['missing not a string', { ...good, missing: 1 }]);
       if (name === 'Classifier' || name === 'DeepCCA') damaged.push(['missing damaged', { ...good, options: { ...(good.options as object), missing: 'skip' } }], ['missing null', { ...good, options: { ...(good.options as object), missing: null } }]);
@@ -460,7 +465,7 @@ describe('saved models are protected: every damaged file is a FormatError', () =
       }
     }
     expect(memoryStats().liveBytes).toBe(before);
-    for (const o of [cca, net, opt, clf, dcca, dccaS, aeS, ganS, mcca, gcca, kcca, nys, cv, fm, plsR, plsC, plsS]) o.dispose();
+    for (const o of [cca, net, opt, clf, dcca, dccaS, aeS, ganS, mcca, gcca, kcca, nys, cv, fm, plsR, plsC, plsS, scca, sccaD]) o.dispose();
   });
 
   it('options given as −0 round-trip (a JSON number has no −0; the checksum must not see one)', () => {

@@ -5,7 +5,7 @@
 // and two models trained interleaved give the bits of the same two trained one after the other.
 // Out-of-memory is in test/init-bytes.test.ts (it needs its own, capped, instance).
 import { beforeAll, describe, expect, it } from 'vitest';
-import { init, memoryStats, nn, columns, parseCsv, CCA, PLSRegression, PLSCanonical, PLSSVD, Classifier, ConditionalGAN, DeepCCA, GCCA, KernelCCA, MCCA, MLP, Matrix, MultimodalAutoencoder, NonFiniteError, ValueError, FitRunningError } from '../src/index.js';
+import { init, memoryStats, nn, columns, parseCsv, CCA, PLSRegression, PLSCanonical, PLSSVD, SparseCCA, Classifier, ConditionalGAN, DeepCCA, GCCA, KernelCCA, MCCA, MLP, Matrix, MultimodalAutoencoder, NonFiniteError, ValueError, FitRunningError } from '../src/index.js';
 import { readFileSync } from 'node:fs';
 import { uniform } from './helpers.js';
 
@@ -243,6 +243,26 @@ describe('1,000 fit / use / dispose cycles of each model return the allocator to
       PLSSVD.fromJSON(s.toJSON()).dispose();
       for (const m of [r, other, back, c, s]) m.dispose();
     }],
+    // chunks, a file with statistics merged with a shard, transform / score, a refused fit, the two penalty selections
+    ['SparseCCA', () => {
+      const r = new SparseCCA({ components: 2, penalty: [0.7, 0.8] }).partialFit(x.slice(0, 6), y.slice(0, 6));
+      const other = new SparseCCA({ components: 2, penalty: [0.7, 0.8] }).fit(x.slice(6), y.slice(6));
+      const back = SparseCCA.fromJSON(r.toJSON({ statistics: true })).merge(other);
+      back.transform(x, y);
+      back.score(x, y);
+      back.fit(x, y);
+      try {
+        back.fit(x.map((row) => [row[0]!]), y); // refused: 2 components of a 1-column X
+      } catch {
+        // the earlier fit stays
+      }
+      const d = new SparseCCA({ scale: false }).fit(x, y);
+      SparseCCA.fromJSON(d.toJSON()).dispose();
+      d.dispose();
+      SparseCCA.permute(x, y, { penalties: [0.8, 1], permutations: 2 });
+      SparseCCA.crossValidate(x, y, { penalties: [[0.7, 0.8]], folds: 2, components: 2 });
+      for (const m of [r, other, back]) m.dispose();
+    }, 200],
     ['KernelCCA', () => {
       const m = new KernelCCA({ components: 2 }).fit(x, y);
       m.transform(x, null);

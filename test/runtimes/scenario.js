@@ -92,6 +92,27 @@ export async function runScenario(cm, initOptions = {}) {
     for (const m of [reg, a, shard, merged, can, svd]) m.dispose();
   } else failures.push('pls: PLSRegression is not exported');
 
+  // 1e. SparseCCA (issue 35): the PMD on Linnerud's standardised views (Lanczos starts, exact
+  //     soft thresholds, sorts of typed arrays); chunks through a file of statistics merged
+  //     with a shard; the permutation z of PMA (permutations by the in-wasm PRNG) and k-fold CV
+  if (cm.SparseCCA) {
+    const s = new cm.SparseCCA({ components: 2, penalty: [0.7, 0.8] }).fit(EXERCISE, PHYSIOLOGICAL);
+    const a = new cm.SparseCCA({ components: 2, penalty: [0.7, 0.8] }).partialFit(EXERCISE.slice(0, 9), PHYSIOLOGICAL.slice(0, 9));
+    const shard = new cm.SparseCCA({ components: 2, penalty: [0.7, 0.8] }).fit(EXERCISE.slice(9), PHYSIOLOGICAL.slice(9));
+    const merged = cm.SparseCCA.fromJSON(JSON.stringify(a.toJSON({ statistics: true }))).merge(shard);
+    const off = (x, y) => x.reduce((m, v, i) => Math.max(m, Math.abs(v - y[i])), 0);
+    if (!(off(merged.xWeights.data, s.xWeights.data) < 1e-10 && off(merged.yWeights.data, s.yWeights.data) < 1e-10)) failures.push('sparse cca: chunks, a file and a shard differ from one fit');
+    if (!(s.xWeights.data.some((w) => w === 0) && s.converged.every(Boolean))) failures.push('sparse cca: no zero weight, or a component did not converge');
+    const [su, sv] = s.transform(EXERCISE, PHYSIOLOGICAL);
+    const perm = cm.SparseCCA.permute(EXERCISE, PHYSIOLOGICAL, { penalties: [0.6, [0.8, 0.6], 1], permutations: 9, seed: 1 });
+    const cv = cm.SparseCCA.crossValidate(EXERCISE, PHYSIOLOGICAL, { penalties: [0.6, 1], folds: 4, components: 2 });
+    const sBytes = [s.xWeights.data, s.yWeights.data, s.correlations, su.data, sv.data, s.score(EXERCISE, PHYSIOLOGICAL), Float64Array.from(perm.table.flatMap((r) => [r.correlation, r.z, ...r.permuted])), ...cv.table.map((r) => r.foldScores)];
+    if (!sBytes.every((x) => x.every(Number.isFinite))) failures.push('sparse cca: non-finite results');
+    parts.sparseCca = await sha256(sBytes);
+    outputs.push(...sBytes);
+    for (const m of [s, a, shard, merged]) m.dispose();
+  } else failures.push('sparse cca: SparseCCA is not exported');
+
   // 1d. partial CCA, prediction and interpretation (issue 35): weight (the first exercise column)
   //     as a covariate of the other two, in two chunks; predict, the map back, the loadings
   {
