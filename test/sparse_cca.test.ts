@@ -183,6 +183,20 @@ describe('SparseCCA against the numpy reference (PMD from the paper)', () => {
   });
 });
 
+describe('SparseCCA: the README example against the reference', () => {
+  it('fit, permute and crossValidate give the reference\'s numbers that README.md prints (1e-8)', () => {
+    const r = ref.readme, m = new SparseCCA({ components: 1, penalty: r.fit.penalty }).fit(r.x, r.y);
+    expect(maxDev(m.xWeights.data, r.fit.x_weights)).toBeLessThan(1e-8);
+    expect(maxDev(m.yWeights.data, r.fit.y_weights)).toBeLessThan(1e-8);
+    expect(maxDev(m.correlations, r.fit.correlations)).toBeLessThan(1e-8);
+    const perm = SparseCCA.permute(r.x, r.y, { penalties: r.permute.penalties, permutations: 25, seed: 0 });
+    expect(maxDev(perm.table.map((t) => t.z), r.permute.table.map((t: { z: number }) => t.z))).toBeLessThan(1e-8);
+    const cv = SparseCCA.crossValidate(r.x, r.y, { penalties: r.cross_validate.penalties, folds: 3 });
+    expect(maxDev(cv.table.map((t) => t.score), r.cross_validate.table.map((t: { score: number }) => t.score))).toBeLessThan(1e-8);
+    m.dispose();
+  });
+});
+
 describe('SparseCCA: the decomposition, checked independently', () => {
   const X = randn(60, 8, 11), Y = X.map((r, i) => [r[0]! + r[1]! + randn(60, 6, 12)[i]![0]!, ...randn(60, 6, 12)[i]!.slice(1)]);
 

@@ -299,6 +299,7 @@ def main():
             'training sds, Pearson on the held-out rows), score = their mean; folds dealt by crossmodal\'s shuffle.',
             'permute: PMA\'s statistic with Y\'s rows permuted by crossmodal\'s shuffles (seed 0, drawn in sequence); '
             'z = (r - mean) / sd (ddof 1), p_value = (1 + #{permuted >= r}) / (1 + B).',
+            'readme: the example of README.md\'s SparseCCA section (12 rows, 4 + 3 columns, scale true), whose printed values come from here.',
         ],
     }
     out['planted'] = {
@@ -324,6 +325,17 @@ def main():
                                        **cross_validate(Xd, Yd, grid, 5, 0, 2, True)}
     out['digits']['permute'] = {'penalties': [list(g) for g in grid], 'permutations': 25, 'seed': 0, 'scale': True,
                                 **permute(Xd, Yd, grid, 25, 0, True)}
+    # the README's example: a fit, the permutation z and the cross-validation table
+    Xr = np.array([[1, 2, 0, 3], [2, 1, 1, 1], [3, 5, 0, 2], [4, 3, 2, 5], [5, 6, 1, 1], [6, 4, 3, 4], [7, 8, 2, 2], [8, 6, 4, 6],
+                   [9, 7, 1, 3], [10, 9, 5, 2], [11, 8, 2, 6], [12, 11, 3, 1]], dtype=float)
+    Yr = np.array([[1, 0, 2], [2, 1, 1], [3, 0, 3], [4.5, 2, 2], [5, 1, 4], [6.5, 3, 2], [7, 2, 5], [8.5, 4, 3], [9, 1, 2],
+                   [10.5, 5, 4], [11, 2, 3], [12.5, 3, 5]], dtype=float)
+    grid = [(0.5, 0.6), (0.75, 0.75), (1, 1)]
+    m = checked(fit(Xr, Yr, 1, 0.6, 0.7, True), 0.6, 0.7)
+    out['readme'] = {'x': Xr.tolist(), 'y': Yr.tolist(), 'fit': {'components': 1, 'penalty': [0.6, 0.7], **weights(m)},
+                     'permute': {'penalties': [list(g) for g in grid], 'permutations': 25, 'seed': 0, **permute(Xr, Yr, grid, 25, 0, True)},
+                     'cross_validate': {'penalties': [list(g) for g in grid], 'folds': 3, 'seed': 0, 'components': 1,
+                                        **cross_validate(Xr, Yr, grid, 3, 0, 1, True)}}
     out['checks'] = checks
     print(json.dumps(out, separators=(',', ':')))
 
