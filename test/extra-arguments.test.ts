@@ -62,6 +62,12 @@ describe('an extra argument is a ValueError naming it', () => {
     await refused(() => call(k, 'transform', X, Y, extra), 3);
     await refused(() => call(k, 'score', X, Y, extra), 3);
     k.dispose();
+    const sp = new cm.SparseCCA({ penalty: 1 }).fit(X, Y);
+    for (const name of ['fit', 'partialFit', 'transform', 'score', 'fitTransform']) await refused(() => call(sp, name, X, Y, extra), 3);
+    await refused(() => call(sp, 'merge', sp, extra), 2);
+    await refused(() => call(cm.SparseCCA, 'permute', X, Y, {}, extra), 4);
+    await refused(() => call(cm.SparseCCA, 'crossValidate', X, Y, {}, extra), 4);
+    sp.dispose();
     cca.dispose();
   });
 

@@ -279,7 +279,7 @@ describe('SparseCCA: statistics, files, errors', () => {
   const X = randn(90, 7, 21), Y = X.map((r, i) => [r[2]! - r[4]!, ...randn(90, 4, 22)[i]!]);
   const opts = { components: 2, penalty: [0.5, 0.6] as [number, number] };
 
-  it('partialFit over chunks, merge of shards and fromMoments equal one fit (1e-10)', () => {
+  it('partialFit over chunks, merge of shards, fromMoments and fromSqlRow(s) equal one fit (1e-10)', () => {
     const whole = new SparseCCA(opts).fit(X, Y);
     const chunks = new SparseCCA(opts);
     for (let s = 0; s < 90; s += 25) chunks.partialFit(X.slice(s, s + 25), Y.slice(s, s + 25));
@@ -291,13 +291,22 @@ describe('SparseCCA: statistics, files, errors', () => {
     }));
     const mean = (A: M) => A[0]!.map((_, j) => A.reduce((s, r) => s + r[j]!, 0) / 90);
     const mo = SparseCCA.fromMoments({ n: 90, xMeans: mean(X), yMeans: mean(Y), xx: cov(X, X), yy: cov(Y, Y), xy: cov(X, Y) }, opts);
-    for (const m of [chunks, a, mo]) {
+    // comomentsQuery's aliases: n, mean_x0…, cov_x0_x0… (upper triangles), cov_x0_y0…
+    const row: Record<string, number> = { n: 90 }, Cxx = cov(X, X), Cyy = cov(Y, Y), Cxy = cov(X, Y);
+    mean(X).forEach((v, i) => (row[`mean_x${i}`] = v));
+    mean(Y).forEach((v, i) => (row[`mean_y${i}`] = v));
+    for (let i = 0; i < 7; i++) for (let j = i; j < 7; j++) row[`cov_x${i}_x${j}`] = Cxx[i]![j]!;
+    for (let i = 0; i < 5; i++) for (let j = i; j < 5; j++) row[`cov_y${i}_y${j}`] = Cyy[i]![j]!;
+    for (let i = 0; i < 7; i++) for (let j = 0; j < 5; j++) row[`cov_x${i}_y${j}`] = Cxy[i]![j]!;
+    const one = SparseCCA.fromSqlRow(row, opts), rows = SparseCCA.fromSqlRows([row], opts);
+    expect(() => SparseCCA.fromSqlRow([row] as never)).toThrow(/row: expected one result row/);
+    for (const m of [chunks, a, mo, one, rows]) {
       expect(maxDev(m.xWeights.data, Array.from(whole.xWeights.data))).toBeLessThan(1e-10);
       expect(maxDev(m.yWeights.data, Array.from(whole.yWeights.data))).toBeLessThan(1e-10);
       expect(maxDev(m.correlations, Array.from(whole.correlations))).toBeLessThan(1e-10);
       expect(m.nSamples).toBe(90);
     }
-    for (const m of [whole, chunks, a, b, mo]) m.dispose();
+    for (const m of [whole, chunks, a, b, mo, one, rows]) m.dispose();
   });
 
   it('files: round trip (with and without statistics), streaming on after a restore, damage refused', () => {
@@ -339,6 +348,12 @@ describe('SparseCCA: statistics, files, errors', () => {
     expect(() => SparseCCA.crossValidate(X, Y, { penalties: [0.1] })).toThrow(/options.penalties\[0\]\[0\]/);
     expect(() => SparseCCA.permute(X, Y, { permutations: 1 })).toThrow(/options.permutations/);
     expect(() => SparseCCA.permute(X, Y, { folds: 3 } as object)).toThrow(/options.folds/);
+    // an argument past the ones a call takes is refused, never dropped
+    const more = (f: (...a: unknown[]) => unknown, ...a: unknown[]) => () => f(...a);
+    expect(more(m.fit.bind(m) as never, X, Y, { covariates: X })).toThrow(/SparseCCA.fit: argument 3/);
+    expect(more(m.transform.bind(m) as never, X, Y, {})).toThrow(/SparseCCA.transform: argument 3/);
+    expect(more(m.score.bind(m) as never, X, Y, 1)).toThrow(/SparseCCA.score: argument 3/);
+    expect(more(SparseCCA.permute as never, X, Y, {}, 1)).toThrow(/SparseCCA.permute: argument 4/);
     expect(m.xWeights).toEqual(w);
     const drop = new SparseCCA({ ...opts, missing: 'drop' }).fit([...X, [NaN, 0, 0, 0, 0, 0, 0]], [...Y, [0, 0, 0, 0, 0]]);
     expect(drop.droppedRows).toBe(1);

@@ -13,6 +13,7 @@ import { Matrix, type MatrixInput } from '../../wasm/index.js';
 import { CoMoments } from '../../linalg/comoments.js';
 import { eigh } from '../../linalg/ops.js';
 import { ShapeError, SingularMatrixError, ValueError } from '../../errors.js';
+import { readSqlMoments, type SqlRow } from './sql.js';
 
 /** Two views' statistics, covariances normalised by n − 1. */
 export interface TwoViewMoments {
@@ -210,4 +211,14 @@ export function coMomentsOf(j: JointMoments, split: number): CoMoments {
   s.external = true;
   s.without = 'moments';
   return s;
+}
+
+/**
+ * The statistics of a model's fromSqlRow (`one`: a single result row) or fromSqlRows (an
+ * array, one row per group), checked and read as CCA's (comomentsQuery's aliases).
+ */
+export function sqlRowMoments(rows: unknown, one: boolean): Moments {
+  if (one && Array.isArray(rows)) throw new ValueError('row', 'one result row (an object; for one row per group use fromSqlRows)', rows);
+  if (!one && !Array.isArray(rows)) throw new ValueError('rows', 'an array of result rows (one per group)', rows);
+  return one ? readSqlMoments([rows as SqlRow], 'row', true) : readSqlMoments(rows as readonly SqlRow[], 'rows', false);
 }

@@ -11,8 +11,8 @@ import { CoMoments, addChunk } from '../../linalg/comoments.js';
 import { NotFittedError, ShapeError, ValueError, described } from '../../errors.js';
 import { Disposable } from '../../lifecycle.js';
 import { checkOptions, noExtraArguments } from '../../options.js';
-import { coMomentsOf, readMoments, solvingMoments, type Moments } from './moments.js';
-import { readSqlMoments, type SqlRow } from './sql.js';
+import { coMomentsOf, readMoments, solvingMoments, sqlRowMoments, type Moments } from './moments.js';
+import type { SqlRow } from './sql.js';
 import { eachView, project, withSources } from './cca_transform.js';
 import { componentLimit, solvePLS, type PLSFit, type PLSKind } from './pls_solve.js';
 import { checkPLSOptions, readPLSFile, writePLSFile, type PLSOptions, type PLSToJSONOptions } from './pls_file.js';
@@ -331,13 +331,6 @@ abstract class PLSPredicting extends PLSBase {
   }
 }
 
-/** fromSqlRow (`one`) and fromSqlRows of every PLS: the row(s) checked and read as CCA's. */
-function sqlMoments(rows: unknown, one: boolean): Moments {
-  if (one && Array.isArray(rows)) throw new ValueError('row', 'one result row (an object; for one row per group use fromSqlRows)', rows);
-  if (!one && !Array.isArray(rows)) throw new ValueError('rows', 'an array of result rows (one per group)', rows);
-  return one ? readSqlMoments([rows as SqlRow], 'row', true) : readSqlMoments(rows as readonly SqlRow[], 'rows', false);
-}
-
 /**
  * PLS regression (scikit-learn's PLSRegression: X deflated on its scores, Y regressed on them),
  * computed exactly as Dayal & MacGregor's improved kernel PLS on the covariances.
@@ -352,10 +345,10 @@ export class PLSRegression extends PLSPredicting {
     return PLSBase.moments(moments, new PLSRegression(options));
   }
   static fromSqlRow(row: SqlRow, options: PLSOptions = {}): PLSRegression {
-    return PLSBase.moments(sqlMoments(row, true), new PLSRegression(options));
+    return PLSBase.moments(sqlRowMoments(row, true), new PLSRegression(options));
   }
   static fromSqlRows(rows: readonly SqlRow[], options: PLSOptions = {}): PLSRegression {
-    return PLSBase.moments(sqlMoments(rows, false), new PLSRegression(options));
+    return PLSBase.moments(sqlRowMoments(rows, false), new PLSRegression(options));
   }
   static fromJSON(json: unknown): PLSRegression {
     return PLSBase.load(json, 'regression', (o) => new PLSRegression(o));
@@ -369,10 +362,10 @@ export class PLSCanonical extends PLSPredicting {
     return PLSBase.moments(moments, new PLSCanonical(options));
   }
   static fromSqlRow(row: SqlRow, options: PLSOptions = {}): PLSCanonical {
-    return PLSBase.moments(sqlMoments(row, true), new PLSCanonical(options));
+    return PLSBase.moments(sqlRowMoments(row, true), new PLSCanonical(options));
   }
   static fromSqlRows(rows: readonly SqlRow[], options: PLSOptions = {}): PLSCanonical {
-    return PLSBase.moments(sqlMoments(rows, false), new PLSCanonical(options));
+    return PLSBase.moments(sqlRowMoments(rows, false), new PLSCanonical(options));
   }
   static fromJSON(json: unknown): PLSCanonical {
     return PLSBase.load(json, 'canonical', (o) => new PLSCanonical(o));
@@ -386,10 +379,10 @@ export class PLSSVD extends PLSBase {
     return PLSBase.moments(moments, new PLSSVD(options));
   }
   static fromSqlRow(row: SqlRow, options: PLSOptions = {}): PLSSVD {
-    return PLSBase.moments(sqlMoments(row, true), new PLSSVD(options));
+    return PLSBase.moments(sqlRowMoments(row, true), new PLSSVD(options));
   }
   static fromSqlRows(rows: readonly SqlRow[], options: PLSOptions = {}): PLSSVD {
-    return PLSBase.moments(sqlMoments(rows, false), new PLSSVD(options));
+    return PLSBase.moments(sqlRowMoments(rows, false), new PLSSVD(options));
   }
   static fromJSON(json: unknown): PLSSVD {
     return PLSBase.load(json, 'svd', (o) => new PLSSVD(o));

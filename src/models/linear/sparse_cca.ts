@@ -10,8 +10,9 @@ import { Matrix, dropMissing, overflowError, type MatrixInput, type MatrixResult
 import { CoMoments, addChunk } from '../../linalg/comoments.js';
 import { NotFittedError, ShapeError, ValueError, described } from '../../errors.js';
 import { Disposable } from '../../lifecycle.js';
-import { checkOptions } from '../../options.js';
-import { coMomentsOf, readMoments, solvingMoments, type Moments } from './moments.js';
+import { checkOptions, noExtraArguments } from '../../options.js';
+import { coMomentsOf, readMoments, solvingMoments, sqlRowMoments, type Moments } from './moments.js';
+import type { SqlRow } from './sql.js';
 import { eachView, project, withSources } from './cca_transform.js';
 import { appliedPenalty, solveSparse, type SparseFit } from './sparse_cca_solve.js';
 import { checkSparseOptions, readSparseFile, writeSparseFile, type SparseCCAOptions, type SparseCCAToJSONOptions, type SparseSettings } from './sparse_cca_file.js';
@@ -63,6 +64,7 @@ export class SparseCCA extends Disposable {
   /** Fits on all rows of X (n×p) and Y (n×q), replacing anything fitted before (a failed fit keeps it). */
   fit(X: MatrixInput, Y: MatrixInput): this {
     this.live();
+    noExtraArguments(arguments, 2, 'SparseCCA.fit');
     const d = dropMissing([X, Y], ['X', 'Y'], this.missing, 'X, Y');
     return withSources(d.views[0]!, d.views[1]!, (x, y) => {
       this.#check(x, y, true);
@@ -88,6 +90,7 @@ export class SparseCCA extends Disposable {
   /** Adds a chunk of rows to the statistics; the solve happens when a result is next read. */
   partialFit(X: MatrixInput, Y: MatrixInput): this {
     this.live();
+    noExtraArguments(arguments, 2, 'SparseCCA.partialFit');
     const d = dropMissing([X, Y], ['X', 'Y'], this.missing, 'X, Y');
     return withSources(d.views[0]!, d.views[1]!, (x, y) => {
       if (!this.#stats && this.#fit)
@@ -103,6 +106,7 @@ export class SparseCCA extends Disposable {
   /** Folds another SparseCCA's statistics (same p, q) into this one, e.g. from another shard. */
   merge(other: SparseCCA): this {
     this.live();
+    noExtraArguments(arguments, 1, 'SparseCCA.merge');
     if (!(other instanceof SparseCCA)) throw new ValueError('other', 'a SparseCCA', other);
     if (other === this) throw new ValueError('other', 'another SparseCCA (merging a model with itself would count its rows twice)', described('this same SparseCCA'));
     other.live();
@@ -197,11 +201,13 @@ export class SparseCCA extends Disposable {
   transform(X: MatrixInput | null, Y?: MatrixInput | null): [MatrixResult | null, MatrixResult | null];
   transform(X: MatrixInput | null, Y: MatrixInput | null = null): [MatrixResult | null, MatrixResult | null] {
     const f = this.#result();
+    noExtraArguments(arguments, 2, 'SparseCCA.transform');
     return eachView(X, Y, (input, name) => (name === 'X' ? withRaw(f.xWeights, f.xStd, f.k, (w) => project(input, 'X', f.xMean, w)) : withRaw(f.yWeights, f.yStd, f.k, (w) => project(input, 'Y', f.yMean, w))));
   }
 
   /** fit(X, Y) then transform(X, Y). */
   fitTransform(X: MatrixInput, Y: MatrixInput): [MatrixResult, MatrixResult] {
+    noExtraArguments(arguments, 2, 'SparseCCA.fitTransform');
     this.fit(X, Y);
     return this.transform(X, Y) as [MatrixResult, MatrixResult];
   }
@@ -212,6 +218,7 @@ export class SparseCCA extends Disposable {
    * score reports NaN there). Variates that overflow are an OverflowError naming X, Y.
    */
   score(X: MatrixInput, Y: MatrixInput): Float64Array {
+    noExtraArguments(arguments, 2, 'SparseCCA.score');
     if (X === null || Y === null) throw new ValueError('X, Y', 'both views (score correlates them)', 'a null view');
     const [u, v] = this.transform(X, Y);
     if (u.rows < 2) throw new ShapeError('X', 'at least 2 rows to correlate', `${u.rows} row`);
@@ -243,6 +250,7 @@ export class SparseCCA extends Disposable {
    * new SparseCCA({ penalty: best.penalty }).fit(X, Y);
    */
   static permute(X: MatrixInput, Y: MatrixInput, options: SparseCCAPermuteOptions = {}): SparsePermutationResult {
+    noExtraArguments(arguments, 3, 'SparseCCA.permute');
     return sparsePermute(X, Y, options);
   }
 
@@ -254,6 +262,7 @@ export class SparseCCA extends Disposable {
    * const { best } = SparseCCA.crossValidate(X, Y, { penalties: [0.2, 0.4, 0.6], folds: 5 });
    */
   static crossValidate(X: MatrixInput, Y: MatrixInput, options: SparseCCACrossValidateOptions = {}): SparseCrossValidationResult {
+    noExtraArguments(arguments, 3, 'SparseCCA.crossValidate');
     return sparseCrossValidate(X, Y, options);
   }
 
@@ -271,6 +280,16 @@ export class SparseCCA extends Disposable {
       model.dispose();
       throw e;
     }
+  }
+
+  /** A model from a comomentsQuery result row (see CCA.fromSqlRow), solved when first read. */
+  static fromSqlRow(row: SqlRow, options: SparseCCAOptions = {}): SparseCCA {
+    return SparseCCA.fromMoments(sqlRowMoments(row, true), options);
+  }
+
+  /** A model from comomentsQuery's rows, one per group, merged exactly (see CCA.fromSqlRows). */
+  static fromSqlRows(rows: readonly SqlRow[], options: SparseCCAOptions = {}): SparseCCA {
+    return SparseCCA.fromMoments(sqlRowMoments(rows, false), options);
   }
 
   static fromJSON(json: unknown): SparseCCA {
