@@ -123,6 +123,8 @@ describe('SparseCCA against the numpy reference (PMD from the paper)', () => {
       expect(maxDev(m.correlations, r.correlations)).toBeLessThan(1e-8);
       expect(m.iterations).toEqual(r.iterations);
       expect(m.converged).toEqual(r.converged);
+      // the zeros are +0 (a thresholded negative entry, flipped or not, is no −0)
+      expect([...m.xWeights.data, ...m.yWeights.data].some((w) => Object.is(w, -0))).toBe(false);
       const s = support(m, P.sx, P.sy);
       expect(s).toEqual({ precision: r.support.precision, recall: r.support.recall });
       expect(s).toEqual({ precision: 1, recall: 1 });

@@ -59,7 +59,7 @@ export function unitL1(a: Float64Array, c: number, out: Float64Array, sorted: Fl
   let n2 = 0;
   for (let i = 0; i < m; i++) {
     const x = a[i]! / big, s = tied >= 0 ? (Math.abs(x) >= tied ? Math.sign(x) : 0) : Math.sign(x) * Math.max(Math.abs(x) - delta, 0);
-    out[i] = s;
+    out[i] = s || 0; // +0, not −0, for a thresholded negative entry
     n2 += s * s;
   }
   const nrm = Math.sqrt(n2);

@@ -168,7 +168,7 @@ export function sparsePermute(X: MatrixInput, Y: MatrixInput, options: SparseCCA
       const r = perms[g]!, t = stat[g]!;
       let m = 0, ss = 0, count = 0;
       for (const v of r) m += v / B;
-      for (const v of r) (ss += (v - m) ** 2), (count += v >= t ? 1 : 0);
+      for (const v of r) (ss += (v - m) * (v - m)), (count += v >= t ? 1 : 0);
       const sd = Math.sqrt(ss / (B - 1)), z = sd > 0 ? (t - m) / sd : t > m ? Infinity : t < m ? -Infinity : 0;
       return { penalty, correlation: t, permuted: r, z, pValue: (1 + count) / (1 + B), nonZero: nz[g]! };
     });
