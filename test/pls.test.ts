@@ -209,6 +209,45 @@ describe('PLS', () => {
     expect(memoryStats().liveBytes).toBe(before);
   });
 
+  it('X or Y times 1e-150 or 1e100 (issue 35): every result the same, or scaled as its units are (1e-9), with and without scale', () => {
+    // the factor of each result in the units of X (fx) and Y (fy): [fx's power, fy's power]; scale: true works on standardised columns
+    type Key = 'xWeights' | 'yWeights' | 'xLoadings' | 'yLoadings' | 'xRotations' | 'yRotations' | 'coefficients' | 'xScores' | 'yScores' | 'predict';
+    const powers: Record<string, Partial<Record<Key, [number, number]>>> = {
+      'PLSRegression false': { xWeights: [0, 0], yWeights: [-1, 1], xLoadings: [0, 0], yLoadings: [-1, 1], xRotations: [0, 0], yRotations: [1, -1], coefficients: [-1, 1], xScores: [1, 0], yScores: [1, 0], predict: [0, 1] },
+      // (PLSRegression's y weights are its y loadings, as scikit-learn's; PLSCanonical's coefficients are scikit-learn's, x rotations times the y loadings on the y scores: unit-free without scale)
+      'PLSCanonical false': { xWeights: [0, 0], yWeights: [0, 0], xLoadings: [0, 0], yLoadings: [0, 0], xRotations: [0, 0], yRotations: [0, 0], coefficients: [0, 0], xScores: [1, 0], yScores: [0, 1] },
+      'PLSSVD false': { xWeights: [0, 0], yWeights: [0, 0], xRotations: [0, 0], yRotations: [0, 0], xScores: [1, 0], yScores: [0, 1] },
+    };
+    for (const name of ['PLSRegression', 'PLSCanonical']) powers[`${name} true`] = { xWeights: [0, 0], yWeights: [0, 0], xLoadings: [0, 0], yLoadings: [0, 0], xRotations: [0, 0], yRotations: [0, 0], coefficients: [-1, 1], xScores: [0, 0], yScores: [0, 0], predict: [0, 1] };
+    powers['PLSSVD true'] = { xWeights: [0, 0], yWeights: [0, 0], xRotations: [0, 0], yRotations: [0, 0], xScores: [0, 0], yScores: [0, 0] };
+    const times = (A: M, f: number) => A.map((r) => r.map((v) => v * f));
+    const results = (m: PLSRegression | PLSCanonical | PLSSVD, Xs: M, Ys: M): Partial<Record<Key, ArrayLike<number>>> => {
+      const [tx, ty] = m.transform(Xs, Ys), out: Partial<Record<Key, ArrayLike<number>>> = { xWeights: m.xWeights.data, yWeights: m.yWeights.data, xRotations: m.xRotations.data, yRotations: m.yRotations.data, xScores: tx.data, yScores: ty.data };
+      if (!(m instanceof PLSSVD)) Object.assign(out, { xLoadings: m.xLoadings.data, yLoadings: m.yLoadings.data, coefficients: m.coefficients.data, predict: m.predict(Xs).data });
+      return out;
+    };
+    for (const Cls of [PLSRegression, PLSCanonical, PLSSVD] as const)
+      for (const scale of [false, true]) {
+        const base = new Cls({ components: 3, scale }).fit(X, Y), want = results(base, X, Y), table = powers[`${Cls.name} ${scale}`]!;
+        for (const [fx, fy] of [[1, 1e-150], [1, 1e100], [1e-150, 1], [1e100, 1], [1e100, 1e-150], [1e-150, 1e-150]]) {
+          const Xs = times(X, fx!), Ys = times(Y, fy!), m = new Cls({ components: 3, scale }).fit(Xs, Ys), got = results(m, Xs, Ys);
+          for (const [key, [a, b]] of Object.entries(table) as [Key, [number, number]][]) {
+            const g = Array.from(got[key]!), w = Array.from(want[key]!), f = fx! ** a * fy! ** b;
+            expect(g.every(Number.isFinite), `${Cls.name} ${scale} ×${fx}, ×${fy}: ${key} finite`).toBe(true);
+            const big = Math.max(...w.map(Math.abs));
+            // the factor applied one power at a time (its product may leave the range)
+            const worst = Math.max(...g.map((v, i) => Math.abs(v / fx! ** a / fy! ** b - w[i]!)));
+            expect(worst / big, `${Cls.name} scale ${scale} ×${fx}, ×${fy}: ${key} (factor ${f})`).toBeLessThan(1e-9);
+          }
+          if (m instanceof PLSRegression) expect(Math.abs(m.score(Xs, Ys) - (base as PLSRegression).score(X, Y))).toBeLessThan(1e-9);
+          const back = Cls.fromJSON(JSON.parse(JSON.stringify(m.toJSON({ statistics: true }))));
+          expect(Array.from(back.transform(Xs, Ys)[1].data)).toEqual(Array.from(m.transform(Xs, Ys)[1].data));
+          for (const x of [m, back]) x.dispose();
+        }
+        base.dispose();
+      }
+  });
+
   it('Linnerud: PLSRegression predictions match scikit-learn 1.2', () => {
     const { exercise, physiological } = linnerud();
     const m = new PLSRegression({ components: 2 }).fit(exercise, physiological);

@@ -3,7 +3,14 @@
  * component's weight pair is the first singular pair (svd, src/linalg/ops.ts) of the current
  * cross-covariance, so there is no iteration, tolerance or iteration limit. Works on the
  * covariances of the centred (with `scale`, standardised: sd with n − 1, a constant column
- * keeps 1) columns; the results that apply to raw data are scaled back.
+ * keeps 1) columns; the results that apply to raw data are scaled back. Without `scale` each
+ * view is first divided by a power of two near its largest column standard deviation (every
+ * kind answers the same for a view times a number, up to that number): no product under- or
+ * overflows for a view near 1e-150 or 1e100 (a y rotation inverts the y loadings, near
+ * fy/fx), and where nothing left the range the bits are those of the unscaled solve. The
+ * results in Y's units over X's (regression's y weights and loadings, coefficients, and the
+ * inverse, its y rotations) are mapped back at the end; a result that does not fit the range
+ * in the raw units is an OverflowError at fit.
  *
  * - regression: Dayal & MacGregor's (1997) improved kernel PLS, equal to scikit-learn's
  *   PLSRegression (NIPALS mode A, X deflated on its scores, Y regressed on them):
@@ -84,6 +91,20 @@ function cov(M: Float64Array, n: number, sr: Float64Array, sc: Float64Array): Fl
   const rows = sr.length, cols = sc.length, out = new Float64Array(rows * cols);
   for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) out[i * cols + j] = M[i * cols + j]! / (n - 1) / (sr[i]! * sc[j]!);
   return out;
+}
+
+/** log₂ of the power of two nearest the largest standard deviation (n − 1) of a view's columns, from its co-moments (0 when all are constant). */
+function viewExponent(M: Float64Array, n: number, p: number): number {
+  let big = 0;
+  for (let i = 0; i < p; i++) big = Math.max(big, M[i * p + i]!);
+  return big > 0 && Number.isFinite(big) ? Math.max(-1000, Math.min(1000, Math.round((Math.log2(big) - Math.log2(n - 1)) / 2))) : 0;
+}
+
+/** v·2^e in place (two steps when 2^e alone would leave the range): exact, as far as the results stay in it. */
+function timesPow2(v: Float64Array, e: number): Float64Array {
+  const half = Math.trunc(e / 2);
+  for (let i = 0; i < v.length; i++) v[i] = v[i]! * 2 ** half * 2 ** (e - half);
+  return v;
 }
 
 /** a (r×c) · b (c×m) */
@@ -177,7 +198,10 @@ export function solvePLS(s: CoMoments, kind: PLSKind, k: number, scale: boolean)
   const Mx = s.x.M.toFloat64Array(), My = s.y.M.toFloat64Array(), Mxy = s.Mxy.toFloat64Array();
   const xStd = scale ? columnScales(Mx, n, new Float64Array(p)) : new Float64Array(p).fill(1);
   const yStd = scale ? columnScales(My, n, new Float64Array(q)) : new Float64Array(q).fill(1);
-  const Sxx = cov(Mx, n, xStd, xStd), Syy = cov(My, n, yStd, yStd), Sxy = cov(Mxy, n, xStd, yStd);
+  // without scale, the views in units near 1 (2^ex, 2^ey: see the module comment; 2^(ex + ey) stays in range unless the co-moments overflowed)
+  const ex = scale ? 0 : viewExponent(Mx, n, p), ey = scale ? 0 : viewExponent(My, n, q);
+  const dx = scale ? xStd : new Float64Array(p).fill(2 ** ex), dy = scale ? yStd : new Float64Array(q).fill(2 ** ey);
+  const Sxx = cov(Mx, n, dx, dx), Syy = cov(My, n, dy, dy), Sxy = cov(Mxy, n, dx, dy);
   // values whose squares overflow leave ±Infinity or NaN in the co-moments: reported against the data, not an internal matrix
   for (const S of [Sxx, Syy, Sxy]) if (!S.every(Number.isFinite)) throw overflowError(['X', 'Y'], 'covariances');
   const fit: PLSFit = { n, p, q, k, xMean: Float64Array.from(s.x.mean), yMean: Float64Array.from(s.y.mean), xStd, yStd, xWeights: new Float64Array(0), yWeights: new Float64Array(0), xLoadings: new Float64Array(0), yLoadings: new Float64Array(0), xRotations: new Float64Array(0), yRotations: new Float64Array(0), coefficients: new Float64Array(0), intercept: new Float64Array(0) };
@@ -229,10 +253,18 @@ export function solvePLS(s: CoMoments, kind: PLSKind, k: number, scale: boolean)
   const B = mul(fit.xRotations, transpose(fit.yLoadings, q, k), p, k, q);
   for (let i = 0; i < p; i++) for (let j = 0; j < q; j++) B[i * q + j] = (B[i * q + j]! * yStd[j]!) / xStd[i]!;
   fit.coefficients = B;
+  // regression's y weights and loadings (Y regressed on the x scores) and so its coefficients carry Y's units over X's, its y rotations X's over Y's:
+  // from the equilibrated units back to the raw ones (canonical's and svd's results are unit-free in both views)
+  if (kind === 'regression' && ey !== ex) {
+    for (const v of [fit.yWeights, fit.yLoadings, B]) timesPow2(v, ey - ex);
+    timesPow2(fit.yRotations, ex - ey);
+  }
   fit.intercept = fit.yMean.map((m, j) => {
     let s2 = m;
     for (let i = 0; i < p; i++) s2 -= fit.xMean[i]! * B[i * q + j]!;
     return s2;
   });
+  // a result the raw units put out of range cannot be returned: refused at fit, as statistics that overflow are
+  for (const f of FIT_FIELDS) if (!fit[f].every(Number.isFinite)) throw overflowError(['X', 'Y'], 'PLS results in the columns\' units');
   return fit;
 }
