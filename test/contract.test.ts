@@ -408,8 +408,8 @@ describe('saved models are protected: every damaged file is a FormatError', () =
       ['SparseCCA default penalty', SparseCCA.fromJSON, sccaD.toJSON(), ['xWeights', 'appliedPenalty', 'maxIterations']],
       ['KernelCCA', KernelCCA.fromJSON, kcca.toJSON(), ['basisX', 'basisY', 'coefX', 'coefY', 'offsetX', 'offsetY', 'correlations', 'n']],
       ['KernelCCA (Nyström)', KernelCCA.fromJSON, nys.toJSON(), ['landmarks', 'basisX', 'coefY', 'offsetX', 'correlations', 'nb', 'meanX', 'sdY']],
-      ['MCCA', MCCA.fromJSON, mcca.toJSON(), ['means.0', 'weights.1', 'weights.2', 'eigenvalues', 'correlations', 'pairwise.1', 'n', 'covariances.0', 'covariances.2', 'variances.1']],
-      ['GCCA', GCCA.fromJSON, gcca.toJSON(), ['means.2', 'weights.0', 'eigenvalues', 'n', 'covariances.1', 'variances.2']],
+      ['MCCA', MCCA.fromJSON, mcca.toJSON(), ['means.0', 'weights.1', 'weights.2', 'eigenvalues', 'correlations', 'pairwise.1', 'n', 'structure.0', 'structure.2', 'scales.1']],
+      ['GCCA', GCCA.fromJSON, gcca.toJSON(), ['means.2', 'weights.0', 'eigenvalues', 'n', 'structure.1', 'scales.2']],
       ['CCA', CCA.fromJSON, cca.toJSON(), ['correlations', 'xMeans', 'yMeans', 'xWeights', 'yWeights', 'n']],
       ['CCA cross-validated', CCA.fromJSON, cv.toJSON(), ['xWeights', 'correlations', 'selected.0', 'selected.1', 'crossValidation.folds', 'crossValidation.seed', 'crossValidation.regularization.0', 'crossValidation.regularization.1.1']],
       ['CCA from moments with statistics', CCA.fromJSON, fm.toJSON({ statistics: true }), ['xWeights', 'statistics.x.M', 'statistics.Mxy', 'statistics.y.mean', 'statistics.n']],
@@ -448,9 +448,10 @@ describe('saved models are protected: every damaged file is a FormatError', () =
         damaged.push(['scaler dropped', { ...good, scaler: undefined }], ['scale: false with a scaler', { ...good, options: { ...(good.options as object), scale: false } }], ['a view short', { ...good, scaler: { ...(good.scaler as object), mean: [] } }]);
       if (name === 'MCCA' || name === 'GCCA') {
         damaged.push(['a view dropped', { ...good, dims: [4, 3] }], ['another view size', { ...good, dims: [4, 3, 3] }], ['scale not a boolean', { ...good, scale: 'no' }], ['scale flipped', { ...good, scale: true }]);
-        // version 2's statistics (issue 35): dropped, short, swapped, or passed off as version 1 with or without them
-        const cv = good.covariances as string[], va = good.variances as string[];
-        damaged.push(['covariances dropped', { ...good, covariances: undefined }], ['variances dropped', { ...good, variances: undefined }], ['a view\'s covariances short', { ...good, covariances: [cv[0], cv[1], va[2]] }], ['covariances swapped', { ...good, covariances: [cv[1], cv[0], cv[2]] }], ['version 1 keeping them', { ...good, version: 1 }], ['version 1 without them', { ...good, version: 1, covariances: undefined, variances: undefined }]);
+        // version 3's statistics (issue 35): dropped, short, swapped, or passed off as version 1 with or without them, or as version 2's under either name
+        const cv = good.structure as string[], va = good.scales as string[];
+        damaged.push(['structure dropped', { ...good, structure: undefined }], ['scales dropped', { ...good, scales: undefined }], ['a view\'s structure short', { ...good, structure: [cv[0], cv[1], va[2]] }], ['structure swapped', { ...good, structure: [cv[1], cv[0], cv[2]] }], ['version 1 keeping them', { ...good, version: 1 }], ['version 1 without them', { ...good, version: 1, structure: undefined, scales: undefined }]);
+        damaged.push(['version 2 keeping them', { ...good, version: 2 }], ['version 2 under its names', { ...good, version: 2, structure: undefined, scales: undefined, covariances: cv, variances: va }]);
       }
       if (name.startsWith('KernelCCA'))
         damaged.push(['another kernel', { ...good, kernel: 'linear', gamma: 'scale' }], ['another γ', { ...good, fittedGamma: [1, 1] }], ['ranks too large', { ...good, ranks: [500, 500] }], ['exact ↔ Nyström', { ...good, approximation: good.approximation === 'exact' ? { nystrom: 12, seed: 1 } : 'exact' }]);

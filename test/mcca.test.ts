@@ -311,12 +311,12 @@ describe('scale: standardised columns, answers that do not depend on column unit
     expect(Array.from(m.transform([te[0]!.slice(0, 3), null, null])[0]!.data)).toEqual(fm.expected.firstVariates);
     expect(Array.from(g.eigenvalues)).toEqual(fg.expected.eigenvalues);
     expect(Array.from(g.shared(te.map((v) => v.slice(0, 3))).data)).toEqual(fg.expected.firstShared);
-    // refitted today: every number as 0.2.0 wrote them, plus version 2's statistics (issue 35);
+    // refitted today: every number as 0.2.0 wrote them, plus version 3's statistics (issue 35);
     // without those, under version 1, the checksum 0.2.0 wrote
     const m2 = new MCCA({ components: 2, regularization: [1e-2, 1e-3, 1e-2] }).fit(tr), g2 = new GCCA({ components: 2, regularization: 1e-2 }).fit(tr);
     for (const [now, then, Model] of [[m2, fm.model, MCCA], [g2, fg.model, GCCA]] as const) {
-      const { scale, version, crc32, covariances, variances, ...rest } = now.toJSON();
-      expect([scale, version, (covariances as string[]).length, (variances as string[]).length]).toEqual([false, 2, 3, 3]);
+      const { scale, version, crc32, structure, scales, ...rest } = now.toJSON();
+      expect([scale, version, (structure as string[]).length, (scales as string[]).length]).toEqual([false, 3, 3, 3]);
       const { version: v1, crc32: c1, ...thenRest } = then;
       expect(JSON.parse(JSON.stringify(rest))).toEqual(thenRest);
       expect(crc32).not.toBe(c1);

@@ -4,13 +4,14 @@
 // Cholesky solve, Pearson correlations of columns with the variates transform gives), on three
 // views of sizes that are not small multiples; the two-view formula ȳ + U·diag(ρ)·(Σyy·Wy)ᵀ;
 // a singular variate covariance (two identical views); scale; streams, moments and files
-// (version 2, and version-1 files that keep no statistics); typed errors that leave the model
-// and the memory as they were.
+// (version 3, version-2 files that kept the statistics in the columns' units, and version-1
+// files that keep none); a view in any units (near 1e-150 or 1e100, and one whose variates'
+// variance lies below the range); typed errors that leave the model and the memory as they were.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { init, memoryStats, GCCA, MCCA, NonFiniteError, NotFittedError, ShapeError, ValueError, type MatrixResult } from '../src/index.js';
 import { CrossMoments } from '../src/models/linear/structure.js';
-import { normal } from './helpers.js';
+import { digits, normal } from './helpers.js';
 
 beforeAll(async () => {
   await init();
@@ -242,16 +243,107 @@ describe('structure correlations, explained variance, redundancy', () => {
   });
 });
 
+describe('a view in any units (issue 35: the answers are scale-free, so no product may leave the range)', () => {
+  /** the largest |a − b| over the largest |b| */
+  const rel = (a: MatrixResult | Rows, b: MatrixResult | Rows) => {
+    const B = Array.isArray(b) ? b : rowsOf(b);
+    return maxDiff(a, b) / Math.max(...B.flat().map(Math.abs));
+  };
+  const times = (A: Rows, f: number) => A.map((r) => r.map((v) => v * f));
+  const unscaled = (r: MatrixResult | null, f: number) => times(rowsOf(r!), 1 / f);
+
+  it('view 1 times 1e-150 or 1e100 (its ridge times the factor squared, or none; or scale): the same correlations, variates, shares and structure, predictions and reconstructions of it scaled (1e-9)', () => {
+    for (const Model of [MCCA, GCCA])
+      for (const [label, options, ridged] of [
+        ['no ridge', { components: 3 }, (_f: number) => ({})],
+        ['a ridge', { components: 3 }, (f: number) => ({ regularization: [0.05, 0.05 * f * f, 0.2] })],
+        ['scale', { components: 3, scale: true, regularization: 0.1 }, (_f: number) => ({})],
+      ] as const) {
+        const base = new Model({ ...options, ...ridged(1) }).fit(train);
+        for (const f of [1e-150, 1e100]) {
+          const tr = train.map((v, i) => (i === 1 ? times(v, f) : v)), te = test.map((v, i) => (i === 1 ? times(v, f) : v));
+          const m = new Model({ ...options, ...ridged(f) }).fit(tr), what = `${Model.name}, ${label}, ×${f}`;
+          if (m instanceof MCCA && base instanceof MCCA) {
+            expect(maxDiff([Array.from(m.correlations)], [Array.from(base.correlations)]), `${what}: correlations`).toBeLessThan(1e-9);
+            expect(maxDiff([Array.from(m.score(te))], [Array.from(base.score(test))]), `${what}: score`).toBeLessThan(1e-9);
+          }
+          expect(maxDiff([Array.from(m.eigenvalues)], [Array.from(base.eigenvalues)]), `${what}: eigenvalues`).toBeLessThan(1e-9);
+          const u = m.transform(te) as MatrixResult[], u0 = base.transform(test) as MatrixResult[];
+          u.forEach((x, i) => expect(rel(x, u0[i]!), `${what}: variates ${i}`).toBeLessThan(1e-9));
+          // view 1 predicted and reconstructed in its own units; the others from it unchanged
+          expect(rel(unscaled(m.predict([te[0]!, null, te[2]!])[1], f), base.predict([test[0]!, null, test[2]!])[1]!), `${what}: predict view 1`).toBeLessThan(1e-9);
+          const [p0, , p2] = m.predict([null, te[1]!, null]), [q0, , q2] = base.predict([null, test[1]!, null]);
+          expect(rel(p0!, q0!), `${what}: predict view 0`).toBeLessThan(1e-9);
+          expect(rel(p2!, q2!), `${what}: predict view 2`).toBeLessThan(1e-9);
+          const back = m.inverseTransform(u), back0 = base.inverseTransform(u0);
+          expect(rel(unscaled(back[1]!, f), back0[1]!), `${what}: inverseTransform view 1`).toBeLessThan(1e-9);
+          expect(rel(back[2]!, back0[2]!), `${what}: inverseTransform view 2`).toBeLessThan(1e-9);
+          const s = m.structureCorrelations(te), s0 = base.structureCorrelations(test);
+          s.forEach((row, i) => row.forEach((x, j) => expect(maxDiff(x, s0[i]![j]!), `${what}: structure [${i}][${j}]`).toBeLessThan(1e-9)));
+          expect(maxDiff(m.explainedVariance.map((e) => Array.from(e)), base.explainedVariance.map((e) => Array.from(e))), `${what}: explainedVariance`).toBeLessThan(1e-9);
+          for (const [i, j] of [[1, 0], [2, 1]] as const) expect(maxDiff([Array.from(m.redundancy(i, j))], [Array.from(base.redundancy(i, j))]), `${what}: redundancy(${i}, ${j})`).toBeLessThan(1e-9);
+          // and from its file
+          const again = Model.fromJSON(JSON.parse(JSON.stringify(m.toJSON())));
+          expect(again.predict([te[0]!, null, te[2]!])).toEqual(m.predict([te[0]!, null, te[2]!]));
+          for (const x of [m, again]) x.dispose();
+        }
+        base.dispose();
+      }
+  });
+
+  it('a view near 1e-150 whose variates\' variance is below the range (MCCA under a ridge sized for a view near 1e10: variates near 1e-160; GCCA under a ridge of 1e-60: near 1e-238): the least-squares maps on its variates, its correlations and shares (1e-9)', () => {
+    // a view of its own (two of the same signals would leave its variates nearly collinear under a ridge that dominates it)
+    const g = normal(7), own = all[0]!.map((r) => r.map(() => g())), X0 = own.slice(0, 307), X0t = own.slice(307);
+    const tiny = times(X0, 1e-150), big = times(train[1]!, 1e9), tinyTest = times(X0t, 1e-150), fitted = [tiny, big, train[2]!];
+    for (const [Model, regularization, below] of [[MCCA, 1e21, 1e-160], [GCCA, 1e-60, 1e-230]] as const) {
+      const m = new Model({ components: 3, regularization }).fit(fitted);
+      const u = rowsOf(m.transform([tiny, null, null])[0]!), ut = m.transform([tinyTest, null, null])[0]!;
+      // their size measured without squaring them
+      const big0 = Math.max(...u.flat().map(Math.abs)), sd = big0 * Math.sqrt(u.reduce((t, r) => t + (r[0]! / big0) ** 2, 0) / u.length);
+      expect(sd, `${Model.name}: the variates are tiny`).toBeLessThan(below);
+      // three variates of a view of three columns span it: the view back, and the regression on the view itself
+      expect(rel(m.inverseTransform([ut, null, null])[0]!, tinyTest), `${Model.name}: inverseTransform`).toBeLessThan(1e-9);
+      expect(rel(m.predict([tinyTest, null, null])[2]!, lstsq(X0, train[2]!, X0t)), `${Model.name}: predict view 2 from view 0`).toBeLessThan(1e-9);
+      const U = times(u, 1 / sd);
+      const corr = X0[0]!.map((_, a) => [0, 1, 2].map((c) => pearson(column(X0, a), column(U, c))));
+      expect(maxDiff(m.structureCorrelations(fitted)[0]![0]!, corr), `${Model.name}: structure`).toBeLessThan(1e-9);
+      expect(maxDiff([Array.from(m.explainedVariance[0]!)], [[0, 1, 2].map((c) => corr.reduce((t, r) => t + r[c]! ** 2, 0) / 3)]), `${Model.name}: explainedVariance`).toBeLessThan(1e-9);
+      if (m instanceof MCCA) expect(maxDiff([Array.from(m.score(fitted))], [Array.from(m.correlations)]), 'MCCA: score on the training rows').toBeLessThan(1e-9);
+      m.dispose();
+    }
+  });
+});
+
 describe('files and errors', () => {
-  it('a file (version 2) keeps what predict needs: the same bits after a round trip', () => {
+  it('a file (version 3) keeps what predict needs: the same bits after a round trip', () => {
     for (const Model of [MCCA, GCCA]) {
       const m = new Model({ components: 2, regularization: 0.01, scale: true }).fit(train);
       const json = m.toJSON();
-      expect(json.version).toBe(2);
+      expect(json.version).toBe(3);
       const back = Model.fromJSON(JSON.parse(JSON.stringify(json)));
       expect(back.predict([test[0]!, null, test[2]!])).toEqual(m.predict([test[0]!, null, test[2]!]));
       expect(back.explainedVariance).toEqual(m.explainedVariance);
       expect(back.inverseTransform([null, null, m.transform([null, null, test[2]!])[2]])).toEqual(m.inverseTransform([null, null, m.transform([null, null, test[2]!])[2]]));
+      for (const x of [m, back]) x.dispose();
+    }
+  });
+
+  it('a version-2 file (statistics in the columns\' units) loads with the predictions, reconstructions and shares that build computed (1e-12), and is written back as version 3', () => {
+    const fix = (name: string) => JSON.parse(readFileSync(new URL(`./fixtures/v2/${name}.json`, import.meta.url), 'utf8'));
+    const quadrant = (side: number[][], half: number) => side.map((r) => r.slice(half * 16, half * 16 + 16));
+    const te = [quadrant(digits.left, 0), quadrant(digits.right, 0), quadrant(digits.left, 1)].map((v) => v.slice(300, 305));
+    for (const [Model, name] of [[MCCA, 'mcca'], [GCCA, 'gcca']] as const) {
+      const { model: file, expected } = fix(name), m = Model.fromJSON(file);
+      expect(file.version).toBe(2);
+      const near = (got: ArrayLike<number>, want: number[], what: string) => want.forEach((v, i) => expect(Math.abs(got[i]! - v), `${name} ${what} [${i}]`).toBeLessThan(1e-12 * Math.max(1, Math.abs(v))));
+      near(m.predict([te[0]!, null, te[2]!])[1]!.data, expected.predict, 'predict');
+      near(m.inverseTransform([null, m.transform([null, te[1]!, null])[1], null])[1]!.data, expected.inverseTransform, 'inverseTransform');
+      m.explainedVariance.forEach((e, v) => near(e, expected.explainedVariance[v], `explainedVariance ${v}`));
+      near(m.redundancy(2, 0), expected.redundancy, 'redundancy');
+      const again = m.toJSON();
+      expect([again.version, 'covariances' in again, (again.structure as string[]).length, (again.scales as string[]).length]).toEqual([3, false, 3, 3]);
+      const back = Model.fromJSON(JSON.parse(JSON.stringify(again)));
+      expect(back.predict([te[0]!, null, te[2]!])).toEqual(m.predict([te[0]!, null, te[2]!]));
       for (const x of [m, back]) x.dispose();
     }
   });

@@ -20,6 +20,7 @@ import { MultiView, type MCCAOptions } from './multiview.js';
 import { pairwiseCorrelations, solve, type Fit } from './mcca_solve.js';
 import { crossValidateViews, type MCCACrossValidateOptions, type ViewRidges } from './mcca_crossval.js';
 import { readFile, writeFile } from './multiview_file.js';
+import { scaledWeights } from './mcca_interpret.js';
 import { ValueError, ShapeError } from '../../errors.js';
 
 export type { MCCAOptions } from './multiview.js';
@@ -98,7 +99,8 @@ export class MCCA extends MultiView<Fit> {
     noExtraArguments(arguments, 1, 'MCCA.score');
     const f = this.result(), m = f.dims.length, k = this.components;
     if (Array.isArray(views) && views.some((v) => v === null)) throw new ValueError('views', 'every view (score correlates all pairs)', 'a null view');
-    return this.scoreViews(views, f.weights, (u, n) => pairwiseCorrelations(u, n, k, m).mean);
+    // variates brought near 1 by powers of two: their squares stay in range (variates near 1e-160 have none), the correlations keep their bits
+    return this.scoreViews(views, scaledWeights(f, k), (u, n) => pairwiseCorrelations(u, n, k, m).mean);
   }
 
   /**

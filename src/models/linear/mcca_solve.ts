@@ -175,19 +175,39 @@ export function solve(s: CoMoments, dims: number[], ridges: number[], k: number,
   });
 }
 
+/** The power of two nearest x > 0 (1 for 0, and within 2^±1000 so that its reciprocal is one too): scaling by it changes no bit but the exponent. */
+function pow2(x: number): number {
+  return x > 0 && Number.isFinite(x) ? 2 ** Math.max(-1000, Math.min(1000, Math.round(Math.log2(x)))) : 1;
+}
+
 /**
  * Per component, the correlations of the views' variates from a covariance C of the joined
  * views (P×P): wᵢᵀCᵢⱼwⱼ / √(wᵢᵀCᵢᵢwᵢ · wⱼᵀCⱼⱼwⱼ), as m×m matrices and their off-diagonal means.
+ * C's columns and each variate's weights are first scaled by powers of two that bring them
+ * near 1 (a variate's variance may lie below the range, 1e-316 for a view near 1e-150 under a
+ * large ridge): every product is the unscaled one times a power of two, so the correlations
+ * have the bits they would have without the scaling wherever that stays in range.
  */
 export function viewCorrelations(C: Float64Array, P: number, off: number[], dims: number[], weights: Float64Array[], k: number): { pairwise: Float64Array[]; correlations: Float64Array } {
-  const m = dims.length;
+  const m = dims.length, g = Float64Array.from({ length: P }, (_, a) => pow2(Math.sqrt(C[a * (P + 1)]!)));
+  const Ce = C.map((v, i) => v / g[Math.floor(i / P)]! / g[i % P]!);
+  const we = weights.map((w, i) => {
+    const out = Float64Array.from(w, (v, x) => v * g[off[i]! + Math.floor(x / k)]!);
+    for (let c = 0; c < k; c++) {
+      let big = 0;
+      for (let a = 0; a < dims[i]!; a++) big = Math.max(big, Math.abs(out[a * k + c]!));
+      const h = pow2(big);
+      for (let a = 0; a < dims[i]!; a++) out[a * k + c] = out[a * k + c]! / h;
+    }
+    return out;
+  });
   const quad = (i: number, j: number, c: number) => {
     let t = 0;
     for (let a = 0; a < dims[i]!; a++) {
-      const wa = weights[i]![a * k + c]!;
+      const wa = we[i]![a * k + c]!;
       if (wa === 0) continue;
       const row = (off[i]! + a) * P + off[j]!;
-      for (let b = 0; b < dims[j]!; b++) t += wa * C[row + b]! * weights[j]![b * k + c]!;
+      for (let b = 0; b < dims[j]!; b++) t += wa * Ce[row + b]! * we[j]![b * k + c]!;
     }
     return t;
   };
