@@ -44,6 +44,8 @@ export function joinedSource(a: RowSource, b: RowSource): RowSource {
  */
 export function covariatesOf(J: CoMoments): Covariates {
   const r = J.q, P = J.p;
+  // co-moments that overflowed (values near 1e±300) answer nothing: refused as any overflow is
+  for (const m of [J.x.M, J.y.M, J.Mxy]) if (!m.data.every(Number.isFinite)) throw W.overflowError(['X', 'Y', 'options.covariates'], 'co-moments');
   const Mzz = J.y.M.data;
   const d = new Float64Array(r);
   for (let i = 0; i < r; i++) d[i] = Math.sqrt(Mzz[i * r + i]!) || 1;
