@@ -76,10 +76,11 @@ export abstract class MultiView<F extends ViewsFit & InterpretableFit> extends D
 
   /** Fits on all rows of the views (each n×pᵢ, m ≥ 2), replacing anything fitted before. */
   fit(views: readonly MatrixInput[]): this {
-    noExtraArguments(arguments, 1, `${this.kind}.fit`);
     this.live();
     // eslint-disable-next-line prefer-rest-params
     viewListHint(this.kind, 'fit', views, arguments[1]);
+    // (after the hint: fit(X, Y) written as for CCA is a ShapeError saying fit([X, Y]), not 'argument 2')
+    noExtraArguments(arguments, 1, `${this.kind}.fit`);
     return this.#streamed(views, (sources) => {
       const dims = this.#check(sources, true);
       if (sources[0]!.rows < 2) throw new ShapeError('views[0]', 'at least 2 rows', `${sources[0]!.rows} row`);
@@ -100,10 +101,11 @@ export abstract class MultiView<F extends ViewsFit & InterpretableFit> extends D
 
   /** Adds a chunk of rows of every view; results are recomputed when next read. */
   partialFit(views: readonly MatrixInput[]): this {
-    noExtraArguments(arguments, 1, `${this.kind}.partialFit`);
     this.live();
     // eslint-disable-next-line prefer-rest-params
     viewListHint(this.kind, 'partialFit', views, arguments[1]);
+    // (after the hint: fit(X, Y) written as for CCA is a ShapeError saying fit([X, Y]), not 'argument 2')
+    noExtraArguments(arguments, 1, `${this.kind}.partialFit`);
     return this.#streamed(views, (sources) => {
       if (!this.#stats && this.#fit) throw new NotFittedError(`partialFit: this ${this.kind} was restored from a file, which keeps no statistics`);
       const dims = this.#check(sources, this.#stats === null);
