@@ -205,6 +205,29 @@ def dcca_loss(h1, h2, components, ridge=1e-3):
     return -torch.linalg.svdvals(t)[:components].sum()
 
 
+def ey_loss(h1, h2):
+    """DeepCCA's Eckart-Young objective ('ey'; Chapman, Wells & Lawry Aguila, arXiv 2310.01012)
+    as crossmodal states it:
+        L = -2 tr(Cov(h1, h2) + Cov(h2, h1)) + tr(B1 B2),   B = Var(h1) + Var(h2),
+    the cross term from the whole batch, the quadratic term tr(B^2) estimated without bias by
+    B1 and B2 from its two halves (rows 0..m//2-1 and m//2..m-1). Covariances normalised by
+    (rows - 1). Computed in float64; minimise it.
+    """
+    h1, h2 = h1.double(), h2.double()
+    m = h1.shape[0]
+
+    def cov(a, b):
+        a = a - a.mean(0, keepdim=True)
+        b = b - b.mean(0, keepdim=True)
+        return a.T @ b / (a.shape[0] - 1)
+
+    c = cov(h1, h2)
+    half = m // 2
+    b1 = cov(h1[:half], h1[:half]) + cov(h2[:half], h2[:half])
+    b2 = cov(h1[half:], h1[half:]) + cov(h2[half:], h2[half:])
+    return -2 * torch.trace(c + c.T) + torch.trace(b1 @ b2)
+
+
 # --- autoencoder ---
 
 class MultimodalAutoencoder(nn.Module):
