@@ -23,6 +23,7 @@ import { makeOptimizer } from './training.js';
 import { NEURAL_FIT_OPTIONS } from './trainer.js';
 import { NeuralModel } from './neural_model.js';
 import { columnScaler, readScalers, standardize, writeScalers, type ColumnScaler } from './scaler.js';
+import { decoderPrefixes, decoderSession, noDecoders, decodersFromTorch, readDecoders, reconstructViews, torchReconstruction, type ReconstructionSettings } from './deepcca_dccae.js';
 
 export type { DeepCCAOptions, DeepCCAFitOptions, DeepCCAFromTorchOptions, DeepCCALosses } from './deepcca_options.js';
 
@@ -38,10 +39,14 @@ export class DeepCCA extends NeuralModel<DeepCCALosses> {
   readonly finalRegularization: number;
   readonly init: MLPInit;
   readonly scale: boolean;
+  /** DCCAE: the decoders' hidden widths and the reconstruction weight (null: plain DeepCCA) */
+  readonly reconstruction: ReconstructionSettings | null;
   #towers: [MLP, MLP] | null = null;
   /** with scale: true, the column standardisation of X and of Y (from the first fit's training rows) */
   #scaler: [ColumnScaler, ColumnScaler] | null = null;
   #cca: CCA | null = null;
+  /** with reconstruction: the x and y decoders (tower output → view) */
+  #decoders: [MLP, MLP] | null = null;
 
   constructor(options: DeepCCAOptions = {}) {
     const s = checkDeepCCAOptions(options);
@@ -55,6 +60,7 @@ export class DeepCCA extends NeuralModel<DeepCCALosses> {
     this.finalRegularization = s.finalRegularization;
     this.init = s.init;
     this.scale = s.scale;
+    this.reconstruction = s.reconstruction;
   }
 
 
@@ -99,11 +105,12 @@ export class DeepCCA extends NeuralModel<DeepCCALosses> {
       const [o1, o2] = previous ? previous.optimizers : [built(makeOptimizer(this, t1)), built(makeOptimizer(this, t2))];
       const xb = own(Tensor.empty(bs, p)), yb = own(Tensor.empty(bs, q)), g1 = own(Tensor.empty(bs, o)), g2 = own(Tensor.empty(bs, o));
       const objective = own(new CCAObjective(bs, o, this.components, this.regularization, this.objective));
+      const dec = decoderSession(this, this.#decoders, { warm, previous, own, built }, bs, p, q);
       return {
         rows: n,
         batchSize: bs,
-        nets: [t1, t2],
-        optimizers: [o1!, o2!],
+        nets: [t1, t2, ...(dec?.nets ?? [])],
+        optimizers: [o1!, o2!, ...(dec?.optimizers ?? [])],
         rngs: [],
         validation: val && {
           measure: () => {
@@ -122,19 +129,24 @@ export class DeepCCA extends NeuralModel<DeepCCALosses> {
         step: (batch) => {
           W.gatherRows(xb, x, batch);
           W.gatherRows(yb, y, batch);
-          W.toF64(objective.H1, t1.forward(xb));
-          W.toF64(objective.H2, t2.forward(yb));
+          const h1 = t1.forward(xb), h2 = t2.forward(yb);
+          W.toF64(objective.H1, h1);
+          W.toF64(objective.H2, h2);
           const corr = objective.evaluate();
           // minimise −corr: the towers receive −∂corr/∂H
           W.toF32(g1, objective.G1, -1);
           W.toF32(g2, objective.G2, -1);
+          // DCCAE: the decoders' step, which adds weight × their input gradients to g1, g2
+          const rec = dec?.step(h1, h2, xb, yb, g1, g2);
           o1!.zeroGrad();
           o2!.zeroGrad();
           t1.backward(g1, { inputGradient: false });
           t2.backward(g2, { inputGradient: false });
           o1!.step();
           o2!.step();
-          return { loss: -corr, correlation: corr };
+          if (!rec) return { loss: -corr, correlation: corr };
+          const { penalty, ...parts } = rec;
+          return { loss: -corr + penalty, correlation: corr, ...parts };
         },
         adopt: () => {
           this.dropped = d.dropped;
@@ -142,7 +154,9 @@ export class DeepCCA extends NeuralModel<DeepCCALosses> {
           if (!warm) {
             this.#towers?.[0].dispose();
             this.#towers?.[1].dispose();
+            this.#decoders?.forEach((t) => t.dispose());
             this.#towers = [t1, t2];
+            this.#decoders = dec?.nets ?? null;
             this.#scaler = scaler;
           }
           this.#cca?.dispose();
@@ -218,10 +232,39 @@ export class DeepCCA extends NeuralModel<DeepCCALosses> {
     });
   }
 
+  /**
+   * DCCAE (`reconstruction`): both views decoded, [X̂, Ŷ] in the data's units. A view passed is
+   * decoded from its own tower's output; a view passed as null is decoded from the other
+   * view's tower output carried into its tower's output space by the final linear CCA
+   * (CCA.predict through the kept pairs): `reconstruct([X, null])` gives X̂ and Ŷ from X alone.
+   * A DeepCCA without `reconstruction` has no decoders: UnsupportedError.
+   */
+  reconstruct(views: readonly [TensorInput | null, TensorInput | null]): [FloatResult, FloatResult] {
+    noExtraArguments(arguments, 1, 'DeepCCA.reconstruct');
+    return this.inference(['views'], () => {
+      this.live();
+      if (!this.reconstruction) throw noDecoders();
+      const { towers, cca } = this.#fitted('reconstruct');
+      const scaler = this.#scaler;
+      return reconstructViews(
+        {
+          towers,
+          decoders: this.#decoders,
+          scaler,
+          predict: (h1, h2) => (h1 ? cca.predict(h1) : cca.predict(null, h2!)),
+          outputs: (t, input) => towerOutputs(towers[t], input, t === 0 ? 'X' : 'Y', scaler?.[t]),
+        },
+        views,
+      );
+    });
+  }
+
   #disposeModel() {
     this.#towers?.[0].dispose();
     this.#towers?.[1].dispose();
     this.#towers = null;
+    this.#decoders?.forEach((t) => t.dispose());
+    this.#decoders = null;
     this.#cca?.dispose();
     this.#cca = null;
     this.#scaler = null;
@@ -237,6 +280,8 @@ export class DeepCCA extends NeuralModel<DeepCCALosses> {
   toJSON(): Record<string, unknown> {
     const { towers, cca } = this.#fitted('toJSON');
     const file: Record<string, unknown> = { format: FORMAT, version: 1, options: deepccaRecord(this), towers: [towers[0].toJSON(), towers[1].toJSON()], cca: cca.toJSON() };
+    // DCCAE (version 2): the decoders, as the towers
+    if (this.#decoders) (file.version = 2), (file.decoders = [this.#decoders[0].toJSON(), this.#decoders[1].toJSON()]);
     // scale: true: the columns' standardisation of X and Y (base64 float64 with a CRC-32); absent in older files (scale false)
     if (this.#scaler) file.scaler = writeScalers(this.#scaler);
     return file;
@@ -259,13 +304,14 @@ export class DeepCCA extends NeuralModel<DeepCCALosses> {
     if (!options || typeof options !== 'object' || Array.isArray(options)) throw new ValueError('options', 'an options object with data: [X, Y]', options);
     if ((options as { scale?: unknown }).scale !== undefined)
       throw new ValueError('options.scale', 'no value: fromTorch reads no column statistics (pass data in the units the PyTorch towers were trained on)', (options as { scale?: unknown }).scale);
-    const known = [...OPTIONS.filter((k) => k !== 'outputs' && k !== 'hidden'), 'data', 'xPrefix', 'yPrefix'];
-    const { data, xPrefix = 'x.', yPrefix = 'y.', components, ...rest } = checkOptions(options, known);
+    const known = [...OPTIONS.filter((k) => k !== 'outputs' && k !== 'hidden'), 'data', 'xPrefix', 'yPrefix', 'xDecoderPrefix', 'yDecoderPrefix'];
+    const { data, xPrefix = 'x.', yPrefix = 'y.', xDecoderPrefix = 'xdec.', yDecoderPrefix = 'ydec.', components, ...rest } = checkOptions(options, known);
     checkTensors(tensors);
     if (!Array.isArray(data) || data.length !== 2) throw new ValueError('options.data', '[X, Y]: the rows the final CCA is fitted on', data);
     for (const [name, v] of [['options.xPrefix', xPrefix], ['options.yPrefix', yPrefix]] as const) if (typeof v !== 'string') throw new ValueError(name, "a string such as 'x.'", v);
     if (xPrefix.startsWith(yPrefix) || yPrefix.startsWith(xPrefix)) throw new ValueError('options.yPrefix', `a prefix apart from options.xPrefix (${JSON.stringify(xPrefix)}): neither may start the other`, yPrefix);
-    checkClaimed(tensors, [xPrefix, yPrefix], 'DeepCCA.fromTorch');
+    const decPrefixes = decoderPrefixes(xPrefix, yPrefix, xDecoderPrefix, yDecoderPrefix);
+    checkClaimed(tensors, [xPrefix, yPrefix, ...decPrefixes], 'DeepCCA.fromTorch');
     const activation = rest.activation ?? 'leaky_relu';
     const owner = new Owner(), own = owner.own;
     const made: { dispose(): void }[] = [];
@@ -279,7 +325,9 @@ export class DeepCCA extends NeuralModel<DeepCCALosses> {
         throw new FormatError(`DeepCCA.fromTorch: tensors: the towers differ past their inputs (${xPrefix}: ${t1.layers.join('-')}, ${yPrefix}: ${t2.layers.join('-')}); DeepCCA's towers share their hidden and output widths`);
       const k = components ?? o;
       if (!(Number.isInteger(k) && k >= 1 && k <= o)) throw new ValueError('options.components', `an integer in 1..${o} (the towers' output width)`, k);
-      const model = new DeepCCA({ ...rest, components: k, outputs: o, hidden: h1 });
+      const decoders = decodersFromTorch(tensors, decPrefixes, activation);
+      if (decoders) made.push(...decoders);
+      const model = new DeepCCA({ ...rest, components: k, outputs: o, hidden: h1, ...torchReconstruction(decoders, rest.reconstruction, t1.layers[0]!, t2.layers[0]!, o) });
       made.push(model);
       const x = own(Tensor.from(data[0], 'options.data[0]')), y = own(Tensor.from(data[1], 'options.data[1]'));
       if (x.cols !== t1.layers[0]) throw new ShapeError('options.data[0]', `${t1.layers[0]} columns (the x tower's input width)`, `${x.cols} columns`);
@@ -289,6 +337,8 @@ export class DeepCCA extends NeuralModel<DeepCCALosses> {
       t2.eval();
       model.#cca = model.#fitFinal(t1, t2, x, y);
       model.#towers = [t1, t2];
+      model.#decoders = decoders;
+      decoders?.forEach((d) => d.eval());
       made.length = 0;
       return model;
     } finally {
@@ -298,7 +348,7 @@ export class DeepCCA extends NeuralModel<DeepCCALosses> {
   }
 
   static fromJSON(json: unknown): DeepCCA {
-    const o = readEnvelope(json, FORMAT, 1);
+    const o = readEnvelope(json, FORMAT, 2);
     let model: DeepCCA;
     try {
       model = new DeepCCA(o.options as DeepCCAOptions);
@@ -329,6 +379,12 @@ export class DeepCCA extends NeuralModel<DeepCCALosses> {
           cca.dispose();
           throw e;
         }
+      }
+      try {
+        model.#decoders = readDecoders(o, model.reconstruction, model.outputs, t1.layers[0]!, t2.layers[0]!, FORMAT);
+      } catch (e) {
+        cca.dispose();
+        throw e;
       }
       t1.eval();
       t2.eval();

@@ -11,6 +11,7 @@ import type { CCAObjectiveKind } from './deepcca_objective.js';
 import { NETWORK_OPTIONS, TRAINING_OPTIONS, checkNetwork, checkTraining, trainingExtras, type NetworkOptions, type TrainingOptions, type TrainingSettings } from './training.js';
 import type { NeuralFitOptions } from './trainer.js';
 import { checkScale } from './scaler.js';
+import { checkReconstruction, reconstructionRecord, type ReconstructionLosses, type ReconstructionOptions, type ReconstructionSettings } from './deepcca_dccae.js';
 
 export interface DeepCCAOptions extends TrainingOptions, NetworkOptions {
   /** canonical pairs to keep (default 2) */
@@ -27,10 +28,14 @@ export interface DeepCCAOptions extends TrainingOptions, NetworkOptions {
    *  (n − 1) before the towers see it: kept with the model and its file, applied by transform,
    *  score and the validation views (default false) */
   scale?: boolean;
+  /** DCCAE (Wang et al. 2015): a decoder per tower back to its view, and `weight` × the two
+   *  views' mean squared reconstruction errors added to the loss; `reconstruct` then works
+   *  (default: none, plain DeepCCA) */
+  reconstruction?: ReconstructionOptions;
 }
 
 /** What each DeepCCA epoch reports: the loss (−correlation), the batch correlation, and with validation the held-out one. */
-export type DeepCCALosses = { loss: number; correlation: number; validation?: number };
+export type DeepCCALosses = { loss: number; correlation: number; validation?: number } & ReconstructionLosses;
 
 export interface DeepCCAFitOptions extends NeuralFitOptions<DeepCCALosses> {
   /** held-out views: after each epoch the sum of their top-k correlations is reported as
@@ -48,6 +53,12 @@ export interface DeepCCAFromTorchOptions extends Omit<DeepCCAOptions, 'component
   xPrefix?: string;
   /** names of the y tower's tensors start with this (default 'y.') */
   yPrefix?: string;
+  /** DCCAE: names of the x decoder's tensors (output → X, as a tower: `xdec.0.weight`, …)
+   *  start with this (default 'xdec.'); with decoders under both prefixes the model gets
+   *  `reconstruction` with their hidden widths and reconstruct works (default: none read) */
+  xDecoderPrefix?: string;
+  /** names of the y decoder's tensors start with this (default 'ydec.') */
+  yDecoderPrefix?: string;
   /** canonical pairs kept (default: the towers' output width) */
   components?: number;
 }
@@ -63,9 +74,10 @@ export interface DeepCCASettings extends TrainingSettings {
   readonly objective: CCAObjectiveKind;
   readonly finalRegularization: number;
   readonly scale: boolean;
+  readonly reconstruction: ReconstructionSettings | null;
 }
 
-export const OPTIONS = ['components', 'outputs', ...NETWORK_OPTIONS, ...TRAINING_OPTIONS, 'regularization', 'objective', 'finalRegularization', 'scale'] as const satisfies readonly (keyof DeepCCAOptions)[];
+export const OPTIONS = ['components', 'outputs', ...NETWORK_OPTIONS, ...TRAINING_OPTIONS, 'regularization', 'objective', 'finalRegularization', 'scale', 'reconstruction'] as const satisfies readonly (keyof DeepCCAOptions)[];
 
 export function checkDeepCCAOptions(options: DeepCCAOptions): DeepCCASettings {
   checkOptions(options, OPTIONS);
@@ -84,7 +96,8 @@ export function checkDeepCCAOptions(options: DeepCCAOptions): DeepCCASettings {
   if (training.batchSize < 2 * o)
     throw new ValueError('options.batchSize', `at least 2·outputs = ${2 * o} rows, so each batch's output covariance can be estimated`, training.batchSize);
   const scale = checkScale(options.scale);
-  return { ...training, ...net, components: k, outputs: o, regularization: r, objective: obj, finalRegularization: fr, scale };
+  const reconstruction = checkReconstruction(options.reconstruction, net.hidden);
+  return { ...training, ...net, components: k, outputs: o, regularization: r, objective: obj, finalRegularization: fr, scale, reconstruction };
 }
 
 /** The options a DeepCCA file stores (in the order files always had, the newer training options only when set). */
@@ -104,5 +117,6 @@ export function deepccaRecord(s: DeepCCASettings): DeepCCAOptions {
     seed: s.seed,
     ...(s.scale ? { scale: true } : {}),
     ...trainingExtras(s),
+    ...reconstructionRecord(s.reconstruction),
   };
 }
