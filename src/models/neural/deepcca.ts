@@ -7,10 +7,12 @@
  * ordered by correlation.
  */
 import * as W from '../../wasm/index.js';
-import { Tensor, finiteResult, type TensorInput, type MatrixResult, type FloatResult } from '../../wasm/index.js';
+import { Tensor, finiteResult, type TensorInput, type MatrixResult, type FloatResult, type Rng } from '../../wasm/index.js';
 import { MLP, type Activation, type MLPInit } from '../../nn/mlp.js';
 import type { EpochInfo } from '../../nn/train.js';
-import { CCAObjective, type CCAObjectiveKind } from './deepcca_objective.js';
+import type { DeepCCAObjectiveKind } from './deepcca_objective.js';
+import { makeObjective } from './deepcca_objectives.js';
+import { SDLStatistics } from './deepcca_sdl.js';
 import { CCA } from '../linear/cca.js';
 import { FormatError, NotFittedError, ShapeError, ValueError } from '../../errors.js';
 import { Owner } from '../../lifecycle.js';
@@ -18,7 +20,7 @@ import { checkOptions, noExtraArguments } from '../../options.js';
 import { dropMissing } from '../../wasm/index.js';
 import { readEnvelope } from '../../serialize.js';
 import { checkClaimed, checkTensors, type TorchTensors } from '../../nn/torch.js';
-import { checkDeepCCAOptions, deepccaRecord, OPTIONS, type DeepCCAFitOptions, type DeepCCAFromTorchOptions, type DeepCCALosses, type DeepCCAOptions } from './deepcca_options.js';
+import { batchRule, checkDeepCCAOptions, deepccaRecord, OPTIONS, type DeepCCAFitOptions, type DeepCCAFromTorchOptions, type DeepCCALosses, type DeepCCAOptions } from './deepcca_options.js';
 import { makeOptimizer } from './training.js';
 import { NEURAL_FIT_OPTIONS } from './trainer.js';
 import { NeuralModel } from './neural_model.js';
@@ -35,7 +37,7 @@ export class DeepCCA extends NeuralModel<DeepCCALosses> {
   readonly hidden: readonly number[];
   readonly activation: Activation;
   readonly regularization: number;
-  readonly objective: CCAObjectiveKind;
+  readonly objective: DeepCCAObjectiveKind;
   readonly finalRegularization: number;
   readonly init: MLPInit;
   readonly scale: boolean;
@@ -95,7 +97,8 @@ export class DeepCCA extends NeuralModel<DeepCCALosses> {
       const val = this.#validation(options.validation, p, q, own);
       if (val && scaler) (standardize(val.X, scaler[0]), standardize(val.Y, scaler[1]));
       const bs = Math.min(this.batchSize, n);
-      if (bs < 2 * o) throw new ShapeError('X', `at least 2·outputs = ${2 * o} rows, so a batch's output covariance can be estimated`, `${n} rows`);
+      const need = batchRule(this.objective, o);
+      if (bs < need.rows) throw new ShapeError('X', `at least ${need.why}`, `${n} rows`);
       const [t1, t2] = warm
         ? this.#towers!
         : [
@@ -104,14 +107,16 @@ export class DeepCCA extends NeuralModel<DeepCCALosses> {
           ];
       const [o1, o2] = previous ? previous.optimizers : [built(makeOptimizer(this, t1)), built(makeOptimizer(this, t2))];
       const xb = own(Tensor.empty(bs, p)), yb = own(Tensor.empty(bs, q)), g1 = own(Tensor.empty(bs, o)), g2 = own(Tensor.empty(bs, o));
-      const objective = own(new CCAObjective(bs, o, this.components, this.regularization, this.objective));
+      // 'sdl': the running covariances are training state, kept by the trainer as a stream (a warm start goes on with them, a checkpoint puts them back)
+      const stats = this.objective !== 'sdl' ? null : ((previous?.rngs[0] as unknown as SDLStatistics | undefined) ?? built(new SDLStatistics(o)));
+      const objective = own(makeObjective(this.objective, bs, o, this.components, this.regularization, stats));
       const dec = decoderSession(this, this.#decoders, { warm, previous, own, built }, bs, p, q);
       return {
         rows: n,
         batchSize: bs,
         nets: [t1, t2, ...(dec?.nets ?? [])],
         optimizers: [o1!, o2!, ...(dec?.optimizers ?? [])],
-        rngs: [],
+        rngs: stats ? [stats as unknown as Rng] : [],
         validation: val && {
           measure: () => {
             const cca = this.#fitFinal(t1, t2, x, y);
@@ -133,7 +138,7 @@ export class DeepCCA extends NeuralModel<DeepCCALosses> {
           W.toF64(objective.H1, h1);
           W.toF64(objective.H2, h2);
           const corr = objective.evaluate();
-          // minimise −corr: the towers receive −∂corr/∂H
+          // minimise loss: the towers receive ∂loss/∂H = −G
           W.toF32(g1, objective.G1, -1);
           W.toF32(g2, objective.G2, -1);
           // DCCAE: the decoders' step, which adds weight × their input gradients to g1, g2
@@ -144,9 +149,9 @@ export class DeepCCA extends NeuralModel<DeepCCALosses> {
           t2.backward(g2, { inputGradient: false });
           o1!.step();
           o2!.step();
-          if (!rec) return { loss: -corr, correlation: corr };
+          if (!rec) return { loss: objective.loss, correlation: corr };
           const { penalty, ...parts } = rec;
-          return { loss: -corr + penalty, correlation: corr, ...parts };
+          return { loss: objective.loss + penalty, correlation: corr, ...parts };
         },
         adopt: () => {
           this.dropped = d.dropped;

@@ -21,7 +21,26 @@ import { Disposable } from '../../lifecycle.js';
 
 export type CCAObjectiveKind = 'trace' | 'squared';
 
-export class CCAObjective extends Disposable {
+/** Every DeepCCA objective: 'trace' / 'squared' (this file), 'ey' (deepcca_ey.ts), 'sdl' (deepcca_sdl.ts). */
+export type DeepCCAObjectiveKind = CCAObjectiveKind | 'ey' | 'sdl';
+
+/**
+ * What DeepCCA's step uses of an objective: write the batch's tower outputs into H1, H2 (m×o,
+ * f64, uncentred), call evaluate(): it returns the number an epoch reports as `correlation`,
+ * sets `loss` (the value minimised) and leaves in G1, G2 the gradients of −loss (what is
+ * maximised) w.r.t. H1, H2.
+ */
+export interface DeepCCAObjective {
+  readonly H1: Matrix;
+  readonly H2: Matrix;
+  readonly G1: Matrix;
+  readonly G2: Matrix;
+  readonly loss: number;
+  evaluate(): number;
+  dispose(): void;
+}
+
+export class CCAObjective extends Disposable implements DeepCCAObjective {
   readonly m: number;
   readonly o: number;
   readonly k: number;
@@ -35,6 +54,8 @@ export class CCAObjective extends Disposable {
   readonly G2: Matrix;
   /** singular values of T after evaluate() (descending) */
   readonly d: Float64Array;
+  /** −corr of the last evaluate() (the value minimised) */
+  loss = NaN;
   /** workspace, all allocated once */
   #ws: Record<'mean' | 'S11' | 'S22' | 'S12' | 'A' | 'B' | 'T' | 'tmp' | 'U' | 'V' | 's' | 'D11' | 'D22' | 'D12' | 'X' | 'vals' | 'scale' | 'work', Matrix>;
 
@@ -75,7 +96,9 @@ export class CCAObjective extends Disposable {
   evaluate(): number {
     this.live();
     try {
-      return this.#evaluate();
+      const corr = this.#evaluate();
+      this.loss = -corr;
+      return corr;
     } catch (e) {
       // a decomposition that fails on outputs that overflowed: the towers diverged (NonFiniteError,
       // which the training loop reports as a divergence); checked only then, so a step pays nothing

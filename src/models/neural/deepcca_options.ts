@@ -7,7 +7,7 @@ import type { Activation } from '../../nn/activation.js';
 import type { MLPInit } from '../../nn/mlp.js';
 import { ValueError } from '../../errors.js';
 import { checkOptions } from '../../options.js';
-import type { CCAObjectiveKind } from './deepcca_objective.js';
+import type { DeepCCAObjectiveKind } from './deepcca_objective.js';
 import { NETWORK_OPTIONS, TRAINING_OPTIONS, checkNetwork, checkTraining, trainingExtras, type NetworkOptions, type TrainingOptions, type TrainingSettings } from './training.js';
 import type { NeuralFitOptions } from './trainer.js';
 import { checkScale } from './scaler.js';
@@ -20,8 +20,18 @@ export interface DeepCCAOptions extends TrainingOptions, NetworkOptions {
   outputs?: number;
   /** ridge r on both output covariances inside the objective (default 1e-3) */
   regularization?: number;
-  /** 'trace' (sum of the top-k singular values, the paper; the default) or 'squared' (their squares) */
-  objective?: CCAObjectiveKind;
+  /** what the towers are trained on (default 'trace'):
+   *  'trace': the sum of the top-k canonical correlations of the batch's outputs (the paper);
+   *  'squared': the sum of their squares (both need batches of ≥ 2·outputs rows, and are
+   *  biased on small batches);
+   *  'ey': the Eckart–Young objective of Chapman, Wells & Lawry Aguila (2023) on all `outputs`
+   *  columns, −2·tr(Cov(Zx, Zy) + Cov(Zy, Zx)) + tr((Var(Zx) + Var(Zy))²) with the quadratic term
+   *  from two halves of the batch (unbiased gradients at any batch of ≥ 4 rows);
+   *  'sdl': soft decorrelation (Chang, Xiang & Hospedales 2018): the mean squared distance of
+   *  the batch-normalised outputs plus 0.1 × the sum of |off-diagonal entries| of each view's
+   *  running covariance (decay 0.9), batches of ≥ 2 rows. `regularization` is used by 'trace' and
+   *  'squared' only */
+  objective?: DeepCCAObjectiveKind;
   /** ridge of the final linear CCA on the tower outputs (default 1e-6) */
   finalRegularization?: number;
   /** standardise each column of X and Y by the training rows' mean and standard deviation
@@ -34,7 +44,12 @@ export interface DeepCCAOptions extends TrainingOptions, NetworkOptions {
   reconstruction?: ReconstructionOptions;
 }
 
-/** What each DeepCCA epoch reports: the loss (−correlation), the batch correlation, and with validation the held-out one. */
+/** What each DeepCCA epoch reports: the loss (the value minimised), the batch correlation, and with validation the held-out one.
+ *  `correlation` per objective: 'trace' the sum of the top-k canonical correlations of the
+ *  batch's outputs (loss = −correlation); 'squared' the sum of their squares (loss =
+ *  −correlation); 'ey' −loss, an unbiased estimate whose maximum is the sum of the squared
+ *  canonical correlations of all `outputs` columns; 'sdl' the sum over the output columns of
+ *  the batch correlation of the x tower's column j with the y tower's column j. */
 export type DeepCCALosses = { loss: number; correlation: number; validation?: number } & ReconstructionLosses;
 
 export interface DeepCCAFitOptions extends NeuralFitOptions<DeepCCALosses> {
@@ -71,7 +86,7 @@ export interface DeepCCASettings extends TrainingSettings {
   readonly activation: Activation;
   readonly init: MLPInit;
   readonly regularization: number;
-  readonly objective: CCAObjectiveKind;
+  readonly objective: DeepCCAObjectiveKind;
   readonly finalRegularization: number;
   readonly scale: boolean;
   readonly reconstruction: ReconstructionSettings | null;
@@ -92,12 +107,19 @@ export function checkDeepCCAOptions(options: DeepCCAOptions): DeepCCASettings {
   const fr = options.finalRegularization ?? 1e-6;
   if (!(typeof fr === 'number' && fr >= 0 && Number.isFinite(fr))) throw new ValueError('options.finalRegularization', 'a ridge r ≥ 0', fr);
   const obj = options.objective ?? 'trace';
-  if (obj !== 'trace' && obj !== 'squared') throw new ValueError('options.objective', "'trace' or 'squared'", obj);
-  if (training.batchSize < 2 * o)
-    throw new ValueError('options.batchSize', `at least 2·outputs = ${2 * o} rows, so each batch's output covariance can be estimated`, training.batchSize);
+  if (obj !== 'trace' && obj !== 'squared' && obj !== 'ey' && obj !== 'sdl') throw new ValueError('options.objective', "'trace', 'squared', 'ey' or 'sdl'", obj);
+  const need = batchRule(obj, o);
+  if (training.batchSize < need.rows) throw new ValueError('options.batchSize', `at least ${need.why}`, training.batchSize);
   const scale = checkScale(options.scale);
   const reconstruction = checkReconstruction(options.reconstruction, net.hidden);
   return { ...training, ...net, components: k, outputs: o, regularization: r, objective: obj, finalRegularization: fr, scale, reconstruction };
+}
+
+/** The rows a batch of `objective` needs with `outputs` output columns, and why (said in the errors). */
+export function batchRule(objective: DeepCCAObjectiveKind, outputs: number): { rows: number; why: string } {
+  if (objective === 'ey') return { rows: 4, why: "4 rows for objective 'ey' (two halves of ≥ 2 rows, whose covariances make the unbiased penalty)" };
+  if (objective === 'sdl') return { rows: 2, why: "2 rows for objective 'sdl' (a variance to normalise each output column by)" };
+  return { rows: 2 * outputs, why: `2·outputs = ${2 * outputs} rows, so each batch's output covariance can be estimated` };
 }
 
 /** The options a DeepCCA file stores (in the order files always had, the newer training options only when set). */
