@@ -347,6 +347,13 @@ async function makeBystanders() {
 // ---- entry points ----
 const pos = (max: number) => fc.integer({ min: 1, max });
 const wrongInt = [0, -1, 1.5, 'two', null, NaN, 1e9];
+
+/** DeepCCA's reconstruction option (DCCAE): none half the time, else valid widths and weights, or (not clean) a damaged one. */
+const reconstructionArb = (clean: boolean): fc.Arbitrary<{ value: unknown; ok: boolean } | null> => {
+  const good = fc.record({ hidden: fc.array(pos(16), { maxLength: 2 }), weight: fc.double({ min: 1e-3, max: 10, noNaN: true }) }, { requiredKeys: [] }).map((value) => ({ value, ok: true }));
+  const bad = fc.constantFrom<unknown>({ weight: 0 }, { weight: -1 }, { weight: NaN }, { weight: '0.1' }, { hidden: [0] }, { hidden: 'deep' }, { depth: 2 }, null, 1, [], 'yes').map((value) => ({ value, ok: false }));
+  return fc.oneof({ weight: 2, arbitrary: fc.constant(null) }, { weight: 2, arbitrary: good }, ...(clean ? [] : [{ weight: 1, arbitrary: bad }]));
+};
 const small = (a: Arg) => a.rows * a.cols <= 4000; // the nets train on at most this many cells
 
 type Case = { label: string; run: () => Promise<void> };
@@ -582,8 +589,8 @@ const entries: [string, (clean: boolean) => fc.Arbitrary<Case>][] = [
           },
         ),
       )
-      .chain(([kind, a, opt]) => fc.tuple(fc.constant(kind), fc.constant(a), matrixArg({ rows: a.valid ? a.rows : undefined }, clean), fc.constant(opt), fc.boolean()))
-      .map(([kind, a, b, { o, ok }, scaled]) => ({
+      .chain(([kind, a, opt]) => fc.tuple(fc.constant(kind), fc.constant(a), matrixArg({ rows: a.valid ? a.rows : undefined }, clean), fc.constant(opt), fc.boolean(), reconstructionArb(clean)))
+      .map(([kind, a, b, { o, ok: okOptions }, scaled, recon]) => ({
         label: kind,
         run: async () => {
           const opts = { ...(o as Record<string, unknown>) };
@@ -593,6 +600,9 @@ const entries: [string, (clean: boolean) => fc.Arbitrary<Case>][] = [
           // scale: true (not the Classifier's): every column standardised, the heads 'identity' by default
           const scale = scaled && kind !== 'Classifier';
           if (scale) opts.scale = true;
+          // DeepCCA's reconstruction (DCCAE, issue 36): decoders trained, used through reconstruct
+          const ok = okOptions && (kind !== 'DeepCCA' || !recon || recon.ok);
+          if (kind === 'DeepCCA' && recon) opts.reconstruction = recon.value;
           let wp = ok && a.valid && b.valid && a.max <= 1e3 && b.max <= 1e3 && small(a) && small(b);
           // without scale the default sigmoid heads refuse targets outside [0, 1] (a typed error naming views / x):
           // the autoencoder's both views, the cGAN's x
@@ -626,6 +636,7 @@ const entries: [string, (clean: boolean) => fc.Arbitrary<Case>][] = [
           };
           // what a fitted model gives on the rows: a call of its own (a fit that succeeded keeps its networks and optimiser state even when this fails)
           const use = (m: Net) => {
+            if (m instanceof cm.DeepCCA && m.reconstruction) return [...m.transform(a.value as cm.TensorInput, null), ...m.reconstruct([a.value as cm.TensorInput, null])].map((r) => r?.data);
             if (m instanceof cm.DeepCCA) return m.transform(a.value as cm.TensorInput, b.value as cm.TensorInput).map((r) => r?.data);
             if (m instanceof cm.MultimodalAutoencoder) return m.reconstruct([a.value as cm.TensorInput, null]).map((r) => r.data);
             if (m instanceof cm.ConditionalGAN) return m.generate(b.value as cm.TensorInput, { seed: 1 }).data;

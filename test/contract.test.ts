@@ -390,6 +390,9 @@ describe('saved models are protected: every damaged file is a FormatError', () =
     // scale: true: the scaler (base64 float64, one CRC-32) joins each neural file
     const dccaS = new DeepCCA({ components: 1, hidden: [4], epochs: 1, batchSize: 40, scale: true }), aeS = new MultimodalAutoencoder({ hidden: [3], code: 2, epochs: 1, batchSize: 40, scale: true }), ganS = new ConditionalGAN({ noise: 2, hidden: [3], epochs: 1, batchSize: 40, scale: true });
     await dccaS.fit(X, Y);
+    // DCCAE (issue 36): the decoders join the file (version 2), as the towers
+    const dccaR = new DeepCCA({ components: 1, hidden: [4], epochs: 1, batchSize: 40, reconstruction: { weight: 0.5 } });
+    await dccaR.fit(X, Y);
     await aeS.fit([X, Y]);
     await ganS.fit(Y, X);
     const Z = X.map((r) => [r[1]! - r[0]!, r[2]!]);
@@ -419,6 +422,7 @@ describe('saved models are protected: every damaged file is a FormatError', () =
       ['Classifier', Classifier.fromJSON, clf.toJSON(), ['net.parameters', 'net.optimizer.slots.0.data']],
       ['DeepCCA', DeepCCA.fromJSON, dcca.toJSON(), ['towers.0.parameters', 'towers.1.parameters', 'cca.xWeights', 'cca.yMeans']],
       ['DeepCCA scaled', DeepCCA.fromJSON, dccaS.toJSON(), ['scaler.mean.0', 'scaler.scale.1', 'scaler.crc32']],
+      ['DeepCCA DCCAE', DeepCCA.fromJSON, dccaR.toJSON(), ['decoders.0.parameters', 'decoders.1.parameters', 'towers.1.parameters']],
       ['MultimodalAutoencoder scaled', MultimodalAutoencoder.fromJSON, aeS.toJSON(), ['scaler.mean.1', 'scaler.scale.0', 'scaler.crc32', 'heads.0.parameters']],
       ['ConditionalGAN scaled', ConditionalGAN.fromJSON, ganS.toJSON(), ['scaler.mean.0', 'scaler.scale.0', 'scaler.crc32', 'generator.parameters']],
     ];
@@ -459,6 +463,12 @@ describe('saved models are protected: every damaged file is a FormatError', () =
         damaged.push(['penalty changed', { ...good, penalty: [0.7, 0.9] }], ['penalty set', { ...good, penalty: good.penalty ? null : [0.5, 0.6] }], ['penalty a number', { ...good, penalty: 0.7 }], ['penalty out of range', { ...good, penalty: [0.7, 1.5] }], ['scale flipped', { ...good, scale: !good.scale }], ['tol 0', { ...good, tol: 0 }], ['components beyond min(p, q)', { ...good, components: 4 }], ['statistics of another shape', { ...good, statistics: { ...(good.statistics as object ?? {}), xM: encodeF64(new Float64Array(4)) } }], ['missing damaged', { ...good, missing: 'skip' }]);
       // missing (issue 33): a file without it loads as 'error'; another value is damage
       if (['CCA', 'CCA with statistics', 'MCCA', 'GCCA', 'KernelCCA'].includes(name)) damaged.push(['missing damaged', { ...good, missing: 'skip' }], ['missing not a string', { ...good, missing: 1 }]);
+      if (name === 'DeepCCA DCCAE') {
+        const [d0, d1] = good.decoders as unknown[], o = good.options as Record<string, unknown>;
+        damaged.push(['decoders dropped', { ...good, decoders: undefined }], ['a decoder dropped', { ...good, decoders: [d0] }], ['decoders swapped', { ...good, decoders: [d1, d0] }], ['a decoder not a network', { ...good, decoders: [d0, 7] }]);
+        damaged.push(['reconstruction dropped', { ...good, options: { ...o, reconstruction: undefined } }], ['other decoder widths', { ...good, options: { ...o, reconstruction: { hidden: [5], weight: 0.5 } } }], ['weight 0', { ...good, options: { ...o, reconstruction: { hidden: [4], weight: 0 } } }], ['reconstruction not an object', { ...good, options: { ...o, reconstruction: 'yes' } }]);
+        damaged.push(['plain file with decoders', { ...dcca.toJSON(), decoders: good.decoders }]);
+      }
       if (name === 'Classifier' || name === 'DeepCCA') damaged.push(['missing damaged', { ...good, options: { ...(good.options as object), missing: 'skip' } }], ['missing null', { ...good, options: { ...(good.options as object), missing: null } }]);
       for (const [what, file] of damaged) {
         const e = await caught(() => load(file));
@@ -466,7 +476,7 @@ describe('saved models are protected: every damaged file is a FormatError', () =
       }
     }
     expect(memoryStats().liveBytes).toBe(before);
-    for (const o of [cca, net, opt, clf, dcca, dccaS, aeS, ganS, mcca, gcca, kcca, nys, cv, fm, plsR, plsC, plsS, scca, sccaD]) o.dispose();
+    for (const o of [cca, net, opt, clf, dcca, dccaS, dccaR, aeS, ganS, mcca, gcca, kcca, nys, cv, fm, plsR, plsC, plsS, scca, sccaD]) o.dispose();
   });
 
   it('options given as −0 round-trip (a JSON number has no −0; the checksum must not see one)', () => {

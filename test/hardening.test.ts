@@ -305,6 +305,18 @@ describe('1,000 fit / use / dispose cycles of each model return the allocator to
       m.transform(x, y);
       m.dispose();
     }],
+    // DCCAE (issue 36): the decoders trained, warm-started, read back and used from each view alone
+    ['DeepCCA with reconstruction', async () => {
+      const m = new DeepCCA({ components: 1, hidden: [3], epochs: 1, batchSize: 12, seed: 1, scale: true, maxGradNorm: 1, reconstruction: { hidden: [2], weight: 0.5 } });
+      await m.fit(x, y);
+      await warmAndRefused(m.fit(x, y, { warmStart: true }), () => m.fit(x, y));
+      m.reconstruct([x, null]);
+      m.reconstruct([null, y]);
+      const r = DeepCCA.fromJSON(m.toJSON());
+      r.reconstruct([x, y]);
+      r.dispose();
+      m.dispose();
+    }, 400],
     ['MultimodalAutoencoder', async () => {
       const m = new MultimodalAutoencoder({ hidden: [3], code: 2, epochs: 1, batchSize: 12, seed: 1, optimizer: 'sgd', maxGradNorm: 1, outputActivation: 'identity' }); // y is not in [0, 1]
       await m.fit([x, y]);

@@ -168,6 +168,17 @@ export async function runScenario(cm, initOptions = {}) {
   parts.deepcca = await sha256(dccaBytes);
   outputs.push(...dccaBytes);
   dcca.dispose();
+  // 3b. a DCCAE epoch (issue 36): decoders back to each view trained with the towers (the
+  //     towers' gradient plus weight × the decoders' input gradient), then reconstruct from X alone
+  const dccae = new cm.DeepCCA({ components: 2, hidden: [16], epochs: 1, batchSize: 10, seed: 5, scale: true, reconstruction: { hidden: [8], weight: 0.5 } });
+  const eh = await dccae.fit(EXERCISE, PHYSIOLOGICAL);
+  const [rx, ry] = dccae.reconstruct([EXERCISE, null]);
+  const l0 = eh[0].losses;
+  if (!(eh.length === 1 && Number.isFinite(l0.loss) && Number.isFinite(l0.reconstructionX) && Number.isFinite(l0.reconstructionY))) failures.push('dccae: no finite losses after one epoch');
+  const dccaeBytes = [dccae.correlations, new Float64Array([l0.loss, l0.correlation, l0.reconstructionX, l0.reconstructionY]), rx.data, ry.data];
+  parts.dccae = await sha256(dccaeBytes);
+  outputs.push(...dccaeBytes);
+  dccae.dispose();
 
   // 4. composed pieces: two encoders → gated concat → trunk → fork → two heads, one optimiser
   //    group with clipping; then a generator step through a frozen discriminator
