@@ -600,6 +600,12 @@ const entries: [string, (clean: boolean) => fc.Arbitrary<Case>][] = [
           // scale: true (not the Classifier's): every column standardised, the heads 'identity' by default
           const scale = scaled && kind !== 'Classifier';
           if (scale) opts.scale = true;
+          // DeepCCA's objective (issue 36), drawn from the case's rows and batch; each has its batch rule (a damaged value only when not clean)
+          const objectives = ['trace', 'squared', 'ey', 'sdl', clean ? 'ey' : 'max'] as const;
+          const objective = objectives[(Math.max(0, a.rows) * 7 + bs) % 5]!;
+          if (kind === 'DeepCCA') opts.objective = objective;
+          const batchRule = (c: number) => (objective === 'ey' ? 4 : objective === 'sdl' ? 2 : 2 * c);
+          const objectiveOk = kind !== 'DeepCCA' || objective !== 'max';
           // DeepCCA's reconstruction (DCCAE, issue 36): decoders trained, used through reconstruct
           const ok = okOptions && (kind !== 'DeepCCA' || !recon || recon.ok);
           if (kind === 'DeepCCA' && recon) opts.reconstruction = recon.value;
@@ -642,12 +648,12 @@ const entries: [string, (clean: boolean) => fc.Arbitrary<Case>][] = [
             if (m instanceof cm.ConditionalGAN) return m.generate(b.value as cm.TensorInput, { seed: 1 }).data;
             return m.predict(a.value as cm.TensorInput);
           };
-          if (kind === 'DeepCCA') wp = wp && a.rows >= 2 * Math.min(2, a.cols, b.cols) + 2 && Math.min(bs, a.rows) >= 2 * Math.min(2, a.cols, b.cols);
+          if (kind === 'DeepCCA') wp = wp && objectiveOk && a.rows >= batchRule(Math.min(2, a.cols, b.cols)) + 2 && Math.min(bs, a.rows) >= batchRule(Math.min(2, a.cols, b.cols));
           if (kind === 'Classifier') wp = wp && a.rows >= 1;
           const names = ['x', 'c', 'X', 'Y', 'views', 'options', 'labels', 'layers'];
           try {
             const comps = Math.max(1, Math.min(2, a.cols, b.cols));
-            await check(`new ${kind}(${JSON.stringify(o)})`, ok && (kind !== 'DeepCCA' || bs >= 2 * comps), names, () => {
+            await check(`new ${kind}(${JSON.stringify(o)})`, ok && objectiveOk && (kind !== 'DeepCCA' || bs >= batchRule(comps)), names, () => {
               model = construct();
             });
             let fitted = false;

@@ -390,6 +390,9 @@ describe('saved models are protected: every damaged file is a FormatError', () =
     // scale: true: the scaler (base64 float64, one CRC-32) joins each neural file
     const dccaS = new DeepCCA({ components: 1, hidden: [4], epochs: 1, batchSize: 40, scale: true }), aeS = new MultimodalAutoencoder({ hidden: [3], code: 2, epochs: 1, batchSize: 40, scale: true }), ganS = new ConditionalGAN({ noise: 2, hidden: [3], epochs: 1, batchSize: 40, scale: true });
     await dccaS.fit(X, Y);
+    // objective 'ey' (issue 36): a batch below 2·outputs, which only its rule allows
+    const dccaE = new DeepCCA({ components: 1, outputs: 3, hidden: [4], epochs: 1, batchSize: 5, objective: 'ey' });
+    await dccaE.fit(X, Y);
     // DCCAE (issue 36): the decoders join the file (version 2), as the towers
     const dccaR = new DeepCCA({ components: 1, hidden: [4], epochs: 1, batchSize: 40, reconstruction: { weight: 0.5 } });
     await dccaR.fit(X, Y);
@@ -422,6 +425,7 @@ describe('saved models are protected: every damaged file is a FormatError', () =
       ['Classifier', Classifier.fromJSON, clf.toJSON(), ['net.parameters', 'net.optimizer.slots.0.data']],
       ['DeepCCA', DeepCCA.fromJSON, dcca.toJSON(), ['towers.0.parameters', 'towers.1.parameters', 'cca.xWeights', 'cca.yMeans']],
       ['DeepCCA scaled', DeepCCA.fromJSON, dccaS.toJSON(), ['scaler.mean.0', 'scaler.scale.1', 'scaler.crc32']],
+      ['DeepCCA ey', DeepCCA.fromJSON, dccaE.toJSON(), ['towers.0.parameters', 'towers.1.parameters', 'cca.yWeights']],
       ['DeepCCA DCCAE', DeepCCA.fromJSON, dccaR.toJSON(), ['decoders.0.parameters', 'decoders.1.parameters', 'towers.1.parameters']],
       ['MultimodalAutoencoder scaled', MultimodalAutoencoder.fromJSON, aeS.toJSON(), ['scaler.mean.1', 'scaler.scale.0', 'scaler.crc32', 'heads.0.parameters']],
       ['ConditionalGAN scaled', ConditionalGAN.fromJSON, ganS.toJSON(), ['scaler.mean.0', 'scaler.scale.0', 'scaler.crc32', 'generator.parameters']],
@@ -469,6 +473,10 @@ describe('saved models are protected: every damaged file is a FormatError', () =
         damaged.push(['reconstruction dropped', { ...good, options: { ...o, reconstruction: undefined } }], ['other decoder widths', { ...good, options: { ...o, reconstruction: { hidden: [5], weight: 0.5 } } }], ['weight 0', { ...good, options: { ...o, reconstruction: { hidden: [4], weight: 0 } } }], ['reconstruction not an object', { ...good, options: { ...o, reconstruction: 'yes' } }]);
         damaged.push(['plain file with decoders', { ...dcca.toJSON(), decoders: good.decoders }]);
       }
+      if (name === 'DeepCCA ey') {
+        const o = good.options as Record<string, unknown>;
+        damaged.push(['objective unknown', { ...good, options: { ...o, objective: 'max' } }], ['objective not a string', { ...good, options: { ...o, objective: 1 } }], ["'trace' at a batch below 2·outputs", { ...good, options: { ...o, objective: 'trace' } }], ['objective dropped (the default trace)', { ...good, options: { ...o, objective: undefined } }], ["a batch below 'ey''s 4 rows", { ...good, options: { ...o, batchSize: 3 } }]);
+      }
       if (name === 'Classifier' || name === 'DeepCCA') damaged.push(['missing damaged', { ...good, options: { ...(good.options as object), missing: 'skip' } }], ['missing null', { ...good, options: { ...(good.options as object), missing: null } }]);
       for (const [what, file] of damaged) {
         const e = await caught(() => load(file));
@@ -476,7 +484,7 @@ describe('saved models are protected: every damaged file is a FormatError', () =
       }
     }
     expect(memoryStats().liveBytes).toBe(before);
-    for (const o of [cca, net, opt, clf, dcca, dccaS, dccaR, aeS, ganS, mcca, gcca, kcca, nys, cv, fm, plsR, plsC, plsS, scca, sccaD]) o.dispose();
+    for (const o of [cca, net, opt, clf, dcca, dccaS, dccaE, dccaR, aeS, ganS, mcca, gcca, kcca, nys, cv, fm, plsR, plsC, plsS, scca, sccaD]) o.dispose();
   });
 
   it('options given as −0 round-trip (a JSON number has no −0; the checksum must not see one)', () => {

@@ -305,6 +305,18 @@ describe('1,000 fit / use / dispose cycles of each model return the allocator to
       m.transform(x, y);
       m.dispose();
     }],
+    // objectives 'ey' and 'sdl' (issue 36): batches below 2·outputs, the 'sdl' running statistics warm-started with the optimisers, files read back
+    ['DeepCCA ey / sdl', async () => {
+      for (const objective of ['ey', 'sdl'] as const) {
+        const m = new DeepCCA({ components: 1, outputs: 3, hidden: [3], epochs: 1, batchSize: 5, seed: 1, objective, maxGradNorm: 1 });
+        await m.fit(x, y);
+        await warmAndRefused(m.fit(x, y, { warmStart: true }), () => m.fit(x, y));
+        const r = DeepCCA.fromJSON(m.toJSON());
+        r.transform(x, y);
+        r.dispose();
+        m.dispose();
+      }
+    }, 400],
     // DCCAE (issue 36): the decoders trained, warm-started, read back and used from each view alone
     ['DeepCCA with reconstruction', async () => {
       const m = new DeepCCA({ components: 1, hidden: [3], epochs: 1, batchSize: 12, seed: 1, scale: true, maxGradNorm: 1, reconstruction: { hidden: [2], weight: 0.5 } });
