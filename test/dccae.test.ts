@@ -99,7 +99,8 @@ describe('DCCAE (DeepCCA with reconstruction)', () => {
     expect(() => m.reconstruct([null, null])).toThrow(ValueError);
     expect(() => m.reconstruct([X] as never)).toThrow(ValueError);
     expect(() => m.reconstruct([X.slice(0, 10), Y])).toThrow(ShapeError);
-    expect(() => m.reconstruct([Y, null])).toThrow(ShapeError);
+    expect(() => m.reconstruct([Y, null])).toThrow(/views\[0\]: expected 4 columns/);
+    expect(() => m.reconstruct([[[NaN, 0, 0, 0]], null])).toThrow(/X/);
     m.dispose();
   });
 
@@ -142,6 +143,37 @@ describe('DCCAE (DeepCCA with reconstruction)', () => {
     expect(a.reconstruct([X, Y])).toEqual(b.reconstruct([X, Y]));
     expect(a.history.map((e) => e.losses)).toEqual(b.history.map((e) => e.losses));
     for (const x of [m, r, a, b]) x.dispose();
+  });
+
+  it('works with every objective; an abort keeps the decoders of the last finished epoch; early stopping keeps the best ones', async () => {
+    const { X, Y } = synthetic(240, 13);
+    for (const objective of ['trace', 'squared', 'ey', 'sdl'] as const) {
+      const m = new DeepCCA({ components: 2, hidden: [8], epochs: 2, batchSize: 40, objective, reconstruction: { weight: 0.3 }, seed: 6 });
+      const h = await m.fit(X, Y);
+      for (const e of h) expect(Object.values(e.losses).every(Number.isFinite), objective).toBe(true);
+      expect(h[1]!.losses.reconstruction!, objective).toBeLessThan(h[0]!.losses.reconstruction!);
+      const [xh, yh] = m.reconstruct([null, Y]);
+      expect([xh.cols, yh.cols]).toEqual([4, 3]);
+      m.dispose();
+    }
+    // abort after epoch 2 of 5 = a fit of 2 epochs, decoders included
+    const opts = { components: 2, hidden: [8], batchSize: 60, reconstruction: { weight: 0.3 }, seed: 8 };
+    const two = new DeepCCA({ ...opts, epochs: 2 });
+    await two.fit(X, Y);
+    const cut = new DeepCCA({ ...opts, epochs: 5 }), ac = new AbortController();
+    await expect(cut.fit(X, Y, { signal: ac.signal, onEpoch: ({ epoch }) => void (epoch === 2 && ac.abort()) })).rejects.toThrow();
+    expect(cut.history.length).toBe(2);
+    expect(cut.reconstruct([X, Y])).toEqual(two.reconstruct([X, Y]));
+    // early stopping: the best epoch's towers and decoders (as a fit of that many epochs)
+    const val = { X: X.slice(200), Y: Y.slice(200), patience: 1 };
+    const es = new DeepCCA({ ...opts, epochs: 30, learningRate: 3e-2 });
+    const h = await es.fit(X.slice(0, 200), Y.slice(0, 200), { validation: val });
+    const vals = h.map((e) => e.losses.validation!), best = vals.indexOf(Math.max(...vals)) + 1;
+    expect(best).toBeLessThan(h.length);
+    const again = new DeepCCA({ ...opts, epochs: best, learningRate: 3e-2 });
+    await again.fit(X.slice(0, 200), Y.slice(0, 200));
+    expect(es.reconstruct([X, null])).toEqual(again.reconstruct([X, null]));
+    for (const x of [two, cut, es, again]) x.dispose();
   });
 
   it('fromTorch reads decoders under xdec. / ydec. (optional), and refuses one without the other', () => {

@@ -246,7 +246,7 @@ export class DeepCCA extends NeuralModel<DeepCCALosses> {
    */
   reconstruct(views: readonly [TensorInput | null, TensorInput | null]): [FloatResult, FloatResult] {
     noExtraArguments(arguments, 1, 'DeepCCA.reconstruct');
-    return this.inference(['views'], () => {
+    return this.inference(['views', 'X', 'Y'], () => {
       this.live();
       if (!this.reconstruction) throw noDecoders();
       const { towers, cca } = this.#fitted('reconstruct');

@@ -153,6 +153,10 @@ export function reconstructViews(f: Fitted, views: unknown): [FloatResult, Float
   if (!Array.isArray(views) || views.length !== 2) throw new ValueError('views', '[X, Y], either of them null (reconstructed from the other)', views);
   const [X, Y] = views as [TensorInput | null, TensorInput | null];
   if ((X === null || X === undefined) && (Y === null || Y === undefined)) throw new ValueError('views', 'at least one view', 'null and null');
+  [X, Y].forEach((v, j) => {
+    const w = f.towers[j]!.layers[0]!, cols = v == null ? undefined : Array.isArray(v) ? (v[0] as ArrayLike<number> | undefined)?.length : (v as { cols?: number }).cols;
+    if (cols !== undefined && cols !== w) throw new ShapeError(`views[${j}]`, `${w} columns (${j ? 'Y' : 'X'} as in fit)`, `${cols} columns`);
+  });
   const h1 = X == null ? null : f.outputs(0, X), h2 = Y == null ? null : f.outputs(1, Y);
   if (h1 && h2 && h1.rows !== h2.rows) throw new ShapeError('views[1]', `${h1.rows} rows (as views[0])`, `${h2.rows} rows`);
   const c1 = h1 ?? f.predict(null, h2), c2 = h2 ?? f.predict(h1, null);
