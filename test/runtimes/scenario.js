@@ -180,6 +180,20 @@ export async function runScenario(cm, initOptions = {}) {
   outputs.push(...dccaeBytes);
   dccae.dispose();
 
+  // 3c. DeepCCA's objectives 'ey' and 'sdl' (issue 36): an epoch each at a batch of 6 rows, below
+  //     2·outputs (the f64 covariances of the batch's two halves; batch-normalised outputs and
+  //     running covariances), then the final CCA's projections
+  for (const objective of ['ey', 'sdl']) {
+    const m = new cm.DeepCCA({ components: 2, outputs: 4, hidden: [16], epochs: 1, batchSize: 6, seed: 5, objective });
+    const h = await m.fit(scale(EXERCISE, [20, 250, 250]), scale(PHYSIOLOGICAL, [250, 50, 80]));
+    const [u, v] = m.transform(scale(EXERCISE, [20, 250, 250]), scale(PHYSIOLOGICAL, [250, 50, 80]));
+    if (!(h.length === 1 && Number.isFinite(h[0].loss) && Number.isFinite(h[0].losses.correlation))) failures.push(`deepcca ${objective}: no finite loss after one epoch`);
+    const bytes = [m.correlations, new Float64Array([h[0].loss, h[0].losses.correlation]), u.data, v.data];
+    parts[`deepcca_${objective}`] = await sha256(bytes);
+    outputs.push(...bytes);
+    m.dispose();
+  }
+
   // 4. composed pieces: two encoders → gated concat → trunk → fork → two heads, one optimiser
   //    group with clipping; then a generator step through a frozen discriminator
   const ex = scale(EXERCISE, [20, 250, 250]), ph = scale(PHYSIOLOGICAL, [250, 50, 80]);
