@@ -39,7 +39,7 @@ export type { OptimizerOptions, SGDOptions, AdamOptions, Trainable } from './nn/
 export type { EpochInfo, FitOptions, LoopOptions } from './nn/train.js';
 export type { LossResult, LossOptions } from './nn/loss.js';
 export type { MatmulOptions } from './linalg/ops.js';
-export { DeepCCA, type DeepCCAOptions, type DeepCCAFitOptions, type DeepCCAFromTorchOptions, type DeepCCALosses } from './models/neural/deepcca.js';
+export { DeepCCA, type DeepCCAOptions, type DeepCCAFitOptions, type DeepCCAFromTorchOptions, type DeepCCALosses, type DeepCCAReconstructionOptions } from './models/neural/deepcca.js';
 export { Classifier, type ClassifierOptions, type ClassifierFitOptions, type ClassifierLosses } from './models/neural/classifier.js';
 export type { TrainingOptions, NetworkOptions, OptimizerName } from './models/neural/training.js';
 export type { NeuralFitOptions } from './models/neural/trainer.js';

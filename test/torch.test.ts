@@ -359,8 +359,8 @@ describe('fromTorch refuses what does not match, naming it, and leaks nothing', 
   });
 
   it('DeepCCA: tensors outside both towers, towers that differ, data that does not fit', () => {
-    refuses(() => DeepCCA.fromTorch({ ...dcca(), 'z.0.weight': { shape: [1, 1], data: [1] } }, { data }), FormatError, /DeepCCA.fromTorch: tensors under none of the prefixes "x.", "y.": "z.0.weight"/);
-    refuses(() => DeepCCA.fromTorch(dcca(), { data, xPrefix: 'a.' }), FormatError, /tensors under none of the prefixes "a.", "y.": "x.0.bias"/);
+    refuses(() => DeepCCA.fromTorch({ ...dcca(), 'z.0.weight': { shape: [1, 1], data: [1] } }, { data }), FormatError, /DeepCCA.fromTorch: tensors under none of the prefixes "x.", "y.", "xdec.", "ydec.": "z.0.weight"/);
+    refuses(() => DeepCCA.fromTorch(dcca(), { data, xPrefix: 'a.' }), FormatError, /tensors under none of the prefixes "a.", "y.", "xdec.", "ydec.": "x.0.bias"/);
     const wide = dcca();
     wide['y.2.weight'] = { shape: [5, 16], data: new Float32Array(80) };
     wide['y.2.bias'] = { shape: [5], data: new Float32Array(5) };

@@ -28,6 +28,7 @@ import { columnScaler, readScalers, standardize, writeScalers, type ColumnScaler
 import { decoderPrefixes, decoderSession, noDecoders, decodersFromTorch, readDecoders, reconstructViews, torchReconstruction, type ReconstructionSettings } from './deepcca_dccae.js';
 
 export type { DeepCCAOptions, DeepCCAFitOptions, DeepCCAFromTorchOptions, DeepCCALosses } from './deepcca_options.js';
+export type { DeepCCAReconstructionOptions } from './deepcca_dccae.js';
 
 const FORMAT = 'crossmodal.DeepCCA';
 

@@ -24,7 +24,7 @@ import { makeOptimizer, type TrainingSettings } from './training.js';
 import { unstandardize, type ColumnScaler } from './scaler.js';
 
 /** DeepCCA's `reconstruction` option (DCCAE). */
-export interface ReconstructionOptions {
+export interface DeepCCAReconstructionOptions {
   /** the decoders' hidden widths, from the tower output to the view (default: the towers' `hidden` reversed) */
   hidden?: number[];
   /** λ, the weight of the two views' mean squared reconstruction errors in the loss (default 0.1; > 0) */
@@ -41,7 +41,7 @@ export interface ReconstructionSettings {
 export function checkReconstruction(r: unknown, towersHidden: readonly number[]): ReconstructionSettings | null {
   if (r === undefined) return null;
   if (!r || typeof r !== 'object' || Array.isArray(r)) throw new ValueError('options.reconstruction', '{ hidden?, weight? } (DCCAE: a decoder per tower)', r);
-  const o = checkOptions(r as ReconstructionOptions, ['hidden', 'weight'], 'options.reconstruction');
+  const o = checkOptions(r as DeepCCAReconstructionOptions, ['hidden', 'weight'], 'options.reconstruction');
   const hidden = o.hidden ?? [...towersHidden].reverse();
   if (!Array.isArray(hidden) || !hidden.every((v) => Number.isInteger(v) && v >= 1)) throw new ValueError('options.reconstruction.hidden', 'an array of positive integer widths', o.hidden);
   const weight = o.weight ?? 0.1;
@@ -51,7 +51,7 @@ export function checkReconstruction(r: unknown, towersHidden: readonly number[])
 }
 
 /** What a file stores of the option (the resolved widths). */
-export function reconstructionRecord(s: ReconstructionSettings | null): { reconstruction?: ReconstructionOptions } {
+export function reconstructionRecord(s: ReconstructionSettings | null): { reconstruction?: DeepCCAReconstructionOptions } {
   return s ? { reconstruction: { hidden: [...s.hidden], weight: s.weight } } : {};
 }
 
@@ -223,7 +223,7 @@ export function decoderPrefixes(x: unknown, y: unknown, xd: unknown, yd: unknown
 }
 
 /** The `reconstruction` option of a model read from PyTorch: the decoders' widths, the weight given (or the default). */
-export function torchReconstruction(decoders: [MLP, MLP] | null, given: ReconstructionOptions | undefined, p: number, q: number, o: number): { reconstruction?: ReconstructionOptions } {
+export function torchReconstruction(decoders: [MLP, MLP] | null, given: DeepCCAReconstructionOptions | undefined, p: number, q: number, o: number): { reconstruction?: DeepCCAReconstructionOptions } {
   if (!decoders) {
     if (given !== undefined) throw new ValueError('options.reconstruction', 'left out: the tensors have no decoders (names under options.xDecoderPrefix / yDecoderPrefix, default xdec. / ydec.)', given);
     return {};

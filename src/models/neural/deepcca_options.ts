@@ -11,7 +11,7 @@ import type { DeepCCAObjectiveKind } from './deepcca_objective.js';
 import { NETWORK_OPTIONS, TRAINING_OPTIONS, checkNetwork, checkTraining, trainingExtras, type NetworkOptions, type TrainingOptions, type TrainingSettings } from './training.js';
 import type { NeuralFitOptions } from './trainer.js';
 import { checkScale } from './scaler.js';
-import { checkReconstruction, reconstructionRecord, type ReconstructionLosses, type ReconstructionOptions, type ReconstructionSettings } from './deepcca_dccae.js';
+import { checkReconstruction, reconstructionRecord, type ReconstructionLosses, type DeepCCAReconstructionOptions, type ReconstructionSettings } from './deepcca_dccae.js';
 
 export interface DeepCCAOptions extends TrainingOptions, NetworkOptions {
   /** canonical pairs to keep (default 2) */
@@ -41,7 +41,7 @@ export interface DeepCCAOptions extends TrainingOptions, NetworkOptions {
   /** DCCAE (Wang et al. 2015): a decoder per tower back to its view, and `weight` × the two
    *  views' mean squared reconstruction errors added to the loss; `reconstruct` then works
    *  (default: none, plain DeepCCA) */
-  reconstruction?: ReconstructionOptions;
+  reconstruction?: DeepCCAReconstructionOptions;
 }
 
 /** What each DeepCCA epoch reports: the loss (the value minimised), the batch correlation, and with validation the held-out one.
