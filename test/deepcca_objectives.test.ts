@@ -170,11 +170,13 @@ describe("DeepCCA with objective 'ey' / 'sdl'", () => {
   it("'ey' below the component count is finite; each objective's batch rule is a typed error naming options.batchSize / X with the batch it needs", async () => {
     const before = memoryStats().liveBytes;
     const { X, Y } = synthetic(60, 3);
-    // 4 components, batches of 6 rows (< 2·outputs, and the last one of 8 a clamp): finite
-    const m = new DeepCCA({ components: 4, outputs: 6, hidden: [8], epochs: 3, batchSize: 6, objective: 'ey', seed: 1 });
+    // 6 components on 8 output columns, batches of 5 rows (below the component count; odd halves of 2 and 3): finite
+    const m = new DeepCCA({ components: 6, outputs: 8, hidden: [8], epochs: 3, batchSize: 5, objective: 'ey', seed: 1 });
     const h = await m.fit(X, Y);
     expect(h.every((e) => Number.isFinite(e.loss) && Number.isFinite(e.losses.correlation))).toBe(true);
     expect(h[0]!.losses.loss).toBe(-h[0]!.losses.correlation);
+    expect(h[0]!.batchSize).toBe(5);
+    expect(m.correlations).toHaveLength(6);
     expect(Array.from(m.score(X, Y)).every(Number.isFinite)).toBe(true);
     await m.fit(X.slice(0, 4), Y.slice(0, 4));
     await expect(m.fit(X.slice(0, 3), Y.slice(0, 3))).rejects.toThrow(/X: expected at least 4 rows for objective 'ey'.*got 3 rows/);
