@@ -13,7 +13,7 @@ export { columns, type Table, type ArrowLikeTable, type ArrowLikeColumn, type Pa
 export { parseCsv, type ParseCsvOptions } from './data/csv.js';
 export {
   CrossmodalError, ShapeError, NonFiniteError, ValueError, NotFittedError, SingularMatrixError, ConvergenceError,
-  MemoryLimitError, InitError, DisposedError, StaleForwardError, DivergenceError, FitRunningError, FormatError, UnsupportedError, OverflowError,
+  MemoryLimitError, InitError, DisposedError, StaleForwardError, DivergenceError, FitRunningError, FormatError, UnsupportedError, OverflowError, SourceError,
 } from './errors.js';
 export { CCA, type CCAOptions, type CCAToJSONOptions, type CCACrossValidateOptions, type CCACrossValidationSettings, type Regularization, type Ridge, type MatrixResult, type CovariatesOption, type StructureCorrelations } from './models/linear/cca.js';
 export type { CrossValidateOptions, CrossValidationResult, CrossValidationRow } from './models/linear/crossval.js';
@@ -39,7 +39,8 @@ export type { OptimizerOptions, SGDOptions, AdamOptions, Trainable } from './nn/
 export type { EpochInfo, FitOptions, LoopOptions } from './nn/train.js';
 export type { LossResult, LossOptions } from './nn/loss.js';
 export type { MatmulOptions } from './linalg/ops.js';
-export { DeepCCA, type DeepCCAOptions, type DeepCCAFitOptions, type DeepCCAFromTorchOptions, type DeepCCALosses, type DeepCCAReconstructionOptions } from './models/neural/deepcca.js';
+export { DeepCCA, type DeepCCAOptions, type DeepCCAFitOptions, type DeepCCASourceFitOptions, type DeepCCAFromTorchOptions, type DeepCCALosses, type DeepCCAReconstructionOptions } from './models/neural/deepcca.js';
+export type { DataSource, SourceChunk } from './models/neural/source.js';
 export { Classifier, type ClassifierOptions, type ClassifierFitOptions, type ClassifierLosses } from './models/neural/classifier.js';
 export type { TrainingOptions, NetworkOptions, OptimizerName } from './models/neural/training.js';
 export type { NeuralFitOptions } from './models/neural/trainer.js';

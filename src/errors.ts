@@ -100,6 +100,33 @@ export class DivergenceError extends CrossmodalError {
 }
 
 /**
+ * A training source (a function giving each epoch's chunks) failed: it threw, yielded a chunk
+ * that is not [inputs…] of the right shape (ragged, non-finite, rows that differ between the
+ * inputs, other columns than before), or gave too few rows. The message names the epoch
+ * (1-based), the chunk (1-based) and, where one is at fault, the row (0-based, in the chunk)
+ * and the input; the original error is the `cause`. The model keeps its previous fit.
+ */
+export class SourceError extends CrossmodalError {
+  /** the epoch being read (1-based; 0: a pass outside training, e.g. the one that fits DeepCCA's final CCA) */
+  readonly epoch: number;
+  /** the chunk at fault (1-based; undefined: the epoch as a whole) */
+  readonly chunk?: number;
+  /** the row at fault within the chunk (0-based), when one is */
+  readonly row?: number;
+  /** the input at fault (e.g. 'X'), when one is */
+  readonly input?: string;
+
+  constructor(message: string, details: { epoch: number; chunk?: number; row?: number; input?: string; cause?: unknown }) {
+    super(message);
+    this.epoch = details.epoch;
+    if (details.chunk !== undefined) this.chunk = details.chunk;
+    if (details.row !== undefined) this.row = details.row;
+    if (details.input !== undefined) this.input = details.input;
+    if (details.cause !== undefined) this.cause = details.cause;
+  }
+}
+
+/**
  * A model was asked to fit, or to use its weights, while one of its fits is still running
  * (fit is asynchronous: await it first). The running fit is not disturbed.
  */

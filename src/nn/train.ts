@@ -66,7 +66,7 @@ const LOOP_OPTIONS = ['rows', 'epochs', 'batchSize', 'seed', 'rng', 'dropLast', 
 const now = () => (typeof performance !== 'undefined' ? performance.now() : Date.now());
 
 /** A divergence in `batch` (0-based) of `epoch`, saying what the checkpoint (if any) put back. */
-function diverged(epoch: number, batch: number, what: string, checkpoint: boolean, cause?: NonFiniteError): DivergenceError {
+export function diverged(epoch: number, batch: number, what: string, checkpoint: boolean, cause?: NonFiniteError): DivergenceError {
   const back = !checkpoint
     ? 'nothing was put back (no checkpoint)'
     : epoch > 1
@@ -96,7 +96,7 @@ export function yieldToEventLoop(): Promise<void> {
   return new Promise((r) => setTimeout(r, 0));
 }
 
-function abortError(signal: AbortSignal): unknown {
+export function abortError(signal: AbortSignal): unknown {
   return signal.reason ?? new DOMException('Training was aborted', 'AbortError');
 }
 
@@ -107,7 +107,7 @@ function abortError(signal: AbortSignal): unknown {
  * onEpoch passes through.
  */
 export function validated(o: {
-  measure: (() => number) | null;
+  measure: (() => number | Promise<number>) | null;
   higherIsBetter: boolean;
   patience?: number;
   pieces: readonly { parameters: Float32Array }[];
@@ -117,7 +117,7 @@ export function validated(o: {
   return {
     onEpoch: async (info) => {
       if (o.measure) {
-        const v = o.measure();
+        const v = await o.measure();
         info.losses.validation = v;
         if (o.higherIsBetter ? v > best : v < best) {
           best = v;

@@ -7,27 +7,29 @@
  * ordered by correlation.
  */
 import * as W from '../../wasm/index.js';
-import { Tensor, finiteResult, type TensorInput, type MatrixResult, type FloatResult, type Rng } from '../../wasm/index.js';
+import { Tensor, type TensorInput, type MatrixResult, type FloatResult, type Rng } from '../../wasm/index.js';
 import { MLP, type Activation, type MLPInit } from '../../nn/mlp.js';
 import type { EpochInfo } from '../../nn/train.js';
 import type { DeepCCAObjectiveKind } from './deepcca_objective.js';
 import { makeObjective } from './deepcca_objectives.js';
 import { SDLStatistics } from './deepcca_sdl.js';
 import { CCA } from '../linear/cca.js';
-import { FormatError, NotFittedError, ShapeError, ValueError } from '../../errors.js';
+import { FormatError, NotFittedError, ShapeError, UnsupportedError, ValueError } from '../../errors.js';
 import { Owner } from '../../lifecycle.js';
 import { checkOptions, noExtraArguments } from '../../options.js';
 import { dropMissing } from '../../wasm/index.js';
 import { readEnvelope } from '../../serialize.js';
 import { checkClaimed, checkTensors, type TorchTensors } from '../../nn/torch.js';
-import { batchRule, checkDeepCCAOptions, deepccaRecord, OPTIONS, type DeepCCAFitOptions, type DeepCCAFromTorchOptions, type DeepCCALosses, type DeepCCAOptions } from './deepcca_options.js';
+import { batchRule, checkDeepCCAOptions, deepccaRecord, OPTIONS, type DeepCCAFitOptions, type DeepCCAFromTorchOptions, type DeepCCALosses, type DeepCCAOptions, type DeepCCASourceFitOptions } from './deepcca_options.js';
 import { makeOptimizer } from './training.js';
-import { NEURAL_FIT_OPTIONS } from './trainer.js';
+import { NEURAL_FIT_OPTIONS, type Preparation, type Session } from './trainer.js';
 import { NeuralModel } from './neural_model.js';
 import { columnScaler, readScalers, standardize, writeScalers, type ColumnScaler } from './scaler.js';
+import { checkShuffleBuffer, SourceReader, type DataSource } from './source.js';
+import { score, streamedCCA, sum, toF64, towerOutputs } from './deepcca_outputs.js';
 import { decoderPrefixes, decoderSession, noDecoders, decodersFromTorch, readDecoders, reconstructViews, torchReconstruction, type ReconstructionSettings } from './deepcca_dccae.js';
 
-export type { DeepCCAOptions, DeepCCAFitOptions, DeepCCAFromTorchOptions, DeepCCALosses } from './deepcca_options.js';
+export type { DeepCCAOptions, DeepCCAFitOptions, DeepCCASourceFitOptions, DeepCCAFromTorchOptions, DeepCCALosses } from './deepcca_options.js';
 export type { DeepCCAReconstructionOptions } from './deepcca_dccae.js';
 
 const FORMAT = 'crossmodal.DeepCCA';
@@ -78,15 +80,28 @@ export class DeepCCA extends NeuralModel<DeepCCALosses> {
    * An abort (or a loss that turns NaN: DivergenceError) keeps the towers of the last
    * finished epoch as the fitted model, with its history, and rejects; before the first
    * finished epoch, and on any other error, the previous fit stays in place.
+   *
+   * `fit(source, options)` trains from a source instead: a function called once per epoch that
+   * returns an iterable (or async iterable) of chunks `[X, Y]`, the same rows of both views in
+   * any accepted input form (see the README, Training from a source). Rows are shuffled through
+   * a buffer of `shuffleBuffer` rows (default 10,000; 0: source order), full batches only; the
+   * final CCA is fitted by one more pass over the source. What is wrong in the source is a SourceError.
    */
-  async fit(X: TensorInput, Y: TensorInput, options: DeepCCAFitOptions = {}): Promise<EpochInfo<DeepCCALosses>[]> {
+  async fit(source: DataSource, options?: DeepCCASourceFitOptions): Promise<EpochInfo<DeepCCALosses>[]>;
+  async fit(X: TensorInput, Y: TensorInput, options?: DeepCCAFitOptions): Promise<EpochInfo<DeepCCALosses>[]>;
+  async fit(X: TensorInput | DataSource, Y?: TensorInput | DeepCCASourceFitOptions, options: DeepCCAFitOptions = {}): Promise<EpochInfo<DeepCCALosses>[]> {
+    if (typeof X === 'function') {
+      noExtraArguments(arguments, 2, 'DeepCCA.fit');
+      return this.#fitSource(X, (Y ?? {}) as DeepCCASourceFitOptions);
+    }
     noExtraArguments(arguments, 3, 'DeepCCA.fit');
     this.live();
     checkOptions(options, [...NEURAL_FIT_OPTIONS, 'validation'], 'fit options');
-    return this.trainer.fit(options, ({ warm, previous, own, built }) => {
-      const d = dropMissing([X, Y], ['X', 'Y'], this.missing, 'X, Y');
+    return this.trainer.fit(options, (prep) => {
+      const { warm, own } = prep;
+      const d = dropMissing([X, Y as TensorInput], ['X', 'Y'], this.missing, 'X, Y');
       const x = own(Tensor.from(d.views[0]!, 'X')), y = own(Tensor.from(d.views[1]!, 'Y'));
-      const n = x.rows, p = x.cols, q = y.cols, o = this.outputs;
+      const n = x.rows, p = x.cols, q = y.cols;
       if (y.rows !== n) throw new ShapeError('Y', `${n} rows (as X)`, `${y.rows} rows`);
       if (warm) {
         const [a, b] = this.#towers!;
@@ -95,81 +110,134 @@ export class DeepCCA extends NeuralModel<DeepCCALosses> {
       }
       const scaler: [ColumnScaler, ColumnScaler] | null = warm ? this.#scaler : this.scale ? [columnScaler(x), columnScaler(y)] : null;
       if (scaler) (standardize(x, scaler[0]), standardize(y, scaler[1]));
-      const val = this.#validation(options.validation, p, q, own);
-      if (val && scaler) (standardize(val.X, scaler[0]), standardize(val.Y, scaler[1]));
       const bs = Math.min(this.batchSize, n);
-      const need = batchRule(this.objective, o);
+      const need = batchRule(this.objective, this.outputs);
       if (bs < need.rows) throw new ShapeError('X', `at least ${need.why}`, `${n} rows`);
-      const [t1, t2] = warm
-        ? this.#towers!
-        : [
-            built(new MLP({ layers: [p, ...this.hidden, o], activation: this.activation, init: this.init, seed: this.seed })),
-            built(new MLP({ layers: [q, ...this.hidden, o], activation: this.activation, init: this.init, seed: (this.seed + 1) >>> 0 })),
-          ];
-      const [o1, o2] = previous ? previous.optimizers : [built(makeOptimizer(this, t1)), built(makeOptimizer(this, t2))];
-      const xb = own(Tensor.empty(bs, p)), yb = own(Tensor.empty(bs, q)), g1 = own(Tensor.empty(bs, o)), g2 = own(Tensor.empty(bs, o));
-      // 'sdl': the running covariances are training state, kept by the trainer as a stream (a warm start goes on with them, a checkpoint puts them back)
-      const stats = this.objective !== 'sdl' ? null : ((previous?.rngs[0] as unknown as SDLStatistics | undefined) ?? built(new SDLStatistics(o)));
-      const objective = own(makeObjective(this.objective, bs, o, this.components, this.regularization, stats));
-      const dec = decoderSession(this, this.#decoders, { warm, previous, own, built }, bs, p, q);
-      return {
-        rows: n,
-        batchSize: bs,
-        nets: [t1, t2, ...(dec?.nets ?? [])],
-        optimizers: [o1!, o2!, ...(dec?.optimizers ?? [])],
-        rngs: stats ? [stats as unknown as Rng] : [],
-        validation: val && {
-          measure: () => {
-            const cca = this.#fitFinal(t1, t2, x, y);
-            try {
-              return sum(score(t1, t2, cca, val.X, val.Y));
-            } finally {
-              cca.dispose();
-              t1.train();
-              t2.train();
-            }
-          },
-          higherIsBetter: true,
-          patience: val.patience,
-        },
-        step: (batch) => {
-          W.gatherRows(xb, x, batch);
-          W.gatherRows(yb, y, batch);
-          const h1 = t1.forward(xb), h2 = t2.forward(yb);
-          W.toF64(objective.H1, h1);
-          W.toF64(objective.H2, h2);
-          const corr = objective.evaluate();
-          // minimise loss: the towers receive ∂loss/∂H = −G
-          W.toF32(g1, objective.G1, -1);
-          W.toF32(g2, objective.G2, -1);
-          // DCCAE: the decoders' step, which adds weight × their input gradients to g1, g2
-          const rec = dec?.step(h1, h2, xb, yb, g1, g2);
-          o1!.zeroGrad();
-          o2!.zeroGrad();
-          t1.backward(g1, { inputGradient: false });
-          t2.backward(g2, { inputGradient: false });
-          o1!.step();
-          o2!.step();
-          if (!rec) return { loss: objective.loss, correlation: corr };
-          const { penalty, ...parts } = rec;
-          return { loss: objective.loss + penalty, correlation: corr, ...parts };
-        },
-        adopt: () => {
-          this.dropped = d.dropped;
-          const cca = this.#fitFinal(t1, t2, x, y);
-          if (!warm) {
-            this.#towers?.[0].dispose();
-            this.#towers?.[1].dispose();
-            this.#decoders?.forEach((t) => t.dispose());
-            this.#towers = [t1, t2];
-            this.#decoders = dec?.nets ?? null;
-            this.#scaler = scaler;
-          }
-          this.#cca?.dispose();
-          this.#cca = cca;
-        },
-      };
+      return this.#session(prep, { rows: n, bs, p, q, scaler, x, y, dropped: () => d.dropped, final: (t1, t2) => this.#fitFinal(t1, t2, x, y), validation: options.validation });
     });
+  }
+
+  /** fit(source, options): the session on batches the trainer fills from the source, the final CCA by one more pass. */
+  #fitSource(source: DataSource, options: DeepCCASourceFitOptions): Promise<EpochInfo<DeepCCALosses>[]> {
+    this.live();
+    checkOptions(options, [...NEURAL_FIT_OPTIONS, 'validation', 'shuffleBuffer'], 'fit options');
+    const shuffleBuffer = checkShuffleBuffer(options.shuffleBuffer);
+    if (this.scale) throw new UnsupportedError('DeepCCA.fit(source): scale: true needs the columns\' statistics before training, which a source does not give yet; standardise the columns in the source (or fit from arrays)');
+    const towers = options.warmStart === true ? this.#towers : null;
+    const reader = new SourceReader(source, ['X', 'Y'], this.missing, towers ? [towers[0].layers[0]!, towers[1].layers[0]!] : [null, null]);
+    const { shuffleBuffer: _, ...rest } = options;
+    return this.trainer.fit(
+      rest,
+      (prep) => {
+        const [p, q] = prep.widths!;
+        const bs = this.batchSize;
+        const need = batchRule(this.objective, this.outputs);
+        if (bs < need.rows) throw new ShapeError('options.batchSize', `at least ${need.why}`, `${bs} rows`);
+        let dropped = 0;
+        const final = async (t1: MLP, t2: MLP) => {
+          const r = await streamedCCA(this, t1, t2, reader, options.signal);
+          dropped = reader.dropped;
+          return r;
+        };
+        return this.#session(prep, { rows: 0, bs, p: p!, q: q!, scaler: null, x: null, y: null, dropped: () => dropped, final, validation: options.validation });
+      },
+      { reader, shuffleBuffer },
+    );
+  }
+
+  /** A fit's session (towers, optimisers, objective, DCCAE's decoders, the step, validation, adoption) on rows in x, y or on batches a source fills. */
+  #session(
+    { warm, previous, own, built }: Preparation,
+    o: {
+      rows: number; bs: number; p: number; q: number; scaler: [ColumnScaler, ColumnScaler] | null; x: Tensor | null; y: Tensor | null;
+      dropped: () => number; final: (t1: MLP, t2: MLP) => CCA | Promise<CCA>; validation: DeepCCAFitOptions['validation'];
+    },
+  ): Session<DeepCCALosses> {
+    const { bs, p, q, scaler } = o, out = this.outputs;
+    const val = this.#validation(o.validation, p, q, own);
+    if (val && scaler) (standardize(val.X, scaler[0]), standardize(val.Y, scaler[1]));
+    const [t1, t2] = warm
+      ? this.#towers!
+      : [
+          built(new MLP({ layers: [p, ...this.hidden, out], activation: this.activation, init: this.init, seed: this.seed })),
+          built(new MLP({ layers: [q, ...this.hidden, out], activation: this.activation, init: this.init, seed: (this.seed + 1) >>> 0 })),
+        ];
+    const [o1, o2] = previous ? previous.optimizers : [built(makeOptimizer(this, t1)), built(makeOptimizer(this, t2))];
+    const xb = own(Tensor.empty(bs, p)), yb = own(Tensor.empty(bs, q)), g1 = own(Tensor.empty(bs, out)), g2 = own(Tensor.empty(bs, out));
+    // 'sdl': the running covariances are training state, kept by the trainer as a stream (a warm start goes on with them, a checkpoint puts them back)
+    const stats = this.objective !== 'sdl' ? null : ((previous?.rngs[0] as unknown as SDLStatistics | undefined) ?? built(new SDLStatistics(out)));
+    const objective = own(makeObjective(this.objective, bs, out, this.components, this.regularization, stats));
+    const dec = decoderSession(this, this.#decoders, { warm, previous, own, built }, bs, p, q);
+    // one step on the rows in xb, yb
+    const train = () => {
+      const h1 = t1.forward(xb), h2 = t2.forward(yb);
+      W.toF64(objective.H1, h1);
+      W.toF64(objective.H2, h2);
+      const corr = objective.evaluate();
+      // minimise loss: the towers receive ∂loss/∂H = −G
+      W.toF32(g1, objective.G1, -1);
+      W.toF32(g2, objective.G2, -1);
+      // DCCAE: the decoders' step, which adds weight × their input gradients to g1, g2
+      const rec = dec?.step(h1, h2, xb, yb, g1, g2);
+      o1!.zeroGrad();
+      o2!.zeroGrad();
+      t1.backward(g1, { inputGradient: false });
+      t2.backward(g2, { inputGradient: false });
+      o1!.step();
+      o2!.step();
+      if (!rec) return { loss: objective.loss, correlation: corr };
+      const { penalty, ...parts } = rec;
+      return { loss: objective.loss + penalty, correlation: corr, ...parts };
+    };
+    const { x, y } = o;
+    return {
+      rows: o.rows,
+      batchSize: bs,
+      nets: [t1, t2, ...(dec?.nets ?? [])],
+      optimizers: [o1!, o2!, ...(dec?.optimizers ?? [])],
+      rngs: stats ? [stats as unknown as Rng] : [],
+      validation: val && {
+        measure: async () => {
+          const cca = await o.final(t1, t2);
+          try {
+            return sum(score(t1, t2, cca, val.X, val.Y));
+          } finally {
+            cca.dispose();
+            t1.train();
+            t2.train();
+          }
+        },
+        higherIsBetter: true,
+        patience: val.patience,
+      },
+      step: (batch) => {
+        W.gatherRows(xb, x!, batch);
+        W.gatherRows(yb, y!, batch);
+        return train();
+      },
+      batchTensors: [xb, yb],
+      filledStep: train,
+      adopt: async () => {
+        const cca = await o.final(t1, t2);
+        try {
+          this.live(); // a model disposed during the final pass takes nothing
+        } catch (e) {
+          cca.dispose();
+          throw e;
+        }
+        this.dropped = o.dropped();
+        if (!warm) {
+          this.#towers?.[0].dispose();
+          this.#towers?.[1].dispose();
+          this.#decoders?.forEach((t) => t.dispose());
+          this.#towers = [t1, t2];
+          this.#decoders = dec?.nets ?? null;
+          this.#scaler = scaler;
+        }
+        this.#cca?.dispose();
+        this.#cca = cca;
+      },
+    };
   }
 
   /** Checks the validation views up front, under their own names. */
@@ -404,41 +472,4 @@ export class DeepCCA extends NeuralModel<DeepCCALosses> {
       throw e;
     }
   }
-}
-
-/** Per-component correlations of the final CCA's variates of the towers' outputs on (X, Y). */
-function score(t1: MLP, t2: MLP, cca: CCA, X: TensorInput, Y: TensorInput, scaler: readonly [ColumnScaler, ColumnScaler] | null = null): Float64Array {
-  const h1 = towerOutputs(t1, X, 'X', scaler?.[0]), h2 = towerOutputs(t2, Y, 'Y', scaler?.[1]);
-  if (h1.rows !== h2.rows) throw new ShapeError('Y', `${h1.rows} rows (as X)`, `${h2.rows} rows`);
-  return cca.score(h1, h2);
-}
-
-function checkWidth(input: TensorInput, name: string, width: number): TensorInput {
-  const cols = Array.isArray(input) ? (input[0] as ArrayLike<number> | undefined)?.length : (input as { cols?: number }).cols;
-  if (cols !== undefined && cols !== width) throw new ShapeError(name, `${width} columns (as in fit)`, `${cols} columns`);
-  return input;
-}
-
-function sum(a: ArrayLike<number>): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i]!;
-  return s;
-}
-
-/** A tower's outputs for the rows of `input` (f64), refused as an overflow of `name` when they are not finite. */
-function towerOutputs(t: MLP, input: TensorInput, name: 'X' | 'Y', scaler?: ColumnScaler): MatrixResult {
-  if (!scaler) return finiteResult(toF64(t.predict(checkWidth(input, name, t.layers[0]!))), [name], `${name.toLowerCase()} tower's output`);
-  // scale: true: the model's own copy of the rows, standardised by the training rows' scaler
-  const T = Tensor.from(checkWidth(input, name, t.layers[0]!), name);
-  try {
-    if (T.cols !== t.layers[0]) throw new ShapeError(name, `${t.layers[0]} columns (as in fit)`, `${T.cols} columns`);
-    standardize(T, scaler);
-    return finiteResult(toF64(t.predict(T)), [name], `${name.toLowerCase()} tower's output`);
-  } finally {
-    T.dispose();
-  }
-}
-
-function toF64(r: FloatResult) {
-  return { data: Float64Array.from(r.data), rows: r.rows, cols: r.cols };
 }

@@ -142,3 +142,8 @@ export function deepccaRecord(s: DeepCCASettings): DeepCCAOptions {
     ...reconstructionRecord(s.reconstruction),
   };
 }
+
+export interface DeepCCASourceFitOptions extends DeepCCAFitOptions {
+  /** rows held for shuffling, as tf.data's shuffle(bufferSize) (default 10,000; 0: the rows in source order) */
+  shuffleBuffer?: number;
+}

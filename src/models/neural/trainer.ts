@@ -11,12 +11,13 @@
  * (`warmStart: true`) trains the model's own networks on, with their optimisers and random
  * streams, and a failure puts them back as they were before the call.
  */
-import { Rng, type Indices } from '../../wasm/index.js';
+import { Rng, type Indices, type Tensor } from '../../wasm/index.js';
 import { validated, trainLoop, isAbort, FIT_OPTIONS, type EpochInfo, type FitOptions } from '../../nn/train.js';
 import { Checkpoint } from '../../nn/checkpoint.js';
 import type { Optimizer, Trainable } from '../../nn/optim.js';
 import { DivergenceError, FitRunningError, NonFiniteError, NotFittedError, ValueError } from '../../errors.js';
 import { Owner } from '../../lifecycle.js';
+import { sourceLoop, type SourceReader } from './source.js';
 
 /** What every model's epoch reports: `loss` and the model's named parts. */
 export type Losses = { loss: number };
@@ -54,10 +55,14 @@ export interface Session<L extends Losses> {
   optimizers: readonly Optimizer[];
   rngs: readonly Rng[];
   step(batch: Indices): L;
+  /** training from a source: the step's batch tensors (one per input, batchSize rows), which the trainer fills */
+  batchTensors?: readonly Tensor[];
+  /** training from a source: one step on the rows the trainer wrote into `batchTensors` */
+  filledStep?(): L;
   /** held-out measure after each epoch, reported as losses.validation */
-  validation?: { measure: () => number; higherIsBetter: boolean; patience?: number } | null;
+  validation?: { measure: () => number | Promise<number>; higherIsBetter: boolean; patience?: number } | null;
   /** makes the networks (in eval mode) the model's fit; for a warm fit, refreshes what depends on the weights; may throw (the previous fit then stays) */
-  adopt(): void;
+  adopt(): void | Promise<void>;
 }
 
 /** What the trainer hands `prepare`. */
@@ -70,6 +75,14 @@ export interface Preparation {
   own: <T extends { dispose(): void }>(o: T) => T;
   /** frees `o` when the fit ends unless the fit is adopted (new networks, optimisers, random streams) */
   built: <T extends { dispose(): void }>(o: T) => T;
+  /** training from a source: the columns of each input (of its first chunk) */
+  widths?: readonly number[];
+}
+
+/** Training from a source: its reader (widths already fixed on a warm start) and the shuffle buffer's rows. */
+export interface SourceFit {
+  reader: SourceReader;
+  shuffleBuffer: number;
 }
 
 /** What the trainer asks of its model. */
@@ -153,7 +166,7 @@ export class Trainer<L extends Losses> {
   }
 
   /** Runs one fit with the model's `prepare`; resolves to the model's history. */
-  async fit(options: NeuralFitOptions<L>, prepare: (p: Preparation) => Session<L>): Promise<EpochInfo<L>[]> {
+  async fit(options: NeuralFitOptions<L>, prepare: (p: Preparation) => Session<L>, source?: SourceFit): Promise<EpochInfo<L>[]> {
     const r = this.#model, fitted = r.fitted();
     const warm = options.warmStart ?? false;
     if (typeof warm !== 'boolean') throw new ValueError('options.warmStart', 'true or false', warm);
@@ -165,8 +178,17 @@ export class Trainer<L extends Losses> {
     const base = history.length;
     let session: Session<L> | null = null, checkpoint: Checkpoint | null = null, adopted = false;
     const prev = warm ? this.#state : null;
+    let first: Tensor[] | null = null;
     try {
-      session = prepare({ warm, previous: prev, own: owner.own, built: built.own });
+      let widths: number[] | undefined;
+      if (source) {
+        // the first chunk says the inputs' columns, which the networks are built for
+        source.reader.open(1);
+        first = await source.reader.next(options.signal);
+        if (!first) source.reader.checkEnd(1, 'one');
+        widths = first!.map((t) => t.cols);
+      }
+      session = prepare({ warm, previous: prev, own: owner.own, built: built.own, ...(widths ? { widths } : {}) });
       const s = session;
       // a warm start goes on with the fit's own state; otherwise the session's new optimisers and streams, and a new shuffling
       const state: TrainingState = prev ?? { optimizers: s.optimizers, rngs: s.rngs, shuffle: built.own(Rng.create(r.shuffleSeed())) };
@@ -177,10 +199,10 @@ export class Trainer<L extends Losses> {
       if (warm) checkpoint.save('start');
       const v = s.validation ?? null;
       const validation = validated({ measure: v?.measure ?? null, higherIsBetter: v?.higherIsBetter ?? false, patience: v?.patience, pieces: s.nets, onEpoch: options.onEpoch as FitOptions['onEpoch'] });
-      const adopt = () => {
+      const adopt = async () => {
         r.live(); // a model disposed meanwhile takes nothing
         for (const n of s.nets) n.eval();
-        s.adopt();
+        await s.adopt();
         adopted = true;
         if (this.#state !== state) {
           this.#dropState();
@@ -190,7 +212,33 @@ export class Trainer<L extends Losses> {
       };
       for (const n of s.nets) n.train();
       try {
-        await trainLoop(
+        const onEpoch = (info: EpochInfo) => {
+          info.epoch += base;
+          info.epochs += base;
+          return validation.onEpoch(info);
+        };
+        if (source) {
+          const f = first;
+          first = null;
+          await sourceLoop(
+            {
+              reader: source.reader,
+              first: f,
+              epochs: r.epochs(),
+              batch: s.batchTensors!,
+              shuffleBuffer: source.shuffleBuffer,
+              rng: shuffle,
+              signal: options.signal,
+              checkpoint,
+              step: () => {
+                r.live();
+                return s.filledStep!();
+              },
+              onEpoch,
+            },
+            history as EpochInfo[],
+          );
+        } else await trainLoop(
           {
             rows: s.rows,
             epochs: r.epochs(),
@@ -204,11 +252,7 @@ export class Trainer<L extends Losses> {
               r.live();
               return s.step(batch);
             },
-            onEpoch: (info) => {
-              info.epoch += base;
-              info.epochs += base;
-              return validation.onEpoch(info);
-            },
+            onEpoch,
           },
           history as EpochInfo[],
         );
@@ -216,7 +260,7 @@ export class Trainer<L extends Losses> {
         // the loop has put back the last finished epoch: an abort or a divergence keeps it
         if (history.length > base && (isAbort(e, options.signal) || e instanceof DivergenceError)) {
           try {
-            adopt();
+            await adopt();
           } catch {
             /* the kept epoch could not be adopted: the previous fit stays */
           }
@@ -224,7 +268,7 @@ export class Trainer<L extends Losses> {
         throw e;
       }
       validation.restoreBest();
-      adopt();
+      await adopt();
       return this.history;
     } catch (e) {
       if (!adopted && warm && checkpoint?.has('start') && alive(r)) {
@@ -234,6 +278,8 @@ export class Trainer<L extends Losses> {
       if (e instanceof DivergenceError) throw this.#diverged(e, history.length - base, base, adopted, fitted);
       throw e;
     } finally {
+      if (first) for (const t of first) t.dispose();
+      source?.reader.close();
       if (!adopted) built.dispose();
       owner.dispose();
       this.#running = false;
