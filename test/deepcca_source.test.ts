@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { init, memoryStats, CCA, DeepCCA, MLP, SourceError, DivergenceError, NotFittedError } from '../src/index.js';
+import { init, memoryStats, CCA, DeepCCA, MLP, SourceError, DivergenceError, NotFittedError, UnsupportedError } from '../src/index.js';
 import * as W from '../src/wasm/index.js';
 import { digits, randn } from './helpers.js';
 
@@ -59,11 +59,17 @@ const towers = (m: DeepCCA) => JSON.stringify((m.toJSON() as { towers: unknown }
 describe('DeepCCA.fit(source)', () => {
   const opts = { components: 4, hidden: [32], outputs: 8, epochs: 3, batchSize: 100, seed: 3 };
 
-  for (const objective of ['ey', 'trace'] as const) {
-    it(`'${objective}': a source yielding the in-memory fit's batches (shuffleBuffer 0) trains bit-identical towers; the streamed final CCA equals the in-memory one to 1e-10`, async () => {
-      const a = new DeepCCA({ ...opts, objective });
+  const kinds: ['ey' | 'trace' | 'sdl', { reconstruction?: { hidden: number[]; weight: number } }][] = [
+    ['ey', {}],
+    ['trace', {}],
+    ['sdl', {}],
+    ['ey', { reconstruction: { hidden: [16], weight: 0.1 } }],
+  ];
+  for (const [objective, extra] of kinds) {
+    it(`'${objective}'${'reconstruction' in extra ? ' (DCCAE)' : ''}: a source yielding the in-memory fit's batches (shuffleBuffer 0) trains bit-identical towers; the streamed final CCA equals the in-memory one to 1e-10`, async () => {
+      const a = new DeepCCA({ ...opts, ...extra, objective });
       await a.fit(Xtr, Ytr);
-      const b = new DeepCCA({ ...opts, objective });
+      const b = new DeepCCA({ ...opts, ...extra, objective });
       // 1500 rows, batch 100: 15 full batches, as the array path's (dropLast) batches
       const h = await b.fit(ordered(Xtr, Ytr, arrayOrder(1500, opts.epochs, opts.seed), 128), { shuffleBuffer: 0 });
       expect(h.map((e) => e.loss)).toEqual(a.history.map((e) => e.loss));
@@ -72,6 +78,7 @@ describe('DeepCCA.fit(source)', () => {
       for (let i = 0; i < ca.length; i++) expect(Math.abs(cb[i]! - ca[i]!)).toBeLessThan(1e-10);
       const sa = a.score(Xte, Yte), sb = b.score(Xte, Yte);
       for (let i = 0; i < sa.length; i++) expect(Math.abs(sb[i]! - sa[i]!)).toBeLessThan(1e-10);
+      if ('reconstruction' in extra) expect(JSON.stringify((b.toJSON() as { decoders: unknown }).decoders)).toBe(JSON.stringify((a.toJSON() as { decoders: unknown }).decoders));
       a.dispose();
       b.dispose();
     });
@@ -209,6 +216,19 @@ describe('DeepCCA.fit(source)', () => {
     }
     expect(memoryStats().liveBytes).toBe(live);
     m.dispose();
+  });
+
+  it("missing 'drop' drops a source's rows with a NaN (droppedRows from the final pass); scale: true is refused", async () => {
+    const m = new DeepCCA({ ...opts, epochs: 1, missing: 'drop' });
+    const X = Xtr.map((r) => r.slice());
+    X[5]![0] = NaN;
+    X[700]![3] = NaN;
+    await m.fit(chunks(X, Ytr, 250));
+    expect(m.droppedRows).toBe(2);
+    const s = new DeepCCA({ ...opts, scale: true });
+    await expect(s.fit(chunks(Xtr, Ytr, 250))).rejects.toThrow(UnsupportedError);
+    m.dispose();
+    s.dispose();
   });
 
   it("a divergence is reported from a source as from arrays", async () => {

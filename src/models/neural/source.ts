@@ -338,6 +338,7 @@ export async function sourceLoop(o: SourceLoopSettings, history: EpochInfo[] = [
         b++;
       };
       for (;;) {
+        if (signal?.aborted) throw abortError(signal);
         const chunk = first ?? (await reader.next(signal));
         first = null;
         if (!chunk) break;
@@ -352,6 +353,11 @@ export async function sourceLoop(o: SourceLoopSettings, history: EpochInfo[] = [
           }
         } finally {
           for (const t of chunk) t.dispose();
+        }
+        // a sync source that fills a large buffer runs no step for a while: the page stays responsive
+        if (now() - lastYield > 12) {
+          await yieldToEventLoop();
+          lastYield = now();
         }
       }
       reader.checkEnd(bs, `one batch (${bs} rows)`);
