@@ -14,7 +14,7 @@ import type { DeepCCAObjectiveKind } from './deepcca_objective.js';
 import { makeObjective } from './deepcca_objectives.js';
 import { SDLStatistics } from './deepcca_sdl.js';
 import { CCA } from '../linear/cca.js';
-import { FormatError, NotFittedError, ShapeError, UnsupportedError, ValueError } from '../../errors.js';
+import { FormatError, NotFittedError, ShapeError, ValueError } from '../../errors.js';
 import { Owner } from '../../lifecycle.js';
 import { checkOptions, noExtraArguments } from '../../options.js';
 import { dropMissing } from '../../wasm/index.js';
@@ -25,7 +25,7 @@ import { makeOptimizer } from './training.js';
 import { NEURAL_FIT_OPTIONS, type Preparation, type Session } from './trainer.js';
 import { NeuralModel } from './neural_model.js';
 import { columnScaler, readScalers, standardize, writeScalers, type ColumnScaler } from './scaler.js';
-import { checkShuffleBuffer, SourceReader, type DataSource } from './source.js';
+import { checkShuffleBuffer, SourceReader, streamedScalers, type DataSource } from './source.js';
 import { score, streamedCCA, sum, toF64, towerOutputs } from './deepcca_outputs.js';
 import { decoderPrefixes, decoderSession, noDecoders, decodersFromTorch, readDecoders, reconstructViews, torchReconstruction, type ReconstructionSettings } from './deepcca_dccae.js';
 
@@ -122,10 +122,15 @@ export class DeepCCA extends NeuralModel<DeepCCALosses> {
     this.live();
     checkOptions(options, [...NEURAL_FIT_OPTIONS, 'validation', 'shuffleBuffer'], 'fit options');
     const shuffleBuffer = checkShuffleBuffer(options.shuffleBuffer);
-    if (this.scale) throw new UnsupportedError('DeepCCA.fit(source): scale: true needs the columns\' statistics before training, which a source does not give yet; standardise the columns in the source (or fit from arrays)');
-    const towers = options.warmStart === true ? this.#towers : null;
+    const warm = options.warmStart === true, towers = warm ? this.#towers : null;
     const reader = new SourceReader(source, ['X', 'Y'], this.missing, towers ? [towers[0].layers[0]!, towers[1].layers[0]!] : [null, null]);
     const { shuffleBuffer: _, ...rest } = options;
+    // scale: true: the columns' statistics by a pass before training (a warm start keeps the first fit's), applied to every chunk
+    let scaler: [ColumnScaler, ColumnScaler] | null = warm ? this.#scaler : null;
+    const before = async () => {
+      if (this.scale && !warm) scaler = (await streamedScalers(reader, options.signal)) as [ColumnScaler, ColumnScaler];
+      if (scaler) reader.transform = ([x, y]) => (standardize(x!, scaler![0]), standardize(y!, scaler![1]));
+    };
     return this.trainer.fit(
       rest,
       (prep) => {
@@ -134,14 +139,14 @@ export class DeepCCA extends NeuralModel<DeepCCALosses> {
         const need = batchRule(this.objective, this.outputs);
         if (bs < need.rows) throw new ShapeError('options.batchSize', `at least ${need.why}`, `${bs} rows`);
         let dropped = 0;
-        const final = async (t1: MLP, t2: MLP) => {
-          const r = await streamedCCA(this, t1, t2, reader, options.signal);
+        const final = async (t1: MLP, t2: MLP, forValidation: boolean) => {
+          const r = await streamedCCA(this, t1, t2, reader, forValidation ? 'the pass for validation (the final CCA on the training rows)' : 'the pass after training (the final CCA)', options.signal);
           dropped = reader.dropped;
           return r;
         };
-        return this.#session(prep, { rows: 0, bs, p: p!, q: q!, scaler: null, x: null, y: null, dropped: () => dropped, final, validation: options.validation });
+        return this.#session(prep, { rows: 0, bs, p: p!, q: q!, scaler, x: null, y: null, dropped: () => dropped, final, validation: options.validation });
       },
-      { reader, shuffleBuffer },
+      { reader, shuffleBuffer, before },
     );
   }
 
@@ -150,7 +155,7 @@ export class DeepCCA extends NeuralModel<DeepCCALosses> {
     { warm, previous, own, built }: Preparation,
     o: {
       rows: number; bs: number; p: number; q: number; scaler: [ColumnScaler, ColumnScaler] | null; x: Tensor | null; y: Tensor | null;
-      dropped: () => number; final: (t1: MLP, t2: MLP) => CCA | Promise<CCA>; validation: DeepCCAFitOptions['validation'];
+      dropped: () => number; final: (t1: MLP, t2: MLP, forValidation: boolean) => CCA | Promise<CCA>; validation: DeepCCAFitOptions['validation'];
     },
   ): Session<DeepCCALosses> {
     const { bs, p, q, scaler } = o, out = this.outputs;
@@ -198,7 +203,7 @@ export class DeepCCA extends NeuralModel<DeepCCALosses> {
       rngs: stats ? [stats as unknown as Rng] : [],
       validation: val && {
         measure: async () => {
-          const cca = await o.final(t1, t2);
+          const cca = await o.final(t1, t2, true);
           try {
             return sum(score(t1, t2, cca, val.X, val.Y));
           } finally {
@@ -218,7 +223,7 @@ export class DeepCCA extends NeuralModel<DeepCCALosses> {
       batchTensors: [xb, yb],
       filledStep: train,
       adopt: async () => {
-        const cca = await o.final(t1, t2);
+        const cca = await o.final(t1, t2, false);
         try {
           this.live(); // a model disposed during the final pass takes nothing
         } catch (e) {

@@ -14,10 +14,10 @@ import { sourcePass, type SourceReader } from './source.js';
  * The final CCA (`components`, ridge `finalRegularization`) on the towers' outputs over one
  * pass of the source: each chunk's outputs are added to the co-moments, then solved once.
  */
-export async function streamedCCA(m: { components: number; finalRegularization: number }, t1: MLP, t2: MLP, reader: SourceReader, signal?: AbortSignal): Promise<CCA> {
+export async function streamedCCA(m: { components: number; finalRegularization: number }, t1: MLP, t2: MLP, reader: SourceReader, label: string, signal?: AbortSignal): Promise<CCA> {
   const cca = new CCA({ components: m.components, regularization: m.finalRegularization });
   try {
-    await sourcePass(reader, 0, ([x, y]) => void cca.partialFit(toF64(t1.predict(x!)), toF64(t2.predict(y!))), signal);
+    await sourcePass(reader, label, ([x, y]) => void cca.partialFit(toF64(t1.predict(x!)), toF64(t2.predict(y!))), signal);
     void cca.correlations; // solved here, so a failure is this fit's
     return cca;
   } catch (e) {

@@ -18,6 +18,7 @@
 import * as W from '../../wasm/index.js';
 import { Tensor, dropMissing, type Missing, type Rng, type TensorInput } from '../../wasm/index.js';
 import { abortError, diverged, isAbort, yieldToEventLoop, type EpochInfo, type FitOptions } from '../../nn/train.js';
+import type { ColumnScaler } from './scaler.js';
 import { CrossmodalError, NonFiniteError, ShapeError, SourceError, ValueError, describe } from '../../errors.js';
 
 /** One chunk: the same rows of every input, in the order fit takes them with arrays. */
@@ -52,7 +53,11 @@ export class SourceReader {
   widths: (number | null)[];
   #it: Iterator<SourceChunk> | AsyncIterator<SourceChunk> | null = null;
   #epoch = 0;
+  /** what the messages call a pass outside training (null: 'epoch N') */
+  #label: string | null = null;
   #chunk = 0;
+  /** applied to every chunk's validated tensors before they are handed out (e.g. the columns' standardisation) */
+  transform: ((chunk: Tensor[]) => void) | null = null;
   /** rows read in this pass, and rows left out by missing 'drop' */
   rows = 0;
   dropped = 0;
@@ -65,7 +70,7 @@ export class SourceReader {
   }
 
   #where(chunk?: number, row?: number, input?: string): string {
-    let s = this.#epoch === 0 ? 'source: the pass after training (the final CCA)' : `source: epoch ${this.#epoch}`;
+    let s = `source: ${this.#label ?? `epoch ${this.#epoch}`}`;
     if (chunk !== undefined) s += `, chunk ${chunk}`;
     if (row !== undefined) s += `, row ${row}`;
     if (input !== undefined) s += `${row !== undefined ? ' of' : ','} ${input}`;
@@ -76,10 +81,11 @@ export class SourceReader {
     return new SourceError(`${this.#where(d.chunk, d.row, d.input)}: ${what}`, { epoch: this.#epoch, ...d });
   }
 
-  /** Starts pass `epoch` (1-based): calls the source. */
-  open(epoch: number): void {
+  /** Starts pass `epoch` (1-based; 0 with a `label` for a pass outside training): calls the source. */
+  open(epoch: number, label: string | null = null): void {
     this.close();
     this.#epoch = epoch;
+    this.#label = label;
     this.#chunk = 0;
     this.rows = 0;
     this.dropped = 0;
@@ -142,6 +148,7 @@ export class SourceReader {
         if (i > 0 && t.rows !== out[0]!.rows) throw this.#fail(`expected ${out[0]!.rows} rows (as ${names[0]} of this chunk), got ${t.rows} rows`, { chunk, input: name });
       }
       out.forEach((t, i) => (this.widths[i] ??= t.cols));
+      this.transform?.(out);
       this.rows += out[0]!.rows;
       return out;
     } catch (e) {
@@ -384,8 +391,8 @@ export async function sourceLoop(o: SourceLoopSettings, history: EpochInfo[] = [
 }
 
 /** One pass over the source outside training (e.g. the final CCA's statistics): `use` gets each chunk's tensors (disposed after). */
-export async function sourcePass(reader: SourceReader, epoch: number, use: (chunk: Tensor[]) => void, signal?: AbortSignal): Promise<void> {
-  reader.open(epoch);
+export async function sourcePass(reader: SourceReader, label: string, use: (chunk: Tensor[]) => void, signal?: AbortSignal): Promise<void> {
+  reader.open(0, label);
   try {
     for (;;) {
       const chunk = await reader.next(signal);
@@ -401,4 +408,44 @@ export async function sourcePass(reader: SourceReader, epoch: number, use: (chun
     reader.close();
     throw e;
   }
+}
+
+/**
+ * The columns' standardisation of every input over one pass (scale: true): per chunk the mean
+ * and the sum of squared deviations in float64 over its float32 values, merged across chunks
+ * (Chan, Golub & LeVeque), so it equals columnScaler on all rows at once to rounding; a column
+ * with fewer than two rows or no spread keeps scale 1.
+ */
+export async function streamedScalers(reader: SourceReader, signal?: AbortSignal): Promise<ColumnScaler[]> {
+  let acc: { n: number; mean: Float64Array; m2: Float64Array }[] | null = null;
+  await sourcePass(
+    reader,
+    "the pass before training (the columns' statistics)",
+    (chunk) => {
+      acc ??= chunk.map((t) => ({ n: 0, mean: new Float64Array(t.cols), m2: new Float64Array(t.cols) }));
+      chunk.forEach((t, v) => {
+        const a = acc![v]!, m = t.rows, p = t.cols, d = t.data, mu = new Float64Array(p), ss = new Float64Array(p);
+        for (let i = 0; i < m; i++) for (let j = 0; j < p; j++) mu[j]! += d[i * p + j]!;
+        for (let j = 0; j < p; j++) mu[j]! /= m;
+        for (let i = 0; i < m; i++)
+          for (let j = 0; j < p; j++) {
+            const e = d[i * p + j]! - mu[j]!;
+            ss[j]! += e * e;
+          }
+        const n = a.n + m;
+        for (let j = 0; j < p; j++) {
+          const delta = mu[j]! - a.mean[j]!;
+          a.mean[j]! += (delta * m) / n;
+          a.m2[j]! += ss[j]! + (delta * delta * a.n * m) / n;
+        }
+        a.n = n;
+      });
+    },
+    signal,
+  );
+  return acc!.map(({ n, mean, m2 }) => {
+    const scale = new Float64Array(mean.length).fill(1);
+    if (n > 1) for (let j = 0; j < mean.length; j++) if (m2[j]! > 0) scale[j] = Math.sqrt(m2[j]! / (n - 1));
+    return { mean, scale };
+  });
 }

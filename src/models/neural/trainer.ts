@@ -83,6 +83,8 @@ export interface Preparation {
 export interface SourceFit {
   reader: SourceReader;
   shuffleBuffer: number;
+  /** a pass the model needs before training (e.g. the columns' statistics), run once the fit holds the model */
+  before?: () => Promise<void>;
 }
 
 /** What the trainer asks of its model. */
@@ -183,6 +185,7 @@ export class Trainer<L extends Losses> {
       let widths: number[] | undefined;
       if (source) {
         // the first chunk says the inputs' columns, which the networks are built for
+        await source.before?.();
         source.reader.open(1);
         first = await source.reader.next(options.signal);
         if (!first) source.reader.checkEnd(1, 'one');
