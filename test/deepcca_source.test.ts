@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { init, memoryStats, CCA, DeepCCA, MLP, SourceError, DivergenceError, NotFittedError } from '../src/index.js';
 import * as W from '../src/wasm/index.js';
+import { defaultShuffleBuffer } from '../src/models/neural/source.js';
 import { digits, randn } from './helpers.js';
 
 beforeAll(async () => {
@@ -201,6 +202,18 @@ describe('DeepCCA.fit(source)', () => {
       expect(() => m.score(Xte, Yte)).toThrow(NotFittedError);
       m.dispose();
     });
+  });
+
+  it('the default shuffle buffer: 10,000 rows, fewer when they are wide (16 MiB of f32 rows); it grows with the rows it holds', async () => {
+    expect(defaultShuffleBuffer([32, 32])).toBe(10_000);
+    expect(defaultShuffleBuffer([392, 392])).toBe(5349);
+    // 300 rows: the buffer takes 300 rows' worth (rounded up to 256 · 2), not 10,000
+    const before = memoryStats().liveBytes;
+    memoryStats({ resetPeak: true });
+    const m = new DeepCCA({ ...opts, epochs: 1 });
+    await m.fit(chunks(Xtr.slice(0, 300), Ytr.slice(0, 300), 100));
+    expect(memoryStats().peakLiveBytes - before).toBeLessThan(1.5 * 2 ** 20);
+    m.dispose();
   });
 
   it('options: shuffleBuffer is checked, refused with arrays; a source fit and a refit leak nothing', async () => {

@@ -144,6 +144,6 @@ export function deepccaRecord(s: DeepCCASettings): DeepCCAOptions {
 }
 
 export interface DeepCCASourceFitOptions extends DeepCCAFitOptions {
-  /** rows held for shuffling, as tf.data's shuffle(bufferSize) (default 10,000; 0: the rows in source order) */
+  /** rows held for shuffling, as tf.data's shuffle(bufferSize) (default 10,000, or as many as 16 MiB of rows hold when they are wide; 0: the rows in source order) */
   shuffleBuffer?: number;
 }

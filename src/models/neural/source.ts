@@ -26,12 +26,18 @@ export type SourceChunk = readonly TensorInput[];
 /** A training source: called once per epoch, returns that epoch's chunks. */
 export type DataSource = () => Iterable<SourceChunk> | AsyncIterable<SourceChunk>;
 
-/** The default (and most) rows of the shuffle buffer. */
-export const SHUFFLE_BUFFER = 10_000;
+/** The default shuffle buffer: 10,000 rows, or fewer when the rows are wide (at most 16 MiB of f32 rows). */
+export const SHUFFLE_BUFFER = { rows: 10_000, bytes: 16 * 2 ** 20 };
 
-/** Checks the `shuffleBuffer` option (default 10,000 rows; 0: rows in source order). */
-export function checkShuffleBuffer(v: unknown): number {
-  if (v === undefined) return SHUFFLE_BUFFER;
+/** The default buffer's rows for inputs of these widths. */
+export function defaultShuffleBuffer(widths: readonly number[]): number {
+  const w = widths.reduce((s, c) => s + c, 0);
+  return Math.max(1, Math.min(SHUFFLE_BUFFER.rows, Math.floor(SHUFFLE_BUFFER.bytes / (4 * Math.max(1, w)))));
+}
+
+/** Checks the `shuffleBuffer` option (undefined: null, the default; 0: rows in source order). */
+export function checkShuffleBuffer(v: unknown): number | null {
+  if (v === undefined) return null;
   if (!(Number.isInteger(v) && (v as number) >= 0 && (v as number) < 2 ** 31)) throw new ValueError('options.shuffleBuffer', 'an integer ≥ 0 (rows held for shuffling; 0: source order)', v);
   return v as number;
 }
@@ -200,9 +206,10 @@ export class RowShuffler {
   #chunk: Tensor[] | null = null;
   #row = 0;
 
-  constructor(batch: readonly Tensor[], capacity: number, rng: Rng) {
+  /** capacity null: the default for the batch's widths */
+  constructor(batch: readonly Tensor[], capacity: number | null, rng: Rng) {
     this.#batch = batch;
-    this.#capacity = capacity;
+    this.#capacity = capacity ?? defaultShuffleBuffer(batch.map((b) => b.cols));
     this.#rng = rng;
   }
 
@@ -229,10 +236,25 @@ export class RowShuffler {
     this.#chunk = chunk;
     this.#row = 0;
     // allocated before any row moves: next() and drain() hold views of wasm memory, which must not grow meanwhile
-    if (this.#capacity > 0 && !this.#buf) {
+    if (this.#capacity === 0) return;
+    if (!this.#u) {
       this.#u = Tensor.empty(1024, 1);
       this.#uPos = this.#u.rows;
-      this.#buf = this.#batch.map((b) => Tensor.empty(this.#capacity, b.cols));
+    }
+    // the buffer grows (doubling) to the rows it will hold, up to its capacity: a small source takes little
+    const need = Math.min(this.#capacity, this.#size + chunk[0]!.rows), have = this.#buf?.[0]!.rows ?? 0;
+    if (need > have) {
+      const rows = Math.min(this.#capacity, Math.max(need, 2 * have, 256));
+      const grown: Tensor[] = [];
+      try {
+        for (const b of this.#batch) grown.push(Tensor.empty(rows, b.cols));
+      } catch (e) {
+        for (const t of grown) t.dispose();
+        throw e;
+      }
+      if (this.#buf) this.#buf.forEach((old, i) => grown[i]!.data.set(old.data.subarray(0, this.#size * old.cols)));
+      this.#buf?.forEach((t) => t.dispose());
+      this.#buf = grown;
     }
   }
 
@@ -303,7 +325,8 @@ export interface SourceLoopSettings extends FitOptions {
   epochs: number;
   /** the session's batch tensors (one per input, batchSize rows each) */
   batch: readonly Tensor[];
-  shuffleBuffer: number;
+  /** null: the default for the inputs' widths */
+  shuffleBuffer: number | null;
   rng: Rng;
   step(): number | Record<string, number>;
   checkpoint?: { save(): void; restore(): void };

@@ -82,7 +82,8 @@ export interface Preparation {
 /** Training from a source: its reader (widths already fixed on a warm start) and the shuffle buffer's rows. */
 export interface SourceFit {
   reader: SourceReader;
-  shuffleBuffer: number;
+  /** rows of the shuffle buffer (null: the default for the inputs' widths; 0: source order) */
+  shuffleBuffer: number | null;
   /** a pass the model needs before training (e.g. the columns' statistics), run once the fit holds the model */
   before?: () => Promise<void>;
 }
