@@ -189,7 +189,18 @@ describe('DeepCCA.fit(source)', () => {
       });
     }
 
-    it('fewer rows than a batch, and a failure in the final pass', async () => {
+    it('empty chunks are skipped', async () => {
+    const m = new DeepCCA({ ...opts, epochs: 2 });
+    const src = () => [[[], []], [Xtr.slice(0, 500), Ytr.slice(0, 500)], [{ data: new Float64Array(0), rows: 0, cols: 32 }, []], [Xtr.slice(500, 1000), Ytr.slice(500, 1000)]];
+    await m.fit(src as never, { shuffleBuffer: 0 });
+    const a = new DeepCCA({ ...opts, epochs: 2 });
+    await a.fit(() => [[Xtr.slice(0, 1000), Ytr.slice(0, 1000)]], { shuffleBuffer: 0 });
+    expect(towers(m)).toBe(towers(a));
+    m.dispose();
+    a.dispose();
+  });
+
+  it('fewer rows than a batch, and a failure in the final pass', async () => {
       const m = new DeepCCA({ ...opts, epochs: 1 });
       const e = await m.fit(chunks(Xtr.slice(0, 60), Ytr.slice(0, 60), 25)).catch((e: unknown) => e);
       expect(e).toBeInstanceOf(SourceError);

@@ -128,6 +128,8 @@ export class SourceReader {
     const names = this.#names, c = r.value;
     const shape = `[${names.join(', ')}]`;
     if (!Array.isArray(c) || c.length !== names.length) throw this.#fail(`expected a chunk ${shape} (an array of ${names.length} inputs), got ${describe(c)}`, { chunk });
+    // an empty chunk (e.g. a query's last page): nothing to read
+    if (c.every((v) => (Array.isArray(v) ? v.length === 0 : (v as { rows?: unknown })?.rows === 0))) return this.next(signal);
     let views: readonly TensorInput[] = c;
     if (this.#missing === 'drop') {
       try {
@@ -150,7 +152,7 @@ export class SourceReader {
         }
         out.push(t);
         const w = this.widths[i];
-        if (w !== null && w !== undefined && t.cols !== w) throw this.#fail(`expected ${w} columns (${chunk > 1 ? 'as the chunks before' : 'as the fitted networks'}), got ${t.cols} columns`, { chunk, input: name });
+        if (w !== null && w !== undefined && t.cols !== w) throw this.#fail(`expected ${w} columns (${this.#epoch === 1 && chunk === 1 ? 'as the fitted networks' : 'as the chunks before'}), got ${t.cols} columns`, { chunk, input: name });
         if (i > 0 && t.rows !== out[0]!.rows) throw this.#fail(`expected ${out[0]!.rows} rows (as ${names[0]} of this chunk), got ${t.rows} rows`, { chunk, input: name });
       }
       out.forEach((t, i) => (this.widths[i] ??= t.cols));
