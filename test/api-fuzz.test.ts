@@ -357,6 +357,69 @@ const reconstructionArb = (clean: boolean): fc.Arbitrary<{ value: unknown; ok: b
 const small = (a: Arg) => a.rows * a.cols <= 4000; // the nets train on at most this many cells
 
 type Case = { label: string; run: () => Promise<void> };
+/** The rows of a valid argument as number[][] (f64). */
+function rowsOfArg(x: Arg): number[][] {
+  const m = Matrix.from(x.value as cm.MatrixInput);
+  try {
+    const d = m.toShaped().data;
+    return Array.from({ length: m.rows }, (_, i) => Array.from(d.subarray(i * m.cols, (i + 1) * m.cols)));
+  } finally {
+    m.dispose();
+  }
+}
+
+/**
+ * DeepCCA.fit(source) (issue 37) on a fitted model, on the case's rows in chunks: kind 7–13 a
+ * well-posed source (when the rows fill a batch), 0–6 a failing one (it throws mid-epoch, yields
+ * a ragged, non-finite or mismatched chunk, ends early, or yields nothing) in the last epoch:
+ * a SourceError naming the epoch, the chunk and the row, and the previous fit kept.
+ */
+async function sourceFit(m: cm.DeepCCA, a: Arg, b: Arg, bs: number, epochs: number, kind: number) {
+  const X = rowsOfArg(a), Y = rowsOfArg(b), n = X.length, size = Math.max(1, Math.ceil(n / 3));
+  // fewer rows than a batch: refused as a source that ends early (a refused call more would tip the share of well-posed calls)
+  if (n < bs) return;
+  const chunks = Math.ceil(n / size), badChunk = Math.min(2, chunks);
+  const kinds = ['throws', 'ragged', 'non-finite', 'rows differ', 'columns differ', 'ends early', 'yields nothing'] as const;
+  const fail = kind < kinds.length ? kinds[kind]! : null;
+  // the source is called once per epoch, after a pass for the columns' statistics when the model scales
+  let calls = 0;
+  const source = () => {
+    const bad = fail !== null && ++calls === epochs + (m.scale ? 1 : 0);
+    if (bad && fail === 'yields nothing') return [];
+    if (bad && fail === 'ends early') return [[X.slice(0, bs - 1), Y.slice(0, bs - 1)]];
+    return (function* () {
+      for (let i = 0, c = 1; i < n; i += size, c++) {
+        const x = X.slice(i, i + size).map((r) => r.slice()), y = Y.slice(i, i + size).map((r) => r.slice());
+        if (bad && c === badChunk) {
+          if (fail === 'throws') throw new Error('disk gone');
+          if (fail === 'ragged') x[x.length - 1] = [...x[x.length - 1]!, 0];
+          if (fail === 'non-finite') y[0]![0] = Infinity;
+          if (fail === 'rows differ') y.pop();
+          if (fail === 'columns differ') x.forEach((r) => r.push(0));
+        }
+        yield [x, y] as const;
+      }
+    })();
+  };
+  const label = `DeepCCA.fit(source${fail ? ` that ${fail}` : ''}, ${n} rows in chunks of ${size})`;
+  const before = JSON.stringify(m.toJSON()), hist = m.history.length;
+  await check(label, fail === null, ['source', 'X', 'Y'], async () => {
+    try {
+      return (await m.fit(source, { shuffleBuffer: kind % 3 === 0 ? 0 : 1 + (kind % 5) * 7 })).length;
+    } catch (e) {
+      if (fail !== null) {
+        // what failed is named: the epoch (the last), the chunk and the row where one is at fault; the previous fit stays
+        if (!(e instanceof cm.SourceError)) throw new Error(`${label}: not a SourceError: ${(e as Error)?.constructor?.name}: ${(e as Error)?.message}`);
+        const chunk = fail === 'ends early' || fail === 'yields nothing' ? undefined : badChunk;
+        const rowsIn = Math.min(size, n - (badChunk - 1) * size), row = fail === 'ragged' && rowsIn > 1 ? rowsIn - 1 : fail === 'non-finite' ? 0 : undefined;
+        if (e.epoch !== epochs || e.chunk !== chunk || e.row !== row || !e.message.startsWith(`source: epoch ${epochs}`)) throw new Error(`${label}: the SourceError names epoch ${e.epoch}, chunk ${e.chunk}, row ${e.row} (expected ${epochs}, ${chunk}, ${row}): ${e.message}`);
+        if (JSON.stringify(m.toJSON()) !== before || m.history.length !== hist) throw new Error(`${label}: the failed fit did not keep the previous one`);
+      }
+      throw e;
+    }
+  });
+}
+
 /** Each entry draws a case from a flag: clean (valid arguments, mostly well-posed) or not. */
 const entries: [string, (clean: boolean) => fc.Arbitrary<Case>][] = [
   [
@@ -589,8 +652,8 @@ const entries: [string, (clean: boolean) => fc.Arbitrary<Case>][] = [
           },
         ),
       )
-      .chain(([kind, a, opt]) => fc.tuple(fc.constant(kind), fc.constant(a), matrixArg({ rows: a.valid ? a.rows : undefined }, clean), fc.constant(opt), fc.boolean(), reconstructionArb(clean)))
-      .map(([kind, a, b, { o, ok: okOptions }, scaled, recon]) => ({
+      .chain(([kind, a, opt]) => fc.tuple(fc.constant(kind), fc.constant(a), matrixArg({ rows: a.valid ? a.rows : undefined }, clean), fc.constant(opt), fc.boolean(), reconstructionArb(clean), fc.nat(13)))
+      .map(([kind, a, b, { o, ok: okOptions }, scaled, recon, sourceKind]) => ({
         label: kind,
         run: async () => {
           const opts = { ...(o as Record<string, unknown>) };
@@ -679,6 +742,7 @@ const entries: [string, (clean: boolean) => fc.Arbitrary<Case>][] = [
                 await running;
                 return m.history.length;
               });
+              if (m instanceof cm.DeepCCA) await sourceFit(m, a, b, bs, opts.epochs as number, sourceKind);
             }
           } finally {
             (model as Net | null)?.dispose();
