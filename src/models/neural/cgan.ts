@@ -22,15 +22,16 @@ import { Owner } from '../../lifecycle.js';
 import { checkLabels, checkOptions, noExtraArguments } from '../../options.js';
 import { dropMissing } from '../../wasm/index.js';
 import type { TorchTensors } from '../../nn/torch.js';
-import { checkGANOptions, type ConditionalGANFitOptions, type ConditionalGANFromTorchOptions, type ConditionalGANLosses, type ConditionalGANOptions, type GenerateOptions } from './cgan_options.js';
+import { checkGANOptions, type ConditionalGANFitOptions, type ConditionalGANFromTorchOptions, type ConditionalGANLosses, type ConditionalGANOptions, type ConditionalGANSourceFitOptions, type GenerateOptions } from './cgan_options.js';
 import { buildNets, conditionStats, type Nets } from './cgan_nets.js';
 import { readGANFile, readTorchGAN, writeGANFile } from './cgan_file.js';
 import { makeOptimizer } from './training.js';
-import { NEURAL_FIT_OPTIONS } from './trainer.js';
+import { NEURAL_FIT_OPTIONS, type Preparation, type Session } from './trainer.js';
+import { checkShuffleBuffer, SourceReader, streamedScalers, type DataSource } from './source.js';
 import { NeuralModel } from './neural_model.js';
 import { checkHeadRange, columnScaler, standardize, unstandardize, type ColumnScaler } from './scaler.js';
 
-export type { ConditionalGANOptions, ConditionalGANFitOptions, ConditionalGANFromTorchOptions, ConditionalGANLosses, GenerateOptions } from './cgan_options.js';
+export type { ConditionalGANOptions, ConditionalGANFitOptions, ConditionalGANSourceFitOptions, ConditionalGANFromTorchOptions, ConditionalGANLosses, GenerateOptions } from './cgan_options.js';
 
 export class ConditionalGAN extends NeuralModel<ConditionalGANLosses> {
   readonly noise: number;
@@ -88,14 +89,27 @@ export class ConditionalGAN extends NeuralModel<ConditionalGANLosses> {
    * An abort (or a loss that turns NaN: DivergenceError) keeps the networks of the last
    * finished epoch, with its history, and rejects; before the first finished epoch, and on
    * any other error, the previous fit stays in place.
+   *
+   * `fit(source, options)` trains from a source instead: a function called once per epoch that
+   * returns an iterable (or async iterable) of chunks `[x, c]`, the same rows of both (see the
+   * README, Training from a source). The condition statistics (and x's with scale: true) come
+   * from one pass before training; rows are shuffled through a buffer of `shuffleBuffer` rows
+   * (0: source order), full batches only. What is wrong in the source is a SourceError.
    */
-  async fit(x: TensorInput, c: TensorInput, options: ConditionalGANFitOptions = {}): Promise<EpochInfo<ConditionalGANLosses>[]> {
+  async fit(source: DataSource, options?: ConditionalGANSourceFitOptions): Promise<EpochInfo<ConditionalGANLosses>[]>;
+  async fit(x: TensorInput, c: TensorInput, options?: ConditionalGANFitOptions): Promise<EpochInfo<ConditionalGANLosses>[]>;
+  async fit(x: TensorInput | DataSource, c?: TensorInput | ConditionalGANSourceFitOptions, options: ConditionalGANFitOptions = {}): Promise<EpochInfo<ConditionalGANLosses>[]> {
+    if (typeof x === 'function') {
+      noExtraArguments(arguments, 2, 'ConditionalGAN.fit');
+      return this.#fitSource(x, (c ?? {}) as ConditionalGANSourceFitOptions);
+    }
     noExtraArguments(arguments, 3, 'ConditionalGAN.fit');
     this.live();
     checkOptions(options, NEURAL_FIT_OPTIONS, 'fit options');
-    return this.trainer.fit(options, ({ warm, previous, own, built }) => {
+    return this.trainer.fit(options, (prep) => {
+      const { warm, own } = prep;
       labelsHint(c);
-      const d = dropMissing([x, c], ['x', 'c'], this.missing, 'x, c');
+      const d = dropMissing([x, c as TensorInput], ['x', 'c'], this.missing, 'x, c');
       const X = own(Tensor.from(d.views[0]!, 'x')), C = own(Tensor.from(d.views[1]!, 'c'));
       if (C.rows !== X.rows) throw new ShapeError('c', `${X.rows} rows (as x)`, `${C.rows} rows`);
       const n = X.rows, p = X.cols, q = C.cols, bs = Math.min(this.batchSize, n);
@@ -111,64 +125,117 @@ export class ConditionalGAN extends NeuralModel<ConditionalGANLosses> {
       checkHeadRange(X, this.outputActivation, 'x', scaler !== null);
       const stats = warm ? this.#nets! : conditionStats(C, this.standardizeCondition);
       standardize(C, stats);
-      const nets = warm ? this.#nets! : buildNets(this, p, q, stats);
-      if (!warm) built({ dispose: () => (nets.G.dispose(), nets.D.dispose()) });
-      const { G, D } = nets;
-      const [optG, optD] = previous ? previous.optimizers : [built(makeOptimizer(this, G)), built(makeOptimizer(this, D))];
-      const gin = own(new Concat([this.noise, q])), din = own(new Concat([p, q]));
-      const [rng] = previous ? previous.rngs : [built(Rng.create((this.seed + 0x632be5ab) >>> 0))];
-      // the discriminator sees real and generated pairs stacked in one 2·bs-row batch (larger
-      // products); its targets are [1 − smoothing; 0] and its loss the sum of the two means
-      const pairs = own(Tensor.empty(2 * bs, p)), conds = own(Tensor.empty(2 * bs, q)), targets = own(Tensor.empty(2 * bs, 1)), dGrad = own(Tensor.empty(2 * bs, 1));
-      const xb = pairs.viewRows(0, bs), fakeRows = pairs.viewRows(bs, bs), cb = conds.viewRows(0, bs), cb2 = conds.viewRows(bs, bs);
-      const z = own(Tensor.empty(bs, this.noise)), ones = own(Tensor.empty(bs, 1)), grad = own(Tensor.empty(bs, 1));
-      W.fill(targets.viewRows(0, bs), 1 - this.labelSmoothing);
-      W.fill(targets.viewRows(bs, bs), 0);
-      W.fill(ones, 1);
-      return {
-        rows: n,
-        batchSize: bs,
-        nets: [G, D],
-        optimizers: [optG!, optD!],
-        rngs: [rng!],
-      step: (batch) => {
-        W.gatherRows(xb, X, batch);
-        W.gatherRows(cb, C, batch);
-        W.copy(cb2, cb);
-        let dLoss = 0, realAcc = 0, fakeAcc = 0, fake: Tensor | null = null;
-        for (let s = 0; s < this.discriminatorSteps; s++) {
-          W.randomNormal(z, 0, 1, rng!);
-          fake = G.forward(gin.forward([z, cb]));
-          W.copy(fakeRows, fake);
-          optD!.zeroGrad();
-          const logits = D.forward(din.forward([pairs, conds]));
-          realAcc = W.countAbove(logits.viewRows(0, bs), 0) / bs;
-          fakeAcc = 1 - W.countAbove(logits.viewRows(bs, bs), 0) / bs;
-          // the mean over 2·bs is half the sum of the two means: gradient and loss ×2
-          dLoss = 2 * bceWithLogits(logits, targets, { grad: dGrad }).loss;
-          W.scaleBy(dGrad, 2);
-          D.backward(dGrad, { inputGradient: false });
-          optD!.step();
-        }
-        // generator: −log D(G(z, c), c) through a frozen (just updated) D, on the samples
-        // of the last D step (as the usual PyTorch loop does): G's forward is not rerun
-        optG!.zeroGrad();
-        const logits = D.forward(din.forward([fake!, cb]));
-        const gLoss = bceWithLogits(logits, ones, { grad }).loss;
-        const [dFake] = din.backward(D.backward(grad, { parameterGradients: false }), { inputGradient: [true, false] })!;
-        G.backward(dFake!, { inputGradient: false });
-        optG!.step();
-        return { loss: dLoss + gLoss, discriminator: dLoss, generator: gLoss, realAccuracy: realAcc, fakeAccuracy: fakeAcc };
-      },
-        adopt: () => {
-          this.dropped = d.dropped;
-          if (warm) return;
-          this.#dispose();
-          this.#nets = nets;
-          this.#scaler = scaler;
-        },
-      };
+      return this.#session(prep, { rows: n, bs, p, q, X, C, scaler, stats, dropped: () => d.dropped });
     });
+  }
+
+  /**
+   * fit(source, options): chunks `[x, c]` (the same rows of both, any accepted input form), the
+   * condition statistics (and with scale: true x's) by a pass before training, merged over the
+   * chunks; the batches the trainer fills from the source through the shuffle buffer.
+   */
+  #fitSource(source: DataSource, options: ConditionalGANSourceFitOptions): Promise<EpochInfo<ConditionalGANLosses>[]> {
+    this.live();
+    checkOptions(options, [...NEURAL_FIT_OPTIONS, 'shuffleBuffer'], 'fit options');
+    const shuffleBuffer = checkShuffleBuffer(options.shuffleBuffer);
+    const warm = options.warmStart === true, f = warm ? this.#nets : null;
+    const reader = new SourceReader(source, ['x', 'c'], this.missing, f ? [f.x, f.c] : [null, null]);
+    const { shuffleBuffer: _, ...rest } = options;
+    let scaler: ColumnScaler | null = warm ? this.#scaler : null;
+    let stats: { mean: Float64Array; scale: Float64Array } | null = f;
+    const before = async () => {
+      if (!warm && (this.scale || this.standardizeCondition)) {
+        const [sx, sc] = await streamedScalers(reader, options.signal, [false, true]);
+        if (this.scale) scaler = sx!;
+        if (this.standardizeCondition) stats = sc!;
+      }
+      reader.transform = ([X, C]) => {
+        if (scaler) standardize(X!, scaler);
+        checkHeadRange(X!, this.outputActivation, 'x', scaler !== null);
+        // the condition statistics: 0 and 1 without standardizeCondition (from the first chunk's width)
+        stats ??= conditionStats(C!, false);
+        standardize(C!, stats);
+      };
+    };
+    return this.trainer.fit(
+      rest,
+      (prep) => {
+        const [p, q] = prep.widths!;
+        return this.#session(prep, { rows: 0, bs: this.batchSize, p: p!, q: q!, X: null, C: null, scaler, stats: stats!, dropped: () => reader.dropped });
+      },
+      { reader, shuffleBuffer, before },
+    );
+  }
+
+  /** A fit's session on rows in X, C (standardised) or on batches a source fills. */
+  #session(
+    { warm, previous, own, built }: Preparation,
+    o: { rows: number; bs: number; p: number; q: number; X: Tensor | null; C: Tensor | null; scaler: ColumnScaler | null; stats: { mean: Float64Array; scale: Float64Array }; dropped: () => number },
+  ): Session<ConditionalGANLosses> {
+    const { bs, p, q, X, C, scaler, stats } = o;
+    const nets = warm ? this.#nets! : buildNets(this, p, q, stats);
+    if (!warm) built({ dispose: () => (nets.G.dispose(), nets.D.dispose()) });
+    const { G, D } = nets;
+    const [optG, optD] = previous ? previous.optimizers : [built(makeOptimizer(this, G)), built(makeOptimizer(this, D))];
+    const gin = own(new Concat([this.noise, q])), din = own(new Concat([p, q]));
+    const [rng] = previous ? previous.rngs : [built(Rng.create((this.seed + 0x632be5ab) >>> 0))];
+    // the discriminator sees real and generated pairs stacked in one 2·bs-row batch (larger
+    // products); its targets are [1 − smoothing; 0] and its loss the sum of the two means
+    const pairs = own(Tensor.empty(2 * bs, p)), conds = own(Tensor.empty(2 * bs, q)), targets = own(Tensor.empty(2 * bs, 1)), dGrad = own(Tensor.empty(2 * bs, 1));
+    const xb = pairs.viewRows(0, bs), fakeRows = pairs.viewRows(bs, bs), cb = conds.viewRows(0, bs), cb2 = conds.viewRows(bs, bs);
+    const z = own(Tensor.empty(bs, this.noise)), ones = own(Tensor.empty(bs, 1)), grad = own(Tensor.empty(bs, 1));
+    W.fill(targets.viewRows(0, bs), 1 - this.labelSmoothing);
+    W.fill(targets.viewRows(bs, bs), 0);
+    W.fill(ones, 1);
+    // one step on the rows in xb, cb
+    const train = (): ConditionalGANLosses => {
+      W.copy(cb2, cb);
+      let dLoss = 0, realAcc = 0, fakeAcc = 0, fake: Tensor | null = null;
+      for (let s = 0; s < this.discriminatorSteps; s++) {
+        W.randomNormal(z, 0, 1, rng!);
+        fake = G.forward(gin.forward([z, cb]));
+        W.copy(fakeRows, fake);
+        optD!.zeroGrad();
+        const logits = D.forward(din.forward([pairs, conds]));
+        realAcc = W.countAbove(logits.viewRows(0, bs), 0) / bs;
+        fakeAcc = 1 - W.countAbove(logits.viewRows(bs, bs), 0) / bs;
+        // the mean over 2·bs is half the sum of the two means: gradient and loss ×2
+        dLoss = 2 * bceWithLogits(logits, targets, { grad: dGrad }).loss;
+        W.scaleBy(dGrad, 2);
+        D.backward(dGrad, { inputGradient: false });
+        optD!.step();
+      }
+      // generator: −log D(G(z, c), c) through a frozen (just updated) D, on the samples
+      // of the last D step (as the usual PyTorch loop does): G's forward is not rerun
+      optG!.zeroGrad();
+      const logits = D.forward(din.forward([fake!, cb]));
+      const gLoss = bceWithLogits(logits, ones, { grad }).loss;
+      const [dFake] = din.backward(D.backward(grad, { parameterGradients: false }), { inputGradient: [true, false] })!;
+      G.backward(dFake!, { inputGradient: false });
+      optG!.step();
+      return { loss: dLoss + gLoss, discriminator: dLoss, generator: gLoss, realAccuracy: realAcc, fakeAccuracy: fakeAcc };
+    };
+    return {
+      rows: o.rows,
+      batchSize: bs,
+      nets: [G, D],
+      optimizers: [optG!, optD!],
+      rngs: [rng!],
+      step: (batch) => {
+        W.gatherRows(xb, X!, batch);
+        W.gatherRows(cb, C!, batch);
+        return train();
+      },
+      batchTensors: [xb, cb],
+      filledStep: train,
+      adopt: () => {
+        this.dropped = o.dropped();
+        if (warm) return;
+        this.#dispose();
+        this.#nets = nets;
+        this.#scaler = scaler;
+      },
+    };
   }
 
   protected isFitted(): boolean {

@@ -46,6 +46,11 @@ export type ConditionalGANLosses = { loss: number; discriminator: number; genera
 /** ConditionalGAN.fit's options (onEpoch, signal, warmStart). */
 export interface ConditionalGANFitOptions extends NeuralFitOptions<ConditionalGANLosses> {}
 
+export interface ConditionalGANSourceFitOptions extends ConditionalGANFitOptions {
+  /** rows held for shuffling, as tf.data's shuffle(bufferSize) (default 10,000, or as many as 16 MiB of rows hold when they are wide; 0: the rows in source order) */
+  shuffleBuffer?: number;
+}
+
 export interface ConditionalGANFromTorchOptions extends Omit<ConditionalGANOptions, 'noise' | 'hidden' | 'discriminatorHidden' | 'standardizeCondition'> {
   /** what the names start with, dot included: 'gan.' for `gan.generator.0.weight`; tensors
    *  outside it are ignored (default '': every tensor belongs to the GAN) */

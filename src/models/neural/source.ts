@@ -1,7 +1,7 @@
 /**
  * Training from a source: a function called once per epoch that returns a (sync or async)
  * iterable of chunks, each chunk holding the same rows of every input in the order `fit` takes
- * them with arrays (`[X, Y]` for DeepCCA), each in any accepted input form. A file or a query
+ * them with arrays (`[X, Y]` for DeepCCA, `[x, c]` for ConditionalGAN), each in any accepted input form. A file or a query
  * can so be reread every epoch, and the model holds only a shuffle buffer and a batch.
  *
  * - SourceReader reads one pass, validates every chunk (an array of the inputs, finite, the
@@ -46,7 +46,7 @@ export function checkShuffleBuffer(v: unknown): number | null {
 function rowOf(e: unknown): number | undefined {
   if (e instanceof NonFiniteError) return e.row;
   const a = e instanceof ShapeError || e instanceof ValueError ? e.argument : undefined;
-  const m = a ? /\[(\d+)\]/.exec(a) : null;
+  const m = a ? (/\[(\d+)\]/.exec(a) ?? / row (\d+)/.exec(a)) : null;
   return m ? Number(m[1]) : undefined;
 }
 
@@ -156,7 +156,11 @@ export class SourceReader {
         if (i > 0 && t.rows !== out[0]!.rows) throw this.#fail(`expected ${out[0]!.rows} rows (as ${names[0]} of this chunk), got ${t.rows} rows`, { chunk, input: name });
       }
       out.forEach((t, i) => (this.widths[i] ??= t.cols));
-      this.transform?.(out);
+      try {
+        this.transform?.(out);
+      } catch (e) {
+        throw this.#wrap(e, chunk);
+      }
       this.rows += out[0]!.rows;
       return out;
     } catch (e) {
@@ -169,7 +173,7 @@ export class SourceReader {
   #wrap(e: unknown, chunk: number): unknown {
     if (!(e instanceof CrossmodalError)) return e;
     const a = (e as { argument?: string }).argument ?? '';
-    const input = this.#names.find((n) => a === n || a.startsWith(`${n}[`));
+    const input = this.#names.find((n) => a === n || a.startsWith(`${n}[`) || a.startsWith(`${n} row `));
     return this.#fail(e.message, { chunk, row: rowOf(e), input, cause: e });
   }
 
@@ -439,9 +443,10 @@ export async function sourcePass(reader: SourceReader, label: string, use: (chun
  * The columns' standardisation of every input over one pass (scale: true): per chunk the mean
  * and the sum of squared deviations in float64 over its float32 values, merged across chunks
  * (Chan, Golub & LeVeque), so it equals columnScaler on all rows at once to rounding; a column
- * with fewer than two rows or no spread keeps scale 1.
+ * with fewer than two rows or no spread keeps scale 1. `population[v]`: input v's standard
+ * deviation divides by n (as conditionStats), not n − 1.
  */
-export async function streamedScalers(reader: SourceReader, signal?: AbortSignal): Promise<ColumnScaler[]> {
+export async function streamedScalers(reader: SourceReader, signal?: AbortSignal, population: readonly boolean[] = []): Promise<ColumnScaler[]> {
   let acc: { n: number; mean: Float64Array; m2: Float64Array }[] | null = null;
   await sourcePass(
     reader,
@@ -468,9 +473,11 @@ export async function streamedScalers(reader: SourceReader, signal?: AbortSignal
     },
     signal,
   );
-  return acc!.map(({ n, mean, m2 }) => {
+  return acc!.map(({ n, mean, m2 }, v) => {
     const scale = new Float64Array(mean.length).fill(1);
-    if (n > 1) for (let j = 0; j < mean.length; j++) if (m2[j]! > 0) scale[j] = Math.sqrt(m2[j]! / (n - 1));
+    // population (÷ n, as the condition statistics of ConditionalGAN): any rows; sample (÷ n − 1): at least two
+    if (population[v]) for (let j = 0; j < mean.length; j++) if (m2[j]! > 0) scale[j] = Math.sqrt(m2[j]! / n);
+    if (!population[v] && n > 1) for (let j = 0; j < mean.length; j++) if (m2[j]! > 0) scale[j] = Math.sqrt(m2[j]! / (n - 1));
     return { mean, scale };
   });
 }

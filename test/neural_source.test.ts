@@ -1,0 +1,210 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { init, memoryStats, ConditionalGAN, SourceError } from '../src/index.js';
+import * as W from '../src/wasm/index.js';
+import type { DataSource } from '../src/models/neural/source.js';
+import { digits } from './helpers.js';
+
+beforeAll(async () => {
+  await init();
+});
+
+/** The in-memory fit's row order for each epoch: the trainer's shuffling (a new stream from the seed, one permutation per epoch). */
+function arrayOrder(n: number, epochs: number, seed: number): Uint32Array[] {
+  const rng = W.Rng.create(seed), idx = W.Indices.empty(n);
+  try {
+    const out: Uint32Array[] = [];
+    for (let e = 0; e < epochs; e++) {
+      W.shuffle(idx, rng);
+      out.push(Uint32Array.from(idx.values));
+    }
+    return out;
+  } finally {
+    idx.dispose();
+    rng.dispose();
+  }
+}
+
+type Rows = readonly (readonly unknown[])[] | readonly unknown[];
+
+/** A source yielding, per epoch, the rows of every input in `orders[epoch]` in chunks of `size` (later passes: the last order). */
+function ordered(inputs: readonly Rows[], orders: Uint32Array[], size: number): DataSource {
+  let epoch = 0;
+  return () => {
+    const order = orders[Math.min(epoch++, orders.length - 1)]!;
+    return (function* () {
+      for (let i = 0; i < order.length; i += size) {
+        const rows = Array.from(order.subarray(i, i + size));
+        yield inputs.map((x) => rows.map((r) => x[r])) as never;
+      }
+    })();
+  };
+}
+
+/** The rows in order, in chunks of `size` (async when asked). */
+function chunks(inputs: readonly Rows[], size: number, async = false): DataSource {
+  return () => {
+    const gen = function* () {
+      for (let i = 0; i < inputs[0]!.length; i += size) yield inputs.map((x) => x.slice(i, i + size)) as never;
+    };
+    if (!async) return gen();
+    return (async function* () {
+      for (const c of gen()) yield c;
+    })();
+  };
+}
+
+/** A source whose epoch `epochBad`, chunk `chunkBad` (of 100 rows) is made by `make` from copies of the chunk's inputs ('end': the pass ends there). */
+function bad(inputs: readonly Rows[], rows: number, epochBad: number, chunkBad: number, make: (c: unknown[][]) => unknown) {
+  let epoch = 0;
+  return () => {
+    const e = ++epoch;
+    return (function* () {
+      for (let i = 0, c = 1; i < rows; i += 100, c++) {
+        const chunk = inputs.map((x) => x.slice(i, i + 100).map((r) => (Array.isArray(r) ? r.slice() : r)));
+        if (e === epochBad && c === chunkBad) {
+          const r = make(chunk);
+          if (r === 'end') return;
+          yield r;
+        } else yield chunk;
+      }
+    })();
+  };
+}
+
+/** The error cases every model shares, for inputs named `names` (the first two matrices). */
+function errorCases(inputs: readonly Rows[], names: string[]): [string, unknown, RegExp, { epoch: number; chunk?: number; row?: number; input?: string }][] {
+  const [a, b] = names;
+  const ok = () => bad(inputs, 600, 0, 0, () => null)();
+  return [
+    ['throws mid-epoch', bad(inputs, 600, 2, 3, () => { throw new Error('disk gone'); }), /^source: epoch 2, chunk 3: the source threw: disk gone/, { epoch: 2, chunk: 3 }],
+    ['ragged', bad(inputs, 600, 2, 4, (c) => ((c[0]![7] = (c[0]![7] as number[]).slice(1)), c)), new RegExp(`^source: epoch 2, chunk 4, row 7 of ${a}: `), { epoch: 2, chunk: 4, row: 7, input: a }],
+    ['NaN', bad(inputs, 600, 2, 5, (c) => (((c[1]![3] as number[])[0] = NaN), c)), new RegExp(`^source: epoch 2, chunk 5, row 3 of ${b}: `), { epoch: 2, chunk: 5, row: 3, input: b }],
+    ['rows differ', bad(inputs, 600, 2, 2, (c) => ((c[1] = c[1]!.slice(1)), c)), new RegExp(`^source: epoch 2, chunk 2, ${b}: expected 100 rows \\(as ${a} of this chunk\\), got 99 rows`), { epoch: 2, chunk: 2, input: b }],
+    ['other columns', bad(inputs, 600, 2, 2, (c) => ((c[0] = c[0]!.map((r) => (r as number[]).slice(1))), c)), new RegExp(`^source: epoch 2, chunk 2, ${a}: expected \\d+ columns`), { epoch: 2, chunk: 2, input: a }],
+    ['not a chunk', bad(inputs, 600, 2, 2, (c) => c[0]), new RegExp(`^source: epoch 2, chunk 2: expected a chunk \\[${names.join(', ')}\\]`), { epoch: 2, chunk: 2 }],
+    ['fewer rows than a batch', (() => { let e = 0; return () => (++e === 2 ? [inputs.map((x) => x.slice(0, 50))] : ok()); })(), /^source: epoch 2: the source yielded 50 rows, fewer than one batch \(100 rows\)/, { epoch: 2 }],
+    ['not iterable', (() => { let e = 0; return () => (++e === 2 ? 42 : ok()); })(), /^source: epoch 2: expected the source function to return an iterable/, { epoch: 2 }],
+  ];
+}
+
+interface Fittable {
+  fit(source: () => unknown, options?: object): Promise<{ loss: number }[]>;
+  history: { loss: number }[];
+  toJSON(): unknown;
+  dispose(): void;
+}
+
+/** Each error case: a SourceError with its fields, the previous fit (weights, history) kept, no bytes leaked. */
+function errorTests(make: () => Fittable, fitArrays: (m: Fittable) => Promise<unknown>, inputs: readonly Rows[], names: string[]) {
+  for (const [what, source, message, fields] of errorCases(inputs, names)) {
+    it(what, async () => {
+      const m = make();
+      await fitArrays(m);
+      const before = JSON.stringify(m.toJSON()), hist = m.history.length, live = memoryStats().liveBytes;
+      const e = await m.fit(source as () => unknown).catch((e: unknown) => e);
+      expect(e).toBeInstanceOf(SourceError);
+      expect((e as Error).message).toMatch(message);
+      expect(e).toMatchObject(fields);
+      expect(JSON.stringify(m.toJSON())).toBe(before);
+      expect(m.history.length).toBe(hist);
+      expect(memoryStats().liveBytes).toBe(live);
+      m.dispose();
+    });
+  }
+}
+
+const json = (m: { toJSON(): unknown }) => JSON.stringify(m.toJSON());
+/** The file without its options (epochs differ between a fit and its warm continuation). */
+const weights = (m: { toJSON(): unknown }) => JSON.stringify({ ...(m.toJSON() as object), options: null });
+
+// digits: x the left halves (32 columns), c the one-hot digit (10 columns)
+const X = digits.left.slice(0, 1000);
+const labels = Array.from(digits.labels.slice(0, 1000), Number);
+const C = ((o) => Array.from({ length: o.rows }, (_, i) => Array.from(o.data.subarray(i * o.cols, (i + 1) * o.cols))))(ConditionalGAN.oneHot(labels, 10));
+
+describe('ConditionalGAN.fit(source): chunks [x, c]', () => {
+  const opts = { noise: 8, hidden: [32], discriminatorHidden: [32], epochs: 3, batchSize: 100, seed: 3, outputActivation: 'identity' as const };
+
+  for (const extra of [{ standardizeCondition: false }, { discriminatorSteps: 2, standardizeCondition: false }]) {
+    it(`a source replaying the in-memory fit's batches (shuffleBuffer 0) trains bit-identical networks (noise drawn as with arrays) ${JSON.stringify(extra)}`, async () => {
+      const a = new ConditionalGAN({ ...opts, ...extra });
+      await a.fit(X, C);
+      const b = new ConditionalGAN({ ...opts, ...extra });
+      const h = await b.fit(ordered([X, C], arrayOrder(1000, opts.epochs, opts.seed), 128), { shuffleBuffer: 0 });
+      expect(h.map((e) => e.losses)).toEqual(a.history.map((e) => e.losses));
+      expect(json(b)).toBe(json(a));
+      a.dispose();
+      b.dispose();
+    });
+  }
+
+  it("the condition statistics merged over the chunks equal the in-memory fit's to 1e-12 (standardizeCondition)", async () => {
+    const a = new ConditionalGAN({ ...opts, epochs: 1 }), b = new ConditionalGAN({ ...opts, epochs: 1 });
+    await a.fit(X, C);
+    await b.fit(chunks([X, C], 97), { shuffleBuffer: 0 });
+    type F = { condition: { mean: number[]; scale: number[] } };
+    const ca = (a.toJSON() as F).condition, cb = (b.toJSON() as F).condition;
+    for (const k of ['mean', 'scale'] as const) ca[k].forEach((v, j) => expect(Math.abs(cb[k][j]! - v)).toBeLessThan(1e-12 * Math.max(1, Math.abs(v))));
+    a.dispose();
+    b.dispose();
+  });
+
+  /** The mean squared distance of each digit's generated mean to its real mean, over the digits. */
+  const classError = (m: ConditionalGAN) => {
+    let err = 0;
+    for (let k = 0; k < 10; k++) {
+      const real = X.filter((_, i) => labels[i] === k), g = m.generate(Array.from({ length: 100 }, () => C[labels.indexOf(k)]!), { seed: k });
+      for (let j = 0; j < 32; j++) {
+        let rm = 0, gm = 0;
+        for (const r of real) rm += r[j]! / real.length;
+        for (let i = 0; i < 100; i++) gm += g.data[i * 32 + j]! / 100;
+        err += (rm - gm) ** 2 / 320;
+      }
+    }
+    return err;
+  };
+
+  it('a shuffled async source (buffer 300, chunks of 64) trains: the generated class means approach the real ones; same seed, same fit', async () => {
+    const fit = async (epochs: number) => {
+      const m = new ConditionalGAN({ ...opts, epochs, learningRate: 2e-3 });
+      await m.fit(chunks([X, C], 64, true), { shuffleBuffer: 300 });
+      return m;
+    };
+    const [m, m2, m1] = [await fit(10), await fit(10), await fit(1)];
+    expect(m.history.length).toBe(10);
+    expect(json(m)).toBe(json(m2));
+    const e1 = classError(m1), e10 = classError(m);
+    console.log(`ConditionalGAN from a source: class-mean error ${e1.toFixed(4)} after 1 epoch, ${e10.toFixed(4)} after 10`);
+    expect(e10).toBeLessThan(0.5 * e1);
+    for (const x of [m, m2, m1]) x.dispose();
+  });
+
+  it('onEpoch, abort keeps the last epoch, warm start goes on (two fits of 1 epoch equal one of 2)', async () => {
+    const src = chunks([X, C], 250);
+    const a = new ConditionalGAN({ ...opts, epochs: 2 });
+    await a.fit(src, { shuffleBuffer: 400 });
+    const w = new ConditionalGAN({ ...opts, epochs: 1 });
+    await w.fit(src, { shuffleBuffer: 400 });
+    await w.fit(src, { shuffleBuffer: 400, warmStart: true });
+    expect(w.history.map((e) => e.epoch)).toEqual([1, 2]);
+    expect(weights(w)).toBe(weights(a));
+    const ac = new AbortController();
+    const m = new ConditionalGAN({ ...opts, epochs: 5 });
+    await expect(m.fit(src, { signal: ac.signal, onEpoch: (e) => void (e.epoch === 1 && ac.abort()) })).rejects.toThrow();
+    expect(m.history.length).toBe(1);
+    expect(m.generate(C.slice(0, 3)).rows).toBe(3);
+    for (const x of [a, w, m]) x.dispose();
+  });
+
+  describe('errors are SourceErrors naming epoch, chunk, row and input; the previous fit is kept', () => {
+    errorTests(() => new ConditionalGAN({ ...opts, epochs: 3, standardizeCondition: false }) as unknown as Fittable, (m) => (m as unknown as ConditionalGAN).fit(X.slice(0, 300), C.slice(0, 300)), [X, C], ['x', 'c']);
+    it("a sigmoid head and x outside [0, 1]: a SourceError naming the row of x", async () => {
+      const m = new ConditionalGAN({ ...opts, outputActivation: 'sigmoid' });
+      const e = await m.fit(chunks([X.map((r) => r.map((v) => v * 2)), C], 100)).catch((e: unknown) => e);
+      expect(e).toBeInstanceOf(SourceError);
+      expect(e).toMatchObject({ epoch: 1, chunk: 1, input: 'x' });
+      expect((e as Error).message).toMatch(/^source: epoch 1, chunk 1, row \d+ of x: .*'sigmoid' output head/);
+      m.dispose();
+    });
+  });
+});
