@@ -5,7 +5,7 @@
 // and two models trained interleaved give the bits of the same two trained one after the other.
 // Out-of-memory is in test/init-bytes.test.ts (it needs its own, capped, instance).
 import { beforeAll, describe, expect, it } from 'vitest';
-import { init, memoryStats, nn, columns, parseCsv, CCA, PLSRegression, PLSCanonical, PLSSVD, SparseCCA, Classifier, ConditionalGAN, DeepCCA, GCCA, KernelCCA, MCCA, MLP, Matrix, MultimodalAutoencoder, NonFiniteError, ValueError, FitRunningError } from '../src/index.js';
+import { init, memoryStats, nn, columns, parseCsv, CCA, PLSRegression, PLSCanonical, PLSSVD, SparseCCA, Classifier, ConditionalGAN, DeepCCA, GCCA, KernelCCA, MCCA, MLP, Matrix, MultimodalAutoencoder, NonFiniteError, ValueError, FitRunningError, SourceError } from '../src/index.js';
 import { readFileSync } from 'node:fs';
 import { uniform } from './helpers.js';
 
@@ -329,6 +329,28 @@ describe('1,000 fit / use / dispose cycles of each model return the allocator to
       r.dispose();
       m.dispose();
     }, 400],
+    // DeepCCA from a source (issue 37): the shuffle buffer, the statistics pass and the streamed final CCA,
+    // a warm start with a second fit refused; a source that throws mid-epoch and one with a ragged row
+    // (SourceErrors: the previous fit kept) free what they took
+    ['DeepCCA from a source', async () => {
+      const src = () => (function* () {
+        for (let i = 0; i < x.length; i += 5) yield [x.slice(i, i + 5), y.slice(i, i + 5)] as const;
+      })();
+      const m = new DeepCCA({ components: 1, hidden: [3], epochs: 1, batchSize: 6, seed: 1, scale: true, maxGradNorm: 1, objective: 'ey' });
+      await m.fit(src, { shuffleBuffer: 7 });
+      await warmAndRefused(m.fit(src, { warmStart: true, shuffleBuffer: 7 }), () => m.fit(src));
+      const throws = () => (function* () {
+        yield [x.slice(0, 6), y.slice(0, 6)] as const;
+        throw new Error('disk gone');
+      })();
+      const ragged = () => [[x.slice(0, 6), y.slice(0, 6)], [[...x.slice(6, 9), [1]], y.slice(6, 10)]] as const;
+      for (const bad of [throws, ragged]) {
+        const e = await m.fit(bad as never, { shuffleBuffer: 3 }).then(() => null, (e: unknown) => e);
+        if (!(e instanceof SourceError)) throw new Error(`a failing source gave ${String(e)}`);
+      }
+      m.transform(x, y);
+      m.dispose();
+    }, 200],
     ['MultimodalAutoencoder', async () => {
       const m = new MultimodalAutoencoder({ hidden: [3], code: 2, epochs: 1, batchSize: 12, seed: 1, optimizer: 'sgd', maxGradNorm: 1, outputActivation: 'identity' }); // y is not in [0, 1]
       await m.fit([x, y]);
