@@ -552,6 +552,30 @@ export async function runScenario(cm, initOptions = {}) {
     outputs.push(...nBytes);
   } else failures.push('neuralScale: MultimodalAutoencoder is not exported');
 
+  // 16. training from a source (issue 37): a streamed 'ey' epoch on the raw Linnerud rows, read
+  //     from an async generator in chunks of 7 (the last of 6) through a shuffle buffer of 8 rows
+  //     (draws from the seeded in-wasm stream), the columns' statistics by a pass before
+  //     training and the final CCA by a pass after it; a source that throws in a warm start's
+  //     second chunk is a SourceError naming epoch 1, chunk 2 (the fit kept)
+  if (cm.SourceError) {
+    const source = () => (async function* () {
+      for (let i = 0; i < EXERCISE.length; i += 7) yield [EXERCISE.slice(i, i + 7), PHYSIOLOGICAL.slice(i, i + 7)];
+    })();
+    const m = new cm.DeepCCA({ components: 2, outputs: 4, hidden: [16], epochs: 1, batchSize: 6, seed: 5, objective: 'ey', scale: true });
+    const h = await m.fit(source, { shuffleBuffer: 8 });
+    const [u, v] = m.transform(EXERCISE, PHYSIOLOGICAL);
+    if (!(h.length === 1 && Number.isFinite(h[0].loss) && Number.isFinite(h[0].losses.correlation))) failures.push('deepccaSource: no finite loss after one streamed epoch');
+    const bad = await m.fit(() => (function* () {
+      yield [EXERCISE.slice(0, 7), PHYSIOLOGICAL.slice(0, 7)];
+      throw new Error('gone');
+    })(), { warmStart: true }).then(() => null, (e) => e);
+    if (!(bad instanceof cm.SourceError && bad.epoch === 1 && bad.chunk === 2)) failures.push(`deepccaSource: a source that threw gave ${bad}`);
+    const sBytes = [m.correlations, new Float64Array([h[0].loss, h[0].losses.correlation]), u.data, v.data, m.transform(EXERCISE, null)[0].data];
+    m.dispose();
+    parts.deepccaSource = await sha256(sBytes);
+    outputs.push(...sBytes);
+  } else failures.push('deepccaSource: SourceError is not exported');
+
   const threads = { threads: info.threads, ...(info.threadsFallback ? { threadsFallback: info.threadsFallback } : {}) };
   return { build: info.build, ...threads, ok: failures.length === 0, failures, hash: await sha256(outputs), parts };
 }
