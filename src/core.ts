@@ -46,7 +46,7 @@ export type { TrainingOptions, NetworkOptions, OptimizerName } from './models/ne
 export type { NeuralFitOptions } from './models/neural/trainer.js';
 export { ConditionalGAN, type ConditionalGANOptions, type ConditionalGANFitOptions, type ConditionalGANSourceFitOptions, type ConditionalGANFromTorchOptions, type ConditionalGANLosses, type GenerateOptions } from './models/neural/cgan.js';
 export {
-  MultimodalAutoencoder, type MultimodalAutoencoderOptions, type MultimodalAutoencoderFromTorchOptions, type AutoencoderFitOptions, type AutoencoderLosses, type ViewsOptions, type ViewInput, type FloatResult, type SubsetError,
+  MultimodalAutoencoder, type MultimodalAutoencoderOptions, type MultimodalAutoencoderFromTorchOptions, type AutoencoderFitOptions, type AutoencoderSourceFitOptions, type AutoencoderLosses, type ViewsOptions, type ViewInput, type FloatResult, type SubsetError,
 } from './models/neural/autoencoder.js';
 export * as metrics from './models/neural/metrics.js';
 export type { KernelDistanceOptions, PrecisionRecallOptions, FeatureExtractor } from './models/neural/metrics.js';

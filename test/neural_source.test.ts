@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { init, memoryStats, ConditionalGAN, SourceError } from '../src/index.js';
+import { init, memoryStats, ConditionalGAN, MultimodalAutoencoder, SourceError } from '../src/index.js';
 import * as W from '../src/wasm/index.js';
 import type { DataSource } from '../src/models/neural/source.js';
 import { digits } from './helpers.js';
@@ -73,15 +73,16 @@ function bad(inputs: readonly Rows[], rows: number, epochBad: number, chunkBad: 
 
 /** The error cases every model shares, for inputs named `names` (the first two matrices). */
 function errorCases(inputs: readonly Rows[], names: string[]): [string, unknown, RegExp, { epoch: number; chunk?: number; row?: number; input?: string }][] {
-  const [a, b] = names;
+  const esc = (t: string) => t.replace(/[[\]]/g, '\\$&');
+  const [a, b] = names.map(esc), [na, nb] = names;
   const ok = () => bad(inputs, 600, 0, 0, () => null)();
   return [
     ['throws mid-epoch', bad(inputs, 600, 2, 3, () => { throw new Error('disk gone'); }), /^source: epoch 2, chunk 3: the source threw: disk gone/, { epoch: 2, chunk: 3 }],
-    ['ragged', bad(inputs, 600, 2, 4, (c) => ((c[0]![7] = (c[0]![7] as number[]).slice(1)), c)), new RegExp(`^source: epoch 2, chunk 4, row 7 of ${a}: `), { epoch: 2, chunk: 4, row: 7, input: a }],
-    ['NaN', bad(inputs, 600, 2, 5, (c) => (((c[1]![3] as number[])[0] = NaN), c)), new RegExp(`^source: epoch 2, chunk 5, row 3 of ${b}: `), { epoch: 2, chunk: 5, row: 3, input: b }],
-    ['rows differ', bad(inputs, 600, 2, 2, (c) => ((c[1] = c[1]!.slice(1)), c)), new RegExp(`^source: epoch 2, chunk 2, ${b}: expected 100 rows \\(as ${a} of this chunk\\), got 99 rows`), { epoch: 2, chunk: 2, input: b }],
-    ['other columns', bad(inputs, 600, 2, 2, (c) => ((c[0] = c[0]!.map((r) => (r as number[]).slice(1))), c)), new RegExp(`^source: epoch 2, chunk 2, ${a}: expected \\d+ columns`), { epoch: 2, chunk: 2, input: a }],
-    ['not a chunk', bad(inputs, 600, 2, 2, (c) => c[0]), new RegExp(`^source: epoch 2, chunk 2: expected a chunk \\[${names.join(', ')}\\]`), { epoch: 2, chunk: 2 }],
+    ['ragged', bad(inputs, 600, 2, 4, (c) => ((c[0]![7] = (c[0]![7] as number[]).slice(1)), c)), new RegExp(`^source: epoch 2, chunk 4, row 7 of ${a}: `), { epoch: 2, chunk: 4, row: 7, input: na }],
+    ['NaN', bad(inputs, 600, 2, 5, (c) => (((c[1]![3] as number[])[0] = NaN), c)), new RegExp(`^source: epoch 2, chunk 5, row 3 of ${b}: `), { epoch: 2, chunk: 5, row: 3, input: nb }],
+    ['rows differ', bad(inputs, 600, 2, 2, (c) => ((c[1] = c[1]!.slice(1)), c)), new RegExp(`^source: epoch 2, chunk 2, ${b}: expected 100 rows \\(as ${a} of this chunk\\), got 99 rows`), { epoch: 2, chunk: 2, input: nb }],
+    ['other columns', bad(inputs, 600, 2, 2, (c) => ((c[0] = c[0]!.map((r) => (r as number[]).slice(1))), c)), new RegExp(`^source: epoch 2, chunk 2, ${a}: expected \\d+ columns`), { epoch: 2, chunk: 2, input: na }],
+    ['not a chunk', bad(inputs, 600, 2, 2, (c) => c[0]), new RegExp(`^source: epoch 2, chunk 2: expected a chunk \\[${esc(names.join(', '))}\\]`), { epoch: 2, chunk: 2 }],
     ['fewer rows than a batch', (() => { let e = 0; return () => (++e === 2 ? [inputs.map((x) => x.slice(0, 50))] : ok()); })(), /^source: epoch 2: the source yielded 50 rows, fewer than one batch \(100 rows\)/, { epoch: 2 }],
     ['not iterable', (() => { let e = 0; return () => (++e === 2 ? 42 : ok()); })(), /^source: epoch 2: expected the source function to return an iterable/, { epoch: 2 }],
   ];
@@ -204,6 +205,77 @@ describe('ConditionalGAN.fit(source): chunks [x, c]', () => {
       expect(e).toBeInstanceOf(SourceError);
       expect(e).toMatchObject({ epoch: 1, chunk: 1, input: 'x' });
       expect((e as Error).message).toMatch(/^source: epoch 1, chunk 1, row \d+ of x: .*'sigmoid' output head/);
+      m.dispose();
+    });
+  });
+});
+
+describe('MultimodalAutoencoder.fit(source): chunks [view₀, view₁, …]', () => {
+  const L = digits.left.slice(0, 1000), R = digits.right.slice(0, 1000);
+  const opts = { hidden: [16], code: 4, epochs: 3, batchSize: 100, seed: 3 };
+
+  for (const extra of [{}, { modalityDropout: 0.8 }]) {
+    it(`a source replaying the in-memory fit's batches (shuffleBuffer 0) trains bit-identical networks (modality dropout drawn as with arrays) ${JSON.stringify(extra)}`, async () => {
+      const a = new MultimodalAutoencoder({ ...opts, ...extra });
+      await a.fit([L, R, X]);
+      const b = new MultimodalAutoencoder({ ...opts, ...extra });
+      const h = await b.fit(ordered([L, R, X], arrayOrder(1000, opts.epochs, opts.seed), 128), { shuffleBuffer: 0 });
+      expect(h.map((e) => e.losses)).toEqual(a.history.map((e) => e.losses));
+      expect(json(b)).toBe(json(a));
+      a.dispose();
+      b.dispose();
+    });
+  }
+
+  it('a shuffled async source (buffer 300, chunks of 64) trains: the loss falls; same seed, same fit; validation (arrays) reported', async () => {
+    const fit = async () => {
+      const m = new MultimodalAutoencoder({ ...opts, epochs: 10, learningRate: 3e-3 });
+      await m.fit(chunks([L, R], 64, true), { shuffleBuffer: 300, validation: { views: [digits.left.slice(1000, 1200), digits.right.slice(1000, 1200)] } });
+      return m;
+    };
+    const [m, m2] = [await fit(), await fit()];
+    const loss = m.history.map((e) => e.loss);
+    console.log(`MultimodalAutoencoder from a source: loss ${loss[0]!.toFixed(4)} → ${loss.at(-1)!.toFixed(4)}`);
+    expect(loss.at(-1)!).toBeLessThan(0.7 * loss[0]!);
+    expect(m.history.every((e) => Number.isFinite(e.losses.validation!))).toBe(true);
+    expect(json(m)).toBe(json(m2));
+    for (const x of [m, m2]) x.dispose();
+  });
+
+  it('warm start goes on (two fits of 1 epoch equal one of 2); abort keeps the last epoch; scale: true from a pass before training', async () => {
+    const src = chunks([L, R], 250);
+    const a = new MultimodalAutoencoder({ ...opts, epochs: 2 });
+    await a.fit(src, { shuffleBuffer: 400 });
+    const w = new MultimodalAutoencoder({ ...opts, epochs: 1 });
+    await w.fit(src, { shuffleBuffer: 400 });
+    await w.fit(src, { shuffleBuffer: 400, warmStart: true });
+    expect(w.history.map((e) => e.epoch)).toEqual([1, 2]);
+    expect(weights(w)).toBe(weights(a));
+    const ac = new AbortController();
+    const m = new MultimodalAutoencoder({ ...opts, epochs: 5 });
+    await expect(m.fit(src, { signal: ac.signal, onEpoch: (e) => void (e.epoch === 1 && ac.abort()) })).rejects.toThrow();
+    expect(m.history.length).toBe(1);
+    expect(m.reconstruct([L.slice(0, 3), null])[1]!.rows).toBe(3);
+    const s = new MultimodalAutoencoder({ ...opts, scale: true, outputActivation: 'identity' });
+    await s.fit(src);
+    expect(s.history.length).toBe(3);
+    for (const x of [a, w, m, s]) x.dispose();
+  });
+
+  describe('errors are SourceErrors naming epoch, chunk, row and input; the previous fit is kept', () => {
+    errorTests(() => new MultimodalAutoencoder({ ...opts, epochs: 3 }) as unknown as Fittable, (m) => (m as unknown as MultimodalAutoencoder).fit([L.slice(0, 300), R.slice(0, 300)]), [L, R], ['views[0]', 'views[1]']);
+    it('a sigmoid head and a view outside [0, 1]: a SourceError naming the row of the view', async () => {
+      const m = new MultimodalAutoencoder({ ...opts, outputActivation: 'sigmoid' });
+      const e = await m.fit(chunks([L, R.map((r) => r.map((v) => v * 2))], 100)).catch((e: unknown) => e);
+      expect(e).toBeInstanceOf(SourceError);
+      expect(e).toMatchObject({ epoch: 1, chunk: 1, input: 'views[1]' });
+      expect((e as Error).message).toMatch(/^source: epoch 1, chunk 1, row \d+ of views\[1\]: .*'sigmoid' output head/);
+      m.dispose();
+    });
+    it('a chunk of one input', async () => {
+      const m = new MultimodalAutoencoder(opts);
+      const e = await m.fit(() => [[L]]).catch((e: unknown) => e);
+      expect((e as Error).message).toMatch(/^source: epoch 1, chunk 1: expected a chunk \[views\[0\], views\[1\], …\] \(an array of at least 2 inputs\)/);
       m.dispose();
     });
   });

@@ -22,7 +22,7 @@ import { checkOptions, noExtraArguments } from '../../options.js';
 import { dropMissing, keepRows } from '../../wasm/index.js';
 import type { TorchTensors } from '../../nn/torch.js';
 import {
-  checkAutoencoderOptions, perModality, type AutoencoderFitOptions, type AutoencoderLosses, type AutoencoderSettings, type MultimodalAutoencoderFromTorchOptions, type MultimodalAutoencoderOptions, type ViewInput, type ViewsOptions,
+  checkAutoencoderOptions, perModality, type AutoencoderFitOptions, type AutoencoderSourceFitOptions, type AutoencoderLosses, type AutoencoderSettings, type MultimodalAutoencoderFromTorchOptions, type MultimodalAutoencoderOptions, type ViewInput, type ViewsOptions,
 } from './autoencoder_options.js';
 import { allNets, backpropagate, buildNet, disposeNet, seedFor, type Net } from './autoencoder_graph.js';
 import { chunks, readValidation, readViews, weightedLoss, withViews, type ReadViews } from './autoencoder_views.js';
@@ -30,10 +30,11 @@ import { checkHeadRange, columnScaler, standardize, unstandardize, type ColumnSc
 import { readAutoencoderFile, writeAutoencoderFile } from './autoencoder_file.js';
 import { readTorchAutoencoder } from './autoencoder_torch.js';
 import { makeOptimizer } from './training.js';
-import { NEURAL_FIT_OPTIONS } from './trainer.js';
+import { NEURAL_FIT_OPTIONS, type Preparation, type Session } from './trainer.js';
+import { checkShuffleBuffer, SourceReader, streamedScalers, type DataSource } from './source.js';
 import { NeuralModel } from './neural_model.js';
 
-export type { MultimodalAutoencoderOptions, MultimodalAutoencoderFromTorchOptions, AutoencoderFitOptions, AutoencoderLosses, ViewsOptions, ViewInput } from './autoencoder_options.js';
+export type { MultimodalAutoencoderOptions, MultimodalAutoencoderFromTorchOptions, AutoencoderFitOptions, AutoencoderSourceFitOptions, AutoencoderLosses, ViewsOptions, ViewInput } from './autoencoder_options.js';
 export type { FloatResult } from '../../wasm/index.js';
 
 /** One row of `evaluate`: the modalities given, and the MSE of every modality reconstructed from them. */
@@ -95,16 +96,26 @@ export class MultimodalAutoencoder extends NeuralModel<AutoencoderLosses> implem
    * An abort (or a loss that turns NaN: DivergenceError) keeps the networks of the last
    * finished epoch as the fitted model, with its history, and rejects; before the first
    * finished epoch, and on any other error, the previous fit stays in place.
+   *
+   * `fit(source, options)` trains from a source instead: a function called once per epoch that
+   * returns an iterable (or async iterable) of chunks `[view₀, view₁, …]`, the same rows of
+   * every modality, all present (see the README, Training from a source). Rows are shuffled
+   * through a buffer of `shuffleBuffer` rows (0: source order), full batches only. What is
+   * wrong in the source is a SourceError.
    */
-  async fit(views: readonly ViewInput[], options: AutoencoderFitOptions = {}): Promise<EpochInfo<AutoencoderLosses>[]> {
+  async fit(source: DataSource, options?: AutoencoderSourceFitOptions): Promise<EpochInfo<AutoencoderLosses>[]>;
+  async fit(views: readonly ViewInput[], options?: AutoencoderFitOptions): Promise<EpochInfo<AutoencoderLosses>[]>;
+  async fit(views: readonly ViewInput[] | DataSource, options: AutoencoderFitOptions | AutoencoderSourceFitOptions = {}): Promise<EpochInfo<AutoencoderLosses>[]> {
     noExtraArguments(arguments, 2, 'MultimodalAutoencoder.fit');
+    if (typeof views === 'function') return this.#fitSource(views, options as AutoencoderSourceFitOptions);
     this.live();
     checkOptions(options, [...NEURAL_FIT_OPTIONS, 'present', 'validation'], 'fit options');
-    return this.trainer.fit(options, ({ warm, previous, own, built }) => {
+    return this.trainer.fit(options, (prep) => {
+      const { warm, own } = prep;
       // missing 'drop': a row with a NaN, null or undefined cell in a given view's row is left out of
       // every view (and of `present`); a null view or row stays a missing modality
       const d = Array.isArray(views) ? dropMissing(views, views.map((_, j) => `views[${j}]`), this.missing, 'views', true) : { views, keep: null, kept: 0, dropped: 0 };
-      const pr = options.present, keep = d.keep;
+      const pr = (options as AutoencoderFitOptions).present, keep = d.keep;
       const same = keep !== null && pr != null && ((pr as { rows?: unknown }).rows === keep.length || (Array.isArray(pr) && pr.length === keep.length));
       const present = same ? keepRows(pr, keep, d.kept) : pr;
       const data = readViews(d.views, 'views', null, present, 'options.present', own);
@@ -112,57 +123,102 @@ export class MultimodalAutoencoder extends NeuralModel<AutoencoderLosses> implem
       const widths = data.x.map((t) => t.cols);
       if (warm && widths.join() !== this.#net!.widths.join())
         throw new ShapeError('views', `modalities of ${this.#net!.widths.join(', ')} columns (as the fitted model, for warmStart)`, `${widths.join(', ')} columns`);
-      const { weights, outs } = perModality(this, m);
+      const { outs } = perModality(this, m);
       // scale: true standardises the present rows by the first fit's scaler; a bounded head
       // (sigmoid, tanh) must be able to reach every present target, checked before anything is built
       const scaler = warm ? this.#scaler : this.scale ? data.x.map((t, j) => columnScaler(t, (i) => data.mask[i * m + j] !== 0)) : null;
       if (scaler) scaleViews(data, scaler);
       outs.forEach((a, j) => checkHeadRange(data.x[j]!, a, `views[${j}]`, scaler !== null, (i) => data.mask[i * m + j] !== 0));
-      const val = readValidation(options.validation, widths, own);
-      if (val && scaler) scaleViews(val, scaler);
-      const g = warm ? this.#net! : buildNet(this, widths);
-      if (!warm) built({ dispose: () => disposeNet(g) });
-      const nets = allNets(g);
-      const bs = Math.min(this.batchSize, n);
-      const [opt] = previous ? previous.optimizers : [built(makeOptimizer(this, nets))];
-      const [rng] = previous ? previous.rngs : [built(Rng.create(seedFor(this.seed, 1000)))];
-      const xb = widths.map((p) => own(Tensor.empty(bs, p)));
-      const grads = widths.map((p) => own(Tensor.empty(bs, p)));
-      const pb = own(Tensor.empty(bs, m)), gates = own(Tensor.empty(bs, m));
-      return {
-        rows: n,
-        batchSize: bs,
-        nets,
-        optimizers: [opt!],
-        rngs: [rng!],
-        validation: val && {
-          measure: () => {
-            for (const t of nets) t.eval();
-            const v = weightedLoss(g, val, weights);
-            for (const t of nets) t.train();
-            return v;
-          },
-          higherIsBetter: false,
-          patience: val.patience,
-        },
-        step: (batch) => {
-          for (let j = 0; j < m; j++) W.gatherRows(xb[j]!, data.x[j]!, batch);
-          W.gatherRows(pb, data.present, batch);
-          W.modalityDropout(gates, pb, this.modalityDropout, rng!);
-          opt!.zeroGrad();
-          const losses = backpropagate(g, xb, pb, gates, grads, weights);
-          opt!.step();
-          return losses as AutoencoderLosses;
-        },
-        adopt: () => {
-          this.dropped = d.dropped;
-          if (warm) return;
-          this.#disposeModel();
-          this.#net = g;
-          this.#scaler = scaler;
-        },
-      };
+      return this.#session(prep, { rows: n, bs: Math.min(this.batchSize, n), widths, data, scaler, validation: options.validation, dropped: () => d.dropped });
     });
+  }
+
+  /**
+   * fit(source, options): chunks `[view₀, view₁, …]` (the same rows of every modality, all
+   * present), with scale: true the columns' statistics by a pass before training; the batches
+   * the trainer fills from the source through the shuffle buffer.
+   */
+  #fitSource(source: DataSource, options: AutoencoderSourceFitOptions): Promise<EpochInfo<AutoencoderLosses>[]> {
+    this.live();
+    checkOptions(options, [...NEURAL_FIT_OPTIONS, 'validation', 'shuffleBuffer'], 'fit options');
+    const shuffleBuffer = checkShuffleBuffer(options.shuffleBuffer);
+    const warm = options.warmStart === true, net = warm ? this.#net : null;
+    const reader = new SourceReader(source, (k) => Array.from({ length: k }, (_, j) => `views[${j}]`), this.missing, net ? [...net.widths] : null);
+    const { shuffleBuffer: _, ...rest } = options;
+    let scaler: ColumnScaler[] | null = warm ? this.#scaler : null;
+    const before = async () => {
+      if (this.scale && !warm) scaler = await streamedScalers(reader, options.signal);
+      reader.transform = (views) => {
+        if (scaler) views.forEach((t, j) => standardize(t, scaler![j]!));
+        const { outs } = perModality(this, views.length);
+        outs.forEach((a, j) => checkHeadRange(views[j]!, a, `views[${j}]`, scaler !== null));
+      };
+    };
+    return this.trainer.fit(
+      rest,
+      (prep) => this.#session(prep, { rows: 0, bs: this.batchSize, widths: [...prep.widths!], data: null, scaler, validation: options.validation, dropped: () => reader.dropped }),
+      { reader, shuffleBuffer, before },
+    );
+  }
+
+  /** A fit's session on the rows in `data` (standardised) or on batches a source fills (every modality present). */
+  #session(
+    { warm, previous, own, built }: Preparation,
+    o: { rows: number; bs: number; widths: number[]; data: ReadViews | null; scaler: ColumnScaler[] | null; validation: AutoencoderFitOptions['validation']; dropped: () => number },
+  ): Session<AutoencoderLosses> {
+    const { bs, widths, data, scaler } = o, m = widths.length;
+    const { weights } = perModality(this, m);
+    const val = readValidation(o.validation, widths, own);
+    if (val && scaler) scaleViews(val, scaler);
+    const g = warm ? this.#net! : buildNet(this, widths);
+    if (!warm) built({ dispose: () => disposeNet(g) });
+    const nets = allNets(g);
+    const [opt] = previous ? previous.optimizers : [built(makeOptimizer(this, nets))];
+    const [rng] = previous ? previous.rngs : [built(Rng.create(seedFor(this.seed, 1000)))];
+    const xb = widths.map((p) => own(Tensor.empty(bs, p)));
+    const grads = widths.map((p) => own(Tensor.empty(bs, p)));
+    const pb = own(Tensor.empty(bs, m)), gates = own(Tensor.empty(bs, m));
+    // from a source every modality is present
+    if (!data) W.fill(pb, 1);
+    // one step on the rows in xb, pb
+    const train = () => {
+      W.modalityDropout(gates, pb, this.modalityDropout, rng!);
+      opt!.zeroGrad();
+      const losses = backpropagate(g, xb, pb, gates, grads, weights);
+      opt!.step();
+      return losses as AutoencoderLosses;
+    };
+    return {
+      rows: o.rows,
+      batchSize: bs,
+      nets,
+      optimizers: [opt!],
+      rngs: [rng!],
+      validation: val && {
+        measure: () => {
+          for (const t of nets) t.eval();
+          const v = weightedLoss(g, val, weights);
+          for (const t of nets) t.train();
+          return v;
+        },
+        higherIsBetter: false,
+        patience: val.patience,
+      },
+      step: (batch) => {
+        for (let j = 0; j < m; j++) W.gatherRows(xb[j]!, data!.x[j]!, batch);
+        W.gatherRows(pb, data!.present, batch);
+        return train();
+      },
+      batchTensors: xb,
+      filledStep: train,
+      adopt: () => {
+        this.dropped = o.dropped();
+        if (warm) return;
+        this.#disposeModel();
+        this.#net = g;
+        this.#scaler = scaler;
+      },
+    };
   }
 
   protected isFitted(): boolean {

@@ -50,6 +50,13 @@ export interface AutoencoderFitOptions extends NeuralFitOptions<AutoencoderLosse
   validation?: { views: readonly ViewInput[]; present?: TensorInput; patience?: number };
 }
 
+export interface AutoencoderSourceFitOptions extends NeuralFitOptions<AutoencoderLosses> {
+  /** held-out views (arrays), as with arrays */
+  validation?: AutoencoderFitOptions['validation'];
+  /** rows held for shuffling, as tf.data's shuffle(bufferSize) (default 10,000, or as many as 16 MiB of rows hold when they are wide; 0: the rows in source order) */
+  shuffleBuffer?: number;
+}
+
 export interface MultimodalAutoencoderFromTorchOptions extends Omit<MultimodalAutoencoderOptions, 'hidden' | 'code' | 'decoderHidden'> {
   /** what the names start with, dot included: 'autoencoder.' for `autoencoder.encoders.0.0.weight`;
    *  tensors outside it are ignored (default '': every tensor belongs to the autoencoder) */

@@ -1,7 +1,8 @@
 /**
  * Training from a source: a function called once per epoch that returns a (sync or async)
  * iterable of chunks, each chunk holding the same rows of every input in the order `fit` takes
- * them with arrays (`[X, Y]` for DeepCCA, `[x, c]` for ConditionalGAN), each in any accepted input form. A file or a query
+ * them with arrays (`[X, Y]` for DeepCCA, `[x, c]` for ConditionalGAN, `[view₀, view₁, …]` for
+ * MultimodalAutoencoder), each in any accepted input form. A file or a query
  * can so be reread every epoch, and the model holds only a shuffle buffer and a batch.
  *
  * - SourceReader reads one pass, validates every chunk (an array of the inputs, finite, the
@@ -42,18 +43,20 @@ export function checkShuffleBuffer(v: unknown): number | null {
   return v as number;
 }
 
-/** The row an input's error points at, from its argument (`X[3]`, `X[3][1]`) or its fields. */
-function rowOf(e: unknown): number | undefined {
+/** The row an input's error points at, from its argument after the input's name (`X[3]`, `X[3][1]`, `x row 3, column 1`) or its fields. */
+function rowOf(e: unknown, input = ''): number | undefined {
   if (e instanceof NonFiniteError) return e.row;
-  const a = e instanceof ShapeError || e instanceof ValueError ? e.argument : undefined;
-  const m = a ? (/\[(\d+)\]/.exec(a) ?? / row (\d+)/.exec(a)) : null;
+  const a = e instanceof ShapeError || e instanceof ValueError ? e.argument?.slice(input.length) : undefined;
+  const m = a ? (/^\[(\d+)\]/.exec(a) ?? /^ row (\d+)/.exec(a)) : null;
   return m ? Number(m[1]) : undefined;
 }
 
 /** Reads the passes over a source, one at a time, validating every chunk. */
 export class SourceReader {
   readonly #source: DataSource;
-  readonly #names: readonly string[];
+  /** the inputs' names; null until the first chunk says how many (a model of any number of inputs) */
+  #names: readonly string[] | null;
+  readonly #namesFor: ((count: number) => string[]) | null;
   readonly #missing: Missing;
   /** the columns of each input: fixed by the fitted networks, or by the first chunk */
   widths: (number | null)[];
@@ -68,9 +71,12 @@ export class SourceReader {
   rows = 0;
   dropped = 0;
 
-  constructor(source: DataSource, names: readonly string[], missing: Missing, widths: (number | null)[] = names.map(() => null)) {
+  /** `names` a function: the chunks hold any number (≥ 2) of inputs, named by it from the first chunk (unless `widths` fix the number) */
+  constructor(source: DataSource, names: readonly string[] | ((count: number) => string[]), missing: Missing, widths: (number | null)[] | null = null) {
     this.#source = source;
-    this.#names = names;
+    this.#namesFor = typeof names === 'function' ? names : null;
+    this.#names = typeof names === 'function' ? (widths ? names(widths.length) : null) : names;
+    widths ??= this.#names ? this.#names.map(() => null) : [];
     this.#missing = missing;
     this.widths = widths;
   }
@@ -125,7 +131,13 @@ export class SourceReader {
       this.#chunk--;
       return null;
     }
-    const names = this.#names, c = r.value;
+    const c = r.value;
+    if (!this.#names) {
+      if (!Array.isArray(c) || c.length < 2) throw this.#fail(`expected a chunk [${this.#namesFor!(2).join(', ')}, …] (an array of at least 2 inputs), got ${describe(c)}`, { chunk });
+      this.#names = this.#namesFor!(c.length);
+      this.widths = this.#names.map(() => null);
+    }
+    const names = this.#names;
     const shape = `[${names.join(', ')}]`;
     if (!Array.isArray(c) || c.length !== names.length) throw this.#fail(`expected a chunk ${shape} (an array of ${names.length} inputs), got ${describe(c)}`, { chunk });
     // an empty chunk (e.g. a query's last page): nothing to read
@@ -173,8 +185,8 @@ export class SourceReader {
   #wrap(e: unknown, chunk: number): unknown {
     if (!(e instanceof CrossmodalError)) return e;
     const a = (e as { argument?: string }).argument ?? '';
-    const input = this.#names.find((n) => a === n || a.startsWith(`${n}[`) || a.startsWith(`${n} row `));
-    return this.#fail(e.message, { chunk, row: rowOf(e), input, cause: e });
+    const input = this.#names!.find((n) => a === n || a.startsWith(`${n}[`) || a.startsWith(`${n} row `));
+    return this.#fail(e.message, { chunk, row: rowOf(e, input), input, cause: e });
   }
 
   /** Ends the pass early (returns the iterator, so a file or a query can close). */
