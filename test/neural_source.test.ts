@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { init, memoryStats, ConditionalGAN, MultimodalAutoencoder, SourceError } from '../src/index.js';
+import { init, memoryStats, Classifier, ConditionalGAN, MultimodalAutoencoder, SourceError } from '../src/index.js';
 import * as W from '../src/wasm/index.js';
 import type { DataSource } from '../src/models/neural/source.js';
 import { digits } from './helpers.js';
@@ -72,14 +72,14 @@ function bad(inputs: readonly Rows[], rows: number, epochBad: number, chunkBad: 
 }
 
 /** The error cases every model shares, for inputs named `names` (the first two matrices). */
-function errorCases(inputs: readonly Rows[], names: string[]): [string, unknown, RegExp, { epoch: number; chunk?: number; row?: number; input?: string }][] {
+function errorCases(inputs: readonly Rows[], names: string[], nan = 1): [string, unknown, RegExp, { epoch: number; chunk?: number; row?: number; input?: string }][] {
   const esc = (t: string) => t.replace(/[[\]]/g, '\\$&');
-  const [a, b] = names.map(esc), [na, nb] = names;
+  const [a, b] = names.map(esc), [na, nb] = names, [n, nn] = [esc(names[nan]!), names[nan]!];
   const ok = () => bad(inputs, 600, 0, 0, () => null)();
   return [
     ['throws mid-epoch', bad(inputs, 600, 2, 3, () => { throw new Error('disk gone'); }), /^source: epoch 2, chunk 3: the source threw: disk gone/, { epoch: 2, chunk: 3 }],
     ['ragged', bad(inputs, 600, 2, 4, (c) => ((c[0]![7] = (c[0]![7] as number[]).slice(1)), c)), new RegExp(`^source: epoch 2, chunk 4, row 7 of ${a}: `), { epoch: 2, chunk: 4, row: 7, input: na }],
-    ['NaN', bad(inputs, 600, 2, 5, (c) => (((c[1]![3] as number[])[0] = NaN), c)), new RegExp(`^source: epoch 2, chunk 5, row 3 of ${b}: `), { epoch: 2, chunk: 5, row: 3, input: nb }],
+    ['NaN', bad(inputs, 600, 2, 5, (c) => (((c[nan]![3] as number[])[0] = NaN), c)), new RegExp(`^source: epoch 2, chunk 5, row 3 of ${n}: `), { epoch: 2, chunk: 5, row: 3, input: nn }],
     ['rows differ', bad(inputs, 600, 2, 2, (c) => ((c[1] = c[1]!.slice(1)), c)), new RegExp(`^source: epoch 2, chunk 2, ${b}: expected 100 rows \\(as ${a} of this chunk\\), got 99 rows`), { epoch: 2, chunk: 2, input: nb }],
     ['other columns', bad(inputs, 600, 2, 2, (c) => ((c[0] = c[0]!.map((r) => (r as number[]).slice(1))), c)), new RegExp(`^source: epoch 2, chunk 2, ${a}: expected \\d+ columns`), { epoch: 2, chunk: 2, input: na }],
     ['not a chunk', bad(inputs, 600, 2, 2, (c) => c[0]), new RegExp(`^source: epoch 2, chunk 2: expected a chunk \\[${esc(names.join(', '))}\\]`), { epoch: 2, chunk: 2 }],
@@ -96,8 +96,8 @@ interface Fittable {
 }
 
 /** Each error case: a SourceError with its fields, the previous fit (weights, history) kept, no bytes leaked. */
-function errorTests(make: () => Fittable, fitArrays: (m: Fittable) => Promise<unknown>, inputs: readonly Rows[], names: string[]) {
-  for (const [what, source, message, fields] of errorCases(inputs, names)) {
+function errorTests(make: () => Fittable, fitArrays: (m: Fittable) => Promise<unknown>, inputs: readonly Rows[], names: string[], nan = 1, more: ReturnType<typeof errorCases> = []) {
+  for (const [what, source, message, fields] of [...errorCases(inputs, names, nan), ...more]) {
     it(what, async () => {
       const m = make();
       await fitArrays(m);
@@ -278,5 +278,85 @@ describe('MultimodalAutoencoder.fit(source): chunks [view₀, view₁, …]', ()
       expect((e as Error).message).toMatch(/^source: epoch 1, chunk 1: expected a chunk \[views\[0\], views\[1\], …\] \(an array of at least 2 inputs\)/);
       m.dispose();
     });
+  });
+});
+
+describe('Classifier.fit(source): chunks [X, labels]', () => {
+  const opts = { hidden: [32], epochs: 3, batchSize: 100, seed: 3 };
+  // the trainer's shuffling stream of a Classifier
+  const shuffleSeed = (opts.seed + 0x9e3779b9) >>> 0;
+
+  it("a source replaying the in-memory fit's batches (shuffleBuffer 0) trains a bit-identical network; the classes from a pass before training", async () => {
+    const a = new Classifier(opts);
+    await a.fit(X, labels);
+    const b = new Classifier(opts);
+    // the source is called once more first, for the pass that finds the classes (any order)
+    const orders = arrayOrder(1000, opts.epochs, shuffleSeed);
+    const h = await b.fit(ordered([X, labels], [orders[0]!, ...orders], 128), { shuffleBuffer: 0 });
+    expect(h.map((e) => e.loss)).toEqual(a.history.map((e) => e.loss));
+    expect(b.classes).toBe(10);
+    // the network with its optimiser state (the file's shuffling stream differs: a source with buffer 0 draws nothing from it)
+    const net = (m: Classifier) => JSON.stringify((m.toJSON() as { net: unknown }).net);
+    expect(net(b)).toBe(net(a));
+    a.dispose();
+    b.dispose();
+  });
+
+  it('a shuffled async source (buffer 300, chunks of 64, labels as Int32Array) trains: the loss falls, held-out accuracy; same seed, same fit', async () => {
+    const src = () => chunks([X, labels], 64, true)();
+    const typed = () =>
+      (async function* () {
+        for await (const [x, l] of src() as AsyncIterable<[number[][], number[]]>) yield [x, Int32Array.from(l)] as never;
+      })();
+    const fit = async () => {
+      const m = new Classifier({ ...opts, epochs: 10, learningRate: 1e-2 });
+      await m.fit(typed, { shuffleBuffer: 300 });
+      return m;
+    };
+    const [m, m2] = [await fit(), await fit()];
+    const loss = m.history.map((e) => e.loss);
+    const acc = m.accuracy(digits.left.slice(1000, 1400), Array.from(digits.labels.slice(1000, 1400), Number));
+    console.log(`Classifier from a source: loss ${loss[0]!.toFixed(3)} → ${loss.at(-1)!.toFixed(3)}, held-out accuracy ${acc.toFixed(3)}`);
+    expect(loss.at(-1)!).toBeLessThan(0.5 * loss[0]!);
+    expect(acc).toBeGreaterThan(0.6);
+    expect(json(m)).toBe(json(m2));
+    for (const x of [m, m2]) x.dispose();
+  });
+
+  it('warm start goes on (two fits of 1 epoch equal one of 2); abort keeps the last epoch', async () => {
+    const src = chunks([X, labels], 250);
+    const a = new Classifier({ ...opts, epochs: 2 });
+    await a.fit(src, { shuffleBuffer: 400 });
+    const w = new Classifier({ ...opts, epochs: 1 });
+    await w.fit(src, { shuffleBuffer: 400 });
+    await w.fit(src, { shuffleBuffer: 400, warmStart: true });
+    expect(w.history.map((e) => e.epoch)).toEqual([1, 2]);
+    expect(weights(w)).toBe(weights(a));
+    const ac = new AbortController();
+    const m = new Classifier({ ...opts, epochs: 5 });
+    await expect(m.fit(src, { signal: ac.signal, onEpoch: (e) => void (e.epoch === 1 && ac.abort()) })).rejects.toThrow();
+    expect(m.history.length).toBe(1);
+    expect(m.predict(X.slice(0, 3)).length).toBe(3);
+    for (const x of [a, w, m]) x.dispose();
+  });
+
+  describe('errors are SourceErrors naming epoch, chunk, row and input; the previous fit is kept', () => {
+    const labelCase = (what: string, v: number, message: RegExp): ReturnType<typeof errorCases>[number] => [
+      what,
+      bad([X, labels], 600, 2, 3, (c) => (((c[1] as number[])[4] = v), c)),
+      message,
+      { epoch: 2, chunk: 3, row: 4, input: 'labels' },
+    ];
+    errorTests(
+      () => new Classifier({ layers: [32, 16, 10], epochs: 3, batchSize: 100, seed: 3 }) as unknown as Fittable,
+      (m) => (m as unknown as Classifier).fit(X.slice(0, 300), labels.slice(0, 300)),
+      [X, labels],
+      ['X', 'labels'],
+      0,
+      [
+        labelCase('a label that is not an integer', 2.5, /^source: epoch 2, chunk 3, row 4 of labels: labels\[4\]: expected an integer class in 0\.\.9, got 2\.5/),
+        labelCase('a label past the classes', 10, /^source: epoch 2, chunk 3, row 4 of labels: .*an integer class in 0\.\.9, got 10/),
+      ],
+    );
   });
 });

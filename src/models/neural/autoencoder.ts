@@ -31,7 +31,8 @@ import { readAutoencoderFile, writeAutoencoderFile } from './autoencoder_file.js
 import { readTorchAutoencoder } from './autoencoder_torch.js';
 import { makeOptimizer } from './training.js';
 import { NEURAL_FIT_OPTIONS, type Preparation, type Session } from './trainer.js';
-import { checkShuffleBuffer, SourceReader, streamedScalers, type DataSource } from './source.js';
+import { checkShuffleBuffer, SourceReader, type DataSource } from './source.js';
+import { streamedScalers } from './source_scalers.js';
 import { NeuralModel } from './neural_model.js';
 
 export type { MultimodalAutoencoderOptions, MultimodalAutoencoderFromTorchOptions, AutoencoderFitOptions, AutoencoderSourceFitOptions, AutoencoderLosses, ViewsOptions, ViewInput } from './autoencoder_options.js';

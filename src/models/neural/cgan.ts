@@ -27,7 +27,8 @@ import { buildNets, conditionStats, type Nets } from './cgan_nets.js';
 import { readGANFile, readTorchGAN, writeGANFile } from './cgan_file.js';
 import { makeOptimizer } from './training.js';
 import { NEURAL_FIT_OPTIONS, type Preparation, type Session } from './trainer.js';
-import { checkShuffleBuffer, SourceReader, streamedScalers, type DataSource } from './source.js';
+import { checkShuffleBuffer, SourceReader, type DataSource } from './source.js';
+import { streamedScalers } from './source_scalers.js';
 import { NeuralModel } from './neural_model.js';
 import { checkHeadRange, columnScaler, standardize, unstandardize, type ColumnScaler } from './scaler.js';
 

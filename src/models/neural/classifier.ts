@@ -23,7 +23,8 @@ import { checkLabels, checkOptions, noExtraArguments } from '../../options.js';
 import { dropMissing } from '../../wasm/index.js';
 import { readEnvelope } from '../../serialize.js';
 import { NETWORK_OPTIONS, TRAINING_OPTIONS, checkActivationInit, checkTraining, makeOptimizer, trainingExtras, type NetworkOptions, type OptimizerName, type TrainingOptions } from './training.js';
-import { NEURAL_FIT_OPTIONS, type NeuralFitOptions } from './trainer.js';
+import { NEURAL_FIT_OPTIONS, type NeuralFitOptions, type Preparation, type Session } from './trainer.js';
+import { checkShuffleBuffer, sourcePass, SourceReader, type DataSource } from './source.js';
 import { NeuralModel } from './neural_model.js';
 
 export interface ClassifierOptions extends TrainingOptions, NetworkOptions {
@@ -41,6 +42,12 @@ export type ClassifierLosses = { loss: number };
 
 /** Classifier.fit's options (onEpoch, signal, warmStart). */
 export interface ClassifierFitOptions extends NeuralFitOptions<ClassifierLosses> {}
+
+/** Classifier.fit(source, options)'s options: those of fit and the shuffle buffer. */
+export interface ClassifierSourceFitOptions extends ClassifierFitOptions {
+  /** rows held for shuffling, as tf.data's shuffle(bufferSize) (default 10,000, or as many as 16 MiB of rows hold when they are wide; 0: the rows in source order) */
+  shuffleBuffer?: number;
+}
 
 const FORMAT = 'crossmodal.Classifier';
 const OPTIONS = ['layers', ...NETWORK_OPTIONS, 'dropout', ...TRAINING_OPTIONS, 'keepLastBatch'] as const satisfies readonly (keyof ClassifierOptions)[];
@@ -119,60 +126,124 @@ export class Classifier extends NeuralModel<ClassifierLosses> {
    * the fitted one on for `epochs` more epochs, with its optimiser state and shuffling.
    * An abort, or a loss that turns NaN (DivergenceError), keeps the network as it was
    * after the last finished epoch and rejects; any other error leaves the previous fit.
+   *
+   * `fit(source, options)` trains from a source instead: a function called once per epoch that
+   * returns an iterable (or async iterable) of chunks `[X, labels]`, the same rows of both (see
+   * the README, Training from a source). Rows are shuffled through a buffer of `shuffleBuffer`
+   * rows (0: source order), full batches only. What is wrong in the source is a SourceError.
    */
-  async fit(X: TensorInput, labels: ArrayLike<number>, options: ClassifierFitOptions = {}): Promise<EpochInfo<ClassifierLosses>[]> {
+  async fit(source: DataSource, options?: ClassifierSourceFitOptions): Promise<EpochInfo<ClassifierLosses>[]>;
+  async fit(X: TensorInput, labels: ArrayLike<number>, options?: ClassifierFitOptions): Promise<EpochInfo<ClassifierLosses>[]>;
+  async fit(X: TensorInput | DataSource, labels?: ArrayLike<number> | ClassifierSourceFitOptions, options: ClassifierFitOptions = {}): Promise<EpochInfo<ClassifierLosses>[]> {
+    if (typeof X === 'function') {
+      noExtraArguments(arguments, 2, 'Classifier.fit');
+      return this.#fitSource(X, (labels ?? {}) as ClassifierSourceFitOptions);
+    }
     noExtraArguments(arguments, 3, 'Classifier.fit');
     this.live();
     checkOptions(options, NEURAL_FIT_OPTIONS, 'fit options');
-    return this.trainer.fit(options, ({ warm, previous, own, built }) => {
+    return this.trainer.fit(options, (prep) => {
+      const { warm, own } = prep;
       // missing 'drop': the rows of X with a missing cell left out, and their labels
       const rows = dropMissing([X], ['X'], this.missing, 'X');
       const keep = rows.keep;
-      if (keep) labels = Array.from(checkLabels(labels, keep.length, null, 'labels')).filter((_, i) => keep[i]);
+      let l = labels as ArrayLike<number>;
+      if (keep) l = Array.from(checkLabels(l, keep.length, null, 'labels')).filter((_, i) => keep[i]);
       const x = own(Tensor.from(rows.views[0]!, 'X'));
       const n = x.rows, d = x.cols;
       const fixed = warm ? this.#net!.layers : this.layers;
       if (fixed && d !== fixed[0]) throw new ShapeError('X', `${fixed[0]} columns (the network's input width)`, `${d} columns`);
       let classes = fixed ? fixed.at(-1)! : 0;
       if (!fixed) {
-        const l = checkLabels(labels, n, null, 'labels');
-        for (let i = 0; i < n; i++) classes = Math.max(classes, l[i]! + 1);
+        const c = checkLabels(l, n, null, 'labels');
+        for (let i = 0; i < n; i++) classes = Math.max(classes, c[i]! + 1);
         if (classes < 2) throw new ValueError('labels', 'at least two classes (labels 0 and 1)', `only class 0`);
       }
-      const y = own(labelIndices(labels, n, classes, 'labels'));
-      const bs = Math.min(this.batchSize, n);
-      const net = warm ? this.#net! : built(this.#build(fixed ?? [d, ...this.hidden, classes]));
-      const [opt] = previous ? previous.optimizers : [built(makeOptimizer(this, net))];
-      const xb = own(Tensor.empty(bs, d)), grad = own(Tensor.empty(bs, classes)), lb = own(Indices.empty(bs, 'i32'));
-      return {
-        rows: n,
-        batchSize: bs,
-        dropLast: !this.keepLastBatch,
-        nets: [net],
-        optimizers: [opt!],
-        rngs: [],
-        step: (batch) => {
-          const size = batch.length;
-          const xv = size === bs ? xb : xb.viewRows(0, size);
-          const gv = size === bs ? grad : grad.viewRows(0, size);
-          const lv = size === bs ? lb : lb.view(0, size);
-          W.gatherRows(xv, x, batch);
-          W.gatherValues(lv, y, batch);
-          const loss = W.softmaxXentLoss(gv, net.forward(xv), lv);
-          opt!.zeroGrad();
-          net.backward(gv, { inputGradient: false });
-          opt!.step();
-          return { loss };
-        },
-        adopt: () => {
-          this.dropped = rows.dropped;
-          this.#fitted = true;
-          if (warm) return;
-          this.#net?.dispose();
-          this.#net = net;
-        },
-      };
+      const y = own(labelIndices(l, n, classes, 'labels'));
+      return this.#session(prep, { rows: n, bs: Math.min(this.batchSize, n), d, classes, fixed, x, y, dropped: () => rows.dropped });
     });
+  }
+
+  /**
+   * fit(source, options): chunks `[X, labels]`; with `hidden` (no `layers`) and no warm start,
+   * the classes (the largest label + 1) by a pass before training; the batches the trainer
+   * fills from the source through the shuffle buffer (full batches only).
+   */
+  #fitSource(source: DataSource, options: ClassifierSourceFitOptions): Promise<EpochInfo<ClassifierLosses>[]> {
+    this.live();
+    checkOptions(options, [...NEURAL_FIT_OPTIONS, 'shuffleBuffer'], 'fit options');
+    const shuffleBuffer = checkShuffleBuffer(options.shuffleBuffer);
+    const warm = options.warmStart === true;
+    const fixed = warm && this.#fitted ? this.#net!.layers : this.layers;
+    const reader = new SourceReader(source, ['X', 'labels'], this.missing, [fixed ? fixed[0]! : null, 1]);
+    reader.kinds = ['matrix', 'labels'];
+    const { shuffleBuffer: _, ...rest } = options;
+    let classes = fixed ? fixed.at(-1)! : 0;
+    reader.classes = fixed ? classes : null;
+    const before = async () => {
+      if (fixed) return;
+      await sourcePass(reader, "the pass before training (the labels' classes)", ([, l]) => {
+        for (const v of l!.data) classes = Math.max(classes, v + 1);
+      }, options.signal);
+      if (classes < 2) throw new ValueError('labels', 'at least two classes (labels 0 and 1)', 'only class 0');
+      reader.classes = classes;
+    };
+    return this.trainer.fit(
+      rest,
+      (prep) => this.#session(prep, { rows: 0, bs: this.batchSize, d: prep.widths![0]!, classes, fixed, x: null, y: null, dropped: () => reader.dropped }),
+      { reader, shuffleBuffer, before },
+    );
+  }
+
+  /** A fit's session on the rows of x, y or on batches a source fills. */
+  #session(
+    { warm, previous, own, built }: Preparation,
+    o: { rows: number; bs: number; d: number; classes: number; fixed: readonly number[] | null; x: Tensor | null; y: Indices | null; dropped: () => number },
+  ): Session<ClassifierLosses> {
+    const { bs, d, classes, fixed, x, y } = o;
+    const net = warm ? this.#net! : built(this.#build(fixed ?? [d, ...this.hidden, classes]));
+    const [opt] = previous ? previous.optimizers : [built(makeOptimizer(this, net))];
+    const xb = own(Tensor.empty(bs, d)), grad = own(Tensor.empty(bs, classes)), lb = own(Indices.empty(bs, 'i32'));
+    // from a source: the batch's labels as f32, copied into lb before the step
+    const lf = x ? null : own(Tensor.empty(bs, 1));
+    const train = (xv: Tensor, gv: Tensor, lv: Indices) => {
+      const loss = W.softmaxXentLoss(gv, net.forward(xv), lv);
+      opt!.zeroGrad();
+      net.backward(gv, { inputGradient: false });
+      opt!.step();
+      return { loss };
+    };
+    return {
+      rows: o.rows,
+      batchSize: bs,
+      dropLast: !this.keepLastBatch,
+      nets: [net],
+      optimizers: [opt!],
+      rngs: [],
+      step: (batch) => {
+        const size = batch.length;
+        const xv = size === bs ? xb : xb.viewRows(0, size);
+        const gv = size === bs ? grad : grad.viewRows(0, size);
+        const lv = size === bs ? lb : lb.view(0, size);
+        W.gatherRows(xv, x!, batch);
+        W.gatherValues(lv, y!, batch);
+        return train(xv, gv, lv);
+      },
+      ...(lf && {
+        batchTensors: [xb, lf],
+        filledStep: () => {
+          lb.values.set(lf.data);
+          return train(xb, grad, lb);
+        },
+      }),
+      adopt: () => {
+        this.dropped = o.dropped();
+        this.#fitted = true;
+        if (warm) return;
+        this.#net?.dispose();
+        this.#net = net;
+      },
+    };
   }
 
   #check(method: string): MLP {

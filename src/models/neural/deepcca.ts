@@ -25,7 +25,8 @@ import { makeOptimizer } from './training.js';
 import { NEURAL_FIT_OPTIONS, type Preparation, type Session } from './trainer.js';
 import { NeuralModel } from './neural_model.js';
 import { columnScaler, readScalers, standardize, writeScalers, type ColumnScaler } from './scaler.js';
-import { checkShuffleBuffer, SourceReader, streamedScalers, type DataSource } from './source.js';
+import { checkShuffleBuffer, SourceReader, type DataSource } from './source.js';
+import { streamedScalers } from './source_scalers.js';
 import { score, streamedCCA, sum, toF64, towerOutputs } from './deepcca_outputs.js';
 import { decoderPrefixes, decoderSession, noDecoders, decodersFromTorch, readDecoders, reconstructViews, torchReconstruction, type ReconstructionSettings } from './deepcca_dccae.js';
 

@@ -2,7 +2,8 @@
  * Training from a source: a function called once per epoch that returns a (sync or async)
  * iterable of chunks, each chunk holding the same rows of every input in the order `fit` takes
  * them with arrays (`[X, Y]` for DeepCCA, `[x, c]` for ConditionalGAN, `[view₀, view₁, …]` for
- * MultimodalAutoencoder), each in any accepted input form. A file or a query
+ * MultimodalAutoencoder, `[X, labels]` for Classifier), each matrix in any accepted input form,
+ * labels as a list of integers (kinds). A file or a query
  * can so be reread every epoch, and the model holds only a shuffle buffer and a batch.
  *
  * - SourceReader reads one pass, validates every chunk (an array of the inputs, finite, the
@@ -19,7 +20,7 @@
 import * as W from '../../wasm/index.js';
 import { Tensor, dropMissing, type Missing, type Rng, type TensorInput } from '../../wasm/index.js';
 import { abortError, diverged, isAbort, yieldToEventLoop, type EpochInfo, type FitOptions } from '../../nn/train.js';
-import type { ColumnScaler } from './scaler.js';
+import { checkLabels } from '../../options.js';
 import { CrossmodalError, NonFiniteError, ShapeError, SourceError, ValueError, describe } from '../../errors.js';
 
 /** One chunk: the same rows of every input, in the order fit takes them with arrays. */
@@ -65,6 +66,10 @@ export class SourceReader {
   /** what the messages call a pass outside training (null: 'epoch N') */
   #label: string | null = null;
   #chunk = 0;
+  /** each input's kind: a matrix, or integer class labels (handed out as a one-column f32 tensor) */
+  kinds: readonly ('matrix' | 'labels')[] | null = null;
+  /** the labels' classes when known (a label ≥ classes is refused); null: any integer ≥ 0 */
+  classes: number | null = null;
   /** applied to every chunk's validated tensors before they are handed out (e.g. the columns' standardisation) */
   transform: ((chunk: Tensor[]) => void) | null = null;
   /** rows read in this pass, and rows left out by missing 'drop' */
@@ -143,10 +148,17 @@ export class SourceReader {
     // an empty chunk (e.g. a query's last page): nothing to read
     if (c.every((v) => (Array.isArray(v) ? v.length === 0 : (v as { rows?: unknown })?.rows === 0))) return this.next(signal);
     let views: readonly TensorInput[] = c;
+    const kinds = this.kinds, isLabels = (i: number) => kinds?.[i] === 'labels';
     if (this.#missing === 'drop') {
       try {
-        const d = dropMissing(c, names, 'drop', names.join(', '));
-        views = d.views;
+        // labels have no missing cells: the rows the matrices drop are left out of them too
+        const mi = names.map((_, i) => i).filter((i) => !isLabels(i));
+        const d = dropMissing(mi.map((i) => c[i]!), mi.map((i) => names[i]!), 'drop', names.join(', '));
+        const all = [...c];
+        mi.forEach((i, k) => (all[i] = d.views[k]!));
+        const keep = d.keep;
+        if (keep) for (let i = 0; i < names.length; i++) if (isLabels(i)) all[i] = Array.from(checkLabels(c[i] as unknown as ArrayLike<number>, keep.length, null, names[i]!)).filter((_, r) => keep[r]);
+        views = all;
         this.dropped += d.dropped;
       } catch (e) {
         throw this.#wrap(e, chunk);
@@ -158,7 +170,10 @@ export class SourceReader {
         const name = names[i]!;
         let t: Tensor;
         try {
-          t = Tensor.from(views[i]!, name);
+          if (isLabels(i)) {
+            const l = checkLabels(views[i] as unknown as ArrayLike<number>, null, this.classes, name);
+            t = Tensor.from({ data: Float32Array.from(l), rows: l.length, cols: 1 }, name);
+          } else t = Tensor.from(views[i]!, name);
         } catch (e) {
           throw this.#wrap(e, chunk);
         }
@@ -449,47 +464,4 @@ export async function sourcePass(reader: SourceReader, label: string, use: (chun
     reader.close();
     throw e;
   }
-}
-
-/**
- * The columns' standardisation of every input over one pass (scale: true): per chunk the mean
- * and the sum of squared deviations in float64 over its float32 values, merged across chunks
- * (Chan, Golub & LeVeque), so it equals columnScaler on all rows at once to rounding; a column
- * with fewer than two rows or no spread keeps scale 1. `population[v]`: input v's standard
- * deviation divides by n (as conditionStats), not n − 1.
- */
-export async function streamedScalers(reader: SourceReader, signal?: AbortSignal, population: readonly boolean[] = []): Promise<ColumnScaler[]> {
-  let acc: { n: number; mean: Float64Array; m2: Float64Array }[] | null = null;
-  await sourcePass(
-    reader,
-    "the pass before training (the columns' statistics)",
-    (chunk) => {
-      acc ??= chunk.map((t) => ({ n: 0, mean: new Float64Array(t.cols), m2: new Float64Array(t.cols) }));
-      chunk.forEach((t, v) => {
-        const a = acc![v]!, m = t.rows, p = t.cols, d = t.data, mu = new Float64Array(p), ss = new Float64Array(p);
-        for (let i = 0; i < m; i++) for (let j = 0; j < p; j++) mu[j]! += d[i * p + j]!;
-        for (let j = 0; j < p; j++) mu[j]! /= m;
-        for (let i = 0; i < m; i++)
-          for (let j = 0; j < p; j++) {
-            const e = d[i * p + j]! - mu[j]!;
-            ss[j]! += e * e;
-          }
-        const n = a.n + m;
-        for (let j = 0; j < p; j++) {
-          const delta = mu[j]! - a.mean[j]!;
-          a.mean[j]! += (delta * m) / n;
-          a.m2[j]! += ss[j]! + (delta * delta * a.n * m) / n;
-        }
-        a.n = n;
-      });
-    },
-    signal,
-  );
-  return acc!.map(({ n, mean, m2 }, v) => {
-    const scale = new Float64Array(mean.length).fill(1);
-    // population (÷ n, as the condition statistics of ConditionalGAN): any rows; sample (÷ n − 1): at least two
-    if (population[v]) for (let j = 0; j < mean.length; j++) if (m2[j]! > 0) scale[j] = Math.sqrt(m2[j]! / n);
-    if (!population[v] && n > 1) for (let j = 0; j < mean.length; j++) if (m2[j]! > 0) scale[j] = Math.sqrt(m2[j]! / (n - 1));
-    return { mean, scale };
-  });
 }
