@@ -27,7 +27,7 @@ import { NeuralModel } from './neural_model.js';
 import { columnScaler, readScalers, standardize, writeScalers, type ColumnScaler } from './scaler.js';
 import { checkShuffleBuffer, SourceReader, type DataSource } from './source.js';
 import { streamedScalers } from './source_scalers.js';
-import { score, streamedCCA, sum, toF64, towerOutputs } from './deepcca_outputs.js';
+import { outputsDiverged, score, streamedCCA, sum, toF64, towerOutputs } from './deepcca_outputs.js';
 import { decoderPrefixes, decoderSession, noDecoders, decodersFromTorch, readDecoders, reconstructViews, torchReconstruction, type ReconstructionSettings } from './deepcca_dccae.js';
 
 export type { DeepCCAOptions, DeepCCAFitOptions, DeepCCASourceFitOptions, DeepCCAFromTorchOptions, DeepCCALosses } from './deepcca_options.js';
@@ -114,7 +114,7 @@ export class DeepCCA extends NeuralModel<DeepCCALosses> {
       const bs = Math.min(this.batchSize, n);
       const need = batchRule(this.objective, this.outputs);
       if (bs < need.rows) throw new ShapeError('X', `at least ${need.why}`, `${n} rows`);
-      return this.#session(prep, { rows: n, bs, p, q, scaler, x, y, dropped: () => d.dropped, final: (t1, t2) => this.#fitFinal(t1, t2, x, y), validation: options.validation });
+      return this.#session(prep, { rows: n, bs, p, q, scaler, x, y, dropped: () => d.dropped, final: (t1, t2) => this.#trainedFinal(t1, t2, x, y), validation: options.validation });
     });
   }
 
@@ -258,6 +258,15 @@ export class DeepCCA extends NeuralModel<DeepCCALosses> {
     if (Y.rows !== X.rows) throw new ShapeError('options.validation.Y', `${X.rows} rows (as options.validation.X)`, `${Y.rows} rows`);
     if (X.rows < 2) throw new ShapeError('options.validation.X', 'at least 2 rows to correlate', `${X.rows} row`);
     return { X, Y, patience: v.patience };
+  }
+
+  /** #fitFinal after training: towers whose outputs overflowed are a divergence (deepcca_outputs.ts). */
+  #trainedFinal(t1: MLP, t2: MLP, x: Tensor, y: Tensor): CCA {
+    try {
+      return this.#fitFinal(t1, t2, x, y);
+    } catch (e) {
+      throw outputsDiverged(e);
+    }
   }
 
   /** Linear CCA on the towers' outputs over the training rows. */

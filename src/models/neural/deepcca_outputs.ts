@@ -3,12 +3,24 @@
  * outputs of new rows (standardised as in fit), and the final CCA fitted by streaming a
  * source's chunks through the towers into CCA.partialFit (co-moments; no n×k copy).
  */
+import { DivergenceError, NonFiniteError } from '../../errors.js';
 import { Tensor, finiteResult, type TensorInput, type MatrixResult, type FloatResult } from '../../wasm/index.js';
 import type { MLP } from '../../nn/mlp.js';
 import { CCA } from '../linear/cca.js';
 import { ShapeError } from '../../errors.js';
 import { standardize, type ColumnScaler } from './scaler.js';
 import { sourcePass, type SourceReader } from './source.js';
+
+/**
+ * A non-finite tower output met by the final CCA is the training's own (its inputs were
+ * checked): weights that are finite but large enough for the f32 outputs to overflow. Said as
+ * a divergence, so the fit keeps what it held before, as for a loss that turns NaN.
+ */
+export function outputsDiverged(e: unknown): unknown {
+  if (!(e instanceof NonFiniteError)) return e;
+  const why = `the towers' outputs on the training rows are not finite (${e.value} at [${e.row}][${e.col}]): the weights grew until the outputs overflowed`;
+  return new DivergenceError(`training diverged: ${why}`, { reason: why, cause: e });
+}
 
 /**
  * The final CCA (`components`, ridge `finalRegularization`) on the towers' outputs over one
@@ -22,7 +34,7 @@ export async function streamedCCA(m: { components: number; finalRegularization: 
     return cca;
   } catch (e) {
     cca.dispose();
-    throw e;
+    throw outputsDiverged(e);
   }
 }
 
