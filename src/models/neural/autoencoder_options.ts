@@ -51,7 +51,7 @@ export interface AutoencoderFitOptions extends NeuralFitOptions<AutoencoderLosse
 }
 
 export interface AutoencoderSourceFitOptions extends NeuralFitOptions<AutoencoderLosses> {
-  /** held-out views (arrays), as with arrays */
+  /** held-out views (arrays), as with arrays (default: none) */
   validation?: AutoencoderFitOptions['validation'];
   /** rows held for shuffling, as tf.data's shuffle(bufferSize) (default 10,000, or as many as 16 MiB of rows hold when they are wide; 0: the rows in source order) */
   shuffleBuffer?: number;
