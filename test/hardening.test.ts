@@ -351,6 +351,31 @@ describe('1,000 fit / use / dispose cycles of each model return the allocator to
       m.transform(x, y);
       m.dispose();
     }, 200],
+    // the autoencoder, the cGAN and the Classifier from a source (issue 37): a fit through the shuffle buffer
+    // and a source that throws mid-epoch (a SourceError, the previous fit kept) free what they took
+    ['other neural models from a source', async () => {
+      const chunks = (a: readonly unknown[], b: readonly unknown[]) => () => (function* () {
+        for (let i = 0; i < a.length; i += 5) yield [a.slice(i, i + 5), b.slice(i, i + 5)] as const;
+      })();
+      const broken = (a: readonly unknown[], b: readonly unknown[]) => () => (function* () {
+        yield [a.slice(0, 6), b.slice(0, 6)] as const;
+        throw new Error('disk gone');
+      })();
+      const ae = new MultimodalAutoencoder({ hidden: [3], code: 2, epochs: 1, batchSize: 6, seed: 1, outputActivation: 'identity' });
+      const gan = new ConditionalGAN({ noise: 2, hidden: [3], epochs: 1, batchSize: 6, seed: 1 });
+      const clf = new Classifier({ layers: [3, 4, 3], epochs: 1, batchSize: 6, seed: 1 });
+      const fits: [{ fit(s: never, o: object): Promise<unknown>; dispose(): void }, () => unknown, () => unknown][] = [
+        [ae as never, chunks(x, y), broken(x, y)],
+        [gan as never, chunks(x, y), broken(x, y)],
+        [clf as never, chunks(x, labels), broken(x, labels)],
+      ];
+      for (const [m, good, bad] of fits) {
+        await m.fit(good as never, { shuffleBuffer: 7 });
+        const e = await m.fit(bad as never, { shuffleBuffer: 3 }).then(() => null, (err: unknown) => err);
+        if (!(e instanceof SourceError)) throw new Error(`a failing source gave ${String(e)}`);
+        m.dispose();
+      }
+    }, 200],
     ['MultimodalAutoencoder', async () => {
       const m = new MultimodalAutoencoder({ hidden: [3], code: 2, epochs: 1, batchSize: 12, seed: 1, optimizer: 'sgd', maxGradNorm: 1, outputActivation: 'identity' }); // y is not in [0, 1]
       await m.fit([x, y]);
