@@ -9,6 +9,7 @@
  */
 import * as W from '../wasm/index.js';
 import { Matrix, rowBlocks, withScratch, type RowSource } from '../wasm/index.js';
+import { ShapeError } from '../errors.js';
 
 /** Per-view part of the statistics. */
 export interface ViewMoments {
@@ -184,6 +185,28 @@ export class CoMoments {
     this.Q?.dispose();
     this.T?.dispose();
   }
+}
+
+/**
+ * `stats` with another model's statistics merged in (null: a fresh copy of them), for a
+ * model's merge(other): the columns must agree (a ShapeError naming `other`); `other` is left
+ * unchanged and a failure leaves `stats` as it was. Returns the statistics.
+ */
+export function mergedInto(stats: CoMoments | null, other: CoMoments): CoMoments {
+  if (stats) {
+    if (other.p !== stats.p) throw new ShapeError('other', `X with ${stats.p} columns`, `${other.p} columns`);
+    if (other.q !== stats.q) throw new ShapeError('other', `Y with ${stats.q} columns`, `${other.q} columns`);
+    stats.merge(other);
+    return stats;
+  }
+  const s = new CoMoments(other.p, other.q);
+  try {
+    s.merge(other);
+  } catch (e) {
+    s.dispose();
+    throw e;
+  }
+  return s;
 }
 
 /**

@@ -7,7 +7,7 @@
  * crossValidate) in sparse_cca_select.ts.
  */
 import { Matrix, dropMissing, overflowError, type MatrixInput, type MatrixResult, type Missing } from '../../wasm/index.js';
-import { CoMoments, addChunk } from '../../linalg/comoments.js';
+import { CoMoments, addChunk, mergedInto } from '../../linalg/comoments.js';
 import { NotFittedError, ShapeError, ValueError, described } from '../../errors.js';
 import { Disposable } from '../../lifecycle.js';
 import { checkOptions, noExtraArguments } from '../../options.js';
@@ -112,22 +112,11 @@ export class SparseCCA extends Disposable {
     other.live();
     const o = other.#stats;
     if (!o) throw new NotFittedError('merge: the other SparseCCA holds no statistics (fit or partialFit it first, or it was restored without statistics)');
-    if (this.#stats) {
-      if (o.p !== this.#stats.p) throw new ShapeError('other', `X with ${this.#stats.p} columns`, `${o.p} columns`);
-      if (o.q !== this.#stats.q) throw new ShapeError('other', `Y with ${this.#stats.q} columns`, `${o.q} columns`);
-      this.#stats.merge(o);
-    } else {
+    if (!this.#stats) {
       if (this.#fit) throw new NotFittedError('merge: this SparseCCA was restored without statistics');
       this.#check({ rows: 0, cols: o.p }, { rows: 0, cols: o.q }, true);
-      const s = new CoMoments(o.p, o.q);
-      try {
-        s.merge(o);
-      } catch (e) {
-        s.dispose();
-        throw e;
-      }
-      this.#stats = s;
     }
+    this.#stats = mergedInto(this.#stats, o);
     this.#dirty = true;
     this.#dropped += other.#dropped;
     return this;
