@@ -13,7 +13,7 @@ export { Matrix, type MatrixInput } from './matrix.js';
 export { Tensor, type TensorInput } from './tensor.js';
 export { Indices, type IndexKind } from './indices.js';
 export { Rng } from './rng.js';
-export { withScratch, type Scratch } from './scratch.js';
+export { withScratch, allocating, type Scratch } from './scratch.js';
 export { borrowMatrix, borrowTensor } from './borrow.js';
 export { rowSource, bufferedSource, rowBlocks, type RowSource } from './rows.js';
 export { checkFinite, finiteResult, finiteAs, overflowError } from './finite.js';

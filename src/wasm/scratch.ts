@@ -25,3 +25,17 @@ export function withScratch<T>(fn: (s: Scratch) => T): T {
     for (let i = taken.length - 1; i >= 0; i--) taken[i]!.dispose();
   }
 }
+
+/**
+ * Runs `fn` with a `keep` that takes each block it allocates: the blocks are the caller's when
+ * `fn` returns, and freed when it throws (a constructor's workspace, allocated once).
+ */
+export function allocating<T>(fn: (keep: <B extends Block>(b: B) => B) => T): T {
+  const taken: Block[] = [];
+  try {
+    return fn((b) => (taken.push(b), b));
+  } catch (e) {
+    for (let i = taken.length - 1; i >= 0; i--) taken[i]!.dispose();
+    throw e;
+  }
+}

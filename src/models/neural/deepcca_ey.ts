@@ -55,24 +55,16 @@ export class EYObjective extends Disposable implements DeepCCAObjective {
     this.o = o;
     this.m1 = Math.floor(m / 2);
     const m2 = m - this.m1;
-    const made: Matrix[] = [];
-    const make = (r: number, c: number) => {
-      const mm = Matrix.empty(r, c);
-      made.push(mm);
-      return mm;
-    };
-    try {
-      [this.H1, this.H2, this.G1, this.G2] = [make(m, o), make(m, o), make(m, o), make(m, o)];
-      const I = Matrix.identity(o);
-      made.push(I);
-      this.#ws = {
-        mean: make(1, o), C: make(o, o), B1: make(o, o), B2: make(o, o), I,
-        Qx1: make(this.m1, o), Qy1: make(this.m1, o), Qx2: make(m2, o), Qy2: make(m2, o),
+    const m1 = this.m1;
+    const a = W.allocating((keep) => {
+      const make = (r: number, c: number) => keep(Matrix.empty(r, c));
+      return {
+        H: [make(m, o), make(m, o), make(m, o), make(m, o)] as const,
+        ws: { mean: make(1, o), C: make(o, o), B1: make(o, o), B2: make(o, o), I: keep(Matrix.identity(o)), Qx1: make(m1, o), Qy1: make(m1, o), Qx2: make(m2, o), Qy2: make(m2, o) },
       };
-    } catch (e) {
-      for (const mm of made) mm.dispose();
-      throw e;
-    }
+    });
+    [this.H1, this.H2, this.G1, this.G2] = a.H;
+    this.#ws = a.ws;
   }
 
   /** Evaluates the objective on the rows in H1, H2 (uncentred); leaves ∂(−loss)/∂H in G1, G2 and returns −loss. */

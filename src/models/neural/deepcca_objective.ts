@@ -68,24 +68,20 @@ export class CCAObjective extends Disposable implements DeepCCAObjective {
     this.ridge = ridge;
     this.kind = kind;
     this.d = new Float64Array(o);
-    const made: Matrix[] = [];
-    const make = (r: number, c: number) => {
-      const mm = Matrix.empty(r, c);
-      made.push(mm);
-      return mm;
-    };
-    try {
-      [this.H1, this.H2, this.G1, this.G2] = [make(m, o), make(m, o), make(m, o), make(m, o)];
+    const a = W.allocating((keep) => {
+      const make = (r: number, c: number) => keep(Matrix.empty(r, c));
       const sq = () => make(o, o), vec = () => make(1, o);
-      this.#ws = {
-        mean: vec(), S11: sq(), S22: sq(), S12: sq(), A: sq(), B: sq(), T: sq(), tmp: sq(), U: sq(), V: sq(), s: vec(),
-        D11: sq(), D22: sq(), D12: sq(), X: sq(), vals: vec(), scale: make(1, k),
-        work: make(1, Math.max(W.invSqrtWorkSize(o), W.svdWorkSize(o, o))),
+      return {
+        H: [make(m, o), make(m, o), make(m, o), make(m, o)] as const,
+        ws: {
+          mean: vec(), S11: sq(), S22: sq(), S12: sq(), A: sq(), B: sq(), T: sq(), tmp: sq(), U: sq(), V: sq(), s: vec(),
+          D11: sq(), D22: sq(), D12: sq(), X: sq(), vals: vec(), scale: make(1, k),
+          work: make(1, Math.max(W.invSqrtWorkSize(o), W.svdWorkSize(o, o))),
+        },
       };
-    } catch (e) {
-      for (const mm of made) mm.dispose();
-      throw e;
-    }
+    });
+    [this.H1, this.H2, this.G1, this.G2] = a.H;
+    this.#ws = a.ws;
   }
 
   /**

@@ -93,19 +93,12 @@ export class SDLObjective extends Disposable implements DeepCCAObjective {
     this.o = o;
     this.stats = stats;
     this.#inv = [new Float64Array(o), new Float64Array(o)];
-    const made: Matrix[] = [];
-    const make = (r: number, c: number) => {
-      const mm = Matrix.empty(r, c);
-      made.push(mm);
-      return mm;
-    };
-    try {
-      [this.H1, this.H2, this.G1, this.G2] = [make(m, o), make(m, o), make(m, o), make(m, o)];
-      this.#ws = { mean: make(1, o), Z1: make(m, o), Z2: make(m, o), C: make(o, o), S: make(o, o), D: make(m, o) };
-    } catch (e) {
-      for (const mm of made) mm.dispose();
-      throw e;
-    }
+    const a = W.allocating((keep) => {
+      const make = (r: number, c: number) => keep(Matrix.empty(r, c));
+      return { H: [make(m, o), make(m, o), make(m, o), make(m, o)] as const, ws: { mean: make(1, o), Z1: make(m, o), Z2: make(m, o), C: make(o, o), S: make(o, o), D: make(m, o) } };
+    });
+    [this.H1, this.H2, this.G1, this.G2] = a.H;
+    this.#ws = a.ws;
   }
 
   /** Evaluates the objective on the rows in H1, H2 (uncentred) with the running statistics, leaves ∂(−loss)/∂H in G1, G2, then adds the batch to the statistics. */
