@@ -100,7 +100,8 @@ export class MultimodalAutoencoder extends NeuralModel<AutoencoderLosses> implem
    *
    * `fit(source, options)` trains from a source instead: a function called once per epoch that
    * returns an iterable (or async iterable) of chunks `[view₀, view₁, …]`, the same rows of
-   * every modality, all present (see the README, Training from a source). Rows are shuffled
+   * every modality, a missing one as with arrays: a `null` view or `null` rows (see the README,
+   * Training from a source). Rows are shuffled
    * through a buffer of `shuffleBuffer` rows (0: source order), full batches only. What is
    * wrong in the source is a SourceError.
    */
@@ -135,8 +136,8 @@ export class MultimodalAutoencoder extends NeuralModel<AutoencoderLosses> implem
   }
 
   /**
-   * fit(source, options): chunks `[view₀, view₁, …]` (the same rows of every modality, all
-   * present), with scale: true the columns' statistics by a pass before training; the batches
+   * fit(source, options): chunks `[view₀, view₁, …]` (the same rows of every modality, null
+   * views and rows missing), with scale: true the columns' statistics by two passes before training; the batches
    * the trainer fills from the source through the shuffle buffer.
    */
   #fitSource(source: DataSource, options: AutoencoderSourceFitOptions): Promise<EpochInfo<AutoencoderLosses>[]> {
@@ -145,24 +146,27 @@ export class MultimodalAutoencoder extends NeuralModel<AutoencoderLosses> implem
     const shuffleBuffer = checkShuffleBuffer(options.shuffleBuffer);
     const warm = options.warmStart === true, net = warm ? this.#net : null;
     const reader = new SourceReader(source, (k) => Array.from({ length: k }, (_, j) => `views[${j}]`), this.missing, net ? [...net.widths] : null);
+    // null views and rows are missing modalities: each chunk comes with its presence mask (the last tensor)
+    reader.presence = true;
     const { shuffleBuffer: _, ...rest } = options;
     let scaler: ColumnScaler[] | null = warm ? this.#scaler : null;
     const before = async () => {
       if (this.scale && !warm) scaler = await streamedScalers(reader, options.signal);
-      reader.transform = (views) => {
-        if (scaler) views.forEach((t, j) => standardize(t, scaler![j]!));
-        const { outs } = perModality(this, views.length);
-        outs.forEach((a, j) => checkHeadRange(views[j]!, a, `views[${j}]`, scaler !== null));
+      reader.transform = (chunk) => {
+        const mask = chunk.at(-1)!, m = mask.cols, d = mask.data, views = chunk.slice(0, -1);
+        if (scaler) views.forEach((t, j) => standardize(t, scaler![j]!, (i) => d[i * m + j] !== 0));
+        const { outs } = perModality(this, m);
+        outs.forEach((a, j) => checkHeadRange(views[j]!, a, `views[${j}]`, scaler !== null, (i) => d[i * m + j] !== 0));
       };
     };
     return this.trainer.fit(
       rest,
-      (prep) => this.#session(prep, { rows: 0, bs: this.batchSize, widths: [...prep.widths!], data: null, scaler, validation: options.validation, dropped: () => reader.dropped }),
+      (prep) => this.#session(prep, { rows: 0, bs: this.batchSize, widths: prep.widths!.slice(0, -1), data: null, scaler, validation: options.validation, dropped: () => reader.dropped }),
       { reader, shuffleBuffer, before },
     );
   }
 
-  /** A fit's session on the rows in `data` (standardised) or on batches a source fills (every modality present). */
+  /** A fit's session on the rows in `data` (standardised) or on batches a source fills (views and presence). */
   #session(
     { warm, previous, own, built }: Preparation,
     o: { rows: number; bs: number; widths: number[]; data: ReadViews | null; scaler: ColumnScaler[] | null; validation: AutoencoderFitOptions['validation']; dropped: () => number },
@@ -179,8 +183,6 @@ export class MultimodalAutoencoder extends NeuralModel<AutoencoderLosses> implem
     const xb = widths.map((p) => own(Tensor.empty(bs, p)));
     const grads = widths.map((p) => own(Tensor.empty(bs, p)));
     const pb = own(Tensor.empty(bs, m)), gates = own(Tensor.empty(bs, m));
-    // from a source every modality is present
-    if (!data) W.fill(pb, 1);
     // one step on the rows in xb, pb
     const train = () => {
       W.modalityDropout(gates, pb, this.modalityDropout, rng!);
@@ -210,7 +212,8 @@ export class MultimodalAutoencoder extends NeuralModel<AutoencoderLosses> implem
         W.gatherRows(pb, data!.present, batch);
         return train();
       },
-      batchTensors: xb,
+      // from a source: the views' rows and their presence (the reader's mask)
+      batchTensors: [...xb, pb],
       filledStep: train,
       adopt: () => {
         this.dropped = o.dropped();

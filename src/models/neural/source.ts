@@ -9,33 +9,23 @@
  * - SourceReader reads one pass, validates every chunk (an array of the inputs, finite, the
  *   same rows in each input, the columns of the first chunk or of the fitted networks) and
  *   turns what is wrong into a SourceError naming the epoch, the chunk, the row and the input.
- * - RowShuffler is tf.data's `shuffle(bufferSize)` on f32 rows held in wasm: fill the buffer,
- *   then every incoming row replaces a randomly chosen buffered row, which is emitted; at the
- *   end the rest is emitted in random order. The draws come from the trainer's shuffling stream
- *   (the in-wasm PRNG), so every runtime visits the same batches. Buffer 0: source order.
+ * - RowShuffler (source_shuffle.ts) is tf.data's `shuffle(bufferSize)` on f32 rows held in wasm.
  * - sourceLoop is trainLoop (nn/train.ts) over such batches: full batches only (the last
  *   partial batch of an epoch is dropped, as the array path drops it), onEpoch, abort, the
  *   checkpoint of the last finished epoch, divergence.
  */
-import * as W from '../../wasm/index.js';
 import { Tensor, dropMissing, type Missing, type Rng, type TensorInput } from '../../wasm/index.js';
 import { abortError, diverged, isAbort, yieldToEventLoop, type EpochInfo, type FitOptions } from '../../nn/train.js';
 import { checkLabels } from '../../options.js';
 import { CrossmodalError, NonFiniteError, ShapeError, SourceError, ValueError, describe } from '../../errors.js';
+import { RowShuffler } from './source_shuffle.js';
+
+export { SHUFFLE_BUFFER, defaultShuffleBuffer } from './source_shuffle.js';
 
 /** One chunk: the same rows of every input, in the order fit takes them with arrays. */
 export type SourceChunk = readonly TensorInput[];
 /** A training source: called once per epoch, returns that epoch's chunks. */
 export type DataSource = () => Iterable<SourceChunk> | AsyncIterable<SourceChunk>;
-
-/** The default shuffle buffer: 10,000 rows, or fewer when the rows are wide (at most 16 MiB of f32 rows). */
-export const SHUFFLE_BUFFER = { rows: 10_000, bytes: 16 * 2 ** 20 };
-
-/** The default buffer's rows for inputs of these widths. */
-export function defaultShuffleBuffer(widths: readonly number[]): number {
-  const w = widths.reduce((s, c) => s + c, 0);
-  return Math.max(1, Math.min(SHUFFLE_BUFFER.rows, Math.floor(SHUFFLE_BUFFER.bytes / (4 * Math.max(1, w)))));
-}
 
 /** Checks the `shuffleBuffer` option (undefined: null, the default; 0: rows in source order). */
 export function checkShuffleBuffer(v: unknown): number | null {
@@ -70,6 +60,12 @@ export class SourceReader {
   kinds: readonly ('matrix' | 'labels')[] | null = null;
   /** the labels' classes when known (a label ≥ classes is refused); null: any integer ≥ 0 */
   classes: number | null = null;
+  /**
+   * views that may be missing (MultimodalAutoencoder): an input may be null or have null rows
+   * (zeros in its tensor), and each chunk is handed out with one more tensor, the n×m 0/1
+   * presence mask (a row with no view present is refused)
+   */
+  presence = false;
   /** applied to every chunk's validated tensors before they are handed out (e.g. the columns' standardisation) */
   transform: ((chunk: Tensor[]) => void) | null = null;
   /** rows read in this pass, and rows left out by missing 'drop' */
@@ -153,7 +149,7 @@ export class SourceReader {
       try {
         // labels have no missing cells: the rows the matrices drop are left out of them too
         const mi = names.map((_, i) => i).filter((i) => !isLabels(i));
-        const d = dropMissing(mi.map((i) => c[i]!), mi.map((i) => names[i]!), 'drop', names.join(', '));
+        const d = dropMissing(mi.map((i) => c[i]!), mi.map((i) => names[i]!), 'drop', names.join(', '), this.presence);
         const all = [...c];
         mi.forEach((i, k) => (all[i] = d.views[k]!));
         const keep = d.keep;
@@ -165,7 +161,9 @@ export class SourceReader {
       }
     }
     const out: Tensor[] = [];
+    let mask: Float32Array | null = null;
     try {
+      if (this.presence) ({ views, mask } = this.#present(views, chunk));
       for (let i = 0; i < names.length; i++) {
         const name = names[i]!;
         let t: Tensor;
@@ -183,6 +181,7 @@ export class SourceReader {
         if (i > 0 && t.rows !== out[0]!.rows) throw this.#fail(`expected ${out[0]!.rows} rows (as ${names[0]} of this chunk), got ${t.rows} rows`, { chunk, input: name });
       }
       out.forEach((t, i) => (this.widths[i] ??= t.cols));
+      if (mask) out.push(Tensor.from({ data: mask, rows: out[0]!.rows, cols: names.length }));
       try {
         this.transform?.(out);
       } catch (e) {
@@ -194,6 +193,42 @@ export class SourceReader {
       for (const t of out) t.dispose();
       throw e;
     }
+  }
+
+  /** Presence mode: null views and rows as zeros, and the chunk's n×m presence mask. */
+  #present(views: readonly TensorInput[], chunk: number): { views: TensorInput[]; mask: Float32Array } {
+    const names = this.#names!, m = names.length;
+    const absent = (v: unknown) => v === null || v === undefined;
+    const first = views.findIndex((v) => !absent(v));
+    if (first < 0) throw this.#fail('expected at least one view that is not null', { chunk });
+    const v0 = views[first]!;
+    const n = Array.isArray(v0) ? v0.length : (v0 as { rows?: number }).rows;
+    if (typeof n !== 'number') return { views: [...views], mask: new Float32Array(0) }; // Tensor.from says what is wrong
+    const mask = new Float32Array(n * m);
+    const out = views.map((v, j) => {
+      if (absent(v)) {
+        const w = this.widths[j];
+        if (w === null || w === undefined) throw this.#fail("a view is null before any chunk gave its columns: the first chunk gives every view (or a row of it), later chunks may pass null", { chunk, input: names[j] });
+        return { data: new Float32Array(n * w), rows: n, cols: w } as TensorInput;
+      }
+      const rows = v as readonly unknown[];
+      if (!Array.isArray(rows)) {
+        for (let i = 0; i < n; i++) mask[i * m + j] = 1;
+        return v;
+      }
+      const some = rows.find((r) => !absent(r)) as ArrayLike<number> | undefined;
+      const w = some?.length ?? this.widths[j];
+      if (w === null || w === undefined) throw this.#fail("every row of the view is null before any chunk gave its columns: the first chunk gives a row of every view", { chunk, input: names[j] });
+      const zeros = new Array<number>(w).fill(0);
+      for (let i = 0; i < rows.length; i++) mask[i * m + j] = absent(rows[i]) ? 0 : 1;
+      return rows.some(absent) ? rows.map((r) => r ?? zeros) : v;
+    });
+    for (let i = 0; i < n; i++) {
+      let any = false;
+      for (let j = 0; j < m; j++) any ||= mask[i * m + j] !== 0;
+      if (!any) throw this.#fail('no view present in this row (every view null): at least one modality is needed', { chunk, row: i });
+    }
+    return { views: out, mask };
   }
 
   /** An input's error (ragged, non-finite, empty, …) as a SourceError naming the chunk and row. */
@@ -215,139 +250,15 @@ export class SourceReader {
     }
   }
 
+  /** A SourceError about the pass as a whole (e.g. two passes that disagree). */
+  mismatch(what: string): never {
+    throw this.#fail(what);
+  }
+
   /** The pass's end: a SourceError when it gave no rows, or fewer than `need`. */
   checkEnd(need: number, why: string): void {
     if (this.rows === 0) throw this.#fail('the source yielded no rows');
     if (this.rows < need) throw this.#fail(`the source yielded ${this.rows} rows, fewer than ${why}`);
-  }
-}
-
-/**
- * tf.data's shuffle(bufferSize) over rows of several inputs (f32, in wasm), emitting batches
- * into `batch` (the session's tensors, one per input). Memory: buffer + batch rows.
- */
-export class RowShuffler {
-  readonly #batch: readonly Tensor[];
-  readonly #capacity: number;
-  readonly #rng: Rng;
-  #buf: Tensor[] | null = null;
-  #u: Tensor | null = null;
-  #uPos = 0;
-  #size = 0;
-  #fill = 0;
-  /** the chunk being consumed, and its next row */
-  #chunk: Tensor[] | null = null;
-  #row = 0;
-
-  /** capacity null: the default for the batch's widths */
-  constructor(batch: readonly Tensor[], capacity: number | null, rng: Rng) {
-    this.#batch = batch;
-    this.#capacity = capacity ?? defaultShuffleBuffer(batch.map((b) => b.cols));
-    this.#rng = rng;
-  }
-
-  /** Starts an epoch: empty buffer and batch, fresh draws. */
-  reset(): void {
-    this.#size = 0;
-    this.#fill = 0;
-    this.#chunk = null;
-    this.#uPos = this.#u ? this.#u.rows : 0;
-  }
-
-  /** A uniform index in [0, n) from the shuffling stream (drawn in blocks in wasm). */
-  #draw(n: number): number {
-    const u = this.#u!;
-    if (this.#uPos >= u.rows) {
-      W.randomUniform(u, 0, 1, this.#rng);
-      this.#uPos = 0;
-    }
-    return Math.min(n - 1, Math.floor(u.data[this.#uPos++]! * n));
-  }
-
-  /** Hands over a chunk's tensors (kept until consumed; the caller disposes them after). */
-  feed(chunk: Tensor[]): void {
-    this.#chunk = chunk;
-    this.#row = 0;
-    // allocated before any row moves: next() and drain() hold views of wasm memory, which must not grow meanwhile
-    if (this.#capacity === 0) return;
-    if (!this.#u) {
-      this.#u = Tensor.empty(1024, 1);
-      this.#uPos = this.#u.rows;
-    }
-    // the buffer grows (doubling) to the rows it will hold, up to its capacity: a small source takes little
-    const need = Math.min(this.#capacity, this.#size + chunk[0]!.rows), have = this.#buf?.[0]!.rows ?? 0;
-    if (need > have) {
-      const rows = Math.min(this.#capacity, Math.max(need, 2 * have, 256));
-      const grown: Tensor[] = [];
-      try {
-        for (const b of this.#batch) grown.push(Tensor.empty(rows, b.cols));
-      } catch (e) {
-        for (const t of grown) t.dispose();
-        throw e;
-      }
-      if (this.#buf) this.#buf.forEach((old, i) => grown[i]!.data.set(old.data.subarray(0, this.#size * old.cols)));
-      this.#buf?.forEach((t) => t.dispose());
-      this.#buf = grown;
-    }
-  }
-
-  /** Moves rows on until the batch is full (true: step on it now) or the chunk is used up (false). */
-  next(): boolean {
-    const c = this.#chunk;
-    if (!c) return false;
-    const rows = c[0]!.rows, bs = this.#batch[0]!.rows, B = this.#capacity;
-    const cd = c.map((t) => t.data), bd = this.#batch.map((t) => t.data), ud = this.#buf?.map((t) => t.data);
-    const ws = c.map((t) => t.cols);
-    while (this.#row < rows) {
-      const r = this.#row++;
-      if (B === 0) {
-        for (let i = 0; i < cd.length; i++) bd[i]!.set(cd[i]!.subarray(r * ws[i]!, (r + 1) * ws[i]!), this.#fill * ws[i]!);
-      } else if (this.#size < B) {
-        const s = this.#size++;
-        for (let i = 0; i < cd.length; i++) ud![i]!.set(cd[i]!.subarray(r * ws[i]!, (r + 1) * ws[i]!), s * ws[i]!);
-        continue;
-      } else {
-        const j = this.#draw(B);
-        for (let i = 0; i < cd.length; i++) {
-          const w = ws[i]!;
-          bd[i]!.set(ud![i]!.subarray(j * w, (j + 1) * w), this.#fill * w);
-          ud![i]!.set(cd[i]!.subarray(r * w, (r + 1) * w), j * w);
-        }
-      }
-      if (++this.#fill === bs) {
-        this.#fill = 0;
-        return true;
-      }
-    }
-    this.#chunk = null;
-    return false;
-  }
-
-  /** At the end of the pass: emits the buffered rows in random order until a batch is full (true) or none is left (false; a partial batch is dropped). */
-  drain(): boolean {
-    if (!this.#buf) return false;
-    const bs = this.#batch[0]!.rows;
-    const bd = this.#batch.map((t) => t.data), ud = this.#buf.map((t) => t.data), ws = this.#batch.map((t) => t.cols);
-    while (this.#size > 0) {
-      const j = this.#draw(this.#size), last = --this.#size;
-      for (let i = 0; i < bd.length; i++) {
-        const w = ws[i]!;
-        bd[i]!.set(ud[i]!.subarray(j * w, (j + 1) * w), this.#fill * w);
-        if (j !== last) ud[i]!.copyWithin(j * w, last * w, (last + 1) * w);
-      }
-      if (++this.#fill === bs) {
-        this.#fill = 0;
-        return true;
-      }
-    }
-    return false;
-  }
-
-  dispose(): void {
-    this.#buf?.forEach((t) => t.dispose());
-    this.#buf = null;
-    this.#u?.dispose();
-    this.#u = null;
   }
 }
 
