@@ -144,6 +144,47 @@ describe('DeepCCA.fit(source)', () => {
     for (const x of [a, b, c, w, m, v]) x.dispose();
   });
 
+  for (const scale of [false, true]) {
+    it(`validation from a source (chunks [X, Y] of the held-out rows): the same held-out sums as validation with arrays to 1e-12, with arrays or a source for training; patience stops the same${scale ? ' (scale: true)' : ''}`, async () => {
+      const o = { ...opts, epochs: 4, objective: 'ey' as const, scale };
+      const a = new DeepCCA(o), b = new DeepCCA(o), c = new DeepCCA(o), d = new DeepCCA(o);
+      await a.fit(Xtr, Ytr, { validation: { X: Xte, Y: Yte } });
+      await b.fit(Xtr, Ytr, { validation: { source: chunks(Xte, Yte, 41) } });
+      const va = a.history.map((e) => e.losses.validation!), vb = b.history.map((e) => e.losses.validation!);
+      expect(va.every(Number.isFinite)).toBe(true);
+      vb.forEach((v, i) => expect(Math.abs(v - va[i]!)).toBeLessThan(1e-12 * 4));
+      expect(towers(b)).toBe(towers(a));
+      // from a source, with arrays or a source for validation
+      await c.fit(chunks(Xtr, Ytr, 250), { validation: { X: Xte, Y: Yte }, shuffleBuffer: 300 });
+      await d.fit(chunks(Xtr, Ytr, 250), { validation: { source: chunks(Xte, Yte, 64, true), patience: 1 }, shuffleBuffer: 300 });
+      const vc = c.history.map((e) => e.losses.validation!), vd = d.history.map((e) => e.losses.validation!);
+      vd.forEach((v, i) => expect(Math.abs(v - vc[i]!)).toBeLessThan(1e-12 * 4));
+      // patience 1: stops at the first epoch that does not improve on the best
+      const stop = vc.findIndex((v, i) => i > 0 && v <= Math.max(...vc.slice(0, i)));
+      expect(d.history.length).toBe(stop < 0 ? vc.length : stop + 1);
+      for (const m of [a, b, c, d]) m.dispose();
+    });
+  }
+
+  it('a validation source that fails is a SourceError naming the held-out pass, chunk and row; the previous fit is kept; a bad validation option is a ValueError', async () => {
+    const m = new DeepCCA({ ...opts, epochs: 1 });
+    await m.fit(Xtr.slice(0, 300), Ytr.slice(0, 300));
+    const before = towers(m), live = memoryStats().liveBytes;
+    const Yb = Yte.map((r) => r.slice());
+    Yb[70]![2] = NaN;
+    for (const train of [() => m.fit(Xtr, Ytr, { validation: { source: chunks(Xte, Yb, 50) } }), () => m.fit(chunks(Xtr, Ytr, 500), { validation: { source: chunks(Xte, Yb, 50) } })]) {
+      const e = await train().catch((e: unknown) => e);
+      expect(e).toBeInstanceOf(SourceError);
+      expect((e as Error).message).toMatch(/^source: options\.validation\.source after epoch 1, chunk 2, row 20 of Y: /);
+      expect(e).toMatchObject({ chunk: 2, row: 20, input: 'Y' });
+      expect(towers(m)).toBe(before);
+      expect(memoryStats().liveBytes).toBe(live);
+    }
+    await expect(m.fit(Xtr, Ytr, { validation: { source: 42 as never } })).rejects.toThrow(/^options\.validation\.source: expected a function returning the chunks \[X, Y\]/);
+    await expect(m.fit(Xtr, Ytr, { validation: { source: chunks(Xte, Yte, 50), X: Xte } as never })).rejects.toThrow(/options\.validation/);
+    m.dispose();
+  });
+
   describe('errors in a source are SourceErrors naming epoch, chunk and row; the previous fit is kept', () => {
     const bad = (epochBad: number, chunkBad: number, make: (X: number[][], Y: number[][]) => unknown) => {
       let epoch = 0;

@@ -107,7 +107,8 @@ export function abortError(signal: AbortSignal): unknown {
  * onEpoch passes through.
  */
 export function validated(o: {
-  measure: (() => number | Promise<number>) | null;
+  /** the held-out measure after epoch `epoch` (as onEpoch numbers it) */
+  measure: ((epoch: number) => number | Promise<number>) | null;
   higherIsBetter: boolean;
   patience?: number;
   pieces: readonly { parameters: Float32Array }[];
@@ -117,7 +118,7 @@ export function validated(o: {
   return {
     onEpoch: async (info) => {
       if (o.measure) {
-        const v = await o.measure();
+        const v = await o.measure(info.epoch);
         info.losses.validation = v;
         if (o.higherIsBetter ? v > best : v < best) {
           best = v;

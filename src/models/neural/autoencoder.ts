@@ -25,7 +25,7 @@ import {
   checkAutoencoderOptions, perModality, type AutoencoderFitOptions, type AutoencoderSourceFitOptions, type AutoencoderLosses, type AutoencoderSettings, type MultimodalAutoencoderFromTorchOptions, type MultimodalAutoencoderOptions, type ViewInput, type ViewsOptions,
 } from './autoencoder_options.js';
 import { allNets, backpropagate, buildNet, disposeNet, seedFor, type Net } from './autoencoder_graph.js';
-import { chunks, readValidation, readViews, weightedLoss, withViews, type ReadViews } from './autoencoder_views.js';
+import { chunks, readValidation, readViews, validationLoss, withViews, type ReadViews } from './autoencoder_views.js';
 import { checkHeadRange, columnScaler, standardize, unstandardize, type ColumnScaler } from './scaler.js';
 import { readAutoencoderFile, writeAutoencoderFile } from './autoencoder_file.js';
 import { readTorchAutoencoder } from './autoencoder_torch.js';
@@ -131,7 +131,7 @@ export class MultimodalAutoencoder extends NeuralModel<AutoencoderLosses> implem
       const scaler = warm ? this.#scaler : this.scale ? data.x.map((t, j) => columnScaler(t, (i) => data.mask[i * m + j] !== 0)) : null;
       if (scaler) scaleViews(data, scaler);
       outs.forEach((a, j) => checkHeadRange(data.x[j]!, a, `views[${j}]`, scaler !== null, (i) => data.mask[i * m + j] !== 0));
-      return this.#session(prep, { rows: n, bs: Math.min(this.batchSize, n), widths, data, scaler, validation: options.validation, dropped: () => d.dropped });
+      return this.#session(prep, { rows: n, bs: Math.min(this.batchSize, n), widths, data, scaler, validation: options.validation, dropped: () => d.dropped, signal: options.signal });
     });
   }
 
@@ -161,7 +161,7 @@ export class MultimodalAutoencoder extends NeuralModel<AutoencoderLosses> implem
     };
     return this.trainer.fit(
       rest,
-      (prep) => this.#session(prep, { rows: 0, bs: this.batchSize, widths: prep.widths!.slice(0, -1), data: null, scaler, validation: options.validation, dropped: () => reader.dropped }),
+      (prep) => this.#session(prep, { rows: 0, bs: this.batchSize, widths: prep.widths!.slice(0, -1), data: null, scaler, validation: options.validation, dropped: () => reader.dropped, signal: options.signal }),
       { reader, shuffleBuffer, before },
     );
   }
@@ -169,12 +169,17 @@ export class MultimodalAutoencoder extends NeuralModel<AutoencoderLosses> implem
   /** A fit's session on the rows in `data` (standardised) or on batches a source fills (views and presence). */
   #session(
     { warm, previous, own, built }: Preparation,
-    o: { rows: number; bs: number; widths: number[]; data: ReadViews | null; scaler: ColumnScaler[] | null; validation: AutoencoderFitOptions['validation']; dropped: () => number },
+    o: { rows: number; bs: number; widths: number[]; data: ReadViews | null; scaler: ColumnScaler[] | null; validation: AutoencoderFitOptions['validation']; dropped: () => number; signal?: AbortSignal },
   ): Session<AutoencoderLosses> {
     const { bs, widths, data, scaler } = o, m = widths.length;
     const { weights } = perModality(this, m);
     const val = readValidation(o.validation, widths, own);
-    if (val && scaler) scaleViews(val, scaler);
+    if (val?.reader && scaler)
+      val.reader.transform = (chunk) => {
+        const mask = chunk.at(-1)!, d = mask.data;
+        chunk.slice(0, -1).forEach((t, j) => standardize(t, scaler[j]!, (i) => d[i * m + j] !== 0));
+      };
+    else if (val && !val.reader && scaler) scaleViews(val, scaler);
     const g = warm ? this.#net! : buildNet(this, widths);
     if (!warm) built({ dispose: () => disposeNet(g) });
     const nets = allNets(g);
@@ -198,11 +203,13 @@ export class MultimodalAutoencoder extends NeuralModel<AutoencoderLosses> implem
       optimizers: [opt!],
       rngs: [rng!],
       validation: val && {
-        measure: () => {
+        measure: async (epoch) => {
           for (const t of nets) t.eval();
-          const v = weightedLoss(g, val, weights);
-          for (const t of nets) t.train();
-          return v;
+          try {
+            return await validationLoss(g, val, weights, epoch, o.signal);
+          } finally {
+            for (const t of nets) t.train();
+          }
         },
         higherIsBetter: false,
         patience: val.patience,

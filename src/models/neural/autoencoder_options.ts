@@ -3,6 +3,7 @@
  * per-modality settings checked against the number of modalities at fit), and the options
  * a file stores; shared by the model, its graph, its file format and its PyTorch import.
  */
+import type { DataSource } from './source.js';
 import type { TensorInput } from '../../wasm/index.js';
 import { ACTIVATIONS, type Activation, type MLPInit } from '../../nn/mlp.js';
 import { ValueError, described } from '../../errors.js';
@@ -45,13 +46,15 @@ export interface AutoencoderFitOptions extends NeuralFitOptions<AutoencoderLosse
   present?: TensorInput;
   /** held-out views: after each epoch the weighted reconstruction loss with every present
    *  modality given is reported as losses.validation; with `patience`, training stops after
-   *  that many epochs without improvement and the best networks are kept (default: none;
-   *  `present` default: every non-null row; `patience` default: no early stop) */
-  validation?: { views: readonly ViewInput[]; present?: TensorInput; patience?: number };
+   *  that many epochs without improvement and the best networks are kept; or
+   *  `{ source, patience? }`, a function returning per pass the held-out chunks
+   *  [view₀, view₁, …] (null views and rows missing), read after every epoch and never kept
+   *  (default: none; `present` default: every non-null row; `patience` default: no early stop) */
+  validation?: { views: readonly ViewInput[]; present?: TensorInput; patience?: number } | { source: DataSource; patience?: number };
 }
 
 export interface AutoencoderSourceFitOptions extends NeuralFitOptions<AutoencoderLosses> {
-  /** held-out views (arrays), as with arrays (default: none) */
+  /** held-out views (arrays), or `{ source, patience? }` (chunks of held-out views, read after every epoch), as with arrays (default: none) */
   validation?: AutoencoderFitOptions['validation'];
   /** rows held for shuffling, as tf.data's shuffle(bufferSize) (default 10,000, or as many as 16 MiB of rows hold when they are wide; 0: the rows in source order) */
   shuffleBuffer?: number;

@@ -11,6 +11,7 @@ import { Owner } from '../../lifecycle.js';
 import { checkOptions } from '../../options.js';
 import { forwardGraph, type Net } from './autoencoder_graph.js';
 import type { AutoencoderFitOptions, ViewInput } from './autoencoder_options.js';
+import { SourceReader, sourcePass, type DataSource } from './source.js';
 
 const CHUNK = 1024;
 
@@ -25,14 +26,40 @@ export interface ReadViews {
   given: boolean[];
 }
 
-/** Checks the validation views of fit up front, under their own names. */
-export function readValidation(v: AutoencoderFitOptions['validation'], widths: number[], own: <T extends { dispose(): void }>(o: T) => T) {
+/** The validation option read: views in wasm, or a source of chunks read after every epoch (presence mode). */
+export type Validation = (ReadViews & { reader?: undefined; patience?: number }) | { reader: SourceReader; patience?: number };
+
+/** Checks the validation option of fit up front, under its own names: views are read into wasm, a source is opened at each measure. */
+export function readValidation(v: AutoencoderFitOptions['validation'], widths: number[], own: <T extends { dispose(): void }>(o: T) => T): Validation | null {
   if (v === undefined) return null;
-  checkOptions(v, ['views', 'present', 'patience'], 'options.validation');
-  if (!('views' in v)) throw new ValueError('options.validation', '{ views, present?, patience? }', v);
+  const isSource = v !== null && typeof v === 'object' && 'source' in v;
+  checkOptions(v, isSource ? ['source', 'patience'] : ['views', 'present', 'patience'], 'options.validation');
+  if (!isSource && !('views' in v)) throw new ValueError('options.validation', '{ views, present?, patience? } or { source, patience? }', v);
   if (v.patience !== undefined && !(Number.isInteger(v.patience) && v.patience >= 1)) throw new ValueError('options.validation.patience', 'a positive integer', v.patience);
-  const data = readViews(v.views, 'options.validation.views', widths, v.present, 'options.validation.present', own);
+  if (isSource) {
+    const source = (v as { source: DataSource }).source;
+    if (typeof source !== 'function') throw new ValueError('options.validation.source', 'a function returning the chunks [view₀, view₁, …] of the held-out rows (an iterable or async iterable)', source);
+    const reader = new SourceReader(source, (k) => Array.from({ length: k }, (_, j) => `views[${j}]`), 'error', [...widths]);
+    reader.presence = true;
+    return { reader, patience: v.patience };
+  }
+  const a = v as { views: readonly ViewInput[]; present?: TensorInput };
+  const data = readViews(a.views, 'options.validation.views', widths, a.present, 'options.validation.present', own);
   return { ...data, patience: v.patience };
+}
+
+/** Weighted masked MSE with every present modality given, on views or over a validation source's chunks (after epoch `epoch`). */
+export async function validationLoss(g: Net, val: Validation, weights: readonly number[], epoch: number, signal?: AbortSignal): Promise<number> {
+  const m = g.widths.length, sse = new Float64Array(m), count = new Float64Array(m);
+  if (!val.reader) lossSums(g, val, sse, count);
+  else
+    await sourcePass(val.reader, `options.validation.source after epoch ${epoch}`, (chunk) => {
+      const present = chunk.at(-1)!;
+      lossSums(g, { x: chunk.slice(0, -1), present, mask: present.data.slice(), n: present.rows, given: chunk.map(() => true) }, sse, count);
+    }, signal);
+  let total = 0;
+  for (let j = 0; j < m; j++) if (count[j]! > 0) total += weights[j]! * (sse[j]! / count[j]!);
+  return total;
 }
 
 /** Runs the graph in chunks of rows with these gates, calling back with each chunk's outputs. */
@@ -47,10 +74,9 @@ export function chunks(g: Net, data: ReadViews, gates: Tensor, each: (start: num
   }
 }
 
-/** Weighted masked MSE with every present modality given (validation). */
-export function weightedLoss(g: Net, data: ReadViews, weights: readonly number[]): number {
+/** Adds each modality's squared error and element count over the present rows, every present modality given. */
+function lossSums(g: Net, data: ReadViews, sse: Float64Array, count: Float64Array): void {
   const m = g.widths.length;
-  const sse = new Float64Array(m), count = new Float64Array(m);
   chunks(g, data, data.present, (s, outs, len) => {
     const pv = data.present.viewRows(s, len);
     outs.forEach((o, j) => {
@@ -61,9 +87,6 @@ export function weightedLoss(g: Net, data: ReadViews, weights: readonly number[]
       count[j]! += c;
     });
   });
-  let total = 0;
-  for (let j = 0; j < m; j++) if (count[j]! > 0) total += weights[j]! * (sse[j]! / count[j]!);
-  return total;
 }
 
 /** Reads views against a fitted graph, runs fn, frees what it read. */

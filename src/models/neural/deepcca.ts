@@ -27,6 +27,7 @@ import { NeuralModel } from './neural_model.js';
 import { columnScaler, readScalers, standardize, writeScalers, type ColumnScaler } from './scaler.js';
 import { checkShuffleBuffer, SourceReader, type DataSource } from './source.js';
 import { streamedScalers } from './source_scalers.js';
+import { readValidation, scaleValidation, validationScore } from './deepcca_validation.js';
 import { outputsDiverged, score, streamedCCA, sum, toF64, towerOutputs } from './deepcca_outputs.js';
 import { decoderPrefixes, decoderSession, noDecoders, decodersFromTorch, readDecoders, reconstructViews, torchReconstruction, type ReconstructionSettings } from './deepcca_dccae.js';
 
@@ -114,7 +115,7 @@ export class DeepCCA extends NeuralModel<DeepCCALosses> {
       const bs = Math.min(this.batchSize, n);
       const need = batchRule(this.objective, this.outputs);
       if (bs < need.rows) throw new ShapeError('X', `at least ${need.why}`, `${n} rows`);
-      return this.#session(prep, { rows: n, bs, p, q, scaler, x, y, dropped: () => d.dropped, final: (t1, t2) => this.#trainedFinal(t1, t2, x, y), validation: options.validation });
+      return this.#session(prep, { rows: n, bs, p, q, scaler, x, y, dropped: () => d.dropped, final: (t1, t2) => this.#trainedFinal(t1, t2, x, y), validation: options.validation, signal: options.signal });
     });
   }
 
@@ -145,7 +146,7 @@ export class DeepCCA extends NeuralModel<DeepCCALosses> {
           dropped = reader.dropped;
           return r;
         };
-        return this.#session(prep, { rows: 0, bs, p: p!, q: q!, scaler, x: null, y: null, dropped: () => dropped, final, validation: options.validation });
+        return this.#session(prep, { rows: 0, bs, p: p!, q: q!, scaler, x: null, y: null, dropped: () => dropped, final, validation: options.validation, signal: options.signal });
       },
       { reader, shuffleBuffer, before },
     );
@@ -156,12 +157,12 @@ export class DeepCCA extends NeuralModel<DeepCCALosses> {
     { warm, previous, own, built }: Preparation,
     o: {
       rows: number; bs: number; p: number; q: number; scaler: [ColumnScaler, ColumnScaler] | null; x: Tensor | null; y: Tensor | null;
-      dropped: () => number; final: (t1: MLP, t2: MLP, forValidation: boolean) => CCA | Promise<CCA>; validation: DeepCCAFitOptions['validation'];
+      dropped: () => number; final: (t1: MLP, t2: MLP, forValidation: boolean) => CCA | Promise<CCA>; validation: DeepCCAFitOptions['validation']; signal?: AbortSignal;
     },
   ): Session<DeepCCALosses> {
     const { bs, p, q, scaler } = o, out = this.outputs;
-    const val = this.#validation(o.validation, p, q, own);
-    if (val && scaler) (standardize(val.X, scaler[0]), standardize(val.Y, scaler[1]));
+    const val = readValidation(o.validation, p, q, own);
+    if (val && scaler) scaleValidation(val, scaler);
     const [t1, t2] = warm
       ? this.#towers!
       : [
@@ -203,10 +204,10 @@ export class DeepCCA extends NeuralModel<DeepCCALosses> {
       optimizers: [o1!, o2!, ...(dec?.optimizers ?? [])],
       rngs: stats ? [stats as unknown as Rng] : [],
       validation: val && {
-        measure: async () => {
+        measure: async (epoch) => {
           const cca = await o.final(t1, t2, true);
           try {
-            return sum(score(t1, t2, cca, val.X, val.Y));
+            return await validationScore(val, t1, t2, cca, epoch, o.signal);
           } finally {
             cca.dispose();
             t1.train();
@@ -244,20 +245,6 @@ export class DeepCCA extends NeuralModel<DeepCCALosses> {
         this.#cca = cca;
       },
     };
-  }
-
-  /** Checks the validation views up front, under their own names. */
-  #validation(v: DeepCCAFitOptions['validation'], p: number, q: number, own: <T extends { dispose(): void }>(o: T) => T) {
-    if (v === undefined) return null;
-    checkOptions(v, ['X', 'Y', 'patience'], 'options.validation');
-    if (!('X' in v) || !('Y' in v)) throw new ValueError('options.validation', '{ X, Y, patience? }', v);
-    if (v.patience !== undefined && !(Number.isInteger(v.patience) && v.patience >= 1)) throw new ValueError('options.validation.patience', 'a positive integer', v.patience);
-    const X = own(Tensor.from(v.X, 'options.validation.X')), Y = own(Tensor.from(v.Y, 'options.validation.Y'));
-    if (X.cols !== p) throw new ShapeError('options.validation.X', `${p} columns (as X)`, `${X.cols} columns`);
-    if (Y.cols !== q) throw new ShapeError('options.validation.Y', `${q} columns (as Y)`, `${Y.cols} columns`);
-    if (Y.rows !== X.rows) throw new ShapeError('options.validation.Y', `${X.rows} rows (as options.validation.X)`, `${Y.rows} rows`);
-    if (X.rows < 2) throw new ShapeError('options.validation.X', 'at least 2 rows to correlate', `${X.rows} row`);
-    return { X, Y, patience: v.patience };
   }
 
   /** #fitFinal after training: towers whose outputs overflowed are a divergence (deepcca_outputs.ts). */

@@ -2,6 +2,7 @@
  * DeepCCA's options: their types (the shared training and network vocabulary plus DeepCCA's
  * own), their validation with DeepCCA's defaults, and what its file stores.
  */
+import type { DataSource } from './source.js';
 import type { TensorInput } from '../../wasm/index.js';
 import type { Activation } from '../../nn/activation.js';
 import type { MLPInit } from '../../nn/mlp.js';
@@ -55,8 +56,17 @@ export type DeepCCALosses = { loss: number; correlation: number; validation?: nu
 export interface DeepCCAFitOptions extends NeuralFitOptions<DeepCCALosses> {
   /** held-out views: after each epoch the sum of their top-k correlations is reported as
    *  losses.validation; with `patience`, training stops after that many epochs without
-   *  improvement and the best towers are kept (default: none; `patience` default: no early stop) */
-  validation?: { X: TensorInput; Y: TensorInput; patience?: number };
+   *  improvement and the best towers are kept; or `{ source, patience? }`, held-out chunks
+   *  [X, Y] read after every epoch and never kept (default: none; `patience` default: no early stop) */
+  validation?: { X: TensorInput; Y: TensorInput; patience?: number } | ValidationSource;
+}
+
+/** Held-out rows from a source (a function returning, per pass, the chunks [X, Y]), read after every epoch and never kept. */
+export interface ValidationSource {
+  /** the held-out rows' chunks, as fit's source gives the training rows */
+  source: DataSource;
+  /** stop after this many epochs without improvement and keep the best (default: no early stop) */
+  patience?: number;
 }
 
 export interface DeepCCAFromTorchOptions extends Omit<DeepCCAOptions, 'components' | 'outputs' | 'hidden'> {

@@ -22,8 +22,8 @@ import { RowShuffler } from './source_shuffle.js';
 
 export { SHUFFLE_BUFFER, defaultShuffleBuffer } from './source_shuffle.js';
 
-/** One chunk: the same rows of every input, in the order fit takes them with arrays. */
-export type SourceChunk = readonly TensorInput[];
+/** One chunk: the same rows of every input, in the order fit takes them with arrays (MultimodalAutoencoder: a null view or null rows for a missing modality). */
+export type SourceChunk = readonly (TensorInput | readonly (ArrayLike<number> | null)[] | null)[];
 /** A training source: called once per epoch, returns that epoch's chunks. */
 export type DataSource = () => Iterable<SourceChunk> | AsyncIterable<SourceChunk>;
 

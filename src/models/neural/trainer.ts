@@ -60,7 +60,7 @@ export interface Session<L extends Losses> {
   /** training from a source: one step on the rows the trainer wrote into `batchTensors` */
   filledStep?(): L;
   /** held-out measure after each epoch, reported as losses.validation */
-  validation?: { measure: () => number | Promise<number>; higherIsBetter: boolean; patience?: number } | null;
+  validation?: { measure: (epoch: number) => number | Promise<number>; higherIsBetter: boolean; patience?: number } | null;
   /** makes the networks (in eval mode) the model's fit; for a warm fit, refreshes what depends on the weights; may throw (the previous fit then stays) */
   adopt(): void | Promise<void>;
 }
