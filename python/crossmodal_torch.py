@@ -357,3 +357,255 @@ class ConditionalGAN(nn.Module):
 
 __all__ += ['MultimodalAutoencoder', 'ConditionalGAN']
 
+
+
+# --- multimodal VAE ---
+
+_LOG_2PI = 1.8378770664093453  # log(2π)
+
+
+def _he_init(net):
+    """crossmodal's MLP init for ReLU-like activations ('auto' → 'he'): weights normal with
+    standard deviation √(2 / fan_in), biases zero."""
+    with torch.no_grad():
+        for m in net.modules():
+            if isinstance(m, nn.Linear):
+                m.weight.normal_(0.0, (2.0 / m.in_features) ** 0.5)
+                m.bias.zero_()
+
+
+def _softplus(x):
+    """log(1 + e^x) without a threshold (torch's softplus returns x above 20, off by e^-20)."""
+    return x.clamp(min=0) + torch.log1p(torch.exp(-x.abs()))
+
+
+class MultimodalVAE(nn.Module):
+    """crossmodal's MultimodalVAE (issue 38; /work/spec/vae-spec.md): one Gaussian encoder and one
+    decoder per view, the views' experts fused by 'poe' (MVAE), 'moe' (MMVAE) or 'mopoe' (MoPoE).
+
+        encoders[v] = mlp([d_v, *hidden, 2L])            columns 0..L-1 mu_v, L..2L-1 logvar_v (no clamp)
+        decoders[v] = mlp([L, *reversed(hidden), d_v])   logits ('bernoulli') or the mean ('gaussian')
+
+    `activation` between the layers, none after the last (LeakyReLU slope 0.01). `likelihood`
+    is one value or one per view: 'bernoulli', 'gaussian' (a learned scale s_v = exp(log_scales[v]),
+    init 1) or {'type': 'gaussian', 'scale': s} (fixed). init='he' is crossmodal's ('auto' for
+    ReLU-like activations: normal √(2/fan_in), zero biases); init='torch' keeps nn.Linear's.
+
+    state_dict names: encoders.{v}.{i}.weight / .bias, decoders.{v}.{i}.weight / .bias and, when
+    some view has a learned Gaussian scale, log_scales (one per view; the entries of the other
+    views are unused and stay 0).
+
+    Subsets of the views are bit masks (bit v for view v); every list of subsets here (the
+    objective's ELBO terms, the inference mixture's components) is in ascending mask order.
+    A view given as None is missing (for every row).
+    """
+
+    FUSIONS = ('poe', 'moe', 'mopoe')
+
+    def __init__(self, widths, latent=16, hidden=(128,), fusion='mopoe', likelihood='bernoulli', beta=1.0, activation='leaky_relu', init='he'):
+        super().__init__()
+        widths = list(widths)
+        if fusion not in self.FUSIONS:
+            raise ValueError(f'fusion {fusion!r}: expected one of {self.FUSIONS}')
+        m = len(widths)
+        liks = [likelihood] * m if isinstance(likelihood, (str, dict)) else list(likelihood)
+        if len(liks) != m:
+            raise ValueError(f'likelihood: one value or one per view ({m})')
+        self.widths, self.latent, self.fusion, self.beta = widths, latent, fusion, beta
+        self.likelihoods = []
+        for lik in liks:
+            if lik == 'bernoulli':
+                self.likelihoods.append(('bernoulli', None))
+            elif lik == 'gaussian':
+                self.likelihoods.append(('gaussian', None))
+            elif isinstance(lik, dict) and lik.get('type') == 'gaussian' and lik.get('scale', 0) > 0:
+                self.likelihoods.append(('gaussian', float(lik['scale'])))
+            else:
+                raise ValueError(f"likelihood {lik!r}: 'bernoulli', 'gaussian' or {{'type': 'gaussian', 'scale': s > 0}}")
+        hidden = list(hidden)
+        self.encoders = nn.ModuleList([mlp([d, *hidden, 2 * latent], activation) for d in widths])
+        self.decoders = nn.ModuleList([mlp([latent, *hidden[::-1], d], activation) for d in widths])
+        if any(k == 'gaussian' and s is None for k, s in self.likelihoods):
+            self.log_scales = nn.Parameter(torch.zeros(m))
+        else:
+            self.log_scales = None
+        if init == 'he':
+            _he_init(self)
+        elif init != 'torch':
+            raise ValueError(f"init {init!r}: 'he' or 'torch'")
+
+    # --- subsets and Gaussians ---
+
+    @staticmethod
+    def _present(views):
+        mask = 0
+        for v, x in enumerate(views):
+            if x is not None:
+                mask |= 1 << v
+        if not mask:
+            raise ValueError('views: at least one present')
+        return mask
+
+    @staticmethod
+    def _members(mask):
+        return [v for v in range(mask.bit_length()) if mask >> v & 1]
+
+    @staticmethod
+    def _submasks(mask):
+        return [s for s in range(1, mask + 1) if s & mask == s]
+
+    def terms(self, present):
+        """The objective's ELBO terms for present views `present` (a mask): [(subset mask, weight)]."""
+        singles = [1 << v for v in self._members(present)]
+        if self.fusion == 'poe':
+            return [(s, 1.0) for s in sorted(set(singles) | {present})]
+        if self.fusion == 'moe':
+            return [(s, 1.0 / len(singles)) for s in singles]
+        subs = self._submasks(present)
+        return [(s, 1.0 / len(subs)) for s in subs]
+
+    def components(self, present):
+        """The inference mixture's components (masks) for present views, each weighted 1/count."""
+        if self.fusion == 'poe':
+            return [present]
+        if self.fusion == 'moe':
+            return [1 << v for v in self._members(present)]
+        return self._submasks(present)
+
+    def experts(self, views):
+        """[(mu_v, logvar_v) or None] per view."""
+        out = []
+        for enc, x in zip(self.encoders, views):
+            if x is None:
+                out.append(None)
+            else:
+                h = enc(x)
+                out.append((h[:, :self.latent], h[:, self.latent:]))
+        return out
+
+    def gaussian(self, experts, mask):
+        """(mu, logvar) of subset `mask`: 'poe' the product with the prior expert N(0, I),
+        T = 1 + Σ exp(-logvar_v); 'moe'/'mopoe' without it, T = Σ exp(-logvar_v) (a single view
+        is its expert itself); var = 1/T, logvar = -log T, mu = var · Σ mu_v exp(-logvar_v)."""
+        vs = self._members(mask)
+        if self.fusion != 'poe' and len(vs) == 1:
+            return experts[vs[0]]
+        precisions = [torch.exp(-experts[v][1]) for v in vs]
+        t = sum(precisions)
+        if self.fusion == 'poe':
+            t = t + 1
+        weighted = sum(experts[v][0] * p for v, p in zip(vs, precisions))
+        return weighted / t, -torch.log(t)
+
+    # --- likelihoods ---
+
+    def decode(self, v, z):
+        """Decoder v's output: logits (bernoulli) or the mean (gaussian)."""
+        return self.decoders[v](z)
+
+    def mean(self, v, out):
+        """The decoded mean: sigmoid of the logits (bernoulli) or the output itself (gaussian)."""
+        return torch.sigmoid(out) if self.likelihoods[v][0] == 'bernoulli' else out
+
+    def log_px(self, v, x, out):
+        """log p(x_v | z) per row, summed over the columns."""
+        kind, scale = self.likelihoods[v]
+        if kind == 'bernoulli':
+            return (x * out - _softplus(out)).sum(1)
+        log_s = self.log_scales[v] if scale is None else torch.tensor(scale, dtype=out.dtype).log()
+        r = (x - out) * torch.exp(-log_s)
+        return (-0.5 * r * r - log_s - 0.5 * _LOG_2PI).sum(1)
+
+    # --- the objective ---
+
+    def loss(self, views, eps=None, generator=None):
+        """Per-row loss -Σ_k w_k ELBO_k (n), the terms as terms(present):
+        ELBO_s = Σ_{u present} log p(x_u | z_s) - beta · KL(q_s || N(0, I)), z_s = mu_s + exp(logvar_s / 2) · eps_s.
+        eps: one n×L tensor per term (in terms' order), or None for fresh N(0, 1) draws."""
+        present = self._present(views)
+        ex = self.experts(views)
+        terms = self.terms(present)
+        total = 0
+        for k, (s, w) in enumerate(terms):
+            mu, logvar = self.gaussian(ex, s)
+            e = eps[k] if eps is not None else torch.randn(mu.shape, generator=generator, dtype=mu.dtype)
+            z = mu + torch.exp(0.5 * logvar) * e
+            rec = sum(self.log_px(u, views[u], self.decode(u, z)) for u in self._members(present))
+            kl = 0.5 * (torch.exp(logvar) + mu * mu - 1 - logvar).sum(1)
+            total = total + w * (rec - self.beta * kl)
+        return -total
+
+    forward = loss
+
+    # --- inference ---
+
+    def encode(self, views):
+        """(mu, logvar) of q_S for the present views S: 'poe' PoE with the prior; 'moe' the
+        mixture's mean (1/|S|) Σ mu_v and the log of its per-dimension variance
+        mean(var_v + mu_v²) - mean_mu²; 'mopoe' the PoE (without prior) of S."""
+        present = self._present(views)
+        ex = self.experts(views)
+        if self.fusion != 'moe':
+            return self.gaussian(ex, present)
+        vs = self._members(present)
+        mean = sum(ex[v][0] for v in vs) / len(vs)
+        second = sum(torch.exp(ex[v][1]) + ex[v][0] ** 2 for v in vs) / len(vs)
+        return mean, torch.log(second - mean * mean)
+
+    def reconstruct(self, views):
+        """Every view's decoded mean at the encode() mean."""
+        mu, _ = self.encode(views)
+        return [self.mean(v, self.decode(v, mu)) for v in range(len(self.widths))]
+
+    def sample(self, views, generator=None, rows=None):
+        """One draw per row: z ~ q(z | S) (a component picked uniformly for 'moe'/'mopoe';
+        z ~ N(0, I) with no view given: then `rows` is the count), every view decoded to its mean."""
+        if all(x is None for x in views):
+            z = torch.randn(rows, self.latent, generator=generator, dtype=self.encoders[0][0].weight.dtype)
+        else:
+            present = self._present(views)
+            ex = self.experts(views)
+            comps = [self.gaussian(ex, c) for c in self.components(present)]
+            mu, logvar = comps[0]
+            n = mu.shape[0]
+            pick = torch.randint(len(comps), (n,), generator=generator)
+            mus = torch.stack([c[0] for c in comps])[pick, torch.arange(n)]
+            lvs = torch.stack([c[1] for c in comps])[pick, torch.arange(n)]
+            z = mus + torch.exp(0.5 * lvs) * torch.randn(mus.shape, generator=generator, dtype=mus.dtype)
+        return [self.mean(v, self.decode(v, z)) for v in range(len(self.widths))]
+
+    def log_likelihood(self, views, samples=1000, eps=None, picks=None, generator=None, chunk=100):
+        """IWAE estimate (Burda et al. 2016) of log p(x_P) per row (n):
+        log (1/K) Σ_k p(x_P | z_k) p(z_k) / q(z_k | x_P), z_k ~ q(z | P) the inference mixture
+        (components(P), uniform weights; log q by logsumexp over them). eps: K×n×L standard
+        normal draws and picks: K×n component indices (in components' order), or None to draw them
+        (per chunk of K: the picks then the eps)."""
+        present = self._present(views)
+        ex = self.experts(views)
+        comps = [self.gaussian(ex, c) for c in self.components(present)]
+        cm = torch.stack([c[0] for c in comps])  # C×n×L
+        clv = torch.stack([c[1] for c in comps])
+        C, n, L = cm.shape
+        K = samples if eps is None else eps.shape[0]
+        rows = torch.arange(n)
+        parts = []
+        for k0 in range(0, K, chunk):
+            k1 = min(K, k0 + chunk)
+            if eps is None:
+                p = torch.randint(C, (k1 - k0, n), generator=generator)
+                e = torch.randn((k1 - k0, n, L), generator=generator, dtype=cm.dtype)
+            else:
+                p, e = picks[k0:k1], eps[k0:k1]
+            z = cm[p, rows] + torch.exp(0.5 * clv[p, rows]) * e  # k×n×L
+            log_prior = (-0.5 * z * z - 0.5 * _LOG_2PI).sum(2)
+            d = z.unsqueeze(1) - cm.unsqueeze(0)  # k×C×n×L
+            log_qc = (-0.5 * (d * d * torch.exp(-clv) + clv + _LOG_2PI)).sum(3)
+            log_q = torch.logsumexp(log_qc, 1) - torch.log(torch.tensor(float(C), dtype=cm.dtype))
+            zf = z.reshape(-1, L)
+            log_px = sum(self.log_px(u, views[u].repeat(k1 - k0, 1), self.decode(u, zf)) for u in self._members(present))
+            parts.append(log_px.reshape(k1 - k0, n) + log_prior - log_q)
+        w = torch.cat(parts)
+        return torch.logsumexp(w, 0) - torch.log(torch.tensor(float(K), dtype=w.dtype))
+
+
+__all__ += ['MultimodalVAE']
