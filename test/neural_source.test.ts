@@ -203,6 +203,14 @@ describe('ConditionalGAN.fit(source): chunks [x, c]', () => {
 
   describe('errors are SourceErrors naming epoch, chunk, row and input; the previous fit is kept', () => {
     errorTests(() => new ConditionalGAN({ ...opts, epochs: 3, standardizeCondition: false }) as unknown as Fittable, (m) => (m as unknown as ConditionalGAN).fit(X.slice(0, 300), C.slice(0, 300)), [X, C], ['x', 'c']);
+    it('class labels as the condition: a SourceError naming c with the way to pass them (ConditionalGAN.oneHot)', async () => {
+      const m = new ConditionalGAN(opts);
+      const e = await m.fit(chunks([X, labels], 100)).catch((e: unknown) => e);
+      expect(e).toBeInstanceOf(SourceError);
+      expect(e).toMatchObject({ chunk: 1, input: 'c' });
+      expect((e as Error).message).toMatch(/^source: the first pass before training .*, chunk 1, c: .*ConditionalGAN\.oneHot\(labels, classes\)/);
+      m.dispose();
+    });
     it("the statistics' two passes disagree in rows: a SourceError saying so", async () => {
       const m = new ConditionalGAN(opts);
       let pass = 0;
@@ -374,6 +382,31 @@ describe('Classifier.fit(source): chunks [X, labels]', () => {
     expect(net(b)).toBe(net(a));
     a.dispose();
     b.dispose();
+  });
+
+  it('keepLastBatch: the partial last batch of each pass is trained, as with arrays (a replay is bit-identical); a pass shorter than a batch is one partial batch', async () => {
+    const o = { ...opts, batchSize: 128, keepLastBatch: true };
+    const a = new Classifier(o), b = new Classifier(o);
+    await a.fit(X, labels);
+    const orders = arrayOrder(1000, opts.epochs, shuffleSeed);
+    await b.fit(ordered([X, labels], [orders[0]!, ...orders], 100), { shuffleBuffer: 0 });
+    expect(b.history.map((e) => e.loss)).toEqual(a.history.map((e) => e.loss));
+    const net = (m: Classifier) => JSON.stringify((m.toJSON() as { net: unknown }).net);
+    expect(net(b)).toBe(net(a));
+    // through the shuffle buffer too, and 50 rows with batches of 128
+    const c = new Classifier(o);
+    await c.fit(chunks([X.slice(0, 50), labels.slice(0, 50)], 20), { shuffleBuffer: 30 });
+    expect(c.history.length).toBe(3);
+    expect(c.history.every((e) => Number.isFinite(e.loss))).toBe(true);
+    for (const m of [a, b, c]) m.dispose();
+  });
+
+  it('labels of one class from a source: a SourceError of the pass before training', async () => {
+    const m = new Classifier(opts);
+    const e = await m.fit(chunks([X, labels.map(() => 0)], 100)).catch((e: unknown) => e);
+    expect(e).toBeInstanceOf(SourceError);
+    expect((e as Error).message).toMatch(/^source: the pass before training \(the labels' classes\): the labels hold only class 0/);
+    m.dispose();
   });
 
   it('a shuffled async source (buffer 300, chunks of 64, labels as Int32Array) trains: the loss falls, held-out accuracy; same seed, same fit', async () => {

@@ -141,6 +141,8 @@ export class ConditionalGAN extends NeuralModel<ConditionalGANLosses> {
     const shuffleBuffer = checkShuffleBuffer(options.shuffleBuffer);
     const warm = options.warmStart === true, f = warm ? this.#nets : null;
     const reader = new SourceReader(source, ['x', 'c'], this.missing, f ? [f.x, f.c] : [null, null]);
+    // class labels as the condition: the way to pass them, as with arrays
+    reader.inputCheck = (i, v) => void (i === 1 && labelsHint(v));
     const { shuffleBuffer: _, ...rest } = options;
     let scaler: ColumnScaler | null = warm ? this.#scaler : null;
     let stats: { mean: Float64Array; scale: Float64Array } | null = f;

@@ -185,7 +185,7 @@ export class Classifier extends NeuralModel<ClassifierLosses> {
       await sourcePass(reader, "the pass before training (the labels' classes)", ([, l]) => {
         for (const v of l!.data) classes = Math.max(classes, v + 1);
       }, options.signal);
-      if (classes < 2) throw new ValueError('labels', 'at least two classes (labels 0 and 1)', 'only class 0');
+      if (classes < 2) reader.mismatch('the labels hold only class 0: at least two classes (labels 0 and 1) are needed');
       reader.classes = classes;
     };
     return this.trainer.fit(
@@ -234,6 +234,12 @@ export class Classifier extends NeuralModel<ClassifierLosses> {
         filledStep: () => {
           lb.values.set(lf.data);
           return train(xb, grad, lb);
+        },
+        // keepLastBatch: the epoch's partial last batch
+        partialStep: (rows: number) => {
+          const lv = lb.view(0, rows);
+          lv.values.set(lf.data.subarray(0, rows));
+          return train(xb.viewRows(0, rows), grad.viewRows(0, rows), lv);
         },
       }),
       adopt: () => {

@@ -10,8 +10,9 @@
  *   same rows in each input, the columns of the first chunk or of the fitted networks) and
  *   turns what is wrong into a SourceError naming the epoch, the chunk, the row and the input.
  * - RowShuffler (source_shuffle.ts) is tf.data's `shuffle(bufferSize)` on f32 rows held in wasm.
- * - sourceLoop is trainLoop (nn/train.ts) over such batches: full batches only (the last
- *   partial batch of an epoch is dropped, as the array path drops it), onEpoch, abort, the
+ * - sourceLoop is trainLoop (nn/train.ts) over such batches: full batches (the last partial
+ *   batch of an epoch is dropped, as the array path drops it, unless the model keeps it:
+ *   Classifier's keepLastBatch), onEpoch, abort, the
  *   checkpoint of the last finished epoch, divergence.
  */
 import { Tensor, dropMissing, type Missing, type Rng, type TensorInput } from '../../wasm/index.js';
@@ -66,6 +67,8 @@ export class SourceReader {
    * presence mask (a row with no view present is refused)
    */
   presence = false;
+  /** called on each raw input of every chunk before it is read (e.g. a hint for class labels given as a condition); what it throws names the input */
+  inputCheck: ((input: number, value: unknown) => void) | null = null;
   /** applied to every chunk's validated tensors before they are handed out (e.g. the columns' standardisation) */
   transform: ((chunk: Tensor[]) => void) | null = null;
   /** rows read in this pass, and rows left out by missing 'drop' */
@@ -143,7 +146,13 @@ export class SourceReader {
     if (!Array.isArray(c) || c.length !== names.length) throw this.#fail(`expected a chunk ${shape} (an array of ${names.length} inputs), got ${describe(c)}`, { chunk });
     // an empty chunk (e.g. a query's last page): nothing to read
     if (c.every((v) => (Array.isArray(v) ? v.length === 0 : (v as { rows?: unknown })?.rows === 0))) return this.next(signal);
-    let views: readonly TensorInput[] = c;
+    if (this.inputCheck)
+      try {
+        c.forEach((v, i) => this.inputCheck!(i, v));
+      } catch (e) {
+        throw this.#wrap(e, chunk);
+      }
+    let views = c as readonly TensorInput[];
     const kinds = this.kinds, isLabels = (i: number) => kinds?.[i] === 'labels';
     if (this.#missing === 'drop') {
       try {
@@ -273,6 +282,8 @@ export interface SourceLoopSettings extends FitOptions {
   shuffleBuffer: number | null;
   rng: Rng;
   step(): number | Record<string, number>;
+  /** keepLastBatch: one step on the first `rows` rows of the batch, the pass's partial last batch (absent: it is dropped) */
+  partialStep?: (rows: number) => number | Record<string, number>;
   checkpoint?: { save(): void; restore(): void };
 }
 
@@ -294,11 +305,11 @@ export async function sourceLoop(o: SourceLoopSettings, history: EpochInfo[] = [
       shuffler.reset();
       const sums: Record<string, number> = {};
       let b = 0;
-      const step = () => {
+      const step = (rows = bs) => {
         if (signal?.aborted) throw abortError(signal);
         let r: number | Record<string, number>;
         try {
-          r = o.step();
+          r = rows === bs ? o.step() : o.partialStep!(rows);
         } catch (e) {
           if (e instanceof NonFiniteError) throw diverged(epoch, b, `${e.argument} became ${e.value} (at [${e.row}][${e.col}])`, !!o.checkpoint, e);
           throw e;
@@ -334,8 +345,11 @@ export async function sourceLoop(o: SourceLoopSettings, history: EpochInfo[] = [
           lastYield = now();
         }
       }
-      reader.checkEnd(bs, `one batch (${bs} rows)`);
+      // keepLastBatch: a pass of fewer rows than a batch is one partial batch
+      if (o.partialStep) reader.checkEnd(1, 'one');
+      else reader.checkEnd(bs, `one batch (${bs} rows)`);
       while (shuffler.drain()) step();
+      if (o.partialStep && shuffler.filled > 0) step(shuffler.filled);
       const losses: Record<string, number> = {};
       for (const k in sums) losses[k] = sums[k]! / b;
       const loss = losses.loss ?? Object.values(losses).reduce((s, v) => s + v, 0);

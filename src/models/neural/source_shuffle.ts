@@ -41,6 +41,11 @@ export class RowShuffler {
     this.#rng = rng;
   }
 
+  /** Rows written into the batch since it was last full (after the pass's drain: the partial last batch). */
+  get filled(): number {
+    return this.#fill;
+  }
+
   /** Starts an epoch: empty buffer and batch, fresh draws. */
   reset(): void {
     this.#size = 0;

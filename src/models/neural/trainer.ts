@@ -59,6 +59,8 @@ export interface Session<L extends Losses> {
   batchTensors?: readonly Tensor[];
   /** training from a source: one step on the rows the trainer wrote into `batchTensors` */
   filledStep?(): L;
+  /** training from a source with dropLast false: one step on the first `rows` rows of `batchTensors` (the epoch's last, partial batch) */
+  partialStep?(rows: number): L;
   /** held-out measure after each epoch, reported as losses.validation */
   validation?: { measure: (epoch: number) => number | Promise<number>; higherIsBetter: boolean; patience?: number } | null;
   /** makes the networks (in eval mode) the model's fit; for a warm fit, refreshes what depends on the weights; may throw (the previous fit then stays) */
@@ -238,6 +240,12 @@ export class Trainer<L extends Losses> {
                 r.live();
                 return s.filledStep!();
               },
+              ...(s.partialStep && s.dropLast === false && {
+                partialStep: (rows: number) => {
+                  r.live();
+                  return s.partialStep!(rows);
+                },
+              }),
               onEpoch,
             },
             history as EpochInfo[],
