@@ -369,31 +369,35 @@ function rowsOfArg(x: Arg): number[][] {
 }
 
 /**
- * DeepCCA.fit(source) (issue 37) on a fitted model, on the case's rows in chunks: kind 7–13 a
- * well-posed source (when the rows fill a batch), 0–6 a failing one (it throws mid-epoch, yields
- * a ragged, non-finite or mismatched chunk, ends early, or yields nothing) in the last epoch:
- * a SourceError naming the epoch, the chunk and the row, and the previous fit kept.
+ * fit(source) of every neural model (issue 37) on a fitted model, on the case's rows in chunks
+ * ([X, Y], [views₀, views₁], [x, c] or [X, labels]): kind 7–13 a well-posed source (when the
+ * rows fill a batch), 0–6 a failing one (it throws mid-epoch, yields a ragged, non-finite or
+ * mismatched chunk, ends early, or yields nothing) in the last epoch: a SourceError naming the
+ * epoch, the chunk and the row, and the previous fit kept. `before`: the passes the model
+ * makes before training (the columns' statistics: two).
  */
-async function sourceFit(m: cm.DeepCCA, a: Arg, b: Arg, bs: number, epochs: number, kind: number) {
-  const X = rowsOfArg(a), Y = rowsOfArg(b), n = X.length, size = Math.max(1, Math.ceil(n / 3));
+async function sourceFit(m: { fit(source: () => unknown, o?: object): Promise<unknown[]>; toJSON(): unknown; history: unknown[] }, name: string, first: number[][], second: number[][] | number[], bs: number, epochs: number, kind: number, before: number) {
+  const n = first.length, size = Math.max(1, Math.ceil(n / 3));
   // fewer rows than a batch: refused as a source that ends early (a refused call more would tip the share of well-posed calls)
   if (n < bs) return;
   const chunks = Math.ceil(n / size), badChunk = Math.min(2, chunks);
   const kinds = ['throws', 'ragged', 'non-finite', 'rows differ', 'columns differ', 'ends early', 'yields nothing'] as const;
   const fail = kind < kinds.length ? kinds[kind]! : null;
-  // the source is called once per epoch, after a pass for the columns' statistics when the model scales
+  // labels (a flat second input): the matrix takes the non-finite cell
+  const flat = !Array.isArray(second[0]);
   let calls = 0;
   const source = () => {
-    const bad = fail !== null && ++calls === epochs + (m.scale ? 1 : 0);
+    const bad = fail !== null && ++calls === epochs + before;
     if (bad && fail === 'yields nothing') return [];
-    if (bad && fail === 'ends early') return [[X.slice(0, bs - 1), Y.slice(0, bs - 1)]];
+    if (bad && fail === 'ends early') return [[first.slice(0, bs - 1), second.slice(0, bs - 1)]];
     return (function* () {
       for (let i = 0, c = 1; i < n; i += size, c++) {
-        const x = X.slice(i, i + size).map((r) => r.slice()), y = Y.slice(i, i + size).map((r) => r.slice());
+        const x = first.slice(i, i + size).map((r) => r.slice());
+        const y = (second as unknown[]).slice(i, i + size).map((r) => (Array.isArray(r) ? r.slice() : r)) as number[][] | number[];
         if (bad && c === badChunk) {
           if (fail === 'throws') throw new Error('disk gone');
           if (fail === 'ragged') x[x.length - 1] = [...x[x.length - 1]!, 0];
-          if (fail === 'non-finite') y[0]![0] = Infinity;
+          if (fail === 'non-finite') (flat ? x : (y as number[][]))[0]![0] = Infinity;
           if (fail === 'rows differ') y.pop();
           if (fail === 'columns differ') x.forEach((r) => r.push(0));
         }
@@ -401,9 +405,9 @@ async function sourceFit(m: cm.DeepCCA, a: Arg, b: Arg, bs: number, epochs: numb
       }
     })();
   };
-  const label = `DeepCCA.fit(source${fail ? ` that ${fail}` : ''}, ${n} rows in chunks of ${size})`;
-  const before = JSON.stringify(m.toJSON()), hist = m.history.length;
-  await check(label, fail === null, ['source', 'X', 'Y'], async () => {
+  const label = `${name}.fit(source${fail ? ` that ${fail}` : ''}, ${n} rows in chunks of ${size})`;
+  const kept = JSON.stringify(m.toJSON()), hist = m.history.length;
+  await check(label, fail === null, ['source', 'X', 'Y', 'x', 'c', 'labels', 'views'], async () => {
     try {
       return (await m.fit(source, { shuffleBuffer: kind % 3 === 0 ? 0 : 1 + (kind % 5) * 7 })).length;
     } catch (e) {
@@ -413,7 +417,7 @@ async function sourceFit(m: cm.DeepCCA, a: Arg, b: Arg, bs: number, epochs: numb
         const chunk = fail === 'ends early' || fail === 'yields nothing' ? undefined : badChunk;
         const rowsIn = Math.min(size, n - (badChunk - 1) * size), row = fail === 'ragged' && rowsIn > 1 ? rowsIn - 1 : fail === 'non-finite' ? 0 : undefined;
         if (e.epoch !== epochs || e.chunk !== chunk || e.row !== row || !e.message.startsWith(`source: epoch ${epochs}`)) throw new Error(`${label}: the SourceError names epoch ${e.epoch}, chunk ${e.chunk}, row ${e.row} (expected ${epochs}, ${chunk}, ${row}): ${e.message}`);
-        if (JSON.stringify(m.toJSON()) !== before || m.history.length !== hist) throw new Error(`${label}: the failed fit did not keep the previous one`);
+        if (JSON.stringify(m.toJSON()) !== kept || m.history.length !== hist) throw new Error(`${label}: the failed fit did not keep the previous one`);
       }
       throw e;
     }
@@ -746,7 +750,10 @@ const entries: [string, (clean: boolean) => fc.Arbitrary<Case>][] = [
                 void use(m);
                 return m.history.length;
               });
-              if (m instanceof cm.DeepCCA) await sourceFit(m, a, b, bs, opts.epochs as number, sourceKind);
+              // the same model trained from a source of the same rows (the statistics' two passes first when it standardises)
+              const X = rowsOfArg(a), epochs = opts.epochs as number, fits = m as unknown as Parameters<typeof sourceFit>[0];
+              if (m instanceof cm.Classifier) await sourceFit(fits, kind, X, labels, bs, epochs, sourceKind, 0);
+              else await sourceFit(fits, kind, X, rowsOfArg(b), bs, epochs, sourceKind, scale || (m instanceof cm.ConditionalGAN && m.standardizeCondition) ? 2 : 0);
             }
           } finally {
             (model as Net | null)?.dispose();
