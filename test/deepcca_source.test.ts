@@ -185,6 +185,20 @@ describe('DeepCCA.fit(source)', () => {
     m.dispose();
   });
 
+  it("towers whose outputs overflow on a training row no batch held (finite weights, f32 outputs ±Infinity): a DivergenceError from the final CCA's pass, the previous fit kept", async () => {
+    const m = new DeepCCA({ ...opts, epochs: 1, objective: 'ey' });
+    await m.fit(Xtr.slice(0, 300), Ytr.slice(0, 300));
+    const before = towers(m), live = memoryStats().liveBytes;
+    // 101 rows, batches of 100 in source order: the last row is only met by the final CCA's pass
+    const X = [...Xtr.slice(0, 100), Xtr[0]!.map(() => 3e38)], Y = Ytr.slice(0, 101);
+    const e = await m.fit(chunks(X, Y, 50), { shuffleBuffer: 0 }).catch((e: unknown) => e);
+    expect(e).toBeInstanceOf(DivergenceError);
+    expect((e as Error).message).toMatch(/^DeepCCA: training diverged at the end of epoch 1: the towers' outputs on the training rows are not finite \(Infinity at \[\d+\]\[\d+\]\): the weights grew until the outputs overflowed; the model keeps its previous fit/);
+    expect(towers(m)).toBe(before);
+    expect(memoryStats().liveBytes).toBe(live);
+    m.dispose();
+  });
+
   describe('errors in a source are SourceErrors naming epoch, chunk and row; the previous fit is kept', () => {
     const bad = (epochBad: number, chunkBad: number, make: (X: number[][], Y: number[][]) => unknown) => {
       let epoch = 0;

@@ -301,10 +301,11 @@ export class Trainer<L extends Losses> {
   /** The model's own account of a divergence: where, why, what the model holds now, and options it takes. */
   #diverged(e: DivergenceError, finished: number, base: number, kept: boolean, wasFitted: boolean): DivergenceError {
     const epoch = base + finished + 1;
-    const where = e.batch !== undefined ? `epoch ${epoch}, batch ${e.batch}` : `epoch ${epoch}`;
+    // no batch: after the last finished epoch (e.g. the final CCA's pass over the training rows)
+    const where = e.batch !== undefined ? `epoch ${epoch}, batch ${e.batch}` : finished > 0 ? `the end of epoch ${epoch - 1}` : `epoch ${epoch}`;
     const now = kept ? `the weights of the last finished epoch (${epoch - 1}) are kept` : wasFitted ? 'the model keeps its previous fit' : 'the model is not fitted';
     // a value inside the step: said without the internal name it had (the error's cause keeps it)
-    const why = e.cause instanceof NonFiniteError ? `a value computed in the forward or backward pass became ${e.cause.value}` : (e.reason ?? e.message);
+    const why = e.batch !== undefined && e.cause instanceof NonFiniteError ? `a value computed in the forward or backward pass became ${e.cause.value}` : (e.reason ?? e.message);
     return new DivergenceError(`${this.#name}: training diverged at ${where}: ${why}; ${now}. ${HINT}`, { reason: why, batch: e.batch, cause: e });
   }
 }
