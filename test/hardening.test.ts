@@ -348,6 +348,10 @@ describe('1,000 fit / use / dispose cycles of each model return the allocator to
         const e = await m.fit(bad as never, { shuffleBuffer: 3 }).then(() => null, (e: unknown) => e);
         if (!(e instanceof SourceError)) throw new Error(`a failing source gave ${String(e)}`);
       }
+      // a validation source, and one that throws after epoch 1 (the previous fit kept)
+      await m.fit(src, { validation: { source: src } });
+      const v = await m.fit(src, { validation: { source: throws as never } }).then(() => null, (e: unknown) => e);
+      if (!(v instanceof SourceError)) throw new Error(`a failing validation source gave ${String(v)}`);
       m.transform(x, y);
       m.dispose();
     }, 200],
@@ -375,6 +379,13 @@ describe('1,000 fit / use / dispose cycles of each model return the allocator to
         if (!(e instanceof SourceError)) throw new Error(`a failing source gave ${String(e)}`);
         m.dispose();
       }
+      // missing modalities (null rows) with the statistics' passes, and a validation source that fails after epoch 1
+      const ys = y.map((r, i) => (i % 4 === 0 ? null : r));
+      const sae = new MultimodalAutoencoder({ hidden: [3], code: 2, epochs: 1, batchSize: 6, seed: 1, outputActivation: 'identity', scale: true });
+      await sae.fit(chunks(x, ys) as never, { shuffleBuffer: 7, validation: { source: chunks(x, ys) as never } });
+      const v = await sae.fit(chunks(x, ys) as never, { validation: { source: broken(x, ys) as never } }).then(() => null, (err: unknown) => err);
+      if (!(v instanceof SourceError)) throw new Error(`a failing validation source gave ${String(v)}`);
+      sae.dispose();
     }, 200],
     ['MultimodalAutoencoder', async () => {
       const m = new MultimodalAutoencoder({ hidden: [3], code: 2, epochs: 1, batchSize: 12, seed: 1, optimizer: 'sgd', maxGradNorm: 1, outputActivation: 'identity' }); // y is not in [0, 1]
