@@ -40,7 +40,7 @@ export type { EpochInfo, FitOptions, LoopOptions } from './nn/train.js';
 export type { LossResult, LossOptions } from './nn/loss.js';
 export type { MatmulOptions } from './linalg/ops.js';
 export { DeepCCA, type DeepCCAOptions, type DeepCCAFitOptions, type DeepCCASourceFitOptions, type DeepCCAFromTorchOptions, type DeepCCALosses, type DeepCCAReconstructionOptions } from './models/neural/deepcca.js';
-export type { DataSource, SourceChunk } from './models/neural/source.js';
+export type { DataSource, SourceChunk, ValidationSource } from './models/neural/source.js';
 export { Classifier, type ClassifierOptions, type ClassifierFitOptions, type ClassifierSourceFitOptions, type ClassifierLosses } from './models/neural/classifier.js';
 export type { TrainingOptions, NetworkOptions, OptimizerName } from './models/neural/training.js';
 export type { NeuralFitOptions } from './models/neural/trainer.js';

@@ -3,7 +3,7 @@
  * per-modality settings checked against the number of modalities at fit), and the options
  * a file stores; shared by the model, its graph, its file format and its PyTorch import.
  */
-import type { DataSource } from './source.js';
+import type { ValidationSource } from './source.js';
 import type { TensorInput } from '../../wasm/index.js';
 import { ACTIVATIONS, type Activation, type MLPInit } from '../../nn/mlp.js';
 import { ValueError, described } from '../../errors.js';
@@ -50,7 +50,7 @@ export interface AutoencoderFitOptions extends NeuralFitOptions<AutoencoderLosse
    *  `{ source, patience? }`, a function returning per pass the held-out chunks
    *  [view₀, view₁, …] (null views and rows missing), read after every epoch and never kept
    *  (default: none; `present` default: every non-null row; `patience` default: no early stop) */
-  validation?: { views: readonly ViewInput[]; present?: TensorInput; patience?: number } | { source: DataSource; patience?: number };
+  validation?: { views: readonly ViewInput[]; present?: TensorInput; patience?: number } | ValidationSource;
 }
 
 export interface AutoencoderSourceFitOptions extends NeuralFitOptions<AutoencoderLosses> {

@@ -2,7 +2,7 @@
  * DeepCCA's options: their types (the shared training and network vocabulary plus DeepCCA's
  * own), their validation with DeepCCA's defaults, and what its file stores.
  */
-import type { DataSource } from './source.js';
+import type { ValidationSource } from './source.js';
 import type { TensorInput } from '../../wasm/index.js';
 import type { Activation } from '../../nn/activation.js';
 import type { MLPInit } from '../../nn/mlp.js';
@@ -61,13 +61,6 @@ export interface DeepCCAFitOptions extends NeuralFitOptions<DeepCCALosses> {
   validation?: { X: TensorInput; Y: TensorInput; patience?: number } | ValidationSource;
 }
 
-/** Held-out rows from a source (a function returning, per pass, the chunks [X, Y]), read after every epoch and never kept. */
-export interface ValidationSource {
-  /** the held-out rows' chunks, as fit's source gives the training rows */
-  source: DataSource;
-  /** stop after this many epochs without improvement and keep the best (default: no early stop) */
-  patience?: number;
-}
 
 export interface DeepCCAFromTorchOptions extends Omit<DeepCCAOptions, 'components' | 'outputs' | 'hidden'> {
   /** the rows [X, Y] (n×p, n×q) the final linear CCA is fitted on, as fit fits it on its

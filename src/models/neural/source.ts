@@ -28,6 +28,14 @@ export type SourceChunk = readonly (TensorInput | readonly (ArrayLike<number> | 
 /** A training source: called once per epoch, returns that epoch's chunks. */
 export type DataSource = () => Iterable<SourceChunk> | AsyncIterable<SourceChunk>;
 
+/** Held-out rows from a source (a function returning, per pass, the chunks fit's source gives), read after every epoch and never kept. */
+export interface ValidationSource {
+  /** the held-out rows' chunks, in the form of fit's chunks */
+  source: DataSource;
+  /** stop after this many epochs without improvement and keep the best (default: no early stop) */
+  patience?: number;
+}
+
 /** Checks the `shuffleBuffer` option (undefined: null, the default; 0: rows in source order). */
 export function checkShuffleBuffer(v: unknown): number | null {
   if (v === undefined) return null;
