@@ -4,7 +4,7 @@
 // sampled likelihood with K = 1 against the one-sample ELBO of the joint posterior; bad
 // input; the training contract; files; the PyTorch import; a short fit on the digits.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { init, memoryStats, MultimodalVAE, FormatError, NotFittedError, ShapeError, ValueError, DisposedError, type Fusion } from '../src/index.js';
+import { init, memoryStats, MultimodalVAE, FormatError, NotFittedError, ShapeError, ValueError, DisposedError, type VAEFusion as Fusion } from '../src/index.js';
 import { klNormal, subsetGaussian } from '../src/models/neural/vae_fusion.js';
 import { digits, uniform } from './helpers.js';
 import { Params, gradientError, flat } from './reference/graph_f64.js';

@@ -37,7 +37,7 @@ import { decodeMeans, drawLatents, encodeRows, logLikelihoodRows, rngDraws, type
 import { readVAEFile, writeVAEFile } from './vae_file.js';
 import { readTorchVAE } from './vae_torch.js';
 
-export type { Fusion, Likelihood, MultimodalVAEOptions, MultimodalVAEFromTorchOptions, VAEFitOptions, VAELosses, VAESampleOptions, VAELogLikelihoodOptions, VAEViewsOptions } from './vae_options.js';
+export type { VAEFusion, VAELikelihood, MultimodalVAEOptions, MultimodalVAEFromTorchOptions, VAEFitOptions, VAELosses, VAESampleOptions, VAELogLikelihoodOptions, VAEViewsOptions } from './vae_options.js';
 
 /** encode's result: the mean and log-variance of each row's posterior (n×latent each). */
 export interface VAEEncoding {

@@ -54,21 +54,21 @@ export class Workspace extends Disposable {
     this.live();
     const { widths, latent: L } = this.g;
     if (terms > this.#cap) {
-      this.#free(true, false);
+      this.#release(true, false);
       this.#cap = terms;
       this.#z = Tensor.empty(terms, L);
       this.#eps = Tensor.empty(terms, L);
       for (const d of widths) this.#dOut.push(Tensor.empty(terms, d));
     }
     if (rows > this.#rows) {
-      this.#free(false, true);
+      this.#release(false, true);
       this.#rows = rows;
       for (let v = 0; v < widths.length; v++) this.#dEnc.push(Tensor.empty(rows, 2 * L));
     }
     const view = (t: Tensor, k: number) => (t.rows === k ? t : t.viewRows(0, k));
     return { z: view(this.#z!, terms), eps: view(this.#eps!, terms), dOut: this.#dOut.map((t) => view(t, terms)), dEnc: this.#dEnc.map((t) => view(t, rows)) };
   }
-  #free(latent: boolean, data: boolean) {
+  #release(latent: boolean, data: boolean) {
     if (latent) {
       for (const t of [this.#z, this.#eps, ...this.#dOut]) t?.dispose();
       this.#z = this.#eps = null;
@@ -83,7 +83,7 @@ export class Workspace extends Disposable {
   }
   dispose(): void {
     if (!this.markDisposed()) return;
-    this.#free(true, true);
+    this.#release(true, true);
   }
 }
 

@@ -15,14 +15,18 @@ import type { ViewInput } from './autoencoder_options.js';
 export type { ViewInput } from './autoencoder_options.js';
 
 /** How the posterior of a subset of views is formed (see the README: product, mixture or mixture of products of experts). */
-export type Fusion = 'poe' | 'moe' | 'mopoe';
+export type VAEFusion = 'poe' | 'moe' | 'mopoe';
+/** @internal */
+export type Fusion = VAEFusion;
 
 /**
  * A view's likelihood p(x | z): 'bernoulli' (decoder logits, data in [0, 1]), 'gaussian'
  * (decoder mean, one learned scale per view, log s initialised to 0), or a Gaussian of a
  * fixed scale `{ type: 'gaussian', scale: 0.1 }`.
  */
-export type Likelihood = 'bernoulli' | 'gaussian' | { readonly type: 'gaussian'; readonly scale: number };
+export type VAELikelihood = 'bernoulli' | 'gaussian' | { readonly type: 'gaussian'; readonly scale: number };
+/** @internal */
+export type Likelihood = VAELikelihood;
 
 export interface MultimodalVAEOptions extends TrainingOptions, NetworkOptions {
   /** 'poe' (MVAE: product of the experts and the prior), 'moe' (MMVAE: mixture of the
