@@ -406,8 +406,9 @@ export class MultimodalVAE extends NeuralModel<VAELosses> implements VAESettings
    * nn.Sequential of nn.Linear (out × in) with `activation` modules between them:
    *   encoders.{v}.{i}.weight / .bias  view v's encoder [d_v, …hidden, 2·latent]: means, then log-variances
    *   decoders.{v}.{i}.weight / .bias  view v's decoder [latent, …reverse(hidden), d_v]: logits (Bernoulli) or mean (Gaussian)
-   *   log_scale.{v}                    one value, log s of a Gaussian view of learned scale (only those)
-   * for m ≥ 2 views numbered from 0; hidden and latent come from the shapes, the fusion, β,
+   *   log_scales                       shape [m]: log s of each view (used for a Gaussian view of learned
+   *                                    scale, the others' entries ignored); present only with such a view
+   * (python/crossmodal_torch.py's MultimodalVAE) for m ≥ 2 views numbered from 0; hidden and latent come from the shapes, the fusion, β,
    * likelihoods and activation from the options (as the constructor's). FormatError for an
    * unknown or missing name or shapes that do not fit together; ValueError for bad options.
    */

@@ -28,7 +28,12 @@ export type VAELikelihood = 'bernoulli' | 'gaussian' | { readonly type: 'gaussia
 /** @internal */
 export type Likelihood = VAELikelihood;
 
-export interface MultimodalVAEOptions extends TrainingOptions, NetworkOptions {
+export interface MultimodalVAEOptions extends TrainingOptions, Omit<NetworkOptions, 'hidden' | 'init'> {
+  /** hidden widths of each encoder, reversed for each decoder (default [128]) */
+  hidden?: readonly number[];
+  /** weight initialisation, see MLPOptions.init (default 'auto': He normal for the ReLU-like
+   *  activations, zero biases, as python/crossmodal_torch.py's MultimodalVAE init='he') */
+  init?: MLPInit;
   /** 'poe' (MVAE: product of the experts and the prior), 'moe' (MMVAE: mixture of the
    *  unimodal experts) or 'mopoe' (mixture of the products of every subset; default 'mopoe') */
   fusion?: Fusion;
@@ -110,7 +115,7 @@ export function checkVAEOptions(options: MultimodalVAEOptions): VAESettings {
   if (!Number.isInteger(latent) || latent < 1) throw new ValueError('options.latent', 'a positive integer', latent);
   const hidden = options.hidden ?? [128];
   if (!Array.isArray(hidden) || !hidden.every((w) => Number.isInteger(w) && w >= 1)) throw new ValueError('options.hidden', 'an array of positive integer widths', hidden);
-  const { activation, init } = checkActivationInit(options, { activation: 'leaky_relu', init: 'uniform' });
+  const { activation, init } = checkActivationInit(options, { activation: 'leaky_relu', init: 'auto' });
   const beta = options.beta ?? 1;
   if (!(typeof beta === 'number' && beta >= 0 && Number.isFinite(beta))) throw new ValueError('options.beta', 'a number ≥ 0', beta);
   const lik = options.likelihood ?? 'bernoulli';

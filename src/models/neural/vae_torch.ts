@@ -19,21 +19,20 @@ export function readTorchVAE<M extends VAESettings>(tensors: TorchTensors, optio
   if (typeof prefix !== 'string') throw new ValueError('options.prefix', "a string such as 'vae.'", prefix);
   make(rest); // the options checked as the constructor checks them
   checkTensors(tensors);
-  const found = { encoders: new Set<number>(), decoders: new Set<number>(), log_scale: new Set<number>() };
+  const found = { encoders: new Set<number>(), decoders: new Set<number>() };
   for (const name of Object.keys(tensors)) {
     if (!name.startsWith(prefix)) continue;
     const rel = name.slice(prefix.length);
-    const net = /^(encoders|decoders)\.(0|[1-9]\d*)\./.exec(rel), ls = /^log_scale\.(0|[1-9]\d*)$/.exec(rel);
+    const net = /^(encoders|decoders)\.(0|[1-9]\d*)\./.exec(rel);
     if (net) found[net[1] as 'encoders' | 'decoders'].add(Number(net[2]));
-    else if (ls) found.log_scale.add(Number(ls[1]));
-    else throw new FormatError(`${where}: ${JSON.stringify(name)} is not a tensor of the VAE (expected ${prefix}encoders.{v}.*, ${prefix}decoders.{v}.* or ${prefix}log_scale.{v})`);
+    else if (rel !== 'log_scales') throw new FormatError(`${where}: ${JSON.stringify(name)} is not a tensor of the VAE (expected ${prefix}encoders.{v}.*, ${prefix}decoders.{v}.* or ${prefix}log_scales)`);
   }
   const m = found.encoders.size ? Math.max(...found.encoders) + 1 : 0;
   if (m < 2) throw new FormatError(`${where}: expected at least two encoders (${prefix}encoders.0.*, ${prefix}encoders.1.*), found ${found.encoders.size}`);
   if (m > 30) throw new FormatError(`${where}: at most 30 views, found encoders up to ${prefix}encoders.${m - 1}.*`);
   for (let v = 0; v < m; v++)
     for (const group of ['encoders', 'decoders'] as const) if (!found[group].has(v)) throw new FormatError(`${where}: ${prefix}${group}.${v}.* is missing (one encoder and one decoder per view, numbered 0..${m - 1})`);
-  for (const v of [...found.decoders, ...found.log_scale]) if (v >= m) throw new FormatError(`${where}: view ${v} has no encoder (the highest is ${prefix}encoders.${m - 1}.*)`);
+  for (const v of found.decoders) if (v >= m) throw new FormatError(`${where}: view ${v} has no encoder (the highest is ${prefix}encoders.${m - 1}.*)`);
   const activation = rest.activation ?? 'leaky_relu';
   const read: MLP[] = [];
   const load = (name: string) => {
@@ -65,17 +64,17 @@ export function readTorchVAE<M extends VAESettings>(tensors: TorchTensors, optio
     const model = make({ ...rest, hidden, latent: L });
     net = buildVae(model, widths);
     [...net.encoders, ...net.decoders].forEach((t, k) => t.parameters.set([...enc, ...dec][k]!.parameters));
-    net.lik.forEach((l, v) => {
-      const learned = l.kind === 'gaussian' && l.scale === null, name = `${prefix}log_scale.${v}`, t = tensors[name];
-      if (!learned) {
-        if (t) throw new FormatError(`${where}: ${name}: view ${v} has no learned scale (its likelihood is ${l.kind === 'bernoulli' ? "'bernoulli'" : 'a Gaussian of fixed scale'})`);
-        return;
-      }
-      if (!t) throw new FormatError(`${where}: ${name} is missing (view ${v} is a Gaussian of learned scale)`);
-      const size = (t.shape ?? []).reduce((a, b) => a * b, 1);
-      if (size !== 1 || t.data?.length !== 1 || !Number.isFinite(t.data[0])) throw new FormatError(`${where}: ${name}: expected one finite value (log s)`);
-      net!.scales!.parameters[v] = t.data[0]!;
-    });
+    // log_scales: one value per view (those of views without a learned scale unused), only with a learned scale
+    const name = `${prefix}log_scales`, t = tensors[name];
+    if (!net.scales) {
+      if (t) throw new FormatError(`${where}: ${name}: no view is a Gaussian of learned scale (likelihood ${JSON.stringify(rest.likelihood ?? 'bernoulli')})`);
+    } else {
+      if (!t) throw new FormatError(`${where}: ${name} is missing (a view is a Gaussian of learned scale)`);
+      const shape = Array.isArray(t.shape) ? t.shape : [];
+      if (shape.length !== 1 || shape[0] !== m || t.data?.length !== m) throw new FormatError(`${where}: ${name}: expected shape [${m}] (log s of each view), got [${shape.join(', ')}]`);
+      for (let v = 0; v < m; v++) if (!Number.isFinite(t.data[v])) throw new FormatError(`${where}: ${name}[${v}] is ${t.data[v]}`);
+      net.scales.parameters.set(Float32Array.from(t.data));
+    }
     for (const t of [...net.encoders, ...net.decoders]) t.eval();
     const g = net;
     net = null;
