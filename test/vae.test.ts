@@ -4,6 +4,7 @@
 // sampled likelihood with K = 1 against the one-sample ELBO of the joint posterior; bad
 // input; the training contract; files; the PyTorch import; a short fit on the digits.
 import { beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
 import { init, memoryStats, MultimodalVAE, FormatError, NotFittedError, ShapeError, ValueError, DisposedError, type VAEFusion as Fusion } from '../src/index.js';
 import { klNormal, subsetGaussian } from '../src/models/neural/vae_fusion.js';
 import { digits, uniform } from './helpers.js';
@@ -327,6 +328,56 @@ describe('files and the PyTorch import', () => {
     expect(() => MultimodalVAE.fromTorch(tensors, { latent: 2 } as never)).toThrow(expect.objectContaining({ argument: 'options.latent' }));
     for (const m of [vae, t]) m.dispose();
   });
+});
+
+describe('the PyTorch reference (test/fixtures/mvae-reference.json, scripts/reference/mvae.py)', () => {
+  const ref = JSON.parse(readFileSync(new URL('./fixtures/mvae-reference.json', import.meta.url), 'utf8'));
+  const fx = ref.fixture as {
+    weights: Record<string, unknown>; inputs: number[][][]; eps: number[][][]; iwaeEps: number[][][];
+    cases: { fusion: Fusion; likelihood: unknown; likelihoodName: string; missing: number | null; terms: [number, number][]; components: number[]; meanLoss: number; iwae: number[]; iwaePicks: number[][]; encode: { mu: number[][]; logvar: number[][] }; reconstruct: number[][][]; gradient: Record<string, unknown> }[];
+  };
+  const shapeOf = (v: unknown): number[] => (Array.isArray(v) ? [v.length, ...shapeOf(v[0])] : []);
+  const flatten = (v: unknown): number[] => (Array.isArray(v) ? v.flatMap(flatten) : [v as number]);
+  const close = (a: ArrayLike<number>, b: ArrayLike<number>, tol: number) => {
+    const scale = Math.max(1, ...Array.from(b, Math.abs));
+    let worst = 0;
+    for (let i = 0; i < b.length; i++) worst = Math.max(worst, Math.abs(a[i]! - b[i]!) / scale);
+    expect(a.length).toBe(b.length);
+    expect(worst).toBeLessThan(tol);
+  };
+  for (const c of fx.cases)
+    it(`${c.fusion}, ${c.likelihoodName}, ${c.missing === null ? 'both views' : `view ${c.missing} missing`}: loss, gradient, IWAE, encode and reconstruct as PyTorch's (float64) to f32 rounding`, () => {
+      const learned = c.likelihoodName === 'gaussian-learned';
+      const tensors = Object.fromEntries(Object.entries(fx.weights).filter(([k]) => learned || k !== 'log_scales').map(([k, v]) => [k, { shape: shapeOf(v), data: flatten(v) }]));
+      const vae = MultimodalVAE.fromTorch(tensors, { fusion: c.fusion, likelihood: c.likelihood as never });
+      const views = fx.inputs.map((x, v) => (v === c.missing ? null : x));
+      const L = 2, n = 3;
+      const losses = vae._objective(views, { eps: (i, s, j) => fx.eps[c.terms.findIndex(([t]) => t === s)]![i]![j]!, backward: true });
+      expect(Math.abs(losses.loss! - c.meanLoss) / Math.abs(c.meanLoss)).toBeLessThan(1e-5);
+      // gradients: MLP layout (W in × out, then b) against PyTorch's (out × in)
+      vae._networks().forEach((net, k) => {
+        const group = k < 2 ? `encoders.${k}` : `decoders.${k - 2}`;
+        const want = new Float64Array(net.parameterCount);
+        net.layout.forEach((l, i) => {
+          const w = flatten(c.gradient[`${group}.${2 * i}.weight`]), b = flatten(c.gradient[`${group}.${2 * i}.bias`]);
+          for (let r = 0; r < l.inputs; r++) for (let o = 0; o < l.outputs; o++) want[l.weights + r * l.outputs + o] = w[o * l.inputs + r]!;
+          want.set(b, l.bias);
+        });
+        close(net.gradients, want, 1e-4);
+      });
+      if (learned) close(vae._logScales()!.gradients, flatten(c.gradient.log_scales), 1e-4);
+      const K = fx.iwaeEps.length, C = c.components.length;
+      const draws = {
+        uniform: () => Float64Array.from({ length: n * K }, (_, r) => (c.iwaePicks[r % K]![Math.floor(r / K)]! + 0.5) / C),
+        normal: () => Float64Array.from({ length: n * K * L }, (_, q) => fx.iwaeEps[Math.floor(q / L) % K]![Math.floor(q / L / K)]![q % L]!),
+      };
+      close(vae._logLikelihood(views, K, draws).perRow, c.iwae, 1e-5);
+      const enc = vae.encode(views);
+      close(enc.mean.data, flatten(c.encode.mu), 1e-5);
+      close(enc.logVariance.data, flatten(c.encode.logvar), 1e-5);
+      vae.reconstruct(views).forEach((r, v) => close(r.data, flatten(c.reconstruct[v]), 1e-5));
+      vae.dispose();
+    });
 });
 
 describe('the digits', () => {
