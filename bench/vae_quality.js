@@ -8,7 +8,9 @@
 //   - joint coherence: 1000 prior draws, both halves classified by two half-judges
 //     ([32, 128, 10] on the left / right training halves): share where they agree;
 //   - importance-weighted log-likelihood of both views, K = 1000 (mean nats per row);
-//   - seconds of the fit.
+//   - seconds of the fit;
+// and, for the recipe's settings, the PyTorch reference's numbers (test/fixtures/mvae-reference.json,
+// from scripts/reference/mvae.py: the same spec, mean over seeds 0 and 1).
 //   npm run build:ts && node bench/vae_quality.js            (the recipe)
 //   FUSION=poe EPOCHS=100 SEED=1 node bench/vae_quality.js   (variants)
 import { init, Classifier, MultimodalVAE } from '../dist/index.js';
@@ -86,4 +88,9 @@ console.log(`  (the same judge on [left | posterior-mean right] ${meanCross.toFi
 console.log(`  joint coherence (1000 prior)   ${(agree / 1000).toFixed(3)}`);
 console.log(`  IW log-likelihood K=1000       ${ll.mean.toFixed(3)} nats/row (${llSeconds.toFixed(1)} s)`);
 console.log(`  fit ${seconds.toFixed(1)} s`);
+const ref = JSON.parse(readFileSync(new URL('../test/fixtures/mvae-reference.json', import.meta.url), 'utf8'));
+const same = ['latent', 'batchSize', 'learningRate', 'beta'].every((k) => options[k] === ref.recipe[k]) && options.epochs === ref.recipe.epochs && JSON.stringify(options.hidden) === JSON.stringify(ref.recipe.hidden) && !process.env.INIT;
+const r = ref.meanOverSeeds?.[options.fusion];
+if (same && r)
+  console.log(`  PyTorch reference (scripts/reference/mvae.py, mean over seeds 0, 1): loss ${r.finalLoss.toFixed(3)}, MSE ${r.mseRightFromLeft.toFixed(4)}, cross-coherence ${r.crossCoherence.toFixed(3)}, joint ${r.jointCoherence.toFixed(3)}, IW log-likelihood ${r.logLikelihood.toFixed(3)}, ${(r.secondsPerEpoch * options.epochs).toFixed(1)} s`);
 for (const m of [vae, judge, judgeL, judgeR]) m.dispose();
