@@ -49,6 +49,59 @@ export function conditionalAccuracy(classifier: Pick<Classifier, 'predict'>, sam
   return hit / predicted.length;
 }
 
+/** A classifier of rows: a function rows → integer labels, or a Classifier (its predict). */
+export type RowClassifier = ((x: MatrixInput) => ArrayLike<number>) | Pick<Classifier, 'predict'>;
+
+/** The labels `classifier` gives the rows of x (checked: one integer per row). */
+function classify(classifier: RowClassifier, x: MatrixInput, name: string, samples: string): ArrayLike<number> {
+  const fn = typeof classifier === 'function' ? classifier : classifier && typeof classifier.predict === 'function' ? (r: MatrixInput) => classifier.predict(r as never) : null;
+  if (!fn) throw new ValueError(name, 'a Classifier or a function rows → integer labels', classifier);
+  const m = Matrix.from(x, samples);
+  let n: number;
+  try {
+    n = m.rows;
+  } finally {
+    m.dispose();
+  }
+  const out = fn(x);
+  if (!out || typeof (out as ArrayLike<number>).length !== 'number' || out.length !== n) throw new ValueError(`${name}(${samples})`, `${n} labels (one per row)`, out);
+  for (let i = 0; i < n; i++) if (!Number.isInteger(out[i])) throw new ValueError(`${name}(${samples})[${i}]`, 'an integer label', out[i]);
+  return out;
+}
+
+/**
+ * Cross-coherence (Shi, Siddharth, Paige & Torr 2019; Sutter, Daunhawer & Vogt 2021): the
+ * share of generated rows (a modality generated from the others) that a classifier assigns
+ * to the class of the row they were generated from. The classifier sees what is passed: a
+ * generated modality alone, or (as on the digits) the generated half joined to the given one.
+ */
+export function crossCoherence(classifier: RowClassifier, generated: MatrixInput, labels: ArrayLike<number>): number {
+  const predicted = classify(classifier, generated, 'classifier', 'generated');
+  checkLabels(labels, predicted.length, null, 'labels');
+  let hit = 0;
+  for (let i = 0; i < predicted.length; i++) if (predicted[i] === labels[i]) hit++;
+  return hit / predicted.length;
+}
+
+/**
+ * Joint coherence (the same papers): the share of jointly generated rows (every modality
+ * sampled together, e.g. from the prior) whose modalities the classifiers, one per modality,
+ * all assign to the same class.
+ */
+export function jointCoherence(classifiers: readonly RowClassifier[], samples: readonly MatrixInput[]): number {
+  if (!Array.isArray(samples) || samples.length < 2) throw new ShapeError('samples', 'an array of at least 2 modalities (the same rows generated together)', Array.isArray(samples) ? `${samples.length}` : String(samples));
+  if (!Array.isArray(classifiers) || classifiers.length !== samples.length) throw new ShapeError('classifiers', `${samples.length} classifiers (one per modality)`, Array.isArray(classifiers) ? `${classifiers.length}` : String(classifiers));
+  const predicted = samples.map((x, j) => classify(classifiers[j]!, x, `classifiers[${j}]`, `samples[${j}]`));
+  const n = predicted[0]!.length;
+  predicted.forEach((p, j) => {
+    if (p.length !== n) throw new ShapeError(`samples[${j}]`, `${n} rows (as samples[0])`, `${p.length} rows`);
+  });
+  if (n === 0) throw new ShapeError('samples[0]', 'at least 1 row', '0 rows');
+  let same = 0;
+  for (let i = 0; i < n; i++) if (predicted.every((p) => p[i] === predicted[0]![i])) same++;
+  return same / n;
+}
+
 /** √S = V diag(√λ) Vᵀ of a symmetric positive semi-definite S (negative rounding eigenvalues clamped to 0), as (V diag(λ^¼))(V diag(λ^¼))ᵀ. */
 function sqrtPsd(S: Matrix): Matrix {
   const { values, vectors } = eigh(S);
