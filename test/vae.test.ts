@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { init, memoryStats, MultimodalVAE, FormatError, NotFittedError, ShapeError, ValueError, DisposedError, type VAEFusion as Fusion } from '../src/index.js';
 import { klNormal, subsetGaussian } from '../src/models/neural/vae_fusion.js';
+import * as VM from '../src/models/neural/vae_math.js';
 import { digits, uniform } from './helpers.js';
 import { Params, gradientError, flat } from './reference/graph_f64.js';
 
@@ -113,6 +114,28 @@ describe('gradients of the whole objective match finite differences of an f64 fo
 });
 
 describe('fusion math against its definitions', () => {
+  it('exp, log, log1p, softplus, σ from basic operations (the same bits in every engine) agree with Math to a few ulp', () => {
+    const u = uniform(9);
+    let worstExp = 0, worstLog = 0;
+    for (let i = 0; i < 20000; i++) {
+      const x = (u() - 0.5) * 1400;
+      worstExp = Math.max(worstExp, Math.abs(VM.exp(x) - Math.exp(x)) / Math.exp(x));
+      const y = Math.exp((u() - 0.5) * 1400);
+      worstLog = Math.max(worstLog, Math.abs(VM.log(y) - Math.log(y)) / Math.max(1e-300, Math.abs(Math.log(y))));
+    }
+    expect(worstExp).toBeLessThan(1e-15);
+    expect(worstLog).toBeLessThan(1e-15);
+    for (const x of [1e-300, 5e-324, 1, 2, 0.5, Math.SQRT2, 1e300, 1.7976931348623157e308]) expect(Math.abs(VM.log(x) - Math.log(x))).toBeLessThanOrEqual(4e-16 * Math.max(1, Math.abs(Math.log(x))));
+    expect([VM.exp(-746), VM.exp(710), VM.exp(0), VM.log(-1), VM.log(0), VM.log(Infinity)]).toEqual([0, Infinity, 1, NaN, -Infinity, Infinity]);
+    expect(Math.abs(VM.exp(709.7) - Math.exp(709.7)) / Math.exp(709.7)).toBeLessThan(1e-15);
+    expect(Math.abs(VM.exp(-740) - Math.exp(-740))).toBeLessThanOrEqual(5e-324);
+    for (const t of [0, 1e-20, 1e-9, 0.3, 1]) expect(Math.abs(VM.log1p(t) - Math.log1p(t))).toBeLessThanOrEqual(2e-16 * Math.max(t, 1e-300));
+    for (const l of [-800, -30, -1, 0, 0.5, 40, 800]) {
+      expect(Math.abs(VM.softplus(l) - (l > 0 ? l + Math.log1p(Math.exp(-l)) : Math.log1p(Math.exp(l))))).toBeLessThan(1e-15 * Math.max(1, Math.abs(l)));
+      expect(Math.abs(VM.sigmoid(l) - 1 / (1 + Math.exp(-l)))).toBeLessThan(1e-16);
+    }
+  });
+
   it('KL(N(μ, σ²) ‖ N(0, 1)) matches numerical integration of ∫ q log(q/p), per dimension summed', () => {
     const mu = Float64Array.from([0.3, -1.2, 2]), lv = Float64Array.from([-0.7, 0.4, -2.5]);
     let quad = 0;

@@ -10,8 +10,9 @@
  * exp(λ_v)); its outputs for row i, dimension j sit at mu[v][i·L + j], lv[v][i·L + j].
  */
 import type { Fusion } from './vae_options.js';
+import { LOG_2PI, exp, log } from './vae_math.js';
 
-export const LOG_2PI = Math.log(2 * Math.PI);
+export { LOG_2PI, logSumExp, sigmoid, softplus } from './vae_math.js';
 
 /** The non-empty subsets of the mask p, in increasing order. */
 export function subsetsOf(p: number): number[] {
@@ -72,12 +73,12 @@ export function subsetGaussian(e: Experts, i: number, s: number, prior: boolean,
     let t = prior ? 1 : 0, num = 0;
     for (let v = 0; 1 << v <= s; v++) {
       if (!(s & (1 << v))) continue;
-      const p = Math.exp(-e.lv[v]![i * L + j]!);
+      const p = exp(-e.lv[v]![i * L + j]!);
       t += p;
       num += e.mu[v]![i * L + j]! * p;
     }
     outMu[o + j] = num / t;
-    outLv[o + j] = -Math.log(t);
+    outLv[o + j] = -log(t);
   }
 }
 
@@ -99,7 +100,7 @@ export function subsetGaussianBackward(
       continue;
     }
     for (let j = 0; j < L; j++) {
-      const a = Math.exp(-e.lv[v]![i * L + j]! + sLv[o + j]!);
+      const a = exp(-e.lv[v]![i * L + j]! + sLv[o + j]!);
       gm[i * L + j]! += gMuS[o + j]! * a;
       gl[i * L + j]! += gLvS[o + j]! * a + gMuS[o + j]! * a * (sMu[o + j]! - e.mu[v]![i * L + j]!);
     }
@@ -109,7 +110,7 @@ export function subsetGaussianBackward(
 /** KL(N(μ, diag exp λ) ‖ N(0, I)) = ½ Σ_j (exp λ_j + μ_j² − 1 − λ_j). */
 export function klNormal(mu: Float64Array, lv: Float64Array, o: number, L: number): number {
   let k = 0;
-  for (let j = 0; j < L; j++) k += Math.exp(lv[o + j]!) + mu[o + j]! ** 2 - 1 - lv[o + j]!;
+  for (let j = 0; j < L; j++) k += exp(lv[o + j]!) + mu[o + j]! ** 2 - 1 - lv[o + j]!;
   return 0.5 * k;
 }
 
@@ -118,7 +119,7 @@ export function logNormal(z: ArrayLike<number>, zo: number, mu: Float64Array, lv
   let s = 0;
   for (let j = 0; j < L; j++) {
     const d = z[zo + j]! - mu[o + j]!;
-    s += LOG_2PI + lv[o + j]! + d * d * Math.exp(-lv[o + j]!);
+    s += LOG_2PI + lv[o + j]! + d * d * exp(-lv[o + j]!);
   }
   return -0.5 * s;
 }
@@ -129,19 +130,3 @@ export function logStandard(z: ArrayLike<number>, zo: number, L: number): number
   for (let j = 0; j < L; j++) s += LOG_2PI + z[zo + j]! ** 2;
   return -0.5 * s;
 }
-
-/** log Σ exp(a_k), stable. */
-export function logSumExp(a: ArrayLike<number>, from = 0, to = a.length): number {
-  let m = -Infinity;
-  for (let k = from; k < to; k++) m = Math.max(m, a[k]!);
-  if (m === -Infinity) return m;
-  let s = 0;
-  for (let k = from; k < to; k++) s += Math.exp(a[k]! - m);
-  return m + Math.log(s);
-}
-
-/** softplus(l) = log(1 + e^l), stable. */
-export const softplus = (l: number): number => (l > 0 ? l + Math.log1p(Math.exp(-l)) : Math.log1p(Math.exp(l)));
-
-/** σ(l) = 1 / (1 + e^−l). */
-export const sigmoid = (l: number): number => (l >= 0 ? 1 / (1 + Math.exp(-l)) : Math.exp(l) / (1 + Math.exp(l)));

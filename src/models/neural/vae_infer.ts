@@ -7,6 +7,7 @@ import * as W from '../../wasm/index.js';
 import { Rng, Tensor } from '../../wasm/index.js';
 import { components, logNormal, logStandard, logSumExp, sigmoid, subsetGaussian, withPrior, type Experts } from './vae_fusion.js';
 import { experts, rowMask, viewNll } from './vae_objective.js';
+import { exp, log } from './vae_math.js';
 import { logScales, type VaeNet } from './vae_nets.js';
 import type { Fusion } from './vae_options.js';
 import type { ReadViews } from './autoencoder_views.js';
@@ -60,12 +61,12 @@ export function summary(fusion: Fusion, e: Experts, masks: Int32Array, mu: Float
       for (const v of views) {
         const mv = e.mu[v]![i * L + j]!;
         a += mv;
-        b += Math.exp(e.lv[v]![i * L + j]!) + mv * mv;
+        b += exp(e.lv[v]![i * L + j]!) + mv * mv;
       }
       a /= views.length;
       b /= views.length;
       mu[o + j] = a;
-      lv[o + j] = Math.log(Math.max(b - a * a, Number.MIN_VALUE));
+      lv[o + j] = log(Math.max(b - a * a, Number.MIN_VALUE));
     }
   });
 }
@@ -111,7 +112,7 @@ export function drawLatents(g: VaeNet, fusion: Fusion, data: ReadViews | null, r
       for (let k = 0; k < samples; k++) {
         const r = i * samples + k, c = comps[Math.min(comps.length - 1, Math.floor(u[r]! * comps.length))]!;
         subsetGaussian(e, i, c, withPrior(fusion), cm, cl, 0);
-        for (let j = 0; j < L; j++) z[((s + i) * samples + k) * L + j] = cm[j]! + Math.exp(0.5 * cl[j]!) * eps[r * L + j]!;
+        for (let j = 0; j < L; j++) z[((s + i) * samples + k) * L + j] = cm[j]! + exp(0.5 * cl[j]!) * eps[r * L + j]!;
       }
     }
   });
@@ -137,10 +138,10 @@ export function logLikelihoodRows(g: VaeNet, fusion: Fusion, data: ReadViews, K:
       comps.forEach((c, q) => subsetGaussian(e, i, c, prior, cm, cl, q * L));
       for (let k = 0; k < K; k++) {
         const r = i * K + k, q = Math.min(C - 1, Math.floor(u[r]! * C));
-        for (let j = 0; j < L; j++) z[r * L + j] = cm[q * L + j]! + Math.exp(0.5 * cl[q * L + j]!) * eps[r * L + j]!;
+        for (let j = 0; j < L; j++) z[r * L + j] = cm[q * L + j]! + exp(0.5 * cl[q * L + j]!) * eps[r * L + j]!;
         const lq = new Float64Array(C);
         for (let c = 0; c < C; c++) lq[c] = logNormal(z, r * L, cm, cl, c * L, L);
-        logw[r] = logStandard(z, r * L, L) - (logSumExp(lq) - Math.log(C));
+        logw[r] = logStandard(z, r * L, L) - (logSumExp(lq) - log(C));
       }
     }
     const zt = Tensor.from({ data: z, rows: len * K, cols: L });
@@ -156,7 +157,7 @@ export function logLikelihoodRows(g: VaeNet, fusion: Fusion, data: ReadViews, K:
     } finally {
       zt.dispose();
     }
-    for (let i = 0; i < len; i++) out[s + i] = logSumExp(logw, i * K, (i + 1) * K) - Math.log(K);
+    for (let i = 0; i < len; i++) out[s + i] = logSumExp(logw, i * K, (i + 1) * K) - log(K);
   }, rowsPer);
   return out;
 }

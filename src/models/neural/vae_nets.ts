@@ -11,6 +11,7 @@ import { Tensor } from '../../wasm/index.js';
 import { MLP } from '../../nn/mlp.js';
 import { Disposable } from '../../lifecycle.js';
 import { likelihoods, type VAESettings, type ViewLikelihood } from './vae_options.js';
+import { log } from './vae_math.js';
 
 /** One learned value per view: log s of a Gaussian view's scale (initialised to 0; unused for the others). */
 export class LogScales extends Disposable {
@@ -109,5 +110,5 @@ export function buildVae(s: VAESettings, widths: readonly number[]): VaeNet {
 /** Each view's log-scale for a Gaussian view (learned or fixed), 0 for a Bernoulli one. */
 export function logScales(g: VaeNet): Float64Array {
   const p = g.scales?.parameters;
-  return Float64Array.from(g.lik, (l, v) => (l.kind === 'gaussian' ? (l.scale === null ? p![v]! : Math.log(l.scale)) : 0));
+  return Float64Array.from(g.lik, (l, v) => (l.kind === 'gaussian' ? (l.scale === null ? p![v]! : log(l.scale)) : 0));
 }

@@ -12,7 +12,8 @@
 import * as W from '../../wasm/index.js';
 import { Tensor } from '../../wasm/index.js';
 import { Disposable } from '../../lifecycle.js';
-import { LOG_2PI, klNormal, sigmoid, softplus, subsetGaussian, subsetGaussianBackward, terms, withPrior, type Experts } from './vae_fusion.js';
+import { LOG_2PI, klNormal, softplus, subsetGaussian, subsetGaussianBackward, terms, withPrior, type Experts } from './vae_fusion.js';
+import { exp, log1p } from './vae_math.js';
 import { logScales, type VaeNet } from './vae_nets.js';
 import type { Fusion } from './vae_options.js';
 
@@ -94,7 +95,7 @@ export function viewNll(kind: 'bernoulli' | 'gaussian', logS: number, out: Array
     for (let c = 0; c < d; c++) s += softplus(out[oo + c]!) - x[xo + c]! * out[oo + c]!;
     return s;
   }
-  const inv = Math.exp(-2 * logS);
+  const inv = exp(-2 * logS);
   for (let c = 0; c < d; c++) {
     const r = x[xo + c]! - out[oo + c]!;
     s += 0.5 * r * r * inv;
@@ -135,14 +136,14 @@ export function objective(
   const sMu = new Float64Array(T * L), sLv = new Float64Array(T * L);
   for (let t = 0; t < T; t++) subsetGaussian(e, rowOf[t]!, subOf[t]!, prior, sMu, sLv, t * L);
   const zd = buf.z.data;
-  for (let k = 0; k < T * L; k++) zd[k] = sMu[k]! + Math.exp(0.5 * sLv[k]!) * eps[k]!;
+  for (let k = 0; k < T * L; k++) zd[k] = sMu[k]! + exp(0.5 * sLv[k]!) * eps[k]!;
   // decoders: every view's NLL on every term whose row has the view
   const logS = logScales(g), dLogS = new Float64Array(m), nll = new Float64Array(m);
   const gz = new Float64Array(backward ? T * L : 0);
   g.decoders.forEach((dec, u) => {
     const d = g.widths[u]!, lik = g.lik[u]!.kind;
     const out = dec.forward(buf.z).data, xd = x[u]!.data, gd = backward ? buf.dOut[u]!.data : null;
-    const inv = Math.exp(-2 * logS[u]!);
+    const inv = exp(-2 * logS[u]!);
     let sum = 0;
     for (let t = 0; t < T; t++) {
       const i = rowOf[t]!, w = wOf[t]!, oo = t * d, xo = i * d;
@@ -150,15 +151,27 @@ export function objective(
         if (gd) gd.fill(0, oo, oo + d);
         continue;
       }
-      sum += w * viewNll(lik, logS[u]!, out, oo, xd, xo, d);
-      if (!gd) continue;
-      if (lik === 'bernoulli') for (let c = 0; c < d; c++) gd[oo + c] = w * (sigmoid(out[oo + c]!) - xd[xo + c]!);
-      else
+      if (!gd) {
+        sum += w * viewNll(lik, logS[u]!, out, oo, xd, xo, d);
+        continue;
+      }
+      if (lik === 'bernoulli') {
+        // softplus(l) − x·l and its derivative σ(l) − x from one e^−|l|
+        let row = 0;
+        for (let c = 0; c < d; c++) {
+          const l = out[oo + c]!, t = exp(-Math.abs(l));
+          row += (l > 0 ? l : 0) + log1p(t) - xd[xo + c]! * l;
+          gd[oo + c] = w * ((l >= 0 ? 1 / (1 + t) : t / (1 + t)) - xd[xo + c]!);
+        }
+        sum += w * row;
+      } else {
+        sum += w * viewNll(lik, logS[u]!, out, oo, xd, xo, d);
         for (let c = 0; c < d; c++) {
           const r = out[oo + c]! - xd[xo + c]!;
           gd[oo + c] = w * r * inv;
           dLogS[u]! += w * (1 - r * r * inv);
         }
+      }
     }
     nll[u] = sum;
     if (!backward) return;
@@ -173,7 +186,7 @@ export function objective(
     kl += w * klNormal(sMu, sLv, off, L);
     if (!backward) continue;
     for (let j = off; j < off + L; j++) {
-      const sd = Math.exp(0.5 * sLv[j]!);
+      const sd = exp(0.5 * sLv[j]!);
       gMuS[j] = gz[j]! + w * beta * sMu[j]!;
       gLvS[j] = gz[j]! * eps[j]! * 0.5 * sd + w * beta * 0.5 * (sd * sd - 1);
     }
