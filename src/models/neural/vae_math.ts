@@ -36,12 +36,23 @@ export function exp(x: number): number {
   return s * POW2[k + 1074]!;
 }
 
-const view = new DataView(new ArrayBuffer(8));
+/** The bits of one f64, and which 32-bit word holds its sign and exponent (the platform's byte order). */
+const F64 = new Float64Array(1), U32 = new Uint32Array(F64.buffer);
+F64[0] = 1;
+const HI = U32[1] === 0x3ff00000 ? 1 : 0;
 
 /** 1/(2i + 1) for i = 0..11 (the series of 2·atanh). */
 const INV_ODD = Float64Array.from({ length: 12 }, (_, i) => 1 / (2 * i + 1));
 
-/** ln x: x = m·2^e with m in [√½, √2], ln m = 2 atanh((m − 1)/(m + 1)) by its series. */
+/** ln m for m in [√½, √2]: 2 atanh((m − 1)/(m + 1)) by its series. */
+function logReduced(m: number, e: number): number {
+  const s = (m - 1) / (m + 1), s2 = s * s;
+  let p = INV_ODD[11]!;
+  for (let i = 10; i >= 0; i--) p = p * s2 + INV_ODD[i]!;
+  return e * LN2_HI + (2 * s * p + e * LN2_LO);
+}
+
+/** ln x: x = m·2^e with m in [√½, √2] (from the exponent bits), then logReduced. */
 export function log(x: number): number {
   if (!(x > 0)) return x === 0 ? -Infinity : NaN;
   if (x === Infinity) return Infinity;
@@ -50,25 +61,26 @@ export function log(x: number): number {
     x *= POW2[54 + 1074]!;
     e = -54;
   }
-  view.setFloat64(0, x);
-  const hi = view.getUint32(0);
+  F64[0] = x;
+  const hi = U32[HI]!;
   e += ((hi >>> 20) & 0x7ff) - 1023;
-  view.setUint32(0, (hi & 0x800fffff) | (1023 << 20));
-  let m = view.getFloat64(0);
+  U32[HI] = (hi & 0x800fffff) | (1023 << 20);
+  let m = F64[0]!;
   if (m > SQRT2) {
     m /= 2;
     e += 1;
   }
-  const s = (m - 1) / (m + 1), s2 = s * s;
-  let p = INV_ODD[11]!;
-  for (let i = 10; i >= 0; i--) p = p * s2 + INV_ODD[i]!;
-  return e * LN2_HI + (2 * s * p + e * LN2_LO);
+  return logReduced(m, e);
 }
 
-/** ln(1 + t) for t ≥ 0, accurate for small t (ln u · t/(u − 1) with u = 1 + t rounded). */
+/**
+ * ln(1 + t) for t in [0, 1], accurate for small t: ln u · t/(u − 1) with u = 1 + t rounded
+ * (u in [1, 2]: no exponent to extract; the same bits as log(u) would give).
+ */
 export function log1p(t: number): number {
   const u = 1 + t;
-  return u === 1 ? t : log(u) * (t / (u - 1));
+  if (u === 1) return t;
+  return (u > SQRT2 ? logReduced(u / 2, 1) : logReduced(u, 0)) * (t / (u - 1));
 }
 
 /** softplus(l) = ln(1 + e^l), stable. */
