@@ -260,6 +260,24 @@ describe('training contract', () => {
     for (const t of [four, two, ab, v]) t.dispose();
   });
 
+  it("nothing stays allocated after a fit that throws or a dispose; missing: 'drop' leaves out rows with a NaN", async () => {
+    const before = memoryStats().liveBytes;
+    const vae = new MultimodalVAE({ latent: 2, hidden: [8], epochs: 3, batchSize: 10, likelihood: ['bernoulli', 'gaussian'] });
+    await expect(vae.fit([a, b], { onEpoch: () => { throw new Error('stop'); } })).rejects.toThrow('stop');
+    await expect(vae.fit([a, b], { validation: { views: [a, b], patience: 0 } })).rejects.toThrow(ValueError);
+    await vae.fit([a, b], { validation: { views: [a, b], patience: 1 } });
+    await expect(vae.fit([a, b], { warmStart: true, onEpoch: () => { throw new Error('stop'); } })).rejects.toThrow('stop');
+    vae.sample(5);
+    vae.logLikelihood([a, null], { samples: 3 });
+    vae.dispose();
+    expect(memoryStats().liveBytes).toBe(before);
+    const drop = new MultimodalVAE({ latent: 2, hidden: [8], epochs: 1, batchSize: 10, missing: 'drop' });
+    await drop.fit([a.map((r, i) => (i === 3 ? [NaN, ...r.slice(1)] : r)), b]);
+    expect(drop.droppedRows).toBe(1);
+    await expect(new MultimodalVAE({ epochs: 1 }).fit([a.map((r, i) => (i === 3 ? [NaN, ...r.slice(1)] : r)), b])).rejects.toThrow(/views\[0\]/);
+    drop.dispose();
+  });
+
   it('missing views: null rows, a present mask; the outputs of every method have the documented shapes', async () => {
     const vae = new MultimodalVAE({ fusion: 'mopoe', latent: 3, hidden: [8], epochs: 2, batchSize: 10 });
     const present = a.map((_, i) => (i % 3 === 0 ? [1, 0] : i % 3 === 1 ? [0, 1] : [1, 1]));
