@@ -189,6 +189,10 @@ describe('importance-sampled likelihood', () => {
         expect(Math.abs(got.perRow[i]! - (logpx + logpz - logq))).toBeLessThan(2e-4);
       }
       expect(Math.abs(got.mean - got.perRow.reduce((a, b) => a + b, 0) / n)).toBeLessThan(1e-12);
+      // K above the decoders' block of latent rows: equal draws give the K = 1 value (to rounding)
+      const same = (k: number) => vae._logLikelihood(xs, k, { uniform: (c) => new Float64Array(c).fill(0.5), normal: (c) => Float64Array.from({ length: c }, (_, q) => 0.25 * ((q % L) - 1)) });
+      const one = same(1).perRow, many = same(9000).perRow;
+      for (let i = 0; i < n; i++) expect(Math.abs(many[i]! - one[i]!)).toBeLessThan(1e-9);
       // more samples: a finite bound at least as high on average
       const k100 = vae.logLikelihood(xs, { samples: 100, seed: 2 });
       expect(Number.isFinite(k100.mean)).toBe(true);

@@ -13,6 +13,8 @@ import type { Fusion } from './vae_options.js';
 import type { ReadViews } from './autoencoder_views.js';
 
 const CHUNK = 1024;
+/** latent rows the decoders see at once in logLikelihood */
+const BLOCK = 8192;
 
 /** Random draws: `count` uniforms in [0, 1) or standard normals. */
 export interface Draws {
@@ -126,7 +128,7 @@ export function drawLatents(g: VaeNet, fusion: Fusion, data: ReadViews | null, r
 export function logLikelihoodRows(g: VaeNet, fusion: Fusion, data: ReadViews, K: number, draws: Draws): Float64Array {
   const L = g.latent, out = new Float64Array(data.n);
   const logS = logScales(g), prior = withPrior(fusion);
-  const rowsPer = Math.max(1, Math.floor(8192 / K));
+  const rowsPer = Math.max(1, Math.floor(BLOCK / K));
   for (const d of g.decoders) d.eval();
   eachChunk(data, (s, x, masks) => {
     const e = experts(g, x), len = masks.length;
@@ -144,18 +146,22 @@ export function logLikelihoodRows(g: VaeNet, fusion: Fusion, data: ReadViews, K:
         logw[r] = logStandard(z, r * L, L) - (logSumExp(lq) - log(C));
       }
     }
-    const zt = Tensor.from({ data: z, rows: len * K, cols: L });
-    try {
-      g.decoders.forEach((dec, v) => {
-        const d = g.widths[v]!;
-        const o = dec.forward(zt).data, xd = x[v]!.data;
-        for (let r = 0; r < len * K; r++) {
-          const i = Math.floor(r / K);
-          if (masks[i]! & (1 << v)) logw[r]! -= viewNll(g.lik[v]!.kind, logS[v]!, o, r * d, xd, i * d, d);
-        }
-      });
-    } finally {
-      zt.dispose();
+    // the decoders on blocks of at most BLOCK latent rows (their buffers stay that size for any K)
+    for (let b = 0; b < len * K; b += BLOCK) {
+      const cnt = Math.min(BLOCK, len * K - b);
+      const zt = Tensor.from({ data: z.subarray(b * L, (b + cnt) * L), rows: cnt, cols: L });
+      try {
+        g.decoders.forEach((dec, v) => {
+          const d = g.widths[v]!;
+          const o = dec.forward(zt).data, xd = x[v]!.data;
+          for (let r = b; r < b + cnt; r++) {
+            const i = Math.floor(r / K);
+            if (masks[i]! & (1 << v)) logw[r]! -= viewNll(g.lik[v]!.kind, logS[v]!, o, (r - b) * d, xd, i * d, d);
+          }
+        });
+      } finally {
+        zt.dispose();
+      }
     }
     for (let i = 0; i < len; i++) out[s + i] = logSumExp(logw, i * K, (i + 1) * K) - log(K);
   }, rowsPer);
