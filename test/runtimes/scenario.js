@@ -271,6 +271,28 @@ export async function runScenario(cm, initOptions = {}) {
     gan.dispose();
   } else failures.push('cgan: ConditionalGAN is not exported');
 
+  // 6b. a multimodal VAE (issue 38): two epochs of 'mopoe' (noise from the in-wasm PRNG; e^x, ln,
+  //     log1p from basic operations), a Gaussian view of learned scale and a Bernoulli one, a
+  //     missing row; then posterior means, draws from q(z | x) for a seed, the importance-sampled
+  //     log-likelihood, and the same from the file
+  if (cm.MultimodalVAE) {
+    const vae = new cm.MultimodalVAE({ fusion: 'mopoe', latent: 2, hidden: [6], likelihood: ['gaussian', 'bernoulli'], epochs: 2, batchSize: 5, seed: 12 }); // ex reaches 1.004: Gaussian
+    const vh = await vae.fit([ex, ph.map((r, i) => (i === 7 ? null : r))]);
+    if (!(vh.length === 2 && vh.every((h) => ['loss', 'kl', 'nll0', 'nll1'].every((k) => Number.isFinite(h.losses[k]))))) failures.push('vae: no finite losses after two epochs');
+    const mean = vae.encode([ex, null]).mean.data;
+    const [exDraws, phDraws] = vae.sample([ex, null], { seed: 3, samples: 2 });
+    const ll = vae.logLikelihood([ex, ph], { samples: 16, seed: 1 });
+    const again = cm.MultimodalVAE.fromJSON(JSON.stringify(vae));
+    const ll2 = again.logLikelihood([ex, ph], { samples: 16, seed: 1 });
+    if (!(Number.isFinite(ll.mean) && ll.perRow.every(Number.isFinite))) failures.push('vae: a non-finite log-likelihood');
+    if (ll2.perRow.some((v, i) => v !== ll.perRow[i]) || again.sample([ex, null], { seed: 3, samples: 2 })[1].data.some((v, i) => v !== phDraws.data[i])) failures.push('vae: the file does not give the same outputs');
+    const vBytes = [new Float64Array(vh.flatMap((h) => [h.losses.loss, h.losses.kl, h.losses.nll0, h.losses.nll1])), mean, exDraws.data, phDraws.data, ll.perRow, new Float64Array([ll.mean])];
+    parts.vae = await sha256(vBytes);
+    outputs.push(...vBytes);
+    vae.dispose();
+    again.dispose();
+  } else failures.push('vae: MultimodalVAE is not exported');
+
   // 7. three views: MCCA and GCCA on Linnerud's exercise, physiology and their differences
   if (cm.MCCA && cm.GCCA) {
     const third = EXERCISE.map((r, i) => [r[0] - PHYSIOLOGICAL[i][2] / 10, r[1] / 100 - PHYSIOLOGICAL[i][1] / 10]);
