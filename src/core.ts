@@ -49,7 +49,7 @@ export {
   MultimodalAutoencoder, type MultimodalAutoencoderOptions, type MultimodalAutoencoderFromTorchOptions, type AutoencoderFitOptions, type AutoencoderSourceFitOptions, type AutoencoderLosses, type ViewsOptions, type ViewInput, type FloatResult, type SubsetError,
 } from './models/neural/autoencoder.js';
 export {
-  MultimodalVAE, type MultimodalVAEOptions, type MultimodalVAEFromTorchOptions, type VAEFusion, type VAELikelihood, type VAEFitOptions, type VAELosses, type VAESampleOptions, type VAELogLikelihoodOptions, type VAEViewsOptions, type VAEEncoding, type VAELogLikelihood,
+  MultimodalVAE, type MultimodalVAEOptions, type MultimodalVAEFromTorchOptions, type VAEFusion, type VAELikelihood, type VAEFitOptions, type VAESourceFitOptions, type VAELosses, type VAESampleOptions, type VAELogLikelihoodOptions, type VAEViewsOptions, type VAEEncoding, type VAELogLikelihood,
 } from './models/neural/vae.js';
 export * as metrics from './models/neural/metrics.js';
 export type { KernelDistanceOptions, PrecisionRecallOptions, FeatureExtractor, RowClassifier } from './models/neural/metrics.js';

@@ -29,15 +29,17 @@ import { makeOptimizer } from './training.js';
 import { NEURAL_FIT_OPTIONS, type Preparation, type Session } from './trainer.js';
 import { NeuralModel } from './neural_model.js';
 import {
-  checkVAEOptions, likelihoods, type Fusion, type Likelihood, type MultimodalVAEFromTorchOptions, type MultimodalVAEOptions, type VAEFitOptions, type VAELogLikelihoodOptions, type VAELosses, type VAESampleOptions, type VAESettings, type VAEViewsOptions, type ViewInput, type ViewLikelihood,
+  checkVAEOptions, likelihoods, type Fusion, type Likelihood, type MultimodalVAEFromTorchOptions, type MultimodalVAEOptions, type VAEFitOptions, type VAESourceFitOptions, type VAELogLikelihoodOptions, type VAELosses, type VAESampleOptions, type VAESettings, type VAEViewsOptions, type ViewInput, type ViewLikelihood,
 } from './vae_options.js';
 import { allVaeNets, buildVae, disposeVae, type LogScales, type VaeNet } from './vae_nets.js';
 import { Workspace, fromRng, objective } from './vae_objective.js';
 import { decodeMeans, drawLatents, encodeRows, logLikelihoodRows, rngDraws, type Draws } from './vae_infer.js';
 import { readVAEFile, writeVAEFile } from './vae_file.js';
 import { readTorchVAE } from './vae_torch.js';
+import { checkRange, readVAEValidation } from './vae_views.js';
+import { checkShuffleBuffer, SourceReader, type DataSource } from './source.js';
 
-export type { VAEFusion, VAELikelihood, MultimodalVAEOptions, MultimodalVAEFromTorchOptions, VAEFitOptions, VAELosses, VAESampleOptions, VAELogLikelihoodOptions, VAEViewsOptions } from './vae_options.js';
+export type { VAEFusion, VAELikelihood, MultimodalVAEOptions, MultimodalVAEFromTorchOptions, VAEFitOptions, VAESourceFitOptions, VAELosses, VAESampleOptions, VAELogLikelihoodOptions, VAEViewsOptions } from './vae_options.js';
 
 /** encode's result: the mean and log-variance of each row's posterior (n×latent each). */
 export interface VAEEncoding {
@@ -97,13 +99,16 @@ export class MultimodalVAE extends NeuralModel<VAELosses> implements VAESettings
    * the last finished epoch and rejects; before it, and on any other error, the previous fit
    * stays in place. A Bernoulli view's values must lie in [0, 1].
    */
-  async fit(views: readonly ViewInput[], options: VAEFitOptions = {}): Promise<EpochInfo<VAELosses>[]> {
+  async fit(source: DataSource, options?: VAESourceFitOptions): Promise<EpochInfo<VAELosses>[]>;
+  async fit(views: readonly ViewInput[], options?: VAEFitOptions): Promise<EpochInfo<VAELosses>[]>;
+  async fit(views: readonly ViewInput[] | DataSource, options: VAEFitOptions | VAESourceFitOptions = {}): Promise<EpochInfo<VAELosses>[]> {
     noExtraArguments(arguments, 2, 'MultimodalVAE.fit');
+    if (typeof views === 'function') return this.#fitSource(views, options as VAESourceFitOptions);
     this.live();
     checkOptions(options, [...NEURAL_FIT_OPTIONS, 'present', 'validation'], 'fit options');
     return this.trainer.fit(options, (prep) => {
       const d = Array.isArray(views) ? dropMissing(views, views.map((_, j) => `views[${j}]`), this.missing, 'views', true) : { views, keep: null, kept: 0, dropped: 0 };
-      const pr = options.present, keep = d.keep;
+      const pr = (options as VAEFitOptions).present, keep = d.keep;
       const same = keep !== null && pr != null && ((pr as { rows?: unknown }).rows === keep.length || (Array.isArray(pr) && pr.length === keep.length));
       const present = same ? keepRows(pr, keep, d.kept) : pr;
       if (Array.isArray(d.views)) this.#checkCount(d.views.length);
@@ -117,6 +122,34 @@ export class MultimodalVAE extends NeuralModel<VAELosses> implements VAESettings
     });
   }
 
+  /**
+   * fit(source, options): chunks `[view₀, view₁, …]` (the same rows of every view, a missing
+   * one as a null view or null rows, as the autoencoder reads them), shuffled through a buffer
+   * of `shuffleBuffer` rows into full batches; what is wrong in the source is a SourceError.
+   */
+  #fitSource(source: DataSource, options: VAESourceFitOptions): Promise<EpochInfo<VAELosses>[]> {
+    this.live();
+    checkOptions(options, [...NEURAL_FIT_OPTIONS, 'validation', 'shuffleBuffer'], 'fit options');
+    const shuffleBuffer = checkShuffleBuffer(options.shuffleBuffer);
+    const net = options.warmStart === true ? this.#net : null;
+    const reader = new SourceReader(source, (k) => Array.from({ length: k }, (_, j) => `views[${j}]`), this.missing, net ? [...net.widths] : null);
+    reader.presence = true;
+    const { shuffleBuffer: _, ...rest } = options;
+    reader.transform = (chunk) => {
+      const mask = chunk.at(-1)!, x = chunk.slice(0, -1);
+      this.#checkCount(x.length);
+      checkRange({ x, present: mask, mask: mask.data, n: mask.rows, given: x.map(() => true) }, likelihoods(this, x.length), 'views');
+    };
+    return this.trainer.fit(
+      rest,
+      (prep) => {
+        const widths = prep.widths!.slice(0, -1);
+        return this.#session(prep, null, widths, likelihoods(this, widths.length), options.validation, () => reader.dropped);
+      },
+      { reader, shuffleBuffer },
+    );
+  }
+
   #checkCount(m: number): void {
     if (m > MAX_VIEWS) throw new ShapeError('views', `at most ${MAX_VIEWS} views`, `${m} views`);
     if (this.fusion === 'mopoe' && m > MAX_MOPOE) throw new ShapeError('views', `at most ${MAX_MOPOE} views with fusion 'mopoe' (its objective has 2^m − 1 terms per row)`, `${m} views`);
@@ -124,13 +157,14 @@ export class MultimodalVAE extends NeuralModel<VAELosses> implements VAESettings
 
   #session(
     { warm, previous, own, built }: Preparation,
-    data: ReadViews,
+    data: ReadViews | null,
     widths: number[],
     lik: ViewLikelihood[],
     validation: VAEFitOptions['validation'],
     dropped: () => number,
   ): Session<VAELosses> {
-    const m = widths.length, n = data.n, bs = Math.min(this.batchSize, n);
+    // from a source (data null): full batches the trainer fills, views and presence
+    const m = widths.length, n = data?.n ?? 0, bs = data ? Math.min(this.batchSize, n) : this.batchSize;
     const val = readVAEValidation(validation, widths, own);
     if (val) checkRange(val, lik, 'options.validation.views');
     const g = warm ? this.#net! : buildVae(this, widths);
@@ -142,6 +176,13 @@ export class MultimodalVAE extends NeuralModel<VAELosses> implements VAESettings
     const xb = widths.map((p) => own(Tensor.empty(bs, p)));
     const pb = own(Tensor.empty(bs, m));
     const fo = { fusion: this.fusion, beta: this.beta };
+    const train = (x: Tensor[], p: Tensor) => {
+      const mask = p.toFloat32Array();
+      opt!.zeroGrad();
+      const losses = objective(g, fo, x, mask, fromRng(rng!), ws, true);
+      opt!.step();
+      return losses as VAELosses;
+    };
     return {
       rows: n,
       batchSize: bs,
@@ -162,14 +203,12 @@ export class MultimodalVAE extends NeuralModel<VAELosses> implements VAESettings
       },
       step: (batch) => {
         const k = batch.length, x = k === bs ? xb : xb.map((t) => t.viewRows(0, k)), p = k === bs ? pb : pb.viewRows(0, k);
-        x.forEach((t, j) => W.gatherRows(t, data.x[j]!, batch));
-        W.gatherRows(p, data.present, batch);
-        const mask = p.toFloat32Array();
-        opt!.zeroGrad();
-        const losses = objective(g, fo, x, mask, fromRng(rng!), ws, true);
-        opt!.step();
-        return losses as VAELosses;
+        x.forEach((t, j) => W.gatherRows(t, data!.x[j]!, batch));
+        W.gatherRows(p, data!.present, batch);
+        return train(x, p);
       },
+      batchTensors: [...xb, pb],
+      filledStep: () => train(xb, pb),
       adopt: () => {
         this.dropped = dropped();
         if (warm) return;
@@ -417,29 +456,4 @@ export class MultimodalVAE extends NeuralModel<VAELosses> implements VAESettings
     model.#net = net;
     return model;
   }
-}
-
-/** A Bernoulli view's present values must lie in [0, 1]. */
-function checkRange(data: ReadViews, lik: readonly ViewLikelihood[], name: string): void {
-  const m = data.x.length;
-  data.x.forEach((t, j) => {
-    if (lik[j]!.kind !== 'bernoulli') return;
-    const d = t.toFloat32Array(), c = t.cols;
-    for (let i = 0; i < data.n; i++) {
-      if (!data.mask[i * m + j]) continue;
-      for (let k = 0; k < c; k++) {
-        const v = d[i * c + k]!;
-        if (!(v >= 0 && v <= 1)) throw new ValueError(`${name}[${j}][${i}][${k}]`, "a value in [0, 1] (view with likelihood 'bernoulli'; use 'gaussian' for other data)", v);
-      }
-    }
-  });
-}
-
-/** fit's validation option read up front, under its own names. */
-function readVAEValidation(v: VAEFitOptions['validation'], widths: number[], own: <T extends { dispose(): void }>(o: T) => T): (ReadViews & { patience?: number }) | null {
-  if (v === undefined) return null;
-  checkOptions(v, ['views', 'present', 'patience'], 'options.validation');
-  if (!('views' in v)) throw new ValueError('options.validation', '{ views, present?, patience? }', v);
-  if (v.patience !== undefined && !(Number.isInteger(v.patience) && v.patience >= 1)) throw new ValueError('options.validation.patience', 'a positive integer', v.patience);
-  return { ...readViews(v.views, 'options.validation.views', widths, v.present, 'options.validation.present', own), patience: v.patience };
 }

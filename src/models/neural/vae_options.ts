@@ -58,6 +58,13 @@ export interface VAEFitOptions extends NeuralFitOptions<VAELosses> {
   validation?: { views: readonly ViewInput[]; present?: TensorInput; patience?: number };
 }
 
+export interface VAESourceFitOptions extends NeuralFitOptions<VAELosses> {
+  /** held-out views (arrays), as with arrays (default: none) */
+  validation?: VAEFitOptions['validation'];
+  /** rows held for shuffling, as tf.data's shuffle(bufferSize) (default 10,000, or as many as 16 MiB of rows hold when they are wide; 0: the rows in source order) */
+  shuffleBuffer?: number;
+}
+
 export interface VAEViewsOptions {
   /** n×m 0/1 mask: 0 marks a view missing in that row (default: every non-null row present) */
   present?: TensorInput;
