@@ -5,7 +5,7 @@
 // and two models trained interleaved give the bits of the same two trained one after the other.
 // Out-of-memory is in test/init-bytes.test.ts (it needs its own, capped, instance).
 import { beforeAll, describe, expect, it } from 'vitest';
-import { init, memoryStats, nn, columns, parseCsv, CCA, PLSRegression, PLSCanonical, PLSSVD, SparseCCA, Classifier, ConditionalGAN, DeepCCA, GCCA, KernelCCA, MCCA, MLP, Matrix, MultimodalAutoencoder, NonFiniteError, ValueError, FitRunningError, SourceError } from '../src/index.js';
+import { init, memoryStats, nn, columns, parseCsv, CCA, PLSRegression, PLSCanonical, PLSSVD, SparseCCA, Classifier, ConditionalGAN, DeepCCA, GCCA, KernelCCA, MCCA, MLP, Matrix, MultimodalAutoencoder, MultimodalVAE, NonFiniteError, ValueError, FitRunningError, SourceError } from '../src/index.js';
 import { readFileSync } from 'node:fs';
 import { uniform } from './helpers.js';
 
@@ -394,6 +394,31 @@ describe('1,000 fit / use / dispose cycles of each model return the allocator to
       m.reconstruct([x, null]);
       m.dispose();
     }],
+    // the multimodal VAE (issue 38): a Bernoulli view (x in [0, 1)) and a Gaussian one of learned scale, a null
+    // row; warm-started with a second fit refused, every inference method, the file, and fits that throw (a
+    // callback, cold and warm; y as a Bernoulli view: a ValueError), each keeping the previous fit
+    ['MultimodalVAE', async () => {
+      const ys = y.map((r, i) => (i === 4 ? null : r));
+      const m = new MultimodalVAE({ fusion: 'mopoe', latent: 2, hidden: [3], likelihood: ['bernoulli', 'gaussian'], epochs: 1, batchSize: 6, seed: 1, maxGradNorm: 1 });
+      await m.fit([x, ys]);
+      await warmAndRefused(m.fit([x, ys], { warmStart: true }), () => m.fit([x, ys]));
+      m.encode([x, null]);
+      m.reconstruct([null, y]);
+      m.sample([x, null], { seed: 1, samples: 2 });
+      m.sample(3);
+      m.logLikelihood([x, ys], { samples: 4 });
+      m.evaluate([x, y]);
+      const r = MultimodalVAE.fromJSON(m.toJSON());
+      r.logLikelihood([x, null], { samples: 2 });
+      r.dispose();
+      const stop = { onEpoch: () => { throw new Error('stop'); } };
+      for (const bad of [() => m.fit([x, y], stop), () => m.fit([x, y], { ...stop, warmStart: true }), () => m.fit([y, x]), () => m.fit([x, y.slice(1)])]) {
+        const e = await bad().then(() => null, (err: unknown) => err);
+        if (!(e instanceof Error)) throw new Error('a fit that should throw resolved');
+      }
+      m.reconstruct([x, null]);
+      m.dispose();
+    }, 400],
     ['ConditionalGAN', async () => {
       const m = new ConditionalGAN({ noise: 2, hidden: [3], epochs: 1, batchSize: 12, seed: 1, optimizer: 'adamw', weightDecay: 1e-2, maxGradNorm: 1 });
       await m.fit(x, y);
@@ -470,11 +495,12 @@ describe('1,000 fit / use / dispose cycles of each model return the allocator to
         [new MultimodalAutoencoder({ code: 2, outputActivation: 'identity', ...nets }), (m: MultimodalAutoencoder) => m.fit([xh, yh])],
         [new ConditionalGAN({ noise: 2, ...nets }), (m: ConditionalGAN) => m.fit(xh, yh)],
         [new Classifier(nets), (m: Classifier) => m.fit(xh, labels)],
+        [new MultimodalVAE({ latent: 2, likelihood: 'gaussian', ...nets }), (m: MultimodalVAE) => m.fit([xh, yh])],
       ] as [{ dispose(): void }, (m: never) => Promise<unknown>][]) {
         await fit(m as never);
         m.dispose();
       }
-    }, 200], // eight models a cycle: 200 cycles are 1,600 fits, and a leak of a byte a fit shows
+    }, 200], // nine models a cycle: 200 cycles are 1,800 fits, and a leak of a byte a fit shows
   ];
   for (const [name, cycle, repetitions = 1000] of cycles)
     it(name, async () => {
