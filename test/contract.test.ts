@@ -4,7 +4,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import {
-  init, memoryStats, nn, linalg, significance, metrics, MLP, Tensor, Matrix, CCA, MCCA, GCCA, KernelCCA, DeepCCA, Classifier, MultimodalAutoencoder, ConditionalGAN, PLSRegression, PLSCanonical, PLSSVD, SparseCCA,
+  init, memoryStats, nn, linalg, significance, metrics, MLP, Tensor, Matrix, CCA, MCCA, GCCA, KernelCCA, DeepCCA, Classifier, MultimodalAutoencoder, MultimodalVAE, ConditionalGAN, PLSRegression, PLSCanonical, PLSSVD, SparseCCA,
   ValueError, ShapeError, NonFiniteError, NotFittedError, FormatError, DivergenceError,
 } from '../src/index.js';
 import { Checkpoint } from '../src/nn/checkpoint.js';
@@ -398,6 +398,9 @@ describe('saved models are protected: every damaged file is a FormatError', () =
     await dccaR.fit(X, Y);
     await aeS.fit([X, Y]);
     await ganS.fit(Y, X);
+    // the multimodal VAE (issue 38): a Bernoulli view (X through a logistic, in [0, 1]) and a Gaussian one of learned scale (its logScale in the file)
+    const vae = new MultimodalVAE({ fusion: 'moe', latent: 2, hidden: [3], likelihood: ['bernoulli', 'gaussian'], epochs: 1, batchSize: 40 });
+    await vae.fit([X.map((r) => r.map((v) => 1 / (1 + Math.exp(-v)))), Y]);
     const Z = X.map((r) => [r[1]! - r[0]!, r[2]!]);
     const mcca = new MCCA({ components: 2, regularization: 1e-3 }).fit([X, Y, Z]), gcca = new GCCA({ components: 2, regularization: 1e-3 }).fit([X, Y, Z]);
     const kcca = new KernelCCA({ components: 2, gamma: 0.5 }).fit(X, Y), nys = new KernelCCA({ components: 2, approximation: { nystrom: 12, seed: 1 } }).fit(X, Y);
@@ -429,6 +432,7 @@ describe('saved models are protected: every damaged file is a FormatError', () =
       ['DeepCCA DCCAE', DeepCCA.fromJSON, dccaR.toJSON(), ['decoders.0.parameters', 'decoders.1.parameters', 'towers.1.parameters']],
       ['MultimodalAutoencoder scaled', MultimodalAutoencoder.fromJSON, aeS.toJSON(), ['scaler.mean.1', 'scaler.scale.0', 'scaler.crc32', 'heads.0.parameters']],
       ['ConditionalGAN scaled', ConditionalGAN.fromJSON, ganS.toJSON(), ['scaler.mean.0', 'scaler.scale.0', 'scaler.crc32', 'generator.parameters']],
+      ['MultimodalVAE', MultimodalVAE.fromJSON, vae.toJSON(), ['encoders.0.parameters', 'encoders.1.parameters', 'decoders.0.parameters', 'decoders.1.parameters', 'logScale.values', 'logScale.crc32']],
     ];
     const before = memoryStats().liveBytes;
     for (const [name, load, good, fields] of files) {
@@ -477,6 +481,12 @@ describe('saved models are protected: every damaged file is a FormatError', () =
         const o = good.options as Record<string, unknown>;
         damaged.push(['objective unknown', { ...good, options: { ...o, objective: 'max' } }], ['objective not a string', { ...good, options: { ...o, objective: 1 } }], ["'trace' at a batch below 2·outputs", { ...good, options: { ...o, objective: 'trace' } }], ['objective dropped (the default trace)', { ...good, options: { ...o, objective: undefined } }], ["a batch below 'ey''s 4 rows", { ...good, options: { ...o, batchSize: 3 } }]);
       }
+      if (name === 'MultimodalVAE') {
+        const [e0, e1] = good.encoders as unknown[], [d0, d1] = good.decoders as unknown[], o = good.options as Record<string, unknown>;
+        damaged.push(['a view dropped', { ...good, widths: [4], encoders: [e0], decoders: [d0] }], ['another width', { ...good, widths: [4, 4] }], ['encoders swapped', { ...good, encoders: [e1, e0] }], ['decoders swapped', { ...good, decoders: [d1, d0] }], ['a decoder dropped', { ...good, decoders: [d0] }], ['a decoder not a network', { ...good, decoders: [d0, 7] }]);
+        damaged.push(['logScale dropped', { ...good, logScale: undefined }], ['logScale short', { ...good, logScale: { ...(good.logScale as object), values: 'AAAAAA==' } }], ['no learned scale, a logScale', { ...good, options: { ...o, likelihood: ['bernoulli', { type: 'gaussian', scale: 1 }] } }]);
+        damaged.push(['fusion unknown', { ...good, options: { ...o, fusion: 'sum' } }], ['another latent', { ...good, options: { ...o, latent: 3 } }], ['other hidden widths', { ...good, options: { ...o, hidden: [4] } }], ['likelihood damaged', { ...good, options: { ...o, likelihood: 'poisson' } }], ['a likelihood a view short', { ...good, options: { ...o, likelihood: ['bernoulli', 'gaussian', 'gaussian'] } }], ['beta negative', { ...good, options: { ...o, beta: -1 } }], ['missing damaged', { ...good, options: { ...o, missing: 'skip' } }]);
+      }
       if (name === 'Classifier' || name === 'DeepCCA') damaged.push(['missing damaged', { ...good, options: { ...(good.options as object), missing: 'skip' } }], ['missing null', { ...good, options: { ...(good.options as object), missing: null } }]);
       for (const [what, file] of damaged) {
         const e = await caught(() => load(file));
@@ -484,7 +494,7 @@ describe('saved models are protected: every damaged file is a FormatError', () =
       }
     }
     expect(memoryStats().liveBytes).toBe(before);
-    for (const o of [cca, net, opt, clf, dcca, dccaS, dccaE, dccaR, aeS, ganS, mcca, gcca, kcca, nys, cv, fm, plsR, plsC, plsS, scca, sccaD]) o.dispose();
+    for (const o of [cca, net, opt, clf, dcca, dccaS, dccaE, dccaR, aeS, ganS, vae, mcca, gcca, kcca, nys, cv, fm, plsR, plsC, plsS, scca, sccaD]) o.dispose();
   });
 
   it('options given as −0 round-trip (a JSON number has no −0; the checksum must not see one)', () => {

@@ -355,7 +355,7 @@ describe('1,000 fit / use / dispose cycles of each model return the allocator to
       m.transform(x, y);
       m.dispose();
     }, 200],
-    // the autoencoder, the cGAN and the Classifier from a source (issue 37): a fit through the shuffle buffer
+    // the autoencoder, the VAE, the cGAN and the Classifier from a source (issue 37): a fit through the shuffle buffer
     // and a source that throws mid-epoch (a SourceError, the previous fit kept) free what they took
     ['other neural models from a source', async () => {
       const chunks = (a: readonly unknown[], b: readonly unknown[]) => () => (function* () {
@@ -368,8 +368,10 @@ describe('1,000 fit / use / dispose cycles of each model return the allocator to
       const ae = new MultimodalAutoencoder({ hidden: [3], code: 2, epochs: 1, batchSize: 6, seed: 1, outputActivation: 'identity' });
       const gan = new ConditionalGAN({ noise: 2, hidden: [3], epochs: 1, batchSize: 6, seed: 1 });
       const clf = new Classifier({ layers: [3, 4, 3], epochs: 1, batchSize: 6, seed: 1 });
+      const vae = new MultimodalVAE({ latent: 2, hidden: [3], likelihood: ['bernoulli', 'gaussian'], epochs: 1, batchSize: 6, seed: 1 });
       const fits: [{ fit(s: never, o: object): Promise<unknown>; dispose(): void }, () => unknown, () => unknown][] = [
         [ae as never, chunks(x, y), broken(x, y)],
+        [vae as never, chunks(x, y.map((r, i) => (i % 4 === 0 ? null : r))), broken(x, y)],
         [gan as never, chunks(x, y), broken(x, y)],
         [clf as never, chunks(x, labels), broken(x, labels)],
       ];
