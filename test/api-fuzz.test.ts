@@ -643,7 +643,7 @@ const entries: [string, (clean: boolean) => fc.Arbitrary<Case>][] = [
     (clean) =>
     fc
       .tuple(
-        fc.constantFrom('DeepCCA', 'MultimodalAutoencoder', 'ConditionalGAN', 'Classifier'),
+        fc.constantFrom('DeepCCA', 'MultimodalAutoencoder', 'ConditionalGAN', 'Classifier', 'MultimodalVAE'),
         matrixArg(undefined, clean),
         optionsArb(clean, 
           {
@@ -656,16 +656,22 @@ const entries: [string, (clean: boolean) => fc.Arbitrary<Case>][] = [
           },
         ),
       )
-      .chain(([kind, a, opt]) => fc.tuple(fc.constant(kind), fc.constant(a), matrixArg({ rows: a.valid ? a.rows : undefined }, clean), fc.constant(opt), fc.boolean(), reconstructionArb(clean), fc.nat(13)))
-      .map(([kind, a, b, { o, ok: okOptions }, scaled, recon, sourceKind]) => ({
+      .chain(([kind, a, opt]) =>
+        fc.tuple(
+          fc.constant(kind), fc.constant(a), matrixArg({ rows: a.valid ? a.rows : undefined }, clean), fc.constant(opt), fc.boolean(), reconstructionArb(clean), fc.nat(13),
+          // the VAE's fusion (a damaged one only when not clean) and likelihood: 0 'bernoulli', 1 per view by its range, 2 'gaussian', 3 a fixed scale
+          fc.constantFrom<unknown>('poe', 'moe', 'mopoe', ...(clean ? [] : ['sum', 1])), fc.nat(3),
+        ),
+      )
+      .map(([kind, a, b, { o, ok: okOptions }, scaled, recon, sourceKind, fusion, likelihoodKind]) => ({
         label: kind,
         run: async () => {
           const opts = { ...(o as Record<string, unknown>) };
           const bs = (opts.batchSize as number | undefined) ?? 32;
           if (opts.batchSize === undefined) opts.batchSize = 32;
           if (opts.epochs === undefined) opts.epochs = 2;
-          // scale: true (not the Classifier's): every column standardised, the heads 'identity' by default
-          const scale = scaled && kind !== 'Classifier';
+          // scale: true (not the Classifier's nor the VAE's): every column standardised, the heads 'identity' by default
+          const scale = scaled && kind !== 'Classifier' && kind !== 'MultimodalVAE';
           if (scale) opts.scale = true;
           // DeepCCA's objective (issue 36), drawn from the case's rows and batch; each has its batch rule (a damaged value only when not clean)
           const objectives = ['trace', 'squared', 'ey', 'sdl', clean ? 'ey' : 'max'] as const;
@@ -674,7 +680,8 @@ const entries: [string, (clean: boolean) => fc.Arbitrary<Case>][] = [
           const batchRule = (c: number) => (objective === 'ey' ? 4 : objective === 'sdl' ? 2 : 2 * c);
           const objectiveOk = kind !== 'DeepCCA' || objective !== 'max';
           // DeepCCA's reconstruction (DCCAE, issue 36): decoders trained, used through reconstruct
-          const ok = okOptions && (kind !== 'DeepCCA' || !recon || recon.ok);
+          const fusionOk = kind !== 'MultimodalVAE' || ['poe', 'moe', 'mopoe'].includes(fusion as string);
+          const ok = okOptions && (kind !== 'DeepCCA' || !recon || recon.ok) && fusionOk;
           if (kind === 'DeepCCA' && recon) opts.reconstruction = recon.value;
           let wp = ok && a.valid && b.valid && a.max <= 1e3 && b.max <= 1e3 && small(a) && small(b);
           // without scale the default sigmoid heads refuse targets outside [0, 1] (a typed error naming views / x):
@@ -689,21 +696,39 @@ const entries: [string, (clean: boolean) => fc.Arbitrary<Case>][] = [
           };
           if (wp && !scale && kind === 'MultimodalAutoencoder') wp = within(a) && within(b);
           if (wp && !scale && kind === 'ConditionalGAN') wp = within(a);
+          // the VAE's Bernoulli views refuse values outside [0, 1] (a ValueError naming the cell, views[j][i][k]);
+          // per view by its range, or a Gaussian (learned or fixed scale), take any rows
+          let likelihood: unknown = 'gaussian';
+          if (kind === 'MultimodalVAE') {
+            const inA = wp && within(a), inB = wp && within(b);
+            likelihood = ['bernoulli', [inA ? 'bernoulli' : 'gaussian', inB ? 'bernoulli' : 'gaussian'], 'gaussian', { type: 'gaussian', scale: 0.5 }][likelihoodKind]!;
+            if (likelihoodKind === 0) wp = wp && inA && inB;
+            // no scale option: an expert's log-variance at initialisation grows with the inputs' magnitude, and
+            // e^(log σ²) leaves the f32 range beyond 88 (from |x| ≈ 50 with these widths; 'moe' and 'mopoe' use the
+            // unimodal experts as they are): a DivergenceError at the first batch. Inputs within 10 are well-posed
+            wp = wp && a.max <= 10 && b.max <= 10;
+            // plain SGD on the KL's e^(log σ²) terms explodes without clipping: a DivergenceError, or a fit that ends on
+            // weights whose forward pass overflows on its own rows (an OverflowError naming views at inference)
+            if (opts.optimizer === 'sgd' && opts.maxGradNorm === undefined) wp = false;
+          }
+          const shown = JSON.stringify(kind === 'MultimodalVAE' ? { ...(o as object), fusion, likelihood } : o);
           // the constructor (which allocates the networks) and the fit are two calls: a failed
           // fit must free what it took, the model's own networks aside
-          type Net = cm.DeepCCA | cm.MultimodalAutoencoder | cm.ConditionalGAN | cm.Classifier;
+          type Net = cm.DeepCCA | cm.MultimodalAutoencoder | cm.ConditionalGAN | cm.Classifier | cm.MultimodalVAE;
           let model: Net | null = null;
           const classes = 3, labels = Array.from({ length: Math.max(0, a.rows) }, (_, i) => i % classes);
           const construct = (): Net => {
             if (kind === 'DeepCCA') return new cm.DeepCCA({ ...opts, components: Math.max(1, Math.min(2, a.cols, b.cols)) } as cm.DeepCCAOptions);
             if (kind === 'MultimodalAutoencoder') return new cm.MultimodalAutoencoder({ ...opts, code: 2 } as cm.MultimodalAutoencoderOptions);
             if (kind === 'ConditionalGAN') return new cm.ConditionalGAN({ ...opts, noise: 3 } as cm.ConditionalGANOptions);
+            if (kind === 'MultimodalVAE') return new cm.MultimodalVAE({ ...opts, latent: 2, fusion, likelihood } as cm.MultimodalVAEOptions);
             const { hidden = [8], ...rest } = opts as { hidden?: unknown };
             return new cm.Classifier({ ...rest, layers: Array.isArray(hidden) ? [Math.max(1, a.cols), ...hidden, classes] : hidden } as cm.ClassifierOptions);
           };
           const train = (m: Net, o: { warmStart?: boolean } = {}): Promise<unknown> => {
             if (m instanceof cm.DeepCCA) return m.fit(a.value as cm.TensorInput, b.value as cm.TensorInput, o);
             if (m instanceof cm.MultimodalAutoencoder) return m.fit([a.value as cm.TensorInput, b.value as cm.TensorInput], o);
+            if (m instanceof cm.MultimodalVAE) return m.fit([a.value as cm.TensorInput, b.value as cm.TensorInput], o);
             if (m instanceof cm.ConditionalGAN) return m.fit(a.value as cm.TensorInput, b.value as cm.TensorInput, o);
             return m.fit(a.value as cm.TensorInput, labels, o);
           };
@@ -712,6 +737,10 @@ const entries: [string, (clean: boolean) => fc.Arbitrary<Case>][] = [
             if (m instanceof cm.DeepCCA && m.reconstruction) return [...m.transform(a.value as cm.TensorInput, null), ...m.reconstruct([a.value as cm.TensorInput, null])].map((r) => r?.data);
             if (m instanceof cm.DeepCCA) return m.transform(a.value as cm.TensorInput, b.value as cm.TensorInput).map((r) => r?.data);
             if (m instanceof cm.MultimodalAutoencoder) return m.reconstruct([a.value as cm.TensorInput, null]).map((r) => r.data);
+            if (m instanceof cm.MultimodalVAE) {
+              const x = a.value as cm.TensorInput, y = b.value as cm.TensorInput, ll = m.logLikelihood([x, y], { samples: 4 });
+              return [...[...m.reconstruct([x, null]), ...m.sample([x, null], { seed: 1 }), m.encode([x, y]).logVariance].map((r) => r.data), ll.perRow, ll.mean];
+            }
             if (m instanceof cm.ConditionalGAN) return m.generate(b.value as cm.TensorInput, { seed: 1 }).data;
             return m.predict(a.value as cm.TensorInput);
           };
@@ -720,11 +749,25 @@ const entries: [string, (clean: boolean) => fc.Arbitrary<Case>][] = [
           const names = ['x', 'c', 'X', 'Y', 'views', 'options', 'labels', 'layers'];
           try {
             const comps = Math.max(1, Math.min(2, a.cols, b.cols));
-            await check(`new ${kind}(${JSON.stringify(o)})`, ok && objectiveOk && (kind !== 'DeepCCA' || bs >= batchRule(comps)), names, () => {
+            await check(`new ${kind}(${shown})`, ok && objectiveOk && (kind !== 'DeepCCA' || bs >= batchRule(comps)), names, () => {
               model = construct();
             });
             let fitted = false;
-            if (model) await check(`${kind}(${JSON.stringify(o)}).fit(${show(a)}, ${show(b)})`, wp, names, async () => ((await train(model!)), (fitted = true)));
+            if (model)
+              await check(`${kind}(${shown}).fit(${show(a)}, ${show(b)})`, wp, names, async () => {
+                try {
+                  await train(model!);
+                } catch (e) {
+                  // a divergence after a finished epoch keeps that epoch's networks (the trainer's rule, as for an abort):
+                  // the model owns them, not the failed call; it goes with them
+                  if (e instanceof cm.DivergenceError && model!.history.length > 0) {
+                    model!.dispose();
+                    model = null;
+                  }
+                  throw e;
+                }
+                return (fitted = true);
+              });
             if (model && fitted) {
               // the first use may allocate the network's inference buffers, which it keeps (freed by dispose, reused by
               // every later call): the checked call is the second, which must leave nothing behind when it fails
@@ -733,12 +776,12 @@ const entries: [string, (clean: boolean) => fc.Arbitrary<Case>][] = [
               } catch {
                 /* checked below */
               }
-              await check(`${kind}(${JSON.stringify(o)}) fitted, used on the rows`, wp, names, () => use(model!));
+              await check(`${kind}(${shown}) fitted, used on the rows`, wp, names, () => use(model!));
             }
             if (model && wp) {
               // a warm start on the same rows; while it runs, a second fit and the weights are refused
               const m = model as Net;
-              await check(`${kind}(${JSON.stringify(o)}).fit(…, { warmStart: true })`, true, names, async () => {
+              await check(`${kind}(${shown}).fit(…, { warmStart: true })`, true, names, async () => {
                 const running = train(m, { warmStart: true });
                 const second = await train(m).then(() => null, (e: unknown) => e);
                 if (!(second instanceof cm.FitRunningError)) throw new Error(`a second fit while one ran was not refused: ${String(second)}`);
