@@ -297,3 +297,14 @@ describe('Classifier widths', () => {
     for (const m of [a, b]) m.dispose();
   });
 });
+
+describe('a divergence in the first batch of a fresh fit (no step taken yet)', () => {
+  it('blames the size of the inputs, not the step: standardise or scale down', async () => {
+    const X = Array.from({ length: 40 }, (_, i) => [1e36 * (1 + (i % 7)), 1e36 * (i % 3), -1e36]);
+    const m = new DeepCCA({ hidden: [16], outputs: 2, components: 1, epochs: 2, batchSize: 20, objective: 'ey', seed: 0 });
+    const e = await m.fit(X, X.map((r) => [r[1]!, r[0]!])).catch((e: unknown) => e);
+    expect(e).toBeInstanceOf(DivergenceError);
+    expect((e as Error).message).toMatch(/training diverged at epoch 1, batch 1: .*No step had been taken yet, so the step size is not the cause: the inputs are too large for the new networks/);
+    m.dispose();
+  });
+});

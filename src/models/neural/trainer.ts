@@ -114,6 +114,7 @@ function alive(r: { live(): void }): boolean {
 
 /** The options a DivergenceError names, with a hint. */
 const HINT = 'Lower learningRate or clip the gradients with maxGradNorm (e.g. maxGradNorm: 1)';
+const FIRST_BATCH_HINT = "No step had been taken yet, so the step size is not the cause: the inputs are too large for the new networks: standardise each column (the model's scale option, where it has one) or scale the data down";
 
 export class Trainer<L extends Losses> {
   readonly #name: string;
@@ -306,6 +307,8 @@ export class Trainer<L extends Losses> {
     const now = kept ? `the weights of the last finished epoch (${epoch - 1}) are kept` : wasFitted ? 'the model keeps its previous fit' : 'the model is not fitted';
     // a value inside the step: said without the internal name it had (the error's cause keeps it)
     const why = e.batch !== undefined && e.cause instanceof NonFiniteError ? `a value computed in the forward or backward pass became ${e.cause.value}` : (e.reason ?? e.message);
-    return new DivergenceError(`${this.#name}: training diverged at ${where}: ${why}; ${now}. ${HINT}`, { reason: why, batch: e.batch, cause: e });
+    // in the first batch of a fresh fit no step has been taken: the data's scale is the cause, not the step size
+    const hint = finished === 0 && base === 0 && e.batch === 1 ? FIRST_BATCH_HINT : HINT;
+    return new DivergenceError(`${this.#name}: training diverged at ${where}: ${why}; ${now}. ${hint}`, { reason: why, batch: e.batch, cause: e });
   }
 }
