@@ -1,22 +1,31 @@
 """PyTorch reference of the multimodal VAE (issue 38), following /work/spec/vae-spec.md: the
-MultimodalVAE module of python/crossmodal_torch.py trained on the digits halves with the spec's
-quality recipe, and a small deterministic fixture of the forward math.
+MultimodalVAE module of python/crossmodal_torch.py trained on the digits halves with the
+default quality recipe (RECIPE below), and a small deterministic fixture of the forward math.
 
-Run: /usr/bin/python3 scripts/reference/mvae.py > test/fixtures/mvae-reference.json
-     /usr/bin/python3 scripts/reference/mvae.py mopoe > ...     (some fusions only; default mopoe poe moe)
-(Debian python3-torch 1.13, CPU, one thread; about 15 s per trained model, a few minutes in all;
-progress on stderr.)
+Run: /usr/bin/python3 scripts/reference/mvae.py --jobs 2 > test/fixtures/mvae-reference.json
+     /usr/bin/python3 scripts/reference/mvae.py mopoe > ...  (some fusions only; default mopoe poe moe)
+     --jobs N          trained models in N worker processes at once (one thread each; default 1);
+                       the numbers are the same for any N, only the seconds change
+     --no-previous     leave out the previous recipe (the key previousRecipe)
+(Debian python3-torch 1.13, CPU, one thread per process; about 45 s per model of the recipe and
+15 s of the previous one on a quiet core, about 5 minutes in all with --jobs 2; progress on stderr.)
 
-Quality (per fusion, seeds 0 and 1; torch.manual_seed(seed) before building the model, the
-epoch shuffles from torch.Generator().manual_seed(seed), the evaluation draws from
+Recipes. RECIPE (JSON 'recipe', 'runs', 'meanOverSeeds') is the MultimodalVAE's default, chosen by
+the validation sweep of /work/spec/mvae_sweep.md (option B there: beta 0.25, hidden [256, 256]).
+PREVIOUS_RECIPE (JSON 'previousRecipe': its 'recipe', 'runs', 'meanOverSeeds') is the spec's first
+recipe (/work/spec/vae-spec.md: beta 1, hidden [128]), kept for comparison; same protocol.
+
+Quality (per recipe, per fusion, seeds 0 and 1; torch.manual_seed(seed) before building the model,
+the epoch shuffles from torch.Generator().manual_seed(seed), the evaluation draws from
 torch.Generator().manual_seed(1000 + seed)):
   data       data/digits.csv, pixels / 16; left = columns 0..3 of every image row, right = 4..7;
              rows 0..1499 train, 1500..1796 held out
-  model      widths [32, 32], latent 16, hidden [128], LeakyReLU 0.01, crossmodal's init (He
-             normal, zero biases), bernoulli, beta 1; float32
+  model      widths [32, 32], latent 16, hidden [256, 256], LeakyReLU 0.01, crossmodal's init (He
+             normal, zero biases), bernoulli, beta 0.25; float32 (previous: hidden [128], beta 1)
   training   300 epochs, batch 100 (15 full batches), rows shuffled every epoch, Adam lr 1e-3
              (betas .9 .999, eps 1e-8); the per-row loss -Σ_k w_k ELBO_k, one eps draw per term;
-             finalLoss = the last epoch's mean over rows (as it trained)
+             finalLoss = the last epoch's mean over rows (as it trained); secondsPerEpoch = the
+             training time / epochs (wall clock, one thread; 'timing' gives the load it ran under)
   measures   on the held-out rows, the model in float64:
      mseRightFromLeft   reconstruct([left, None]) right vs the true right, mean over elements
      crossCoherence     right halves sampled given the left (one draw each; the decoded
@@ -44,6 +53,7 @@ masks (bit v = view v), ascending: with both views {0}, {1}, {0, 1}.
 """
 import json
 import math
+import multiprocessing
 import os
 import platform
 import sys
@@ -66,6 +76,20 @@ def log(*a):
 
 def versions():
     return {'python': platform.python_version(), 'torch': torch.__version__, 'numpy': np.__version__}
+
+
+# ---------------------------------------------------------------------------------------------
+# recipes
+
+_COMMON = {'epochs': 300, 'batchSize': 100, 'optimizer': 'Adam', 'learningRate': 1e-3, 'betas': [0.9, 0.999], 'eps': 1e-8,
+           'latent': 16, 'activation': 'leaky_relu', 'init': 'he', 'likelihood': 'bernoulli', 'fusion': 'mopoe',
+           'dtype': 'float32 (training), float64 (measures)', 'train': [0, 1500], 'heldOut': [1500, 1797],
+           'iwaeSamples': 1000, 'jointSamples': 1000}
+# the MultimodalVAE's defaults ('fusion' is the default fusion; every fusion is trained)
+RECIPE = {**_COMMON, 'hidden': [256, 256], 'beta': 0.25}
+# the spec's first recipe (/work/spec/vae-spec.md), before the sweep
+PREVIOUS_RECIPE = {**_COMMON, 'hidden': [128], 'beta': 1}
+RECIPES = {'recipe': RECIPE, 'previousRecipe': PREVIOUS_RECIPE}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -128,16 +152,19 @@ def predict(net, X):
 # ---------------------------------------------------------------------------------------------
 # quality
 
-def run(fusion, seed, data, judges, epochs=300, batch=100, lr=1e-3):
+def run(fusion, seed, data, judges, recipe=RECIPE):
     L, R, labels, _ = data
     judge, judge_left, judge_right = judges
+    epochs, batch, lr = recipe['epochs'], recipe['batchSize'], recipe['learningRate']
     xl, xr = torch.tensor(L[:1500], dtype=torch.float32), torch.tensor(R[:1500], dtype=torch.float32)
     torch.manual_seed(seed)
-    model = MultimodalVAE([32, 32], latent=16, hidden=[128], fusion=fusion, likelihood='bernoulli')
-    opt = torch.optim.Adam(model.parameters(), lr=lr, betas=(0.9, 0.999), eps=1e-8)
+    model = MultimodalVAE([32, 32], latent=recipe['latent'], hidden=recipe['hidden'], fusion=fusion,
+                          likelihood=recipe['likelihood'], beta=recipe['beta'], activation=recipe['activation'], init=recipe['init'])
+    opt = torch.optim.Adam(model.parameters(), lr=lr, betas=tuple(recipe['betas']), eps=recipe['eps'])
     g = torch.Generator().manual_seed(seed)
     n = len(xl)
     curve = []
+    load0 = os.getloadavg()[0]
     t0 = time.perf_counter()
     for epoch in range(epochs):
         order = torch.randperm(n, generator=g)
@@ -153,8 +180,9 @@ def run(fusion, seed, data, judges, epochs=300, batch=100, lr=1e-3):
             rows += len(idx)
         curve.append(total / rows)
         if epoch % 50 == 0 or epoch == epochs - 1:
-            log(f'  {fusion} seed {seed} epoch {epoch + 1}: {curve[-1]:.3f}')
+            log(f'  {fusion} seed {seed} (hidden {recipe["hidden"]}, beta {recipe["beta"]}) epoch {epoch + 1}: {curve[-1]:.3f}')
     secs = time.perf_counter() - t0
+    load1 = os.getloadavg()[0]
 
     m = model.double().eval()
     tl, tr = torch.tensor(L[1500:]), torch.tensor(R[1500:])
@@ -168,12 +196,12 @@ def run(fusion, seed, data, judges, epochs=300, batch=100, lr=1e-3):
         sampled = m.sample([tl, None], generator=ev)[1]
         cross = float((predict(judge, interleave(tl, sampled)) == tlab).double().mean())
         cross_rec = float((predict(judge, interleave(tl, rec)) == tlab).double().mean())
-        prior = m.sample([None, None], generator=ev, rows=1000)
+        prior = m.sample([None, None], generator=ev, rows=recipe['jointSamples'])
         joint = float((predict(judge_left, prior[0]) == predict(judge_right, prior[1])).double().mean())
         joint_full = predict(judge, interleave(prior[0], prior[1]))
         t1 = time.perf_counter()
-        ll = m.log_likelihood([tl, tr], samples=1000, generator=ev)
-        ll_left = m.log_likelihood([tl, None], samples=1000, generator=ev)
+        ll = m.log_likelihood([tl, tr], samples=recipe['iwaeSamples'], generator=ev)
+        ll_left = m.log_likelihood([tl, None], samples=recipe['iwaeSamples'], generator=ev)
         ll_secs = time.perf_counter() - t1
     return {
         'fusion': fusion, 'seed': seed,
@@ -190,7 +218,22 @@ def run(fusion, seed, data, judges, epochs=300, batch=100, lr=1e-3):
         'logLikelihoodLeftOnly': float(ll_left.mean()),
         'secondsPerEpoch': secs / epochs,
         'secondsLogLikelihood': ll_secs,
+        'loadAverage': [load0, load1],
     }
+
+
+# the trained models in worker processes (spawned, one thread each); each trains the judges once
+# (deterministic, under a second) rather than receive them
+_worker = {}
+
+
+def _work(task):
+    torch.set_num_threads(1)
+    if 'data' not in _worker:
+        _worker['data'] = digits()
+        _worker['judges'] = make_judges(_worker['data'])
+    key, fusion, seed = task
+    return key, run(fusion, seed, _worker['data'], _worker['judges'], RECIPES[key])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -355,25 +398,41 @@ def fixture():
 
 # ---------------------------------------------------------------------------------------------
 
+def make_judges(data):
+    L, R, labels, pixels = data
+    return (train_judge(pixels[:1500], labels[:1500], [64, 128, 10]),
+            train_judge(L[:1500], labels[:1500], [32, 128, 10]),
+            train_judge(R[:1500], labels[:1500], [32, 128, 10]))
+
+
+MEAN_KEYS = ['finalLoss', 'heldOutLoss', 'mseRightFromLeft', 'crossCoherence', 'jointCoherence', 'logLikelihood', 'secondsPerEpoch']
+
+
 def main():
-    fusions = sys.argv[1:] or ['mopoe', 'poe', 'moe']
+    args = sys.argv[1:]
+    jobs, previous = 1, True
+    if '--jobs' in args:
+        i = args.index('--jobs')
+        jobs = int(args[i + 1])
+        del args[i:i + 2]
+    if '--no-previous' in args:
+        args.remove('--no-previous')
+        previous = False
+    fusions = args or ['mopoe', 'poe', 'moe']
     start = time.perf_counter()
     out = {
         'generatedBy': 'scripts/reference/mvae.py',
-        'description': 'PyTorch reference of the multimodal VAE (issue 38; /work/spec/vae-spec.md): scripts/reference/mvae.py',
+        'description': 'PyTorch reference of the multimodal VAE (issue 38; /work/spec/vae-spec.md; the defaults from the sweep '
+                       'of /work/spec/mvae_sweep.md): scripts/reference/mvae.py. recipe / runs / meanOverSeeds: the default '
+                       'recipe (beta 0.25, hidden [256, 256]); previousRecipe: the spec\'s first recipe (beta 1, hidden [128]).',
         'versions': versions(),
-        'recipe': {'epochs': 300, 'batchSize': 100, 'optimizer': 'Adam', 'learningRate': 1e-3, 'betas': [0.9, 0.999], 'eps': 1e-8,
-                   'latent': 16, 'hidden': [128], 'activation': 'leaky_relu', 'init': 'he', 'likelihood': 'bernoulli', 'beta': 1,
-                   'dtype': 'float32 (training), float64 (measures)', 'train': [0, 1500], 'heldOut': [1500, 1797],
-                   'iwaeSamples': 1000, 'jointSamples': 1000},
+        'recipe': RECIPE,
         'fixture': fixture(),
     }
     data = digits()
     L, R, labels, pixels = data
     t = time.perf_counter()
-    judge = train_judge(pixels[:1500], labels[:1500], [64, 128, 10])
-    judge_left = train_judge(L[:1500], labels[:1500], [32, 128, 10])
-    judge_right = train_judge(R[:1500], labels[:1500], [32, 128, 10])
+    judge, judge_left, judge_right = make_judges(data)
     acc = lambda net, X: float((predict(net, X) == torch.tensor(labels[1500:])).double().mean())  # noqa: E731
     out['judges'] = {
         'options': {'hidden': [128], 'activation': 'relu', 'init': 'he', 'epochs': 60, 'batchSize': 128, 'keepLastBatch': False,
@@ -382,19 +441,42 @@ def main():
         'seconds': time.perf_counter() - t,
     }
     log('judges', out['judges']['heldOutAccuracy'])
-    runs = []
-    for fusion in fusions:
-        for seed in (0, 1):
-            r = run(fusion, seed, data, (judge, judge_left, judge_right))
-            log({k: v for k, v in r.items() if k not in ('lossEvery50Epochs', 'jointClassesFullJudge')})
-            runs.append(r)
-    out['runs'] = runs
-    keys = ['finalLoss', 'heldOutLoss', 'mseRightFromLeft', 'crossCoherence', 'jointCoherence', 'logLikelihood', 'secondsPerEpoch']
-    out['meanOverSeeds'] = {f: {k: float(np.mean([r[k] for r in runs if r['fusion'] == f])) for k in keys} for f in fusions}
+    # the recipe's models first (fusions in the order given), then the previous recipe's
+    tasks = [(key, fusion, seed) for key in (['recipe', 'previousRecipe'] if previous else ['recipe'])
+             for fusion in fusions for seed in (0, 1)]
+    results = {key: [] for key, _, _ in tasks}
+    if jobs <= 1:
+        for key, fusion, seed in tasks:
+            results[key].append(run(fusion, seed, data, (judge, judge_left, judge_right), RECIPES[key]))
+            log(key, {k: v for k, v in results[key][-1].items() if k not in ('lossEvery50Epochs', 'jointClassesFullJudge')})
+    else:
+        with multiprocessing.get_context('spawn').Pool(jobs) as pool:
+            done = {}
+            for key, r in pool.imap_unordered(_work, tasks):
+                log(key, {k: v for k, v in r.items() if k not in ('lossEvery50Epochs', 'jointClassesFullJudge')})
+                done[(key, r['fusion'], r['seed'])] = r
+        for t in tasks:
+            results[t[0]].append(done[t])
+    means = lambda runs: {f: {k: float(np.mean([r[k] for r in runs if r['fusion'] == f])) for k in MEAN_KEYS} for f in fusions}  # noqa: E731
+    out['runs'] = results['recipe']
+    out['meanOverSeeds'] = means(results['recipe'])
     out['targets'] = {'mseRightFromLeft': '<= 0.0496', 'crossCoherence': '>= 0.78'}
+    if previous:
+        out['previousRecipe'] = {
+            'note': 'the spec\'s first recipe (/work/spec/vae-spec.md), the default before the sweep of /work/spec/mvae_sweep.md; '
+                    'same data, judges, seeds and measures as the recipe',
+            'recipe': PREVIOUS_RECIPE,
+            'runs': results['previousRecipe'],
+            'meanOverSeeds': means(results['previousRecipe']),
+        }
+    out['timing'] = {'jobs': jobs, 'cpus': os.cpu_count(),
+                     'note': 'secondsPerEpoch is wall clock with one thread per process; with jobs > 1 the models trained '
+                             'side by side, and other work may have shared the machine (each run\'s loadAverage: the '
+                             '1-minute load average before and after its training)'}
     out['seconds'] = time.perf_counter() - start
     print(json.dumps(out, indent=1))
 
 
 if __name__ == '__main__':
+    torch.set_num_threads(1)
     main()
