@@ -24,7 +24,7 @@ import type { TorchTensors } from '../../nn/torch.js';
 import {
   checkAutoencoderOptions, perModality, type AutoencoderFitOptions, type AutoencoderSourceFitOptions, type AutoencoderLosses, type AutoencoderSettings, type MultimodalAutoencoderFromTorchOptions, type MultimodalAutoencoderOptions, type ViewInput, type ViewsOptions,
 } from './autoencoder_options.js';
-import { allNets, backpropagate, buildNet, disposeNet, seedFor, type Net } from './autoencoder_graph.js';
+import { allNets, backpropagate, buildNet, disposeNet, forwardGraph, seedFor, type Net } from './autoencoder_graph.js';
 import { chunks, readValidation, readViews, validationLoss, withViews, type ReadViews } from './autoencoder_views.js';
 import { checkHeadRange, columnScaler, standardize, unstandardize, type ColumnScaler } from './scaler.js';
 import { readAutoencoderFile, writeAutoencoderFile } from './autoencoder_file.js';
@@ -221,6 +221,7 @@ export class MultimodalAutoencoder extends NeuralModel<AutoencoderLosses> implem
       },
       // from a source: the views' rows and their presence (the reader's mask)
       batchTensors: [...xb, pb],
+      probe: () => forwardGraph(g, xb, pb).outs.every((t) => W.allFinite(t)),
       filledStep: train,
       adopt: () => {
         this.dropped = o.dropped();

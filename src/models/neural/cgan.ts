@@ -231,6 +231,16 @@ export class ConditionalGAN extends NeuralModel<ConditionalGANLosses> {
       },
       batchTensors: [xb, cb],
       filledStep: train,
+      // G on fresh noise (a stream of its own) and D on the last batch's real rows
+      probe: () => {
+        const r = Rng.create((this.seed + 0x1b873593) >>> 0);
+        try {
+          W.randomNormal(z, 0, 1, r);
+          return W.allFinite(G.forward(gin.forward([z, cb]))) && W.allFinite(D.forward(din.forward([xb, cb])));
+        } finally {
+          r.dispose();
+        }
+      },
       adopt: () => {
         this.dropped = o.dropped();
         if (warm) return;

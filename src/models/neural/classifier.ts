@@ -204,6 +204,8 @@ export class Classifier extends NeuralModel<ClassifierLosses> {
     const net = warm ? this.#net! : built(this.#build(fixed ?? [d, ...this.hidden, classes]));
     const [opt] = previous ? previous.optimizers : [built(makeOptimizer(this, net))];
     const xb = own(Tensor.empty(bs, d)), grad = own(Tensor.empty(bs, classes)), lb = own(Indices.empty(bs, 'i32'));
+    // zeros until filled: the probe after training may read rows a partial last batch (keepLastBatch) never wrote
+    W.fill(xb, 0);
     // from a source: the batch's labels as f32, copied into lb before the step
     const lf = x ? null : own(Tensor.empty(bs, 1));
     const train = (xv: Tensor, gv: Tensor, lv: Indices) => {
@@ -220,6 +222,7 @@ export class Classifier extends NeuralModel<ClassifierLosses> {
       nets: [net],
       optimizers: [opt!],
       rngs: [],
+      probe: () => W.allFinite(net.forward(xb)),
       step: (batch) => {
         const size = batch.length;
         const xv = size === bs ? xb : xb.viewRows(0, size);

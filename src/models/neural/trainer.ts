@@ -59,6 +59,12 @@ export interface Session<L extends Losses> {
   batchTensors?: readonly Tensor[];
   /** training from a source: one step on the rows the trainer wrote into `batchTensors` */
   filledStep?(): L;
+  /**
+   * After training (the networks in eval mode): false when the networks' outputs on the last
+   * batch (still in the batch tensors) are not finite, as a last step whose update overflowed
+   * the weights leaves them. Draws no number from the training streams.
+   */
+  probe?(): boolean;
   /** training from a source with dropLast false: one step on the first `rows` rows of `batchTensors` (the epoch's last, partial batch) */
   partialStep?(rows: number): L;
   /** held-out measure after each epoch, reported as losses.validation */
@@ -113,6 +119,19 @@ function alive(r: { live(): void }): boolean {
 }
 
 /** The options a DivergenceError names, with a hint. */
+/** The session's probe with its networks in eval mode; a NonFiniteError inside it is a false. */
+function probed(s: Session<Losses>): boolean {
+  for (const n of s.nets) n.eval();
+  try {
+    return s.probe!();
+  } catch (e) {
+    if (e instanceof NonFiniteError) return false;
+    throw e;
+  } finally {
+    for (const n of s.nets) n.train();
+  }
+}
+
 const HINT = 'Lower learningRate or clip the gradients with maxGradNorm (e.g. maxGradNorm: 1)';
 const FIRST_BATCH_HINT = "No step had been taken yet, so the step size is not the cause: the inputs are too large for the new networks: standardise each column (the model's scale option, where it has one) or scale the data down";
 
@@ -271,7 +290,8 @@ export class Trainer<L extends Losses> {
         );
       } catch (e) {
         // the loop has put back the last finished epoch: an abort or a divergence keeps it
-        if (history.length > base && (isAbort(e, options.signal) || e instanceof DivergenceError)) {
+        // (unless the kept weights' own outputs overflow, as when the next epoch's first batch diverged on them)
+        if (history.length > base && (isAbort(e, options.signal) || e instanceof DivergenceError) && (!s.probe || probed(s))) {
           try {
             await adopt();
           } catch {
@@ -281,6 +301,11 @@ export class Trainer<L extends Losses> {
         throw e;
       }
       validation.restoreBest();
+      // the last step's weights are used by nothing in training: their outputs on the last batch must be finite
+      if (s.probe && !probed(s)) {
+        const why = "after the last step the networks' outputs on the last batch are not finite: that step made the weights overflow";
+        throw new DivergenceError(`training diverged: ${why}`, { reason: why });
+      }
       await adopt();
       return this.history;
     } catch (e) {

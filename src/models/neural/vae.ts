@@ -208,6 +208,15 @@ export class MultimodalVAE extends NeuralModel<VAELosses> implements VAESettings
         return train(x, p);
       },
       batchTensors: [...xb, pb],
+      // the loss on the last batch, with noise from a stream of its own
+      probe: () => {
+        const r = Rng.create(seedFor(this.seed, 3000));
+        try {
+          return Number.isFinite(objective(g, fo, xb, pb.toFloat32Array(), fromRng(r), ws, false).loss);
+        } finally {
+          r.dispose();
+        }
+      },
       filledStep: () => train(xb, pb),
       adopt: () => {
         this.dropped = dropped();
