@@ -378,7 +378,7 @@ describe('files and the PyTorch import', () => {
 describe('the PyTorch reference (test/fixtures/mvae-reference.json, scripts/reference/mvae.py)', () => {
   const ref = JSON.parse(readFileSync(new URL('./fixtures/mvae-reference.json', import.meta.url), 'utf8'));
   const fx = ref.fixture as {
-    weights: Record<string, unknown>; inputs: number[][][]; eps: number[][][]; iwaeEps: number[][][];
+    beta: number; weights: Record<string, unknown>; inputs: number[][][]; eps: number[][][]; iwaeEps: number[][][];
     cases: { fusion: Fusion; likelihood: unknown; likelihoodName: string; missing: number | null; terms: [number, number][]; components: number[]; meanLoss: number; iwae: number[]; iwaePicks: number[][]; encode: { mu: number[][]; logvar: number[][] }; reconstruct: number[][][]; gradient: Record<string, unknown> }[];
   };
   const shapeOf = (v: unknown): number[] => (Array.isArray(v) ? [v.length, ...shapeOf(v[0])] : []);
@@ -394,7 +394,7 @@ describe('the PyTorch reference (test/fixtures/mvae-reference.json, scripts/refe
     it(`${c.fusion}, ${c.likelihoodName}, ${c.missing === null ? 'both views' : `view ${c.missing} missing`}: loss, gradient, IWAE, encode and reconstruct as PyTorch's (float64) to f32 rounding`, () => {
       const learned = c.likelihoodName === 'gaussian-learned';
       const tensors = Object.fromEntries(Object.entries(fx.weights).filter(([k]) => learned || k !== 'log_scales').map(([k, v]) => [k, { shape: shapeOf(v), data: flatten(v) }]));
-      const vae = MultimodalVAE.fromTorch(tensors, { fusion: c.fusion, likelihood: c.likelihood as never });
+      const vae = MultimodalVAE.fromTorch(tensors, { fusion: c.fusion, likelihood: c.likelihood as never, beta: fx.beta });
       const views = fx.inputs.map((x, v) => (v === c.missing ? null : x));
       const L = 2, n = 3;
       const losses = vae._objective(views, { eps: (i, s, j) => fx.eps[c.terms.findIndex(([t]) => t === s)]![i]![j]!, backward: true });

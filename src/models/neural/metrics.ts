@@ -49,11 +49,11 @@ export function conditionalAccuracy(classifier: Pick<Classifier, 'predict'>, sam
   return hit / predicted.length;
 }
 
-/** A classifier of rows: a function rows → integer labels, or a Classifier (its predict). */
-export type RowClassifier = ((x: MatrixInput) => ArrayLike<number>) | Pick<Classifier, 'predict'>;
+/** A classifier of rows: a function rows → integer labels (it gets the rows as they were passed), or a Classifier (its predict). */
+export type RowClassifier<X extends MatrixInput = MatrixInput> = ((x: X) => ArrayLike<number>) | Pick<Classifier, 'predict'>;
 
 /** The labels `classifier` gives the rows of x (checked: one integer per row). */
-function classify(classifier: RowClassifier, x: MatrixInput, name: string, samples: string): ArrayLike<number> {
+function classify<X extends MatrixInput>(classifier: RowClassifier<X>, x: X, name: string, samples: string): ArrayLike<number> {
   const fn = typeof classifier === 'function' ? classifier : classifier && typeof classifier.predict === 'function' ? (r: MatrixInput) => classifier.predict(r as never) : null;
   if (!fn) throw new ValueError(name, 'a Classifier or a function rows → integer labels', classifier);
   const m = Matrix.from(x, samples);
@@ -75,7 +75,7 @@ function classify(classifier: RowClassifier, x: MatrixInput, name: string, sampl
  * to the class of the row they were generated from. The classifier sees what is passed: a
  * generated modality alone, or (as on the digits) the generated half joined to the given one.
  */
-export function crossCoherence(classifier: RowClassifier, generated: MatrixInput, labels: ArrayLike<number>): number {
+export function crossCoherence<X extends MatrixInput>(classifier: RowClassifier<X>, generated: X, labels: ArrayLike<number>): number {
   const predicted = classify(classifier, generated, 'classifier', 'generated');
   checkLabels(labels, predicted.length, null, 'labels');
   let hit = 0;
@@ -88,7 +88,7 @@ export function crossCoherence(classifier: RowClassifier, generated: MatrixInput
  * sampled together, e.g. from the prior) whose modalities the classifiers, one per modality,
  * all assign to the same class.
  */
-export function jointCoherence(classifiers: readonly RowClassifier[], samples: readonly MatrixInput[]): number {
+export function jointCoherence<X extends MatrixInput>(classifiers: readonly RowClassifier<X>[], samples: readonly X[]): number {
   if (!Array.isArray(samples) || samples.length < 2) throw new ShapeError('samples', 'an array of at least 2 modalities (the same rows generated together)', Array.isArray(samples) ? `${samples.length}` : String(samples));
   if (!Array.isArray(classifiers) || classifiers.length !== samples.length) throw new ShapeError('classifiers', `${samples.length} classifiers (one per modality)`, Array.isArray(classifiers) ? `${classifiers.length}` : String(classifiers));
   const predicted = samples.map((x, j) => classify(classifiers[j]!, x, `classifiers[${j}]`, `samples[${j}]`));
