@@ -1,8 +1,8 @@
 /**
  * DeepCCA's held-out validation: views as arrays ({ X, Y }) or a source of chunks [X, Y]
  * ({ source }), scored after each epoch as the sum of the final CCA's held-out correlations.
- * From a source the correlations of the variates are merged over the chunks (Chan, Golub &
- * LeVeque), so no held-out row is kept.
+ * From a source the co-moments of the variates are merged over the chunks (VariateMoments,
+ * as CCA.score streams), so no held-out row is kept.
  */
 import { Tensor } from '../../wasm/index.js';
 import type { MLP } from '../../nn/mlp.js';
@@ -12,6 +12,7 @@ import { checkOptions } from '../../options.js';
 import { standardize, type ColumnScaler } from './scaler.js';
 import { SourceReader, sourcePass, type DataSource } from './source.js';
 import { score, sum, toF64 } from './deepcca_outputs.js';
+import { VariateMoments } from '../linear/stream.js';
 import type { DeepCCAFitOptions } from './deepcca_options.js';
 
 export type DeepCCAValidation = { X: Tensor; Y: Tensor; reader?: undefined; patience?: number } | { reader: SourceReader; X?: undefined; Y?: undefined; patience?: number };
@@ -46,43 +47,12 @@ export function scaleValidation(val: DeepCCAValidation, scaler: readonly [Column
 /** The sum of the held-out correlations of the final CCA's variates (towers in eval mode). */
 export async function validationScore(val: DeepCCAValidation, t1: MLP, t2: MLP, cca: CCA, epoch: number, signal?: AbortSignal): Promise<number> {
   if (!val.reader) return sum(score(t1, t2, cca, val.X, val.Y));
-  let k = 0, acc = { n: 0, mu: new Float64Array(0), c: new Float64Array(0) };
+  let acc: VariateMoments | null = null;
   await sourcePass(val.reader, `options.validation.source after epoch ${epoch}`, ([x, y]) => {
     const [U, V] = cca.transform(toF64(t1.predict(x!)), toF64(t2.predict(y!)));
-    if (acc.n === 0) (k = U.cols), (acc = { n: 0, mu: new Float64Array(2 * k), c: new Float64Array(3 * k) });
-    mergePairs(acc, U, V, k);
+    acc ??= new VariateMoments(2, U.cols);
+    acc.add([U.data, V.data], U.rows);
   }, signal);
-  if (acc.n < 2) val.reader.mismatch(`the validation source yielded ${acc.n} row, fewer than the 2 needed to correlate`);
-  let s = 0;
-  for (let j = 0; j < k; j++) {
-    const sxy = acc.c[3 * j]!, sxx = acc.c[3 * j + 1]!, syy = acc.c[3 * j + 2]!;
-    s += sxx > 0 && syy > 0 ? sxy / Math.sqrt(sxx * syy) : 0;
-  }
-  return s;
-}
-
-/** Adds a chunk's variates (u_j, v_j pairs, n×k each) to the running means and co-moments (Chan, Golub & LeVeque). */
-function mergePairs(acc: { n: number; mu: Float64Array; c: Float64Array }, U: { data: Float64Array; rows: number }, V: { data: Float64Array; rows: number }, k: number): void {
-  const m = U.rows, n = acc.n + m;
-  if (m === 0) return;
-  for (let j = 0; j < k; j++) {
-    let mu = 0, mv = 0;
-    for (let i = 0; i < m; i++) (mu += U.data[i * k + j]!), (mv += V.data[i * k + j]!);
-    mu /= m;
-    mv /= m;
-    let sxy = 0, sxx = 0, syy = 0;
-    for (let i = 0; i < m; i++) {
-      const a = U.data[i * k + j]! - mu, b = V.data[i * k + j]! - mv;
-      sxy += a * b;
-      sxx += a * a;
-      syy += b * b;
-    }
-    const du = mu - acc.mu[2 * j]!, dv = mv - acc.mu[2 * j + 1]!, w = (acc.n * m) / n;
-    acc.c[3 * j]! += sxy + du * dv * w;
-    acc.c[3 * j + 1]! += sxx + du * du * w;
-    acc.c[3 * j + 2]! += syy + dv * dv * w;
-    acc.mu[2 * j]! += (du * m) / n;
-    acc.mu[2 * j + 1]! += (dv * m) / n;
-  }
-  acc.n = n;
+  if (acc!.n < 2) val.reader.mismatch(`the validation source yielded ${acc!.n} row, fewer than the 2 needed to correlate`);
+  return sum(acc!.correlation(0, 1));
 }
