@@ -37,6 +37,9 @@ import { decodeMeans, drawLatents, encodeRows, logLikelihoodRows, rngDraws, type
 import { readVAEFile, writeVAEFile } from './vae_file.js';
 import { readTorchVAE } from './vae_torch.js';
 import { checkRange, readVAEValidation } from './vae_views.js';
+import { fitScalers, identityScaler, logJacobian, scaleRead } from './vae_scale.js';
+import { streamedScalers } from './source_scalers.js';
+import { unstandardize, type ColumnScaler } from './scaler.js';
 import { checkShuffleBuffer, SourceReader, type DataSource } from './source.js';
 
 export type { VAEFusion, VAELikelihood, MultimodalVAEOptions, MultimodalVAEFromTorchOptions, VAEFitOptions, VAESourceFitOptions, VAELosses, VAESampleOptions, VAELogLikelihoodOptions, VAEViewsOptions } from './vae_options.js';
@@ -65,7 +68,10 @@ export class MultimodalVAE extends NeuralModel<VAELosses> implements VAESettings
   readonly init: MLPInit;
   readonly beta: number;
   readonly likelihood: Likelihood | readonly Likelihood[];
+  readonly scale: boolean;
   #net: VaeNet | null = null;
+  /** with scale: true, each view's standardisation (the identity for a Bernoulli view), from the first fit */
+  #scaler: ColumnScaler[] | null = null;
 
   constructor(options: MultimodalVAEOptions = {}) {
     const o = checkVAEOptions(options);
@@ -77,6 +83,7 @@ export class MultimodalVAE extends NeuralModel<VAELosses> implements VAESettings
     this.init = o.init;
     this.beta = o.beta;
     this.likelihood = o.likelihood;
+    this.scale = o.scale;
   }
 
   /** Number of views of the fitted model. */
@@ -118,7 +125,9 @@ export class MultimodalVAE extends NeuralModel<VAELosses> implements VAESettings
         throw new ShapeError('views', `views of ${this.#net!.widths.join(', ')} columns (as the fitted model, for warmStart)`, `${widths.join(', ')} columns`);
       const lik = likelihoods(this, widths.length);
       checkRange(data, lik, 'views');
-      return this.#session(prep, data, widths, lik, options.validation, () => d.dropped);
+      const scaler = prep.warm ? this.#scaler : this.scale ? fitScalers(data, lik) : null;
+      if (scaler) scaleRead(data, scaler);
+      return this.#session(prep, data, widths, lik, options.validation, () => d.dropped, scaler);
     });
   }
 
@@ -135,18 +144,28 @@ export class MultimodalVAE extends NeuralModel<VAELosses> implements VAESettings
     const reader = new SourceReader(source, (k) => Array.from({ length: k }, (_, j) => `views[${j}]`), this.missing, net ? [...net.widths] : null);
     reader.presence = true;
     const { shuffleBuffer: _, ...rest } = options;
-    reader.transform = (chunk) => {
+    let scaler = net ? this.#scaler : null;
+    const check = (chunk: Tensor[]) => {
       const mask = chunk.at(-1)!, x = chunk.slice(0, -1);
       this.#checkCount(x.length);
-      checkRange({ x, present: mask, mask: mask.data, n: mask.rows, given: x.map(() => true) }, likelihoods(this, x.length), 'views');
+      const data = { x, present: mask, mask: mask.data, n: mask.rows, given: x.map(() => true) };
+      checkRange(data, likelihoods(this, x.length), 'views');
+      if (scaler) scaleRead(data, scaler);
+    };
+    reader.transform = check;
+    // scale: true: the columns' statistics by two passes before training (a Bernoulli view's the identity)
+    const before = async () => {
+      if (!this.scale || net) return;
+      const s = await streamedScalers(reader, options.signal), lik = likelihoods(this, s.length);
+      scaler = s.map((v, j) => (lik[j]!.kind === 'gaussian' ? v : identityScaler(v.mean.length)));
     };
     return this.trainer.fit(
       rest,
       (prep) => {
         const widths = prep.widths!.slice(0, -1);
-        return this.#session(prep, null, widths, likelihoods(this, widths.length), options.validation, () => reader.dropped);
+        return this.#session(prep, null, widths, likelihoods(this, widths.length), options.validation, () => reader.dropped, scaler);
       },
-      { reader, shuffleBuffer },
+      { reader, shuffleBuffer, before },
     );
   }
 
@@ -162,11 +181,13 @@ export class MultimodalVAE extends NeuralModel<VAELosses> implements VAESettings
     lik: ViewLikelihood[],
     validation: VAEFitOptions['validation'],
     dropped: () => number,
+    scaler: ColumnScaler[] | null,
   ): Session<VAELosses> {
     // from a source (data null): full batches the trainer fills, views and presence
     const m = widths.length, n = data?.n ?? 0, bs = data ? Math.min(this.batchSize, n) : this.batchSize;
     const val = readVAEValidation(validation, widths, own);
     if (val) checkRange(val, lik, 'options.validation.views');
+    if (val && scaler) scaleRead(val, scaler);
     const g = warm ? this.#net! : buildVae(this, widths);
     if (!warm) built({ dispose: () => disposeVae(g) });
     const nets = allVaeNets(g);
@@ -223,6 +244,7 @@ export class MultimodalVAE extends NeuralModel<VAELosses> implements VAESettings
         if (warm) return;
         this.#disposeModel();
         this.#net = g;
+        this.#scaler = scaler;
       },
     };
   }
@@ -260,7 +282,9 @@ export class MultimodalVAE extends NeuralModel<VAELosses> implements VAESettings
     const o = checkOptions(options, known, `${method} options`) as { present?: VAEViewsOptions['present'] };
     const owner = new Owner();
     try {
-      return fn(g, readViews(views, 'views', g.widths, o.present, 'options.present', owner.own));
+      const data = readViews(views, 'views', g.widths, o.present, 'options.present', owner.own);
+      if (this.#scaler) scaleRead(data, this.#scaler);
+      return fn(g, data);
     } finally {
       owner.dispose();
     }
@@ -288,7 +312,7 @@ export class MultimodalVAE extends NeuralModel<VAELosses> implements VAESettings
     return this.inference(['views'], () =>
       this.#withViews('reconstruct', views, options, ['present'], (g, data) => {
         const { mu } = encodeRows(g, this.fusion, data);
-        return decodeMeans(g, Float32Array.from(mu), data.n).map((d, j) => ({ data: d, rows: data.n, cols: g.widths[j]! }));
+        return this.#units(decodeMeans(g, Float32Array.from(mu), data.n).map((d, j) => ({ data: d, rows: data.n, cols: g.widths[j]! })));
       }),
     );
   }
@@ -311,7 +335,7 @@ export class MultimodalVAE extends NeuralModel<VAELosses> implements VAESettings
       try {
         for (const e of g.encoders) e.eval();
         const z = drawLatents(g, this.fusion, data, n, samples, rngDraws(rng));
-        return decodeMeans(g, z, n * samples).map((d, j) => ({ data: d, rows: n * samples, cols: g.widths[j]! }));
+        return this.#units(decodeMeans(g, z, n * samples).map((d, j) => ({ data: d, rows: n * samples, cols: g.widths[j]! })));
       } finally {
         rng.dispose();
       }
@@ -347,6 +371,7 @@ export class MultimodalVAE extends NeuralModel<VAELosses> implements VAESettings
       this.#withViews(method, views, options, ['present', 'seed', 'samples'], (g, data) => {
         for (const e of g.encoders) e.eval();
         const perRow = logLikelihoodRows(g, this.fusion, data, K, draws);
+        if (this.#scaler) logJacobian(data, this.#scaler).forEach((v, i) => (perRow[i] = perRow[i]! - v)); // in the data's units
         return { mean: perRow.reduce((s, v) => s + v, 0) / data.n, perRow };
       }),
     );
@@ -389,6 +414,12 @@ export class MultimodalVAE extends NeuralModel<VAELosses> implements VAESettings
         });
       }),
     false);
+  }
+
+  /** Decoded views back in the data's units (scale: true). */
+  #units(r: FloatResult[]): FloatResult[] {
+    if (this.#scaler) r.forEach((b, j) => unstandardize(b, this.#scaler![j]!));
+    return r;
   }
 
   /** @internal The encoders then the decoders (for tests). */
@@ -437,15 +468,16 @@ export class MultimodalVAE extends NeuralModel<VAELosses> implements VAESettings
     this.#disposeModel();
   }
 
-  /** A versioned plain object: options, widths, every network (each with its CRC-32) and the learned log-scales. */
+  /** A versioned plain object: options, widths, every network (each with its CRC-32), the learned log-scales and the scaler. */
   toJSON(): Record<string, unknown> {
-    return writeVAEFile(this, this.#fitted('toJSON'));
+    return writeVAEFile(this, this.#fitted('toJSON'), this.#scaler);
   }
 
   /** Rebuilds a MultimodalVAE from toJSON() output (object or JSON string), validating every field (FormatError). */
   static fromJSON(json: unknown): MultimodalVAE {
-    const { model, net } = readVAEFile(json, (o) => new MultimodalVAE(o));
+    const { model, net, scaler } = readVAEFile(json, (o) => new MultimodalVAE(o));
     model.#net = net;
+    model.#scaler = scaler;
     return model;
   }
 

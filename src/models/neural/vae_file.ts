@@ -1,18 +1,20 @@
 /**
  * MultimodalVAE's file format ('crossmodal.MultimodalVAE', version 1): the options, the
  * views' widths, every encoder and decoder (each MLP's own file, with its CRC-32) and, with a
- * Gaussian view of learned scale, `logScale`: one log s per view (base64 f32 and a CRC-32).
+ * Gaussian view of learned scale, `logScale`: one log s per view (base64 f32 and a CRC-32);
+ * with scale: true, `scaler`: each view's column means and scales (base64 f64, a CRC-32).
  */
 import { MLP } from '../../nn/mlp.js';
 import { FormatError } from '../../errors.js';
 import { crc32, decodeF32, encodeF32, readEnvelope } from '../../serialize.js';
 import { buildVae, disposeVae, type VaeNet } from './vae_nets.js';
+import { readScalers, writeScalers, type ColumnScaler } from './scaler.js';
 import { vaeOptionsOf, type MultimodalVAEOptions, type VAESettings } from './vae_options.js';
 
 const FORMAT = 'crossmodal.MultimodalVAE';
 
 /** The file of a fitted MultimodalVAE. */
-export function writeVAEFile(s: VAESettings, g: VaeNet): Record<string, unknown> {
+export function writeVAEFile(s: VAESettings, g: VaeNet, scaler: readonly ColumnScaler[] | null = null): Record<string, unknown> {
   const file: Record<string, unknown> = {
     format: FORMAT,
     version: 1,
@@ -25,6 +27,7 @@ export function writeVAEFile(s: VAESettings, g: VaeNet): Record<string, unknown>
     const p = g.scales.parameters.slice();
     file.logScale = { values: encodeF32(p), crc32: crc32(p) };
   }
+  if (scaler) file.scaler = writeScalers(scaler);
   return file;
 }
 
@@ -33,7 +36,7 @@ export function writeVAEFile(s: VAESettings, g: VaeNet): Record<string, unknown>
  * model from the stored options (its errors become FormatErrors); every network must have the
  * shape those options and the widths call for. Returns the model and its networks.
  */
-export function readVAEFile<M extends VAESettings>(json: unknown, make: (o: MultimodalVAEOptions) => M): { model: M; net: VaeNet } {
+export function readVAEFile<M extends VAESettings>(json: unknown, make: (o: MultimodalVAEOptions) => M): { model: M; net: VaeNet; scaler: ColumnScaler[] | null } {
   const o = readEnvelope(json, FORMAT, 1);
   let model: M;
   try {
@@ -82,8 +85,11 @@ export function readVAEFile<M extends VAESettings>(json: unknown, make: (o: Mult
       if (crc32(p) !== ls.crc32) throw new FormatError(`${FORMAT}: logScale: checksum mismatch (stored ${JSON.stringify(ls.crc32)}, computed ${crc32(p)}): the file was altered or truncated`);
       net.scales.parameters.set(p);
     } else if (o.logScale !== undefined) throw new FormatError(`${FORMAT}: logScale: present, but no view is a Gaussian of learned scale`);
+    // scale: true: each view's standardisation (base64 f64 with a CRC-32)
+    if (model.scale !== (o.scaler !== undefined)) throw new FormatError(`${FORMAT}: scaler: ${model.scale ? 'missing (options.scale is true)' : 'present, but options.scale is not true'}`);
+    const scaler = model.scale ? readScalers(o.scaler, widths as number[], `${FORMAT}: scaler`) : null;
     for (const t of [...net.encoders, ...net.decoders]) t.eval();
-    return { model, net };
+    return { model, net, scaler };
   } catch (e) {
     disposeVae(net);
     throw e;

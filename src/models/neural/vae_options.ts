@@ -7,6 +7,7 @@
 import type { TensorInput } from '../../wasm/index.js';
 import type { Activation, MLPInit } from '../../nn/mlp.js';
 import { ValueError, described } from '../../errors.js';
+import { checkScale } from './scaler.js';
 import { checkOptions } from '../../options.js';
 import { TRAINING_OPTIONS, checkActivationInit, checkTraining, trainingExtras, type NetworkOptions, type TrainingOptions, type TrainingSettings } from './training.js';
 import type { NeuralFitOptions } from './trainer.js';
@@ -44,6 +45,11 @@ export interface MultimodalVAEOptions extends TrainingOptions, Omit<NetworkOptio
   beta?: number;
   /** each view's likelihood: one for every view or one per view (default 'bernoulli') */
   likelihood?: Likelihood | readonly Likelihood[];
+  /** standardise each Gaussian view's columns by the training rows' mean and standard
+   *  deviation (present rows; a Bernoulli view stays in [0, 1]), kept with the model and its
+   *  file: reconstructions and samples come back in the data's units, logLikelihood is the
+   *  density of the data's units (default false) */
+  scale?: boolean;
 }
 
 /** What each MultimodalVAE epoch reports: the loss (negative weighted ELBO, nats per row), the weighted KL (`kl`, before β), each view's weighted reconstruction negative log-likelihood (`nll0`, `nll1`, …), and with validation the held-out loss. */
@@ -99,12 +105,13 @@ export interface VAESettings extends TrainingSettings {
   readonly init: MLPInit;
   readonly beta: number;
   readonly likelihood: Likelihood | readonly Likelihood[];
+  readonly scale: boolean;
 }
 
 /** A view's likelihood, resolved: a Gaussian's scale null when learned. */
 export type ViewLikelihood = { kind: 'bernoulli' } | { kind: 'gaussian'; scale: number | null };
 
-export const VAE_OPTIONS = ['fusion', 'latent', 'hidden', 'activation', 'init', 'beta', 'likelihood', ...TRAINING_OPTIONS] as const satisfies readonly (keyof MultimodalVAEOptions)[];
+export const VAE_OPTIONS = ['fusion', 'latent', 'hidden', 'activation', 'init', 'beta', 'likelihood', 'scale', ...TRAINING_OPTIONS] as const satisfies readonly (keyof MultimodalVAEOptions)[];
 
 const isLikelihood = (v: unknown): v is Likelihood =>
   v === 'bernoulli' ||
@@ -138,6 +145,7 @@ export function checkVAEOptions(options: MultimodalVAEOptions): VAESettings {
     init,
     beta,
     likelihood: Array.isArray(lik) ? Object.freeze(lik.map(copyLikelihood)) : copyLikelihood(lik as Likelihood),
+    scale: checkScale(options.scale),
   };
 }
 
@@ -158,6 +166,7 @@ export function vaeOptionsOf(s: VAESettings): MultimodalVAEOptions {
     init: s.init,
     beta: s.beta,
     likelihood: JSON.parse(JSON.stringify(s.likelihood)) as Likelihood,
+    ...(s.scale ? { scale: true } : {}),
     epochs: s.epochs,
     batchSize: s.batchSize,
     learningRate: s.learningRate,

@@ -15,7 +15,9 @@ export function readTorchVAE<M extends VAESettings>(tensors: TorchTensors, optio
   const shapes = ['hidden', 'latent'];
   if (options && typeof options === 'object')
     for (const k of shapes) if (k in options) throw new ValueError(`options.${k}`, 'no value: fromTorch reads the widths from the tensors', (options as Record<string, unknown>)[k]);
-  const { prefix = '', ...rest } = checkOptions(options, [...VAE_OPTIONS.filter((k) => !shapes.includes(k)), 'prefix']);
+  if (options && typeof options === 'object' && 'scale' in options)
+    throw new ValueError('options.scale', 'no value: fromTorch reads no column statistics (pass data in the units the PyTorch networks were trained on)', (options as { scale?: unknown }).scale);
+  const { prefix = '', ...rest } = checkOptions(options, [...VAE_OPTIONS.filter((k) => !shapes.includes(k) && k !== 'scale'), 'prefix']);
   if (typeof prefix !== 'string') throw new ValueError('options.prefix', "a string such as 'vae.'", prefix);
   make(rest); // the options checked as the constructor checks them
   checkTensors(tensors);
