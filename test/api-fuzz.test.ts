@@ -817,6 +817,7 @@ const entries: [string, (clean: boolean) => fc.Arbitrary<Case>][] = [
           await check(`frechetDistance(${show(a)}, ${show(b)})`, same && a.rows >= 2 && b.rows >= 2, ['a', 'b'], () => cm.metrics.frechetDistance(a.value as cm.MatrixInput, b.value as cm.MatrixInput));
           await check(`kernelDistance(${show(a)}, ${show(b)}, ${JSON.stringify(o)})`, same && ok && a.rows >= 2 && b.rows >= 2 && a.max < 1e20 && b.max < 1e20, ['a', 'b', 'options'], () => cm.metrics.kernelDistance(a.value as cm.MatrixInput, b.value as cm.MatrixInput, o as cm.KernelDistanceOptions));
           await check(`precisionRecall(${show(a)}, ${show(b)}, k ${k})`, same && k >= 1 && k < Math.min(a.rows, b.rows), ['real', 'fake', 'options'], () => cm.metrics.precisionRecall(a.value as cm.MatrixInput, b.value as cm.MatrixInput, { k }));
+          await check(`densityCoverage(${show(a)}, ${show(b)}, k ${k})`, same && k >= 1 && k < a.rows, ['real', 'fake', 'options'], () => cm.metrics.densityCoverage(a.value as cm.MatrixInput, b.value as cm.MatrixInput, { k }));
           const la = Array.from({ length: Math.max(0, a.rows) }, (_, i) => i % 2), lb = Array.from({ length: Math.max(0, b.rows) }, (_, i) => i % 2);
           await check(`intraFrechetDistance(${show(a)}, ${show(b)})`, same && a.rows >= 4 && b.rows >= 4, ['real', 'fake', 'Labels'], () => cm.metrics.intraFrechetDistance(a.value as cm.MatrixInput, la, b.value as cm.MatrixInput, lb));
         },

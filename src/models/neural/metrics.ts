@@ -1,9 +1,9 @@
 /**
  * Metrics for generated samples (the `metrics` namespace): conditional accuracy under a
- * classifier, Fréchet distance, kernel (MMD²) distance and k-NN precision/recall, in f64 on
- * the linear-algebra kernels. Sample sets are rows (any accepted input); where a feature
- * space is wanted, map them first with `features` (a function or a Classifier's last hidden
- * layer).
+ * classifier, Fréchet distance, kernel (MMD²) distance, k-NN precision/recall and
+ * density/coverage, in f64 on the linear-algebra kernels. Sample sets are rows (any
+ * accepted input); where a feature space is wanted, map them first with `features` (a
+ * function or a Classifier's last hidden layer).
  */
 import { Matrix, type MatrixInput, Rng, Indices, finiteAs, finiteResult, type MatrixResult } from '../../wasm/index.js';
 import * as W from '../../wasm/index.js';
@@ -309,6 +309,47 @@ function inside(P: Rows, Q: Rows, r: Float64Array): number {
     }
   }
   return hit / P.rows;
+}
+
+export interface DensityCoverageOptions {
+  /** the k of the real rows' k-nearest-neighbour radii (default 5, the paper's choice) */
+  k?: number;
+}
+
+/**
+ * Density and coverage (Naeem, Oh, Uh, Choi & Yoo 2020): each real row's ball reaches its
+ * k-th nearest other real row (the radii of precisionRecall); density = (1/(kM)) Σ_j Σ_i
+ * 1[fake_j in ball_i] (how many real balls a fake row sits in, over k: about 1 when the sets
+ * match, above 1 where fakes crowd dense real regions), coverage = the share of real rows
+ * whose ball holds at least one fake row. "In" is distance ≤ radius (a fake on the sphere
+ * counts). Only the real rows' neighbourhoods are used, so fake outliers do not inflate
+ * them. Euclidean distances by the GEMM kernel; real needs ≥ 2 rows, k in 1..N − 1.
+ */
+export function densityCoverage(real: MatrixInput, fake: MatrixInput, options: DensityCoverageOptions = {}): { density: number; coverage: number } {
+  return finiteAs(['real', 'fake'], () => densityCoverageOf(real, fake, options), 'distances');
+}
+
+function densityCoverageOf(real: MatrixInput, fake: MatrixInput, options: DensityCoverageOptions): { density: number; coverage: number } {
+  checkOptions(options, ['k'], 'options');
+  const k = options.k ?? 5;
+  const R = rows(real, 'real'), F = rows(fake, 'fake');
+  if (R.cols !== F.cols) throw new ShapeError('fake', `${R.cols} columns (as real)`, `${F.cols} columns`);
+  if (R.rows < 2) throw new ShapeError('real', 'at least 2 rows (each real row needs a nearest other real row)', `${R.rows} row`);
+  if (!Number.isInteger(k) || k < 1 || k >= R.rows) throw new ValueError('options.k', `an integer in 1..${R.rows - 1} (fewer than the real rows)`, k);
+  const r = radii(R, k);
+  finiteResult([r], ['real', 'fake'], 'distances');
+  const D = sqDistances(F, R), n = R.rows, m = F.rows;
+  finiteResult([D], ['real', 'fake'], 'distances');
+  const covered = new Uint8Array(n);
+  let hits = 0;
+  for (let j = 0; j < m; j++) {
+    for (let i = 0; i < n; i++) {
+      if (D[j * n + i]! <= r[i]!) (hits++), (covered[i] = 1);
+    }
+  }
+  let c = 0;
+  for (let i = 0; i < n; i++) c += covered[i]!;
+  return { density: hits / (k * m), coverage: c / n };
 }
 
 /**
