@@ -671,7 +671,7 @@ const entries: [string, (clean: boolean) => fc.Arbitrary<Case>][] = [
           if (opts.batchSize === undefined) opts.batchSize = 32;
           if (opts.epochs === undefined) opts.epochs = 2;
           // scale: true (not the Classifier's nor the VAE's): every column standardised, the heads 'identity' by default
-          const scale = scaled && kind !== 'Classifier' && kind !== 'MultimodalVAE';
+          const scale = scaled && kind !== 'Classifier';
           if (scale) opts.scale = true;
           // DeepCCA's objective (issue 36), drawn from the case's rows and batch; each has its batch rule (a damaged value only when not clean)
           const objectives = ['trace', 'squared', 'ey', 'sdl', clean ? 'ey' : 'max'] as const;
@@ -703,10 +703,11 @@ const entries: [string, (clean: boolean) => fc.Arbitrary<Case>][] = [
             const inA = wp && within(a), inB = wp && within(b);
             likelihood = ['bernoulli', [inA ? 'bernoulli' : 'gaussian', inB ? 'bernoulli' : 'gaussian'], 'gaussian', { type: 'gaussian', scale: 0.5 }][likelihoodKind]!;
             if (likelihoodKind === 0) wp = wp && inA && inB;
-            // no scale option: an expert's log-variance at initialisation grows with the inputs' magnitude, and
+            // without scale: an expert's log-variance at initialisation grows with the inputs' magnitude, and
             // e^(log σ²) leaves the f32 range beyond 88 (from |x| ≈ 50 with these widths; 'moe' and 'mopoe' use the
-            // unimodal experts as they are): a DivergenceError at the first batch. Inputs within 10 are well-posed
-            wp = wp && a.max <= 10 && b.max <= 10;
+            // unimodal experts as they are): a DivergenceError at the first batch. Inputs within 10 are well-posed;
+            // with scale the Gaussian views are standardised (and a Bernoulli view is within [0, 1])
+            if (!scale) wp = wp && a.max <= 10 && b.max <= 10;
             // plain SGD on the KL's e^(log σ²) terms explodes without clipping: a DivergenceError, or a fit that ends on
             // weights whose forward pass overflows on its own rows (an OverflowError naming views at inference)
             if (opts.optimizer === 'sgd' && opts.maxGradNorm === undefined) wp = false;
