@@ -447,6 +447,13 @@ describe('1,000 fit / use / dispose cycles of each model return the allocator to
       g.generate(x, { seed: 1 });
       ConditionalGAN.fromJSON(g.toJSON()).dispose();
       g.dispose();
+      const v = new MultimodalVAE({ latent: 2, hidden: [3], likelihood: 'gaussian', epochs: 1, batchSize: 12, seed: 1, scale: true, maxGradNorm: 1 });
+      await v.fit([x, y]);
+      await warmAndRefused(v.fit([x, y], { warmStart: true }), () => v.fit([x, y]));
+      v.reconstruct([x, null]);
+      v.logLikelihood([x, y], { samples: 3 });
+      MultimodalVAE.fromJSON(v.toJSON()).dispose();
+      v.dispose();
     }],
     ['PyTorch loaders (readSafetensors, MLP / DeepCCA / autoencoder / cGAN fromTorch)', () => {
       const read = (name: string) => nn.readSafetensors(readFileSync(new URL(`./fixtures/torch/${name}.safetensors`, import.meta.url)));
