@@ -15,15 +15,15 @@ import * as W from '../../wasm/index.js';
 import { Rng, Tensor, type TensorInput, type FloatResult, type MatrixResult } from '../../wasm/index.js';
 import type { MLP, Activation, MLPInit } from '../../nn/mlp.js';
 import { Concat } from '../../nn/blocks.js';
-import { bceWithLogits } from '../../nn/loss.js';
 import type { EpochInfo } from '../../nn/train.js';
 import { NotFittedError, ShapeError, ValueError } from '../../errors.js';
 import { Owner } from '../../lifecycle.js';
 import { checkLabels, checkOptions, noExtraArguments } from '../../options.js';
 import { dropMissing } from '../../wasm/index.js';
 import type { TorchTensors } from '../../nn/torch.js';
-import { checkGANOptions, type ConditionalGANFitOptions, type ConditionalGANFromTorchOptions, type ConditionalGANLosses, type ConditionalGANOptions, type ConditionalGANSourceFitOptions, type GenerateOptions } from './cgan_options.js';
-import { buildNets, conditionStats, type Nets } from './cgan_nets.js';
+import { checkGANOptions, type ConditionalGANLoss, type ConditionalGANFitOptions, type ConditionalGANFromTorchOptions, type ConditionalGANLosses, type ConditionalGANOptions, type ConditionalGANSourceFitOptions, type GenerateOptions } from './cgan_options.js';
+import { buildNets, conditionStats, emaUpdate, type Nets } from './cgan_nets.js';
+import { discriminatorLoss, generatorLoss } from './cgan_loss.js';
 import { readGANFile, readTorchGAN, writeGANFile } from './cgan_file.js';
 import { makeOptimizer } from './training.js';
 import { NEURAL_FIT_OPTIONS, type Preparation, type Session } from './trainer.js';
@@ -32,7 +32,7 @@ import { streamedScalers } from './source_scalers.js';
 import { NeuralModel } from './neural_model.js';
 import { checkHeadRange, columnScaler, standardize, unstandardize, type ColumnScaler } from './scaler.js';
 
-export type { ConditionalGANOptions, ConditionalGANFitOptions, ConditionalGANSourceFitOptions, ConditionalGANFromTorchOptions, ConditionalGANLosses, GenerateOptions } from './cgan_options.js';
+export type { ConditionalGANLoss, ConditionalGANOptions, ConditionalGANFitOptions, ConditionalGANSourceFitOptions, ConditionalGANFromTorchOptions, ConditionalGANLosses, GenerateOptions } from './cgan_options.js';
 
 export class ConditionalGAN extends NeuralModel<ConditionalGANLosses> {
   readonly noise: number;
@@ -46,6 +46,12 @@ export class ConditionalGAN extends NeuralModel<ConditionalGANLosses> {
   readonly discriminatorSteps: number;
   readonly standardizeCondition: boolean;
   readonly scale: boolean;
+  /** the adversarial loss, 'bce' or 'hinge' */
+  readonly loss: ConditionalGANLoss;
+  /** the decay of the generator's weights' moving average that generate uses, or false */
+  readonly ema: number | false;
+  /** the discriminator's learning rate (learningRate unless set) */
+  readonly discriminatorLearningRate: number;
   #nets: Nets | null = null;
   /** with scale: true, x's column standardisation (from the first fit's training rows) */
   #scaler: ColumnScaler | null = null;
@@ -64,6 +70,9 @@ export class ConditionalGAN extends NeuralModel<ConditionalGANLosses> {
     this.discriminatorSteps = s.discriminatorSteps;
     this.standardizeCondition = s.standardizeCondition;
     this.scale = s.scale;
+    this.loss = s.loss;
+    this.ema = s.ema;
+    this.discriminatorLearningRate = s.discriminatorLearningRate;
   }
 
   /** One-hot rows (n×classes) for integer labels in 0..classes−1: the condition for class-conditioned generation. */
@@ -177,9 +186,11 @@ export class ConditionalGAN extends NeuralModel<ConditionalGANLosses> {
   ): Session<ConditionalGANLosses> {
     const { bs, p, q, X, C, scaler, stats } = o;
     const nets = warm ? this.#nets! : buildNets(this, p, q, stats);
-    if (!warm) built({ dispose: () => (nets.G.dispose(), nets.D.dispose()) });
-    const { G, D } = nets;
-    const [optG, optD] = previous ? previous.optimizers : [built(makeOptimizer(this, G)), built(makeOptimizer(this, D))];
+    if (!warm) built({ dispose: () => (nets.G.dispose(), nets.D.dispose(), nets.Gema?.dispose()) });
+    const { G, D, Gema } = nets;
+    // the two-time-scale update rule: D's own learning rate (learningRate unless set)
+    const [optG, optD] = previous ? previous.optimizers : [built(makeOptimizer(this, G)), built(makeOptimizer({ ...this.#training(), learningRate: this.discriminatorLearningRate }, D))];
+    const kind = this.loss, decay = this.ema;
     const gin = own(new Concat([this.noise, q])), din = own(new Concat([p, q]));
     const [rng] = previous ? previous.rngs : [built(Rng.create((this.seed + 0x632be5ab) >>> 0))];
     // the discriminator sees real and generated pairs stacked in one 2·bs-row batch (larger
@@ -202,9 +213,7 @@ export class ConditionalGAN extends NeuralModel<ConditionalGANLosses> {
         const logits = D.forward(din.forward([pairs, conds]));
         realAcc = W.countAbove(logits.viewRows(0, bs), 0) / bs;
         fakeAcc = 1 - W.countAbove(logits.viewRows(bs, bs), 0) / bs;
-        // the mean over 2·bs is half the sum of the two means: gradient and loss ×2
-        dLoss = 2 * bceWithLogits(logits, targets, { grad: dGrad }).loss;
-        W.scaleBy(dGrad, 2);
+        dLoss = discriminatorLoss(kind, logits, targets, dGrad);
         D.backward(dGrad, { inputGradient: false });
         optD!.step();
       }
@@ -212,16 +221,18 @@ export class ConditionalGAN extends NeuralModel<ConditionalGANLosses> {
       // of the last D step (as the usual PyTorch loop does): G's forward is not rerun
       optG!.zeroGrad();
       const logits = D.forward(din.forward([fake!, cb]));
-      const gLoss = bceWithLogits(logits, ones, { grad }).loss;
+      const gLoss = generatorLoss(kind, logits, ones, grad);
       const [dFake] = din.backward(D.backward(grad, { parameterGradients: false }), { inputGradient: [true, false] })!;
       G.backward(dFake!, { inputGradient: false });
       optG!.step();
+      if (Gema) emaUpdate(Gema, G, decay as number);
       return { loss: dLoss + gLoss, discriminator: dLoss, generator: gLoss, realAccuracy: realAcc, fakeAccuracy: fakeAcc };
     };
     return {
       rows: o.rows,
       batchSize: bs,
-      nets: [G, D],
+      // the moving average joins the checkpoint (an abort keeps the last finished epoch's) and the probe
+      nets: Gema ? [G, D, Gema] : [G, D],
       optimizers: [optG!, optD!],
       rngs: [rng!],
       step: (batch) => {
@@ -236,7 +247,7 @@ export class ConditionalGAN extends NeuralModel<ConditionalGANLosses> {
         const r = Rng.create((this.seed + 0x1b873593) >>> 0);
         try {
           W.randomNormal(z, 0, 1, r);
-          return W.allFinite(G.forward(gin.forward([z, cb]))) && W.allFinite(D.forward(din.forward([xb, cb])));
+          return W.allFinite(G.forward(gin.forward([z, cb]))) && W.allFinite(D.forward(din.forward([xb, cb]))) && (!Gema || W.allFinite(Gema.forward(gin.forward([z, cb]))));
         } finally {
           r.dispose();
         }
@@ -251,6 +262,12 @@ export class ConditionalGAN extends NeuralModel<ConditionalGANLosses> {
     };
   }
 
+  /** The training settings (what makeOptimizer reads). */
+  #training() {
+    const { epochs, batchSize, learningRate, optimizer, beta1, beta2, weightDecay, maxGradNorm, seed, missing } = this;
+    return { epochs, batchSize, learningRate, optimizer, beta1, beta2, weightDecay, maxGradNorm, seed, missing };
+  }
+
   protected isFitted(): boolean {
     return this.#nets !== null;
   }
@@ -261,9 +278,14 @@ export class ConditionalGAN extends NeuralModel<ConditionalGANLosses> {
     return this.#nets;
   }
 
-  /** The generator network (for inspection; dispose the model, not it). Its condition input is the standardised one: use generate() to sample. */
+  /** The generator network as trained (for inspection; dispose the model, not it). Its condition input is the standardised one: use generate() to sample. With `ema`, generate uses `averageGenerator` instead. */
   get generator(): MLP {
     return this.#fitted('generator').G;
+  }
+
+  /** With the `ema` option, the moving average of the generator's weights, the network generate samples from (null without it). Like `generator`, for inspection. */
+  get averageGenerator(): MLP | null {
+    return this.#fitted('averageGenerator').Gema;
   }
 
   /** The discriminator network (for inspection; dispose the model, not it). Like the generator, it takes the standardised condition. */
@@ -275,7 +297,7 @@ export class ConditionalGAN extends NeuralModel<ConditionalGANLosses> {
   generate(c: TensorInput, options: GenerateOptions = {}): FloatResult {
     noExtraArguments(arguments, 2, 'ConditionalGAN.generate');
     return this.inference(['c'], () => {
-      const { G, c: q, ...stats } = this.#fitted('generate');
+      const { G, Gema, c: q, ...stats } = this.#fitted('generate');
       const { seed = 0 } = checkOptions(options, ['seed'], 'generate options');
       if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new ValueError('options.seed', 'an integer in [0, 2³²)', seed);
       const owner = new Owner(), own = owner.own;
@@ -285,7 +307,7 @@ export class ConditionalGAN extends NeuralModel<ConditionalGANLosses> {
         standardize(C, stats);
         const rng = own(Rng.create(seed)), z = own(Tensor.empty(C.rows, this.noise)), gin = own(new Concat([this.noise, q]));
         W.randomNormal(z, 0, 1, rng);
-        const out = G.predict(gin.forward([z, C]));
+        const out = (Gema ?? G).predict(gin.forward([z, C]));
         if (this.#scaler) unstandardize(out, this.#scaler); // back in x's units
         return out;
       } finally {
@@ -297,6 +319,7 @@ export class ConditionalGAN extends NeuralModel<ConditionalGANLosses> {
   #dispose() {
     this.#nets?.G.dispose();
     this.#nets?.D.dispose();
+    this.#nets?.Gema?.dispose();
     this.#nets = null;
     this.#scaler = null;
   }

@@ -9,16 +9,18 @@ import { FormatError, ValueError, describe } from '../../errors.js';
 import { checkOptions } from '../../options.js';
 import { readEnvelope } from '../../serialize.js';
 import { checkTensors, type TorchTensors } from '../../nn/torch.js';
-import { OPTIONS, checkGANOptions, ganRecord, type ConditionalGANFromTorchOptions, type ConditionalGANOptions, type GANSettings } from './cgan_options.js';
+import { OPTIONS, RECIPE_BEFORE_STABILISERS, checkGANOptions, ganRecord, type ConditionalGANFromTorchOptions, type ConditionalGANOptions, type GANSettings } from './cgan_options.js';
 import { buildNets, type Nets } from './cgan_nets.js';
 import { readScalers, writeScalers, type ColumnScaler } from './scaler.js';
 
 const FORMAT = 'crossmodal.ConditionalGAN';
 
 /** A versioned plain object: options and both networks (each with its CRC-32). */
-export function writeGANFile(s: GANSettings, { G, D, x, c, mean, scale }: Nets, scaler: ColumnScaler | null = null): Record<string, unknown> {
+export function writeGANFile(s: GANSettings, { G, D, Gema, x, c, mean, scale }: Nets, scaler: ColumnScaler | null = null): Record<string, unknown> {
   const condition = { mean: Array.from(mean), scale: Array.from(scale) };
   const file: Record<string, unknown> = { format: FORMAT, version: 1, options: ganRecord(s), widths: { x, c }, condition, generator: G.toJSON(), discriminator: D.toJSON() };
+  // ema: the generator's moving average (what generate uses), with its CRC-32; absent without ema
+  if (Gema) file.averageGenerator = Gema.toJSON();
   // scale: true: x's column standardisation (base64 float64 with a CRC-32); absent in older files (scale false)
   if (s.scale && scaler) file.scaler = writeScalers([scaler]);
   return file;
@@ -29,7 +31,13 @@ export function readGANFile<M extends GANSettings>(json: unknown, make: (o: Cond
   const o = readEnvelope(json, FORMAT, 1);
   let model: M;
   try {
-    model = make(o.options as ConditionalGANOptions);
+    // a file from before the stabilisers (issue 39) has none of their options: it trained with the recipe of then
+    const stored = o.options as Record<string, unknown> | null;
+    // written always (null is not how a file says "the default": the defaults may change)
+    for (const k of ['loss', 'ema', 'discriminatorLearningRate'])
+      if (stored && typeof stored === 'object' && stored[k] === null) throw new ValueError(`options.${k}`, 'a value (files write it)', null);
+    const options = stored && typeof stored === 'object' && !Array.isArray(stored) ? { ...RECIPE_BEFORE_STABILISERS, ...stored } : stored;
+    model = make(options as ConditionalGANOptions);
   } catch (e) {
     throw new FormatError(`${FORMAT}: options: ${(e as Error).message}`);
   }
@@ -44,19 +52,25 @@ export function readGANFile<M extends GANSettings>(json: unknown, make: (o: Cond
   const mean = Float64Array.from(cond.mean as number[]), scale = Float64Array.from(cond.scale as number[]);
   if (!model.scale && o.scaler !== undefined) throw new FormatError(`${FORMAT}: scaler: present, but options.scale is not true`);
   const scaler = model.scale ? readScalers(o.scaler, [xw], `${FORMAT}: scaler`)[0]! : null;
+  if (model.ema === false && o.averageGenerator !== undefined) throw new FormatError(`${FORMAT}: averageGenerator: present, but options.ema is false`);
+  if (model.ema !== false && o.averageGenerator === undefined) throw new FormatError(`${FORMAT}: averageGenerator: missing (options.ema is ${model.ema}: generate samples from the moving average)`);
   const G = MLP.fromJSON(o.generator);
-  let D: MLP | null = null;
+  let D: MLP | null = null, A: MLP | null = null;
   try {
     D = MLP.fromJSON(o.discriminator);
+    if (model.ema !== false) A = MLP.fromJSON(o.averageGenerator);
     const same = (net: MLP, layers: number[], out: Activation) => net.layers.length === layers.length && net.layers.every((v, i) => v === layers[i]) && net.activation === model.activation && net.outputActivation === out;
     if (!same(G, [model.noise + cw, ...model.hidden, xw], model.outputActivation)) throw new FormatError(`${FORMAT}: generator: layers [${G.layers.join(', ')}] do not match the options and widths`);
     if (!same(D, [xw + cw, ...model.discriminatorHidden, 1], 'identity')) throw new FormatError(`${FORMAT}: discriminator: layers [${D.layers.join(', ')}] do not match the options and widths`);
+    if (A && !(same(A, [...G.layers], model.outputActivation) && A.leakySlope === G.leakySlope && A.dropout === G.dropout)) throw new FormatError(`${FORMAT}: averageGenerator: layers [${A.layers.join(', ')}] do not match the generator's`);
     G.eval();
     D.eval();
-    return { model, nets: { G, D, x: xw, c: cw, mean, scale }, scaler };
+    A?.eval();
+    return { model, nets: { G, D, Gema: A, x: xw, c: cw, mean, scale }, scaler };
   } catch (e) {
     G.dispose();
     D?.dispose();
+    A?.dispose();
     throw e;
   }
 }
@@ -110,13 +124,15 @@ export function readTorchGAN<M extends GANSettings>(tensors: TorchTensors, optio
     nets = buildNets(model, p, q, { mean, scale });
     nets.G.parameters.set(g.parameters);
     nets.D.parameters.set(d.parameters);
+    nets.Gema?.parameters.set(g.parameters); // ema: the average starts at the generator read
     nets.G.eval();
+    nets.Gema?.eval();
     nets.D.eval();
     const out = { model, nets };
     nets = null;
     return out;
   } finally {
     for (const r of read) r.dispose();
-    if (nets) (nets.G.dispose(), nets.D.dispose());
+    if (nets) (nets.G.dispose(), nets.D.dispose(), nets.Gema?.dispose());
   }
 }

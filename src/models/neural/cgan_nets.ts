@@ -9,6 +9,8 @@ import type { GANSettings } from './cgan_options.js';
 export interface Nets {
   G: MLP;
   D: MLP;
+  /** with the ema option: the moving average of G's weights (what generate uses), else null */
+  Gema: MLP | null;
   /** widths of x and of c */
   x: number;
   c: number;
@@ -34,15 +36,34 @@ export function conditionStats(C: Tensor, standardize: boolean): { mean: Float64
   return { mean, scale };
 }
 
-/** New generator and discriminator for x of width xw and conditions of width cw. */
+/** A network of G's architecture holding a copy of G's weights (the moving average's start). */
+export function copyGenerator(G: MLP): MLP {
+  const A = new MLP({ layers: [...G.layers], activation: G.activation, outputActivation: G.outputActivation, leakySlope: G.leakySlope, seed: 0 });
+  A.parameters.set(G.parameters);
+  return A;
+}
+
+/**
+ * New generator and discriminator for x of width xw and conditions of width cw (and, with the
+ * ema option, the moving average, starting at G's initial weights).
+ */
 export function buildNets(s: GANSettings, xw: number, cw: number, stats: { mean: Float64Array; scale: Float64Array }): Nets {
   const common = { activation: s.activation, init: s.init };
   const G = new MLP({ layers: [s.noise + cw, ...s.hidden, xw], ...common, outputActivation: s.outputActivation, seed: s.seed });
+  let D: MLP | null = null;
   try {
-    const D = new MLP({ layers: [xw + cw, ...s.discriminatorHidden, 1], ...common, outputActivation: 'identity', dropout: s.discriminatorDropout, seed: (s.seed + 0x9e3779b9) >>> 0 });
-    return { G, D, x: xw, c: cw, ...stats };
+    D = new MLP({ layers: [xw + cw, ...s.discriminatorHidden, 1], ...common, outputActivation: 'identity', dropout: s.discriminatorDropout, seed: (s.seed + 0x9e3779b9) >>> 0 });
+    const Gema = s.ema === false ? null : copyGenerator(G);
+    return { G, D, Gema, x: xw, c: cw, ...stats };
   } catch (e) {
     G.dispose();
+    D?.dispose();
     throw e;
   }
+}
+
+/** θ_ema ← d·θ_ema + (1 − d)·θ over the two networks' parameter vectors (f32, as they are stored). */
+export function emaUpdate(avg: MLP, net: MLP, decay: number): void {
+  const a = avg.parameters, p = net.parameters, r = 1 - decay;
+  for (let i = 0; i < a.length; i++) a[i] = decay * a[i]! + r * p[i]!;
 }

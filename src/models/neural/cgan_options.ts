@@ -38,7 +38,25 @@ export interface ConditionalGANOptions extends TrainingOptions, NetworkOptions {
    * 99 % classified as its condition after 100 epochs)
    */
   standardizeCondition?: boolean;
+  /**
+   * the adversarial loss: 'bce' (the default: D by binary cross-entropy on real and generated
+   * pairs, G by the non-saturating −log D(G(z, c), c)) or 'hinge' (Lim & Ye 2017; Miyato et al.
+   * 2018: D minimises mean(relu(1 − D(x, c))) + mean(relu(1 + D(G(z, c), c))), G minimises
+   * −mean(D(G(z, c), c)); no label smoothing)
+   */
+  loss?: ConditionalGANLoss;
+  /**
+   * an exponential moving average of the generator's weights (Karras et al. 2018; Yazıcı et
+   * al. 2019), θ_ema ← d·θ_ema + (1 − d)·θ after every generator step, which `generate` uses
+   * (training uses the raw generator): the decay d in (0, 1), e.g. 0.999, or false (the default)
+   */
+  ema?: number | false;
+  /** the discriminator's learning rate (the two-time-scale update rule, Heusel et al. 2017; default: learningRate) */
+  discriminatorLearningRate?: number;
 }
+
+/** The cGAN's adversarial losses (see ConditionalGANOptions.loss). */
+export type ConditionalGANLoss = 'bce' | 'hinge';
 
 /** What each GAN epoch reports: D's + G's loss, each, and D's accuracy on real and generated pairs. */
 export type ConditionalGANLosses = { loss: number; discriminator: number; generator: number; realAccuracy: number; fakeAccuracy: number };
@@ -75,9 +93,16 @@ export interface GANSettings extends TrainingSettings {
   readonly discriminatorSteps: number;
   readonly standardizeCondition: boolean;
   readonly scale: boolean;
+  readonly loss: ConditionalGANLoss;
+  /** false: no moving average */
+  readonly ema: number | false;
+  readonly discriminatorLearningRate: number;
 }
 
-export const OPTIONS = ['noise', ...NETWORK_OPTIONS, 'discriminatorHidden', 'outputActivation', 'labelSmoothing', 'discriminatorDropout', 'discriminatorSteps', ...TRAINING_OPTIONS, 'standardizeCondition', 'scale'] as const satisfies readonly (keyof ConditionalGANOptions)[];
+/** What a file without the stabilisers' options (written before they existed) trained with: today's recipe (and D's learning rate learningRate, which is what its absence means in any file). */
+export const RECIPE_BEFORE_STABILISERS = { loss: 'bce', ema: false } as const;
+
+export const OPTIONS = ['noise', ...NETWORK_OPTIONS, 'discriminatorHidden', 'outputActivation', 'labelSmoothing', 'discriminatorDropout', 'discriminatorSteps', ...TRAINING_OPTIONS, 'standardizeCondition', 'scale', 'loss', 'ema', 'discriminatorLearningRate'] as const satisfies readonly (keyof ConditionalGANOptions)[];
 
 const isWidths = (v: unknown): v is number[] => Array.isArray(v) && v.length > 0 && v.every((w) => Number.isInteger(w) && w >= 1);
 
@@ -102,7 +127,14 @@ export function checkGANOptions(options: ConditionalGANOptions): GANSettings {
   if (!Number.isInteger(ds) || ds < 1) throw new ValueError('options.discriminatorSteps', 'a positive integer', ds);
   const sc = options.standardizeCondition ?? true;
   if (typeof sc !== 'boolean') throw new ValueError('options.standardizeCondition', 'true or false', sc);
-  return { ...training, hidden: Object.freeze([...hidden]), activation, init, noise, discriminatorHidden: Object.freeze([...dh]), outputActivation: out, labelSmoothing: ls, discriminatorDropout: dd, discriminatorSteps: ds, standardizeCondition: sc, scale };
+  const loss = options.loss ?? 'bce';
+  if (loss !== 'bce' && loss !== 'hinge') throw new ValueError('options.loss', "'bce' | 'hinge'", loss);
+  if (loss === 'hinge' && ls !== 0) throw new ValueError('options.labelSmoothing', "0 with loss 'hinge' (label smoothing is a target of binary cross-entropy)", ls);
+  const ema = options.ema ?? false;
+  if (!(ema === false || (typeof ema === 'number' && ema > 0 && ema < 1))) throw new ValueError('options.ema', 'false or a decay in (0, 1), such as 0.999', ema);
+  const dlr = options.discriminatorLearningRate ?? training.learningRate;
+  if (!(typeof dlr === 'number' && dlr > 0 && Number.isFinite(dlr))) throw new ValueError('options.discriminatorLearningRate', 'a positive number', dlr);
+  return { ...training, hidden: Object.freeze([...hidden]), activation, init, noise, discriminatorHidden: Object.freeze([...dh]), outputActivation: out, labelSmoothing: ls, discriminatorDropout: dd, discriminatorSteps: ds, standardizeCondition: sc, scale, loss, ema, discriminatorLearningRate: dlr };
 }
 
 /** The options a GAN file stores (in the order files always had, the newer training options only when set). */
@@ -125,5 +157,12 @@ export function ganRecord(s: GANSettings): ConditionalGANOptions {
     standardizeCondition: s.standardizeCondition,
     ...(s.scale ? { scale: true } : {}),
     ...trainingExtras(s, ['beta1']),
+    // the stabilisers (issue 39): loss and ema always written, since a file without them is
+    // read as the recipe from before them (RECIPE_BEFORE_STABILISERS), whatever the defaults
+    // become; D's learning rate only where it is not learningRate (absent: learningRate, as
+    // before it existed, and a file whose learningRate is edited moves both)
+    loss: s.loss,
+    ema: s.ema,
+    ...(s.discriminatorLearningRate !== s.learningRate && { discriminatorLearningRate: s.discriminatorLearningRate }),
   };
 }
