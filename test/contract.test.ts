@@ -398,6 +398,9 @@ describe('saved models are protected: every damaged file is a FormatError', () =
     await dccaR.fit(X, Y);
     await aeS.fit([X, Y]);
     await ganS.fit(Y, X);
+    // the cGAN's stabilisers (issue 39): the generator's moving average joins the file (averageGenerator), the hinge loss, D's own learning rate
+    const ganE = new ConditionalGAN({ noise: 2, hidden: [3], epochs: 1, batchSize: 40, outputActivation: 'identity', ema: 0.99, loss: 'hinge', discriminatorLearningRate: 1e-3 });
+    await ganE.fit(Y, X);
     // the multimodal VAE (issue 38): a Bernoulli view (X through a logistic, in [0, 1]) and a Gaussian one of learned scale (its logScale in the file)
     const vae = new MultimodalVAE({ fusion: 'moe', latent: 2, hidden: [3], likelihood: ['bernoulli', 'gaussian'], epochs: 1, batchSize: 40 });
     await vae.fit([X.map((r) => r.map((v) => 1 / (1 + Math.exp(-v)))), Y]);
@@ -432,6 +435,7 @@ describe('saved models are protected: every damaged file is a FormatError', () =
       ['DeepCCA DCCAE', DeepCCA.fromJSON, dccaR.toJSON(), ['decoders.0.parameters', 'decoders.1.parameters', 'towers.1.parameters']],
       ['MultimodalAutoencoder scaled', MultimodalAutoencoder.fromJSON, aeS.toJSON(), ['scaler.mean.1', 'scaler.scale.0', 'scaler.crc32', 'heads.0.parameters']],
       ['ConditionalGAN scaled', ConditionalGAN.fromJSON, ganS.toJSON(), ['scaler.mean.0', 'scaler.scale.0', 'scaler.crc32', 'generator.parameters']],
+      ['ConditionalGAN stabilised', ConditionalGAN.fromJSON, ganE.toJSON(), ['averageGenerator.parameters', 'averageGenerator.crc32', 'generator.parameters', 'discriminator.parameters']],
       ['MultimodalVAE', MultimodalVAE.fromJSON, vae.toJSON(), ['encoders.0.parameters', 'encoders.1.parameters', 'decoders.0.parameters', 'decoders.1.parameters', 'logScale.values', 'logScale.crc32']],
     ];
     const before = memoryStats().liveBytes;
@@ -471,6 +475,11 @@ describe('saved models are protected: every damaged file is a FormatError', () =
         damaged.push(['penalty changed', { ...good, penalty: [0.7, 0.9] }], ['penalty set', { ...good, penalty: good.penalty ? null : [0.5, 0.6] }], ['penalty a number', { ...good, penalty: 0.7 }], ['penalty out of range', { ...good, penalty: [0.7, 1.5] }], ['scale flipped', { ...good, scale: !good.scale }], ['tol 0', { ...good, tol: 0 }], ['components beyond min(p, q)', { ...good, components: 4 }], ['statistics of another shape', { ...good, statistics: { ...(good.statistics as object ?? {}), xM: encodeF64(new Float64Array(4)) } }], ['missing damaged', { ...good, missing: 'skip' }]);
       // missing (issue 33): a file without it loads as 'error'; another value is damage
       if (['CCA', 'CCA with statistics', 'MCCA', 'GCCA', 'KernelCCA'].includes(name)) damaged.push(['missing damaged', { ...good, missing: 'skip' }], ['missing not a string', { ...good, missing: 1 }]);
+      if (name === 'ConditionalGAN stabilised') {
+        const o = good.options as Record<string, unknown>;
+        damaged.push(['average dropped', { ...good, averageGenerator: undefined }], ['an average without ema', { ...good, options: { ...o, ema: false } }], ['the discriminator as the average', { ...good, averageGenerator: good.discriminator }], ['average not a network', { ...good, averageGenerator: 7 }]);
+        damaged.push(['ema 1', { ...good, options: { ...o, ema: 1 } }], ['ema true', { ...good, options: { ...o, ema: true } }], ['ema null', { ...good, options: { ...o, ema: null } }], ["loss 'mse'", { ...good, options: { ...o, loss: 'mse' } }], ['hinge with smoothing', { ...good, options: { ...o, labelSmoothing: 0.1 } }], ["D's rate 0", { ...good, options: { ...o, discriminatorLearningRate: 0 } }], ["D's rate a string", { ...good, options: { ...o, discriminatorLearningRate: '1e-3' } }]);
+      }
       if (name === 'DeepCCA DCCAE') {
         const [d0, d1] = good.decoders as unknown[], o = good.options as Record<string, unknown>;
         damaged.push(['decoders dropped', { ...good, decoders: undefined }], ['a decoder dropped', { ...good, decoders: [d0] }], ['decoders swapped', { ...good, decoders: [d1, d0] }], ['a decoder not a network', { ...good, decoders: [d0, 7] }]);
@@ -494,7 +503,7 @@ describe('saved models are protected: every damaged file is a FormatError', () =
       }
     }
     expect(memoryStats().liveBytes).toBe(before);
-    for (const o of [cca, net, opt, clf, dcca, dccaS, dccaE, dccaR, aeS, ganS, vae, mcca, gcca, kcca, nys, cv, fm, plsR, plsC, plsS, scca, sccaD]) o.dispose();
+    for (const o of [cca, net, opt, clf, dcca, dccaS, dccaE, dccaR, aeS, ganS, ganE, vae, mcca, gcca, kcca, nys, cv, fm, plsR, plsC, plsS, scca, sccaD]) o.dispose();
   });
 
   it('options given as −0 round-trip (a JSON number has no −0; the checksum must not see one)', () => {
