@@ -712,7 +712,9 @@ const entries: [string, (clean: boolean) => fc.Arbitrary<Case>][] = [
             // weights whose forward pass overflows on its own rows (an OverflowError naming views at inference)
             if (opts.optimizer === 'sgd' && opts.maxGradNorm === undefined) wp = false;
           }
-          const shown = JSON.stringify(kind === 'MultimodalVAE' ? { ...(o as object), fusion, likelihood } : o);
+          // the cGAN's stabilisers (issue 39), drawn from the VAE's likelihood draw: the loss and the generator's moving average
+          const stabilisers = { loss: likelihoodKind % 2 === 0 ? 'bce' : 'hinge', ema: likelihoodKind < 2 ? false : 0.9 };
+          const shown = JSON.stringify(kind === 'MultimodalVAE' ? { ...(o as object), fusion, likelihood } : kind === 'ConditionalGAN' ? { ...(o as object), ...stabilisers } : o);
           // the constructor (which allocates the networks) and the fit are two calls: a failed
           // fit must free what it took, the model's own networks aside
           type Net = cm.DeepCCA | cm.MultimodalAutoencoder | cm.ConditionalGAN | cm.Classifier | cm.MultimodalVAE;
@@ -721,7 +723,7 @@ const entries: [string, (clean: boolean) => fc.Arbitrary<Case>][] = [
           const construct = (): Net => {
             if (kind === 'DeepCCA') return new cm.DeepCCA({ ...opts, components: Math.max(1, Math.min(2, a.cols, b.cols)) } as cm.DeepCCAOptions);
             if (kind === 'MultimodalAutoencoder') return new cm.MultimodalAutoencoder({ ...opts, code: 2 } as cm.MultimodalAutoencoderOptions);
-            if (kind === 'ConditionalGAN') return new cm.ConditionalGAN({ ...opts, noise: 3 } as cm.ConditionalGANOptions);
+            if (kind === 'ConditionalGAN') return new cm.ConditionalGAN({ ...opts, noise: 3, ...stabilisers } as cm.ConditionalGANOptions);
             if (kind === 'MultimodalVAE') return new cm.MultimodalVAE({ ...opts, latent: 2, fusion, likelihood } as cm.MultimodalVAEOptions);
             const { hidden = [8], ...rest } = opts as { hidden?: unknown };
             return new cm.Classifier({ ...rest, layers: Array.isArray(hidden) ? [Math.max(1, a.cols), ...hidden, classes] : hidden } as cm.ClassifierOptions);
