@@ -8,6 +8,7 @@
 // the training digits, seconds per epoch.
 //   npm run build:ts && node bench/cgan_stabilisers.js
 //   EPOCHS=400 ONLY=ema,hinge node bench/cgan_stabilisers.js
+//   COMBOS=1 ONLY=ema EMA=0.99 node bench/cgan_stabilisers.js     (the stabilisers together; another decay)
 import { init, metrics, Classifier, ConditionalGAN } from '../dist/index.js';
 import { parseDigits } from '../dist/datasets.js';
 import { readFileSync } from 'node:fs';
@@ -16,7 +17,7 @@ await init();
 const digits = parseDigits(readFileSync(new URL('../data/digits.csv', import.meta.url), 'utf8'));
 const px = digits.pixels.map((r) => r.map((v) => v / 16)), labels = digits.labels;
 const train = px.slice(0, 1500), held = px.slice(1500), ytr = labels.slice(0, 1500);
-const epochs = Number(process.env.EPOCHS ?? 100), seed = Number(process.env.SEED ?? 0);
+const epochs = Number(process.env.EPOCHS ?? 100), seed = Number(process.env.SEED ?? 0), decay = Number(process.env.EMA ?? 0.999);
 const judge = new Classifier({ layers: [64, 128, 10], epochs: 60, seed: 0 });
 await judge.fit(train, ytr);
 console.log(`judge: ${judge.accuracy(held, labels.slice(1500)).toFixed(3)} held out; ${epochs} epochs, seed ${seed}`);
@@ -26,9 +27,18 @@ const wanted = Array.from({ length: 1000 }, (_, i) => i % 10), cond = Conditiona
 
 const recipes = [
   ['today', {}],
-  ['ema 0.999', { ema: 0.999 }],
+  [`ema ${decay}`, { ema: decay }],
   ['hinge', { loss: 'hinge' }],
   ['TTUR G 1e-4 / D 4e-4', { learningRate: 1e-4, discriminatorLearningRate: 4e-4 }],
+  // COMBOS=1: the pairs and the three together
+  ...(process.env.COMBOS
+    ? [
+        ['ema + hinge', { ema: decay, loss: 'hinge' }],
+        ['ema + TTUR', { ema: decay, learningRate: 1e-4, discriminatorLearningRate: 4e-4 }],
+        ['hinge + TTUR', { loss: 'hinge', learningRate: 1e-4, discriminatorLearningRate: 4e-4 }],
+        ['ema + hinge + TTUR', { ema: decay, loss: 'hinge', learningRate: 1e-4, discriminatorLearningRate: 4e-4 }],
+      ]
+    : []),
 ];
 const only = process.env.ONLY?.split(',');
 const rows = [];
