@@ -380,7 +380,7 @@ def _softplus(x):
 
 
 class MultimodalVAE(nn.Module):
-    """crossmodal's MultimodalVAE (issue 38; /work/spec/vae-spec.md): one Gaussian encoder and one
+    """crossmodal's MultimodalVAE (issue 38; scripts/reference/mvae_spec.md): one Gaussian encoder and one
     decoder per view, the views' experts fused by 'poe' (MVAE), 'moe' (MMVAE) or 'mopoe' (MoPoE).
 
         encoders[v] = mlp([d_v, *hidden, 2L])            columns 0..L-1 mu_v, L..2L-1 logvar_v (no clamp)

@@ -1,4 +1,4 @@
-"""PyTorch reference of the multimodal VAE (issue 38), following /work/spec/vae-spec.md: the
+"""PyTorch reference of the multimodal VAE (issue 38), following scripts/reference/mvae_spec.md: the
 MultimodalVAE module of python/crossmodal_torch.py trained on the digits halves with the
 default quality recipe (RECIPE below), and a small deterministic fixture of the forward math.
 
@@ -11,9 +11,9 @@ Run: /usr/bin/python3 scripts/reference/mvae.py --jobs 2 > test/fixtures/mvae-re
 15 s of the previous one on a quiet core, about 5 minutes in all with --jobs 2; progress on stderr.)
 
 Recipes. RECIPE (JSON 'recipe', 'runs', 'meanOverSeeds') is the MultimodalVAE's default, chosen by
-the validation sweep of /work/spec/mvae_sweep.md (option B there: beta 0.25, hidden [256, 256]).
+the validation sweep of scripts/reference/mvae_sweep.md (option B there: beta 0.25, hidden [256, 256]).
 PREVIOUS_RECIPE (JSON 'previousRecipe': its 'recipe', 'runs', 'meanOverSeeds') is the spec's first
-recipe (/work/spec/vae-spec.md: beta 1, hidden [128]), kept for comparison; same protocol.
+recipe (scripts/reference/mvae_spec.md: beta 1, hidden [128]), kept for comparison; same protocol.
 
 Quality (per recipe, per fusion, seeds 0 and 1; torch.manual_seed(seed) before building the model,
 the epoch shuffles from torch.Generator().manual_seed(seed), the evaluation draws from
@@ -87,7 +87,7 @@ _COMMON = {'epochs': 300, 'batchSize': 100, 'optimizer': 'Adam', 'learningRate':
            'iwaeSamples': 1000, 'jointSamples': 1000}
 # the MultimodalVAE's defaults ('fusion' is the default fusion; every fusion is trained)
 RECIPE = {**_COMMON, 'hidden': [256, 256], 'beta': 0.25}
-# the spec's first recipe (/work/spec/vae-spec.md), before the sweep
+# the spec's first recipe (scripts/reference/mvae_spec.md), before the sweep
 PREVIOUS_RECIPE = {**_COMMON, 'hidden': [128], 'beta': 1}
 RECIPES = {'recipe': RECIPE, 'previousRecipe': PREVIOUS_RECIPE}
 
@@ -422,8 +422,8 @@ def main():
     start = time.perf_counter()
     out = {
         'generatedBy': 'scripts/reference/mvae.py',
-        'description': 'PyTorch reference of the multimodal VAE (issue 38; /work/spec/vae-spec.md; the defaults from the sweep '
-                       'of /work/spec/mvae_sweep.md): scripts/reference/mvae.py. recipe / runs / meanOverSeeds: the default '
+        'description': 'PyTorch reference of the multimodal VAE (issue 38; scripts/reference/mvae_spec.md; the defaults from the sweep '
+                       'of scripts/reference/mvae_sweep.md): scripts/reference/mvae.py. recipe / runs / meanOverSeeds: the default '
                        'recipe (beta 0.25, hidden [256, 256]); previousRecipe: the spec\'s first recipe (beta 1, hidden [128]).',
         'versions': versions(),
         'recipe': RECIPE,
@@ -463,7 +463,7 @@ def main():
     out['targets'] = {'mseRightFromLeft': '<= 0.0496', 'crossCoherence': '>= 0.78'}
     if previous:
         out['previousRecipe'] = {
-            'note': 'the spec\'s first recipe (/work/spec/vae-spec.md), the default before the sweep of /work/spec/mvae_sweep.md; '
+            'note': 'the spec\'s first recipe (scripts/reference/mvae_spec.md), the default before the sweep of scripts/reference/mvae_sweep.md; '
                     'same data, judges, seeds and measures as the recipe',
             'recipe': PREVIOUS_RECIPE,
             'runs': results['previousRecipe'],
