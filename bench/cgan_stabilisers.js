@@ -9,6 +9,7 @@
 //   npm run build:ts && node bench/cgan_stabilisers.js
 //   EPOCHS=400 ONLY=ema,hinge node bench/cgan_stabilisers.js
 //   COMBOS=1 ONLY=ema EMA=0.99 node bench/cgan_stabilisers.js     (the stabilisers together; another decay)
+//   ONLY='spectralNorm,ema 0.999 +' node bench/cgan_stabilisers.js  (spectral normalisation of D, alone and with ema, hinge)
 import { init, metrics, Classifier, ConditionalGAN } from '../dist/index.js';
 import { parseDigits } from '../dist/datasets.js';
 import { readFileSync } from 'node:fs';
@@ -30,6 +31,9 @@ const recipes = [
   [`ema ${decay}`, { ema: decay }],
   ['hinge', { loss: 'hinge' }],
   ['TTUR G 1e-4 / D 4e-4', { learningRate: 1e-4, discriminatorLearningRate: 4e-4 }],
+  ['spectralNorm', { spectralNorm: true }],
+  [`ema ${decay} + spectralNorm`, { ema: decay, spectralNorm: true }],
+  [`ema ${decay} + hinge + spectralNorm`, { ema: decay, loss: 'hinge', spectralNorm: true }],
   // COMBOS=1: the pairs and the three together
   ...(process.env.COMBOS
     ? [

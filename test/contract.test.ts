@@ -398,8 +398,8 @@ describe('saved models are protected: every damaged file is a FormatError', () =
     await dccaR.fit(X, Y);
     await aeS.fit([X, Y]);
     await ganS.fit(Y, X);
-    // the cGAN's stabilisers (issue 39): the generator's moving average joins the file (averageGenerator), the hinge loss, D's own learning rate
-    const ganE = new ConditionalGAN({ noise: 2, hidden: [3], epochs: 1, batchSize: 40, outputActivation: 'identity', ema: 0.99, loss: 'hinge', discriminatorLearningRate: 1e-3 });
+    // the cGAN's stabilisers (issue 39): the generator's moving average joins the file (averageGenerator), the hinge loss, D's own learning rate, D's spectral normalisation (its vectors u in the file)
+    const ganE = new ConditionalGAN({ noise: 2, hidden: [3], epochs: 1, batchSize: 40, outputActivation: 'identity', ema: 0.99, loss: 'hinge', discriminatorLearningRate: 1e-3, spectralNorm: true });
     await ganE.fit(Y, X);
     // the multimodal VAE (issue 38): a Bernoulli view (X through a logistic, in [0, 1]) and a Gaussian one of learned scale (its logScale in the file)
     const vae = new MultimodalVAE({ fusion: 'moe', latent: 2, hidden: [3], likelihood: ['bernoulli', 'gaussian'], epochs: 1, batchSize: 40 });
@@ -435,7 +435,7 @@ describe('saved models are protected: every damaged file is a FormatError', () =
       ['DeepCCA DCCAE', DeepCCA.fromJSON, dccaR.toJSON(), ['decoders.0.parameters', 'decoders.1.parameters', 'towers.1.parameters']],
       ['MultimodalAutoencoder scaled', MultimodalAutoencoder.fromJSON, aeS.toJSON(), ['scaler.mean.1', 'scaler.scale.0', 'scaler.crc32', 'heads.0.parameters']],
       ['ConditionalGAN scaled', ConditionalGAN.fromJSON, ganS.toJSON(), ['scaler.mean.0', 'scaler.scale.0', 'scaler.crc32', 'generator.parameters']],
-      ['ConditionalGAN stabilised', ConditionalGAN.fromJSON, ganE.toJSON(), ['averageGenerator.parameters', 'averageGenerator.crc32', 'generator.parameters', 'discriminator.parameters']],
+      ['ConditionalGAN stabilised', ConditionalGAN.fromJSON, ganE.toJSON(), ['averageGenerator.parameters', 'averageGenerator.crc32', 'generator.parameters', 'discriminator.parameters', 'spectralNorm.u', 'spectralNorm.crc32']],
       ['MultimodalVAE', MultimodalVAE.fromJSON, vae.toJSON(), ['encoders.0.parameters', 'encoders.1.parameters', 'decoders.0.parameters', 'decoders.1.parameters', 'logScale.values', 'logScale.crc32']],
     ];
     const before = memoryStats().liveBytes;
@@ -479,6 +479,8 @@ describe('saved models are protected: every damaged file is a FormatError', () =
         const o = good.options as Record<string, unknown>;
         damaged.push(['average dropped', { ...good, averageGenerator: undefined }], ['an average without ema', { ...good, options: { ...o, ema: false } }], ['the discriminator as the average', { ...good, averageGenerator: good.discriminator }], ['average not a network', { ...good, averageGenerator: 7 }]);
         damaged.push(['ema 1', { ...good, options: { ...o, ema: 1 } }], ['ema true', { ...good, options: { ...o, ema: true } }], ['ema null', { ...good, options: { ...o, ema: null } }], ["loss 'mse'", { ...good, options: { ...o, loss: 'mse' } }], ['hinge with smoothing', { ...good, options: { ...o, labelSmoothing: 0.1 } }], ["D's rate 0", { ...good, options: { ...o, discriminatorLearningRate: 0 } }], ["D's rate a string", { ...good, options: { ...o, discriminatorLearningRate: '1e-3' } }]);
+        const sn = good.spectralNorm as { u: string; crc32: number };
+        damaged.push(['spectral vectors dropped', { ...good, spectralNorm: undefined }], ['spectral vectors without spectralNorm', { ...good, options: { ...o, spectralNorm: false } }], ['spectralNorm not a boolean', { ...good, options: { ...o, spectralNorm: 'yes' } }], ['spectralNorm null', { ...good, options: { ...o, spectralNorm: null } }], ['spectral vectors short', { ...good, spectralNorm: { ...sn, u: sn.u.slice(0, 8) } }], ['spectral vectors not an object', { ...good, spectralNorm: 7 }]);
       }
       if (name === 'DeepCCA DCCAE') {
         const [d0, d1] = good.decoders as unknown[], o = good.options as Record<string, unknown>;

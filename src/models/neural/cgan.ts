@@ -22,7 +22,7 @@ import { checkLabels, checkOptions, noExtraArguments } from '../../options.js';
 import { dropMissing } from '../../wasm/index.js';
 import type { TorchTensors } from '../../nn/torch.js';
 import { checkGANOptions, type ConditionalGANLoss, type ConditionalGANFitOptions, type ConditionalGANFromTorchOptions, type ConditionalGANLosses, type ConditionalGANOptions, type ConditionalGANSourceFitOptions, type GenerateOptions } from './cgan_options.js';
-import { buildNets, conditionStats, emaUpdate, type Nets } from './cgan_nets.js';
+import { buildNets, conditionStats, disposeNets, emaUpdate, type Nets } from './cgan_nets.js';
 import { discriminatorLoss, generatorLoss } from './cgan_loss.js';
 import { readGANFile, readTorchGAN, writeGANFile } from './cgan_file.js';
 import { makeOptimizer } from './training.js';
@@ -52,6 +52,8 @@ export class ConditionalGAN extends NeuralModel<ConditionalGANLosses> {
   readonly ema: number | false;
   /** the discriminator's learning rate (learningRate unless set) */
   readonly discriminatorLearningRate: number;
+  /** spectral normalisation of D's weights (D's forward uses W/σ; `discriminator` holds the raw W) */
+  readonly spectralNorm: boolean;
   #nets: Nets | null = null;
   /** with scale: true, x's column standardisation (from the first fit's training rows) */
   #scaler: ColumnScaler | null = null;
@@ -73,6 +75,7 @@ export class ConditionalGAN extends NeuralModel<ConditionalGANLosses> {
     this.loss = s.loss;
     this.ema = s.ema;
     this.discriminatorLearningRate = s.discriminatorLearningRate;
+    this.spectralNorm = s.spectralNorm;
   }
 
   /** One-hot rows (n×classes) for integer labels in 0..classes−1: the condition for class-conditioned generation. */
@@ -186,8 +189,8 @@ export class ConditionalGAN extends NeuralModel<ConditionalGANLosses> {
   ): Session<ConditionalGANLosses> {
     const { bs, p, q, X, C, scaler, stats } = o;
     const nets = warm ? this.#nets! : buildNets(this, p, q, stats);
-    if (!warm) built({ dispose: () => (nets.G.dispose(), nets.D.dispose(), nets.Gema?.dispose()) });
-    const { G, D, Gema } = nets;
+    if (!warm) built({ dispose: () => disposeNets(nets) });
+    const { G, D, Gema, sn } = nets;
     // the two-time-scale update rule: D's own learning rate (learningRate unless set)
     const [optG, optD] = previous ? previous.optimizers : [built(makeOptimizer(this, G)), built(makeOptimizer({ ...this.#training(), learningRate: this.discriminatorLearningRate }, D))];
     const kind = this.loss, decay = this.ema;
@@ -210,19 +213,26 @@ export class ConditionalGAN extends NeuralModel<ConditionalGANLosses> {
         fake = G.forward(gin.forward([z, cb]));
         W.copy(fakeRows, fake);
         optD!.zeroGrad();
+        // spectral normalisation: one power iteration, D holds W/σ for its forward and backward,
+        // its gradient turned into the raw W's, the raw W back before the optimiser steps on it
+        sn?.normalise();
         const logits = D.forward(din.forward([pairs, conds]));
         realAcc = W.countAbove(logits.viewRows(0, bs), 0) / bs;
         fakeAcc = 1 - W.countAbove(logits.viewRows(bs, bs), 0) / bs;
         dLoss = discriminatorLoss(kind, logits, targets, dGrad);
         D.backward(dGrad, { inputGradient: false });
+        if (sn) (sn.gradient(), sn.restore());
         optD!.step();
       }
       // generator: −log D(G(z, c), c) through a frozen (just updated) D, on the samples
       // of the last D step (as the usual PyTorch loop does): G's forward is not rerun
       optG!.zeroGrad();
+      // spectral normalisation: D's updated raw W over σ = uᵀ W v from the last D step's u and v
+      sn?.apply();
       const logits = D.forward(din.forward([fake!, cb]));
       const gLoss = generatorLoss(kind, logits, ones, grad);
       const [dFake] = din.backward(D.backward(grad, { parameterGradients: false }), { inputGradient: [true, false] })!;
+      sn?.restore();
       G.backward(dFake!, { inputGradient: false });
       optG!.step();
       if (Gema) emaUpdate(Gema, G, decay as number);
@@ -232,7 +242,8 @@ export class ConditionalGAN extends NeuralModel<ConditionalGANLosses> {
       rows: o.rows,
       batchSize: bs,
       // the moving average joins the checkpoint (an abort keeps the last finished epoch's) and the probe
-      nets: Gema ? [G, D, Gema] : [G, D],
+      // and so do the spectral normalisation's vectors u
+      nets: [G, D, ...(Gema ? [Gema] : []), ...(sn ? [sn] : [])],
       optimizers: [optG!, optD!],
       rngs: [rng!],
       step: (batch) => {
@@ -288,7 +299,7 @@ export class ConditionalGAN extends NeuralModel<ConditionalGANLosses> {
     return this.#fitted('averageGenerator').Gema;
   }
 
-  /** The discriminator network (for inspection; dispose the model, not it). Like the generator, it takes the standardised condition. */
+  /** The discriminator network (for inspection; dispose the model, not it). Like the generator, it takes the standardised condition. With spectralNorm it holds the raw weights W (training's D uses W/σ). */
   get discriminator(): MLP {
     return this.#fitted('discriminator').D;
   }
@@ -317,9 +328,7 @@ export class ConditionalGAN extends NeuralModel<ConditionalGANLosses> {
   }
 
   #dispose() {
-    this.#nets?.G.dispose();
-    this.#nets?.D.dispose();
-    this.#nets?.Gema?.dispose();
+    if (this.#nets) disposeNets(this.#nets);
     this.#nets = null;
     this.#scaler = null;
   }

@@ -10,17 +10,21 @@ import { checkOptions } from '../../options.js';
 import { readEnvelope } from '../../serialize.js';
 import { checkTensors, type TorchTensors } from '../../nn/torch.js';
 import { OPTIONS, RECIPE_BEFORE_STABILISERS, checkGANOptions, ganRecord, type ConditionalGANFromTorchOptions, type ConditionalGANOptions, type GANSettings } from './cgan_options.js';
-import { buildNets, type Nets } from './cgan_nets.js';
+import { buildNets, disposeNets, type Nets } from './cgan_nets.js';
+import { SpectralNorm } from './cgan_spectral.js';
+import { crc32, decodeF32, encodeF32 } from '../../serialize.js';
 import { readScalers, writeScalers, type ColumnScaler } from './scaler.js';
 
 const FORMAT = 'crossmodal.ConditionalGAN';
 
 /** A versioned plain object: options and both networks (each with its CRC-32). */
-export function writeGANFile(s: GANSettings, { G, D, Gema, x, c, mean, scale }: Nets, scaler: ColumnScaler | null = null): Record<string, unknown> {
+export function writeGANFile(s: GANSettings, { G, D, Gema, sn, x, c, mean, scale }: Nets, scaler: ColumnScaler | null = null): Record<string, unknown> {
   const condition = { mean: Array.from(mean), scale: Array.from(scale) };
   const file: Record<string, unknown> = { format: FORMAT, version: 1, options: ganRecord(s), widths: { x, c }, condition, generator: G.toJSON(), discriminator: D.toJSON() };
   // ema: the generator's moving average (what generate uses), with its CRC-32; absent without ema
   if (Gema) file.averageGenerator = Gema.toJSON();
+  // spectralNorm: the power iteration's vectors u (every D layer's, in order; D holds the raw W), so that a warm start goes on exactly
+  if (sn) file.spectralNorm = { u: encodeF32(sn.u.data), crc32: crc32(sn.u.data) };
   // scale: true: x's column standardisation (base64 float64 with a CRC-32); absent in older files (scale false)
   if (s.scale && scaler) file.scaler = writeScalers([scaler]);
   return file;
@@ -34,7 +38,7 @@ export function readGANFile<M extends GANSettings>(json: unknown, make: (o: Cond
     // a file from before the stabilisers (issue 39) has none of their options: it trained with the recipe of then
     const stored = o.options as Record<string, unknown> | null;
     // written always (null is not how a file says "the default": the defaults may change)
-    for (const k of ['loss', 'ema', 'discriminatorLearningRate'])
+    for (const k of ['loss', 'ema', 'discriminatorLearningRate', 'spectralNorm'])
       if (stored && typeof stored === 'object' && stored[k] === null) throw new ValueError(`options.${k}`, 'a value (files write it)', null);
     const options = stored && typeof stored === 'object' && !Array.isArray(stored) ? { ...RECIPE_BEFORE_STABILISERS, ...stored } : stored;
     model = make(options as ConditionalGANOptions);
@@ -54,8 +58,11 @@ export function readGANFile<M extends GANSettings>(json: unknown, make: (o: Cond
   const scaler = model.scale ? readScalers(o.scaler, [xw], `${FORMAT}: scaler`)[0]! : null;
   if (model.ema === false && o.averageGenerator !== undefined) throw new FormatError(`${FORMAT}: averageGenerator: present, but options.ema is false`);
   if (model.ema !== false && o.averageGenerator === undefined) throw new FormatError(`${FORMAT}: averageGenerator: missing (options.ema is ${model.ema}: generate samples from the moving average)`);
+  if (!model.spectralNorm && o.spectralNorm !== undefined) throw new FormatError(`${FORMAT}: spectralNorm: present, but options.spectralNorm is not true`);
+  const sv = o.spectralNorm as { u?: unknown; crc32?: unknown } | undefined;
+  if (model.spectralNorm && (!sv || typeof sv !== 'object' || Array.isArray(sv))) throw new FormatError(`${FORMAT}: spectralNorm: expected { u, crc32 } (options.spectralNorm is true: the power iteration's vectors)`);
   const G = MLP.fromJSON(o.generator);
-  let D: MLP | null = null, A: MLP | null = null;
+  let D: MLP | null = null, A: MLP | null = null, sn: SpectralNorm | null = null;
   try {
     D = MLP.fromJSON(o.discriminator);
     if (model.ema !== false) A = MLP.fromJSON(o.averageGenerator);
@@ -63,14 +70,29 @@ export function readGANFile<M extends GANSettings>(json: unknown, make: (o: Cond
     if (!same(G, [model.noise + cw, ...model.hidden, xw], model.outputActivation)) throw new FormatError(`${FORMAT}: generator: layers [${G.layers.join(', ')}] do not match the options and widths`);
     if (!same(D, [xw + cw, ...model.discriminatorHidden, 1], 'identity')) throw new FormatError(`${FORMAT}: discriminator: layers [${D.layers.join(', ')}] do not match the options and widths`);
     if (A && !(same(A, [...G.layers], model.outputActivation) && A.leakySlope === G.leakySlope && A.dropout === G.dropout)) throw new FormatError(`${FORMAT}: averageGenerator: layers [${A.layers.join(', ')}] do not match the generator's`);
+    if (model.spectralNorm) {
+      sn = new SpectralNorm(D, 0);
+      const u = decodeF32(sv!.u, sn.u.cols, `${FORMAT}: spectralNorm.u`);
+      if (crc32(u) !== sv!.crc32) throw new FormatError(`${FORMAT}: spectralNorm.u: checksum mismatch (stored ${JSON.stringify(sv!.crc32)}, computed ${crc32(u)}): the file was altered or truncated`);
+      // each layer's u a unit vector
+      let off = 0;
+      for (const [l, L] of D.layout.entries()) {
+        let ss = 0;
+        for (let k = off; k < off + L.inputs; k++) ss += u[k]! * u[k]!;
+        if (!(Math.abs(Math.sqrt(ss) - 1) < 1e-3)) throw new FormatError(`${FORMAT}: spectralNorm.u: layer ${l}'s vector has norm ${Math.sqrt(ss)}, expected 1`);
+        off += L.inputs;
+      }
+      sn.u.data.set(u);
+    }
     G.eval();
     D.eval();
     A?.eval();
-    return { model, nets: { G, D, Gema: A, x: xw, c: cw, mean, scale }, scaler };
+    return { model, nets: { G, D, Gema: A, sn, x: xw, c: cw, mean, scale }, scaler };
   } catch (e) {
     G.dispose();
     D?.dispose();
     A?.dispose();
+    sn?.dispose();
     throw e;
   }
 }
@@ -133,6 +155,6 @@ export function readTorchGAN<M extends GANSettings>(tensors: TorchTensors, optio
     return out;
   } finally {
     for (const r of read) r.dispose();
-    if (nets) (nets.G.dispose(), nets.D.dispose(), nets.Gema?.dispose());
+    if (nets) disposeNets(nets);
   }
 }

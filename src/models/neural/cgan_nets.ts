@@ -5,12 +5,15 @@
 import type { Tensor } from '../../wasm/index.js';
 import { MLP } from '../../nn/mlp.js';
 import type { GANSettings } from './cgan_options.js';
+import { SpectralNorm } from './cgan_spectral.js';
 
 export interface Nets {
   G: MLP;
   D: MLP;
   /** with the ema option: the moving average of G's weights (what generate uses), else null */
   Gema: MLP | null;
+  /** with the spectralNorm option: D's power-iteration vectors (D holds the raw weights), else null */
+  sn: SpectralNorm | null;
   /** widths of x and of c */
   x: number;
   c: number;
@@ -53,13 +56,28 @@ export function buildNets(s: GANSettings, xw: number, cw: number, stats: { mean:
   let D: MLP | null = null;
   try {
     D = new MLP({ layers: [xw + cw, ...s.discriminatorHidden, 1], ...common, outputActivation: 'identity', dropout: s.discriminatorDropout, seed: (s.seed + 0x9e3779b9) >>> 0 });
-    const Gema = s.ema === false ? null : copyGenerator(G);
-    return { G, D, Gema, x: xw, c: cw, ...stats };
+    const sn = s.spectralNorm ? new SpectralNorm(D, (s.seed + 0x85ebca6b) >>> 0) : null;
+    let Gema: MLP | null = null;
+    try {
+      Gema = s.ema === false ? null : copyGenerator(G);
+    } catch (e) {
+      sn?.dispose();
+      throw e;
+    }
+    return { G, D, Gema, sn, x: xw, c: cw, ...stats };
   } catch (e) {
     G.dispose();
     D?.dispose();
     throw e;
   }
+}
+
+/** Frees the networks (and the spectral normalisation's vectors). */
+export function disposeNets(n: Nets): void {
+  n.G.dispose();
+  n.D.dispose();
+  n.Gema?.dispose();
+  n.sn?.dispose();
 }
 
 /** θ_ema ← d·θ_ema + (1 − d)·θ over the two networks' parameter vectors (f32, as they are stored). */

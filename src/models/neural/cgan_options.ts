@@ -53,6 +53,13 @@ export interface ConditionalGANOptions extends TrainingOptions, NetworkOptions {
   ema?: number | false;
   /** the discriminator's learning rate (the two-time-scale update rule, Heusel et al. 2017; default: learningRate) */
   discriminatorLearningRate?: number;
+  /**
+   * spectral normalisation of every discriminator layer's weight (Miyato et al. 2018): D's
+   * forward uses W/σ, σ ≈ W's largest singular value by one power iteration per D step with a
+   * persistent vector per layer; the optimiser steps on the raw W (default false). The
+   * `discriminator` network holds the raw weights
+   */
+  spectralNorm?: boolean;
 }
 
 /** The cGAN's adversarial losses (see ConditionalGANOptions.loss). */
@@ -97,12 +104,13 @@ export interface GANSettings extends TrainingSettings {
   /** false: no moving average */
   readonly ema: number | false;
   readonly discriminatorLearningRate: number;
+  readonly spectralNorm: boolean;
 }
 
 /** What a file without the stabilisers' options (written before they existed) trained with: today's recipe (and D's learning rate learningRate, which is what its absence means in any file). */
-export const RECIPE_BEFORE_STABILISERS = { loss: 'bce', ema: false } as const;
+export const RECIPE_BEFORE_STABILISERS = { loss: 'bce', ema: false, spectralNorm: false } as const;
 
-export const OPTIONS = ['noise', ...NETWORK_OPTIONS, 'discriminatorHidden', 'outputActivation', 'labelSmoothing', 'discriminatorDropout', 'discriminatorSteps', ...TRAINING_OPTIONS, 'standardizeCondition', 'scale', 'loss', 'ema', 'discriminatorLearningRate'] as const satisfies readonly (keyof ConditionalGANOptions)[];
+export const OPTIONS = ['noise', ...NETWORK_OPTIONS, 'discriminatorHidden', 'outputActivation', 'labelSmoothing', 'discriminatorDropout', 'discriminatorSteps', ...TRAINING_OPTIONS, 'standardizeCondition', 'scale', 'loss', 'ema', 'discriminatorLearningRate', 'spectralNorm'] as const satisfies readonly (keyof ConditionalGANOptions)[];
 
 const isWidths = (v: unknown): v is number[] => Array.isArray(v) && v.length > 0 && v.every((w) => Number.isInteger(w) && w >= 1);
 
@@ -134,7 +142,9 @@ export function checkGANOptions(options: ConditionalGANOptions): GANSettings {
   if (!(ema === false || (typeof ema === 'number' && ema > 0 && ema < 1))) throw new ValueError('options.ema', 'false or a decay in (0, 1), such as 0.999', ema);
   const dlr = options.discriminatorLearningRate ?? training.learningRate;
   if (!(typeof dlr === 'number' && dlr > 0 && Number.isFinite(dlr))) throw new ValueError('options.discriminatorLearningRate', 'a positive number', dlr);
-  return { ...training, hidden: Object.freeze([...hidden]), activation, init, noise, discriminatorHidden: Object.freeze([...dh]), outputActivation: out, labelSmoothing: ls, discriminatorDropout: dd, discriminatorSteps: ds, standardizeCondition: sc, scale, loss, ema, discriminatorLearningRate: dlr };
+  const sn = options.spectralNorm ?? false;
+  if (typeof sn !== 'boolean') throw new ValueError('options.spectralNorm', 'true or false', sn);
+  return { ...training, hidden: Object.freeze([...hidden]), activation, init, noise, discriminatorHidden: Object.freeze([...dh]), outputActivation: out, labelSmoothing: ls, discriminatorDropout: dd, discriminatorSteps: ds, standardizeCondition: sc, scale, loss, ema, discriminatorLearningRate: dlr, spectralNorm: sn };
 }
 
 /** The options a GAN file stores (in the order files always had, the newer training options only when set). */
@@ -164,5 +174,7 @@ export function ganRecord(s: GANSettings): ConditionalGANOptions {
     loss: s.loss,
     ema: s.ema,
     ...(s.discriminatorLearningRate !== s.learningRate && { discriminatorLearningRate: s.discriminatorLearningRate }),
+    // written always too (absent: false, the recipe before it)
+    spectralNorm: s.spectralNorm,
   };
 }
