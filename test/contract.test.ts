@@ -401,6 +401,9 @@ describe('saved models are protected: every damaged file is a FormatError', () =
     // the cGAN's stabilisers (issue 39): the generator's moving average joins the file (averageGenerator), the hinge loss, D's own learning rate, D's spectral normalisation (its vectors u in the file)
     const ganE = new ConditionalGAN({ noise: 2, hidden: [3], epochs: 1, batchSize: 40, outputActivation: 'identity', ema: 0.99, loss: 'hinge', discriminatorLearningRate: 1e-3, spectralNorm: true });
     await ganE.fit(Y, X);
+    // the projection discriminator (issue 39): ψ and V in the file (each with its CRC-32), with spectralNorm ψ's vector u
+    const ganP = new ConditionalGAN({ noise: 2, hidden: [3], epochs: 1, batchSize: 40, outputActivation: 'identity', discriminator: 'projection', spectralNorm: true });
+    await ganP.fit(Y, X);
     // the multimodal VAE (issue 38): a Bernoulli view (X through a logistic, in [0, 1]) and a Gaussian one of learned scale (its logScale in the file)
     const vae = new MultimodalVAE({ fusion: 'moe', latent: 2, hidden: [3], likelihood: ['bernoulli', 'gaussian'], epochs: 1, batchSize: 40 });
     await vae.fit([X.map((r) => r.map((v) => 1 / (1 + Math.exp(-v)))), Y]);
@@ -436,6 +439,7 @@ describe('saved models are protected: every damaged file is a FormatError', () =
       ['MultimodalAutoencoder scaled', MultimodalAutoencoder.fromJSON, aeS.toJSON(), ['scaler.mean.1', 'scaler.scale.0', 'scaler.crc32', 'heads.0.parameters']],
       ['ConditionalGAN scaled', ConditionalGAN.fromJSON, ganS.toJSON(), ['scaler.mean.0', 'scaler.scale.0', 'scaler.crc32', 'generator.parameters']],
       ['ConditionalGAN stabilised', ConditionalGAN.fromJSON, ganE.toJSON(), ['averageGenerator.parameters', 'averageGenerator.crc32', 'generator.parameters', 'discriminator.parameters', 'spectralNorm.u', 'spectralNorm.crc32']],
+      ['ConditionalGAN projection', ConditionalGAN.fromJSON, ganP.toJSON(), ['projection.head.parameters', 'projection.embedding.parameters', 'projection.head.crc32', 'projection.u', 'projection.crc32', 'discriminator.parameters']],
       ['MultimodalVAE', MultimodalVAE.fromJSON, vae.toJSON(), ['encoders.0.parameters', 'encoders.1.parameters', 'decoders.0.parameters', 'decoders.1.parameters', 'logScale.values', 'logScale.crc32']],
     ];
     const before = memoryStats().liveBytes;
@@ -482,6 +486,11 @@ describe('saved models are protected: every damaged file is a FormatError', () =
         const sn = good.spectralNorm as { u: string; crc32: number };
         damaged.push(['spectral vectors dropped', { ...good, spectralNorm: undefined }], ['spectral vectors without spectralNorm', { ...good, options: { ...o, spectralNorm: false } }], ['spectralNorm not a boolean', { ...good, options: { ...o, spectralNorm: 'yes' } }], ['spectralNorm null', { ...good, options: { ...o, spectralNorm: null } }], ['spectral vectors short', { ...good, spectralNorm: { ...sn, u: sn.u.slice(0, 8) } }], ['spectral vectors not an object', { ...good, spectralNorm: 7 }]);
       }
+      if (name === 'ConditionalGAN projection') {
+        const o = good.options as Record<string, unknown>, pr = good.projection as Record<string, unknown>;
+        damaged.push(['projection dropped', { ...good, projection: undefined }], ['projection without the option', { ...good, options: { ...o, discriminator: 'concat' } }], ['discriminator null', { ...good, options: { ...o, discriminator: null } }], ["discriminator 'proj'", { ...good, options: { ...o, discriminator: 'proj' } }], ['discriminator dropped (concat)', { ...good, options: { ...o, discriminator: undefined } }]);
+        damaged.push(['head and embedding swapped', { ...good, projection: { ...pr, head: pr.embedding, embedding: pr.head } }], ['embedding not a network', { ...good, projection: { ...pr, embedding: 7 } }], ['projection not an object', { ...good, projection: 7 }], ["ψ's vector dropped", { ...good, projection: { ...pr, u: undefined, crc32: undefined } }], ["ψ's vector without spectralNorm", { ...good, spectralNorm: undefined, options: { ...o, spectralNorm: false } }], ['the concat discriminator as the body', { ...good, discriminator: (ganE.toJSON() as Record<string, unknown>).discriminator }]);
+      }
       if (name === 'DeepCCA DCCAE') {
         const [d0, d1] = good.decoders as unknown[], o = good.options as Record<string, unknown>;
         damaged.push(['decoders dropped', { ...good, decoders: undefined }], ['a decoder dropped', { ...good, decoders: [d0] }], ['decoders swapped', { ...good, decoders: [d1, d0] }], ['a decoder not a network', { ...good, decoders: [d0, 7] }]);
@@ -505,7 +514,7 @@ describe('saved models are protected: every damaged file is a FormatError', () =
       }
     }
     expect(memoryStats().liveBytes).toBe(before);
-    for (const o of [cca, net, opt, clf, dcca, dccaS, dccaE, dccaR, aeS, ganS, ganE, vae, mcca, gcca, kcca, nys, cv, fm, plsR, plsC, plsS, scca, sccaD]) o.dispose();
+    for (const o of [cca, net, opt, clf, dcca, dccaS, dccaE, dccaR, aeS, ganS, ganE, ganP, vae, mcca, gcca, kcca, nys, cv, fm, plsR, plsC, plsS, scca, sccaD]) o.dispose();
   });
 
   it('options given as −0 round-trip (a JSON number has no −0; the checksum must not see one)', () => {

@@ -21,7 +21,7 @@ import { Owner } from '../../lifecycle.js';
 import { checkLabels, checkOptions, noExtraArguments } from '../../options.js';
 import { dropMissing } from '../../wasm/index.js';
 import type { TorchTensors } from '../../nn/torch.js';
-import { checkGANOptions, type ConditionalGANLoss, type ConditionalGANFitOptions, type ConditionalGANFromTorchOptions, type ConditionalGANLosses, type ConditionalGANOptions, type ConditionalGANSourceFitOptions, type GenerateOptions } from './cgan_options.js';
+import { checkGANOptions, type ConditionalGANDiscriminator, type ConditionalGANLoss, type ConditionalGANFitOptions, type ConditionalGANFromTorchOptions, type ConditionalGANLosses, type ConditionalGANOptions, type ConditionalGANSourceFitOptions, type GenerateOptions } from './cgan_options.js';
 import { buildNets, conditionStats, disposeNets, emaUpdate, type Nets } from './cgan_nets.js';
 import { discriminatorLoss, generatorLoss } from './cgan_loss.js';
 import { readGANFile, readTorchGAN, writeGANFile } from './cgan_file.js';
@@ -32,7 +32,7 @@ import { streamedScalers } from './source_scalers.js';
 import { NeuralModel } from './neural_model.js';
 import { checkHeadRange, columnScaler, standardize, unstandardize, type ColumnScaler } from './scaler.js';
 
-export type { ConditionalGANLoss, ConditionalGANOptions, ConditionalGANFitOptions, ConditionalGANSourceFitOptions, ConditionalGANFromTorchOptions, ConditionalGANLosses, GenerateOptions } from './cgan_options.js';
+export type { ConditionalGANDiscriminator, ConditionalGANLoss, ConditionalGANOptions, ConditionalGANFitOptions, ConditionalGANSourceFitOptions, ConditionalGANFromTorchOptions, ConditionalGANLosses, GenerateOptions } from './cgan_options.js';
 
 export class ConditionalGAN extends NeuralModel<ConditionalGANLosses> {
   readonly noise: number;
@@ -54,6 +54,8 @@ export class ConditionalGAN extends NeuralModel<ConditionalGANLosses> {
   readonly discriminatorLearningRate: number;
   /** spectral normalisation of D's weights (D's forward uses W/σ; `discriminator` holds the raw W) */
   readonly spectralNorm: boolean;
+  /** how D takes the condition, the `discriminator` option: 'concat' (D on [x | c̃]) or 'projection' (ψ(φ(x)) + ⟨V c̃, φ(x)⟩) */
+  readonly discriminatorKind: ConditionalGANDiscriminator;
   #nets: Nets | null = null;
   /** with scale: true, x's column standardisation (from the first fit's training rows) */
   #scaler: ColumnScaler | null = null;
@@ -76,6 +78,7 @@ export class ConditionalGAN extends NeuralModel<ConditionalGANLosses> {
     this.ema = s.ema;
     this.discriminatorLearningRate = s.discriminatorLearningRate;
     this.spectralNorm = s.spectralNorm;
+    this.discriminatorKind = s.discriminatorKind;
   }
 
   /** One-hot rows (n×classes) for integer labels in 0..classes−1: the condition for class-conditioned generation. */
@@ -190,9 +193,9 @@ export class ConditionalGAN extends NeuralModel<ConditionalGANLosses> {
     const { bs, p, q, X, C, scaler, stats } = o;
     const nets = warm ? this.#nets! : buildNets(this, p, q, stats);
     if (!warm) built({ dispose: () => disposeNets(nets) });
-    const { G, D, Gema, sn } = nets;
+    const { G, D, Gema, sn, proj, snHead } = nets;
     // the two-time-scale update rule: D's own learning rate (learningRate unless set)
-    const [optG, optD] = previous ? previous.optimizers : [built(makeOptimizer(this, G)), built(makeOptimizer({ ...this.#training(), learningRate: this.discriminatorLearningRate }, D))];
+    const [optG, optD] = previous ? previous.optimizers : [built(makeOptimizer(this, G)), built(makeOptimizer({ ...this.#training(), learningRate: this.discriminatorLearningRate }, proj ? [D, proj.head, proj.embedding] : D))];
     const kind = this.loss, decay = this.ema;
     const gin = own(new Concat([this.noise, q])), din = own(new Concat([p, q]));
     const [rng] = previous ? previous.rngs : [built(Rng.create((this.seed + 0x632be5ab) >>> 0))];
@@ -216,12 +219,15 @@ export class ConditionalGAN extends NeuralModel<ConditionalGANLosses> {
         // spectral normalisation: one power iteration, D holds W/σ for its forward and backward,
         // its gradient turned into the raw W's, the raw W back before the optimiser steps on it
         sn?.normalise();
-        const logits = D.forward(din.forward([pairs, conds]));
+        snHead?.normalise();
+        const logits = proj ? proj.forward(pairs, conds) : D.forward(din.forward([pairs, conds]));
         realAcc = W.countAbove(logits.viewRows(0, bs), 0) / bs;
         fakeAcc = 1 - W.countAbove(logits.viewRows(bs, bs), 0) / bs;
         dLoss = discriminatorLoss(kind, logits, targets, dGrad);
-        D.backward(dGrad, { inputGradient: false });
+        if (proj) proj.backward(dGrad, true);
+        else D.backward(dGrad, { inputGradient: false });
         if (sn) (sn.gradient(), sn.restore());
+        if (snHead) (snHead.gradient(), snHead.restore());
         optD!.step();
       }
       // generator: −log D(G(z, c), c) through a frozen (just updated) D, on the samples
@@ -229,10 +235,12 @@ export class ConditionalGAN extends NeuralModel<ConditionalGANLosses> {
       optG!.zeroGrad();
       // spectral normalisation: D's updated raw W over σ = uᵀ W v from the last D step's u and v
       sn?.apply();
-      const logits = D.forward(din.forward([fake!, cb]));
+      snHead?.apply();
+      const logits = proj ? proj.forward(fake!, cb) : D.forward(din.forward([fake!, cb]));
       const gLoss = generatorLoss(kind, logits, ones, grad);
-      const [dFake] = din.backward(D.backward(grad, { parameterGradients: false }), { inputGradient: [true, false] })!;
+      const dFake = proj ? proj.backward(grad, false) : din.backward(D.backward(grad, { parameterGradients: false }), { inputGradient: [true, false] })![0];
       sn?.restore();
+      snHead?.restore();
       G.backward(dFake!, { inputGradient: false });
       optG!.step();
       if (Gema) emaUpdate(Gema, G, decay as number);
@@ -243,7 +251,7 @@ export class ConditionalGAN extends NeuralModel<ConditionalGANLosses> {
       batchSize: bs,
       // the moving average joins the checkpoint (an abort keeps the last finished epoch's) and the probe
       // and so do the spectral normalisation's vectors u
-      nets: [G, D, ...(Gema ? [Gema] : []), ...(sn ? [sn] : [])],
+      nets: [G, D, ...(Gema ? [Gema] : []), ...(sn ? [sn] : []), ...(proj ? [proj.head, proj.embedding] : []), ...(snHead ? [snHead] : [])],
       optimizers: [optG!, optD!],
       rngs: [rng!],
       step: (batch) => {
@@ -258,7 +266,7 @@ export class ConditionalGAN extends NeuralModel<ConditionalGANLosses> {
         const r = Rng.create((this.seed + 0x1b873593) >>> 0);
         try {
           W.randomNormal(z, 0, 1, r);
-          return W.allFinite(G.forward(gin.forward([z, cb]))) && W.allFinite(D.forward(din.forward([xb, cb]))) && (!Gema || W.allFinite(Gema.forward(gin.forward([z, cb]))));
+          return W.allFinite(G.forward(gin.forward([z, cb]))) && W.allFinite(proj ? proj.forward(xb, cb) : D.forward(din.forward([xb, cb]))) && (!Gema || W.allFinite(Gema.forward(gin.forward([z, cb]))));
         } finally {
           r.dispose();
         }
@@ -299,7 +307,7 @@ export class ConditionalGAN extends NeuralModel<ConditionalGANLosses> {
     return this.#fitted('averageGenerator').Gema;
   }
 
-  /** The discriminator network (for inspection; dispose the model, not it). Like the generator, it takes the standardised condition. With spectralNorm it holds the raw weights W (training's D uses W/σ). */
+  /** The discriminator network (for inspection; dispose the model, not it). Like the generator, it takes the standardised condition. With spectralNorm it holds the raw weights W (training's D uses W/σ). With discriminator 'projection' it is D's body φ on x alone ([x, …discriminatorHidden], its output the last hidden layer); ψ and V are in the file's `projection`. */
   get discriminator(): MLP {
     return this.#fitted('discriminator').D;
   }

@@ -12,19 +12,22 @@ import { checkTensors, type TorchTensors } from '../../nn/torch.js';
 import { OPTIONS, RECIPE_BEFORE_STABILISERS, checkGANOptions, ganRecord, type ConditionalGANFromTorchOptions, type ConditionalGANOptions, type GANSettings } from './cgan_options.js';
 import { buildNets, disposeNets, type Nets } from './cgan_nets.js';
 import { SpectralNorm } from './cgan_spectral.js';
+import { Projection } from './cgan_projection.js';
 import { crc32, decodeF32, encodeF32 } from '../../serialize.js';
 import { readScalers, writeScalers, type ColumnScaler } from './scaler.js';
 
 const FORMAT = 'crossmodal.ConditionalGAN';
 
 /** A versioned plain object: options and both networks (each with its CRC-32). */
-export function writeGANFile(s: GANSettings, { G, D, Gema, sn, x, c, mean, scale }: Nets, scaler: ColumnScaler | null = null): Record<string, unknown> {
+export function writeGANFile(s: GANSettings, { G, D, Gema, sn, proj, snHead, x, c, mean, scale }: Nets, scaler: ColumnScaler | null = null): Record<string, unknown> {
   const condition = { mean: Array.from(mean), scale: Array.from(scale) };
   const file: Record<string, unknown> = { format: FORMAT, version: 1, options: ganRecord(s), widths: { x, c }, condition, generator: G.toJSON(), discriminator: D.toJSON() };
   // ema: the generator's moving average (what generate uses), with its CRC-32; absent without ema
   if (Gema) file.averageGenerator = Gema.toJSON();
   // spectralNorm: the power iteration's vectors u (every D layer's, in order; D holds the raw W), so that a warm start goes on exactly
   if (sn) file.spectralNorm = { u: encodeF32(sn.u.data), crc32: crc32(sn.u.data) };
+  // discriminator 'projection': ψ and V (each an MLP with its CRC-32; D is the body φ), and with spectralNorm ψ's u
+  if (proj) file.projection = { head: proj.head.toJSON(), embedding: proj.embedding.toJSON(), ...(snHead && { u: encodeF32(snHead.u.data), crc32: crc32(snHead.u.data) }) };
   // scale: true: x's column standardisation (base64 float64 with a CRC-32); absent in older files (scale false)
   if (s.scale && scaler) file.scaler = writeScalers([scaler]);
   return file;
@@ -38,7 +41,7 @@ export function readGANFile<M extends GANSettings>(json: unknown, make: (o: Cond
     // a file from before the stabilisers (issue 39) has none of their options: it trained with the recipe of then
     const stored = o.options as Record<string, unknown> | null;
     // written always (null is not how a file says "the default": the defaults may change)
-    for (const k of ['loss', 'ema', 'discriminatorLearningRate', 'spectralNorm'])
+    for (const k of ['loss', 'ema', 'discriminatorLearningRate', 'spectralNorm', 'discriminator'])
       if (stored && typeof stored === 'object' && stored[k] === null) throw new ValueError(`options.${k}`, 'a value (files write it)', null);
     const options = stored && typeof stored === 'object' && !Array.isArray(stored) ? { ...RECIPE_BEFORE_STABILISERS, ...stored } : stored;
     model = make(options as ConditionalGANOptions);
@@ -61,38 +64,71 @@ export function readGANFile<M extends GANSettings>(json: unknown, make: (o: Cond
   if (!model.spectralNorm && o.spectralNorm !== undefined) throw new FormatError(`${FORMAT}: spectralNorm: present, but options.spectralNorm is not true`);
   const sv = o.spectralNorm as { u?: unknown; crc32?: unknown } | undefined;
   if (model.spectralNorm && (!sv || typeof sv !== 'object' || Array.isArray(sv))) throw new FormatError(`${FORMAT}: spectralNorm: expected { u, crc32 } (options.spectralNorm is true: the power iteration's vectors)`);
+  const projection = model.discriminatorKind === 'projection';
+  if (!projection && o.projection !== undefined) throw new FormatError(`${FORMAT}: projection: present, but options.discriminator is not 'projection'`);
+  const pv = o.projection as { head?: unknown; embedding?: unknown; u?: unknown; crc32?: unknown } | undefined;
+  if (projection && (!pv || typeof pv !== 'object' || Array.isArray(pv))) throw new FormatError(`${FORMAT}: projection: expected { head, embedding${model.spectralNorm ? ', u, crc32' : ''} } (options.discriminator is 'projection')`);
+  if (projection && !model.spectralNorm && (pv!.u !== undefined || pv!.crc32 !== undefined)) throw new FormatError(`${FORMAT}: projection.u: present, but options.spectralNorm is not true`);
   const G = MLP.fromJSON(o.generator);
-  let D: MLP | null = null, A: MLP | null = null, sn: SpectralNorm | null = null;
+  let D: MLP | null = null, A: MLP | null = null, sn: SpectralNorm | null = null, H: MLP | null = null, V: MLP | null = null, proj: Projection | null = null, snHead: SpectralNorm | null = null;
   try {
     D = MLP.fromJSON(o.discriminator);
     if (model.ema !== false) A = MLP.fromJSON(o.averageGenerator);
     const same = (net: MLP, layers: number[], out: Activation) => net.layers.length === layers.length && net.layers.every((v, i) => v === layers[i]) && net.activation === model.activation && net.outputActivation === out;
     if (!same(G, [model.noise + cw, ...model.hidden, xw], model.outputActivation)) throw new FormatError(`${FORMAT}: generator: layers [${G.layers.join(', ')}] do not match the options and widths`);
-    if (!same(D, [xw + cw, ...model.discriminatorHidden, 1], 'identity')) throw new FormatError(`${FORMAT}: discriminator: layers [${D.layers.join(', ')}] do not match the options and widths`);
+    if (projection ? !same(D, [xw, ...model.discriminatorHidden], model.activation) : !same(D, [xw + cw, ...model.discriminatorHidden, 1], 'identity')) throw new FormatError(`${FORMAT}: discriminator: layers [${D.layers.join(', ')}] do not match the options and widths`);
     if (A && !(same(A, [...G.layers], model.outputActivation) && A.leakySlope === G.leakySlope && A.dropout === G.dropout)) throw new FormatError(`${FORMAT}: averageGenerator: layers [${A.layers.join(', ')}] do not match the generator's`);
+    if (projection) {
+      const h = model.discriminatorHidden[model.discriminatorHidden.length - 1]!;
+      H = MLP.fromJSON(pv!.head);
+      if (!same(H, [h, 1], 'identity')) throw new FormatError(`${FORMAT}: projection.head: layers [${H.layers.join(', ')}] do not match the options ([${h}, 1])`);
+      V = MLP.fromJSON(pv!.embedding);
+      if (!same(V, [cw, h], 'identity')) throw new FormatError(`${FORMAT}: projection.embedding: layers [${V.layers.join(', ')}] do not match the options and widths ([${cw}, ${h}])`);
+      const b = V.layout[0]!.bias;
+      if (!V.parameters.subarray(b).every((v) => v === 0)) throw new FormatError(`${FORMAT}: projection.embedding: its bias is not 0 (V is a linear map)`);
+      proj = new Projection(D, cw, { head: H, embedding: V });
+      H = V = null;
+    }
     if (model.spectralNorm) {
-      sn = new SpectralNorm(D, 0);
-      const u = decodeF32(sv!.u, sn.u.cols, `${FORMAT}: spectralNorm.u`);
-      if (crc32(u) !== sv!.crc32) throw new FormatError(`${FORMAT}: spectralNorm.u: checksum mismatch (stored ${JSON.stringify(sv!.crc32)}, computed ${crc32(u)}): the file was altered or truncated`);
-      // each layer's u a unit vector
-      let off = 0;
-      for (const [l, L] of D.layout.entries()) {
-        let ss = 0;
-        for (let k = off; k < off + L.inputs; k++) ss += u[k]! * u[k]!;
-        if (!(Math.abs(Math.sqrt(ss) - 1) < 1e-3)) throw new FormatError(`${FORMAT}: spectralNorm.u: layer ${l}'s vector has norm ${Math.sqrt(ss)}, expected 1`);
-        off += L.inputs;
-      }
-      sn.u.data.set(u);
+      sn = readU(new SpectralNorm(D, 0), D, sv!, 'spectralNorm');
+      if (proj) snHead = readU(new SpectralNorm(proj.head, 0), proj.head, pv!, 'projection');
     }
     G.eval();
     D.eval();
     A?.eval();
-    return { model, nets: { G, D, Gema: A, sn, x: xw, c: cw, mean, scale }, scaler };
+    proj?.head.eval();
+    proj?.embedding.eval();
+    return { model, nets: { G, D, Gema: A, sn, proj, snHead, x: xw, c: cw, mean, scale }, scaler };
   } catch (e) {
     G.dispose();
     D?.dispose();
     A?.dispose();
     sn?.dispose();
+    H?.dispose();
+    V?.dispose();
+    proj?.dispose();
+    snHead?.dispose();
+    throw e;
+  }
+}
+
+/** The power iteration's vectors of `net` from { u, crc32 } at `where` into sn (disposed on a refusal): CRC-checked, each layer's a unit vector. */
+function readU(sn: SpectralNorm, net: MLP, sv: { u?: unknown; crc32?: unknown }, where: string): SpectralNorm {
+  try {
+    const u = decodeF32(sv.u, sn.u.cols, `${FORMAT}: ${where}.u`);
+    if (crc32(u) !== sv.crc32) throw new FormatError(`${FORMAT}: ${where}.u: checksum mismatch (stored ${JSON.stringify(sv.crc32)}, computed ${crc32(u)}): the file was altered or truncated`);
+    // each layer's u a unit vector
+    let off = 0;
+    for (const [l, L] of net.layout.entries()) {
+      let ss = 0;
+      for (let k = off; k < off + L.inputs; k++) ss += u[k]! * u[k]!;
+      if (!(Math.abs(Math.sqrt(ss) - 1) < 1e-3)) throw new FormatError(`${FORMAT}: ${where}.u: layer ${l}'s vector has norm ${Math.sqrt(ss)}, expected 1`);
+      off += L.inputs;
+    }
+    sn.u.data.set(u);
+    return sn;
+  } catch (e) {
+    sn.dispose();
     throw e;
   }
 }
@@ -107,6 +143,7 @@ export function readTorchGAN<M extends GANSettings>(tensors: TorchTensors, optio
   const { prefix = '', ...rest } = checkOptions(options, [...OPTIONS.filter((k) => !shapes.includes(k)), 'prefix']);
   if (typeof prefix !== 'string') throw new ValueError('options.prefix', "a string such as 'gan.'", prefix);
   checkGANOptions(rest); // the options checked as the constructor checks them
+  if (rest.discriminator === 'projection') throw new ValueError('options.discriminator', "'concat' (python/crossmodal_torch.py's discriminator is the concatenating one)", rest.discriminator);
   checkTensors(tensors);
   const stats = [`${prefix}condition_mean`, `${prefix}condition_scale`];
   for (const name of Object.keys(tensors))

@@ -6,6 +6,7 @@ import type { Tensor } from '../../wasm/index.js';
 import { MLP } from '../../nn/mlp.js';
 import type { GANSettings } from './cgan_options.js';
 import { SpectralNorm } from './cgan_spectral.js';
+import { Projection } from './cgan_projection.js';
 
 export interface Nets {
   G: MLP;
@@ -14,6 +15,12 @@ export interface Nets {
   Gema: MLP | null;
   /** with the spectralNorm option: D's power-iteration vectors (D holds the raw weights), else null */
   sn: SpectralNorm | null;
+  /**
+   * with discriminator 'projection': ψ and V (D is then the body φ on x alone, [x, …discriminatorHidden],
+   * its output the last hidden layer), and with spectralNorm ψ's power-iteration vector; else null
+   */
+  proj: Projection | null;
+  snHead: SpectralNorm | null;
   /** widths of x and of c */
   x: number;
   c: number;
@@ -55,16 +62,26 @@ export function buildNets(s: GANSettings, xw: number, cw: number, stats: { mean:
   const G = new MLP({ layers: [s.noise + cw, ...s.hidden, xw], ...common, outputActivation: s.outputActivation, seed: s.seed });
   let D: MLP | null = null;
   try {
-    D = new MLP({ layers: [xw + cw, ...s.discriminatorHidden, 1], ...common, outputActivation: 'identity', dropout: s.discriminatorDropout, seed: (s.seed + 0x9e3779b9) >>> 0 });
-    const sn = s.spectralNorm ? new SpectralNorm(D, (s.seed + 0x85ebca6b) >>> 0) : null;
-    let Gema: MLP | null = null;
+    const projection = s.discriminatorKind === 'projection';
+    const dseed = (s.seed + 0x9e3779b9) >>> 0;
+    D = projection
+      ? new MLP({ layers: [xw, ...s.discriminatorHidden], ...common, outputActivation: s.activation, dropout: s.discriminatorDropout, seed: dseed })
+      : new MLP({ layers: [xw + cw, ...s.discriminatorHidden, 1], ...common, outputActivation: 'identity', dropout: s.discriminatorDropout, seed: dseed });
+    let sn: SpectralNorm | null = null, proj: Projection | null = null, snHead: SpectralNorm | null = null, Gema: MLP | null = null;
     try {
+      sn = s.spectralNorm ? new SpectralNorm(D, (s.seed + 0x85ebca6b) >>> 0) : null;
+      if (projection) {
+        proj = new Projection(D, cw, { ...common, seed: (s.seed + 0x165667b1) >>> 0 });
+        if (s.spectralNorm) snHead = new SpectralNorm(proj.head, (s.seed + 0xd3a2646c) >>> 0);
+      }
       Gema = s.ema === false ? null : copyGenerator(G);
     } catch (e) {
       sn?.dispose();
+      proj?.dispose();
+      snHead?.dispose();
       throw e;
     }
-    return { G, D, Gema, sn, x: xw, c: cw, ...stats };
+    return { G, D, Gema, sn, proj, snHead, x: xw, c: cw, ...stats };
   } catch (e) {
     G.dispose();
     D?.dispose();
@@ -78,6 +95,8 @@ export function disposeNets(n: Nets): void {
   n.D.dispose();
   n.Gema?.dispose();
   n.sn?.dispose();
+  n.proj?.dispose();
+  n.snHead?.dispose();
 }
 
 /** θ_ema ← d·θ_ema + (1 − d)·θ over the two networks' parameter vectors (f32, as they are stored). */

@@ -60,7 +60,17 @@ export interface ConditionalGANOptions extends TrainingOptions, NetworkOptions {
    * `discriminator` network holds the raw weights
    */
   spectralNorm?: boolean;
+  /**
+   * how D sees the condition: 'concat' (the default: D on [x | c̃], the recipe before, bit for bit)
+   * or 'projection' (Miyato & Koyama 2018): D(x, c) = ψ(φ(x)) + ⟨V c̃, φ(x)⟩, φ D's body on x alone
+   * (its layers up to the last hidden one), ψ the final linear unit, V a learned q×h map of the
+   * standardised condition (no bias). With spectralNorm, φ's layers and ψ are normalised, V is not.
+   */
+  discriminator?: ConditionalGANDiscriminator;
 }
+
+/** How the cGAN's discriminator takes the condition (see ConditionalGANOptions.discriminator). */
+export type ConditionalGANDiscriminator = 'concat' | 'projection';
 
 /** The cGAN's adversarial losses (see ConditionalGANOptions.loss). */
 export type ConditionalGANLoss = 'bce' | 'hinge';
@@ -105,12 +115,13 @@ export interface GANSettings extends TrainingSettings {
   readonly ema: number | false;
   readonly discriminatorLearningRate: number;
   readonly spectralNorm: boolean;
+  readonly discriminatorKind: ConditionalGANDiscriminator;
 }
 
 /** What a file without the stabilisers' options (written before they existed) trained with: today's recipe (and D's learning rate learningRate, which is what its absence means in any file). */
-export const RECIPE_BEFORE_STABILISERS = { loss: 'bce', ema: false, spectralNorm: false } as const;
+export const RECIPE_BEFORE_STABILISERS = { loss: 'bce', ema: false, spectralNorm: false, discriminator: 'concat' } as const;
 
-export const OPTIONS = ['noise', ...NETWORK_OPTIONS, 'discriminatorHidden', 'outputActivation', 'labelSmoothing', 'discriminatorDropout', 'discriminatorSteps', ...TRAINING_OPTIONS, 'standardizeCondition', 'scale', 'loss', 'ema', 'discriminatorLearningRate', 'spectralNorm'] as const satisfies readonly (keyof ConditionalGANOptions)[];
+export const OPTIONS = ['noise', ...NETWORK_OPTIONS, 'discriminatorHidden', 'outputActivation', 'labelSmoothing', 'discriminatorDropout', 'discriminatorSteps', ...TRAINING_OPTIONS, 'standardizeCondition', 'scale', 'loss', 'ema', 'discriminatorLearningRate', 'spectralNorm', 'discriminator'] as const satisfies readonly (keyof ConditionalGANOptions)[];
 
 const isWidths = (v: unknown): v is number[] => Array.isArray(v) && v.length > 0 && v.every((w) => Number.isInteger(w) && w >= 1);
 
@@ -144,7 +155,9 @@ export function checkGANOptions(options: ConditionalGANOptions): GANSettings {
   if (!(typeof dlr === 'number' && dlr > 0 && Number.isFinite(dlr))) throw new ValueError('options.discriminatorLearningRate', 'a positive number', dlr);
   const sn = options.spectralNorm ?? false;
   if (typeof sn !== 'boolean') throw new ValueError('options.spectralNorm', 'true or false', sn);
-  return { ...training, hidden: Object.freeze([...hidden]), activation, init, noise, discriminatorHidden: Object.freeze([...dh]), outputActivation: out, labelSmoothing: ls, discriminatorDropout: dd, discriminatorSteps: ds, standardizeCondition: sc, scale, loss, ema, discriminatorLearningRate: dlr, spectralNorm: sn };
+  const dk = options.discriminator ?? 'concat';
+  if (dk !== 'concat' && dk !== 'projection') throw new ValueError('options.discriminator', "'concat' | 'projection'", dk);
+  return { ...training, hidden: Object.freeze([...hidden]), activation, init, noise, discriminatorHidden: Object.freeze([...dh]), outputActivation: out, labelSmoothing: ls, discriminatorDropout: dd, discriminatorSteps: ds, standardizeCondition: sc, scale, loss, ema, discriminatorLearningRate: dlr, spectralNorm: sn, discriminatorKind: dk };
 }
 
 /** The options a GAN file stores (in the order files always had, the newer training options only when set). */
@@ -176,5 +189,7 @@ export function ganRecord(s: GANSettings): ConditionalGANOptions {
     ...(s.discriminatorLearningRate !== s.learningRate && { discriminatorLearningRate: s.discriminatorLearningRate }),
     // written always too (absent: false, the recipe before it)
     spectralNorm: s.spectralNorm,
+    // written always (absent: 'concat', the recipe before it)
+    discriminator: s.discriminatorKind,
   };
 }
