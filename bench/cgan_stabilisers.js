@@ -10,6 +10,7 @@
 //   EPOCHS=400 ONLY=ema,hinge node bench/cgan_stabilisers.js
 //   COMBOS=1 ONLY=ema EMA=0.99 node bench/cgan_stabilisers.js     (the stabilisers together; another decay)
 //   ONLY='spectralNorm,ema 0.999 +' node bench/cgan_stabilisers.js  (spectral normalisation of D, alone and with ema, hinge)
+//   ONLY=today,projection node bench/cgan_stabilisers.js   (the projection discriminator, alone and with ema + spectralNorm)
 import { init, metrics, Classifier, ConditionalGAN } from '../dist/index.js';
 import { parseDigits } from '../dist/datasets.js';
 import { readFileSync } from 'node:fs';
@@ -34,6 +35,9 @@ const recipes = [
   ['spectralNorm', { spectralNorm: true }],
   [`ema ${decay} + spectralNorm`, { ema: decay, spectralNorm: true }],
   [`ema ${decay} + hinge + spectralNorm`, { ema: decay, loss: 'hinge', spectralNorm: true }],
+  // the projection discriminator (Miyato & Koyama 2018): ψ(φ(x)) + ⟨V c̃, φ(x)⟩ instead of D on [x | c̃]
+  ['projection', { discriminator: 'projection' }],
+  [`projection + ema ${decay} + spectralNorm`, { discriminator: 'projection', ema: decay, spectralNorm: true }],
   // COMBOS=1: the pairs and the three together
   ...(process.env.COMBOS
     ? [
