@@ -44,7 +44,7 @@ export type { DataSource, SourceChunk, ValidationSource } from './models/neural/
 export { Classifier, type ClassifierOptions, type ClassifierFitOptions, type ClassifierSourceFitOptions, type ClassifierLosses } from './models/neural/classifier.js';
 export type { TrainingOptions, NetworkOptions, OptimizerName } from './models/neural/training.js';
 export type { NeuralFitOptions } from './models/neural/trainer.js';
-export { ConditionalGAN, type ConditionalGANLoss, type ConditionalGANOptions, type ConditionalGANFitOptions, type ConditionalGANSourceFitOptions, type ConditionalGANFromTorchOptions, type ConditionalGANLosses, type GenerateOptions } from './models/neural/cgan.js';
+export { ConditionalGAN, type ConditionalGANDiscriminator, type ConditionalGANLoss, type ConditionalGANOptions, type ConditionalGANFitOptions, type ConditionalGANSourceFitOptions, type ConditionalGANFromTorchOptions, type ConditionalGANLosses, type GenerateOptions } from './models/neural/cgan.js';
 export {
   MultimodalAutoencoder, type MultimodalAutoencoderOptions, type MultimodalAutoencoderFromTorchOptions, type AutoencoderFitOptions, type AutoencoderSourceFitOptions, type AutoencoderLosses, type ViewsOptions, type ViewInput, type FloatResult, type SubsetError,
 } from './models/neural/autoencoder.js';
