@@ -143,6 +143,48 @@ export function isAbort(e: unknown, signal: AbortSignal | undefined): boolean {
 }
 
 /**
+ * One step of a training loop: runs it, turns a NonFiniteError inside it (the training's own:
+ * inputs were checked before the loop) or a non-finite loss into a DivergenceError naming the
+ * epoch and batch, and adds its losses to the epoch's sums.
+ */
+export function addStep(sums: Record<string, number>, run: () => number | Record<string, number>, epoch: number, batch: number, checkpointed: boolean): void {
+  let r: number | Record<string, number>;
+  try {
+    r = run();
+  } catch (e) {
+    if (e instanceof NonFiniteError) throw diverged(epoch, batch, `${e.argument} became ${e.value} (at [${e.row}][${e.col}])`, checkpointed, e);
+    throw e;
+  }
+  const parts = typeof r === 'number' ? { loss: r } : r;
+  for (const k in parts) {
+    const v = parts[k]!;
+    if (!Number.isFinite(v)) throw diverged(epoch, batch, `the ${k === 'loss' ? '' : `${k} `}loss is ${v}`, checkpointed);
+    sums[k] = (sums[k] ?? 0) + v;
+  }
+}
+
+/**
+ * The end of an epoch: the mean losses, the checkpoint of this epoch, its entry in the
+ * history and onEpoch; true when onEpoch asks to stop. An abort meanwhile rejects.
+ */
+export async function endEpoch(
+  o: { checkpoint?: { save(): void }; onEpoch?: FitOptions['onEpoch']; signal?: AbortSignal },
+  e: { epoch: number; epochs: number; sums: Record<string, number>; batches: number; start: number; batchSize: number },
+  history: EpochInfo[],
+): Promise<boolean> {
+  const losses: Record<string, number> = {};
+  for (const k in e.sums) losses[k] = e.sums[k]! / e.batches;
+  const loss = losses.loss ?? Object.values(losses).reduce((s, v) => s + v, 0);
+  o.checkpoint?.save();
+  const info: EpochInfo = { epoch: e.epoch, epochs: e.epochs, loss, losses, seconds: (now() - e.start) / 1000, batchSize: e.batchSize };
+  history.push(info);
+  const verdict = o.onEpoch ? await o.onEpoch(info) : undefined;
+  if (verdict === false) return true;
+  if (o.signal?.aborted) throw abortError(o.signal);
+  return false;
+}
+
+/**
  * Runs the loop; resolves to the per-epoch history. A loss that is not finite stops it with a
  * DivergenceError. On any error (an abort included) the checkpoint, if given, is restored to
  * the last finished epoch before the error propagates; `history` then still lists the
@@ -170,34 +212,13 @@ export async function trainLoop(o: LoopOptions, history: EpochInfo[] = []): Prom
       for (let b = 0; b < batches; b++) {
         if (signal?.aborted) throw abortError(signal);
         const size = Math.min(bs, rows - b * bs);
-        let r: number | Record<string, number>;
-        try {
-          r = o.step(idx.view(b * bs, size));
-        } catch (e) {
-          // inputs were checked before the loop: a NaN met inside a step is the training's own
-          if (e instanceof NonFiniteError) throw diverged(epoch, b, `${e.argument} became ${e.value} (at [${e.row}][${e.col}])`, !!o.checkpoint, e);
-          throw e;
-        }
-        const parts = typeof r === 'number' ? { loss: r } : r;
-        for (const k in parts) {
-          const v = parts[k]!;
-          if (!Number.isFinite(v)) throw diverged(epoch, b, `the ${k === 'loss' ? '' : `${k} `}loss is ${v}`, !!o.checkpoint);
-          sums[k] = (sums[k] ?? 0) + v;
-        }
+        addStep(sums, () => o.step(idx.view(b * bs, size)), epoch, b, !!o.checkpoint);
         if (now() - lastYield > 12) {
           await yieldToEventLoop();
           lastYield = now();
         }
       }
-      const losses: Record<string, number> = {};
-      for (const k in sums) losses[k] = sums[k]! / batches;
-      const loss = losses.loss ?? Object.values(losses).reduce((s, v) => s + v, 0);
-      o.checkpoint?.save();
-      const info: EpochInfo = { epoch, epochs, loss, losses, seconds: (now() - start) / 1000, batchSize: bs };
-      history.push(info);
-      const verdict = o.onEpoch ? await o.onEpoch(info) : undefined;
-      if (verdict === false) break;
-      if (signal?.aborted) throw abortError(signal);
+      if (await endEpoch(o, { epoch, epochs, sums, batches, start, batchSize: bs }, history)) break;
     }
     return history;
   } catch (e) {

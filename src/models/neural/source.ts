@@ -16,7 +16,7 @@
  *   checkpoint of the last finished epoch, divergence.
  */
 import { Tensor, dropMissing, type Missing, type Rng, type TensorInput } from '../../wasm/index.js';
-import { abortError, diverged, isAbort, yieldToEventLoop, type EpochInfo, type FitOptions } from '../../nn/train.js';
+import { abortError, addStep, endEpoch, isAbort, yieldToEventLoop, type EpochInfo, type FitOptions } from '../../nn/train.js';
 import { checkLabels } from '../../options.js';
 import { CrossmodalError, NonFiniteError, ShapeError, SourceError, ValueError, describe } from '../../errors.js';
 import { RowShuffler } from './source_shuffle.js';
@@ -315,19 +315,7 @@ export async function sourceLoop(o: SourceLoopSettings, history: EpochInfo[] = [
       let b = 0;
       const step = (rows = bs) => {
         if (signal?.aborted) throw abortError(signal);
-        let r: number | Record<string, number>;
-        try {
-          r = rows === bs ? o.step() : o.partialStep!(rows);
-        } catch (e) {
-          if (e instanceof NonFiniteError) throw diverged(epoch, b, `${e.argument} became ${e.value} (at [${e.row}][${e.col}])`, !!o.checkpoint, e);
-          throw e;
-        }
-        const parts = typeof r === 'number' ? { loss: r } : r;
-        for (const k in parts) {
-          const v = parts[k]!;
-          if (!Number.isFinite(v)) throw diverged(epoch, b, `the ${k === 'loss' ? '' : `${k} `}loss is ${v}`, !!o.checkpoint);
-          sums[k] = (sums[k] ?? 0) + v;
-        }
+        addStep(sums, () => (rows === bs ? o.step() : o.partialStep!(rows)), epoch, b, !!o.checkpoint);
         b++;
       };
       for (;;) {
@@ -358,15 +346,7 @@ export async function sourceLoop(o: SourceLoopSettings, history: EpochInfo[] = [
       else reader.checkEnd(bs, `one batch (${bs} rows)`);
       while (shuffler.drain()) step();
       if (o.partialStep && shuffler.filled > 0) step(shuffler.filled);
-      const losses: Record<string, number> = {};
-      for (const k in sums) losses[k] = sums[k]! / b;
-      const loss = losses.loss ?? Object.values(losses).reduce((s, v) => s + v, 0);
-      o.checkpoint?.save();
-      const info: EpochInfo = { epoch, epochs, loss, losses, seconds: (now() - start) / 1000, batchSize: bs };
-      history.push(info);
-      const verdict = o.onEpoch ? await o.onEpoch(info) : undefined;
-      if (verdict === false) break;
-      if (signal?.aborted) throw abortError(signal);
+      if (await endEpoch(o, { epoch, epochs, sums, batches: b, start, batchSize: bs }, history)) break;
     }
     return history;
   } catch (e) {
