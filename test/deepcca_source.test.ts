@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { init, memoryStats, CCA, DeepCCA, MLP, SourceError, DivergenceError, NotFittedError } from '../src/index.js';
-import * as W from '../src/wasm/index.js';
 import { defaultShuffleBuffer } from '../src/models/neural/source.js';
 import { digits, randn } from './helpers.js';
+import { arrayOrder, chunks as chunkRows, ordered as orderedRows } from './source_helpers.js';
 
 beforeAll(async () => {
   await init();
@@ -12,48 +12,9 @@ const sum = (a: ArrayLike<number>) => Array.from(a).reduce((s, v) => s + v, 0);
 const Xtr = digits.left.slice(0, 1500), Ytr = digits.right.slice(0, 1500);
 const Xte = digits.left.slice(1500), Yte = digits.right.slice(1500);
 
-/** The in-memory fit's row order for each epoch: the trainer's shuffling (a new stream from the seed, one permutation per epoch). */
-function arrayOrder(n: number, epochs: number, seed: number): Uint32Array[] {
-  const rng = W.Rng.create(seed), idx = W.Indices.empty(n);
-  try {
-    const out: Uint32Array[] = [];
-    for (let e = 0; e < epochs; e++) {
-      W.shuffle(idx, rng);
-      out.push(Uint32Array.from(idx.values));
-    }
-    return out;
-  } finally {
-    idx.dispose();
-    rng.dispose();
-  }
-}
-
-/** A source yielding, per epoch, the rows in `orders[epoch]` in chunks of `size` (the last pass: any order). */
-function ordered(X: number[][], Y: number[][], orders: Uint32Array[], size: number) {
-  let epoch = 0;
-  return () => {
-    const order = orders[Math.min(epoch++, orders.length - 1)]!;
-    return (function* () {
-      for (let i = 0; i < order.length; i += size) {
-        const rows = Array.from(order.subarray(i, i + size));
-        yield [rows.map((r) => X[r]!), rows.map((r) => Y[r]!)] as const;
-      }
-    })();
-  };
-}
-
-/** The rows in order, in chunks of `size` (async when asked). */
-function chunks(X: number[][], Y: number[][], size: number, async = false) {
-  return () => {
-    const gen = function* () {
-      for (let i = 0; i < X.length; i += size) yield [X.slice(i, i + size), Y.slice(i, i + size)] as const;
-    };
-    if (!async) return gen();
-    return (async function* () {
-      for (const c of gen()) yield c;
-    })();
-  };
-}
+/** The generic sources (test/source_helpers.ts) on the two views X, Y. */
+const ordered = (X: number[][], Y: number[][], orders: Uint32Array[], size: number) => orderedRows([X, Y], orders, size);
+const chunks = (X: number[][], Y: number[][], size: number, async = false) => chunkRows([X, Y], size, async);
 
 const towers = (m: DeepCCA) => JSON.stringify((m.toJSON() as { towers: unknown }).towers);
 
