@@ -823,6 +823,17 @@ const entries: [string, (clean: boolean) => fc.Arbitrary<Case>][] = [
           await check(`densityCoverage(${show(a)}, ${show(b)}, k ${k})`, same && k >= 1 && k < a.rows, ['real', 'fake', 'options'], () => cm.metrics.densityCoverage(a.value as cm.MatrixInput, b.value as cm.MatrixInput, { k }));
           const la = Array.from({ length: Math.max(0, a.rows) }, (_, i) => i % 2), lb = Array.from({ length: Math.max(0, b.rows) }, (_, i) => i % 2);
           await check(`intraFrechetDistance(${show(a)}, ${show(b)})`, same && a.rows >= 4 && b.rows >= 4, ['real', 'fake', 'Labels'], () => cm.metrics.intraFrechetDistance(a.value as cm.MatrixInput, la, b.value as cm.MatrixInput, lb));
+          // coherence (issue 38) with a judge by hand: a label per row, whatever form the rows come in
+          const judge = (x: cm.MatrixInput) => {
+            const m = Matrix.from(x);
+            try {
+              return Array.from({ length: m.rows }, (_, i) => (i * 7) % 3);
+            } finally {
+              m.dispose();
+            }
+          };
+          await check(`crossCoherence(judge, ${show(a)})`, a.valid && a.rows >= 1, ['generated', 'labels', 'classifier'], () => cm.metrics.crossCoherence(judge, a.value as cm.MatrixInput, la));
+          await check(`jointCoherence(judges, [${show(a)}, ${show(b)}])`, a.valid && b.valid && a.rows >= 1 && a.rows === b.rows, ['samples', 'classifiers'], () => cm.metrics.jointCoherence([judge, judge], [a.value, b.value] as cm.MatrixInput[]));
         },
       })),
   ],
