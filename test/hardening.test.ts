@@ -428,6 +428,17 @@ describe('1,000 fit / use / dispose cycles of each model return the allocator to
       m.generate(y, { seed: 1 });
       m.dispose();
     }],
+    // the stabilisers of issue 39 together: the moving average, hinge, TTUR, spectral normalisation, the projection discriminator
+    ['ConditionalGAN, stabilised', async () => {
+      const m = new ConditionalGAN({ noise: 2, hidden: [3], epochs: 1, batchSize: 12, seed: 1, maxGradNorm: 1, ema: 0.9, loss: 'hinge', discriminatorLearningRate: 4e-4, spectralNorm: true, discriminator: 'projection' });
+      await m.fit(x, y);
+      await warmAndRefused(m.fit(x, y, { warmStart: true }), () => m.fit(x, y));
+      m.generate(y, { seed: 1 });
+      ConditionalGAN.fromJSON(m.toJSON()).dispose();
+      const e = await m.fit(x, y, { onEpoch: () => { throw new Error('stop'); } }).then(() => null, (err: unknown) => err);
+      if (!(e instanceof Error)) throw new Error('a fit that should throw resolved');
+      m.dispose();
+    }],
     // scale: true: the scaler computed, kept through a warm start, applied and undone
     ['neural models, scale: true', async () => {
       const d = new DeepCCA({ components: 1, hidden: [3], epochs: 1, batchSize: 12, seed: 1, scale: true });
