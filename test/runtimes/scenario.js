@@ -269,6 +269,17 @@ export async function runScenario(cm, initOptions = {}) {
     parts.cgan = await sha256(ganBytes);
     outputs.push(...ganBytes);
     gan.dispose();
+    // the stabilisers of issue 39 (their loops are TS over f32 views: the moving average, the power
+    // iteration's updates, the projection's dot products), an epoch and samples from the average,
+    // with densityCoverage on them
+    const st = new cm.ConditionalGAN({ noise: 3, hidden: [6], epochs: 2, batchSize: 5, seed: 8, ema: 0.9, loss: 'hinge', spectralNorm: true, discriminator: 'projection', discriminatorLearningRate: 4e-4 });
+    const sh = await st.fit(ph, cm.ConditionalGAN.oneHot(labels, 3));
+    const ss = st.generate(cm.ConditionalGAN.oneHot(labels, 3), { seed: 2 });
+    const dc = cm.metrics.densityCoverage(ph, ss, { k: 2 });
+    const stBytes = [ss.data, new Float64Array([...sh.flatMap((e) => [e.losses.discriminator, e.losses.generator]), dc.density, dc.coverage])];
+    parts.cganStabilised = await sha256(stBytes);
+    outputs.push(...stBytes);
+    st.dispose();
   } else failures.push('cgan: ConditionalGAN is not exported');
 
   // 6b. a multimodal VAE (issue 38): two epochs of 'mopoe' (noise from the in-wasm PRNG; e^x, ln,
