@@ -5,19 +5,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { init, memoryStats, ConditionalGAN, MLP, Tensor, FormatError, ValueError } from '../src/index.js';
 import { Projection } from '../src/models/neural/cgan_projection.js';
-import { uniform } from './helpers.js';
+import { c, centralDifference, rows, small, x } from './cgan_helpers.js';
 
 beforeAll(async () => {
   await init();
 });
 
-function rows(n: number, d: number, seed: number, lo = 0, hi = 1): number[][] {
-  const u = uniform(seed);
-  return Array.from({ length: n }, () => Array.from({ length: d }, () => lo + (hi - lo) * u()));
-}
-
-const x = rows(120, 5, 1), labels = x.map((r) => (r[0]! > 0.5 ? 1 : 0)), c = ConditionalGAN.oneHot(labels, 2);
-const small = (o = {}) => new ConditionalGAN({ noise: 4, hidden: [8], epochs: 3, batchSize: 20, seed: 3, ...o });
 
 describe('the option', () => {
   it("'concat' is the recipe from before, bit for bit; 'projection' trains another discriminator", async () => {
@@ -82,15 +75,10 @@ describe('the gradients', () => {
       const scale = Math.max(1e-3, ...Array.from(analytic, Math.abs));
       const bias = net === P.embedding ? net.layout[0]!.bias : Infinity;
       for (let i = 0; i < p.length; i++) {
-        const v = p[i]!;
-        p[i] = v + eps;
-        const up = loss();
-        p[i] = v - eps;
-        const down = loss();
-        p[i] = v;
+        const fd = centralDifference(p, i, eps, loss)!;
         // V's bias: held at 0, its gradient 0
         if (i >= bias) expect(analytic[i]).toBe(0);
-        else err = Math.max(err, Math.abs((up - down) / (2 * eps) - analytic[i]!) / scale);
+        else err = Math.max(err, Math.abs(fd - analytic[i]!) / scale);
       }
       expect(err).toBeLessThan(2e-3);
     }
@@ -103,15 +91,7 @@ describe('the gradients', () => {
     const xd = X.data;
     let err = 0;
     const scale = Math.max(1e-3, ...Array.from(dx, Math.abs));
-    for (let i = 0; i < xd.length; i++) {
-      const v = xd[i]!;
-      xd[i] = v + eps;
-      const up = loss();
-      xd[i] = v - eps;
-      const down = loss();
-      xd[i] = v;
-      err = Math.max(err, Math.abs((up - down) / (2 * eps) - dx[i]!) / scale);
-    }
+    for (let i = 0; i < xd.length; i++) err = Math.max(err, Math.abs(centralDifference(xd, i, eps, loss)! - dx[i]!) / scale);
     expect(err).toBeLessThan(2e-3);
     for (const t of [X, C, g, g2]) t.dispose();
     P.dispose();

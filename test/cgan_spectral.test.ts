@@ -6,19 +6,12 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { init, memoryStats, linalg, ConditionalGAN, MLP, Tensor, FormatError, ValueError } from '../src/index.js';
 import { SpectralNorm } from '../src/models/neural/cgan_spectral.js';
 import { crc32, encodeF32 } from '../src/serialize.js';
-import { uniform } from './helpers.js';
+import { c, centralDifference, rows, small, x } from './cgan_helpers.js';
 
 beforeAll(async () => {
   await init();
 });
 
-function rows(n: number, d: number, seed: number, lo = 0, hi = 1): number[][] {
-  const u = uniform(seed);
-  return Array.from({ length: n }, () => Array.from({ length: d }, () => lo + (hi - lo) * u()));
-}
-
-const x = rows(120, 5, 1), labels = x.map((r) => (r[0]! > 0.5 ? 1 : 0)), c = ConditionalGAN.oneHot(labels, 2);
-const small = (o = {}) => new ConditionalGAN({ noise: 4, hidden: [8], epochs: 3, batchSize: 20, seed: 3, ...o });
 const same = async (a: ConditionalGAN, b: ConditionalGAN) => {
   expect(b.history.map((e) => e.losses)).toEqual(a.history.map((e) => e.losses));
   expect(Array.from(b.discriminator.parameters)).toEqual(Array.from(a.discriminator.parameters));
@@ -81,15 +74,7 @@ describe('the normalisation', () => {
     };
     const scale = Math.max(...Array.from(analytic, Math.abs));
     let err = 0;
-    for (let i = 0; i < p.length; i++) {
-      const v = p[i]!;
-      p[i] = v + eps;
-      const up = at();
-      p[i] = v - eps;
-      const down = at();
-      p[i] = v;
-      err = Math.max(err, Math.abs((up - down) / (2 * eps) - analytic[i]!) / scale);
-    }
+    for (let i = 0; i < p.length; i++) err = Math.max(err, Math.abs(centralDifference(p, i, eps, at)! - analytic[i]!) / scale);
     console.log(`spectralNorm: worst relative gradient error ${err.toExponential(2)} over ${p.length} parameters`);
     expect(err).toBeLessThan(5e-3);
     // biases are not normalised: their gradients pass unchanged; the weights' do change

@@ -6,16 +6,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { init, memoryStats, ConditionalGAN, MLP, Tensor, nn, FormatError, ValueError } from '../src/index.js';
 import { discriminatorLoss, generatorLoss } from '../src/models/neural/cgan_loss.js';
-import { uniform } from './helpers.js';
+import { c, centralDifference, rows, small, x } from './cgan_helpers.js';
 
 beforeAll(async () => {
   await init();
 });
-
-function rows(n: number, d: number, seed: number, lo = 0, hi = 1): number[][] {
-  const u = uniform(seed);
-  return Array.from({ length: n }, () => Array.from({ length: d }, () => lo + (hi - lo) * u()));
-}
 
 /** FNV-1a over the f32 bit patterns of the values. */
 function hash(v: ArrayLike<number>): string {
@@ -25,8 +20,6 @@ function hash(v: ArrayLike<number>): string {
   return h.toString(16).padStart(8, '0');
 }
 
-const x = rows(120, 5, 1), labels = x.map((r) => (r[0]! > 0.5 ? 1 : 0)), c = ConditionalGAN.oneHot(labels, 2);
-const small = (o = {}) => new ConditionalGAN({ noise: 4, hidden: [8], epochs: 3, batchSize: 20, seed: 3, ...o });
 /** G's initial weights as buildNets draws them (the average's start). */
 const initialG = (seed = 3) => new MLP({ layers: [4 + 2, 8, 5], activation: 'leaky_relu', init: 'uniform', outputActivation: 'sigmoid', seed });
 const initialD = (seed = 3) => new MLP({ layers: [5 + 2, 8, 1], activation: 'leaky_relu', init: 'uniform', outputActivation: 'identity', seed: (seed + 0x9e3779b9) >>> 0 });
@@ -79,14 +72,8 @@ describe('the hinge loss', () => {
     let err = 0, compared = 0;
     const scale = Math.max(...Array.from(grads, Math.abs));
     for (let i = 0; i < p.length; i++) {
-      const v = p[i]!;
-      p[i] = v + eps;
-      const up = loss();
-      p[i] = v - eps;
-      const down = loss();
-      p[i] = v;
-      if (up === null || down === null) continue;
-      const fd = (up - down) / (2 * eps);
+      const fd = centralDifference(p, i, eps, loss);
+      if (fd === null) continue;
       err = Math.max(err, Math.abs(fd - grads[i]!) / scale);
       compared++;
     }
