@@ -193,16 +193,7 @@ function checkError(e: unknown, names: string[]): string | null {
 
 /** n, means and covariances (n − 1) of two valid inputs, two passes in plain JS; finite: nothing overflowed. */
 function jsMoments(a: Arg, b: Arg) {
-  const rowsOf = (x: Arg) => {
-    const m = Matrix.from(x.value as cm.MatrixInput);
-    try {
-      const d = m.toShaped().data;
-      return Array.from({ length: m.rows }, (_, i) => Array.from(d.subarray(i * m.cols, (i + 1) * m.cols)));
-    } finally {
-      m.dispose();
-    }
-  };
-  const X = rowsOf(a), Y = rowsOf(b), n = X.length;
+  const X = rowsOfArg(a), Y = rowsOfArg(b), n = X.length;
   const mean = (A: number[][]) => A[0]!.map((_, j) => {
     let t = 0;
     for (const r of A) t += r[j]!;
