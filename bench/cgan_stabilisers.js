@@ -18,16 +18,19 @@ import { readFileSync } from 'node:fs';
 await init();
 const digits = parseDigits(readFileSync(new URL('../data/digits.csv', import.meta.url), 'utf8'));
 const px = digits.pixels.map((r) => r.map((v) => v / 16)), labels = digits.labels;
-const train = px.slice(0, 1500), held = px.slice(1500), ytr = labels.slice(0, 1500);
+// VALIDATE=1: choose recipes without the held-out digits: train on rows 0…1199, judge FD against rows 1200…1499
+const cut = process.env.VALIDATE ? [1200, 1500] : [1500, px.length];
+const train = px.slice(0, cut[0]), held = px.slice(cut[0], cut[1]), ytr = labels.slice(0, cut[0]);
 const epochs = Number(process.env.EPOCHS ?? 100), seed = Number(process.env.SEED ?? 0), decay = Number(process.env.EMA ?? 0.999);
 const judge = new Classifier({ layers: [64, 128, 10], epochs: 60, seed: 0 });
 await judge.fit(train, ytr);
-console.log(`judge: ${judge.accuracy(held, labels.slice(1500)).toFixed(3)} held out; ${epochs} epochs, seed ${seed}`);
+console.log(`judge: ${judge.accuracy(held, labels.slice(cut[0], cut[1])).toFixed(3)} on ${process.env.VALIDATE ? 'the validation rows' : 'held-out'}; ${epochs} epochs, seed ${seed}`);
 const f = (x) => judge.features(x);
 const fdReal = metrics.frechetDistance(f(train.slice(0, 1000)), f(held));
 const wanted = Array.from({ length: 1000 }, (_, i) => i % 10), cond = ConditionalGAN.oneHot(wanted, 10);
 
-const recipes = [
+// RECIPES='[["name", {options}], …]': these instead of the list below
+const recipes = process.env.RECIPES ? JSON.parse(process.env.RECIPES) : [
   ['today', {}],
   [`ema ${decay}`, { ema: decay }],
   ['hinge', { loss: 'hinge' }],
