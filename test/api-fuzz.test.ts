@@ -685,6 +685,9 @@ const entries: [string, (clean: boolean) => fc.Arbitrary<Case>][] = [
               t.dispose();
             }
           };
+          // plain SGD (momentum 0.9, no clipping) on unscaled rows far from unit scale may diverge in any model (found on
+          // DeepCCA, 10 rows up to 2.6e2, hidden [4, 25]): a DivergenceError is then a right answer, not a failure
+          if (opts.optimizer === 'sgd' && opts.maxGradNorm === undefined && !scale && Math.max(a.max, b.max) > 10) wp = false;
           if (wp && !scale && kind === 'MultimodalAutoencoder') wp = within(a) && within(b);
           if (wp && !scale && kind === 'ConditionalGAN') wp = within(a);
           // the VAE's Bernoulli views refuse values outside [0, 1] (a ValueError naming the cell, views[j][i][k]);
@@ -703,8 +706,9 @@ const entries: [string, (clean: boolean) => fc.Arbitrary<Case>][] = [
             // weights whose forward pass overflows on its own rows (an OverflowError naming views at inference)
             if (opts.optimizer === 'sgd' && opts.maxGradNorm === undefined) wp = false;
           }
-          // the cGAN's stabilisers (issue 39), drawn from the VAE's likelihood draw: the loss and the generator's moving average
-          const stabilisers = { loss: likelihoodKind % 2 === 0 ? 'bce' : 'hinge', ema: likelihoodKind < 2 ? false : 0.9 };
+          // the cGAN's stabilisers (issue 39), drawn from the VAE's likelihood draw: the loss, the generator's moving average,
+          // and (besides the defaults, projection and spectralNorm) the concatenating D and an unnormalised one
+          const stabilisers = { loss: likelihoodKind % 2 === 0 ? 'bce' : 'hinge', ema: likelihoodKind < 2 ? false : 0.9, ...(likelihoodKind === 1 && { discriminator: 'concat' }), ...(likelihoodKind === 2 && { spectralNorm: false }) };
           const shown = JSON.stringify(kind === 'MultimodalVAE' ? { ...(o as object), fusion, likelihood } : kind === 'ConditionalGAN' ? { ...(o as object), ...stabilisers } : o);
           // the constructor (which allocates the networks) and the fit are two calls: a failed
           // fit must free what it took, the model's own networks aside

@@ -106,8 +106,8 @@ describe('the model', () => {
   });
 });
 
-describe('the digits recipe (noise 100, G 256-512, D 512-256, Adam 2e-4 β1 0.5, batch 64, 400 epochs, seed 0)', () => {
-  it('≥ 95 % classified as their condition; FD ≤ 2.5× the real-vs-real FD in the judge\'s features; no collapse in any class', async () => {
+describe('the digits recipe with the defaults (noise 100, G 256-512, projection D 512-256 spectrally normalised, Adam 4e-4 / D 1.6e-3 β1 0.5, ema 0.99, batch 64, 100 epochs, seed 0)', () => {
+  it('issue 39\'s targets: ≥ 95 % classified as their condition, precision ≥ 0.6, recall ≥ 0.25, FD ≤ 2× the real-vs-real FD in the judge\'s features; no collapse in any class', async () => {
     const px = digits.pixels.map((r) => r.map((v) => v / 16));
     const train = px.slice(0, 1500), held = px.slice(1500), ytr = digits.labels.slice(0, 1500);
     const judge = new Classifier({ layers: [64, 128, 10], epochs: 60, seed: 0 });
@@ -115,7 +115,7 @@ describe('the digits recipe (noise 100, G 256-512, D 512-256, Adam 2e-4 β1 0.5,
     const judgeAcc = judge.accuracy(held, digits.labels.slice(1500));
     expect(judgeAcc).toBeGreaterThanOrEqual(0.9);
     const t0 = performance.now();
-    const gan = new ConditionalGAN({ epochs: 400, seed: 0 });
+    const gan = new ConditionalGAN({ epochs: 100, seed: 0 });
     await gan.fit(train, ConditionalGAN.oneHot(ytr, 10));
     const secs = (performance.now() - t0) / 1000;
     const labels = Array.from({ length: 1000 }, (_, i) => i % 10);
@@ -123,7 +123,7 @@ describe('the digits recipe (noise 100, G 256-512, D 512-256, Adam 2e-4 β1 0.5,
     const acc = metrics.conditionalAccuracy(judge, fake, labels);
     const f = (x: Parameters<typeof judge.features>[0]) => judge.features(x);
     const fd = metrics.frechetDistance(f(fake), f(held)), fdReal = metrics.frechetDistance(f(train.slice(0, 1000)), f(held));
-    const pr = metrics.precisionRecall(f(train), f(fake));
+    const pr = metrics.precisionRecall(f(train), f(fake)), dc = metrics.densityCoverage(f(train), f(fake));
     // per class: mean pairwise pixel distance of generated vs real training digits
     const fakeRows = Array.from({ length: 1000 }, (_, i) => Array.from(fake.data.subarray(i * 64, i * 64 + 64)));
     const spread = (set: number[][]) => {
@@ -132,13 +132,15 @@ describe('the digits recipe (noise 100, G 256-512, D 512-256, Adam 2e-4 β1 0.5,
       return s / c;
     };
     const ratios = Array.from({ length: 10 }, (_, k) => spread(fakeRows.filter((_, i) => labels[i] === k)) / spread(train.filter((_, i) => ytr[i] === k)));
-    console.log(`cGAN digits seed 0: ${secs.toFixed(1)} s; conditional accuracy ${acc.toFixed(3)} (judge ${judgeAcc.toFixed(3)} held out); FD ${fd.toFixed(3)} vs real ${fdReal.toFixed(3)} = ${(fd / fdReal).toFixed(2)}×; precision ${pr.precision.toFixed(3)}, recall ${pr.recall.toFixed(3)}; class spread ratios ${ratios.map((r) => r.toFixed(2)).join(' ')}`);
+    console.log(`cGAN digits seed 0: ${secs.toFixed(1)} s; conditional accuracy ${acc.toFixed(3)} (judge ${judgeAcc.toFixed(3)} held out); FD ${fd.toFixed(3)} vs real ${fdReal.toFixed(3)} = ${(fd / fdReal).toFixed(2)}×; precision ${pr.precision.toFixed(3)}, recall ${pr.recall.toFixed(3)}, density ${dc.density.toFixed(3)}, coverage ${dc.coverage.toFixed(3)}; class spread ratios ${ratios.map((r) => r.toFixed(2)).join(' ')}`);
     expect(acc).toBeGreaterThanOrEqual(0.95);
-    expect(fd).toBeLessThanOrEqual(2.5 * fdReal);
+    expect(fd).toBeLessThanOrEqual(2 * fdReal);
+    expect(pr.precision).toBeGreaterThanOrEqual(0.6);
+    expect(pr.recall).toBeGreaterThanOrEqual(0.25);
     for (const r of ratios) expect(r).toBeGreaterThanOrEqual(0.5);
     gan.dispose();
     judge.dispose();
-    // the 400-epoch training takes ~100 s alone on a 2-core machine and more while other test
-    // files share the cores: a hang guard, not a speed claim (speed lives in bench/)
-  }, 300_000);
+    // the training takes ~20 s alone on a 2-core machine and more while other test files share
+    // the cores: a hang guard, not a speed claim (speed lives in bench/; the 400-epoch recipe in bench/cgan_stabilisers.js)
+  }, 180_000);
 });

@@ -1,11 +1,13 @@
 // ConditionalGAN's stabilisers (issue 39, first part): the moving average of the generator's
-// weights (ema), the hinge loss and the discriminator's own learning rate (TTUR). The defaults
-// are the recipe from before them, bit for bit; the hinge loss's hand-written gradients
+// weights (ema), the hinge loss and the discriminator's own learning rate (TTUR). The four
+// options of today's recipe give the recipe from before them, bit for bit; the defaults are the
+// stabilised recipe; the hinge loss's hand-written gradients
 // against finite differences; the average replayed exactly; files, old files, damage, warm
 // start and abort.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { init, memoryStats, ConditionalGAN, MLP, Tensor, nn, FormatError, ValueError } from '../src/index.js';
 import { discriminatorLoss, generatorLoss } from '../src/models/neural/cgan_loss.js';
+import { DEFAULT_RECIPE } from '../src/models/neural/cgan_options.js';
 import { c, centralDifference, rows, small, x } from './cgan_helpers.js';
 
 beforeAll(async () => {
@@ -25,10 +27,10 @@ const initialG = (seed = 3) => new MLP({ layers: [4 + 2, 8, 5], activation: 'lea
 const initialD = (seed = 3) => new MLP({ layers: [5 + 2, 8, 1], activation: 'leaky_relu', init: 'uniform', outputActivation: 'identity', seed: (seed + 0x9e3779b9) >>> 0 });
 
 describe('the defaults', () => {
-  it("{ loss: 'bce', ema: false, discriminatorLearningRate: learningRate } is the recipe from before the stabilisers, bit for bit", async () => {
+  it("{ loss: 'bce', ema: false, spectralNorm: false, discriminator: 'concat' } is the recipe from before the stabilisers, bit for bit", async () => {
     const before = memoryStats().liveBytes;
-    const plain = small(), explicit = small({ loss: 'bce', ema: false, discriminatorLearningRate: 2e-4 });
-    expect([plain.loss, plain.ema, plain.discriminatorLearningRate]).toEqual(['bce', false, 2e-4]);
+    const plain = small(), explicit = small({ loss: 'bce', ema: false, discriminatorLearningRate: 2e-4, learningRate: 2e-4 });
+    expect([plain.loss, plain.ema, plain.learningRate, plain.discriminatorLearningRate, plain.spectralNorm, plain.discriminatorKind]).toEqual(['bce', false, 2e-4, 2e-4, false, 'concat']);
     expect(small({ learningRate: 1e-3 }).discriminatorLearningRate).toBe(1e-3);
     await plain.fit(x, c);
     await explicit.fit(x, c);
@@ -42,6 +44,18 @@ describe('the defaults', () => {
     expect(plain.history.at(-1)!.losses.loss).toBe(GOLDEN_LOSS);
     for (const g of [plain, explicit]) g.dispose();
     expect(memoryStats().liveBytes).toBe(before);
+  });
+
+  it('the defaults are the stabilised recipe: projection, spectralNorm, ema 0.99, BCE, G at 4e-4 and D at 4× that; without spectralNorm both rates are 2e-4', () => {
+    const d = new ConditionalGAN();
+    expect([d.loss, d.ema, d.spectralNorm, d.discriminatorKind, d.learningRate, d.discriminatorLearningRate, d.discriminatorSteps, d.beta1]).toEqual(['bce', 0.99, true, 'projection', 4e-4, 1.6e-3, 1, 0.5]);
+    expect({ loss: d.loss, ema: d.ema, spectralNorm: d.spectralNorm, discriminator: d.discriminatorKind }).toEqual(DEFAULT_RECIPE);
+    const lr = new ConditionalGAN({ learningRate: 1e-4 });
+    expect([lr.learningRate, lr.discriminatorLearningRate]).toEqual([1e-4, 4e-4]);
+    const plain = new ConditionalGAN({ spectralNorm: false });
+    expect([plain.learningRate, plain.discriminatorLearningRate, plain.discriminatorKind, plain.ema]).toEqual([2e-4, 2e-4, 'projection', 0.99]);
+    const own = new ConditionalGAN({ discriminatorLearningRate: 1e-3 });
+    expect([own.learningRate, own.discriminatorLearningRate]).toEqual([4e-4, 1e-3]);
   });
 
   it('options are checked: a typed ValueError naming the option', () => {
@@ -202,7 +216,7 @@ describe('the moving average of the generator (ema)', () => {
     await gan.fit(x, c);
     const text = JSON.stringify(gan), o = JSON.parse(text);
     expect(o.options).toMatchObject({ loss: 'bce', ema: 0.9 });
-    expect(o.options).not.toHaveProperty('discriminatorLearningRate'); // written only where it is not learningRate
+    expect(o.options.discriminatorLearningRate).toBe(gan.learningRate); // written always (its default depends on spectralNorm)
     expect(o.averageGenerator).toBeDefined();
     const again = ConditionalGAN.fromJSON(text);
     expect(again.ema).toBe(0.9);
@@ -252,15 +266,18 @@ describe('files', () => {
     await plain.fit(x, c);
     const o = plain.toJSON() as { options: Record<string, unknown> } & Record<string, unknown>;
     expect(o.options).toMatchObject({ loss: 'bce', ema: false });
-    const { loss: _l, ema: _e, ...oldOptions } = o.options;
+    const { loss: _l, ema: _e, discriminatorLearningRate: _d, spectralNorm: _s, discriminator: _k, ...oldOptions } = o.options;
     const old = ConditionalGAN.fromJSON(JSON.stringify({ ...o, options: oldOptions }));
     expect([old.loss, old.ema, old.discriminatorLearningRate]).toEqual(['bce', false, 1e-3]);
     expect(Array.from(old.generate(c, { seed: 3 }).data)).toEqual(Array.from(plain.generate(c, { seed: 3 }).data));
     expect(JSON.stringify(old)).toBe(JSON.stringify(plain));
-    // a file's learningRate moves D's too unless the file sets D's own
-    const edited = ConditionalGAN.fromJSON({ ...o, options: { ...o.options, learningRate: 5e-4 } });
+    // a file without D's learning rate (one from before it) trained D at its learningRate
+    const edited = ConditionalGAN.fromJSON({ ...o, options: { ...oldOptions, learningRate: 5e-4 } });
     expect(edited.discriminatorLearningRate).toBe(5e-4);
-    edited.dispose();
+    // one that has it keeps it
+    const own = ConditionalGAN.fromJSON({ ...o, options: { ...o.options, learningRate: 5e-4 } });
+    expect(own.discriminatorLearningRate).toBe(1e-3);
+    for (const m of [edited, own]) m.dispose();
     const ema = small({ ema: 0.99, loss: 'hinge' });
     await ema.fit(x, c);
     const e = JSON.parse(JSON.stringify(ema));

@@ -399,7 +399,7 @@ describe('saved models are protected: every damaged file is a FormatError', () =
     await aeS.fit([X, Y]);
     await ganS.fit(Y, X);
     // the cGAN's stabilisers (issue 39): the generator's moving average joins the file (averageGenerator), the hinge loss, D's own learning rate, D's spectral normalisation (its vectors u in the file)
-    const ganE = new ConditionalGAN({ noise: 2, hidden: [3], epochs: 1, batchSize: 40, outputActivation: 'identity', ema: 0.99, loss: 'hinge', discriminatorLearningRate: 1e-3, spectralNorm: true });
+    const ganE = new ConditionalGAN({ noise: 2, hidden: [3], epochs: 1, batchSize: 40, outputActivation: 'identity', ema: 0.99, loss: 'hinge', discriminatorLearningRate: 1e-3, spectralNorm: true, discriminator: 'concat' });
     await ganE.fit(Y, X);
     // the projection discriminator (issue 39): ψ and V in the file (each with its CRC-32), with spectralNorm ψ's vector u
     const ganP = new ConditionalGAN({ noise: 2, hidden: [3], epochs: 1, batchSize: 40, outputActivation: 'identity', discriminator: 'projection', spectralNorm: true });

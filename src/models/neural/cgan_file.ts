@@ -43,7 +43,9 @@ export function readGANFile<M extends GANSettings>(json: unknown, make: (o: Cond
     // written always (null is not how a file says "the default": the defaults may change)
     for (const k of ['loss', 'ema', 'discriminatorLearningRate', 'spectralNorm', 'discriminator'])
       if (stored && typeof stored === 'object' && stored[k] === null) throw new ValueError(`options.${k}`, 'a value (files write it)', null);
-    const options = stored && typeof stored === 'object' && !Array.isArray(stored) ? { ...RECIPE_BEFORE_STABILISERS, ...stored } : stored;
+    // and D's learning rate, when absent, was the file's learningRate (an undefined value, in an object handed over, is absent as in JSON)
+    const given = stored && typeof stored === 'object' && !Array.isArray(stored) ? Object.fromEntries(Object.entries(stored).filter(([, v]) => v !== undefined)) : null;
+    const options = given ? { ...RECIPE_BEFORE_STABILISERS, discriminatorLearningRate: given.learningRate, ...given } : stored;
     model = make(options as ConditionalGANOptions);
   } catch (e) {
     throw new FormatError(`${FORMAT}: options: ${(e as Error).message}`);
@@ -179,7 +181,8 @@ export function readTorchGAN<M extends GANSettings>(tensors: TorchTensors, optio
           into[j] = v;
         }
       }
-    const model = make({ ...rest, noise: gin - q, hidden: g.layers.slice(1, -1), discriminatorHidden: d.layers.slice(1, -1), standardizeCondition: has[0] });
+    // D is python/crossmodal_torch.py's, the concatenating one, whatever the default
+    const model = make({ discriminator: 'concat', ...rest, noise: gin - q, hidden: g.layers.slice(1, -1), discriminatorHidden: d.layers.slice(1, -1), standardizeCondition: has[0] });
     nets = buildNets(model, p, q, { mean, scale });
     nets.G.parameters.set(g.parameters);
     nets.D.parameters.set(d.parameters);

@@ -18,7 +18,7 @@ export interface TrainingOptions {
   epochs?: number;
   /** rows per batch, clamped to the number of rows (default: DeepCCA 500, MultimodalAutoencoder 100, ConditionalGAN 64, Classifier 128) */
   batchSize?: number;
-  /** the optimiser's step size (default 1e-3; ConditionalGAN 2e-4) */
+  /** the optimiser's step size (default 1e-3; ConditionalGAN 4e-4 for G with spectralNorm, its default, and 2e-4 without) */
   learningRate?: number;
   /** 'adam' (the default), 'adamw' (decoupled weight decay) or 'sgd' (momentum 0.9) */
   optimizer?: OptimizerName;
