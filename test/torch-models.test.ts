@@ -185,6 +185,9 @@ describe('ConditionalGAN.fromTorch', () => {
     const before = memoryStats().liveBytes;
     const gan = ConditionalGAN.fromTorch(tensors);
     expect([gan.noise, gan.hidden, gan.discriminatorHidden, gan.standardizeCondition]).toEqual([ref.model.noise, ref.model.hidden, ref.model.discriminatorHidden, true]);
+    // the default stabilisers with PyTorch's concatenating D; the moving average starts at the generator read
+    expect([gan.discriminatorKind, gan.spectralNorm, gan.ema]).toEqual(['concat', true, 0.99]);
+    expect(Array.from(gan.averageGenerator!.parameters)).toEqual(Array.from(gan.generator.parameters));
     const { mean, scale } = (gan.toJSON() as { condition: { mean: number[]; scale: number[] } }).condition;
     expect({ mean, scale }).toEqual(ref.condition);
     // c̃ = (c − mean) / scale per column, as generate computes it (f64, then rounded to f32)
@@ -201,6 +204,28 @@ describe('ConditionalGAN.fromTorch', () => {
     const sample = gan.generate(c, { seed: 5 });
     expect(Array.from(sample.data)).toEqual(Array.from(gan.generator.predict(concat(noiseOf(5, c.rows, gan.noise), cs)).data));
     gan.dispose();
+    expect(memoryStats().liveBytes).toBe(before);
+  });
+
+  it('a warm start goes on from the weights read, with the moving average and spectral normalisation (and without them)', async () => {
+    const before = memoryStats().liveBytes;
+    const xs = { ...x, data: Float32Array.from(x.data, (v) => 1 / (1 + Math.exp(-v))) }; // the sigmoid head's range
+    for (const o of [{}, { ema: false as const, spectralNorm: false }]) {
+      const gan = ConditionalGAN.fromTorch(tensors, { epochs: 2, batchSize: 4, seed: 1, ...o });
+      const g0 = Float32Array.from(gan.generator.parameters);
+      await gan.fit(xs, c, { warmStart: true });
+      expect(gan.history).toHaveLength(2);
+      expect(Array.from(gan.generator.parameters)).not.toEqual(Array.from(g0));
+      if (gan.ema) {
+        // θ_ema moved from the read weights towards G's, by (1 − 0.99) per step: closer to the read ones than G is
+        const dist = (a: Float32Array) => Math.hypot(...Array.from(a, (v, i) => v - g0[i]!));
+        expect(dist(gan.averageGenerator!.parameters)).toBeGreaterThan(0);
+        expect(dist(gan.averageGenerator!.parameters)).toBeLessThan(dist(gan.generator.parameters));
+      } else expect(gan.averageGenerator).toBeNull();
+      const again = ConditionalGAN.fromJSON(JSON.stringify(gan));
+      expect(Array.from(again.generate(c, { seed: 3 }).data)).toEqual(Array.from(gan.generate(c, { seed: 3 }).data));
+      for (const m of [gan, again]) m.dispose();
+    }
     expect(memoryStats().liveBytes).toBe(before);
   });
 

@@ -1,7 +1,11 @@
 /**
- * Conditional GAN (Mirza & Osindero, 2014): a generator G(z, c) and a discriminator D(x, c),
- * each an MLP on the concatenation of its input with the condition c (a one-hot label or
- * another modality's data). D is trained by binary cross-entropy on real and generated
+ * Conditional GAN (Mirza & Osindero, 2014): a generator G(z, c), an MLP on [z | c], and a
+ * discriminator D(x, c) (c a one-hot label or another modality's data). By default D is a
+ * projection discriminator (Miyato & Koyama 2018) with spectrally normalised layers, trained
+ * at 4× G's learning rate, and generate samples from a moving average of G's weights (the
+ * stabilised recipe of issue 39; `{ loss: 'bce', ema: false, spectralNorm: false,
+ * discriminator: 'concat' }` is the recipe before, D an MLP on [x | c]). D is trained by
+ * binary cross-entropy (or the hinge loss) on real and generated
  * pairs; G by the non-saturating loss −log D(G(z, c), c) on the samples of the last D step
  * (G's forward is not rerun), its gradient flowing back through a frozen D (no
  * weight-gradient products in D, D's parameters and gradients untouched).
