@@ -43,10 +43,10 @@ const epochs = Number(process.env.EPOCHS ?? 5), warmup = Number(process.env.WARM
 for (const [k, v, min] of [['EPOCHS', epochs, 1], ['WARMUP', warmup, 0], ['ROUNDS', rounds, 1]])
   if (!Number.isInteger(v) || v < min) throw new Error(`${k}: an integer ≥ ${min}, not ${v}`);
 
-// today's defaults, and the stabilised recipe of issue 39 (bce loss)
+// the recipe before issue 39, and the default since (the stabilised recipe), each spelt out for the PyTorch side
 const DEFAULT_RECIPES = [
-  ['today', { loss: 'bce', ema: false, spectralNorm: false, discriminator: 'concat' }],
-  ['stabilised', { discriminator: 'projection', spectralNorm: true, ema: 0.99 }],
+  ['today', { loss: 'bce', ema: false, spectralNorm: false, discriminator: 'concat', learningRate: 2e-4, discriminatorLearningRate: 2e-4 }],
+  ['default', { loss: 'bce', ema: 0.99, spectralNorm: true, discriminator: 'projection', learningRate: 4e-4, discriminatorLearningRate: 1.6e-3 }],
 ];
 const recipes = (() => {
   if (!process.env.RECIPES) return DEFAULT_RECIPES;
