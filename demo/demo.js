@@ -199,7 +199,7 @@ const pr = metrics.precisionRecall(feat(px.slice(0, 1500)), feat(fake)), dc = me
 console.log(`  1000 generated digits (100 per class): ${(100 * metrics.conditionalAccuracy(judge, fake, wanted)).toFixed(1)} % classified as their condition`);
 console.log(`  Fréchet distance to the held-out digits (judge's features) ${fd.toFixed(3)}, ${(fd / fdReal).toFixed(2)}× that of 1000 real training digits`);
 console.log(`  KID ${kid.mean.toFixed(4)} ± ${kid.std.toFixed(4)}; precision ${pr.precision.toFixed(3)}, recall ${pr.recall.toFixed(3)}, density ${dc.density.toFixed(3)}, coverage ${dc.coverage.toFixed(3)} against the training digits`);
-if (!full) console.log('  (the 400-epoch recipe, --full, reaches 99 % classified as their condition and 1.25–1.4× the real-vs-real Fréchet distance)');
+if (!full) console.log('  (400 epochs, --full, reach 99 % classified as their condition, 1.1× the real-vs-real Fréchet distance and recall 0.75–0.79 for seeds 0 and 1)');
 const classes = picture(10, 10);
 const digitOf = (r, i) => [(k) => r.data[i * 64 + Math.floor(k / 4) * 8 + (k % 4)], (k) => r.data[i * 64 + Math.floor(k / 4) * 8 + 4 + (k % 4)]];
 for (let i = 0; i < 100; i++) classes.draw(i % 10, Math.floor(i / 10), ...digitOf(fake, i));
