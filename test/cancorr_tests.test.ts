@@ -241,6 +241,18 @@ describe('significance options', () => {
     });
   });
 
+  it('formatSignificance prints every p-value below 1e-300 (0, subnormals) as "< 1e-300", the same in each p column', () => {
+    const row = (p: number): SignificanceRow => ({ component: 0, correlation: 0.9, wilksLambda: 1e-3, chiSquare: 9000, chiSquareDf: 100, chiSquarePValue: p, raoF: 10, raoDf1: 100, raoDf2: 3000, raoPValue: p });
+    for (const p of [0, 5e-324, 1.1e-320, 2.2e-308, 9.9e-301]) {
+      const line = formatSignificance([row(p)]).split('\n')[1]!;
+      expect(line.match(/< 1e-300/g), String(p)).toHaveLength(2);
+      expect(line, String(p)).not.toMatch(/\.\de-3\d\d/);
+    }
+    expect(formatSignificance([row(1e-300)]).split('\n')[1]).toContain('1.0e-300');
+    expect(formatSignificance([row(2.5e-233)]).split('\n')[1]).toContain('2.5e-233');
+    expect(formatSignificance([row(0.5)], [0]).split('\n')[1]).toMatch(/< 1e-300$/);
+  });
+
   it('unknown keys and bad values are ValueErrors naming options.test (or the key)', () => {
     expect(() => significance([0.5], 50, 2, 3, { test: 'pillai' as never })).toThrow(ValueError);
     expect(() => significance([0.5], 50, 2, 3, { test: 'pillai' as never })).toThrow(/^options\.test: expected 'wilks' or 'all', got "pillai"$/);

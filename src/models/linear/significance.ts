@@ -169,7 +169,9 @@ export function formatSignificance(rows: SignificanceRow[], permutationPValues?:
     ' k   corr    Wilks Λ     chi²   df   p(chi²)        F      df1     df2   p(F)' +
     (all ? `    ${'Pillai V'.padStart(9)}  ${'p(V)'.padStart(8)}  ${'H–L U'.padStart(9)}  ${'p(U)'.padStart(8)}  ${'Roy θ'.padStart(9)}  ${'p(θ)'.padStart(8)}` : '') +
     (perm ? '    p(perm)' : '');
-  const fmtP = (v: number) => (Number.isNaN(v) ? '   —    ' : v === 0 ? ' <1e-300' : v < 1e-4 ? v.toExponential(1).padStart(8) : v.toFixed(4).padStart(8));
+  // the p-values are accurate down to about 1e-300 (0 below; a subnormal such as 1.1e-320 is
+  // no more than noise): everything under that prints as one bound, never a digit beside it
+  const fmtP = (v: number) => (Number.isNaN(v) ? '   —    ' : v < 1e-300 ? '< 1e-300' : v < 1e-4 ? v.toExponential(1).padStart(8) : v.toFixed(4).padStart(8));
   const fmtV = (v: number) => (v === Infinity ? '∞' : v < 1e4 ? v.toFixed(4) : v.toExponential(2)).padStart(9);
   const tests = (r: SignificanceRow) => `    ${fmtV(r.pillai!.value)}  ${fmtP(r.pillai!.p)}  ${fmtV(r.hotellingLawley!.value)}  ${fmtP(r.hotellingLawley!.p)}  ${fmtV(r.roy!.value)}  ${fmtP(r.roy!.p)}`;
   return [
