@@ -1,10 +1,14 @@
 /**
- * Loaders for the bundled example data (Node only: they read files next to the package).
- * See data/README.md for provenance and licences.
+ * The `crossmodal/datasets` entry: loaders for the bundled example data (Node only: they read
+ * files next to the package). See data/README.md for provenance and licences.
+ * @module
  */
+
+/** The digits data: every image's pixels and label, and its left and right halves as two views. */
 export interface Digits {
   /** 1797 × 64 pixel values 0..16, row-major */
   pixels: number[][];
+  /** the digit (0..9) of each image */
   labels: number[];
   /** left half of each image (columns 0..3 of every image row), 32 values, pixels / 16 */
   left: number[][];
@@ -20,7 +24,15 @@ async function readText(name: string): Promise<string> {
   return fs.readFile(fileURLToPath(dataUrl(name)), 'utf8');
 }
 
-/** Parses digits.csv text (64 pixels then the label per line). */
+/**
+ * Parses digits.csv text (64 pixels then the label per line).
+ *
+ * @example
+ * ```ts
+ * import { parseDigits } from 'crossmodal/datasets';
+ * const digits = parseDigits(await (await fetch(url)).text()); // in a browser
+ * ```
+ */
 export function parseDigits(text: string): Digits {
   const pixels: number[][] = [], labels: number[] = [], left: number[][] = [], right: number[][] = [];
   for (const line of text.split('\n')) {
@@ -37,7 +49,16 @@ export function parseDigits(text: string): Digits {
   return { pixels, labels, left, right };
 }
 
-/** The bundled digits data with its two views. */
+/**
+ * The bundled digits data (UCI handwritten digits, 8×8) with its two views, the left and right halves.
+ *
+ * @example
+ * ```ts
+ * import { loadDigits } from 'crossmodal/datasets';
+ * const { left, right, labels } = await loadDigits();
+ * const cca = new CCA({ components: 2, regularization: 'auto' }).fit(left, right);
+ * ```
+ */
 export async function loadDigits(): Promise<Digits> {
   return parseDigits(await readText('digits.csv'));
 }
@@ -50,7 +71,16 @@ function parseSpaced(text: string): number[][] {
     .map((l) => l.trim().split(/\s+/).map(Number));
 }
 
-/** The Linnerud data: exercise (Chins Situps Jumps) and physiological (Weight Waist Pulse). */
+/**
+ * The Linnerud data (20 rows): exercise (Chins Situps Jumps) and physiological (Weight Waist Pulse).
+ *
+ * @example
+ * ```ts
+ * import { loadLinnerud } from 'crossmodal/datasets';
+ * const { exercise, physiological } = await loadLinnerud();
+ * const cca = new CCA({ components: 2, scale: true }).fit(exercise, physiological);
+ * ```
+ */
 export async function loadLinnerud(): Promise<{ exercise: number[][]; physiological: number[][] }> {
   return { exercise: parseSpaced(await readText('linnerud_exercise.csv')), physiological: parseSpaced(await readText('linnerud_physiological.csv')) };
 }

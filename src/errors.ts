@@ -1,4 +1,11 @@
-/** Base class of every error crossmodal throws on purpose. */
+/**
+ * Base class of every error crossmodal throws on purpose.
+ * @example
+ * ```ts
+ * try { new CCA({ components: 0 }); }
+ * catch (e) { if (e instanceof CrossmodalError) console.log(e.name, e.message); }
+ * ```
+ */
 export class CrossmodalError extends Error {
   constructor(message: string) {
     super(message);
@@ -6,7 +13,14 @@ export class CrossmodalError extends Error {
   }
 }
 
-/** An argument has the wrong shape (row/column counts, ragged rows, empty input). */
+/**
+ * An argument has the wrong shape (row/column counts, ragged rows, empty input).
+ * @example
+ * ```ts
+ * try { new CCA().fit([[1], [2], [3]], [[1], [2]]); }
+ * catch (e) { if (e instanceof ShapeError) console.log(e.argument, e.expected, e.actual); }
+ * ```
+ */
 export class ShapeError extends CrossmodalError {
   constructor(
     /** name of the offending argument, e.g. `"X"` */
@@ -20,23 +34,44 @@ export class ShapeError extends CrossmodalError {
   }
 }
 
-/** An input holds NaN or ±Infinity. */
+/**
+ * An input holds NaN or ±Infinity.
+ * @example
+ * ```ts
+ * try { new CCA().fit([[1], [NaN], [3]], [[1], [2], [4]]); }
+ * catch (e) { if (e instanceof NonFiniteError) console.log(e.argument, e.row, e.col); } // X 1 0
+ * ```
+ */
 export class NonFiniteError extends CrossmodalError {
   constructor(
+    /** name of the offending argument, e.g. `"X"` */
     readonly argument: string,
+    /** the row of the first non-finite value (0-based) */
     readonly row: number,
+    /** its column (0-based) */
     readonly col: number,
+    /** the value: NaN, Infinity or -Infinity */
     readonly value: number,
   ) {
     super(`${argument}: every value must be finite, but [${row}][${col}] is ${value}`);
   }
 }
 
-/** An option or scalar argument is out of range or of the wrong kind. */
+/**
+ * An option or scalar argument is out of range or of the wrong kind.
+ * @example
+ * ```ts
+ * try { new CCA({ component: 1 } as never); } // an unknown option key
+ * catch (e) { if (e instanceof ValueError) console.log(e.message); }
+ * ```
+ */
 export class ValueError extends CrossmodalError {
   constructor(
+    /** name of the offending option or argument, e.g. `"options.components"` */
     readonly argument: string,
+    /** what was expected, in words */
     readonly expected: string,
+    /** the value that came */
     readonly actual: unknown,
   ) {
     super(`${argument}: expected ${expected}, got ${describe(actual)}`);
@@ -49,34 +84,91 @@ export class ValueError extends CrossmodalError {
  */
 export class OverflowError extends ValueError {}
 
-/** A model was used before `fit` (or after `dispose`). */
+/**
+ * A model was used before `fit` (or after `dispose`).
+ * @example
+ * ```ts
+ * try { new CCA().transform([[1, 2]]); }
+ * catch (e) { if (e instanceof NotFittedError) console.log('fit first'); }
+ * ```
+ */
 export class NotFittedError extends CrossmodalError {}
 
 /**
  * An operation the model does not define, whatever its fit (KernelCCA.predict: kernel CCA has
  * no map from its variates back to the input space). The message says what to use instead.
+ * @example
+ * ```ts
+ * const kcca = new KernelCCA({ kernel: 'rbf' }).fit(X, Y);
+ * try { kcca.predict(X); } catch (e) { if (e instanceof UnsupportedError) console.log(e.message); }
+ * ```
  */
 export class UnsupportedError extends CrossmodalError {}
 
-/** A matrix that must be positive definite is not (numerically). */
+/**
+ * A matrix that must be positive definite is not (numerically).
+ * @example
+ * ```ts
+ * try { new CCA({ regularization: 0 }).fit(X, Y); } // Y with a constant column
+ * catch (e) { if (e instanceof SingularMatrixError) console.log('add regularization'); }
+ * ```
+ */
 export class SingularMatrixError extends CrossmodalError {}
 
-/** An iterative decomposition did not converge. */
+/**
+ * An iterative decomposition did not converge.
+ * @example
+ * ```ts
+ * try { linalg.eigh(A); }
+ * catch (e) { if (e instanceof ConvergenceError) console.log(e.message); }
+ * ```
+ */
 export class ConvergenceError extends CrossmodalError {}
 
-/** The wasm memory cannot grow any further (the `maximumMemory` cap, or the engine's limit). */
+/**
+ * The wasm memory cannot grow any further (the `maximumMemory` cap, or the engine's limit).
+ * @example
+ * ```ts
+ * await init({ maximumMemory: 64 * 2 ** 20 });
+ * try { Matrix.zeros(10_000, 10_000); }
+ * catch (e) { if (e instanceof MemoryLimitError) console.log('too large for the cap'); }
+ * ```
+ */
 export class MemoryLimitError extends CrossmodalError {}
 
-/** `init()` has not resolved yet, or the module could not be loaded. */
+/**
+ * `init()` has not resolved yet, or the module could not be loaded.
+ * @example
+ * ```ts
+ * try { Matrix.from([[1, 2]]); } // before await init()
+ * catch (e) { if (e instanceof InitError) await init(); }
+ * ```
+ */
 export class InitError extends CrossmodalError {}
 
-/** A disposed object was used. */
+/**
+ * A disposed object was used.
+ * @example
+ * ```ts
+ * const m = Matrix.from([[1, 2]]);
+ * m.dispose();
+ * try { m.toArray(); } catch (e) { if (e instanceof DisposedError) console.log('disposed'); }
+ * ```
+ */
 export class DisposedError extends CrossmodalError {}
 
 /**
  * A backward that cannot differentiate what it was given: no forward to differentiate, its
  * backward already ran, or the gradient belongs to a forward that a later one overwrote (or
  * to another network's output).
+ * @example
+ * ```ts
+ * const net = new nn.MLP({ layers: [2, 1] });
+ * net.forward([[1, 2]]);
+ * net.backward([[1]]);
+ * try { net.backward([[1]]); } // its backward already ran
+ * catch (e) { if (e instanceof StaleForwardError) console.log(e.message); }
+ * ```
  */
 export class StaleForwardError extends CrossmodalError {}
 
@@ -84,6 +176,12 @@ export class StaleForwardError extends CrossmodalError {}
  * Training diverged: a loss (or a parameter) became NaN or ±Infinity. The message says where,
  * why, and what the model holds now: the weights of the last epoch that finished with finite
  * values, its previous fit, or (a first fit diverging in its first epoch) no fit.
+ * @example
+ * ```ts
+ * const model = new DeepCCA({ components: 2, learningRate: 0.1 });
+ * try { await model.fit(X, Y); }
+ * catch (e) { if (e instanceof DivergenceError) console.log(e.reason, e.batch); } // try a lower learningRate
+ * ```
  */
 export class DivergenceError extends CrossmodalError {
   /** what became non-finite (e.g. "the generator loss is NaN") */
@@ -105,6 +203,12 @@ export class DivergenceError extends CrossmodalError {
  * inputs, other columns than before), or gave too few rows. The message names the epoch
  * (1-based), the chunk (1-based) and, where one is at fault, the row (0-based, in the chunk)
  * and the input; the original error is the `cause`. The model keeps its previous fit.
+ * @example
+ * ```ts
+ * const source = () => { throw new Error('disk gone'); };
+ * try { await new DeepCCA({ components: 2 }).fit(source); }
+ * catch (e) { if (e instanceof SourceError) console.log(e.epoch, e.cause); }
+ * ```
  */
 export class SourceError extends CrossmodalError {
   /** the epoch being read (1-based; 0: a pass outside training, e.g. the one that fits DeepCCA's final CCA) */
@@ -129,10 +233,23 @@ export class SourceError extends CrossmodalError {
 /**
  * A model was asked to fit, or to use its weights, while one of its fits is still running
  * (fit is asynchronous: await it first). The running fit is not disturbed.
+ * @example
+ * ```ts
+ * const model = new DeepCCA({ components: 2 });
+ * const running = model.fit(X, Y);
+ * try { model.transform(X, Y); } catch (e) { if (e instanceof FitRunningError) await running; }
+ * ```
  */
 export class FitRunningError extends CrossmodalError {}
 
-/** A serialised model is malformed, truncated or of an unknown version. */
+/**
+ * A serialised model is malformed, truncated or of an unknown version.
+ * @example
+ * ```ts
+ * try { CCA.fromJSON('{"kind":"CCA","version":999}'); }
+ * catch (e) { if (e instanceof FormatError) console.log(e.message); }
+ * ```
+ */
 export class FormatError extends CrossmodalError {}
 
 /** What came, already put in words (an error's `actual` that is not the offending value). */

@@ -30,6 +30,7 @@ export abstract class Disposable {
   /** Frees the wasm buffers; every later use throws DisposedError. Safe to call twice. */
   abstract dispose(): void;
 
+  /** dispose(), for `using`: `using cca = new CCA().fit(X, Y);` frees it at the end of the block. */
   [Symbol.dispose](): void {
     this.dispose();
   }

@@ -129,6 +129,12 @@ function detect(text: string): string {
  * to do with missing values. Any other cell that is not a number is a ValueError naming the
  * line and column (1-based, as an editor counts them); a row with more or fewer cells than
  * the first is a ShapeError naming the line.
+ *
+ * @example
+ * ```ts
+ * const table = parseCsv('a,b,c\n1,2,3\n4,5,7\n2,1,1\n');
+ * const cca = new CCA({ components: 1 }).fit(columns(table, ['a', 'b']), columns(table, ['c']));
+ * ```
  */
 export function parseCsv(text: string, options?: ParseCsvOptions): ParsedCsv & { readonly names: string[] } {
   const o = checkOptions(options, ['header', 'delimiter', 'name']);

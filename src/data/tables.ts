@@ -74,6 +74,12 @@ function unknownName(name: string, j: number, known: readonly string[]): never {
  * told what to do with missing values. An unknown name is a ValueError suggesting the
  * nearest column; any other cell (text that is not a number, a boolean, an object) is a
  * ValueError naming its column and row; columns of different lengths are a ShapeError.
+ *
+ * @example
+ * ```ts
+ * const rows = [{ a: 1, b: '2', c: 3 }, { a: 4, b: '5', c: 7 }, { a: 2, b: '1', c: 1 }];
+ * const X = columns(rows, ['a', 'b']); // { data: Float64Array [1, 2, 4, 5, 2, 1], rows: 3, cols: 2 }
+ * ```
  */
 export function columns(table: Table, names: readonly string[]): Columns {
   if (!Array.isArray(names) || names.length === 0)

@@ -7,6 +7,7 @@ import { Matrix, Tensor, borrowMatrix, finiteResult, withScratch, type MatrixInp
 import { ConvergenceError, ShapeError, SingularMatrixError, describe } from '../errors.js';
 import { checkOptions } from '../options.js';
 
+/** Options of linalg.matmul. */
 export interface MatmulOptions {
   /** multiply by Aᵀ instead of A (default false) */
   transposeA?: boolean;
@@ -66,7 +67,12 @@ function orDispose<T>(outputs: Matrix | Tensor | (Matrix | Tensor)[], fn: () => 
   }
 }
 
-/** Column means of X. */
+/**
+ * Column means of X.
+ *
+ * @example
+ * linalg.colMeans([[1, 2], [3, 6]]); // Float64Array [2, 4]
+ */
 export function colMeans(X: MatrixInput): Float64Array {
   return borrowing([[X, 'X']], (x) =>
     withScratch((s) => {
@@ -77,12 +83,24 @@ export function colMeans(X: MatrixInput): Float64Array {
   );
 }
 
-/** Sample covariance of the columns of X (n − 1 normalisation), p×p. */
+/**
+ * Sample covariance of the columns of X (n − 1 normalisation), p×p.
+ *
+ * @example
+ * const C = linalg.covariance([[1, 2], [3, 6], [5, 7]]); // [[4, 5], [5, 7]]
+ * C.dispose();
+ */
 export function covariance(X: MatrixInput): Matrix {
   return borrowing([[X, 'X']], (x) => crossCov(x, null));
 }
 
-/** Sample cross-covariance of the columns of X with those of Y (n − 1), p×q. */
+/**
+ * Sample cross-covariance of the columns of X with those of Y (n − 1), p×q.
+ *
+ * @example
+ * const C = linalg.crossCovariance([[1], [2], [4]], [[1, 0], [3, 1], [2, 2]]); // [[0.5, 1.5]]
+ * C.dispose();
+ */
 export function crossCovariance(X: MatrixInput, Y: MatrixInput): Matrix {
   return borrowing([[X, 'X'], [Y, 'Y']], (x, y) => crossCov(x, y!));
 }
@@ -165,6 +183,10 @@ export function svd(A: MatrixInput): { u: Matrix; s: Float64Array; v: Matrix } {
 /**
  * S^(-1/2) for symmetric positive definite S. Throws SingularMatrixError when S is not
  * numerically positive definite (smallest eigenvalue ≤ n·ε·largest).
+ *
+ * @example
+ * const { matrix, values } = linalg.invSqrt([[4, 0], [0, 9]]); // [[0.5, 0], [0, 1/3]], values [9, 4]
+ * matrix.dispose();
  */
 export function invSqrt(S: MatrixInput, name = 'S'): { matrix: Matrix; values: Float64Array } {
   return borrowing([[S, name]], (s) => {

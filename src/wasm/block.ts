@@ -110,6 +110,7 @@ export abstract class Block {
     this.#ptr = 0;
   }
 
+  /** dispose(), for `using`: `using m = Matrix.from(rows);` frees it at the end of the block. */
   [Symbol.dispose](): void {
     this.dispose();
   }

@@ -14,7 +14,9 @@ export type ElementKind = 'f64' | 'f32';
 
 /** Matrix and Tensor: a row-major rows×cols block with row stride `ld`. */
 export abstract class Dense2D<A extends Float64Array | Float32Array> extends Block {
+  /** the number of rows */
   readonly rows: number;
+  /** the number of columns */
   readonly cols: number;
   /** row stride in elements: `cols`, except in a column-block view. @internal */
   readonly ld: number;
@@ -61,10 +63,12 @@ export abstract class Dense2D<A extends Float64Array | Float32Array> extends Blo
     return this.heap().subarray(p, p + this.rows * this.cols) as A;
   }
 
+  /** The value at row i, column j (0-based; not bounds-checked). */
   get(i: number, j: number): number {
     return this.heap()[this.base / this.elementSize + i * this.ld + j]!;
   }
 
+  /** Writes v at row i, column j (0-based; not bounds-checked). */
   set(i: number, j: number, v: number): void {
     this.gradOf = null;
     this.heap()[this.base / this.elementSize + i * this.ld + j] = v;

@@ -12,8 +12,18 @@ export type MatrixInput = Matrix | Rows | Shaped;
 /**
  * Matrix: a dense row-major f64 matrix living in wasm memory. Create with `Matrix.from`
  * or `Matrix.zeros`, read with `toArray()` / `data`, free with `dispose()` (or `using`).
+ * @example
+ * ```ts
+ * import { init, Matrix, linalg } from 'crossmodal';
+ * await init();
+ * const A = Matrix.from([[2, 1], [1, 3]]);
+ * const AtA = linalg.matmul(A, A, { transposeA: true });
+ * console.log(AtA.toArray(), AtA.get(0, 1)); // [[5, 5], [5, 10]] 5
+ * A.dispose(); AtA.dispose(); // or declare them with `using`
+ * ```
  */
 export class Matrix extends Dense2D<Float64Array> {
+  /** the element type: 'f64' */
   readonly kind = 'f64' as const;
 
   protected heap(): Float64Array {

@@ -16,9 +16,12 @@ const PAGE = 65536;
 /** wasm32 ceiling: 4 GiB. */
 const MAX_PAGES = 65536;
 
+/** Which bundled build init loads: see InitOptions.simd. */
 export type SimdChoice = 'baseline' | 'relaxed' | 'auto' | 'scalar';
+/** The build init loaded (InitInfo.build): 128-bit SIMD, relaxed SIMD or scalar. */
 export type Build = 'simd' | 'relaxed' | 'scalar';
 
+/** Options of init(): where the wasm module comes from, which build, memory cap and threads. */
 export interface InitOptions {
   /** A compiled module, as edge runtimes give you when you import the .wasm file (default: the bundled build). */
   module?: WebAssembly.Module;
@@ -48,6 +51,7 @@ export interface InitOptions {
   threads?: number | 'auto';
 }
 
+/** What init() resolves to: the build loaded, the memory cap and the threads in use. */
 export interface InitInfo {
   /** which build was loaded */
   build: Build;
@@ -84,7 +88,15 @@ const RELAXED_PROBE = new Uint8Array([
   0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 15, 1, 13, 0, 65, 1, 253, 15, 65, 2, 253, 15, 253, 128, 2, 11,
 ]);
 
-/** What this engine supports. */
+/**
+ * What this engine supports (it needs no init).
+ *
+ * @example
+ * ```ts
+ * const { simd, relaxedSimd } = wasmFeatures();
+ * await init({ simd: relaxedSimd ? 'relaxed' : 'baseline' });
+ * ```
+ */
 export function wasmFeatures(): { simd: boolean; relaxedSimd: boolean } {
   return { simd: WebAssembly.validate(SIMD_PROBE), relaxedSimd: WebAssembly.validate(RELAXED_PROBE) };
 }
@@ -407,7 +419,14 @@ export function kernels(): Kernels {
   return s().k;
 }
 
-/** True once init() has resolved. */
+/**
+ * True once init() has resolved.
+ *
+ * @example
+ * ```ts
+ * if (!isInitialized()) await init();
+ * ```
+ */
 export function isInitialized(): boolean {
   return state !== null;
 }
@@ -450,6 +469,7 @@ export function free(ptr: Ptr): void {
   if (ptr) s().k.mem_free(ptr);
 }
 
+/** What memoryStats() reports about the wasm allocator. */
 export interface MemoryStats {
   /** bytes currently allocated by matrices, models and scratch buffers */
   liveBytes: number;
@@ -466,6 +486,13 @@ export interface MemoryStats {
 /**
  * What the allocator holds now. Leak tests compare `liveBytes` before and after;
  * `{ resetPeak: true }` reports, then starts a new peak from the bytes live now.
+ *
+ * @example
+ * ```ts
+ * const before = memoryStats().liveBytes;
+ * new CCA({ components: 1 }).fit(X, Y).dispose();
+ * console.log(memoryStats().liveBytes === before); // true: nothing leaked
+ * ```
  */
 export function memoryStats(options: { resetPeak?: boolean } = {}): MemoryStats {
   const st = s();

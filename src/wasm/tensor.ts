@@ -17,8 +17,17 @@ export type TensorInput = Tensor | Matrix | Rows | Shaped;
  * `dispose()`. Networks hand out *views* of their own buffers (forward outputs, input
  * gradients): those stay valid until the network's next forward, predict or dispose, need
  * no disposing, and throw DisposedError when read after that.
+ * @example
+ * ```ts
+ * import { init, Tensor, nn } from 'crossmodal';
+ * await init();
+ * const x = Tensor.from([[0.5, -1], [2, 0]]);
+ * const net = new nn.MLP({ layers: [2, 8, 1] });
+ * const y = net.predict(x); // a JS copy: { data: Float32Array, rows: 2, cols: 1 }
+ * ```
  */
 export class Tensor extends Dense2D<Float32Array> {
+  /** the element type: 'f32' */
   readonly kind = 'f32' as const;
 
   protected heap(): Float32Array {
@@ -34,6 +43,7 @@ export class Tensor extends Dense2D<Float32Array> {
     return new Tensor(INTERNAL, allocDense('f32', rows, cols), rows, cols, cols, true, [new Lease('a Tensor')]);
   }
 
+  /** A rows×cols tensor of zeros. */
   static zeros(rows: number, cols: number): Tensor {
     checkDims('rows', rows);
     checkDims('cols', cols);

@@ -13,15 +13,23 @@ import type { OptimizerName, TrainingSettings } from './training.js';
 import { Trainer, type Losses } from './trainer.js';
 
 export abstract class NeuralModel<L extends Losses> extends Disposable implements TrainingSettings {
+  /** passes over the training rows per fit */
   readonly epochs: number;
+  /** rows per batch (clamped to the number of rows) */
   readonly batchSize: number;
+  /** the optimiser's step size */
   readonly learningRate: number;
+  /** 'adam', 'adamw' or 'sgd' */
   readonly optimizer: OptimizerName;
+  /** Adam's β1 */
   readonly beta1: number;
+  /** Adam's β2 */
   readonly beta2: number;
+  /** weight decay (L2 for 'adam' and 'sgd', decoupled for 'adamw') */
   readonly weightDecay: number;
-  /** null: no clipping */
+  /** the global gradient norm each step is clipped to; null: no clipping */
   readonly maxGradNorm: number | null;
+  /** the seed of initialisation, shuffling and every random draw of training */
   readonly seed: number;
   /** what fit does with a training row that has a NaN, null or undefined cell: 'error' or 'drop' (see `droppedRows`) */
   readonly missing: Missing;

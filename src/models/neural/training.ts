@@ -10,6 +10,7 @@ import { Adam, AdamW, SGD, type Optimizer, type Trainable } from '../../nn/optim
 import { ValueError } from '../../errors.js';
 import { checkMissing, type Missing } from '../../wasm/index.js';
 
+/** The optimiser a neural model trains with: 'adam' (the default), 'adamw' or 'sgd' (momentum 0.9). */
 export type OptimizerName = 'adam' | 'adamw' | 'sgd';
 
 /** How a neural model trains (the same names for every model; defaults per model, see the README's table). */
