@@ -1,7 +1,10 @@
 // End-to-end test of the demo page (npm run demo:web) in headless Chromium: the numbers it
-// shows against independent references, abort, the GAN grid against Node's generate for the
-// saved model, your-own-CSV with the Linnerud data and a malformed file. A screenshot goes to
-// .vitest/demo-page.png. Skipped with a notice where there is no Chromium (outside CI).
+// shows against independent references, the shared-space scatters against Node's transform (to
+// the pixel), the charts' legends and axis labels (every text uPlot draws is recorded and must
+// lie inside its canvas), abort (the model keeps its last finished epoch), the GAN grid against
+// Node's generate for the saved model, your-own-CSV with the Linnerud data and a malformed file.
+// A screenshot goes to .vitest/demo-page.png. Skipped with a notice where there is no Chromium
+// (outside CI).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -35,6 +38,7 @@ beforeAll(async () => {
   browser = await launchChromium();
   page = await browser.newPage({ acceptDownloads: true, viewport: { width: 1100, height: 900 } });
   page.on('pageerror', (e) => errors.push(String(e)));
+  await page.addInitScript(recordCanvasTexts);
   await page.goto(url);
   await page.waitForFunction(() => (window as unknown as { demo?: { ready?: boolean } }).demo?.ready === true, null, { timeout: 30_000 });
 }, 60_000);
@@ -49,6 +53,67 @@ afterAll(async () => {
 });
 
 const text = (id: string) => page!.locator(`#${id}`).innerText();
+
+// Before the page loads: every fillText on a 2D canvas recorded on the canvas (its box from
+// measureText through the current transform, in canvas pixels), the list emptied when the whole
+// canvas is cleared (uPlot clears it before each redraw), so it holds the texts of the last drawing.
+function recordCanvasTexts() {
+  const P = CanvasRenderingContext2D.prototype, fill = P.fillText, clear = P.clearRect;
+  type Box = { text: string; left: number; right: number; top: number; bottom: number };
+  type Recorded = HTMLCanvasElement & { __texts?: Box[] };
+  P.clearRect = function (this: CanvasRenderingContext2D, x: number, y: number, w: number, h: number) {
+    if (x <= 0 && y <= 0 && w >= this.canvas.width && h >= this.canvas.height) (this.canvas as Recorded).__texts = [];
+    return clear.call(this, x, y, w, h);
+  };
+  P.fillText = function (this: CanvasRenderingContext2D, t: string, x: number, y: number, maxWidth?: number) {
+    const m = this.measureText(t), T = this.getTransform();
+    const xs = [x - m.actualBoundingBoxLeft, x + m.actualBoundingBoxRight], ys = [y - m.actualBoundingBoxAscent, y + m.actualBoundingBoxDescent];
+    const corners = xs.flatMap((a) => ys.map((b) => [T.a * a + T.c * b + T.e, T.b * a + T.d * b + T.f] as const));
+    const c = this.canvas as Recorded;
+    (c.__texts ??= []).push({ text: String(t), left: Math.min(...corners.map((p) => p[0])), right: Math.max(...corners.map((p) => p[0])), top: Math.min(...corners.map((p) => p[1])), bottom: Math.max(...corners.map((p) => p[1])) });
+    return maxWidth === undefined ? fill.call(this, t, x, y) : fill.call(this, t, x, y, maxWidth);
+  };
+}
+
+type Chart = { ctx: CanvasRenderingContext2D; data: (number | null)[][]; valToPos(v: number, scale: string, canvasPixels?: boolean): number; series: { label: string }[] };
+type DemoWindow = Window & { demo: { charts: Record<string, Chart>; scatter: Record<string, { points: [number, number][]; at: number[] }>; testLabels: number[] } & Record<string, unknown> };
+
+/** The texts a chart's canvas shows, and those whose box reaches outside the canvas. */
+async function chartTexts(key: string) {
+  return page!.evaluate((key) => {
+    const u = (window as unknown as DemoWindow).demo.charts[key]!, c = u.ctx.canvas as HTMLCanvasElement & { __texts?: { text: string; left: number; right: number; top: number; bottom: number }[] };
+    const texts = c.__texts ?? [];
+    return { texts: texts.map((t) => t.text), clipped: texts.filter((t) => t.left < 0 || t.top < 0 || t.right > c.width || t.bottom > c.height), size: [c.width, c.height] };
+  }, key);
+}
+
+/**
+ * A scatter against points computed in Node (row order): per row, the canvas pixel of the point
+ * the chart holds and of Node's point (both through the chart's scales, rounded), the distance
+ * between the values, and the canvas's alpha at Node's pixel (a point is painted there).
+ */
+async function scatterAgainst(key: string, want: [number, number][], classes: number[] | null) {
+  return page!.evaluate(({ key, want, classes }) => {
+    const d = (window as unknown as DemoWindow).demo, u = d.charts[key]!, { at } = d.scatter[key]!;
+    const c = u.ctx.canvas, img = u.ctx.getImageData(0, 0, c.width, c.height).data;
+    const shown = u.data.slice(1).reduce((s, ser) => s + ser.filter((v) => v !== null).length, 0);
+    const rows = want.map(([a, b], i) => {
+      const k = at[i]!, x = u.data[0]![k]!, y = u.data[1 + (classes ? classes[i]! : 0)]![k]!;
+      const px = (p: number, q: number) => [Math.round(u.valToPos(p, 'x', true)), Math.round(u.valToPos(q, 'y', true))];
+      const [wx, wy] = px(a, b);
+      return { drawn: px(x, y), want: [wx, wy], err: Math.max(Math.abs(x - a), Math.abs(y - b)), alpha: img[(wy! * c.width + wx!) * 4 + 3]! };
+    });
+    return { shown, rows };
+  }, { key, want, classes });
+}
+function expectScatter(r: Awaited<ReturnType<typeof scatterAgainst>>, n: number) {
+  expect(r.shown).toBe(n);
+  expect(r.rows.map((q) => q.drawn)).toEqual(r.rows.map((q) => q.want));
+  expect(Math.max(...r.rows.map((q) => q.err))).toBeLessThan(1e-9);
+  expect(r.rows.filter((q) => q.alpha === 0)).toEqual([]);
+}
+/** The first two columns of a transform's result, one [a, b] per row. */
+const firstTwo = (m: { rows: number; cols: number; data: ArrayLike<number> }) => Array.from({ length: m.rows }, (_, i) => [m.data[i * m.cols]!, m.data[i * m.cols + 1]!] as [number, number]);
 
 describe.skipIf(noBrowser)('the demo page (npm run demo:web) in headless Chromium', () => {
   it('is served cross-origin isolated, so its worker runs a pool of every core (the bits stay those of one thread: see the DeepCCA and GAN tests)', async () => {
@@ -68,18 +133,73 @@ describe.skipIf(noBrowser)('the demo page (npm run demo:web) in headless Chromiu
       expect(Math.abs(shown[k]![2]! - want.test_correlations_top10_using_train_weights[k]), `held-out ${k}`).toBeLessThan(1e-6);
     }
     expect(await text('cca-significance')).toMatch(/Wilks|Λ/);
-    expect(await page!.locator('#corr-plot polyline').count()).toBeGreaterThanOrEqual(2);
+    // every p-value below 1e-300 prints as the one bound (the subnormal 1.1e-320 printed beside "<1e-300" before)
+    expect(await text('cca-significance')).toContain('< 1e-300');
+    expect(await text('cca-significance')).not.toMatch(/\.\de-3\d\d/);
     expect(errors).toEqual([]);
   });
 
-  it('a DeepCCA training can be aborted; the page says so and stays usable', async () => {
+  it('the correlation chart: four series in four colours, each with a line sample (its colour and dash) in the legend', async () => {
+    const legend = await page!.evaluate(() => {
+      const u = (window as unknown as DemoWindow).demo.charts.corr!;
+      // the y series' rows (a legend that is not live has no row for x)
+      const rows = [...u.ctx.canvas.closest('.uplot')!.querySelectorAll('.u-legend .u-series')].filter((r) => r.querySelector('.u-label')!.textContent !== u.series[0]!.label);
+      return rows.map((r) => {
+        const m = r.querySelector('.u-marker') as HTMLElement, cs = getComputedStyle(m);
+        return { label: r.querySelector('.u-label')!.textContent, colour: cs.borderTopColor, style: cs.borderTopStyle, width: parseFloat(cs.borderTopWidth), w: m.getBoundingClientRect().width, visible: m.getBoundingClientRect().height + parseFloat(cs.borderTopWidth) > 0 };
+      });
+    });
+    expect(legend.map((l) => l.label)).toEqual(['CCA train', 'CCA held-out', 'DeepCCA train', 'DeepCCA held-out']);
+    expect(new Set(legend.map((l) => l.colour)).size).toBe(4);
+    expect(legend.map((l) => l.style)).toEqual(['dashed', 'solid', 'dashed', 'solid']);
+    for (const l of legend) expect(l.width >= 2 && l.w >= 20 && l.visible, JSON.stringify(l)).toBe(true);
+    const { texts, clipped } = await chartTexts('corr');
+    expect(texts).toEqual(expect.arrayContaining(['0', '9', '0.00', '1.00', 'component', 'canonical correlation']));
+    expect(clipped).toEqual([]);
+  });
+
+  it("the shared space: the CCA scatter's points are transform of the held-out rows (to the pixel), coloured by digit", async () => {
+    const { loadDigits } = await import('../src/datasets.js');
+    const d = await loadDigits();
+    const labels = d.labels.slice(1500);
+    expect(await page!.evaluate(() => (window as unknown as DemoWindow).demo.testLabels)).toEqual(labels);
+    const cca = new CCA({ components: 10, regularization: 1e-4 }).fit(d.left.slice(0, 1500), d.right.slice(0, 1500));
+    const [u] = cca.transform(d.left.slice(1500), null);
+    cca.dispose();
+    expectScatter(await scatterAgainst('spaceCca', firstTwo(u), labels), 297);
+    const series = await page!.evaluate(() => (window as unknown as DemoWindow).demo.charts.spaceCca!.series.slice(1).map((s) => s.label));
+    expect(series).toEqual(['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
+    expect((await chartTexts('spaceCca')).clipped).toEqual([]);
+  });
+
+  it('a DeepCCA training can be aborted; the page shows the model of the last finished epoch, which is what the library keeps, and stays usable', async () => {
+    const { DeepCCA } = await import('../src/index.js');
+    const { loadDigits } = await import('../src/datasets.js');
+    const d = await loadDigits();
+    const recipe = { components: 10, hidden: [256, 256], activation: 'leaky_relu' as const, learningRate: 1e-3, batchSize: 500, seed: 0 };
     await page!.fill('#dcca-epochs', '500');
     await page!.click('#dcca-run');
     await page!.waitForFunction(() => /epoch \d+\/500/.test(document.getElementById('dcca-status')!.textContent!), null, { timeout: 30_000 });
-    expect(await page!.locator('#dcca-loss polyline').count()).toBe(1);
     await page!.click('#dcca-abort');
     await page!.waitForFunction(() => /aborted/.test(document.getElementById('dcca-status')!.textContent!), null, { timeout: 30_000 });
     expect(await page!.isDisabled('#dcca-run')).toBe(false);
+    const status = await text('dcca-status');
+    const kept = /^aborted after (\d+) of 500 epochs, the model keeps epoch (\d+)'s weights: held-out sum \d\.\d{3}$/.exec(status);
+    expect(kept, status).not.toBeNull();
+    const epochs = Number(kept![1]);
+    expect(kept![2]).toBe(kept![1]);
+    expect(epochs).toBeGreaterThanOrEqual(1);
+    const shown = await page!.evaluate(() => (window as unknown as { demo: { deepcca: { test: number[]; epochs: number; aborted: boolean } } }).demo.deepcca);
+    expect([shown.epochs, shown.aborted]).toEqual([epochs, true]);
+    const mk = new DeepCCA({ ...recipe, epochs });
+    await mk.fit(d.left.slice(0, 1500), d.right.slice(0, 1500));
+    expect(shown.test).toEqual(Array.from(mk.score(d.left.slice(1500), d.right.slice(1500))));
+    mk.dispose();
+    // the loss chart's x axis runs to the 500 epochs asked for, its last label whole (was "20" for 200)
+    const loss = await chartTexts('loss');
+    expect(loss.texts).toContain('500');
+    expect(loss.texts).toContain('10.00');
+    expect(loss.clipped).toEqual([]);
     // still usable: CCA again, and a short DeepCCA to the end
     await page!.click('#cca-run');
     await page!.waitForFunction(() => /fitted in/.test(document.getElementById('cca-status')!.textContent!));
@@ -88,14 +208,15 @@ describe.skipIf(noBrowser)('the demo page (npm run demo:web) in headless Chromiu
     await page!.waitForFunction(() => /trained 2 epochs/.test(document.getElementById('dcca-status')!.textContent!), null, { timeout: 30_000 });
     expect((await text('corr-text')).split('\n')[0]).toMatch(/DeepCCA/);
     // the numbers are the ones the same recipe gives in Node (npm run demo's recipe, 2 epochs, seed 0)
-    const { DeepCCA } = await import('../src/index.js');
-    const { loadDigits } = await import('../src/datasets.js');
-    const d = await loadDigits();
-    const m = new DeepCCA({ components: 10, hidden: [256, 256], activation: 'leaky_relu', learningRate: 1e-3, batchSize: 500, epochs: 2, seed: 0 });
+    const m = new DeepCCA({ ...recipe, epochs: 2 });
     await m.fit(d.left.slice(0, 1500), d.right.slice(0, 1500));
     const node = Array.from(m.score(d.left.slice(1500), d.right.slice(1500)));
+    const [u] = m.transform(d.left.slice(1500), null);
     m.dispose();
     expect(await page!.evaluate(() => (window as unknown as { demo: { deepcca: { test: number[] } } }).demo.deepcca.test)).toEqual(node);
+    // its shared space: the scatter's points are Node's transform of the held-out rows, to the pixel
+    expectScatter(await scatterAgainst('spaceDcca', firstTwo(u), d.labels.slice(1500)), 297);
+    expect((await chartTexts('spaceDcca')).clipped).toEqual([]);
     expect(errors).toEqual([]);
   });
 
@@ -157,14 +278,20 @@ describe.skipIf(noBrowser)('the demo page (npm run demo:web) in headless Chromiu
     await page!.waitForFunction(() => document.getElementById('csv-message')!.textContent === 'fitted');
     const shown = (await text('csv-corr')).split('\n').slice(1, 4).map((l) => Number(l.trim().split(/\s+/)[1]));
     reference.linnerud.correlations.forEach((c: number, k: number) => expect(Math.abs(shown[k]! - c), `Linnerud ${k}`).toBeLessThan(1e-6));
-    expect(await page!.locator('#csv-scatter circle').count()).toBe(20);
+    // the scatter: the first pair of variates of the scaled fit (scale: true), every row, to the pixel
+    const exN = ex.map((r) => r.map(Number)), phN = ph.map((r) => r.map(Number));
+    const fit0 = new CCA({ components: 3, regularization: 0, scale: true }).fit(exN, phN);
+    const [cu, cv] = fit0.transform(exN, phN);
+    fit0.dispose();
+    expectScatter(await scatterAgainst('csv', Array.from({ length: 20 }, (_, i) => [cu.data[i * cu.cols]!, cv.data[i * cv.cols]!] as [number, number]), null), 20);
+    expect((await chartTexts('csv')).clipped).toEqual([]);
     // the page's default ('auto') on these mixed-unit columns (chins to weights in pounds) gives what the scaled fit gives
     await page!.fill('#csv-reg', 'auto');
     await page!.click('#csv-fit');
     // the message already says 'fitted' from the fit before: wait for this fit's shrinkage line
     await page!.waitForFunction(() => /shrinkage λ/.test(document.getElementById('csv-corr')!.textContent!) && document.getElementById('csv-message')!.textContent === 'fitted');
     const auto = (await text('csv-corr')).split('\n').slice(1, 4).map((l) => Number(l.trim().split(/\s+/)[1]));
-    const scaled = new CCA({ components: 3, regularization: 'auto', scale: true }).fit(ex.map((r) => r.map(Number)), ph.map((r) => r.map(Number)));
+    const scaled = new CCA({ components: 3, regularization: 'auto', scale: true }).fit(exN, phN);
     scaled.correlations.forEach((c, k) => expect(Math.abs(auto[k]! - c), `Linnerud 'auto' ${k}`).toBeLessThan(1e-6));
     expect(await text('csv-corr')).toContain(`shrinkage λ ${scaled.shrinkage![0].toFixed(4)}`);
     scaled.dispose();

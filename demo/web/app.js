@@ -49,52 +49,58 @@ const int = (id, min = 0) => {
   return v;
 };
 
-// ---- SVG plots ----
-const NS = 'http://www.w3.org/2000/svg';
-function el(name, attrs, parent) {
-  const e = document.createElementNS(NS, name);
-  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, String(v));
-  parent?.appendChild(e);
-  return e;
+// ---- charts: uPlot (demo/web/vendor/, copied from the devDependency by the build) ----
+const uPlot = window.uPlot;
+const FONT = '11px system-ui, sans-serif', LABEL_FONT = '12px system-ui, sans-serif';
+const axis = (label, extra = {}) => ({ label, font: FONT, labelFont: LABEL_FONT, labelSize: 18, stroke: '#333', grid: { stroke: '#eee', width: 1 }, ticks: { stroke: '#999', width: 1, size: 5 }, ...extra });
+/** integer ticks only (components, epochs) */
+const integerAxis = (label) => axis(label, { space: 24, incrs: [1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 5000], values: (u, splits) => splits.map((v) => String(v)) });
+/** A legend marker per series that looks like its line: the series' colour and dash (CSS .lines makes it a stroke). */
+const lineLegend = { live: false, markers: { width: 3, dash: (u, i) => (u.series[i].dash ? 'dashed' : 'solid'), fill: () => 'transparent' } };
+/** a line chart of series [{ label, stroke, dash }] against data[0]; its y scale fixed to yRange */
+function lineChart(target, { width, height, xLabel, yLabel, series, yRange, xRange = null, points = true }) {
+  target.replaceChildren();
+  return new uPlot({
+    width, height,
+    padding: [12, 24, 0, 0],
+    scales: { x: { time: false, ...(xRange ? { range: xRange } : {}) }, y: { range: yRange } },
+    axes: [integerAxis(xLabel), axis(yLabel, { size: 46, values: (u, splits) => splits.map((v) => v.toFixed(2)) })],
+    series: [{ label: xLabel }, ...series.map((s) => ({ label: s.label, stroke: s.stroke, width: 1.8, dash: s.dash, spanGaps: false, points: { show: points, size: 5, fill: s.stroke, stroke: s.stroke } }))],
+    legend: lineLegend,
+    cursor: { drag: { x: false, y: false } },
+  }, null, target);
 }
-/** Line plot of series [{ name, values, color, dash }] against 0..n−1 (or 1..n with one1). */
-function linePlot(svg, series, { ymin = 0, ymax = 1, xLabel = '', one1 = false, markers = true } = {}) {
-  svg.replaceChildren();
-  const W = +svg.getAttribute('width'), H = +svg.getAttribute('height');
-  const m = { l: 40, r: 10, t: 10, b: 34 };
-  const n = Math.max(2, ...series.map((s) => s.values.length));
-  const x = (i) => m.l + ((W - m.l - m.r) * i) / (n - 1), y = (v) => H - m.b - ((H - m.t - m.b) * (v - ymin)) / (ymax - ymin || 1);
-  el('line', { x1: m.l, y1: H - m.b, x2: W - m.r, y2: H - m.b, stroke: '#999' }, svg);
-  el('line', { x1: m.l, y1: m.t, x2: m.l, y2: H - m.b, stroke: '#999' }, svg);
-  for (let k = 0; k <= 4; k++) {
-    const v = ymin + ((ymax - ymin) * k) / 4;
-    el('text', { x: 4, y: y(v) + 4 }, svg).textContent = v.toFixed(2);
-  }
-  const ticks = Math.min(n, 10);
-  for (let k = 0; k < ticks; k++) {
-    const i = Math.round(((n - 1) * k) / Math.max(1, ticks - 1));
-    el('text', { x: x(i) - 4, y: H - m.b + 14 }, svg).textContent = String(one1 ? i + 1 : i);
-  }
-  el('text', { x: W / 2 - 40, y: H - 4 }, svg).textContent = xLabel;
-  series.forEach((s, k) => {
-    if (!s.values.length) return;
-    el('polyline', { points: s.values.map((v, i) => `${x(i)},${y(v)}`).join(' '), fill: 'none', stroke: s.color, 'stroke-width': 1.6, 'stroke-dasharray': s.dash ?? '' }, svg);
-    if (markers) for (const [i, v] of s.values.entries()) el('circle', { cx: x(i), cy: y(v), r: 2.2, fill: s.color }, svg);
-    // the legend in the lower left (correlations fall from left to right; losses rise)
-    el('text', { x: m.l + 8, y: H - m.b - 8 - 13 * (series.length - 1 - k), style: `fill: ${s.color}` }, svg).textContent = s.name;
-  });
+// the ten digit classes' colours (Tableau 10)
+const DIGIT_COLOURS = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#7f7f7f'];
+/**
+ * The data of a scatter of points [[a, b], …] (row order) in classes (an array of class
+ * indices, or null for one class): uPlot wants x ascending, so the rows are sorted by a and
+ * each class is a series holding b where the row is of that class (null elsewhere).
+ * at[i] is row i's index in the sorted x.
+ */
+function scatterData(pointsAb, classes, nClasses) {
+  const order = pointsAb.map((_, i) => i).sort((i, j) => pointsAb[i][0] - pointsAb[j][0]);
+  const at = new Array(pointsAb.length);
+  order.forEach((i, k) => (at[i] = k));
+  const data = [order.map((i) => pointsAb[i][0])];
+  for (let c = 0; c < nClasses; c++) data.push(order.map((i) => ((classes ? classes[i] : 0) === c ? pointsAb[i][1] : null)));
+  return { data, at };
 }
-function scatter(svg, u, v) {
-  svg.replaceChildren();
-  const W = +svg.getAttribute('width'), H = +svg.getAttribute('height'), pad = 28;
-  const lim = (a) => [Math.min(...a), Math.max(...a)];
-  const [ux0, ux1] = lim(u), [vy0, vy1] = lim(v);
-  const x = (t) => pad + ((W - 2 * pad) * (t - ux0)) / (ux1 - ux0 || 1), y = (t) => H - pad - ((H - 2 * pad) * (t - vy0)) / (vy1 - vy0 || 1);
-  el('rect', { x: pad, y: pad, width: W - 2 * pad, height: H - 2 * pad, fill: 'none', stroke: '#999' }, svg);
-  u.forEach((t, i) => el('circle', { cx: x(t), cy: y(v[i]), r: 3, fill: '#3465a4', 'fill-opacity': 0.7 }, svg));
-  el('text', { x: W / 2 - 50, y: H - 6 }, svg).textContent = 'first X canonical variate';
-  el('text', { x: 2, y: 14 }, svg).textContent = 'first Y variate';
+/** a scatter chart: one series per class, points only */
+function scatterChart(target, { width, height, xLabel, yLabel, classes }) {
+  target.replaceChildren();
+  return new uPlot({
+    width, height,
+    padding: [12, 24, 0, 0],
+    scales: { x: { time: false }, y: {} },
+    axes: [axis(xLabel), axis(yLabel, { size: 46 })],
+    series: [{ label: xLabel }, ...classes.map((c) => ({ label: c.label, stroke: c.colour, paths: () => null, points: { show: true, size: 6, width: 0, fill: c.colour + 'cc', stroke: c.colour } }))],
+    legend: { live: false, markers: { width: 0, fill: (u, i) => classes[i - 1].colour } },
+    cursor: { show: false, drag: { x: false, y: false } },
+  }, null, target);
 }
+const charts = (demo.charts = {});
+demo.scatter = {}; // per chart: the points shown (row order) and at (row → index in the chart's x)
 
 // ---- digits on a canvas: 8×8 pixels in [0, 1] (ink dark), each a 6×6 square ----
 const S = 6, GAP = 4;
@@ -119,19 +125,31 @@ demo.layout = { S, GAP };
 
 // ---- CCA ----
 const corr = { ccaTrain: [], ccaTest: [], dccaTrain: [], dccaTest: [] };
+// four colours apart (blue and red families, light dashed for train, dark solid for held-out)
+const CORR_SERIES = [
+  { label: 'CCA train', key: 'ccaTrain', stroke: '#6a9fd4', dash: [6, 4] },
+  { label: 'CCA held-out', key: 'ccaTest', stroke: '#1a3f8a' },
+  { label: 'DeepCCA train', key: 'dccaTrain', stroke: '#f28e2b', dash: [6, 4] },
+  { label: 'DeepCCA held-out', key: 'dccaTest', stroke: '#b8232a' },
+];
 function drawCorrelations() {
-  linePlot($('corr-plot'), [
-    { name: 'CCA train', values: corr.ccaTrain, color: '#3465a4', dash: '4 3' },
-    { name: 'CCA held-out', values: corr.ccaTest, color: '#3465a4' },
-    { name: 'DeepCCA train', values: corr.dccaTrain, color: '#cc0000', dash: '4 3' },
-    { name: 'DeepCCA held-out', values: corr.dccaTest, color: '#cc0000' },
-  ], { xLabel: 'component', one1: false });
+  const n = Math.max(2, corr.ccaTrain.length, corr.dccaTrain.length);
+  charts.corr ??= lineChart($('corr-plot'), { width: 480, height: 280, xLabel: 'component', yLabel: 'canonical correlation', series: CORR_SERIES, yRange: [0, 1], xRange: () => [0, Math.max(2, corr.ccaTrain.length, corr.dccaTrain.length) - 1] });
+  charts.corr.setData([Array.from({ length: n }, (_, k) => k), ...CORR_SERIES.map((s) => Array.from({ length: n }, (_, k) => corr[s.key][k] ?? null))]);
   const lines = [' k   CCA train  held-out' + (corr.dccaTest.length ? '   DeepCCA train  held-out' : '')];
   for (let k = 0; k < corr.ccaTrain.length; k++)
     lines.push(`${String(k).padStart(2)}   ${corr.ccaTrain[k].toFixed(6)}  ${corr.ccaTest[k].toFixed(6)}` + (corr.dccaTest.length ? `   ${corr.dccaTrain[k].toFixed(6)}      ${corr.dccaTest[k].toFixed(6)}` : ''));
   const sum = (a) => a.reduce((s, v) => s + v, 0);
   lines.push(`sum  ${sum(corr.ccaTrain).toFixed(6)}  ${sum(corr.ccaTest).toFixed(6)}` + (corr.dccaTest.length ? `   ${sum(corr.dccaTrain).toFixed(6)}      ${sum(corr.dccaTest).toFixed(6)}` : ''));
   $('corr-text').textContent = lines.join('\n');
+}
+/** The scatter of the held-out rows' first two canonical variates (left half), coloured by digit. */
+function drawSpace(model, points) {
+  const key = model === 'cca' ? 'spaceCca' : 'spaceDcca';
+  const { data, at } = scatterData(points, demo.testLabels, 10);
+  charts[key] ??= scatterChart($(model === 'cca' ? 'space-cca' : 'space-dcca'), { width: 440, height: 380, xLabel: 'canonical variate 1', yLabel: 'canonical variate 2', classes: DIGIT_COLOURS.map((colour, c) => ({ label: String(c), colour })) });
+  charts[key].setData(data);
+  demo.scatter[key] = { points, at };
 }
 async function runCca() {
   const status = $('cca-status');
@@ -143,6 +161,7 @@ async function runCca() {
     corr.ccaTest = r.test;
     demo.cca = { train: r.train, test: r.test };
     drawCorrelations();
+    drawSpace('cca', r.space);
     $('cca-significance').textContent = r.significance;
     showStatus(status, `fitted in ${r.ms.toFixed(1)} ms (ridge ${ridge})`);
   } catch (e) {
@@ -180,12 +199,13 @@ async function trainWith(prefix, type, options, onDone, onEpoch) {
       showStatus(status, `epoch ${p.epoch}/${p.epochs}, loss ${p.loss.toFixed(4)}, ${p.seconds.toFixed(1)} s`);
       onEpoch?.(p);
     });
-    if (r.aborted) {
-      showStatus(status, 'aborted: nothing kept; you can train again');
-      demo[`${type}Aborted`] = true;
+    if (r.aborted) demo[`${type}Aborted`] = true;
+    if (r.aborted && r.epochs === 0) {
+      showStatus(status, 'aborted before the first epoch finished: nothing of this training to keep; you can train again');
     } else {
-      bar.value = 1;
-      onDone(r);
+      // an abort keeps the weights of the last finished epoch as the fitted model: shown as a finished one
+      bar.value = r.epochs / options.epochs;
+      onDone(r, r.aborted ? `aborted after ${r.epochs} of ${options.epochs} epochs, the model keeps epoch ${r.epochs}'s weights` : `trained ${r.epochs} epochs`);
     }
   } catch (e) {
     showError(status, e.message);
@@ -194,19 +214,24 @@ async function trainWith(prefix, type, options, onDone, onEpoch) {
   }
 }
 
+let lossEpochs = 2; // the loss chart's x runs over the epochs asked for
 $('dcca-run').onclick = () => {
   const options = trainingOptions('dcca');
   if (!options) return;
   const losses = [];
-  trainWith('dcca', 'deepcca', options, (r) => {
+  charts.loss ??= lineChart($('dcca-loss'), { width: 480, height: 240, xLabel: 'epoch', yLabel: 'sum of batch correlations', series: [{ label: 'batch correlation (sum of 10)', stroke: '#b8232a' }], yRange: [0, 10], xRange: () => [1, lossEpochs], points: false });
+  lossEpochs = Math.max(2, options.epochs);
+  charts.loss.setData([[], []]);
+  trainWith('dcca', 'deepcca', options, (r, what) => {
     corr.dccaTrain = r.train;
     corr.dccaTest = r.test;
-    demo.deepcca = { train: r.train, test: r.test };
+    demo.deepcca = { train: r.train, test: r.test, epochs: r.epochs, aborted: r.aborted };
     drawCorrelations();
-    showStatus($('dcca-status'), `trained ${options.epochs} epochs: held-out sum ${r.test.reduce((s, v) => s + v, 0).toFixed(3)}`);
+    drawSpace('deepcca', r.space);
+    showStatus($('dcca-status'), `${what}: held-out sum ${r.test.reduce((s, v) => s + v, 0).toFixed(3)}`);
   }, (p) => {
     losses.push(p.loss);
-    if (losses.length % 2 === 1 || p.epoch === p.epochs) linePlot($('dcca-loss'), [{ name: 'batch correlation (sum)', values: losses, color: '#cc0000' }], { ymin: 0, ymax: 10, xLabel: 'epoch', markers: false, one1: true });
+    if (losses.length % 2 === 1 || p.epoch === p.epochs) charts.loss.setData([losses.map((_, i) => i + 1), losses.slice()]);
   });
 };
 $('dcca-abort').onclick = () => request('abort');
@@ -214,7 +239,7 @@ $('dcca-abort').onclick = () => request('abort');
 $('ae-run').onclick = () => {
   const options = trainingOptions('ae');
   if (!options) return;
-  trainWith('ae', 'autoencoder', options, (r) => {
+  trainWith('ae', 'autoencoder', options, (r, what) => {
     const n = r.real.left.length, draw = digitCanvas($('ae-grid'), 3, n);
     // pixel (i, j) of a digit from its halves (4 columns each)
     const whole = (left, right) => (i, j) => (j < 4 ? left(i * 4 + j) : right(i * 4 + j - 4));
@@ -225,7 +250,7 @@ $('ae-run').onclick = () => {
       draw(2, k, whole((q) => r.leftFromRight[k * 32 + q], R));
     }
     demo.autoencoder = r.mse;
-    showStatus($('ae-status'), `held-out MSE per pixel: right from left ${r.mse.rightFromLeft.toFixed(4)}, left from right ${r.mse.leftFromRight.toFixed(4)}`);
+    showStatus($('ae-status'), `${what}; held-out MSE per pixel: right from left ${r.mse.rightFromLeft.toFixed(4)}, left from right ${r.mse.leftFromRight.toFixed(4)}`);
   });
 };
 
@@ -238,10 +263,10 @@ function drawGan(r) {
 $('gan-run').onclick = () => {
   const options = trainingOptions('gan', { sampleSeed: 'gan-sample-seed' });
   if (!options) return;
-  trainWith('gan', 'gan', options, (r) => {
+  trainWith('gan', 'gan', options, (r, what) => {
     drawGan(r);
     for (const id of ['gan-resample', 'gan-new-seed', 'gan-save']) $(id).disabled = false;
-    showStatus($('gan-status'), `trained ${options.epochs} epochs; samples with seed ${r.seed}`);
+    showStatus($('gan-status'), `${what}; samples with seed ${r.seed}`);
   });
 };
 async function resample(seed) {
@@ -318,7 +343,10 @@ $('csv-fit').onclick = async () => {
     const r = await request('fitCsv', { x: pick('x'), y: pick('y'), regularization });
     $('csv-corr').textContent = ['canonical correlations', ...r.correlations.map((c, k) => `${String(k).padStart(2)}  ${c.toFixed(6)}`)].join('\n') + (r.shrinkage ? `\nshrinkage λ ${r.shrinkage[0].toFixed(4)} (Schäfer–Strimmer: every correlation of the joined views times 1 − λ; the same in any column units)` : '');
     $('csv-significance').textContent = r.significance;
-    scatter($('csv-scatter'), r.scatter.u, r.scatter.v);
+    const pts = r.scatter.u.map((a, i) => [a, r.scatter.v[i]]);
+    charts.csv ??= scatterChart($('csv-scatter'), { width: 360, height: 320, xLabel: 'first X canonical variate', yLabel: 'first Y canonical variate', classes: [{ label: 'rows', colour: '#4e79a7' }] });
+    charts.csv.setData(scatterData(pts, null, 1).data);
+    demo.scatter.csv = { points: pts, at: scatterData(pts, null, 1).at };
     demo.csv = { correlations: r.correlations };
     showStatus(msg, 'fitted');
   } catch (e) {
@@ -329,6 +357,7 @@ $('csv-fit').onclick = async () => {
 // ---- start: the build, then CCA at once ----
 request('hello').then(async (r) => {
   $('build').textContent = `${r.build}, ${r.threads} thread${r.threads > 1 ? 's' : ''}`;
+  demo.testLabels = r.testLabels;
   await runCca();
   demo.ready = true;
 }, (e) => showError($('cca-status'), `could not start: ${e.message}`));

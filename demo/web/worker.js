@@ -9,38 +9,47 @@ const ready = (async () => {
   const info = await init({ threads: 'auto' });
   const text = await (await fetch(new URL('../pkg/data/digits.csv', import.meta.url))).text();
   const d = parseDigits(text);
-  return { info, d, trainX: d.left.slice(0, 1500), testX: d.left.slice(1500), trainY: d.right.slice(0, 1500), testY: d.right.slice(1500), labels: d.labels };
+  return { info, d, trainX: d.left.slice(0, 1500), testX: d.left.slice(1500), trainY: d.right.slice(0, 1500), testY: d.right.slice(1500), labels: d.labels, testLabels: d.labels.slice(1500) };
 })();
 
+/** The first two columns of a transform's variates (a MatrixResult), one [a, b] per row. */
+const firstTwo = (m) => Array.from({ length: m.rows }, (_, i) => [m.data[i * m.cols], m.data[i * m.cols + 1]]);
+
 let abort = null; // the AbortController of the training in progress
+const fitted = { cca: null, deepcca: null }; // the last fitted CCA and DeepCCA (the retrieval panel asks them)
 let gan = null; // the last trained conditional GAN
 let csv = null; // the last uploaded table, as parseCsv reads it: { names, data, rows, cols }
 const wanted = Array.from({ length: 100 }, (_, i) => i % 10); // grid: row = class, ten samples each
 
 const handlers = {
   async hello() {
-    const { info, trainX, testX } = await ready;
-    return { build: info.build, threads: info.threads, train: trainX.length, test: testX.length };
+    const { info, trainX, testX, testLabels } = await ready;
+    return { build: info.build, threads: info.threads, train: trainX.length, test: testX.length, testLabels };
   },
 
   async cca({ ridge = 1e-4 }) {
     const { trainX, trainY, testX, testY } = await ready;
     const t0 = performance.now();
     const cca = new CCA({ components: 10, regularization: ridge }).fit(trainX, trainY);
+    const ms = performance.now() - t0;
     try {
-      return { ms: performance.now() - t0, train: Array.from(cca.correlations), test: Array.from(cca.score(testX, testY)), significance: formatSignificance(cca.significance().slice(0, 12)) };
+      const [u] = cca.transform(testX, null);
+      return { ms, train: Array.from(cca.correlations), test: Array.from(cca.score(testX, testY)), significance: formatSignificance(cca.significance().slice(0, 12)), space: firstTwo(u) };
     } finally {
-      cca.dispose();
+      fitted.cca?.dispose();
+      fitted.cca = cca;
     }
   },
 
   async deepcca({ epochs = 200, seed = 0 }, progress) {
     const { trainX, trainY, testX, testY } = await ready;
     const model = new DeepCCA({ components: 10, hidden: [256, 256], activation: 'leaky_relu', learningRate: 1e-3, batchSize: 500, epochs, seed });
-    return train(model, (signal) => model.fit(trainX, trainY, { signal, onEpoch: (e) => progress({ epoch: e.epoch, epochs: e.epochs, loss: e.losses.correlation, seconds: e.seconds }) }), () => ({
-      train: Array.from(model.correlations),
-      test: Array.from(model.score(testX, testY)),
-    }));
+    return train(model, (signal) => model.fit(trainX, trainY, { signal, onEpoch: (e) => progress({ epoch: e.epoch, epochs: e.epochs, loss: e.losses.correlation, seconds: e.seconds }) }), () => {
+      const out = { train: Array.from(model.correlations), test: Array.from(model.score(testX, testY)), space: firstTwo(model.transform(testX, null)[0]) };
+      fitted.deepcca?.dispose();
+      fitted.deepcca = model;
+      return out;
+    }, true);
   },
 
   async autoencoder({ epochs = 300, seed = 0 }, progress) {
@@ -103,7 +112,8 @@ const handlers = {
     const overlap = x.filter((c) => y.includes(c));
     if (overlap.length) throw new Error(`a column cannot be in both views: ${overlap.map((c) => csv.names[c]).join(', ')}`);
     const X = columns(csv, x.map((c) => csv.names[c])), Y = columns(csv, y.map((c) => csv.names[c]));
-    const cca = new CCA({ components: Math.min(x.length, y.length), regularization });
+    // scale: true: each column standardised first, so columns in different units weigh alike
+    const cca = new CCA({ components: Math.min(x.length, y.length), regularization, scale: true });
     try {
       cca.fit(X, Y);
       const [u, v] = cca.transform(X, Y);
@@ -126,19 +136,29 @@ function sample(model, seed) {
   return { seed, data: Array.from(out.data), rows: out.rows, cols: out.cols };
 }
 
-/** Runs a fit with an abort signal. An aborted fit resolves to { aborted: true }; the model is kept only when `keep` and it finished. */
+/**
+ * Runs a fit with an abort signal; resolves to the result and { aborted, epochs } (the epochs
+ * the model holds). An abort keeps the weights of the last finished epoch as the fitted model
+ * (the library's rule), so an aborted fit with one or more finished epochs gives its result as
+ * a finished one does; before the first finished epoch it resolves to { aborted: true, epochs: 0 }.
+ * The model is kept (not disposed) when `keep` and it has a result.
+ */
 async function train(model, fit, result, keep = false) {
   if (abort) throw new Error('a training is already running: abort it first');
   abort = new AbortController();
   let kept = false;
   try {
-    await fit(abort.signal);
+    let aborted = false;
+    try {
+      await fit(abort.signal);
+    } catch (e) {
+      if (!abort.signal.aborted) throw e;
+      aborted = true;
+      if (model.history.length === 0) return { aborted, epochs: 0 };
+    }
     const out = result();
     kept = keep;
-    return { ...out, aborted: false };
-  } catch (e) {
-    if (abort.signal.aborted) return { aborted: true };
-    throw e;
+    return { ...out, aborted, epochs: model.history.length };
   } finally {
     abort = null;
     if (!kept) model.dispose();
