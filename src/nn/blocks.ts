@@ -28,17 +28,21 @@ abstract class Wiring extends PieceBase {
     this.record = new ForwardRecord(what);
   }
 
+  /** 0: a wiring piece has no parameters */
   get parameterCount(): number {
     return 0;
   }
+  /** an empty array (no parameters) */
   get parameters(): Float32Array {
     this.live();
     return EMPTY;
   }
+  /** an empty array (no parameters) */
   get gradients(): Float32Array {
     this.live();
     return EMPTY;
   }
+  /** Does nothing (no parameters); there for the Piece interface. */
   zeroGrad(): void {
     this.live();
   }
@@ -95,6 +99,7 @@ function borrowAll(inputs: readonly TensorInput[], name: string, widths?: readon
 
 /** Concat and Split: a row of column blocks of the given widths. */
 abstract class ColumnBlocks extends Wiring {
+  /** the width of each column block */
   readonly widths: readonly number[];
   /** total width */
   readonly width: number;
@@ -114,10 +119,18 @@ abstract class ColumnBlocks extends Wiring {
     return t.viewCols(this.offsets[i]!, this.widths[i]!);
   }
 
+  /** The piece as JSON (its widths): `fromJSON` reads it back. */
   toJSON(): Record<string, unknown> {
     this.live();
     return { format: `crossmodal.${this.record.what}`, version: 1, widths: [...this.widths] };
   }
+}
+
+/** Options of Concat.forward. */
+export interface ConcatForwardOptions {
+  /** rows×parts presence mask: part j of row i is multiplied by gates[i][j] (1 present,
+   *  0 missing) in forward and backward (default: every part present) */
+  gates?: TensorInput;
 }
 
 /**
@@ -132,12 +145,6 @@ abstract class ColumnBlocks extends Wiring {
  * const cat = new nn.Concat([2, 1]);
  * cat.forward([[[1, 2]], [[3]]]).toArray(); // [[1, 2, 3]]
  */
-export interface ConcatForwardOptions {
-  /** rows×parts presence mask: part j of row i is multiplied by gates[i][j] (1 present,
-   *  0 missing) in forward and backward (default: every part present) */
-  gates?: TensorInput;
-}
-
 export class Concat extends ColumnBlocks implements Piece<TensorInput[], Tensor, (Tensor | null)[] | null> {
   #gated = 0;
 
@@ -201,6 +208,7 @@ export class Concat extends ColumnBlocks implements Piece<TensorInput[], Tensor,
     }
   }
 
+  /** A Concat from what toJSON wrote; a FormatError when malformed. */
   static fromJSON(json: unknown): Concat {
     return new Concat(readWidths(json, 'crossmodal.Concat'));
   }
@@ -271,6 +279,7 @@ export class Split extends ColumnBlocks implements Piece<TensorInput, Tensor[], 
     }
   }
 
+  /** A Split from what toJSON wrote; a FormatError when malformed. */
   static fromJSON(json: unknown): Split {
     return new Split(readWidths(json, 'crossmodal.Split'));
   }
@@ -348,11 +357,13 @@ export class Fork extends Wiring implements Piece<TensorInput, Tensor, Tensor | 
     }
   }
 
+  /** The piece as JSON (it has no settings): `fromJSON` reads it back. */
   toJSON(): Record<string, unknown> {
     this.live();
     return { format: 'crossmodal.Fork', version: 1 };
   }
 
+  /** A Fork from what toJSON wrote; a FormatError when malformed. */
   static fromJSON(json: unknown): Fork {
     readEnvelope(json, 'crossmodal.Fork', 1);
     return new Fork();

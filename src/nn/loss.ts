@@ -11,8 +11,11 @@ import { ShapeError, ValueError, describe } from '../errors.js';
 import { originOf } from './piece.js';
 import { checkLabels, checkOptions } from '../options.js';
 
+/** What a loss returns: its mean value and its gradient w.r.t. the prediction. */
 export interface LossResult {
+  /** the mean loss */
   loss: number;
+  /** d loss / d prediction (options.grad when given, else a new Tensor to dispose) */
   grad: Tensor;
 }
 
@@ -42,18 +45,36 @@ function pair(yhat: TensorInput, y: TensorInput, what: string, fn: (g: Tensor, p
   }
 }
 
+/** Options of the losses. */
 export interface LossOptions {
   /** a tensor of the prediction's shape to write the gradient into, so a training step
    *  allocates nothing (default: a new tensor, which the caller disposes) */
   grad?: Tensor;
 }
 
-/** Mean squared error over every value: mean((yhat − y)²); grad = 2(yhat − y)/N. */
+/**
+ * Mean squared error over every value: mean((yhat − y)²); grad = 2(yhat − y)/N.
+ *
+ * @example
+ * ```ts
+ * const { loss, grad } = nn.mse([[1, 2]], [[0, 2]]); // loss 0.5, grad [[1, 0]]
+ * grad.dispose();
+ * ```
+ */
 export function mse(yhat: TensorInput, y: TensorInput, options: LossOptions = {}): LossResult {
   return pair(yhat, y, 'y', W.mseLoss, checkOptions(options, ['grad']).grad);
 }
 
-/** Binary cross-entropy from logits z against targets in [0, 1], numerically stable. */
+/**
+ * Binary cross-entropy from logits z against targets in [0, 1], numerically stable.
+ *
+ * @example
+ * ```ts
+ * const grad = Tensor.zeros(2, 1); // reused every step: nothing allocated
+ * const { loss } = nn.bceWithLogits(net.forward(x), [[0], [1]], { grad });
+ * net.backward(grad);
+ * ```
+ */
 export function bceWithLogits(z: TensorInput, targets: TensorInput, options: LossOptions = {}): LossResult {
   return pair(z, targets, 'targets', W.bceLogitsLoss, checkOptions(options, ['grad']).grad);
 }
@@ -66,6 +87,12 @@ export function labelIndices(labels: ArrayLike<number>, n: number, classes: numb
 /**
  * Softmax cross-entropy of logits (n×c) against integer class labels (n values in 0..c−1):
  * mean over rows of −log softmax(z)[label]; grad = (softmax − onehot)/n.
+ *
+ * @example
+ * ```ts
+ * const { loss, grad } = nn.softmaxCrossEntropy([[2, 0, 0], [0, 0, 3]], [0, 2]);
+ * grad.dispose();
+ * ```
  */
 export function softmaxCrossEntropy(logits: TensorInput, labels: ArrayLike<number>, options: LossOptions = {}): LossResult {
   checkOptions(options, ['grad']);

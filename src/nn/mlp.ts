@@ -19,8 +19,10 @@ import { checkTensors, linearChain, type TorchTensors } from './torch.js';
 import { ACTIVATIONS, type Activation } from './activation.js';
 
 export { ACTIVATIONS, type Activation } from './activation.js';
+/** Weight initialisation of an MLP: see MLPOptions.init. */
 export type MLPInit = 'auto' | 'he' | 'glorot' | 'uniform';
 
+/** Options of new MLP: its widths, activations, dropout, initialisation and seed. */
 export interface MLPOptions {
   /** widths [in, hidden…, out] (required) */
   layers: readonly number[];
@@ -41,6 +43,7 @@ export interface MLPOptions {
   seed?: number;
 }
 
+/** Options of MLP.fromTorch: how the PyTorch nn.Sequential was named and built. */
 export interface MLPFromTorchOptions {
   /** what the Sequential's names start with, dot included: 'encoder.' for `encoder.0.weight`
    *  (default '': names `0.weight`, `0.bias`, `2.weight`, …) */
@@ -53,11 +56,13 @@ export interface MLPFromTorchOptions {
   leakySlope?: number;
 }
 
+/** Options of predict. */
 export interface PredictOptions {
   /** rows run at a time (default: the larger of the last training batch and 1024) */
   batchSize?: number;
 }
 
+/** Options of MLP.toJSON. */
 export interface MLPToJSONOptions {
   /** an optimiser whose state to store with the network, so training resumes exactly
    *  (default: none, only the network) */
@@ -93,14 +98,26 @@ interface Batch {
 const FORMAT = 'crossmodal.MLP';
 const OPTIONS = ['layers', 'activation', 'outputActivation', 'leakySlope', 'dropout', 'init', 'seed'] as const satisfies readonly (keyof MLPOptions)[];
 
+/**
+ * A stack of dense layers with a hand-written backward: forward, backward (gradients
+ * accumulate), predict, and parameters in one Float32Array that the optimisers step.
+ * @example
+ * ```ts
+ * const net = new MLP({ layers: [2, 16, 1], activation: 'tanh', seed: 1 });
+ * const opt = new nn.Adam(net, { learningRate: 0.05 });
+ * net.zeroGrad();
+ * net.backward(nn.bceWithLogits(net.forward([[0, 1], [1, 1]]), [[1], [0]]).grad);
+ * opt.step();
+ * ```
+ */
 export class MLP extends PieceBase implements Piece {
-  readonly layers: readonly number[];
-  readonly activation: Activation;
-  readonly outputActivation: Activation;
-  readonly leakySlope: number;
-  readonly dropout: number;
-  readonly seed: number;
-  readonly init: MLPInit;
+  /** widths [in, hidden…, out] */ readonly layers: readonly number[];
+  /** hidden activation */ readonly activation: Activation;
+  /** output activation */ readonly outputActivation: Activation;
+  /** LeakyReLU's negative slope */ readonly leakySlope: number;
+  /** dropout rate of the hidden layers in training mode */ readonly dropout: number;
+  /** seed of initialisation and dropout */ readonly seed: number;
+  /** weight initialisation */ readonly init: MLPInit;
 
   #count: number;
   #spec: Layer[] = [];
@@ -213,6 +230,7 @@ export class MLP extends PieceBase implements Piece {
     return { params: this.#params!, grads: this.#grads! };
   }
 
+  /** Sets every parameter gradient to 0 (backward accumulates: call it before each step). */
   zeroGrad(): void {
     this.live();
     W.fill(this.#grads!, 0);

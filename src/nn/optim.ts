@@ -12,6 +12,7 @@ import { checkOptions } from '../options.js';
 import { crc32, decodeF32, encodeF32 } from '../serialize.js';
 import type { Piece } from './piece.js';
 
+/** Options every optimiser takes. */
 export interface OptimizerOptions {
   /** step size (default 1e-3; SGD 0.01) */
   learningRate?: number;
@@ -21,19 +22,21 @@ export interface OptimizerOptions {
   maxGradNorm?: number;
 }
 
+/** Options of nn.SGD. */
 export interface SGDOptions extends OptimizerOptions {
-  /** (default 0) */
+  /** momentum factor (default 0) */
   momentum?: number;
   /** Nesterov momentum (default false) */
   nesterov?: boolean;
 }
 
+/** Options of nn.Adam and nn.AdamW. */
 export interface AdamOptions extends OptimizerOptions {
-  /** (default 0.9) */
+  /** decay of the first moment (default 0.9) */
   beta1?: number;
-  /** (default 0.999) */
+  /** decay of the second moment (default 0.999) */
   beta2?: number;
-  /** (default 1e-8) */
+  /** added to the second moment's root (default 1e-8) */
   eps?: number;
 }
 
@@ -59,11 +62,26 @@ interface Segment {
   state: Tensor[];
 }
 
+/**
+ * What SGD, Adam and AdamW share: `step()` updates the parameters of a group of pieces from
+ * their accumulated gradients (clipped first when maxGradNorm is set); `toJSON()` keeps the
+ * state, `optimizerFromJSON` restores it; `dispose()` frees the moment buffers.
+ * @example
+ * ```ts
+ * const net = new nn.MLP({ layers: [2, 1] });
+ * const opt: nn.Optimizer = new nn.Adam(net, { learningRate: 0.01 });
+ * net.zeroGrad(); // then forward, a loss, backward
+ * opt.step();
+ * ```
+ */
 export abstract class Optimizer extends Disposable {
   /** the group this optimiser steps, in order */
   readonly pieces: readonly Trainable[];
+  /** the step size (may be changed between steps, e.g. by a schedule) */
   learningRate: number;
+  /** weight decay: L2 added to the gradient (SGD, Adam) or decoupled (AdamW) */
   readonly weightDecay: number;
+  /** the group's global gradient norm is clipped to this before each step (Infinity: off) */
   readonly maxGradNorm: number;
   /** steps taken */
   steps = 0;
@@ -197,9 +215,22 @@ export abstract class Optimizer extends Disposable {
   }
 }
 
-/** SGD with momentum (and Nesterov), L2 weight decay. */
+/**
+ * SGD with momentum (and Nesterov), L2 weight decay.
+ * @example
+ * ```ts
+ * const net = new nn.MLP({ layers: [2, 8, 1] });
+ * const opt = new nn.SGD(net, { learningRate: 0.1, momentum: 0.9 });
+ * net.zeroGrad();
+ * const grad = nn.mse(net.forward([[0, 1]]), [[1]]).grad;
+ * net.backward(grad);
+ * opt.step();
+ * ```
+ */
 export class SGD extends Optimizer {
+  /** momentum factor (0: plain SGD) */
   readonly momentum: number;
+  /** Nesterov momentum */
   readonly nesterov: boolean;
   constructor(pieces: Trainable | Trainable[], options: SGDOptions = {}) {
     super(pieces, { learningRate: 0.01, ...checkOptions(options, SGD_OPTIONS) }, 1);
@@ -217,10 +248,23 @@ export class SGD extends Optimizer {
   }
 }
 
-/** Adam (Kingma & Ba) with bias correction; weightDecay is L2 added to the gradient. */
+/**
+ * Adam (Kingma & Ba) with bias correction; weightDecay is L2 added to the gradient.
+ * @example
+ * ```ts
+ * const net = new nn.MLP({ layers: [2, 16, 1], activation: 'tanh', seed: 1 });
+ * const opt = new nn.Adam(net, { learningRate: 0.05 });
+ * net.zeroGrad();
+ * net.backward(nn.bceWithLogits(net.forward([[0, 1]]), [[1]]).grad);
+ * opt.step();
+ * ```
+ */
 export class Adam extends Optimizer {
+  /** decay of the first moment */
   readonly beta1: number;
+  /** decay of the second moment */
   readonly beta2: number;
+  /** added to the second moment's root */
   readonly eps: number;
   protected readonly decoupled: boolean = false;
   constructor(pieces: Trainable | Trainable[], options: AdamOptions = {}) {
@@ -240,7 +284,14 @@ export class Adam extends Optimizer {
   }
 }
 
-/** AdamW (Loshchilov & Hutter): decoupled weight decay (default 0.01). */
+/**
+ * AdamW (Loshchilov & Hutter): decoupled weight decay (default 0.01).
+ * @example
+ * ```ts
+ * const net = new nn.MLP({ layers: [4, 8, 2] });
+ * const opt = new nn.AdamW(net, { learningRate: 1e-3, weightDecay: 0.05 });
+ * ```
+ */
 export class AdamW extends Adam {
   protected override readonly decoupled: boolean = true;
   constructor(pieces: Trainable | Trainable[], options: AdamOptions = {}) {
@@ -253,7 +304,15 @@ export class AdamW extends Adam {
 
 /**
  * Rebuilds an optimiser saved with `net.toJSON({ optimizer })` (or `optimizer.toJSON()`)
- * for that (restored) piece or group, in the same order.
+ * for that (restored) piece or group, in the same order. Returns null when the JSON holds
+ * no optimiser; throws FormatError when it is malformed.
+ *
+ * @example
+ * ```ts
+ * const saved = JSON.stringify(net.toJSON({ optimizer: opt }));
+ * const net2 = nn.MLP.fromJSON(saved);
+ * const opt2 = nn.optimizerFromJSON(saved, net2); // training resumes exactly
+ * ```
  */
 export function optimizerFromJSON(json: unknown, pieces: Trainable | Trainable[]): Optimizer | null {
   let o: unknown = json;

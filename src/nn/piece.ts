@@ -21,6 +21,7 @@ export type WithInputGradient = Omit<BackwardOptions, 'inputGradient'> & { input
 /** Backward options that ask for no input gradient: the result is null. */
 export type WithoutInputGradient = Omit<BackwardOptions, 'inputGradient'> & { inputGradient: false };
 
+/** Options of a piece's backward: which gradients to compute. */
 export interface BackwardOptions {
   /** return ∂L/∂input (default true); a Concat takes one flag per part */
   inputGradient?: boolean | boolean[];

@@ -71,7 +71,16 @@ export function readSafetensors(bytes: Uint8Array | ArrayBuffer): Record<string,
   return out;
 }
 
-/** The header's `__metadata__` (a string → string map; {} when absent), after the same checks as readSafetensors. */
+/**
+ * The header's `__metadata__` (a string → string map; {} when absent), after the same checks
+ * as readSafetensors (a FormatError when the file is malformed).
+ *
+ * @example
+ * ```ts
+ * import { readFileSync } from 'node:fs';
+ * const meta = nn.readSafetensorsMetadata(readFileSync('model.safetensors')); // e.g. { format: 'pt' }
+ * ```
+ */
 export function readSafetensorsMetadata(bytes: Uint8Array | ArrayBuffer): Record<string, string> {
   return parseHeader(asBytes(bytes)).metadata;
 }

@@ -30,6 +30,7 @@ export interface EpochInfo<L = Record<string, number>> {
   batchSize: number;
 }
 
+/** What every model's fit (and trainLoop) takes to watch or stop training. */
 export interface FitOptions<L = Record<string, number>> {
   /** called after every epoch; return false to stop training early (default: none) */
   onEpoch?: (info: EpochInfo<L>) => void | boolean | Promise<void | boolean>;
@@ -40,6 +41,7 @@ export interface FitOptions<L = Record<string, number>> {
 /** The keys of FitOptions, for models that take no others. */
 export const FIT_OPTIONS = ['onEpoch', 'signal'] as const satisfies readonly (keyof FitOptions)[];
 
+/** Options of nn.trainLoop: the data's size, the schedule and the step. */
 export interface LoopOptions extends FitOptions {
   /** rows in the training set (required) */
   rows: number;
@@ -79,7 +81,18 @@ export function diverged(epoch: number, batch: number, what: string, checkpoint:
   });
 }
 
-/** Resolves on the next macrotask (setImmediate in Node, a MessageChannel in browsers). */
+/**
+ * Resolves on the next macrotask (setImmediate in Node, a MessageChannel in browsers), so a
+ * long loop lets the page repaint and timers run.
+ *
+ * @example
+ * ```ts
+ * for (let i = 0; i < 1000; i++) {
+ *   opt.step();
+ *   if (i % 50 === 0) await nn.yieldToEventLoop();
+ * }
+ * ```
+ */
 export function yieldToEventLoop(): Promise<void> {
   const g = globalThis as { setImmediate?: (fn: () => void) => void };
   if (typeof g.setImmediate === 'function') return new Promise((r) => g.setImmediate!(r));
@@ -189,6 +202,23 @@ export async function endEpoch(
  * DivergenceError. On any error (an abort included) the checkpoint, if given, is restored to
  * the last finished epoch before the error propagates; `history` then still lists the
  * finished epochs (pass your own array to keep it).
+ *
+ * @example
+ * ```ts
+ * // net, opt: an MLP and its optimiser; x, t: the data; xb (8×in), tb (8×1), G (8×1): Tensors
+ * const history = await nn.trainLoop({
+ *   rows: x.length, epochs: 10, batchSize: 8, seed: 1,
+ *   step: (batch) => {
+ *     const ids = batch.toArray(); // this batch's row indices
+ *     xb.data.set(ids.flatMap((i) => x[i])); tb.data.set(ids.map((i) => t[i]));
+ *     opt.zeroGrad();
+ *     const { loss } = nn.mse(net.forward(xb), tb, { grad: G });
+ *     net.backward(G, { inputGradient: false });
+ *     opt.step();
+ *     return loss;
+ *   },
+ * });
+ * ```
  */
 export async function trainLoop(o: LoopOptions, history: EpochInfo[] = []): Promise<EpochInfo[]> {
   checkOptions(o, LOOP_OPTIONS, 'trainLoop options');
