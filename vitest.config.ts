@@ -12,6 +12,7 @@ const perBuild = [
   'test/nn_kernels.test.ts',
   'test/gemm_f32.test.ts',
   'test/nn.test.ts',
+  'test/retrieval.test.ts',
 ];
 
 // The public-API fuzz (test/api-fuzz.test.ts) runs FUZZ_CASES cases (default 2000) on the

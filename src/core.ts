@@ -52,4 +52,5 @@ export {
   MultimodalVAE, type MultimodalVAEOptions, type MultimodalVAEFromTorchOptions, type VAEFusion, type VAELikelihood, type VAEFitOptions, type VAESourceFitOptions, type VAELosses, type VAESampleOptions, type VAELogLikelihoodOptions, type VAEViewsOptions, type VAEEncoding, type VAELogLikelihood,
 } from './models/neural/vae.js';
 export * as metrics from './models/neural/metrics.js';
-export type { KernelDistanceOptions, PrecisionRecallOptions, DensityCoverageOptions, FeatureExtractor, RowClassifier } from './models/neural/metrics.js';
+export type { KernelDistanceOptions, PrecisionRecallOptions, DensityCoverageOptions, FeatureExtractor, RowClassifier, RetrievalOptions, RetrievalResult } from './models/neural/metrics.js';
+export type { RetrieveOptions, RetrieveResult } from './models/neural/metrics_retrieval.js';

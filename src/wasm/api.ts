@@ -59,6 +59,24 @@ export interface Kernels {
   rbf_from_gram_f64(g: Ptr, a: Ptr, b: Ptr, m: number, n: number, ld: number, gamma: number): void;
   poly_from_gram_f64(g: Ptr, m: number, n: number, ld: number, gamma: number, coef0: number, degree: number): void;
 
+  // retrieval.ts — keys (larger = more similar) of query blocks against gallery blocks, top-k heaps, ranks by counting
+  /** out[i] = ‖row i‖ (metric 0, cosine) or ‖row i‖² (metric 1, euclidean) */
+  retrieval_norms_f64(out: Ptr, x: Ptr, n: number, p: number, ldx: number, metric: number): void;
+  /** s (mq×ng) = cosine q·g/(qa·ga) or −max(qa + ga − 2q·g, 0); returns the count of non-finite keys */
+  retrieval_keys_f64(s: Ptr, q: Ptr, g: Ptr, qa: Ptr, ga: Ptr, mq: number, ng: number, d: number, ldq: number, ldg: number, lds: number, metric: number): number;
+  /** heaps (hk f64, hi i32; k per query, worst at the root) updated with the block's rows j0… */
+  retrieval_topk_f64(hk: Ptr, hi: Ptr, s: Ptr, mq: number, ng: number, lds: number, k: number, j0: number): void;
+  /** each heap sorted best first (key descending, index ascending) */
+  retrieval_topk_sort_f64(hk: Ptr, hi: Ptr, mq: number, k: number): void;
+  /** appends the keys of relevant rows (lg[j] == lq[i]) to each query's list (rel, ldr; counts cnt i32) */
+  retrieval_gather_f64(rel: Ptr, cnt: Ptr, s: Ptr, lq: Ptr, lg: Ptr, mq: number, ng: number, lds: number, ldr: number): void;
+  /** each list sorted descending */
+  retrieval_sort_desc_f64(rel: Ptr, cnt: Ptr, mq: number, ldr: number): void;
+  /** difference counts (i32) of the non-relevant rows strictly above each relevant key */
+  retrieval_count_f64(above: Ptr, rel: Ptr, cnt: Ptr, s: Ptr, lq: Ptr, lg: Ptr, mq: number, ng: number, lds: number, ldr: number): void;
+  /** ap[i], best[i] (rank of the best relevant row) from the counts */
+  retrieval_finish_f64(ap: Ptr, best: Ptr, cnt: Ptr, above: Ptr, mq: number, ldr: number): void;
+
   // eigh/ — symmetric eigendecomposition A = V·diag(values)·Vᵀ, values descending,
   // eigenvectors in the columns of V (n×n, stride ldv). A is only read (the full
   // matrix, assumed symmetric). Returns 0 on success,

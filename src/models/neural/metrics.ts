@@ -379,3 +379,5 @@ export function intraFrechetDistance(real: MatrixInput, realLabels: ArrayLike<nu
   }
   return Float64Array.from(out);
 }
+
+export { retrieval, type RetrievalOptions, type RetrievalResult } from './metrics_retrieval.js';
