@@ -11,6 +11,7 @@ import { orientSigns, rawWeights, timesW, whitenedEigen } from './mcca_solve.js'
 import { viewStats, type ViewStats } from './mcca_interpret.js';
 import { readFile, writeFile } from './multiview_file.js';
 
+/** Options of GCCA (those of MCCA). */
 export type GCCAOptions = MCCAOptions;
 
 interface GFit extends ViewsFit {
@@ -29,6 +30,13 @@ interface GFit extends ViewsFit {
  * all views is G on the training rows. With `scale` the Xᵢ are the standardised columns (the
  * weights returned for the raw ones), so the eigenvalues and the shared space do not depend on
  * the columns' units.
+ *
+ * @example
+ * ```ts
+ * const gcca = new GCCA({ components: 1 }).fit([A, B, C]);
+ * const G = gcca.shared([A, B, C]);          // the shared representation of the training rows
+ * const fromA = gcca.shared([A, null, null]); // estimated from view A alone
+ * ```
  */
 export class GCCA extends MultiView<GFit> {
   constructor(options: GCCAOptions = {}) {

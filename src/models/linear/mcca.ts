@@ -27,6 +27,17 @@ export type { MCCAOptions } from './multiview.js';
 export type { MCCACrossValidateOptions, ViewRidges } from './mcca_crossval.js';
 export { GCCA, type GCCAOptions } from './gcca.js';
 
+/**
+ * Multiset CCA (SUMCOR, as cca_zoo's MCCA) for m ≥ 2 views: weights per view whose variates
+ * agree across all views; streams (partialFit, merge) from the co-moments as CCA does.
+ *
+ * @example
+ * ```ts
+ * const mcca = new MCCA({ components: 2, regularization: 1e-6 }).fit([A, B, C]); // same rows
+ * console.log(mcca.correlations, mcca.eigenvalues);
+ * const [a, , c] = mcca.transform([A.slice(0, 3), null, C.slice(0, 3)]); // null in, null out
+ * ```
+ */
 export class MCCA extends MultiView<Fit> {
   constructor(options: MCCAOptions = {}) {
     super(options, 'MCCA');

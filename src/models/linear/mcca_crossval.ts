@@ -14,6 +14,7 @@ import { covariance, solve, viewCorrelations, type Fit } from './mcca_solve.js';
 /** A multi-view ridge: one value for every view, or one per view. */
 export type ViewRidges = number | number[];
 
+/** Options of MCCA.crossValidate: the folds and ridges of CrossValidateOptions, and the scaling. */
 export interface MCCACrossValidateOptions extends CrossValidateOptions<ViewRidges> {
   /** standardise the columns (by each training fold's standard deviations) as MCCA's `scale`;
    *  'auto' then tries 10⁻⁶ … 10⁰ as they are (standardised columns have variance 1) (default false) */

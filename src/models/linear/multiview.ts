@@ -15,6 +15,7 @@ import { coMomentsOf, readMoments, solvingMoments, type Moments } from './moment
 import { VariateMoments, blockRows, fillRows, withViewRows } from './stream.js';
 import { explainedVariance, inverseViews, predictViews, redundancy, structureViews, type InterpretableFit } from './mcca_interpret.js';
 
+/** Options of MCCA and GCCA. */
 export interface MCCAOptions {
   /** number of components, at most the smallest view's column count (default 2) */
   components?: number;
@@ -43,8 +44,11 @@ export interface ViewsFit {
  * co-moments of the joined views, lazy solving, and the checks. `solveFit` makes the fit.
  */
 export abstract class MultiView<F extends ViewsFit & InterpretableFit> extends Disposable {
+  /** the number of components asked for */
   readonly components: number;
+  /** the ridge added to each view's covariance: one for all views, or one per view */
   readonly regularization: number | readonly number[];
+  /** whether the columns are standardised before the fit */
   readonly scale: boolean;
   /** what fit does with a row that has a NaN, null or undefined cell: 'error' or 'drop' (see `droppedRows`) */
   readonly missing: Missing;
@@ -148,10 +152,12 @@ export abstract class MultiView<F extends ViewsFit & InterpretableFit> extends D
     return this.result().means.map((m) => m.slice());
   }
 
+  /** Rows seen by the fit. */
   get nSamples(): number {
     return this.result().n;
   }
 
+  /** True once fitted (or partially fitted with at least 2 rows). */
   get fitted(): boolean {
     this.live();
     return this.#fit !== null || (this.#stats !== null && this.#stats.n >= 2);

@@ -25,8 +25,11 @@ const result = (data: Float64Array, rows: number, cols: number): MatrixResult =>
 
 /** What the three PLS models share: statistics, fit, streaming, merge, files and the transform. */
 abstract class PLSBase extends Disposable {
+  /** the number of components asked for */
   readonly components: number;
+  /** whether the columns are standardised before the fit */
   readonly scale: boolean;
+  /** what fit does with a row holding a missing cell: 'error' or 'drop' */
   readonly missing: Missing;
   #stats: CoMoments | null = null;
   #fit: PLSFit | null = null;
@@ -143,10 +146,12 @@ abstract class PLSBase extends Disposable {
     return result(f.yRotations, f.q, f.k);
   }
 
+  /** The column means of X the fit centred by. */
   get xMeans(): Float64Array {
     return this.result().xMean.slice();
   }
 
+  /** The column means of Y the fit centred by. */
   get yMeans(): Float64Array {
     return this.result().yMean.slice();
   }
@@ -156,6 +161,7 @@ abstract class PLSBase extends Disposable {
     return this.result().xStd.slice();
   }
 
+  /** Y's standard deviations the fit divided by (all 1 without scale). */
   get yStd(): Float64Array {
     return this.result().yStd.slice();
   }
@@ -330,49 +336,77 @@ abstract class PLSPredicting extends PLSBase {
  */
 export class PLSRegression extends PLSPredicting {
   protected readonly kind = 'regression' as const;
+  /** A PLSRegression from co-moments (n, means, XᵀX, XᵀY, YᵀY) computed elsewhere, e.g. by a database. */
   static fromMoments(moments: Moments, options: PLSOptions = {}): PLSRegression {
     return PLSBase.moments(moments, new PLSRegression(options));
   }
+  /** A PLSRegression from the one row of the query `comomentsQuery` writes (see crossmodal/sql). */
   static fromSqlRow(row: SqlRow, options: PLSOptions = {}): PLSRegression {
     return PLSBase.moments(sqlRowMoments(row, true), new PLSRegression(options));
   }
+  /** A PLSRegression from the rows of a grouped `comomentsQuery` (one per group or shard), merged. */
   static fromSqlRows(rows: readonly SqlRow[], options: PLSOptions = {}): PLSRegression {
     return PLSBase.moments(sqlRowMoments(rows, false), new PLSRegression(options));
   }
+  /** A PLSRegression from what toJSON wrote (object or string); a FormatError when malformed. */
   static fromJSON(json: unknown): PLSRegression {
     return PLSBase.load(json, 'regression', (o) => new PLSRegression(o));
   }
 }
 
-/** PLS canonical (scikit-learn's PLSCanonical: both views deflated on their own scores), exact. */
+/**
+ * PLS canonical (scikit-learn's PLSCanonical: both views deflated on their own scores), exact.
+ *
+ * @example
+ * ```ts
+ * const pls = new PLSCanonical({ components: 1 }).fit([[1, 2], [2, 1], [3, 5], [4, 3]], [[1, 0], [2, 1], [3, 1], [4.5, 2]]);
+ * const [xScores, yScores] = pls.transform([[2, 2]], [[2, 1]]);
+ * ```
+ */
 export class PLSCanonical extends PLSPredicting {
   protected readonly kind = 'canonical' as const;
+  /** A PLSCanonical from co-moments (n, means, XᵀX, XᵀY, YᵀY) computed elsewhere, e.g. by a database. */
   static fromMoments(moments: Moments, options: PLSOptions = {}): PLSCanonical {
     return PLSBase.moments(moments, new PLSCanonical(options));
   }
+  /** A PLSCanonical from the one row of the query `comomentsQuery` writes (see crossmodal/sql). */
   static fromSqlRow(row: SqlRow, options: PLSOptions = {}): PLSCanonical {
     return PLSBase.moments(sqlRowMoments(row, true), new PLSCanonical(options));
   }
+  /** A PLSCanonical from the rows of a grouped `comomentsQuery` (one per group or shard), merged. */
   static fromSqlRows(rows: readonly SqlRow[], options: PLSOptions = {}): PLSCanonical {
     return PLSBase.moments(sqlRowMoments(rows, false), new PLSCanonical(options));
   }
+  /** A PLSCanonical from what toJSON wrote (object or string); a FormatError when malformed. */
   static fromJSON(json: unknown): PLSCanonical {
     return PLSBase.load(json, 'canonical', (o) => new PLSCanonical(o));
   }
 }
 
-/** PLS-SVD (scikit-learn's PLSSVD): the first singular vectors of the cross-covariance, no deflation. */
+/**
+ * PLS-SVD (scikit-learn's PLSSVD): the first singular vectors of the cross-covariance, no deflation.
+ *
+ * @example
+ * ```ts
+ * const svd = new PLSSVD({ components: 1 }).fit([[1, 2], [2, 1], [3, 5], [4, 3]], [[1], [2], [3], [4.5]]);
+ * console.log(svd.xWeights); // { data, rows: 2, cols: 1 }
+ * ```
+ */
 export class PLSSVD extends PLSBase {
   protected readonly kind = 'svd' as const;
+  /** A PLSSVD from co-moments (n, means, XᵀX, XᵀY, YᵀY) computed elsewhere, e.g. by a database. */
   static fromMoments(moments: Moments, options: PLSOptions = {}): PLSSVD {
     return PLSBase.moments(moments, new PLSSVD(options));
   }
+  /** A PLSSVD from the one row of the query `comomentsQuery` writes (see crossmodal/sql). */
   static fromSqlRow(row: SqlRow, options: PLSOptions = {}): PLSSVD {
     return PLSBase.moments(sqlRowMoments(row, true), new PLSSVD(options));
   }
+  /** A PLSSVD from the rows of a grouped `comomentsQuery` (one per group or shard), merged. */
   static fromSqlRows(rows: readonly SqlRow[], options: PLSOptions = {}): PLSSVD {
     return PLSBase.moments(sqlRowMoments(rows, false), new PLSSVD(options));
   }
+  /** A PLSSVD from what toJSON wrote (object or string); a FormatError when malformed. */
   static fromJSON(json: unknown): PLSSVD {
     return PLSBase.load(json, 'svd', (o) => new PLSSVD(o));
   }

@@ -11,6 +11,7 @@ import { checkMissing, missingRecord, readMissing, type Missing } from '../../wa
 import { FIT_FIELDS, componentLimit, fieldLength, type PLSFit, type PLSKind } from './pls_solve.js';
 import { readStatNumbers, statNumbers, statParts, statRecord, statsFrom, type StatNumbers } from './moments_file.js';
 
+/** Options of PLSRegression, PLSCanonical and PLSSVD. */
 export interface PLSOptions {
   /** number of components (default 2; PLSRegression at most p, PLSCanonical min(n, p, q), PLSSVD min(p, q)) */
   components?: number;
@@ -19,10 +20,14 @@ export interface PLSOptions {
   /** a row with a NaN, null or undefined cell in X or Y: 'error' (the default) refuses it, 'drop' leaves it out (counted in `droppedRows`) */
   missing?: Missing;
 }
+/** Options of PLSRegression (those of PLSOptions). */
 export type PLSRegressionOptions = PLSOptions;
+/** Options of PLSCanonical (those of PLSOptions). */
 export type PLSCanonicalOptions = PLSOptions;
+/** Options of PLSSVD (those of PLSOptions). */
 export type PLSSVDOptions = PLSOptions;
 
+/** Options of a PLS model's toJSON. */
 export interface PLSToJSONOptions {
   /** also store the sufficient statistics, so the restored model can keep taking partialFit / merge (default false) */
   statistics?: boolean;

@@ -33,12 +33,17 @@ const result = (data: Float64Array, rows: number, cols: number): MatrixResult =>
  * scca.xWeights; // { data: Float64Array [0.447…, 0.894…], rows: 2, cols: 1 }
  */
 export class SparseCCA extends Disposable {
+  /** the number of sparse canonical pairs asked for */
   readonly components: number;
   /** the penalty option as given ([cx, cy]; null: the default) */
   readonly penalty: [number, number] | null;
+  /** whether the columns are standardised before the fit */
   readonly scale: boolean;
+  /** rounds per component at most */
   readonly maxIterations: number;
+  /** the convergence tolerance on v's entries */
   readonly tol: number;
+  /** what fit does with a row holding a missing cell: 'error' or 'drop' */
   readonly missing: Missing;
   #stats: CoMoments | null = null;
   #fit: SparseFit | null = null;
@@ -166,10 +171,12 @@ export class SparseCCA extends Disposable {
     return [f.appliedPenalty[0]!, f.appliedPenalty[1]!];
   }
 
+  /** The column means of X the fit centred by. */
   get xMeans(): Float64Array {
     return this.#result().xMean.slice();
   }
 
+  /** The column means of Y the fit centred by. */
   get yMeans(): Float64Array {
     return this.#result().yMean.slice();
   }
@@ -179,6 +186,7 @@ export class SparseCCA extends Disposable {
     return this.#result().xStd.slice();
   }
 
+  /** Y's standard deviations the fit divided by (all 1 without scale). */
   get yStd(): Float64Array {
     return this.#result().yStd.slice();
   }
@@ -281,6 +289,7 @@ export class SparseCCA extends Disposable {
     return SparseCCA.fromMoments(sqlRowMoments(rows, false), options);
   }
 
+  /** A SparseCCA from what toJSON wrote (object or string); a FormatError when malformed. */
   static fromJSON(json: unknown): SparseCCA {
     const { model, fit, stats } = readSparseFile(json, (o) => new SparseCCA(o));
     model.#fit = fit;

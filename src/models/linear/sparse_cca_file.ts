@@ -11,6 +11,7 @@ import { checkMissing, missingRecord, readMissing, type Missing } from '../../wa
 import { readStatNumbers, statNumbers, statParts, statRecord, statsFrom, type StatNumbers } from './moments_file.js';
 import { FIT_FIELDS, fieldLength, type SparseFit } from './sparse_cca_solve.js';
 
+/** Options of SparseCCA. */
 export interface SparseCCAOptions {
   /** number of sparse canonical pairs (default 1, as PMA's K; at most min(p, q)) */
   components?: number;
@@ -30,6 +31,7 @@ export interface SparseCCAOptions {
   missing?: Missing;
 }
 
+/** Options of SparseCCA.toJSON. */
 export interface SparseCCAToJSONOptions {
   /** also store the sufficient statistics, so the restored model can keep taking partialFit / merge (default false) */
   statistics?: boolean;

@@ -40,6 +40,7 @@ interface SelectOptions {
   tol?: number;
 }
 
+/** Options of SparseCCA.permute: the penalties to try, and the permutations. */
 export interface SparseCCAPermuteOptions extends SelectOptions {
   /** number of permutations B (default 25, as PMA; at least 2) */
   permutations?: number;
@@ -47,6 +48,7 @@ export interface SparseCCAPermuteOptions extends SelectOptions {
   seed?: number;
 }
 
+/** Options of SparseCCA.crossValidate: the penalties to try, and the folds. */
 export interface SparseCCACrossValidateOptions extends SelectOptions {
   /** number of folds k (default 5; each fold needs at least 2 rows) */
   folds?: number;
@@ -56,6 +58,7 @@ export interface SparseCCACrossValidateOptions extends SelectOptions {
   seed?: number;
 }
 
+/** One penalty's line of SparseCCA.permute's table. */
 export interface SparsePermutationRow {
   /** [cx, cy] as applied */
   penalty: [number, number];
@@ -71,25 +74,35 @@ export interface SparsePermutationRow {
   nonZero: [number, number];
 }
 
+/** What SparseCCA.permute returns: the best penalty and a line per penalty tried. */
 export interface SparsePermutationResult {
   /** the penalty of the largest z (the first of equals) */
   best: { penalty: [number, number]; z: number };
+  /** one line per penalty tried, in order */
   table: SparsePermutationRow[];
+  /** the number of permutations B */
   permutations: number;
 }
 
+/** One penalty's line of SparseCCA.crossValidate's table. */
 export interface SparseCrossValidationRow {
+  /** [cx, cy] as applied */
   penalty: [number, number];
   /** mean over the folds of the held-out sum of the components' correlations */
   score: number;
+  /** that sum on each held-out fold */
   foldScores: Float64Array;
 }
 
+/** What SparseCCA.crossValidate returns: the best penalty and a line per penalty tried. */
 export interface SparseCrossValidationResult {
   /** the penalty of the highest score (the first of equals) */
   best: { penalty: [number, number]; score: number };
+  /** one line per penalty tried, in order */
   table: SparseCrossValidationRow[];
+  /** the number of folds k */
   folds: number;
+  /** the components whose held-out correlations were summed */
   components: number;
   /** the fold of every row (0 … folds − 1) */
   foldOfRow: Uint32Array;
