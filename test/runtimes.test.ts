@@ -250,7 +250,7 @@ describe('the packed package runs the smoke scenario everywhere', () => {
   });
 });
 
-describe("the README's runtime examples (test/runtimes/examples) run as written", () => {
+describe("the runtime examples of docs/runtimes-threads.md (test/runtimes/examples) run as written", () => {
   const outputs: Record<string, { build: string; correlations: number[] }> = {};
   const env = { ...process.env, DENO_NO_UPDATE_CHECK: '1', NO_COLOR: '1' };
   it('Node, Deno and Bun run examples/script.mjs', async () => {
@@ -264,8 +264,8 @@ describe("the README's runtime examples (test/runtimes/examples) run as written"
       (await run(bin('deno'), ['run', '--allow-read', '--allow-env', '--allow-sys', 'examples/threads.mjs'], { cwd: dir, env })).stdout,
       (await run(bin('bun'), ['examples/threads.mjs'], { cwd: dir })).stdout,
     ];
-    const stated = /`node threads\.mjs` prints `([^`]+)`/.exec(readFileSync(join(repo, 'README.md'), 'utf8'))?.[1];
-    expect(stated, 'the README states what threads.mjs prints').toBeDefined();
+    const stated = /`node threads\.mjs` prints `([^`]+)`/.exec(readFileSync(join(repo, 'docs', 'runtimes-threads.md'), 'utf8'))?.[1];
+    expect(stated, 'docs/runtimes-threads.md states what threads.mjs prints').toBeDefined();
     const re = new RegExp(`^${stated!.split('…').map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('[0-9]*')}$`);
     for (const out of got) {
       expect(JSON.parse(out)).toEqual({ threads: availableParallelism(), identical: true });
@@ -287,10 +287,10 @@ describe("the README's runtime examples (test/runtimes/examples) run as written"
       expect(o!.correlations[0]).toBeGreaterThan(0.9);
       expect(o!.correlations).toEqual(outputs.node!.correlations);
     }
-    // …and print what the README says they print (`…` = the rest of a number)
-    const readme = readFileSync(join(repo, 'README.md'), 'utf8');
-    const stated = /`node example\.mjs` prints `([^`]+)`/.exec(readme)?.[1];
-    expect(stated, 'the README states what example.mjs prints').toBeDefined();
+    // …and print what docs/runtimes-threads.md says they print (`…` = the rest of a number)
+    const guide = readFileSync(join(repo, 'docs', 'runtimes-threads.md'), 'utf8');
+    const stated = /`node example\.mjs` prints `([^`]+)`/.exec(guide)?.[1];
+    expect(stated, 'docs/runtimes-threads.md states what example.mjs prints').toBeDefined();
     const re = new RegExp(`^${stated!.split('…').map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('[0-9]*')}$`);
     expect(JSON.stringify(outputs.node)).toMatch(re);
   });

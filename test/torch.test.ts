@@ -375,11 +375,11 @@ describe('fromTorch refuses what does not match, naming it, and leaks nothing', 
   });
 });
 
-describe("the README's example", () => {
+describe("the example of docs/neural.md (the README's, before the guides)", () => {
   it('inlines readme.safetensors as written by the script, and PyTorch computed the outputs it states', () => {
     const ref = reference('readme.json');
-    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
-    const section = readme.slice(readme.indexOf('## Train in PyTorch, run here'));
+    const guide = readFileSync(new URL('../docs/neural.md', import.meta.url), 'utf8');
+    const section = guide.slice(guide.indexOf('## Train in PyTorch, run here'));
     const literal = /atob\(\n([\s\S]*?),\n\)/.exec(section)![1]!;
     const inlined = Array.from(literal.matchAll(/'([A-Za-z0-9+/=]+)'/g), (m) => m[1]).join('');
     expect(inlined).toBe(fixture('readme.safetensors').toString('base64'));

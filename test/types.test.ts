@@ -1,10 +1,10 @@
 // The shipped types, as a consumer sees them: a fresh project with `strict`, `target es2022`,
-// no `esnext.disposable` lib and no @types/node type-checks the README's examples (JavaScript,
-// with checkJs) and typical TypeScript calls against dist/*.d.ts, and wrong calls marked
+// no `esnext.disposable` lib and no @types/node type-checks the examples of README.md and of
+// docs/*.md (JavaScript, with checkJs) and typical TypeScript calls against dist/*.d.ts, and wrong calls marked
 // `@ts-expect-error` must be rejected (an unused marker is itself an error).
 import { describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -137,7 +137,7 @@ describe('the shipped types in a strict consumer project without esnext.disposab
     try {
       mkdirSync(join(dir, 'node_modules'));
       symlinkSync(repo, join(dir, 'node_modules', 'crossmodal'), 'dir');
-      // the README's SQL example runs on DuckDB (a devDependency)
+      // the SQL example (docs/data-scale.md) runs on DuckDB (a devDependency)
       symlinkSync(join(repo, 'node_modules', '@duckdb'), join(dir, 'node_modules', '@duckdb'), 'dir');
       writeFileSync(join(dir, 'package.json'), JSON.stringify({ type: 'module' }));
       writeFileSync(
@@ -147,10 +147,15 @@ describe('the shipped types in a strict consumer project without esnext.disposab
           include: ['*.ts', '*.js'],
         }),
       );
-      const readme = readFileSync(join(repo, 'README.md'), 'utf8');
-      const examples = [...readme.matchAll(/```js\n([\s\S]*?)```/g)].map((m) => m[1]!).filter((b) => b.includes("from 'crossmodal'"));
-      expect(examples.length).toBeGreaterThan(5);
-      examples.forEach((code, i) => writeFileSync(join(dir, `readme-${i + 1}.js`), `${code}\nexport {};\n`));
+      // the examples of README.md and of the guides, docs/*.md (as test/readme.test.ts runs them)
+      const pages = ['README.md', ...readdirSync(join(repo, 'docs')).filter((f) => f.endsWith('.md')).sort().map((f) => `docs/${f}`)];
+      let count = 0;
+      for (const page of pages) {
+        const examples = [...readFileSync(join(repo, page), 'utf8').matchAll(/```js\n([\s\S]*?)```/g)].map((m) => m[1]!).filter((b) => b.includes("from 'crossmodal'"));
+        examples.forEach((code, i) => writeFileSync(join(dir, `${page.replace(/\W/g, '-')}-${i + 1}.js`), `${code}\nexport {};\n`));
+        count += examples.length;
+      }
+      expect(count).toBeGreaterThan(40);
       writeFileSync(join(dir, 'calls.ts'), CALLS);
       const tsc = join(repo, 'node_modules', 'typescript', 'bin', 'tsc');
       const r = await run(process.execPath, [tsc, '-p', dir]).then(
