@@ -24,6 +24,7 @@ import { normalCdf, normalQuantile } from '../../stats/normal.js';
 import { ConvergenceError, ShapeError, SingularMatrixError, ValueError } from '../../errors.js';
 import { Owner } from '../../lifecycle.js';
 
+/** Options of CCA.bootstrap: the resamples, their seed and the intervals' level. */
 export interface BootstrapOptions {
   /** number of resamples B (default 999) */
   resamples?: number;
@@ -37,12 +38,17 @@ export interface BootstrapOptions {
 export interface BootstrapInterval<T> {
   /** the full fit's value (what fit(X, Y) gives) */
   estimate: T;
+  /** the interval's lower ends */
   lower: T;
+  /** the interval's upper ends */
   upper: T;
 }
 
+/** What CCA.bootstrap returns: intervals for the correlations, weights and loadings. */
 export interface BootstrapResult {
+  /** the confidence level of the intervals */
   level: number;
+  /** the number of resamples B */
   resamples: number;
   /** per kept component, the canonical correlation */
   correlations: BootstrapInterval<Float64Array>;

@@ -31,10 +31,20 @@ export type { Regularization, Ridge, CCAOptions, CCAToJSONOptions, CCACrossValid
 export type { MatrixResult } from '../../wasm/index.js';
 export type { CovariatesOption, StructureCorrelations } from './cca_interpret.js';
 
+/**
+ * Exact linear CCA of two views: weights whose variates correlate most, with streaming
+ * (partialFit, merge, fromMoments), ridges, tests, interpretation and files.
+ * @example
+ * ```ts
+ * const cca = new CCA({ components: 2, regularization: 'auto' }).fit(X, Y);
+ * const [u, v] = cca.transform(X, Y);
+ * console.log(cca.correlations, cca.score(X, Y));
+ * ```
+ */
 export class CCA extends Disposable {
-  readonly components: number;
-  readonly regularization: Regularization;
-  readonly scale: boolean;
+  /** the number of canonical pairs kept */ readonly components: number;
+  /** the regularization option as given */ readonly regularization: Regularization;
+  /** whether the columns are standardised before the fit */ readonly scale: boolean;
   /** with regularization 'cv': the settings (grid, folds, seed) */
   readonly crossValidation: CVSettings | null;
   /** what fit does with a row that has a NaN, null or undefined cell: 'error' or 'drop' (see `droppedRows`) */
@@ -115,10 +125,12 @@ export class CCA extends Disposable {
     return copyOut(this.#result().yWeights);
   }
 
+  /** The column means of X the fit centred by. */
   get xMeans(): Float64Array {
     return this.#result().xMeans.slice();
   }
 
+  /** The column means of Y the fit centred by. */
   get yMeans(): Float64Array {
     return this.#result().yMeans.slice();
   }

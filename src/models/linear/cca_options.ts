@@ -7,11 +7,13 @@ import { checkOptions } from '../../options.js';
 import { checkMissing, type Missing } from '../../wasm/index.js';
 import { checkFoldOptions, type CrossValidateOptions } from './crossval.js';
 
+/** CCA's regularization option: a ridge (one or [rx, ry]), 'auto' shrinkage, or 'cv'. */
 export type Regularization = number | [number, number] | 'auto' | 'cv';
 
 /** A ridge as applied: one value for both views or [rx, ry]. */
 export type Ridge = number | [number, number];
 
+/** Options of CCA.crossValidate: the ridges to try, the folds, scaling and missing rows. */
 export interface CCACrossValidateOptions extends CrossValidateOptions<Ridge> {
   /** standardise the columns (by each training fold's standard deviations) as CCA's `scale` (default false) */
   scale?: boolean;
@@ -29,6 +31,7 @@ export interface CCACrossValidationSettings {
   seed?: number;
 }
 
+/** Options of new CCA. */
 export interface CCAOptions {
   /** number of canonical pairs to keep (default 2; at most min(p, q)) */
   components?: number;
@@ -50,6 +53,7 @@ export interface CCAOptions {
   missing?: Missing;
 }
 
+/** Options of CCA.toJSON. */
 export interface CCAToJSONOptions {
   /** also store the sufficient statistics, so the restored model can keep taking
    *  partialFit / merge (default false: weights and means only) */

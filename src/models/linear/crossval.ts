@@ -25,6 +25,7 @@ export const AUTO_GRID: readonly number[] = [
   3.1622776601683794e-2, 1e-1, 3.1622776601683794e-1, 1,
 ];
 
+/** Options of crossValidate: the ridges to try and the folds. */
 export interface CrossValidateOptions<R> {
   /** the ridges to try (default 'auto': 10⁻⁶ … 10⁰ in half decades, each times the view's mean variance) */
   regularization?: readonly R[] | 'auto';
@@ -36,6 +37,7 @@ export interface CrossValidateOptions<R> {
   seed?: number;
 }
 
+/** One ridge's line of crossValidate's table. */
 export interface CrossValidationRow<R> {
   /** the ridge as it was applied (absolute: 'auto' values are already times the view's mean variance) */
   regularization: R;
@@ -45,12 +47,15 @@ export interface CrossValidationRow<R> {
   foldScores: Float64Array;
 }
 
+/** What crossValidate returns: the best ridge and a line per ridge tried. */
 export interface CrossValidationResult<R> {
   /** the grid value with the highest score (the first of equals) */
   best: { regularization: R; score: number };
   /** one row per grid value, in grid order */
   table: CrossValidationRow<R>[];
+  /** the number of folds k */
   folds: number;
+  /** the components whose held-out correlations were summed */
   components: number;
   /** the fold of every row (0 … folds − 1) */
   foldOfRow: Uint32Array;

@@ -47,13 +47,22 @@ export interface Landmarks {
   y: MatrixResult;
 }
 
+/**
+ * Kernel CCA (rbf, polynomial or linear kernel, ridged), exact or by a Nyström approximation:
+ * nonlinear variates of two views that correlate most.
+ * @example
+ * ```ts
+ * const kcca = new KernelCCA({ kernel: 'rbf', regularization: 0.1, components: 2 }).fit(X, Y);
+ * const [u, v] = kcca.transform(Xnew, Ynew);
+ * ```
+ */
 export class KernelCCA extends Disposable {
-  readonly kernel: Kernel;
-  readonly degree: number;
-  readonly coef0: number;
-  readonly regularization: number | readonly [number, number];
-  readonly components: number;
-  readonly approximation: 'exact' | Readonly<Required<NystromApproximation>>;
+  /** the kernel */ readonly kernel: Kernel;
+  /** the polynomial kernel's degree */ readonly degree: number;
+  /** the polynomial kernel's constant term */ readonly coef0: number;
+  /** the ridge added to each view's kernel matrix (one, or [rx, ry]) */ readonly regularization: number | readonly [number, number];
+  /** the number of canonical pairs kept */ readonly components: number;
+  /** 'exact', or the Nyström landmarks' number and seed */ readonly approximation: 'exact' | Readonly<Required<NystromApproximation>>;
   /** what fit does with a row that has a NaN, null or undefined cell: 'error' or 'drop' (see `droppedRows`) */
   readonly missing: Missing;
   #dropped = 0;
@@ -173,10 +182,12 @@ export class KernelCCA extends Disposable {
   }
 
   /** Rows seen by the fit. */
+  /** Rows seen by the fit. */
   get nSamples(): number {
     return this.#result().n;
   }
 
+  /** True once fitted. */
   get fitted(): boolean {
     this.live();
     return this.#fit !== null;

@@ -6,8 +6,10 @@ import { ValueError } from '../../errors.js';
 import { checkOptions } from '../../options.js';
 import { checkMissing, type Missing } from '../../wasm/index.js';
 
+/** KernelCCA's kernel: see KernelCCAOptions.kernel. */
 export type Kernel = 'rbf' | 'polynomial' | 'linear';
 
+/** KernelCCA's approximation option for large n: a Nyström fit on m landmark rows. */
 export interface NystromApproximation {
   /** number of landmark rows m (required; 1 ≤ m ≤ n) */
   nystrom: number;
@@ -15,6 +17,7 @@ export interface NystromApproximation {
   seed?: number;
 }
 
+/** Options of new KernelCCA. */
 export interface KernelCCAOptions {
   /** 'rbf' exp(−γ‖x − x′‖²), 'polynomial' (γ·xᵀx′ + coef0)^degree or 'linear' xᵀx′ (default 'rbf') */
   kernel?: Kernel;

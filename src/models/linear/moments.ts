@@ -39,6 +39,7 @@ export interface ViewsMoments {
   blocks?: readonly (readonly (MatrixInput | null | undefined)[])[];
 }
 
+/** Statistics computed elsewhere for fromMoments: those of two views (X, Y), or of m views. */
 export type Moments = TwoViewMoments | ViewsMoments;
 
 /** The validated statistics: n, each view's means, and the joint covariance (P×P, row-major). */

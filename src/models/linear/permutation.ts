@@ -49,6 +49,7 @@ import { svd } from '../../linalg/ops.js';
 import { ConvergenceError, ShapeError, ValueError } from '../../errors.js';
 import { Owner } from '../../lifecycle.js';
 
+/** Options of CCA.permutationTest: the permutations, their seed and the covariates. */
 export interface PermutationTestOptions {
   /** number of permutations B (default 999) */
   permutations?: number;
@@ -61,11 +62,13 @@ export interface PermutationTestOptions {
   covariates?: { data: ArrayLike<number>; rows: number; cols: number } | readonly (readonly number[])[] | null;
 }
 
+/** What CCA.permutationTest returns: a p-value per component. */
 export interface PermutationTestResult {
   /** per component, the family-wise p-value (monotone non-decreasing) */
   pValues: Float64Array;
   /** per component, the first canonical correlation of the deflated views */
   statistics: Float64Array;
+  /** the number of permutations B */
   permutations: number;
 }
 

@@ -28,22 +28,33 @@ export interface MultivariateTest {
   p: number;
 }
 
+/** Options of significance: which tests each row carries. */
 export interface SignificanceOptions {
   /** 'wilks' (default): Wilks' Λ with Bartlett's chi-square and Rao's F; 'all': also Pillai, Hotelling–Lawley and Roy */
   test?: 'wilks' | 'all';
 }
 
+/** One row of significance(): the tests of H0 "ρ_k and every later correlation are zero". */
 export interface SignificanceRow {
   /** component index (0-based): H0 is ρ_k = ρ_k+1 = … = 0 */
   component: number;
+  /** ρ_k */
   correlation: number;
+  /** Wilks' Λ_k = Π_{i≥k}(1 − ρ_i²) */
   wilksLambda: number;
+  /** Bartlett's chi-square */
   chiSquare: number;
+  /** its degrees of freedom (p − k)(q − k) */
   chiSquareDf: number;
+  /** P(χ²(df) > chiSquare) */
   chiSquarePValue: number;
+  /** Rao's F */
   raoF: number;
+  /** its numerator degrees of freedom */
   raoDf1: number;
+  /** its denominator degrees of freedom */
   raoDf2: number;
+  /** P(F(df1, df2) > raoF) */
   raoPValue: number;
   /** Pillai's trace V = Σ_{i≥k} ρ_i² (with { test: 'all' }) */
   pillai?: MultivariateTest;
@@ -56,6 +67,20 @@ export interface SignificanceRow {
 /** A row of significance({ test: 'all' }): the four tests all present. */
 export type SignificanceRowAll = SignificanceRow & Required<Pick<SignificanceRow, 'pillai' | 'hotellingLawley' | 'roy'>>;
 
+/**
+ * The sequential tests of canonical correlations rho (descending) from n rows of a p- and a
+ * q-column view: one row per correlation, k = 0, 1, …, each testing H0 "ρ_k and every later
+ * one are zero" by Wilks' Λ (Bartlett's chi-square and Rao's F), and with `{ test: 'all' }`
+ * Pillai's, Hotelling–Lawley's and Roy's too. A ShapeError when n ≤ p + q + 1; a ValueError
+ * for a correlation outside [0, 1].
+ *
+ * @example
+ * ```ts
+ * const rows = significance([0.6, 0.3], 100, 3, 2);
+ * console.log(rows[0].raoPValue, rows[1].chiSquarePValue);
+ * console.log(formatSignificance(rows));
+ * ```
+ */
 export function significance(rho: ArrayLike<number>, n: number, p: number, q: number, options: { test: 'all' }): SignificanceRowAll[];
 export function significance(rho: ArrayLike<number>, n: number, p: number, q: number, options?: SignificanceOptions): SignificanceRow[];
 export function significance(rho: ArrayLike<number>, n: number, p: number, q: number, options?: SignificanceOptions): SignificanceRow[] {
@@ -161,6 +186,12 @@ function traceTests(rho: ArrayLike<number>, k: number, n: number, p: number, q: 
  * cca.permutationTest(X, Y).pValues) a last column p(perm) beside the asymptotic p-values.
  * Rows from `{ test: 'all' }` add the statistic and p-value of Pillai's trace (V), the
  * Hotelling–Lawley trace (U) and Roy's greatest root (θ) before p(perm).
+ *
+ * @example
+ * ```ts
+ * const cca = new CCA({ components: 2 }).fit(X, Y);
+ * console.log(formatSignificance(cca.significance(), cca.permutationTest(X, Y).pValues));
+ * ```
  */
 export function formatSignificance(rows: SignificanceRow[], permutationPValues?: ArrayLike<number>): string {
   const perm = permutationPValues;

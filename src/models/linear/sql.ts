@@ -23,6 +23,7 @@ import { checkOptions } from '../../options.js';
 /** How identifiers are quoted: `"…"` ('ansi': DuckDB, PostgreSQL), `` `…` `` ('bigquery', 'spark'). */
 export type SqlDialect = 'ansi' | 'bigquery' | 'spark';
 
+/** Options of comomentsQuery: the table, the two views' columns, the dialect and filters. */
 export interface ComomentsQueryOptions {
   /** the table (required): one identifier, or the parts of a qualified name such as
    *  `['analytics', 'events']` or `['project', 'dataset', 'table']`; every part is quoted */
