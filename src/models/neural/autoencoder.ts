@@ -46,15 +46,37 @@ export interface SubsetError {
   mse: Float64Array;
 }
 
+/**
+ * A multimodal autoencoder: an encoder per modality, a shared code, a decoder per modality;
+ * trained with modality dropout, so any subset of modalities (null for a missing one)
+ * encodes and reconstructs the others. fit is asynchronous.
+ *
+ * @example
+ * ```ts
+ * const ae = new MultimodalAutoencoder({ hidden: [32], code: 4, epochs: 100, batchSize: 50 });
+ * await ae.fit([A, B]); // a null row in a modality: missing there
+ * const [, bFromA] = ae.reconstruct([Anew, null]); // B filled in from A alone
+ * const code = ae.encode([null, Bnew]);
+ * ```
+ */
 export class MultimodalAutoencoder extends NeuralModel<AutoencoderLosses> implements AutoencoderSettings {
+  /** each encoder's hidden widths (one list for all modalities, or one per modality) */
   readonly hidden: readonly number[] | readonly (readonly number[])[];
+  /** the width of the shared code */
   readonly code: number;
+  /** the decoders' hidden widths (null: the encoders' reversed) */
   readonly decoderHidden: readonly number[] | null;
+  /** the hidden activation */
   readonly activation: Activation;
+  /** each decoder's output activation (one for all, or one per modality) */
   readonly outputActivation: Activation | readonly Activation[];
+  /** the weight initialisation */
   readonly init: MLPInit;
+  /** the probability with which training hides a modality of a row */
   readonly modalityDropout: number;
+  /** each modality's weight in the loss (null: equal) */
   readonly lossWeights: readonly number[] | null;
+  /** whether each modality's columns are standardised */
   readonly scale: boolean;
   #net: Net | null = null;
   /** with scale: true, each modality's column standardisation (from the first fit's training rows) */

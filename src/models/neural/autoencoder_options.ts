@@ -12,6 +12,7 @@ import { TRAINING_OPTIONS, checkActivationInit, checkTraining, trainingExtras, t
 import type { NeuralFitOptions } from './trainer.js';
 import { checkScale } from './scaler.js';
 
+/** Options of new MultimodalAutoencoder: the networks, modality dropout, loss weights and the training options. */
 export interface MultimodalAutoencoderOptions extends TrainingOptions, Omit<NetworkOptions, 'hidden'> {
   /** hidden widths of each encoder: one list for every modality, or one list per modality (default [128]) */
   hidden?: readonly number[] | readonly (readonly number[])[];
@@ -41,6 +42,7 @@ export type AutoencoderLosses = { loss: number; validation?: number; [modality: 
 /** A modality's rows: a matrix, rows where `null` marks a row whose modality is missing, or `null` for a modality missing in every row. */
 export type ViewInput = TensorInput | readonly (ArrayLike<number> | null)[] | null;
 
+/** MultimodalAutoencoder.fit's options (onEpoch, signal, warmStart, validation). */
 export interface AutoencoderFitOptions extends NeuralFitOptions<AutoencoderLosses> {
   /** n×m 0/1 mask: 0 marks a modality missing in that row (default: every non-null row present) */
   present?: TensorInput;
@@ -53,6 +55,7 @@ export interface AutoencoderFitOptions extends NeuralFitOptions<AutoencoderLosse
   validation?: { views: readonly ViewInput[]; present?: TensorInput; patience?: number } | ValidationSource;
 }
 
+/** MultimodalAutoencoder.fit(source, options)'s options: those of fit and the shuffle buffer. */
 export interface AutoencoderSourceFitOptions extends NeuralFitOptions<AutoencoderLosses> {
   /** held-out views (arrays), or `{ source, patience? }` (chunks of held-out views, read after every epoch), as with arrays (default: none) */
   validation?: AutoencoderFitOptions['validation'];
@@ -60,12 +63,14 @@ export interface AutoencoderSourceFitOptions extends NeuralFitOptions<Autoencode
   shuffleBuffer?: number;
 }
 
+/** Options of MultimodalAutoencoder.fromTorch: how the PyTorch networks were built, and the model's options. */
 export interface MultimodalAutoencoderFromTorchOptions extends Omit<MultimodalAutoencoderOptions, 'hidden' | 'code' | 'decoderHidden'> {
   /** what the names start with, dot included: 'autoencoder.' for `autoencoder.encoders.0.0.weight`;
    *  tensors outside it are ignored (default '': every tensor belongs to the autoencoder) */
   prefix?: string;
 }
 
+/** Options of the autoencoder's encode and reconstruct. */
 export interface ViewsOptions {
   /** n×m 0/1 mask: 0 marks a modality missing in that row (default: every non-null row present) */
   present?: TensorInput;

@@ -38,17 +38,40 @@ import { checkHeadRange, columnScaler, standardize, unstandardize, type ColumnSc
 
 export type { ConditionalGANDiscriminator, ConditionalGANLoss, ConditionalGANOptions, ConditionalGANFitOptions, ConditionalGANSourceFitOptions, ConditionalGANFromTorchOptions, ConditionalGANLosses, GenerateOptions } from './cgan_options.js';
 
+/**
+ * A conditional GAN: a generator G(z, c) and a discriminator D(x, c) trained adversarially
+ * (projection D, spectral norm and a moving average of G by default), so that `generate(c)`
+ * draws x given any real condition vector c (one-hot labels with `ConditionalGAN.oneHot`).
+ *
+ * @example
+ * ```ts
+ * const gan = new ConditionalGAN({ noise: 4, hidden: [32, 32], epochs: 200, batchSize: 50 });
+ * await gan.fit(x, ConditionalGAN.oneHot(labels, 2));
+ * const samples = gan.generate(ConditionalGAN.oneHot([0, 1, 1], 2), { seed: 1 });
+ * ```
+ */
 export class ConditionalGAN extends NeuralModel<ConditionalGANLosses> {
+  /** the width of the noise z */
   readonly noise: number;
+  /** the generator's hidden widths */
   readonly hidden: readonly number[];
+  /** the discriminator's hidden widths */
   readonly discriminatorHidden: readonly number[];
+  /** the hidden activation */
   readonly activation: Activation;
+  /** the generator's output activation */
   readonly outputActivation: Activation;
+  /** the weight initialisation */
   readonly init: MLPInit;
+  /** the discriminator's target for real rows is 1 − labelSmoothing */
   readonly labelSmoothing: number;
+  /** dropout on the discriminator's hidden layers while training */
   readonly discriminatorDropout: number;
+  /** discriminator steps per generator step */
   readonly discriminatorSteps: number;
+  /** whether the condition's columns are standardised before the networks see them */
   readonly standardizeCondition: boolean;
+  /** whether x's columns are standardised */
   readonly scale: boolean;
   /** the adversarial loss, 'bce' or 'hinge' */
   readonly loss: ConditionalGANLoss;

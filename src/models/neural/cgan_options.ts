@@ -11,6 +11,7 @@ import { NETWORK_OPTIONS, TRAINING_OPTIONS, checkActivationInit, checkTraining, 
 import type { NeuralFitOptions } from './trainer.js';
 import { checkScale } from './scaler.js';
 
+/** Options of new ConditionalGAN: the networks, the stabilisers and the training options. */
 export interface ConditionalGANOptions extends TrainingOptions, NetworkOptions {
   /** width of the generator's noise input z (default 100) */
   noise?: number;
@@ -84,17 +85,20 @@ export type ConditionalGANLosses = { loss: number; discriminator: number; genera
 /** ConditionalGAN.fit's options (onEpoch, signal, warmStart). */
 export interface ConditionalGANFitOptions extends NeuralFitOptions<ConditionalGANLosses> {}
 
+/** ConditionalGAN.fit(source, options)'s options: those of fit and the shuffle buffer. */
 export interface ConditionalGANSourceFitOptions extends ConditionalGANFitOptions {
   /** rows held for shuffling, as tf.data's shuffle(bufferSize) (default 10,000, or as many as 16 MiB of rows hold when they are wide; 0: the rows in source order) */
   shuffleBuffer?: number;
 }
 
+/** Options of ConditionalGAN.fromTorch: how the PyTorch networks were built, and the model's options. */
 export interface ConditionalGANFromTorchOptions extends Omit<ConditionalGANOptions, 'noise' | 'hidden' | 'discriminatorHidden' | 'standardizeCondition'> {
   /** what the names start with, dot included: 'gan.' for `gan.generator.0.weight`; tensors
    *  outside it are ignored (default '': every tensor belongs to the GAN) */
   prefix?: string;
 }
 
+/** Options of ConditionalGAN.generate. */
 export interface GenerateOptions {
   /** seed of the noise: the same seed and conditions give the same samples (default 0) */
   seed?: number;

@@ -27,6 +27,7 @@ import { NEURAL_FIT_OPTIONS, type NeuralFitOptions, type Preparation, type Sessi
 import { checkShuffleBuffer, sourcePass, SourceReader, type DataSource } from './source.js';
 import { NeuralModel } from './neural_model.js';
 
+/** Options of new Classifier: the network, dropout and the training options. */
 export interface ClassifierOptions extends TrainingOptions, NetworkOptions {
   /** all the widths [in, hidden…, classes], instead of `hidden` (default: none; the widths
    *  around `hidden` are read from the data at fit) */
@@ -52,15 +53,31 @@ export interface ClassifierSourceFitOptions extends ClassifierFitOptions {
 const FORMAT = 'crossmodal.Classifier';
 const OPTIONS = ['layers', ...NETWORK_OPTIONS, 'dropout', ...TRAINING_OPTIONS, 'keepLastBatch'] as const satisfies readonly (keyof ClassifierOptions)[];
 
+/**
+ * An MLP classifier trained with softmax cross-entropy: the input width and the classes (the
+ * largest label + 1) are read from the data at fit. Also exported as `nn.Classifier`.
+ *
+ * @example
+ * ```ts
+ * const clf = new Classifier({ hidden: [16], epochs: 50, seed: 0 });
+ * await clf.fit(X, labels); // labels: integers 0…classes − 1
+ * console.log(clf.predict([[1, 1]]), clf.accuracy(X, labels));
+ * ```
+ */
 export class Classifier extends NeuralModel<ClassifierLosses> {
   /** the widths given as `layers` (null: `hidden`, the outer widths read at fit) */
   readonly layers: readonly number[] | null;
+  /** the hidden widths */
   readonly hidden: readonly number[];
+  /** the hidden activation */
   readonly activation: Activation;
+  /** the weight initialisation */
   readonly init: MLPInit;
+  /** the dropout rate of the hidden layers while training */
   readonly dropout: number;
   /** the same as `optimizer` (its earlier name) */
   readonly optimizerName: OptimizerName;
+  /** whether the last incomplete batch of each epoch is kept */
   readonly keepLastBatch: boolean;
   #net: MLP | null = null;
   #fitted = false;
@@ -324,6 +341,7 @@ export class Classifier extends NeuralModel<ClassifierLosses> {
     this.#net = null;
   }
 
+  /** The model as JSON (network, options, optimiser state): `fromJSON` reads it back and resumes training exactly. */
   toJSON(): Record<string, unknown> {
     const net = this.#check('toJSON');
     const [opt] = this.trainer.optimizers;
@@ -338,6 +356,7 @@ export class Classifier extends NeuralModel<ClassifierLosses> {
     return out;
   }
 
+  /** A Classifier from what toJSON wrote (object or string); a FormatError when malformed. */
   static fromJSON(json: unknown): Classifier {
     const o = readEnvelope(json, FORMAT, 1);
     const net = MLP.fromJSON(o.net);

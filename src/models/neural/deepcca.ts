@@ -36,16 +36,27 @@ export type { DeepCCAReconstructionOptions } from './deepcca_dccae.js';
 
 const FORMAT = 'crossmodal.DeepCCA';
 
+/**
+ * DeepCCA (Andrew et al. 2013): two MLP towers trained so that their outputs correlate most,
+ * then a linear CCA on the outputs; DCCAE with `reconstruction`. fit is asynchronous.
+ * @example
+ * ```ts
+ * const model = new DeepCCA({ components: 1, hidden: [32, 32], epochs: 30, batchSize: 100 });
+ * await model.fit(X, Y);
+ * const [u, v] = model.transform(Xnew, Ynew);
+ * console.log(model.score(Xnew, Ynew)); // held-out correlation per component
+ * ```
+ */
 export class DeepCCA extends NeuralModel<DeepCCALosses> {
-  readonly components: number;
-  readonly outputs: number;
-  readonly hidden: readonly number[];
-  readonly activation: Activation;
-  readonly regularization: number;
-  readonly objective: DeepCCAObjectiveKind;
-  readonly finalRegularization: number;
-  readonly init: MLPInit;
-  readonly scale: boolean;
+  /** the number of canonical pairs of the final CCA */ readonly components: number;
+  /** the width of each tower's output */ readonly outputs: number;
+  /** each tower's hidden widths */ readonly hidden: readonly number[];
+  /** the towers' hidden activation */ readonly activation: Activation;
+  /** the ridge of the training objective's covariances */ readonly regularization: number;
+  /** the training objective: 'trace', 'ey' or 'sdl' */ readonly objective: DeepCCAObjectiveKind;
+  /** the ridge of the final CCA on the towers' outputs */ readonly finalRegularization: number;
+  /** the towers' weight initialisation */ readonly init: MLPInit;
+  /** whether X's and Y's columns are standardised */ readonly scale: boolean;
   /** DCCAE: the decoders' hidden widths and the reconstruction weight (null: plain DeepCCA) */
   readonly reconstruction: ReconstructionSettings | null;
   #towers: [MLP, MLP] | null = null;
@@ -353,6 +364,7 @@ export class DeepCCA extends NeuralModel<DeepCCALosses> {
     this.#disposeModel();
   }
 
+  /** The model as JSON (towers, final CCA, DCCAE decoders): `fromJSON` reads it back. */
   toJSON(): Record<string, unknown> {
     const { towers, cca } = this.#fitted('toJSON');
     const file: Record<string, unknown> = { format: FORMAT, version: 1, options: deepccaRecord(this), towers: [towers[0].toJSON(), towers[1].toJSON()], cca: cca.toJSON() };
@@ -423,6 +435,7 @@ export class DeepCCA extends NeuralModel<DeepCCALosses> {
     }
   }
 
+  /** A DeepCCA from what toJSON wrote (object or string); a FormatError when malformed. */
   static fromJSON(json: unknown): DeepCCA {
     const o = readEnvelope(json, FORMAT, 2);
     let model: DeepCCA;

@@ -14,6 +14,7 @@ import type { NeuralFitOptions } from './trainer.js';
 import { checkScale } from './scaler.js';
 import { checkReconstruction, reconstructionRecord, type ReconstructionLosses, type DeepCCAReconstructionOptions, type ReconstructionSettings } from './deepcca_dccae.js';
 
+/** Options of new DeepCCA: the towers, the objective, the final CCA and the training options. */
 export interface DeepCCAOptions extends TrainingOptions, NetworkOptions {
   /** canonical pairs to keep (default 2) */
   components?: number;
@@ -53,6 +54,7 @@ export interface DeepCCAOptions extends TrainingOptions, NetworkOptions {
  *  the batch correlation of the x tower's column j with the y tower's column j. */
 export type DeepCCALosses = { loss: number; correlation: number; validation?: number } & ReconstructionLosses;
 
+/** DeepCCA.fit's options (onEpoch, signal, warmStart, validation). */
 export interface DeepCCAFitOptions extends NeuralFitOptions<DeepCCALosses> {
   /** held-out views: after each epoch the sum of their top-k correlations is reported as
    *  losses.validation; with `patience`, training stops after that many epochs without
@@ -62,6 +64,7 @@ export interface DeepCCAFitOptions extends NeuralFitOptions<DeepCCALosses> {
 }
 
 
+/** Options of DeepCCA.fromTorch: how the PyTorch towers were built, and the model's options. */
 export interface DeepCCAFromTorchOptions extends Omit<DeepCCAOptions, 'components' | 'outputs' | 'hidden'> {
   /** the rows [X, Y] (n×p, n×q) the final linear CCA is fitted on, as fit fits it on its
    *  training rows (required) */
@@ -146,6 +149,7 @@ export function deepccaRecord(s: DeepCCASettings): DeepCCAOptions {
   };
 }
 
+/** DeepCCA.fit(source, options)'s options: those of fit and the shuffle buffer. */
 export interface DeepCCASourceFitOptions extends DeepCCAFitOptions {
   /** rows held for shuffling, as tf.data's shuffle(bufferSize) (default 10,000, or as many as 16 MiB of rows hold when they are wide; 0: the rows in source order) */
   shuffleBuffer?: number;

@@ -22,6 +22,7 @@ import { sourceLoop, type SourceReader } from './source.js';
 /** What every model's epoch reports: `loss` and the model's named parts. */
 export type Losses = { loss: number };
 
+/** What every neural model's fit takes: onEpoch, signal, warmStart and validation. */
 export interface NeuralFitOptions<L = Record<string, number>> extends FitOptions<L> {
   /** continue from the current weights, optimiser state and random streams for `epochs` more
    *  epochs (default false: fit starts over from freshly initialised networks) */

@@ -29,6 +29,7 @@ export type VAELikelihood = 'bernoulli' | 'gaussian' | { readonly type: 'gaussia
 /** @internal */
 export type Likelihood = VAELikelihood;
 
+/** Options of new MultimodalVAE: the fusion, latent, networks, likelihoods, β and the training options. */
 export interface MultimodalVAEOptions extends TrainingOptions, Omit<NetworkOptions, 'hidden' | 'init'> {
   /** hidden widths of each encoder, reversed for each decoder (default [256, 256]) */
   hidden?: readonly number[];
@@ -55,6 +56,7 @@ export interface MultimodalVAEOptions extends TrainingOptions, Omit<NetworkOptio
 /** What each MultimodalVAE epoch reports: the loss (negative weighted ELBO, nats per row), the weighted KL (`kl`, before β), each view's weighted reconstruction negative log-likelihood (`nll0`, `nll1`, …), and with validation the held-out loss. */
 export type VAELosses = { loss: number; kl: number; validation?: number; [view: `nll${number}`]: number };
 
+/** MultimodalVAE.fit's options (onEpoch, signal, warmStart, present, validation). */
 export interface VAEFitOptions extends NeuralFitOptions<VAELosses> {
   /** n×m 0/1 mask: 0 marks a view missing in that row (default: every non-null row present) */
   present?: TensorInput;
@@ -65,6 +67,7 @@ export interface VAEFitOptions extends NeuralFitOptions<VAELosses> {
   validation?: { views: readonly ViewInput[]; present?: TensorInput; patience?: number };
 }
 
+/** MultimodalVAE.fit(source, options)'s options: those of fit and the shuffle buffer. */
 export interface VAESourceFitOptions extends NeuralFitOptions<VAELosses> {
   /** held-out views (arrays), as with arrays (default: none) */
   validation?: VAEFitOptions['validation'];
@@ -72,11 +75,13 @@ export interface VAESourceFitOptions extends NeuralFitOptions<VAELosses> {
   shuffleBuffer?: number;
 }
 
+/** Options of the VAE's methods that read views: which views each row has. */
 export interface VAEViewsOptions {
   /** n×m 0/1 mask: 0 marks a view missing in that row (default: every non-null row present) */
   present?: TensorInput;
 }
 
+/** Options of MultimodalVAE.sample. */
 export interface VAESampleOptions extends VAEViewsOptions {
   /** seed of the draws (default 0) */
   seed?: number;
@@ -84,6 +89,7 @@ export interface VAESampleOptions extends VAEViewsOptions {
   samples?: number;
 }
 
+/** Options of MultimodalVAE.logLikelihood. */
 export interface VAELogLikelihoodOptions extends VAEViewsOptions {
   /** importance samples per row (default 1000) */
   samples?: number;
@@ -91,6 +97,7 @@ export interface VAELogLikelihoodOptions extends VAEViewsOptions {
   seed?: number;
 }
 
+/** Options of MultimodalVAE.fromTorch: the names' prefix and the model's options. */
 export interface MultimodalVAEFromTorchOptions extends Omit<MultimodalVAEOptions, 'hidden' | 'latent'> {
   /** what the names start with, dot included (default '') */
   prefix?: string;
