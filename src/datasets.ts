@@ -1,7 +1,7 @@
 /**
  * The `crossmodal/datasets` entry: loaders for the bundled example data (Node only: they read
  * files next to the package). See data/README.md for provenance and licences.
- * @module
+ * @module crossmodal/datasets
  */
 
 /** The digits data: every image's pixels and label, and its left and right halves as two views. */
