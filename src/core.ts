@@ -53,4 +53,4 @@ export {
 } from './models/neural/vae.js';
 export * as metrics from './models/neural/metrics.js';
 export type { KernelDistanceOptions, PrecisionRecallOptions, DensityCoverageOptions, FeatureExtractor, RowClassifier, RetrievalOptions, RetrievalResult } from './models/neural/metrics.js';
-export type { RetrieveOptions, RetrieveResult } from './models/neural/metrics_retrieval.js';
+export type { RetrieveOptions, RetrieveResult } from './models/retrieve.js';

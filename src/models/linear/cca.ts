@@ -25,6 +25,7 @@ import { crossValidateSources } from './cca_crossval.js';
 import { readCCAFile, writeCCAFile } from './cca_file.js';
 import { copyOut, withSources } from './cca_transform.js';
 import { CCAState, type FitCall } from './cca_state.js';
+import { retrieveEmbedded, type RetrieveOptions, type RetrieveResult } from '../retrieve.js';
 import { explained, inverseView, predictView, readCall, structure, transformViews, variateCorrelations, type CovariatesOption, type StructureCorrelations } from './cca_interpret.js';
 
 export type { Regularization, Ridge, CCAOptions, CCAToJSONOptions, CCACrossValidateOptions, CCACrossValidationSettings } from './cca_options.js';
@@ -211,6 +212,22 @@ export class CCA extends Disposable {
   transform(X: MatrixInput | null, Y: MatrixInput | null = null, options?: CovariatesOption): [MatrixResult | null, MatrixResult | null] {
     noExtraArguments(arguments, 3, 'CCA.transform');
     return transformViews(this.#result(), X, Y, readCall(options, 'transform'));
+  }
+
+  /**
+   * The top k gallery rows of each query row in the canonical space: `from: 'x'` (default)
+   * embeds query rows of X and gallery rows of Y (each view transformed alone), 'y' the
+   * reverse; each component is weighted by its canonical correlation (pairs that share little
+   * count little), then rows rank by cosine similarity (or `metric: 'euclidean'`), as
+   * metrics.retrieval. `{ indices, scores, rows, cols }`: queries × k, best first.
+   *
+   * @example
+   * const { indices } = cca.retrieve(Xtest, Ytest, { k: 5 }); // indices[i * 5]: the best Y row for X row i
+   */
+  retrieve(query: MatrixInput, gallery: MatrixInput, options?: RetrieveOptions): RetrieveResult {
+    noExtraArguments(arguments, 3, 'CCA.retrieve');
+    const rho = this.correlations;
+    return retrieveEmbedded(query, gallery, options, ['X', 'Y'], (v, rows) => this.transform(v === 0 ? (rows as MatrixInput) : null, v === 1 ? (rows as MatrixInput) : null)[v]!, rho);
   }
 
   /** fit(X, Y) then transform(X, Y). */

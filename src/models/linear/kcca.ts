@@ -24,6 +24,7 @@ import { Disposable } from '../../lifecycle.js';
 import { noExtraArguments } from '../../options.js';
 import { dropMissing, type Missing } from '../../wasm/index.js';
 import { eachView } from './cca_transform.js';
+import { retrieveEmbedded, type RetrieveOptions, type RetrieveResult } from '../retrieve.js';
 import { checkKernelCCAOptions, type GammaSetting, type Kernel, type KernelCCAOptions, type NystromApproximation } from './kcca_options.js';
 import type { Spec } from './kcca_gram.js';
 import { finiteFit, type Fit, type Solved } from './kcca_fit.js';
@@ -206,6 +207,21 @@ export class KernelCCA extends Disposable {
       const side = name === 'X' ? 0 : 1;
       return variates(input, name, f, side, this.#spec(f.gamma[side]), this.components);
     });
+  }
+
+  /**
+   * The top k gallery rows of each query row in the canonical space, as CCA.retrieve: query
+   * rows of X against gallery rows of Y (`from: 'x'`, default) or the reverse, each view
+   * transformed alone, components weighted by their canonical correlations, cosine similarity
+   * (or `metric: 'euclidean'`). `{ indices, scores, rows, cols }`: queries × k, best first.
+   *
+   * @example
+   * const { indices, scores } = kcca.retrieve(Ytest, Xtest, { k: 3, from: 'y' });
+   */
+  retrieve(query: MatrixInput, gallery: MatrixInput, options?: RetrieveOptions): RetrieveResult {
+    noExtraArguments(arguments, 3, 'KernelCCA.retrieve');
+    const rho = this.correlations;
+    return retrieveEmbedded(query, gallery, options, ['X', 'Y'], (v, rows) => this.transform(v === 0 ? (rows as MatrixInput) : null, v === 1 ? (rows as MatrixInput) : null)[v]!, rho);
   }
 
   /** fit(X, Y) then the training variates. */

@@ -7,17 +7,17 @@
  * ordered by correlation.
  */
 import * as W from '../../wasm/index.js';
-import { Tensor, type TensorInput, type MatrixResult, type FloatResult, type Rng } from '../../wasm/index.js';
+import { Tensor, dropMissing, type TensorInput, type MatrixResult, type FloatResult, type Rng } from '../../wasm/index.js';
 import { MLP, type Activation, type MLPInit } from '../../nn/mlp.js';
 import type { EpochInfo } from '../../nn/train.js';
 import type { DeepCCAObjectiveKind } from './deepcca_objective.js';
 import { makeObjective } from './deepcca_objectives.js';
 import { SDLStatistics } from './deepcca_sdl.js';
 import { CCA } from '../linear/cca.js';
+import { retrieveEmbedded, type RetrieveOptions, type RetrieveResult } from '../retrieve.js';
 import { FormatError, NotFittedError, ShapeError, ValueError } from '../../errors.js';
 import { Owner } from '../../lifecycle.js';
 import { checkOptions, noExtraArguments } from '../../options.js';
-import { dropMissing } from '../../wasm/index.js';
 import { readEnvelope } from '../../serialize.js';
 import { checkClaimed, checkTensors, type TorchTensors } from '../../nn/torch.js';
 import { batchRule, checkDeepCCAOptions, deepccaRecord, OPTIONS, type DeepCCAFitOptions, type DeepCCAFromTorchOptions, type DeepCCALosses, type DeepCCAOptions, type DeepCCASourceFitOptions } from './deepcca_options.js';
@@ -308,6 +308,16 @@ export class DeepCCA extends NeuralModel<DeepCCALosses> {
       const h2 = Y === null ? null : towerOutputs(towers[1], Y, 'Y', this.#scaler?.[1]);
       return cca.transform(h1, h2);
     });
+  }
+
+  /**
+   * The top k gallery rows per query in the shared space (DCCAE too), as CCA.retrieve: each view alone through its tower and the final CCA, weighted by its correlations.
+   * @example
+   * const { indices } = dcca.retrieve(Xtest, Ytest, { k: 10 }); // queries × 10, best first
+   */
+  retrieve(query: TensorInput, gallery: TensorInput, options?: RetrieveOptions): RetrieveResult {
+    noExtraArguments(arguments, 3, 'DeepCCA.retrieve');
+    return retrieveEmbedded(query, gallery, options, ['X', 'Y'], (v, rows) => this.transform(v === 0 ? (rows as TensorInput) : null, v === 1 ? (rows as TensorInput) : null)[v]!, this.correlations);
   }
 
   /** Per-component correlations of the canonical variates on (X, Y), in training order. */

@@ -5,10 +5,12 @@
  * `retrieve` (CCA, KernelCCA, DeepCCA, MultimodalVAE) embeds both sides first and returns the
  * top rows through `retrieveRows`.
  */
-import { rowSource, retrievalScan, type MatrixInput, type RetrievalMetric, type RowSource } from '../../wasm/index.js';
+import { retrievalScan, type MatrixInput, type RetrievalMetric } from '../../wasm/index.js';
 import { ShapeError, ValueError } from '../../errors.js';
 import { checkLabels, checkOptions } from '../../options.js';
+import { checkK, checkMetric, scores, withSources } from '../retrieve.js';
 
+/** The options of metrics.retrieval. */
 export interface RetrievalOptions {
   /** the cut-offs of recall@k (default [1, 5, 10], those up to the gallery's rows); indices and scores keep the top max(k) */
   k?: number | readonly number[];
@@ -18,6 +20,7 @@ export interface RetrievalOptions {
   metric?: RetrievalMetric;
 }
 
+/** What metrics.retrieval returns: the figures, and each query's top max(k) gallery rows. */
 export interface RetrievalResult {
   /** the cut-offs, as asked */
   k: number[];
@@ -31,35 +34,6 @@ export interface RetrievalResult {
   indices: Int32Array;
   /** their scores: cosine similarities (descending), or Euclidean distances (ascending) */
   scores: Float64Array;
-}
-
-const METRICS = ['cosine', 'euclidean'];
-
-function checkMetric(metric: unknown, name: string): RetrievalMetric {
-  if (metric === undefined) return 'cosine';
-  if (!METRICS.includes(metric as string)) throw new ValueError(name, "'cosine' or 'euclidean'", metric);
-  return metric as RetrievalMetric;
-}
-
-function checkK(k: unknown, rows: number, name: string): number {
-  if (!Number.isInteger(k) || (k as number) < 1 || (k as number) > rows) throw new ValueError(name, `an integer in 1..${rows} (the gallery's rows)`, k);
-  return k as number;
-}
-
-/** Both sources opened (each validated in full), handed to fn, and released however it ends. */
-function withSources<T>(queries: MatrixInput, gallery: MatrixInput, names: readonly [string, string], fn: (Q: RowSource, G: RowSource) => T): T {
-  const Q = rowSource(queries, names[0]);
-  try {
-    const G = rowSource(gallery, names[1]);
-    try {
-      if (G.cols !== Q.cols) throw new ShapeError(names[1], `${Q.cols} columns (as ${names[0]})`, `${G.cols} columns`);
-      return fn(Q, G);
-    } finally {
-      G.release();
-    }
-  } finally {
-    Q.release();
-  }
 }
 
 /**
@@ -118,53 +92,5 @@ export function retrieval(queries: MatrixInput, gallery: MatrixInput, options: R
     const sorted = Float64Array.from(best).sort();
     const medianRank = n % 2 ? sorted[(n - 1) / 2]! : (sorted[n / 2 - 1]! + sorted[n / 2]!) / 2;
     return { k: ks, recallAt, meanAveragePrecision: sum / n, medianRank, indices: scan.indices, scores: scores(scan.keys, metric) };
-  });
-}
-
-/** Keys to reported scores: cosine similarities as they are, Euclidean distances from the negated squares. */
-function scores(keys: Float64Array, metric: RetrievalMetric): Float64Array {
-  if (metric === 'cosine') return keys;
-  const out = new Float64Array(keys.length);
-  for (let i = 0; i < keys.length; i++) out[i] = Math.sqrt(-keys[i]! + 0);
-  return out;
-}
-
-/** What the models' `retrieve` takes. */
-export interface RetrieveOptions {
-  /** gallery rows returned per query (default 10, at most the gallery's rows) */
-  k?: number;
-  /** 'x' (default): queries are rows of the first view, the gallery rows of the second; 'y' the reverse */
-  from?: 'x' | 'y';
-  /** 'cosine' (default) or 'euclidean', in the shared space */
-  metric?: RetrievalMetric;
-}
-
-/** The top k gallery rows of each query: `rows` queries × `cols` = k, row-major, best first. */
-export interface RetrieveResult {
-  indices: Int32Array;
-  /** cosine similarities (descending) or Euclidean distances (ascending) in the shared space */
-  scores: Float64Array;
-  rows: number;
-  cols: number;
-}
-
-/** The options of a model's retrieve, checked (k against the gallery's rows later). */
-export function retrieveOptions(options: RetrieveOptions | undefined): { k: number | undefined; from: 'x' | 'y'; metric: RetrievalMetric } {
-  if (options === undefined || options === null || typeof options !== 'object') {
-    if (options === undefined) return { k: undefined, from: 'x', metric: 'cosine' };
-    throw new ValueError('options', 'an object { k, from, metric }', options);
-  }
-  checkOptions(options, ['k', 'from', 'metric'], 'options');
-  const from = options.from ?? 'x';
-  if (from !== 'x' && from !== 'y') throw new ValueError('options.from', "'x' (queries from the first view) or 'y'", from);
-  return { k: options.k, from, metric: checkMetric(options.metric, 'options.metric') };
-}
-
-/** The top k rows of gallery embeddings for each query embedding (a model's retrieve, after embedding). */
-export function retrieveRows(queries: MatrixInput, gallery: MatrixInput, k: number | undefined, metric: RetrievalMetric): RetrieveResult {
-  return withSources(queries, gallery, ['query', 'gallery'], (Q, G) => {
-    const kk = k === undefined ? Math.min(10, G.rows) : checkK(k, G.rows, 'options.k');
-    const scan = retrievalScan(Q, G, { metric, k: kk, relevance: 'paired', ranks: false, names: ['query', 'gallery'] });
-    return { indices: scan.indices, scores: scores(scan.keys, metric), rows: Q.rows, cols: kk };
   });
 }

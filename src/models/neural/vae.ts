@@ -14,13 +14,12 @@
  * vae_file.ts, PyTorch import in vae_torch.ts; views are read as the autoencoder reads them.
  */
 import * as W from '../../wasm/index.js';
-import { Rng, Tensor, type FloatResult } from '../../wasm/index.js';
+import { Rng, Tensor, dropMissing, keepRows, type FloatResult } from '../../wasm/index.js';
 import type { Activation, MLP, MLPInit } from '../../nn/mlp.js';
 import type { EpochInfo } from '../../nn/train.js';
 import { NotFittedError, ShapeError, ValueError } from '../../errors.js';
 import { Owner } from '../../lifecycle.js';
 import { checkOptions, noExtraArguments } from '../../options.js';
-import { dropMissing, keepRows } from '../../wasm/index.js';
 import type { TorchTensors } from '../../nn/torch.js';
 import { readViews, type ReadViews } from './autoencoder_views.js';
 import { seedFor } from './autoencoder_graph.js';
@@ -29,7 +28,7 @@ import { makeOptimizer } from './training.js';
 import { NEURAL_FIT_OPTIONS, type Preparation, type Session } from './trainer.js';
 import { NeuralModel } from './neural_model.js';
 import {
-  checkVAEOptions, likelihoods, type Fusion, type Likelihood, type MultimodalVAEFromTorchOptions, type MultimodalVAEOptions, type VAEFitOptions, type VAESourceFitOptions, type VAELogLikelihoodOptions, type VAELosses, type VAESampleOptions, type VAESettings, type VAEViewsOptions, type ViewInput, type ViewLikelihood,
+  checkVAEOptions, likelihoods, type Fusion, type Likelihood, type MultimodalVAEFromTorchOptions, type MultimodalVAEOptions, type VAEFitOptions, type VAESourceFitOptions, type VAELogLikelihoodOptions, type VAELosses, type VAESampleOptions, type VAESettings, type VAEViewsOptions, type ViewInput, type ViewLikelihood, type VAEEncoding, type VAELogLikelihood,
 } from './vae_options.js';
 import { allVaeNets, buildVae, disposeVae, type LogScales, type VaeNet } from './vae_nets.js';
 import { Workspace, fromRng, objective } from './vae_objective.js';
@@ -39,23 +38,11 @@ import { readTorchVAE } from './vae_torch.js';
 import { checkRange, readVAEValidation } from './vae_views.js';
 import { fitScalers, identityScaler, logJacobian, scaleRead } from './vae_scale.js';
 import { streamedScalers } from './source_scalers.js';
+import { retrieveEmbedded, type RetrieveOptions, type RetrieveResult } from '../retrieve.js';
 import { unstandardize, type ColumnScaler } from './scaler.js';
 import { checkShuffleBuffer, SourceReader, type DataSource } from './source.js';
 
-export type { VAEFusion, VAELikelihood, MultimodalVAEOptions, MultimodalVAEFromTorchOptions, VAEFitOptions, VAESourceFitOptions, VAELosses, VAESampleOptions, VAELogLikelihoodOptions, VAEViewsOptions } from './vae_options.js';
-
-/** encode's result: the mean and log-variance of each row's posterior (n×latent each). */
-export interface VAEEncoding {
-  mean: FloatResult;
-  logVariance: FloatResult;
-}
-
-/** logLikelihood's result: the importance-sampled log p(x) of the views present (nats). */
-export interface VAELogLikelihood {
-  /** mean over the rows */
-  mean: number;
-  perRow: Float64Array;
-}
+export type { VAEFusion, VAELikelihood, MultimodalVAEOptions, MultimodalVAEFromTorchOptions, VAEFitOptions, VAESourceFitOptions, VAELosses, VAESampleOptions, VAELogLikelihoodOptions, VAEViewsOptions, VAEEncoding, VAELogLikelihood } from './vae_options.js';
 
 /** At most this many views (subsets are bit masks); 'mopoe' sums over 2^|present| − 1 subsets per row, so fewer. */
 const MAX_VIEWS = 30, MAX_MOPOE = 10;
@@ -304,6 +291,19 @@ export class MultimodalVAE extends NeuralModel<VAELosses> implements VAESettings
         return { mean: { data: Float32Array.from(mu), rows: data.n, cols: L }, logVariance: { data: Float32Array.from(lv), rows: data.n, cols: L } };
       }),
     );
+  }
+
+  /**
+   * The top k gallery rows per query in the latent space (as CCA.retrieve; `{ indices, scores, rows, cols }`): rows of view 0 against
+   * view 1 (`from: 'x'`, default) or the reverse, each embedded alone by its posterior mean given that view only (the view's expert
+   * for 'moe' and 'mopoe', its product with the prior for 'poe'), unweighted; cosine similarity or `metric: 'euclidean'`.
+   * @example
+   * const { indices } = vae.retrieve(Xtest, Ytest, { k: 5 }); // queries × 5, best first
+   */
+  retrieve(query: ViewInput, gallery: ViewInput, options?: RetrieveOptions): RetrieveResult {
+    noExtraArguments(arguments, 3, 'MultimodalVAE.retrieve');
+    const m = this.views;
+    return retrieveEmbedded(query, gallery, options, ['views[0]', 'views[1]'], (v, rows) => this.encode(Array.from({ length: m }, (_, j) => (j === v ? (rows as ViewInput) : null))).mean, null);
   }
 
   /** Every view decoded from the posterior mean of the views given: one n×width block per view (a Bernoulli view's probabilities). */

@@ -4,7 +4,7 @@
  * stores; shared by the model, its networks, its objective, its file format and its PyTorch
  * import.
  */
-import type { TensorInput } from '../../wasm/index.js';
+import type { FloatResult, TensorInput } from '../../wasm/index.js';
 import type { Activation, MLPInit } from '../../nn/mlp.js';
 import { ValueError, described } from '../../errors.js';
 import { checkScale } from './scaler.js';
@@ -180,4 +180,17 @@ export function vaeOptionsOf(s: VAESettings): MultimodalVAEOptions {
     seed: s.seed,
     ...trainingExtras(s),
   };
+}
+
+/** encode's result: the mean and log-variance of each row's posterior (n×latent each). */
+export interface VAEEncoding {
+  mean: FloatResult;
+  logVariance: FloatResult;
+}
+
+/** logLikelihood's result: the importance-sampled log p(x) of the views present (nats). */
+export interface VAELogLikelihood {
+  /** mean over the rows */
+  mean: number;
+  perRow: Float64Array;
 }
