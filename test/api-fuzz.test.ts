@@ -545,6 +545,10 @@ const entries: [string, (clean: boolean) => fc.Arbitrary<Case>][] = [
             const m = model!, before = Array.from(m.correlations);
             // a bad later call leaves the fit usable
             await check('CCA.transform', false, ['X', 'Y'], () => m.transform([[NaN]], null));
+            // retrieve (issue 40): Euclidean in the canonical space is well-posed where the fit is; a bad k never
+            const kk = Math.min(a.rows, 1 + (a.rows % 3));
+            await check('CCA.retrieve', wp && (o as { missing?: unknown }).missing !== 'drop', ['query', 'gallery', 'options'], () => m.retrieve(a.value as cm.MatrixInput, b.value as cm.MatrixInput, { k: kk, metric: 'euclidean' }).scores);
+            await check('CCA.retrieve', false, ['query', 'gallery', 'options'], () => m.retrieve(b.value as cm.MatrixInput, a.value as cm.MatrixInput, { k: a.rows + 1, from: a.rows % 2 ? 'y' : 'x' }));
             await check('CCA.partialFit', false, ['X', 'Y'], () => m.partialFit(b.value as cm.MatrixInput, [['x']] as never));
             const sc = (o as { scale?: boolean }).scale;
             // bootstrap: well-posed where the fit is, with a ridge (a resample repeats rows: without one it can be singular) and 3 rows
@@ -733,11 +737,11 @@ const entries: [string, (clean: boolean) => fc.Arbitrary<Case>][] = [
           // what a fitted model gives on the rows: a call of its own (a fit that succeeded keeps its networks and optimiser state even when this fails)
           const use = (m: Net) => {
             if (m instanceof cm.DeepCCA && m.reconstruction) return [...m.transform(a.value as cm.TensorInput, null), ...m.reconstruct([a.value as cm.TensorInput, null])].map((r) => r?.data);
-            if (m instanceof cm.DeepCCA) return m.transform(a.value as cm.TensorInput, b.value as cm.TensorInput).map((r) => r?.data);
+            if (m instanceof cm.DeepCCA) return [...m.transform(a.value as cm.TensorInput, b.value as cm.TensorInput).map((r) => r?.data), m.retrieve(a.value as cm.TensorInput, b.value as cm.TensorInput, { k: 1, metric: 'euclidean' }).scores];
             if (m instanceof cm.MultimodalAutoencoder) return m.reconstruct([a.value as cm.TensorInput, null]).map((r) => r.data);
             if (m instanceof cm.MultimodalVAE) {
               const x = a.value as cm.TensorInput, y = b.value as cm.TensorInput, ll = m.logLikelihood([x, y], { samples: 4 });
-              return [...[...m.reconstruct([x, null]), ...m.sample([x, null], { seed: 1 }), m.encode([x, y]).logVariance].map((r) => r.data), ll.perRow, ll.mean];
+              return [...[...m.reconstruct([x, null]), ...m.sample([x, null], { seed: 1 }), m.encode([x, y]).logVariance].map((r) => r.data), ll.perRow, ll.mean, m.retrieve(y, x, { k: 1, from: 'y', metric: 'euclidean' }).scores];
             }
             if (m instanceof cm.ConditionalGAN) return m.generate(b.value as cm.TensorInput, { seed: 1 }).data;
             return m.predict(a.value as cm.TensorInput);
@@ -816,6 +820,21 @@ const entries: [string, (clean: boolean) => fc.Arbitrary<Case>][] = [
           await check(`kernelDistance(${show(a)}, ${show(b)}, ${JSON.stringify(o)})`, same && ok && a.rows >= 2 && b.rows >= 2 && a.max < 1e20 && b.max < 1e20, ['a', 'b', 'options'], () => cm.metrics.kernelDistance(a.value as cm.MatrixInput, b.value as cm.MatrixInput, o as cm.KernelDistanceOptions));
           await check(`precisionRecall(${show(a)}, ${show(b)}, k ${k})`, same && k >= 1 && k < Math.min(a.rows, b.rows), ['real', 'fake', 'options'], () => cm.metrics.precisionRecall(a.value as cm.MatrixInput, b.value as cm.MatrixInput, { k }));
           await check(`densityCoverage(${show(a)}, ${show(b)}, k ${k})`, same && k >= 1 && k < a.rows, ['real', 'fake', 'options'], () => cm.metrics.densityCoverage(a.value as cm.MatrixInput, b.value as cm.MatrixInput, { k }));
+          // retrieval (issue 40): query rows a against gallery rows b, paired and by labels; a cosine needs rows whose squared norm stays normal
+          const normal = (x: Arg) => rowsOfArg(x).every((r) => r.reduce((t, v) => t + v * v, 0) > 1e-100);
+          for (const metric of ['cosine', 'euclidean'] as const) {
+            const posed = same && a.rows <= b.rows && k >= 1 && k <= b.rows && (metric === 'euclidean' || (normal(a) && normal(b)));
+            await check(`retrieval(${show(a)}, ${show(b)}, k ${k}, ${metric})`, posed, ['queries', 'gallery', 'options'], () => {
+              const r = cm.metrics.retrieval(a.value as cm.MatrixInput, b.value as cm.MatrixInput, { k: [k, 1], metric });
+              return [r.recallAt, r.meanAveragePrecision, r.medianRank, r.scores];
+            });
+            const labels = Array.from({ length: Math.max(0, b.rows) }, (_, i) => (i * 5) % 3);
+            await check(`retrieval(${show(a)}, ${show(b)}, k ${k}, ${metric}, labels)`, posed, ['queries', 'gallery', 'options'], () => {
+              const r = cm.metrics.retrieval(a.value as cm.MatrixInput, b.value as cm.MatrixInput, { k, metric, relevance: labels });
+              if (!(r.meanAveragePrecision > 0 && r.meanAveragePrecision <= 1)) throw new Error(`retrieval: mAP ${r.meanAveragePrecision} outside (0, 1]`);
+              return [r.recallAt, r.meanAveragePrecision, r.medianRank, r.scores];
+            });
+          }
           const la = Array.from({ length: Math.max(0, a.rows) }, (_, i) => i % 2), lb = Array.from({ length: Math.max(0, b.rows) }, (_, i) => i % 2);
           await check(`intraFrechetDistance(${show(a)}, ${show(b)})`, same && a.rows >= 4 && b.rows >= 4, ['real', 'fake', 'Labels'], () => cm.metrics.intraFrechetDistance(a.value as cm.MatrixInput, la, b.value as cm.MatrixInput, lb));
           // coherence (issue 38) with a judge by hand: a label per row, whatever form the rows come in
@@ -963,6 +982,7 @@ const entries: [string, (clean: boolean) => fc.Arbitrary<Case>][] = [
             if (fitted) {
               const k = model!, before = Array.from(k.correlations);
               await check('KernelCCA.transform', false, ['X', 'Y'], () => k.transform([[NaN]], null));
+              await check('KernelCCA.retrieve', wp, ['query', 'gallery', 'options'], () => k.retrieve(b.value as cm.MatrixInput, a.value as cm.MatrixInput, { k: 1, from: 'y', metric: 'euclidean' }).scores);
               await check('KernelCCA.score', a.rows >= 2, ['X', 'Y'], () => k.score(a.value as cm.MatrixInput, b.value as cm.MatrixInput));
               // issue 35: structure correlations on the rows given; shares on the training rows (exact fits); no pre-image
               await check('KernelCCA.structureCorrelations', a.rows >= 2, ['X', 'Y'], () => k.structureCorrelations(a.value as cm.MatrixInput, b.value as cm.MatrixInput));

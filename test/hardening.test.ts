@@ -5,7 +5,7 @@
 // and two models trained interleaved give the bits of the same two trained one after the other.
 // Out-of-memory is in test/init-bytes.test.ts (it needs its own, capped, instance).
 import { beforeAll, describe, expect, it } from 'vitest';
-import { init, memoryStats, nn, columns, parseCsv, CCA, PLSRegression, PLSCanonical, PLSSVD, SparseCCA, Classifier, ConditionalGAN, DeepCCA, GCCA, KernelCCA, MCCA, MLP, Matrix, MultimodalAutoencoder, MultimodalVAE, NonFiniteError, ValueError, FitRunningError, SourceError } from '../src/index.js';
+import { init, memoryStats, metrics, nn, columns, parseCsv, CCA, PLSRegression, PLSCanonical, PLSSVD, SparseCCA, Classifier, ConditionalGAN, DeepCCA, GCCA, KernelCCA, MCCA, MLP, Matrix, MultimodalAutoencoder, MultimodalVAE, NonFiniteError, ValueError, FitRunningError, SourceError } from '../src/index.js';
 import { readFileSync } from 'node:fs';
 import { uniform } from './helpers.js';
 
@@ -496,6 +496,38 @@ describe('1,000 fit / use / dispose cycles of each model return the allocator to
       Classifier.fromJSON(h.toJSON()).dispose();
       h.dispose();
     }],
+    // retrieval (issue 40): the metric paired and by labels, both metrics, refused calls, and each model's retrieve
+    ['retrieval (metrics.retrieval; retrieve on CCA, KernelCCA, DeepCCA, MultimodalVAE)', async () => {
+      metrics.retrieval(x, x, { k: [1, 3], relevance: labels });
+      metrics.retrieval(x.slice(0, 5), x, { k: 2, metric: 'euclidean' });
+      for (const bad of [() => metrics.retrieval(x, y), () => metrics.retrieval(x, x, { k: 13 }), () => metrics.retrieval(x, x.map((r, i) => (i === 7 ? [0, 0, 0] : r)))]) {
+        try {
+          bad();
+        } catch {
+          // refused (widths, k, a zero row for the cosine): what a failed call leaves behind is what this cycle measures
+        }
+      }
+      const c = new CCA({ components: 2 }).fit(x, y);
+      c.retrieve(x, y, { k: 3 });
+      c.retrieve(y, x, { k: 2, from: 'y', metric: 'euclidean' });
+      try {
+        c.retrieve(y, y);
+      } catch {
+        // the query's widths: refused
+      }
+      c.dispose();
+      const k = new KernelCCA({ components: 1 }).fit(x, y);
+      k.retrieve(x, y, { k: 2 });
+      k.dispose();
+      const d = new DeepCCA({ components: 1, hidden: [3], epochs: 1, batchSize: 12, seed: 1 });
+      await d.fit(x, y);
+      d.retrieve(x, y, { k: 2 });
+      d.dispose();
+      const v = new MultimodalVAE({ latent: 2, hidden: [3], likelihood: 'gaussian', epochs: 1, batchSize: 12, seed: 1 });
+      await v.fit([x, y]);
+      v.retrieve(y, x, { k: 2, from: 'y' });
+      v.dispose();
+    }, 300],
     // missing 'drop' (issue 33): a fit of every model on rows with holes, and one where every row has one (refused)
     ['missing: drop (every model)', async () => {
       const xh = x.map((r, i) => (i === 2 ? [r[0]!, NaN, r[2]!] : r)), yh = y.map((r, i) => (i === 5 ? [null, r[1]!] : r)) as number[][];
