@@ -198,7 +198,7 @@ describe.skipIf(noBrowser)('the demo page (npm run demo:web) in headless Chromiu
     // the loss chart's x axis runs to the 500 epochs asked for, its last label whole (was "20" for 200)
     const loss = await chartTexts('loss');
     expect(loss.texts).toContain('500');
-    expect(loss.texts).toContain('10.00');
+    expect(loss.texts).toContain('10');
     expect(loss.clipped).toEqual([]);
     // still usable: CCA again, and a short DeepCCA to the end
     await page!.click('#cca-run');
@@ -217,6 +217,59 @@ describe.skipIf(noBrowser)('the demo page (npm run demo:web) in headless Chromiu
     // its shared space: the scatter's points are Node's transform of the held-out rows, to the pixel
     expectScatter(await scatterAgainst('spaceDcca', firstTwo(u), d.labels.slice(1500)), 297);
     expect((await chartTexts('spaceDcca')).clipped).toEqual([]);
+    expect(errors).toEqual([]);
+  });
+
+  it('the retrieval panel: a click on a held-out left half shows the top 5 that retrieve gives in Node under CCA and DeepCCA, the partner marked; recall@1/5/10 as metrics.retrieval; a drawing too', async () => {
+    const { DeepCCA, metrics } = await import('../src/index.js');
+    const { loadDigits } = await import('../src/datasets.js');
+    const d = await loadDigits();
+    const trainX = d.left.slice(0, 1500), trainY = d.right.slice(0, 1500), testX = d.left.slice(1500), testY = d.right.slice(1500);
+    // the page's models: CCA at ridge 1e-4, DeepCCA of the test before (2 epochs, seed 0)
+    const cca = new CCA({ components: 10, regularization: 1e-4 }).fit(trainX, trainY);
+    const dcca = new DeepCCA({ components: 10, hidden: [256, 256], activation: 'leaky_relu', learningRate: 1e-3, batchSize: 500, epochs: 2, seed: 0 });
+    await dcca.fit(trainX, trainY);
+    const models = { cca, deepcca: dcca } as const;
+    const top5 = (m: typeof cca | typeof dcca, q: number[]) => Array.from(m.retrieve([q], testY, { k: 5, from: 'x' }).indices);
+    const shown = (model: string) => page!.$$eval(`#ret-${model} canvas`, (cs) => cs.map((c) => ({ index: Number((c as HTMLElement).dataset.index), partner: c.classList.contains('partner') })));
+    // a row whose partner CCA ranks in its top 5 (the frame shown), and one whose partner it does not
+    const rows = Array.from({ length: 36 }, (_, i) => i);
+    const hit = rows.find((i) => top5(cca, testX[i]!).includes(i)), miss = rows.find((i) => !top5(cca, testX[i]!).includes(i));
+    expect(hit).toBeDefined();
+    for (const row of [hit!, ...(miss === undefined ? [] : [miss])]) {
+      await page!.click(`#ret-picker canvas[data-index="${row}"]`);
+      await page!.waitForFunction((row) => (window as unknown as { demo: { retrieval?: { index: number | null } } }).demo.retrieval?.index === row, row);
+      for (const [name, m] of Object.entries(models)) {
+        const want = top5(m, testX[row]!);
+        expect(await shown(name), `${name}, row ${row}`).toEqual(want.map((g) => ({ index: g, partner: g === row })));
+      }
+      // the green frame: on the partner when it is in the top 5, on none when it is not
+      expect((await shown('cca')).filter((c) => c.partner).length).toBe(row === hit ? 1 : 0);
+    }
+    // recall@1/5/10 over the 297 held-out left halves
+    const recall = (await text('ret-recall')).split('\n').map((l) => l.trim().split(/\s+/));
+    expect(recall[0]).toEqual(['recall@1', 'recall@5', 'recall@10']);
+    for (const [k, [name, m]] of Object.entries(models).entries()) {
+      // the embeddings retrieve ranks by: each component weighted by its canonical correlation
+      const rho = m.correlations, weighted = (e: { rows: number; cols: number; data: ArrayLike<number> }) => ({ rows: e.rows, cols: e.cols, data: Float64Array.from(e.data, (x, j) => x * rho[j % e.cols]!) });
+      const [u, v] = m.transform(testX, testY);
+      const r = metrics.retrieval(weighted(u), weighted(v), { k: [1, 5, 10] });
+      expect(recall[1 + k], name).toEqual([name === 'cca' ? 'CCA' : 'DeepCCA', ...Array.from(r.recallAt, (x) => x.toFixed(3))]);
+      // the same shares as the partner's place in retrieve's own top 10 of every held-out left half
+      const top = m.retrieve(testX, testY, { k: 10, from: 'x' }).indices;
+      const within = (k: number) => testX.filter((_, i) => Array.from(top.subarray(i * 10, i * 10 + k)).includes(i)).length / testX.length;
+      expect(Array.from(r.recallAt), name).toEqual([within(1), within(5), within(10)]);
+    }
+    // a drawing on the grid's left four columns: a vertical stroke down column 2
+    const box = (await page!.locator('#ret-draw').boundingBox())!;
+    for (let i = 1; i < 7; i++) await page!.mouse.click(box.x + (2.5 * box.width) / 8, box.y + ((i + 0.5) * box.height) / 8);
+    await page!.click('#ret-search');
+    await page!.waitForFunction(() => (window as unknown as { demo: { retrieval?: { index: number | null } } }).demo.retrieval?.index === null);
+    const drawn = Array.from({ length: 32 }, (_, q) => (q % 4 === 2 && q >= 4 && q < 28 ? 1 : 0));
+    expect(await page!.evaluate(() => (window as unknown as { demo: { retrieval: { query: number[] } } }).demo.retrieval.query)).toEqual(drawn);
+    for (const [name, m] of Object.entries(models)) expect((await shown(name)).map((c) => c.index), name).toEqual(top5(m, drawn));
+    cca.dispose();
+    dcca.dispose();
     expect(errors).toEqual([]);
   });
 

@@ -58,13 +58,13 @@ const integerAxis = (label) => axis(label, { space: 24, incrs: [1, 2, 5, 10, 20,
 /** A legend marker per series that looks like its line: the series' colour and dash (CSS .lines makes it a stroke). */
 const lineLegend = { live: false, markers: { width: 3, dash: (u, i) => (u.series[i].dash ? 'dashed' : 'solid'), fill: () => 'transparent' } };
 /** a line chart of series [{ label, stroke, dash }] against data[0]; its y scale fixed to yRange */
-function lineChart(target, { width, height, xLabel, yLabel, series, yRange, xRange = null, points = true }) {
+function lineChart(target, { width, height, xLabel, yLabel, series, yRange, xRange = null, points = true, yDecimals = 2 }) {
   target.replaceChildren();
   return new uPlot({
     width, height,
     padding: [12, 24, 0, 0],
     scales: { x: { time: false, ...(xRange ? { range: xRange } : {}) }, y: { range: yRange } },
-    axes: [integerAxis(xLabel), axis(yLabel, { size: 46, values: (u, splits) => splits.map((v) => v.toFixed(2)) })],
+    axes: [{ ...integerAxis(xLabel), size: 30 }, axis(yLabel, { size: 46, values: (u, splits) => splits.map((v) => v.toFixed(yDecimals)) })],
     series: [{ label: xLabel }, ...series.map((s) => ({ label: s.label, stroke: s.stroke, width: 1.8, dash: s.dash, spanGaps: false, points: { show: points, size: 5, fill: s.stroke, stroke: s.stroke } }))],
     legend: lineLegend,
     cursor: { drag: { x: false, y: false } },
@@ -93,7 +93,7 @@ function scatterChart(target, { width, height, xLabel, yLabel, classes }) {
     width, height,
     padding: [12, 24, 0, 0],
     scales: { x: { time: false }, y: {} },
-    axes: [axis(xLabel), axis(yLabel, { size: 46 })],
+    axes: [axis(xLabel, { size: 30 }), axis(yLabel, { size: 46 })],
     series: [{ label: xLabel }, ...classes.map((c) => ({ label: c.label, stroke: c.colour, paths: () => null, points: { show: true, size: 6, width: 0, fill: c.colour + 'cc', stroke: c.colour } }))],
     legend: { live: false, markers: { width: 0, fill: (u, i) => classes[i - 1].colour } },
     cursor: { show: false, drag: { x: false, y: false } },
@@ -123,6 +123,111 @@ function digitCanvas(canvas, rows, cols) {
 const shade = (v) => Math.round(255 * (1 - Math.min(1, Math.max(0, v))));
 demo.layout = { S, GAP };
 
+// ---- retrieval: a left half against the held-out right halves ----
+const held = { x: [], y: [], labels: [] }; // the held-out halves and labels (from the worker)
+/** A canvas of an 8-row image `cols` wide (pixel(i, j) in [0, 1]), each pixel a scale × scale square. */
+function smallDigit(pixel, cols, scale) {
+  const c = document.createElement('canvas');
+  c.width = cols * scale;
+  c.height = 8 * scale;
+  const ctx = c.getContext('2d');
+  for (let i = 0; i < 8; i++)
+    for (let j = 0; j < cols; j++) {
+      const g = shade(pixel(i, j));
+      ctx.fillStyle = `rgb(${g},${g},${g})`;
+      ctx.fillRect(j * scale, i * scale, scale, scale);
+    }
+  return c;
+}
+const PICKER_ROWS = 36; // the held-out left halves offered to click
+const retrieval = { query: { index: 0 }, drawn: new Array(32).fill(0) };
+function setupRetrieval() {
+  const picker = $('ret-picker');
+  for (let k = 0; k < PICKER_ROWS; k++) {
+    const c = smallDigit((i, j) => held.x[k][i * 4 + j], 4, 5);
+    c.dataset.index = String(k);
+    c.title = `held-out row ${k} (a ${held.labels[k]})`;
+    c.onclick = () => findRightHalves({ index: k });
+    picker.appendChild(c);
+  }
+  drawGrid();
+  const canvas = $('ret-draw');
+  let ink = null; // 1 paints, 0 erases (what the first cell touched was not)
+  const cell = (e) => {
+    const r = canvas.getBoundingClientRect(), j = Math.floor(((e.clientX - r.left) / r.width) * 8), i = Math.floor(((e.clientY - r.top) / r.height) * 8);
+    return i >= 0 && i < 8 && j >= 0 && j < 4 ? i * 4 + j : -1;
+  };
+  canvas.onpointerdown = (e) => {
+    const q = cell(e);
+    if (q < 0) return;
+    ink = retrieval.drawn[q] > 0.5 ? 0 : 1;
+    retrieval.drawn[q] = ink;
+    drawGrid();
+  };
+  canvas.onpointermove = (e) => {
+    const q = cell(e);
+    if (ink === null || q < 0 || retrieval.drawn[q] === ink) return;
+    retrieval.drawn[q] = ink;
+    drawGrid();
+  };
+  window.addEventListener('pointerup', () => (ink = null));
+  $('ret-clear').onclick = () => {
+    retrieval.drawn.fill(0);
+    drawGrid();
+  };
+  $('ret-search').onclick = () => findRightHalves({ pixels: retrieval.drawn.slice() });
+}
+/** The drawing grid: the left four columns to draw on, the right four (what is looked for) hatched. */
+function drawGrid() {
+  const canvas = $('ret-draw'), ctx = canvas.getContext('2d'), s = canvas.width / 8;
+  ctx.fillStyle = '#fff';
+  ctx.fillRect(0, 0, canvas.width, canvas.height);
+  for (let i = 0; i < 8; i++)
+    for (let j = 0; j < 4; j++) {
+      const g = shade(retrieval.drawn[i * 4 + j]);
+      ctx.fillStyle = `rgb(${g},${g},${g})`;
+      ctx.fillRect(j * s, i * s, s, s);
+    }
+  ctx.fillStyle = '#eee';
+  ctx.fillRect(4 * s, 0, 4 * s, canvas.height);
+  ctx.strokeStyle = '#ccc';
+  for (let k = 0; k <= 8; k++) {
+    ctx.beginPath();
+    ctx.moveTo(k * s + 0.5, 0);
+    ctx.lineTo(k * s + 0.5, canvas.height);
+    ctx.moveTo(0, k * s + 0.5);
+    ctx.lineTo(canvas.width, k * s + 0.5);
+    ctx.stroke();
+  }
+}
+/** Asks the worker for the five nearest right halves under each fitted model and shows them. */
+async function findRightHalves(query) {
+  const status = $('ret-status');
+  retrieval.query = query;
+  for (const c of $('ret-picker').children) c.classList.toggle('picked', query.index !== undefined && Number(c.dataset.index) === query.index);
+  try {
+    const r = await request('retrieve', query);
+    const left = r.query;
+    for (const model of ['cca', 'deepcca']) {
+      const m = r[model];
+      if (!m) continue;
+      $(`ret-${model}`).replaceChildren(...m.indices.map((g, rank) => {
+        const c = smallDigit((i, j) => (j < 4 ? left[i * 4 + j] : held.y[g][i * 4 + j - 4]), 8, 5);
+        c.dataset.index = String(g);
+        c.title = `#${rank + 1}: held-out right half ${g} (of a ${held.labels[g]}), cosine ${m.scores[rank].toFixed(3)}${g === r.index ? ': the true partner' : ''}`;
+        if (g === r.index) c.classList.add('partner');
+        return c;
+      }));
+    }
+    const rows = [['CCA', r.cca], ['DeepCCA', r.deepcca]].filter(([, m]) => m);
+    $('ret-recall').innerHTML = `<tr><th></th>${rows[0][1].k.map((k) => `<th>recall@${k}</th>`).join('')}</tr>` + rows.map(([name, m]) => `<tr><td>${name}</td>${m.recall.map((v) => `<td>${v.toFixed(3)}</td>`).join('')}</tr>`).join('');
+    demo.retrieval = r;
+    showStatus(status, r.index !== null ? `held-out left half ${r.index} (a ${held.labels[r.index]}); its true partner is right half ${r.index}` : 'your drawing (it has no true partner)');
+  } catch (e) {
+    showError(status, e.message);
+  }
+}
+
 // ---- CCA ----
 const corr = { ccaTrain: [], ccaTest: [], dccaTrain: [], dccaTest: [] };
 // four colours apart (blue and red families, light dashed for train, dark solid for held-out)
@@ -134,7 +239,7 @@ const CORR_SERIES = [
 ];
 function drawCorrelations() {
   const n = Math.max(2, corr.ccaTrain.length, corr.dccaTrain.length);
-  charts.corr ??= lineChart($('corr-plot'), { width: 480, height: 280, xLabel: 'component', yLabel: 'canonical correlation', series: CORR_SERIES, yRange: [0, 1], xRange: () => [0, Math.max(2, corr.ccaTrain.length, corr.dccaTrain.length) - 1] });
+  charts.corr ??= lineChart($('corr-plot'), { width: 520, height: 280, xLabel: 'component', yLabel: 'canonical correlation', series: CORR_SERIES, yRange: [0, 1], xRange: () => [0, Math.max(2, corr.ccaTrain.length, corr.dccaTrain.length) - 1] });
   charts.corr.setData([Array.from({ length: n }, (_, k) => k), ...CORR_SERIES.map((s) => Array.from({ length: n }, (_, k) => corr[s.key][k] ?? null))]);
   const lines = [' k   CCA train  held-out' + (corr.dccaTest.length ? '   DeepCCA train  held-out' : '')];
   for (let k = 0; k < corr.ccaTrain.length; k++)
@@ -162,6 +267,7 @@ async function runCca() {
     demo.cca = { train: r.train, test: r.test };
     drawCorrelations();
     drawSpace('cca', r.space);
+    await findRightHalves(retrieval.query);
     $('cca-significance').textContent = r.significance;
     showStatus(status, `fitted in ${r.ms.toFixed(1)} ms (ridge ${ridge})`);
   } catch (e) {
@@ -219,7 +325,7 @@ $('dcca-run').onclick = () => {
   const options = trainingOptions('dcca');
   if (!options) return;
   const losses = [];
-  charts.loss ??= lineChart($('dcca-loss'), { width: 480, height: 240, xLabel: 'epoch', yLabel: 'sum of batch correlations', series: [{ label: 'batch correlation (sum of 10)', stroke: '#b8232a' }], yRange: [0, 10], xRange: () => [1, lossEpochs], points: false });
+  charts.loss ??= lineChart($('dcca-loss'), { width: 480, height: 240, xLabel: 'epoch', yLabel: 'sum of batch correlations', series: [{ label: 'batch correlation (sum of 10)', stroke: '#b8232a' }], yRange: [0, 10], yDecimals: 0, xRange: () => [1, lossEpochs], points: false });
   lossEpochs = Math.max(2, options.epochs);
   charts.loss.setData([[], []]);
   trainWith('dcca', 'deepcca', options, (r, what) => {
@@ -228,6 +334,7 @@ $('dcca-run').onclick = () => {
     demo.deepcca = { train: r.train, test: r.test, epochs: r.epochs, aborted: r.aborted };
     drawCorrelations();
     drawSpace('deepcca', r.space);
+    findRightHalves(retrieval.query);
     showStatus($('dcca-status'), `${what}: held-out sum ${r.test.reduce((s, v) => s + v, 0).toFixed(3)}`);
   }, (p) => {
     losses.push(p.loss);
@@ -358,6 +465,8 @@ $('csv-fit').onclick = async () => {
 request('hello').then(async (r) => {
   $('build').textContent = `${r.build}, ${r.threads} thread${r.threads > 1 ? 's' : ''}`;
   demo.testLabels = r.testLabels;
+  Object.assign(held, { x: r.testX, y: r.testY, labels: r.testLabels });
+  setupRetrieval();
   await runCca();
   demo.ready = true;
 }, (e) => showError($('cca-status'), `could not start: ${e.message}`));

@@ -1,7 +1,7 @@
 // The demo page's Web Worker: every fit runs here, so the page stays responsive. Messages in:
 // { id, type, ...options }; out: { id, type: 'progress' | 'done' | 'error', ... }.
 // The recipes are the ones `npm run demo` uses, so the numbers agree for the same options.
-import { init, CCA, DeepCCA, MultimodalAutoencoder, ConditionalGAN, formatSignificance, CrossmodalError, parseCsv, columns } from '../pkg/dist/browser.js';
+import { init, CCA, DeepCCA, MultimodalAutoencoder, ConditionalGAN, formatSignificance, CrossmodalError, parseCsv, columns, metrics } from '../pkg/dist/browser.js';
 import { parseDigits } from '../pkg/dist/datasets.js';
 
 const ready = (async () => {
@@ -23,8 +23,32 @@ const wanted = Array.from({ length: 100 }, (_, i) => i % 10); // grid: row = cla
 
 const handlers = {
   async hello() {
-    const { info, trainX, testX, testLabels } = await ready;
-    return { build: info.build, threads: info.threads, train: trainX.length, test: testX.length, testLabels };
+    const { info, trainX, testX, testY, testLabels } = await ready;
+    return { build: info.build, threads: info.threads, train: trainX.length, test: testX.length, testLabels, testX, testY };
+  },
+
+  /**
+   * The retrieval panel: the five held-out right halves nearest to a left half (a held-out row's
+   * index, or 32 drawn pixels) under each fitted model (model.retrieve: cosine in the shared
+   * space, each component weighted by its canonical correlation), and each model's recall@1/5/10
+   * over all held-out left halves (metrics.retrieval on the same weighted embeddings, paired:
+   * row i's partner is right half i).
+   */
+  async retrieve({ index = null, pixels = null }) {
+    const { testX, testY } = await ready;
+    const query = index !== null ? testX[index] : pixels;
+    if (!query || query.length !== 32) throw new Error('retrieve: a held-out row index or 32 pixels');
+    const out = { index, query: Array.from(query) };
+    for (const [name, model] of Object.entries(fitted)) {
+      if (!model) continue;
+      const top = model.retrieve([query], testY, { k: 5, from: 'x' });
+      const rho = model.correlations;
+      const weighted = (m) => ({ rows: m.rows, cols: m.cols, data: Float64Array.from(m.data, (x, j) => x * rho[j % m.cols]) });
+      const [u, v] = model.transform(testX, testY);
+      const r = metrics.retrieval(weighted(u), weighted(v), { k: [1, 5, 10] });
+      out[name] = { indices: Array.from(top.indices), scores: Array.from(top.scores), recall: Array.from(r.recallAt), k: r.k };
+    }
+    return out;
   },
 
   async cca({ ridge = 1e-4 }) {
