@@ -90,12 +90,7 @@ const RELAXED_PROBE = new Uint8Array([
 
 /**
  * What this engine supports (it needs no init).
- *
- * @example
- * ```ts
- * const { simd, relaxedSimd } = wasmFeatures();
- * await init({ simd: relaxedSimd ? 'relaxed' : 'baseline' });
- * ```
+ * @example const { simd, relaxedSimd } = wasmFeatures(); await init({ simd: relaxedSimd ? 'relaxed' : 'baseline' });
  */
 export function wasmFeatures(): { simd: boolean; relaxedSimd: boolean } {
   return { simd: WebAssembly.validate(SIMD_PROBE), relaxedSimd: WebAssembly.validate(RELAXED_PROBE) };
@@ -419,14 +414,8 @@ export function kernels(): Kernels {
   return s().k;
 }
 
-/**
- * True once init() has resolved.
- *
- * @example
- * ```ts
- * if (!isInitialized()) await init();
- * ```
- */
+/** True once init() has resolved.
+ * @example if (!isInitialized()) await init(); */
 export function isInitialized(): boolean {
   return state !== null;
 }
