@@ -28,7 +28,7 @@ import { makeOptimizer } from './training.js';
 import { NEURAL_FIT_OPTIONS, type Preparation, type Session } from './trainer.js';
 import { NeuralModel } from './neural_model.js';
 import {
-  checkVAEOptions, likelihoods, type Fusion, type Likelihood, type MultimodalVAEFromTorchOptions, type MultimodalVAEOptions, type VAEFitOptions, type VAESourceFitOptions, type VAELogLikelihoodOptions, type VAELosses, type VAESampleOptions, type VAESettings, type VAEViewsOptions, type ViewInput, type ViewLikelihood, type VAEEncoding, type VAELogLikelihood,
+  MAX_MOPOE, MAX_VIEWS, checkVAEOptions, likelihoods, type Fusion, type Likelihood, type MultimodalVAEFromTorchOptions, type MultimodalVAEOptions, type VAEFitOptions, type VAESourceFitOptions, type VAELogLikelihoodOptions, type VAELosses, type VAESampleOptions, type VAESettings, type VAEViewsOptions, type ViewInput, type ViewLikelihood, type VAEEncoding, type VAELogLikelihood,
 } from './vae_options.js';
 import { allVaeNets, buildVae, disposeVae, type LogScales, type VaeNet } from './vae_nets.js';
 import { Workspace, fromRng, objective } from './vae_objective.js';
@@ -44,18 +44,18 @@ import { checkShuffleBuffer, SourceReader, type DataSource } from './source.js';
 
 export type { VAEFusion, VAELikelihood, MultimodalVAEOptions, MultimodalVAEFromTorchOptions, VAEFitOptions, VAESourceFitOptions, VAELosses, VAESampleOptions, VAELogLikelihoodOptions, VAEViewsOptions, VAEEncoding, VAELogLikelihood } from './vae_options.js';
 
-/** At most this many views (subsets are bit masks); 'mopoe' sums over 2^|present| − 1 subsets per row, so fewer. */
-const MAX_VIEWS = 30, MAX_MOPOE = 10;
-
+/** A multimodal VAE: one latent posterior from any subset of views (fusion 'poe', 'moe' or 'mopoe'), so it samples, encodes and reconstructs the missing views from those given.
+ * @example const vae = new MultimodalVAE({ latent: 2, hidden: [16] }); await vae.fit([A, B]); const [, bFromA] = vae.sample([Anew, null], { seed: 1 });
+ */
 export class MultimodalVAE extends NeuralModel<VAELosses> implements VAESettings {
-  readonly fusion: Fusion;
-  readonly latent: number;
-  readonly hidden: readonly number[];
-  readonly activation: Activation;
-  readonly init: MLPInit;
-  readonly beta: number;
-  readonly likelihood: Likelihood | readonly Likelihood[];
-  readonly scale: boolean;
+  /** how the views' posteriors combine: 'poe', 'moe' or 'mopoe' */ readonly fusion: Fusion;
+  /** the latent width */ readonly latent: number;
+  /** each encoder's hidden widths (reversed for each decoder) */ readonly hidden: readonly number[];
+  /** the hidden activation */ readonly activation: Activation;
+  /** the weight initialisation */ readonly init: MLPInit;
+  /** the weight β of the KL terms */ readonly beta: number;
+  /** each view's likelihood: 'bernoulli' or 'gaussian' (one for all, or one per view) */ readonly likelihood: Likelihood | readonly Likelihood[];
+  /** whether each Gaussian view's columns are standardised */ readonly scale: boolean;
   #net: VaeNet | null = null;
   /** with scale: true, each view's standardisation (the identity for a Bernoulli view), from the first fit */
   #scaler: ColumnScaler[] | null = null;
