@@ -19,7 +19,8 @@ import { init, CCA, DeepCCA, MLP, Tensor, Matrix, Classifier, nn, linalg, type E
   type DeepCCAFitOptions, type ClassifierOptions, type MLPOptions, type InitOptions, type OptimizerOptions, type AdamOptions, type SGDOptions,
   type BackwardOptions, type MatmulOptions, type LossResult, type MatrixResult, type Piece, type CCAToJSONOptions, type MLPToJSONOptions,
   type PredictOptions, type LossOptions, type ConcatForwardOptions, MultimodalAutoencoder, type MultimodalAutoencoderOptions,
-  type AutoencoderFitOptions, type FloatResult, type SubsetError, ConditionalGAN, type TrainingOptions } from 'crossmodal';
+  type AutoencoderFitOptions, type FloatResult, type SubsetError, ConditionalGAN, type TrainingOptions,
+  metrics, type RetrievalOptions, type RetrievalResult, type RetrieveOptions, type RetrieveResult } from 'crossmodal';
 import { comomentsQuery, momentsFromSqlRows, quoteIdentifier, type ComomentsQueryOptions, type SqlMoments, type SqlRow } from 'crossmodal/sql';
 
 await init();
@@ -127,8 +128,18 @@ cca.fit([['1', '2']], typed);
 // @ts-expect-error: one view is not a pair
 const [a1, a2]: [MatrixResult, MatrixResult] = cca.transform(rows);
 
+// retrieval (issue 40): the metric's figures and a model's top rows, typed
+const ret: RetrievalResult = metrics.retrieval(u, v, { k: [1, 2], relevance: [0, 1, 0, 1], metric: 'euclidean' } satisfies RetrievalOptions);
+const recall1: number = ret.recallAt[0]! + ret.meanAveragePrecision + ret.medianRank;
+const top: RetrieveResult = cca.retrieve(rows, typed, { k: 2, from: 'x' } satisfies RetrieveOptions);
+const topIdx: Int32Array = top.indices;
+// @ts-expect-error: from is 'x' or 'y'
+cca.retrieve(rows, typed, { from: 'z' });
+// @ts-expect-error: not a retrieval metric
+metrics.retrieval(u, v, { metric: 'dot' });
+
 for (const d of [cca, dcca, net, opt, cat, c, out, loss.grad, prod, ae, fromSql, gan]) d.dispose();
-export { corr, mse1, gl, cl, n, x, nothing, no, y, m, dx, frozen, none2, parts, piece, h, f, o, more, bad, a1, a2, aeh, filled, shared, bySubset, bestRidge, foldScores, applied, sqlText, sqlMoments, quoted };
+export { ret, recall1, top, topIdx, corr, mse1, gl, cl, n, x, nothing, no, y, m, dx, frozen, none2, parts, piece, h, f, o, more, bad, a1, a2, aeh, filled, shared, bySubset, bestRidge, foldScores, applied, sqlText, sqlMoments, quoted };
 `;
 
 describe('the shipped types in a strict consumer project without esnext.disposable or @types/node', () => {

@@ -19,5 +19,5 @@ export { rowSource, bufferedSource, rowBlocks, type RowSource } from './rows.js'
 export { checkFinite, finiteResult, finiteAs, overflowError } from './finite.js';
 export * from './ops.js';
 export * from './ops_nn.js';
-export { retrievalScan, type RetrievalScan, type RetrievalScanOptions, type RetrievalMetric } from './ops_retrieval.js';
+export { retrievalScan, type RetrievalScan, type RetrievalScanSettings, type RetrievalMetric } from './ops_retrieval.js';
 export * from './missing.js';

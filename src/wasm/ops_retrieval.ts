@@ -17,7 +17,7 @@ import { ShapeError, ValueError } from '../errors.js';
 
 export type RetrievalMetric = 'cosine' | 'euclidean';
 
-export interface RetrievalScanOptions {
+export interface RetrievalScanSettings {
   metric: RetrievalMetric;
   /** the number of best gallery rows kept per query (1..gallery rows) */
   k: number;
@@ -45,7 +45,7 @@ export interface RetrievalScan {
 const REL_BUDGET = 2_000_000;
 
 /** Scans the gallery source for each query block; the caller has checked widths, k and labels. */
-export function retrievalScan(Q: RowSource, G: RowSource, o: RetrievalScanOptions): RetrievalScan {
+export function retrievalScan(Q: RowSource, G: RowSource, o: RetrievalScanSettings): RetrievalScan {
   const K = kernels();
   const nq = Q.rows, ng = G.rows, d = Q.cols, k = o.k, metric = o.metric === 'cosine' ? 0 : 1;
   if (G.cols !== d) throw new ShapeError(o.names[1], `${d} columns (as ${o.names[0]})`, `${G.cols} columns`);

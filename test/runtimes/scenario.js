@@ -609,6 +609,27 @@ export async function runScenario(cm, initOptions = {}) {
     outputs.push(...sBytes);
   } else failures.push('deepccaSource: SourceError is not exported');
 
+  // 17. retrieval (issue 40): exercise rows against physiology rows through CCA's canonical space
+  //     (retrieve, components weighted by the correlations, both directions, cosine and
+  //     Euclidean), and metrics.retrieval on the variates, paired and by labels (f64 GEMM
+  //     blocks, heaps and counts in wasm)
+  if (cm.metrics && cm.metrics.retrieval) {
+    const c = new cm.CCA({ components: 2 }).fit(EXERCISE, PHYSIOLOGICAL);
+    const r = c.retrieve(EXERCISE, PHYSIOLOGICAL, { k: 5 });
+    const back = c.retrieve(PHYSIOLOGICAL, EXERCISE, { k: 3, from: 'y', metric: 'euclidean' });
+    const [u, v] = c.transform(EXERCISE, PHYSIOLOGICAL);
+    c.dispose();
+    const paired = cm.metrics.retrieval(u, v, { k: [1, 5, 10] });
+    const byLabel = cm.metrics.retrieval(u, v, { k: [1, 3], relevance: EXERCISE.map((_, i) => i % 3), metric: 'euclidean' });
+    for (const [name, m] of [['paired', paired], ['labels', byLabel]]) {
+      if (!(m.meanAveragePrecision > 0 && m.meanAveragePrecision <= 1 && m.recallAt.every((x) => x >= 0 && x <= 1))) failures.push(`retrieval ${name}: figures out of range`);
+    }
+    const rBytes = [r.indices, r.scores, back.indices, back.scores, paired.recallAt, byLabel.recallAt, paired.indices, paired.scores, byLabel.indices, byLabel.scores,
+      new Float64Array([paired.meanAveragePrecision, paired.medianRank, byLabel.meanAveragePrecision, byLabel.medianRank])];
+    parts.retrieval = await sha256(rBytes);
+    outputs.push(...rBytes);
+  } else failures.push('retrieval: metrics.retrieval is not exported');
+
   const threads = { threads: info.threads, ...(info.threadsFallback ? { threadsFallback: info.threadsFallback } : {}) };
   return { build: info.build, ...threads, ok: failures.length === 0, failures, hash: await sha256(outputs), parts };
 }
