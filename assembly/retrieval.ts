@@ -167,7 +167,7 @@ function siftMin(r: usize, at: i32, n: i32): void {
 /**
  * Pass 2 of the ranks: for each block row not relevant to query i whose key is above the least
  * of i's relevant keys (its sorted list rel, cnt[i] keys), above[i·ldr + t]++ for t the first
- * position of the list holding a key below the row's (binary search). A difference array: after
+ * position of the list holding a key below the row's (a branchless binary search). A difference array: after
  * the scan its prefix sums count, for each relevant key, the non-relevant rows strictly above it.
  */
 export function retrieval_count_f64(above: usize, rel: usize, cnt: usize, s: usize, lq: usize, lg: usize, mq: i32, ng: i32, lds: i32, ldr: i32): void {
@@ -180,13 +180,15 @@ export function retrieval_count_f64(above: usize, rel: usize, cnt: usize, s: usi
     for (let j = 0; j < ng; j++) {
       const v = load<f64>(row + (<usize>j << 3));
       if (!(v > least) || load<i32>(lg + (<usize>j << 2)) == label) continue;
-      let lo = 0, hi = n - 1; // the answer is in lo..hi: rel[hi] = least < v
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if (load<f64>(r + (<usize>mid << 3)) < v) hi = mid;
-        else lo = mid + 1;
+      // branchless lower bound: base + 1 = the number of keys ≥ v (rel[n − 1] = least < v)
+      let base = 0, len = n;
+      while (len > 1) {
+        const half = len >> 1;
+        base = select<i32>(base + half, base, load<f64>(r + (<usize>(base + half) << 3)) >= v);
+        len -= half;
       }
-      const o = a + (<usize>lo << 2);
+      base += select<i32>(1, 0, load<f64>(r + (<usize>base << 3)) >= v);
+      const o = a + (<usize>base << 2);
       store<i32>(o, load<i32>(o) + 1);
     }
   }
