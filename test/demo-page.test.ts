@@ -75,7 +75,7 @@ function recordCanvasTexts() {
   };
 }
 
-type Chart = { ctx: CanvasRenderingContext2D; data: (number | null)[][]; valToPos(v: number, scale: string, canvasPixels?: boolean): number; series: { label: string }[] };
+type Chart = { bbox: { left: number; top: number; width: number; height: number }; ctx: CanvasRenderingContext2D; data: (number | null)[][]; valToPos(v: number, scale: string, canvasPixels?: boolean): number; series: { label: string }[] };
 type DemoWindow = Window & { demo: { charts: Record<string, Chart>; scatter: Record<string, { points: [number, number][]; at: number[] }>; testLabels: number[] } & Record<string, unknown> };
 
 /** The texts a chart's canvas shows, and those whose box reaches outside the canvas. */
@@ -90,7 +90,8 @@ async function chartTexts(key: string) {
 /**
  * A scatter against points computed in Node (row order): per row, the canvas pixel of the point
  * the chart holds and of Node's point (both through the chart's scales, rounded), the distance
- * between the values, and the canvas's alpha at Node's pixel (a point is painted there).
+ * between the values, the canvas's alpha at Node's pixel (a point is painted there) and whether
+ * that pixel is inside the plot area.
  */
 async function scatterAgainst(key: string, want: [number, number][], classes: number[] | null) {
   return page!.evaluate(({ key, want, classes }) => {
@@ -101,7 +102,8 @@ async function scatterAgainst(key: string, want: [number, number][], classes: nu
       const k = at[i]!, x = u.data[0]![k]!, y = u.data[1 + (classes ? classes[i]! : 0)]![k]!;
       const px = (p: number, q: number) => [Math.round(u.valToPos(p, 'x', true)), Math.round(u.valToPos(q, 'y', true))];
       const [wx, wy] = px(a, b);
-      return { drawn: px(x, y), want: [wx, wy], err: Math.max(Math.abs(x - a), Math.abs(y - b)), alpha: img[(wy! * c.width + wx!) * 4 + 3]! };
+      const { left, top, width, height } = u.bbox, m = 3, inside = wx! >= left + m && wx! <= left + width - m && wy! >= top + m && wy! <= top + height - m; // m: a point's radius
+      return { drawn: px(x, y), want: [wx, wy], err: Math.max(Math.abs(x - a), Math.abs(y - b)), alpha: img[(wy! * c.width + wx!) * 4 + 3]!, inside };
     });
     return { shown, rows };
   }, { key, want, classes });
@@ -111,6 +113,7 @@ function expectScatter(r: Awaited<ReturnType<typeof scatterAgainst>>, n: number)
   expect(r.rows.map((q) => q.drawn)).toEqual(r.rows.map((q) => q.want));
   expect(Math.max(...r.rows.map((q) => q.err))).toBeLessThan(1e-9);
   expect(r.rows.filter((q) => q.alpha === 0)).toEqual([]);
+  expect(r.rows.filter((q) => !q.inside)).toEqual([]); // every point inside the plot area, none on a cut edge
 }
 /** The first two columns of a transform's result, one [a, b] per row. */
 const firstTwo = (m: { rows: number; cols: number; data: ArrayLike<number> }) => Array.from({ length: m.rows }, (_, i) => [m.data[i * m.cols]!, m.data[i * m.cols + 1]!] as [number, number]);

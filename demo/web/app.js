@@ -86,13 +86,18 @@ function scatterData(pointsAb, classes, nClasses) {
   for (let c = 0; c < nClasses; c++) data.push(order.map((i) => ((classes ? classes[i] : 0) === c ? pointsAb[i][1] : null)));
   return { data, at };
 }
+/** a scale's range: the data's span and 6 % more on each side, so no point sits on the plot's edge */
+const padded = (u, min, max) => {
+  const pad = 0.06 * (max - min || Math.abs(max) || 1);
+  return [min - pad, max + pad];
+};
 /** a scatter chart: one series per class, points only */
 function scatterChart(target, { width, height, xLabel, yLabel, classes }) {
   target.replaceChildren();
   return new uPlot({
     width, height,
     padding: [12, 24, 0, 0],
-    scales: { x: { time: false }, y: {} },
+    scales: { x: { time: false, range: padded }, y: { range: padded } },
     axes: [axis(xLabel, { size: 30 }), axis(yLabel, { size: 46 })],
     series: [{ label: xLabel }, ...classes.map((c) => ({ label: c.label, stroke: c.colour, paths: () => null, points: { show: true, size: 6, width: 0, fill: c.colour + 'cc', stroke: c.colour } }))],
     legend: { live: false, markers: { width: 0, fill: (u, i) => classes[i - 1].colour } },
