@@ -146,7 +146,7 @@ describe.skipIf(noBrowser)('the demo page (npm run demo:web) in headless Chromiu
     const legend = await page!.evaluate(() => {
       const u = (window as unknown as DemoWindow).demo.charts.corr!;
       // the y series' rows (a legend that is not live has no row for x)
-      const rows = [...u.ctx.canvas.closest('.uplot')!.querySelectorAll('.u-legend .u-series')].filter((r) => r.querySelector('.u-label')!.textContent !== u.series[0]!.label);
+      const rows = Array.from(u.ctx.canvas.closest('.uplot')!.querySelectorAll('.u-legend .u-series')).filter((r) => r.querySelector('.u-label')!.textContent !== u.series[0]!.label);
       return rows.map((r) => {
         const m = r.querySelector('.u-marker') as HTMLElement, cs = getComputedStyle(m);
         return { label: r.querySelector('.u-label')!.textContent, colour: cs.borderTopColor, style: cs.borderTopStyle, width: parseFloat(cs.borderTopWidth), w: m.getBoundingClientRect().width, visible: m.getBoundingClientRect().height + parseFloat(cs.borderTopWidth) > 0 };
