@@ -47,7 +47,8 @@ export function undocumented(files: string[], srcDir: string): { offenders: stri
     for (const [list, prefix] of [[statics, 'static '], [instance, '']] as const) {
       for (const p of list) {
         if (!(p.declarations ?? []).some(ours) || seen.has(p) || internal(p) || p.name.startsWith('#')) continue;
-        if (ts.getDeclarationModifierFlagsFromSymbol(p) & (ts.ModifierFlags.Private | ts.ModifierFlags.Protected)) continue;
+        // private / protected members (the public typings have no per-symbol helper: the declarations' modifiers)
+        if ((p.declarations ?? []).some((d) => ts.getCombinedModifierFlags(d) & (ts.ModifierFlags.Private | ts.ModifierFlags.Protected))) continue;
         seen.add(p);
         members++;
         if (!documented(p)) offenders.push(`${path}.${prefix}${memberName(p)}: no comment`);
