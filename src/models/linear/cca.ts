@@ -71,7 +71,7 @@ export class CCA extends Disposable {
   /**
    * Fits on all rows of X (n×p) and Y (n×q), replacing anything fitted before. With
    * `{ covariates: Z }` (n×r, data) it is partial CCA: both views are residualised on [1, Z]
-   * first (see README, Partial CCA); transform, score and predict then take the covariates too.
+   * first (see docs/linear-cca.md, Covariates, prediction and interpretation); transform, score and predict then take the covariates too.
    *
    * @example
    * const cca = new CCA({ components: 1 }).fit([[1, 2], [2, 1], [3, 5], [4, 3]], [[1], [2], [3], [4.5]]);

@@ -82,7 +82,7 @@ export function refuseWithoutFourth(what: string, s: CoMoments, whose: 'this' | 
   if (s.fourth) return;
   const why =
     s.without === 'old file'
-      ? `${whose === 'this' ? 'this CCA' : 'the other CCA'} was read from a file written before version 3, when 'auto' was Ledoit–Wolf's shrinkage toward μI, whose statistics lack the fourth-order sums today's 'auto' needs: fit the rows again (the answer changes: see README, Migrating)`
+      ? `${whose === 'this' ? 'this CCA' : 'the other CCA'} was read from a file written before version 3, when 'auto' was Ledoit–Wolf's shrinkage toward μI, whose statistics lack the fourth-order sums today's 'auto' needs: fit the rows again (the answer changes: see docs/linear-cca.md, Migrating)`
       : s.without === 'moments'
         ? `${whose === 'this' ? 'these' : "the other CCA's"} statistics came from fromMoments, which carry no fourth-order sums`
         : `the other CCA was fitted with a ridge, and keeps no fourth-order sums (give it regularization 'auto' too)`;
@@ -91,7 +91,7 @@ export function refuseWithoutFourth(what: string, s: CoMoments, whose: 'this' | 
 
 /** What a model read from an old-'auto' file says when it is fitted again. */
 export const REFITTED =
-  "crossmodal: this CCA was read from a file fitted with the old regularization 'auto' (Ledoit–Wolf toward μI); it is now fitted with today's 'auto' (Schäfer–Strimmer toward the diagonal, unit-free), so its correlations and weights change (README: Migrating)";
+  "crossmodal: this CCA was read from a file fitted with the old regularization 'auto' (Ledoit–Wolf toward μI); it is now fitted with today's 'auto' (Schäfer–Strimmer toward the diagonal, unit-free), so its correlations and weights change (docs/linear-cca.md: Migrating)";
 
 /**
  * Solves from the statistics with the ridge `reg` (a ridge, a pair or 'auto'; a 'cv' model

@@ -122,7 +122,7 @@ export class MultimodalAutoencoder extends NeuralModel<AutoencoderLosses> implem
    *
    * `fit(source, options)` trains from a source instead: a function called once per epoch that
    * returns an iterable (or async iterable) of chunks `[view₀, view₁, …]`, the same rows of
-   * every modality, a missing one as with arrays: a `null` view or `null` rows (see the README,
+   * every modality, a missing one as with arrays: a `null` view or `null` rows (see docs/neural.md,
    * Training from a source). Rows are shuffled
    * through a buffer of `shuffleBuffer` rows (0: source order), full batches only. What is
    * wrong in the source is a SourceError.

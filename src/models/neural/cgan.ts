@@ -135,7 +135,7 @@ export class ConditionalGAN extends NeuralModel<ConditionalGANLosses> {
    *
    * `fit(source, options)` trains from a source instead: a function called once per epoch that
    * returns an iterable (or async iterable) of chunks `[x, c]`, the same rows of both (see the
-   * README, Training from a source). The condition statistics (and x's with scale: true) come
+   * docs/neural.md, Training from a source). The condition statistics (and x's with scale: true) come
    * from one pass before training; rows are shuffled through a buffer of `shuffleBuffer` rows
    * (0: source order), full batches only. What is wrong in the source is a SourceError.
    */

@@ -146,7 +146,7 @@ export class Classifier extends NeuralModel<ClassifierLosses> {
    *
    * `fit(source, options)` trains from a source instead: a function called once per epoch that
    * returns an iterable (or async iterable) of chunks `[X, labels]`, the same rows of both (see
-   * the README, Training from a source). Rows are shuffled through a buffer of `shuffleBuffer`
+   * docs/neural.md, Training from a source). Rows are shuffled through a buffer of `shuffleBuffer`
    * rows (0: source order), full batches only. What is wrong in the source is a SourceError.
    */
   async fit(source: DataSource, options?: ClassifierSourceFitOptions): Promise<EpochInfo<ClassifierLosses>[]>;

@@ -96,7 +96,7 @@ export class DeepCCA extends NeuralModel<DeepCCALosses> {
    *
    * `fit(source, options)` trains from a source instead: a function called once per epoch that
    * returns an iterable (or async iterable) of chunks `[X, Y]`, the same rows of both views in
-   * any accepted input form (see the README, Training from a source). Rows are shuffled through
+   * any accepted input form (see docs/neural.md, Training from a source). Rows are shuffled through
    * a buffer of `shuffleBuffer` rows (default 10,000, fewer for rows wider than 419 columns; 0: source order), full batches only; the
    * final CCA is fitted by one more pass over the source. What is wrong in the source is a SourceError.
    */

@@ -13,7 +13,7 @@ import { checkMissing, type Missing } from '../../wasm/index.js';
 /** The optimiser a neural model trains with: 'adam' (the default), 'adamw' or 'sgd' (momentum 0.9). */
 export type OptimizerName = 'adam' | 'adamw' | 'sgd';
 
-/** How a neural model trains (the same names for every model; defaults per model, see the README's table). */
+/** How a neural model trains (the same names for every model; defaults per model, see docs/neural.md, Training: one trainer, one vocabulary). */
 export interface TrainingOptions {
   /** passes over the training rows (default 100; Classifier 60) */
   epochs?: number;

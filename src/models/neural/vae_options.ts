@@ -15,7 +15,7 @@ import type { ViewInput } from './autoencoder_options.js';
 
 export type { ViewInput } from './autoencoder_options.js';
 
-/** How the posterior of a subset of views is formed (see the README: product, mixture or mixture of products of experts). */
+/** How the posterior of a subset of views is formed (see docs/neural.md, Multimodal VAE: product, mixture or mixture of products of experts). */
 export type VAEFusion = 'poe' | 'moe' | 'mopoe';
 
 /** At most this many views (subsets are bit masks); 'mopoe' sums over 2^|present| − 1 subsets per row, so fewer. */
