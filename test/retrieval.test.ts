@@ -161,6 +161,21 @@ describe('metrics.retrieval: cases by hand', () => {
   });
 });
 
+describe('metrics.retrieval holds a block of the gallery, not the gallery', () => {
+  it('rows handed in as arrays: the peak of wasm memory stays far below the gallery', () => {
+    const r = rng(9), G = rows(100000, 16, r), Q = rows(64, 16, r);
+    memoryStats({ resetPeak: true });
+    const base = memoryStats().liveBytes;
+    const res = metrics.retrieval(Q, G, { k: [1, 10] });
+    const peak = memoryStats().peakLiveBytes - base;
+    // the gallery is 12.8 MB; what is held: a 64 × 512 block of similarities, one gallery block
+    // and the row labels of the pairing (0.4 MB)
+    expect(peak).toBeLessThan(12.8e6 / 8);
+    expect(res.indices.length).toBe(640);
+    expect(res.medianRank).toBeGreaterThan(1000); // random rows: partners rank anywhere
+  });
+});
+
 describe('metrics.retrieval: typed errors naming the argument, memory intact', () => {
   const X = [[1, 0], [0, 1], [1, 1]];
   const cases: [string, () => unknown, new (...a: never[]) => Error, RegExp][] = [
