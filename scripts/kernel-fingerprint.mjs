@@ -1,9 +1,9 @@
 // node scripts/kernel-fingerprint.mjs [baseline|relaxed|scalar|threads]   (no argument: all four)
 // One SHA-256 per wasm build over the outputs of the kernels a refactor of assembly/ could
 // change: gemm f32/f64 in every layout with alpha/beta (odd sizes, sizes around the block
-// sizes, padded strides), syrk, svd / eigh / invsqrt on several matrix classes, a CCA fit and
-// MLP train steps (through dist/, so run `npm run build` first). Bit-identical refactors keep
-// the three hashes. The relaxed build is run with --experimental-wasm-relaxed-simd. `threads`
+// sizes, padded strides), syrk, svd / eigh / invsqrt on several matrix classes, a CCA fit,
+// MLP train steps and metrics.retrieval (through dist/, so run `npm run build` first).
+// Bit-identical refactors keep the three hashes. The relaxed build is run with --experimental-wasm-relaxed-simd. `threads`
 // runs the threads build with 4 threads and the size thresholds at 0 (every kernel split,
 // however small): its hash must be the baseline's.
 import { createHash } from 'node:crypto';
@@ -21,7 +21,7 @@ if (!arg) {
   process.exit(0);
 }
 
-const { init, CCA, nn } = await import('../dist/index.js');
+const { init, CCA, nn, metrics } = await import('../dist/index.js');
 const { kernels, alloc, free, heapU8 } = await import('../dist/wasm/module.js');
 const info = await init(arg === 'threads' ? { threads: 4 } : { simd: arg });
 const K = kernels();
@@ -137,6 +137,19 @@ for (const [m, n] of [[1, 1], [2, 3], [3, 2], [7, 5], [5, 7], [17, 17], [40, 13]
   }
   add('mlp:params', mlp.parameters); add('mlp:grads', mlp.gradients);
   mlp.dispose(); opt.dispose?.();
+}
+// ---- retrieval (issue 40): similarity blocks, heaps and rank counts, sizes off every block ----
+{
+  const nq = 301, ng = 1031, d = 7;
+  const Q = { data: fill(Float64Array, nq * d), rows: nq, cols: d }, G = { data: fill(Float64Array, ng * d), rows: ng, cols: d };
+  const labels = Array.from({ length: ng }, (_, j) => (j * 7) % 5);
+  for (const metric of ['cosine', 'euclidean']) {
+    for (const relevance of ['paired', labels]) {
+      const r = metrics.retrieval(Q, G, { k: [1, 13], relevance, metric });
+      const tag = `retrieval:${metric}:${relevance === 'paired' ? 'paired' : 'labels'}`;
+      add(tag, r.scores); add(`${tag}:i`, r.indices); add(`${tag}:fig`, Float64Array.from([...r.recallAt, r.meanAveragePrecision, r.medianRank]));
+    }
+  }
 }
 const per = Object.entries(parts).map(([k, h]) => `${k}=${h.digest('hex').slice(0, 12)}`).join(' ');
 console.log(`${arg.padEnd(8)} (${info.build}) ${hash.digest('hex')}${arg === 'threads' ? ` (${K.pool_dispatches()} jobs split between 4 threads)` : ''}`);
