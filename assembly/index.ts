@@ -21,4 +21,4 @@ export * from './random';
 export * from './finite';
 export * from './kcca_gram';
 export * from './retrieval';
-export { pool_prepare, pool_start, pool_stop, pool_threads, pool_dispatches, pool_set_thresholds, pool_worker, build_threads } from './pool';
+export { pool_prepare, pool_start, pool_stop, pool_threads, pool_dispatches, pool_set_thresholds, pool_abandon, pool_inject, pool_worker, build_threads } from './pool';

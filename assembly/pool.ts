@@ -14,6 +14,14 @@
 // thread: there it spins). Whether a job is split never changes its bits, so these
 // timing-dependent decisions are safe.
 //
+// Faults: a worker that dies in a job never brings `pending` to 0. One that throws writes its
+// tid to the `fault` word from its JS as it unwinds and wakes the caller; one that ends
+// silently (terminated by the host) is caught by the caller's watchdog (it waits in slices,
+// and a share still missing WATCHDOG_MS + WATCHDOG_FACTOR × its own share's time after its
+// own is taken for dead). Either way the caller turns dispatch off (poolSize 1) and calls
+// env.pool_fault, whose ThreadError unwinds the kernel; src/wasm/pool.ts ends the workers.
+// Nothing is recomputed: in-place kernels (optimisers, beta accumulation) cannot be redone.
+//
 // Sleeping and waking go through two host imports (env.pool_wait, env.pool_notify: Atomics.wait
 // and Atomics.notify on the same memory) rather than memory.atomic.wait32/notify: Node 20's
 // baseline wasm compiler (V8 11.3 Liftoff) loses locals held across memory.atomic.wait32 (seen
@@ -43,6 +51,12 @@ const PENDING: usize = 4;
 const JOB: usize = 8;
 const NT: usize = 12;
 const SLEEPERS: usize = 16;
+/** tid of a worker known dead (written by its own JS as it unwinds, or by the pool's JS on its exit event); 0: none */
+const FAULT: usize = 20;
+/** fault injection for tests (pool_inject): the worker, the way it dies, the epoch from which it does */
+const INJECT_TID: usize = 24;
+const INJECT_MODE: usize = 28;
+const INJECT_EPOCH: usize = 32;
 const ARGS: usize = 64;
 /** Bytes of the control block (16 argument slots of 8 bytes after a 64-byte header). */
 export const POOL_CTRL_BYTES: usize = 64 + 16 * 8;
@@ -93,6 +107,25 @@ declare function hostWait(ptr: usize, expected: i32): void;
 @external("env", "pool_notify")
 /** Wakes up to `count` threads sleeping on `ptr` (Atomics.notify). */
 declare function hostNotify(ptr: usize, count: i32): void;
+// @ts-ignore: decorator
+@external("env", "pool_wait_for")
+/** Sleeps at most `ms` milliseconds while the i32 at `ptr` equals `expected`. */
+declare function hostWaitFor(ptr: usize, expected: i32, ms: f64): void;
+// @ts-ignore: decorator
+@external("env", "pool_now")
+/** Milliseconds (performance.now). */
+declare function hostNow(): f64;
+// @ts-ignore: decorator
+@external("env", "pool_fault")
+/**
+ * The calling instance's report of a dead worker (tid, or 0: one did not finish within the
+ * watchdog's bound): the host throws ThreadError, unwinding the kernel. Dispatch is off by then.
+ */
+declare function hostFault(tid: i32, waitedMs: f64): void;
+// @ts-ignore: decorator
+@external("env", "pool_die")
+/** Test fault injection, in a worker: 1 throws, 2 ends the thread without a word (see pool_inject). */
+declare function hostDie(mode: i32): void;
 
 let ctrl: usize = 0;
 let poolSize: i32 = 1;
@@ -170,6 +203,25 @@ export function pool_stop(): void {
   ctrl = 0;
 }
 
+/**
+ * Turns dispatch off after a worker died between jobs (the pool's JS saw it exit): the
+ * kernels run on the calling thread from now on; the JS side ends the workers.
+ */
+export function pool_abandon(): void {
+  poolSize = 1;
+}
+
+/**
+ * Tests: worker `tid` dies as it takes the job `afterJobs` jobs from now (mode 1: it throws,
+ * 2: it ends its thread without a word, as a worker terminated by the host).
+ */
+export function pool_inject(tid: i32, mode: i32, afterJobs: i32): void {
+  if (!ASC_FEATURE_THREADS || poolSize <= 1) return;
+  atomic.store<i32>(ctrl + INJECT_EPOCH, atomic.load<i32>(ctrl + EPOCH) + 1 + afterJobs);
+  atomic.store<i32>(ctrl + INJECT_MODE, mode);
+  atomic.store<i32>(ctrl + INJECT_TID, tid);
+}
+
 /** Threads the kernels use (1 without a pool). */
 export function pool_threads(): i32 {
   return poolSize;
@@ -211,6 +263,10 @@ export function pool_worker(block: usize, tid: i32, scratch: usize, seen: i32): 
       }
       seen = atomic.load<i32>(block + EPOCH);
       const job = load<i32>(block + JOB);
+      if (atomic.load<i32>(block + INJECT_TID) == tid && seen - atomic.load<i32>(block + INJECT_EPOCH) >= 0) {
+        atomic.store<i32>(block + INJECT_TID, 0);
+        hostDie(atomic.load<i32>(block + INJECT_MODE));
+      }
       if (job != JOB_QUIT) call_indirect<void>(<u32>job, tid, load<i32>(block + NT), scratch);
       if (atomic.sub<i32>(block + PENDING, 1) == 1) hostNotify(block + PENDING, 1);
       if (job == JOB_QUIT) return;
@@ -235,15 +291,38 @@ function dispatch(job: i32, scratch: usize): void {
     atomic.store<i32>(ctrl + PENDING, nt - 1);
     atomic.add<i32>(ctrl + EPOCH, 1);
     hostNotify(ctrl + EPOCH, nt - 1);
+    const t0 = hostNow();
     if (job != JOB_QUIT) call_indirect<void>(<u32>job, 0, nt, scratch);
+    // the watchdog: a worker that died without a word (terminated by the host) never brings
+    // pending to 0; shares are equal parts, so one still running this long after the caller's
+    // own is taken for dead
+    const t1 = hostNow();
+    const bound = WATCHDOG_MS + WATCHDOG_FACTOR * (t1 - t0);
     let spins = 0;
     while (true) {
       const p = atomic.load<i32>(ctrl + PENDING);
       if (p == 0) break;
-      if (canWait && spins >= CALLER_SPIN) hostWait(ctrl + PENDING, p);
-      else spins++;
+      const dead = atomic.load<i32>(ctrl + FAULT);
+      if (dead != 0) fail(dead, hostNow() - t1);
+      if (canWait && spins >= CALLER_SPIN) {
+        hostWaitFor(ctrl + PENDING, p, WATCHDOG_SLICE_MS);
+        if (hostNow() - t1 > bound) fail(0, hostNow() - t1);
+      } else if ((++spins & 0xfff) == 0 && hostNow() - t1 > bound) fail(0, hostNow() - t1);
     }
   }
+}
+
+/** The watchdog's bound past the caller's share: this, plus WATCHDOG_FACTOR times that share's time. */
+const WATCHDOG_MS: f64 = 250;
+const WATCHDOG_FACTOR: f64 = 3;
+/** Longest sleep of the caller between two looks at the clock and the fault word. */
+const WATCHDOG_SLICE_MS: f64 = 50;
+
+/** A worker died mid-job: dispatch off for good (the calling thread runs everything), then the host throws. */
+function fail(tid: i32, waited: f64): void {
+  poolSize = 1;
+  hostFault(tid, waited);
+  unreachable();
 }
 
 // ---- partitions ----

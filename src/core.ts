@@ -13,7 +13,7 @@ export { columns, type Table, type ArrowLikeTable, type ArrowLikeColumn, type Pa
 export { parseCsv, type ParseCsvOptions } from './data/csv.js';
 export {
   CrossmodalError, ShapeError, NonFiniteError, ValueError, NotFittedError, SingularMatrixError, ConvergenceError,
-  MemoryLimitError, InitError, DisposedError, StaleForwardError, DivergenceError, FitRunningError, FormatError, UnsupportedError, OverflowError, SourceError,
+  MemoryLimitError, InitError, DisposedError, StaleForwardError, DivergenceError, FitRunningError, FormatError, UnsupportedError, OverflowError, SourceError, ThreadError,
 } from './errors.js';
 export { CCA, type CCAOptions, type CCAToJSONOptions, type CCACrossValidateOptions, type CCACrossValidationSettings, type Regularization, type Ridge, type MatrixResult, type CovariatesOption, type StructureCorrelations } from './models/linear/cca.js';
 export type { CrossValidateOptions, CrossValidationResult, CrossValidationRow } from './models/linear/crossval.js';

@@ -252,6 +252,27 @@ export class FitRunningError extends CrossmodalError {}
  */
 export class FormatError extends CrossmodalError {}
 
+/**
+ * A worker of the thread pool (init({ threads })) died during a call: it threw, or it stopped
+ * without a word (terminated by the host) and its share did not come within the watchdog's
+ * bound. The call is abandoned: its outputs, and a model being trained, hold no result
+ * (discard them). By the time this is thrown the pool is ended and crossmodal computes on
+ * the calling thread; `threadsFallback` of `await init()` says why, and init({ threads })
+ * starts a new pool.
+ * @example
+ * ```ts
+ * await init({ threads: 4 });
+ * try { await model.fit(X, Y); }
+ * catch (e) {
+ *   if (e instanceof ThreadError) {
+ *     console.log((await init()).threadsFallback); // why
+ *     await model.fit(X, Y); // again, on one thread, or after init({ threads: 4 })
+ *   }
+ * }
+ * ```
+ */
+export class ThreadError extends CrossmodalError {}
+
 /** What came, already put in words (an error's `actual` that is not the offending value). */
 export class Described {
   constructor(readonly text: string) {}

@@ -26,6 +26,10 @@ export interface Kernels {
   pool_start(block: Ptr, mayWait: number): void;
   /** ends the workers' loops and turns dispatch off */
   pool_stop(): void;
+  /** turns dispatch off after a worker died between jobs (the JS side ends the workers) */
+  pool_abandon(): void;
+  /** tests: worker `tid` dies as it takes the job `afterJobs` jobs from now (1: throws, 2: ends its thread silently) */
+  pool_inject(tid: number, mode: number, afterJobs: number): void;
   pool_threads(): number;
   pool_dispatches(): number;
   /** size thresholds below which kernels stay on the calling thread (negative: defaults; tests: 0) */

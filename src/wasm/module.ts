@@ -9,7 +9,7 @@ import type { Kernels, Ptr } from './api.js';
 import { InitError, MemoryLimitError, ValueError } from '../errors.js';
 import { checkOptions } from '../options.js';
 import { INITIAL_PAGES } from './memory_pages.js';
-import { hardwareThreads, startPool, threadsUnavailable, type Pool } from './pool.js';
+import { hardwareThreads, poolFault, startPool, threadsUnavailable, type Pool } from './pool.js';
 import { poolImports } from './pool_worker_core.js';
 
 const PAGE = 65536;
@@ -223,7 +223,8 @@ async function resize(st: State, threads: number, fallback: string | null): Prom
   if (fallback) info.threadsFallback = fallback;
   if (threads > 1) {
     try {
-      st.pool = await startPool(st.k, st.module, st.memory, threads);
+      // a worker lost later (ThreadError) leaves one thread and says why
+      st.pool = await startPool(st.k, st.module, st.memory, threads, (why) => ((st.pool = null), (st.info = { ...st.info, threads: 1, threadsFallback: why })));
       info.threads = threads;
     } catch (e) {
       info.threadsFallback = `could not start ${threads - 1} worker${threads > 2 ? 's' : ''}: ${(e as Error).message}`;
@@ -357,7 +358,7 @@ async function doInit(options: InitOptions): Promise<InitInfo> {
   }
   let exports: Record<string, unknown>;
   try {
-    const result = await instantiate(module, { env: { memory, ...(shared ? poolImports(memory) : {}) } });
+    const result = await instantiate(module, { env: { memory, ...(shared ? poolImports(memory, poolFault) : {}) } });
     exports = result.exports as unknown as Record<string, unknown>;
   } catch (e) {
     throw new InitError(`could not instantiate the crossmodal kernels: ${(e as Error).message}`);

@@ -32,6 +32,7 @@ if (wt) {
           w.on('messageerror', (e: Error) => cb({ error: `the worker could not receive the module or the memory: ${e.message}` }));
         },
         unref: () => w.unref(),
+        onExit: (cb) => w.on('exit', cb),
         terminate: () => w.terminate(),
       };
     },

@@ -6,6 +6,7 @@
  * @internal
  */
 import type { Kernels, Ptr } from './api.js';
+import { ThreadError } from '../errors.js';
 import type { WorkerReply, WorkerStart } from './pool_worker_core.js';
 
 /** A started worker, whatever the host's Worker API. */
@@ -15,6 +16,8 @@ export interface PoolWorker {
   listen(cb: (r: WorkerReply) => void): void;
   /** lets the process exit while the worker lives (worker_threads, Bun); called once it is ready */
   unref(): void;
+  /** the thread ended (worker_threads' exit event; a browser's Worker has none) */
+  onExit?(cb: (code: number) => void): void;
   terminate(): Promise<unknown> | void;
 }
 
@@ -89,21 +92,71 @@ export interface Pool {
   stop(): Promise<void>;
 }
 
+/** The running pool's fault path (one pool per realm: the calling instance's). */
+let running: ((why: string) => void) | null = null;
+let runningWorkers: PoolWorker[] = [];
+
+/**
+ * Tests: terminates pool worker `tid` (1…threads − 1) as a host would, between calls.
+ * @internal
+ */
+export function terminatePoolWorker(tid: number): Promise<unknown> | void {
+  return runningWorkers[tid - 1]?.terminate();
+}
+
+/**
+ * The calling instance's pool_fault import: a worker died during a job (tid), or one did not
+ * finish within the watchdog's bound (0). Dispatch is already off in wasm; this ends the pool
+ * and throws ThreadError, which unwinds the kernel and the call.
+ */
+export function poolFault(tid: number, waitedMs: number): never {
+  const why =
+    tid > 0
+      ? `pool worker ${tid} died during a job (it threw)`
+      : `a pool worker did not finish its share of a job ${Math.round(waitedMs)} ms after the calling thread had (taken for dead: terminated by the host?)`;
+  running?.(why);
+  throw new ThreadError(`${why}: the call was abandoned (its outputs hold no result); crossmodal now runs on one thread, init({ threads }) starts a new pool`);
+}
+
 /**
  * Starts threads − 1 workers over `memory` (the calling instance `k` of the threads build
  * allocates their control block and scratch) and turns dispatch on. Rejects, with everything
  * it started stopped and freed, when a worker cannot start.
  */
-export async function startPool(k: Kernels, module: WebAssembly.Module, memory: WebAssembly.Memory, threads: number): Promise<Pool> {
+export async function startPool(k: Kernels, module: WebAssembly.Module, memory: WebAssembly.Memory, threads: number, onLost: (why: string) => void): Promise<Pool> {
   const block = k.mem_alloc(CTRL_BYTES);
   k.pool_prepare(block, threads);
   const scratchBytes = k.gemm_block_size(4, 6);
   const scratches: Ptr[] = [];
   const workers: PoolWorker[] = [];
-  const release = async (): Promise<void> => {
-    await Promise.all(workers.map((w) => w.terminate()));
-    for (const s of scratches) k.mem_free(s);
-    k.mem_free(block);
+  let ending = false;
+  let done = false;
+  let released: Promise<void> | null = null;
+  // terminating first: no worker writes to its scratch or the block once they are freed
+  const release = (): Promise<void> =>
+    (released ??= (async () => {
+      ending = true;
+      await Promise.all(workers.map((w) => w.terminate()));
+      for (const s of scratches) k.mem_free(s);
+      k.mem_free(block);
+      done = true;
+    })());
+  // a worker died (in a job: poolFault; between jobs: its exit or error event): dispatch off,
+  // every worker ended, the pool reported lost. The error a dying worker posts may come after
+  // the caller's report: it is appended (until the workers are ended: a pool started since
+  // is not touched); exits after that are the terminations of release().
+  let lost: string | null = null;
+  const gone = (why: string, detail = false): void => {
+    if (done || (ending && !(lost !== null && detail))) return;
+    if (lost !== null) {
+      if (!lost.includes(why)) onLost((lost = `${lost}; ${why}`));
+      return;
+    }
+    lost = why;
+    k.pool_abandon();
+    if (running === gone) running = null;
+    void release();
+    onLost(why);
   };
   try {
     const ready: Promise<void>[] = [];
@@ -114,10 +167,12 @@ export async function startPool(k: Kernels, module: WebAssembly.Module, memory: 
       workers.push(w);
       let onReady!: () => void, onFail!: (e: Error) => void;
       ready.push(new Promise<void>((res, rej) => ((onReady = res), (onFail = rej))));
+      let up = false;
       w.listen((r) => {
-        if ('ready' in r) onReady();
-        else if ('error' in r) onFail(new Error(r.error));
+        if ('ready' in r) (up = true), onReady();
+        else if ('error' in r) (up ? gone(`pool worker ${tid} failed: ${r.error}`, true) : onFail(new Error(r.error)));
       });
+      w.onExit?.((code) => up && gone(`pool worker ${tid} exited (code ${code})`));
       w.post({ module, memory, block, tid, scratch });
     }
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -138,10 +193,17 @@ export async function startPool(k: Kernels, module: WebAssembly.Module, memory: 
   // ready: from now on the workers must not keep a process alive (a pending start must)
   for (const w of workers) w.unref();
   k.pool_start(block, mayBlock() ? 1 : 0);
+  running = gone;
+  runningWorkers = workers;
   return {
     threads,
     async stop() {
-      k.pool_stop(); // every worker has left its loop when this returns
+      if (running === gone) running = null;
+      try {
+        if (lost === null && !ending) k.pool_stop(); // every worker has left its loop when this returns
+      } catch {
+        // a worker died with the pool idle and the quit job found it so (ThreadError): ended below
+      }
       await release();
     },
   };
