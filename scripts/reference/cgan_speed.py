@@ -1,4 +1,5 @@
-# The PyTorch side of bench/cgan_torch.js: one training epoch of crossmodal's ConditionalGAN
+# The PyTorch side of bench/cgan_torch.js (and, through run(..., data=), of torch_speed.py's
+# cgan-digits and cgan-fashion recipes, bench/torch.bench.js): one training epoch of crossmodal's ConditionalGAN
 # (src/models/neural/cgan.ts) written in PyTorch, the same networks, batches, losses and step
 # order, timed per epoch on the CPU (float32).
 #
@@ -152,9 +153,10 @@ class ProjectionD(nn.Module):
         return self.psi(f) + (self.V(c) * f).sum(1, keepdim=True)
 
 
-def run(s, threads, epochs, warmup, seed):
+def run(s, threads, epochs, warmup, seed, data=None):
+    """Trains warmup + epochs epochs; data: (X, C̃) float32 tensors (default: digits(), the digits recipe's)."""
     torch.manual_seed(seed)
-    X, C = digits()
+    X, C = digits() if data is None else data
     n, p, q = X.shape[0], X.shape[1], C.shape[1]
     bs, noise, ds, kind = min(s['batchSize'], n), s['noise'], s['discriminatorSteps'], s['loss']
     G = mlp([noise + q, *s['hidden'], p], nn.Sigmoid())
