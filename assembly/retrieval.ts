@@ -4,18 +4,12 @@
 // Matrices row-major, strides in elements; row indices and labels i32. A key is "larger = more
 // similar": the cosine similarity, or the negated squared Euclidean distance.
 import { gemm_f64_nt } from './gemm/api_f64';
+import { row_sq_norms_f64 } from './kcca_gram';
 
 /** out[i] = ‖row i of x‖ (metric 0, cosine) or ‖row i‖² (metric 1, euclidean); n rows of p columns, row stride ldx. */
 export function retrieval_norms_f64(out: usize, x: usize, n: i32, p: i32, ldx: i32, metric: i32): void {
-  for (let i = 0; i < n; i++) {
-    const row = x + (<usize>(i * ldx) << 3);
-    let s: f64 = 0;
-    for (let j = 0; j < p; j++) {
-      const v = load<f64>(row + (<usize>j << 3));
-      s += v * v;
-    }
-    store<f64>(out + (<usize>i << 3), metric == 0 ? Math.sqrt(s) : s);
-  }
+  row_sq_norms_f64(out, x, n, p, ldx);
+  if (metric == 0) for (let i = 0; i < n; i++) store<f64>(out + (<usize>i << 3), Math.sqrt(load<f64>(out + (<usize>i << 3))));
 }
 
 /**

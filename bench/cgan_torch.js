@@ -35,6 +35,7 @@ import { fileURLToPath } from 'node:url';
 import { availableParallelism, loadavg } from 'node:os';
 import { init, ConditionalGAN, Tensor } from '../dist/index.js';
 import { parseDigits } from '../dist/datasets.js';
+import { printTable, spreadCell } from './util.js';
 
 const info = await init();
 const SCRIPT = fileURLToPath(new URL('../scripts/reference/cgan_speed.py', import.meta.url));
@@ -133,16 +134,9 @@ for (const [name, options] of recipes) {
 Xt.dispose();
 Ct.dispose();
 
-const mean = (a) => a.reduce((s, v) => s + v, 0) / a.length;
-const cell = (a, digits = 1, unit = '') => (a.length ? `${mean(a).toFixed(digits)}${unit} (${Math.min(...a).toFixed(digits)}–${Math.max(...a).toFixed(digits)})` : '—');
+const cell = spreadCell;
 const header = ['recipe', 'crossmodal ms/epoch', 'PyTorch 1 thread', 'PyTorch 2 threads', 'ratio (PyTorch 1 thread / ours)'];
-const table = rows.map((r) => [r.name, cell(r.ours), cell(r.t1), cell(r.t2), cell(r.t1.map((t, i) => t / r.ours[i]), 2, '×')]);
-const widths = header.map((h, j) => Math.max(h.length, ...table.map((t) => t[j].length)));
-const line = (cells) => `| ${cells.map((c, j) => c.padEnd(widths[j])).join(' | ')} |`;
-console.log();
-console.log(line(header));
-console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
-for (const t of table) console.log(line(t));
+printTable(header, rows.map((r) => [r.name, cell(r.ours), cell(r.t1), cell(r.t2), cell(r.t1.map((t, i) => t / r.ours[i]), 2, '×')]));
 console.log(`each cell: mean of the ${rounds} rounds' medians (their range); ratio > 1: crossmodal faster`);
 for (const [name, options] of recipes) console.log(`  ${name}: ${JSON.stringify(options)}`);
 if (versions) console.log(`PyTorch side: python ${versions.python}, torch ${versions.torch}, numpy ${versions.numpy}`);

@@ -41,6 +41,7 @@ import { existsSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { FASHION_DIR, RECIPES, fitRecipe, median, recipeData, recipeModel } from './neural_recipes.js';
+import { printTable, spreadCell } from './util.js';
 
 const thisFile = fileURLToPath(import.meta.url);
 const SCRIPT = fileURLToPath(new URL('../scripts/reference/torch_speed.py', import.meta.url));
@@ -148,17 +149,10 @@ async function main() {
     rows.push(r);
   }
 
-  const mean = (a) => a.reduce((s, v) => s + v, 0) / a.length;
-  const cell = (a, d = 1, unit = '') => (a.length ? `${mean(a).toFixed(d)}${unit} (${Math.min(...a).toFixed(d)}–${Math.max(...a).toFixed(d)})` : '—');
+  const cell = spreadCell;
   const ratio = (num, den) => (num.length && den.length === num.length ? num.map((t, i) => t / den[i]) : []);
   const header = ['recipe', 'ours 1 thread', 'ours 2 threads', 'PyTorch 1 thread', 'PyTorch 2 threads', 'PT1 / ours1', 'PT2 / ours1', 'PT2 / ours2'];
-  const table = rows.map((r) => [r.name, cell(r.o1), cell(r.o2), cell(r.t1), cell(r.t2), cell(ratio(r.t1, r.o1), 2, '×'), cell(ratio(r.t2, r.o1), 2, '×'), cell(ratio(r.t2, r.o2), 2, '×')]);
-  const widths = header.map((h, j) => Math.max(h.length, ...table.map((t) => t[j].length)));
-  const line = (cells) => `| ${cells.map((c, j) => c.padEnd(widths[j])).join(' | ')} |`;
-  console.log();
-  console.log(line(header));
-  console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
-  for (const t of table) console.log(line(t));
+  printTable(header, rows.map((r) => [r.name, cell(r.o1), cell(r.o2), cell(r.t1), cell(r.t2), cell(ratio(r.t1, r.o1), 2, '×'), cell(ratio(r.t2, r.o1), 2, '×'), cell(ratio(r.t2, r.o2), 2, '×')]));
   console.log(`ms per epoch; each cell the mean of the ${rounds} rounds (their range); ratios: PyTorch time / ours per round, > 1: crossmodal faster`);
   console.log(`crossmodal ${build} build (1 thread) and the threads build (2); ${versions ? `PyTorch side: python ${versions.python}, torch ${versions.torch}, numpy ${versions.numpy}` : 'no PyTorch side'}`);
   console.log(`load average at the end ${load()} (1, 5, 15 min) on ${availableParallelism()} cores`);

@@ -79,3 +79,20 @@ export function shuffledBatches(n, batch, r) {
   }
   return Array.from({ length: Math.floor(n / batch) }, (_, b) => order.slice(b * batch, (b + 1) * batch));
 }
+
+/** A cell of repeated measurements: their mean, and their range in brackets ('—' when none). */
+export function spreadCell(a, digits = 1, unit = '') {
+  if (!a.length) return '—';
+  const mean = a.reduce((s, v) => s + v, 0) / a.length;
+  return `${mean.toFixed(digits)}${unit} (${Math.min(...a).toFixed(digits)}–${Math.max(...a).toFixed(digits)})`;
+}
+
+/** Prints a markdown table with padded columns (a blank line first). */
+export function printTable(header, rows) {
+  const widths = header.map((h, j) => Math.max(h.length, ...rows.map((t) => t[j].length)));
+  const line = (cells) => `| ${cells.map((c, j) => c.padEnd(widths[j])).join(' | ')} |`;
+  console.log();
+  console.log(line(header));
+  console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
+  for (const t of rows) console.log(line(t));
+}

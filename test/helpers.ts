@@ -1,6 +1,28 @@
 // Shared test utilities: seeded random numbers and the bundled data's views.
 import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { parseDigits } from '../src/datasets.js';
+
+/** mulberry32, centred: uniform in [−0.5, 0.5), seeded. */
+export function centred(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(s ^ (s >>> 15), 1 | s);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296 - 0.5;
+  };
+}
+
+/** SHA-256 of the arrays' bytes (f32/f64 as they are, other array-likes as f64), hex. */
+export function hashOf(...arrays: ArrayLike<number>[]): string {
+  const h = createHash('sha256');
+  for (const a of arrays) {
+    const f = a instanceof Float32Array || a instanceof Float64Array ? a : Float64Array.from(a);
+    h.update(new Uint8Array(f.buffer, f.byteOffset, f.byteLength));
+  }
+  return h.digest('hex');
+}
 
 /** xorshift32 uniform in [0, 1), seeded. */
 export function uniform(seed: number): () => number {

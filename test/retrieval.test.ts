@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { init, memoryStats, metrics, Matrix, Tensor, NonFiniteError, OverflowError, ShapeError, ValueError } from '../src/index.js';
 import { retrievalScan, rowSource, type RetrievalMetric } from '../src/wasm/index.js';
+import { centred } from './helpers.js';
 
 beforeAll(async () => {
   await init();
@@ -50,15 +51,7 @@ describe('metrics.retrieval against the numpy reference (1e-12 in every figure)'
 });
 
 // ---- a plain JS oracle: every similarity, ranks by counting, AP from the sorted row ----
-function rng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(s ^ (s >>> 15), 1 | s);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296 - 0.5;
-  };
-}
+const rng = centred;
 const rows = (n: number, d: number, r: () => number) => Array.from({ length: n }, () => Array.from({ length: d }, r));
 
 function oracle(Q: number[][], G: number[][], metric: RetrievalMetric, k: number, labels: number[] | null) {

@@ -5,20 +5,13 @@
 // partner comes first), and for typed errors that leave the model usable and memory intact.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { init, memoryStats, CCA, KernelCCA, DeepCCA, MultimodalVAE, DisposedError, NotFittedError, ShapeError, ValueError, type MatrixResult, type RetrieveResult } from '../src/index.js';
+import { centred } from './helpers.js';
 
 beforeAll(async () => {
   await init();
 });
 
-function rng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(s ^ (s >>> 15), 1 | s);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296 - 0.5;
-  };
-}
+const rng = centred;
 /** n paired rows: X (n×5) and Y (n×4) sharing 2 latent signals. */
 function planted(n: number, seed: number): [number[][], number[][]] {
   const r = rng(seed);

@@ -19,7 +19,7 @@ import { init, shutdown, memoryStats, DeepCCA, nn, ValueError } from '../src/ind
 import { kernels, heapU8 } from '../src/wasm/module.js';
 import type { Kernels, Ptr } from '../src/wasm/api.js';
 import { INITIAL_PAGES } from '../src/wasm/memory_pages.js';
-import { digits, uniform } from './helpers.js';
+import { digits, hashOf, uniform } from './helpers.js';
 
 const run = promisify(execFile);
 const repo = fileURLToPath(new URL('..', import.meta.url));
@@ -193,14 +193,6 @@ const pixels = digits.pixels.slice(0, 1000).map((r) => r.map((v) => v / 16));
 const labels = digits.labels.slice(0, 1000);
 const left = digits.left.slice(0, 1000), right = digits.right.slice(0, 1000);
 
-function hashOf(...arrays: ArrayLike<number>[]): string {
-  const h = createHash('sha256');
-  for (const a of arrays) {
-    const f = a instanceof Float32Array || a instanceof Float64Array ? a : Float64Array.from(a);
-    h.update(new Uint8Array(f.buffer, f.byteOffset, f.byteLength));
-  }
-  return h.digest('hex');
-}
 
 async function mlpRun(): Promise<string> {
   // 500 × 768 activations and 450k parameters: the elementwise passes and Adam split as well

@@ -8,23 +8,14 @@
 // thread is inside the kernel, so no JS on it can terminate a worker then. A death between
 // calls is a real worker.terminate(). At the end the allocator holds the bytes it held before.
 import { afterAll, describe, expect, it } from 'vitest';
-import { createHash } from 'node:crypto';
 import { init, shutdown, memoryStats, linalg, Matrix, DeepCCA, nn, ThreadError } from '../src/index.js';
 import { kernels } from '../src/wasm/module.js';
 import { terminatePoolWorker } from '../src/wasm/pool.js';
-import { digits, uniform } from './helpers.js';
+import { digits, hashOf, uniform } from './helpers.js';
 
 const THROWS = 1;
 const EXITS = 2;
 
-function hashOf(...arrays: ArrayLike<number>[]): string {
-  const h = createHash('sha256');
-  for (const a of arrays) {
-    const f = a instanceof Float32Array || a instanceof Float64Array ? a : Float64Array.from(a);
-    h.update(new Uint8Array(f.buffer, f.byteOffset, f.byteLength));
-  }
-  return h.digest('hex');
-}
 
 const N = 1024;
 const u = uniform(41);
