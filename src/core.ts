@@ -52,5 +52,13 @@ export {
   MultimodalVAE, type MultimodalVAEOptions, type MultimodalVAEFromTorchOptions, type VAEFusion, type VAELikelihood, type VAEFitOptions, type VAESourceFitOptions, type VAELosses, type VAESampleOptions, type VAELogLikelihoodOptions, type VAEViewsOptions, type VAEEncoding, type VAELogLikelihood,
 } from './models/neural/vae.js';
 export * as metrics from './models/neural/metrics.js';
+// types the public signatures refer to, named so that they can be imported
+export type { Missing } from './wasm/missing.js';
+export type { Rows } from './wasm/input.js';
+export type { RetrievalMetric } from './wasm/ops_retrieval.js';
+export type { CCAObjectiveKind, DeepCCAObjectiveKind } from './models/neural/deepcca_objective.js';
+export type { ReconstructionLosses, ReconstructionSettings } from './models/neural/deepcca_dccae.js';
+export type { CVSettings } from './models/linear/cca_options.js';
+export type { Penalty } from './models/linear/sparse_cca_select.js';
 export type { KernelDistanceOptions, PrecisionRecallOptions, DensityCoverageOptions, FeatureExtractor, RowClassifier, RetrievalOptions, RetrievalResult } from './models/neural/metrics.js';
 export type { RetrieveOptions, RetrieveResult } from './models/retrieve.js';

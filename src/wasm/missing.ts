@@ -12,6 +12,7 @@ import { ShapeError, ValueError, FormatError } from '../errors.js';
 import { plain } from './dense.js';
 import { checkCell, readInput } from './input.js';
 
+/** What fit does with a training row holding a NaN, null or undefined cell: 'error' refuses it, 'drop' leaves it out. */
 export type Missing = 'error' | 'drop';
 
 /** The option, validated (undefined: 'error'). */

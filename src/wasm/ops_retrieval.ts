@@ -15,6 +15,7 @@ import { overflowError } from './finite.js';
 import { rowBlocks, type RowSource } from './rows.js';
 import { ShapeError, ValueError } from '../errors.js';
 
+/** How retrieval compares rows: 'cosine' similarity, or 'euclidean' distance (ranked nearest first). */
 export type RetrievalMetric = 'cosine' | 'euclidean';
 
 export interface RetrievalScanSettings {

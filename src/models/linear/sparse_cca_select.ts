@@ -25,7 +25,8 @@ import { checkPenalty } from './sparse_cca_file.js';
 import { PMD } from './sparse_cca_pmd.js';
 import { appliedPenalty, components, crossCovariance, crossParts, leastPenalty, pmdSettings, rawWeights, variateCorrelation } from './sparse_cca_solve.js';
 
-type Penalty = number | readonly [number, number];
+/** A sparse CCA penalty: one L1 bound for both views, or [X's, Y's]. */
+export type Penalty = number | readonly [number, number];
 
 interface SelectOptions {
   /** the candidate penalties, one number (both views) or [cx, cy] each (default: PMA's 0.1, 0.1667, …, 0.7 for both views, each raised to 1/√p for a view of fewer than 100 columns) */

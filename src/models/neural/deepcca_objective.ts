@@ -19,6 +19,7 @@ import { Matrix } from '../../wasm/index.js';
 import { ConvergenceError, SingularMatrixError, ValueError } from '../../errors.js';
 import { Disposable } from '../../lifecycle.js';
 
+/** The full-batch DeepCCA objectives: the sum of the canonical correlations ('trace') or of their squares ('squared'). */
 export type CCAObjectiveKind = 'trace' | 'squared';
 
 /** Every DeepCCA objective: 'trace' / 'squared' (this file), 'ey' (deepcca_ey.ts), 'sdl' (deepcca_sdl.ts). */
