@@ -1,19 +1,21 @@
-// node scripts/kernel-fingerprint.mjs [baseline|relaxed|scalar|threads]   (no argument: all four)
+// node scripts/kernel-fingerprint.mjs [baseline|relaxed|scalar|threads|relaxed-threads]   (no argument: all five)
 // One SHA-256 per wasm build over the outputs of the kernels a refactor of assembly/ could
 // change: gemm f32/f64 in every layout with alpha/beta (odd sizes, sizes around the block
 // sizes, padded strides), syrk, svd / eigh / invsqrt on several matrix classes, a CCA fit,
 // MLP train steps and metrics.retrieval (through dist/, so run `npm run build` first).
 // Bit-identical refactors keep the three hashes. The relaxed build is run with --experimental-wasm-relaxed-simd. `threads`
 // runs the threads build with 4 threads and the size thresholds at 0 (every kernel split,
-// however small): its hash must be the baseline's.
+// however small): its hash must be the baseline's. `relaxed-threads` runs the relaxed threads
+// build the same way: its hash must be the relaxed one's (on the same machine: relaxed results
+// may differ between CPUs, so the relaxed hashes are not compared across machines).
 import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const arg = process.argv[2];
 if (!arg) {
-  for (const b of ['baseline', 'relaxed', 'scalar', 'threads']) {
-    const flags = b === 'relaxed' ? ['--experimental-wasm-relaxed-simd'] : [];
+  for (const b of ['baseline', 'relaxed', 'scalar', 'threads', 'relaxed-threads']) {
+    const flags = b.startsWith('relaxed') ? ['--experimental-wasm-relaxed-simd'] : [];
     const r = spawnSync(process.execPath, [...flags, fileURLToPath(import.meta.url), b], { encoding: 'utf8' });
     if (r.status !== 0) { process.stderr.write(r.stderr); process.exit(1); }
     process.stdout.write(r.stdout);
@@ -23,9 +25,10 @@ if (!arg) {
 
 const { init, CCA, nn, metrics } = await import('../dist/index.js');
 const { kernels, alloc, free, heapU8 } = await import('../dist/wasm/module.js');
-const info = await init(arg === 'threads' ? { threads: 4 } : { simd: arg });
+const pooled = arg === 'threads' || arg === 'relaxed-threads';
+const info = await init(arg === 'threads' ? { threads: 4 } : arg === 'relaxed-threads' ? { simd: 'relaxed', threads: 4 } : { simd: arg });
 const K = kernels();
-if (arg === 'threads') {
+if (pooled) {
   if (info.threads !== 4) throw new Error(`threads: got ${JSON.stringify(info)}`);
   K.pool_set_thresholds(0, 0);
 }
@@ -152,5 +155,5 @@ for (const [m, n] of [[1, 1], [2, 3], [3, 2], [7, 5], [5, 7], [17, 17], [40, 13]
   }
 }
 const per = Object.entries(parts).map(([k, h]) => `${k}=${h.digest('hex').slice(0, 12)}`).join(' ');
-console.log(`${arg.padEnd(8)} (${info.build}) ${hash.digest('hex')}${arg === 'threads' ? ` (${K.pool_dispatches()} jobs split between 4 threads)` : ''}`);
+console.log(`${arg.padEnd(15)} (${info.build}) ${hash.digest('hex')}${pooled ? ` (${K.pool_dispatches()} jobs split between 4 threads)` : ''}`);
 if (process.env.FINGERPRINT_VERBOSE) console.log('  ' + per);

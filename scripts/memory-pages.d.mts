@@ -1,4 +1,4 @@
 /** The minimum (64 KiB pages) of a wasm binary's first imported memory, or null. */
 export function memoryImportMinimum(bytes: Uint8Array): number | null;
-/** The three built module file names under build/. */
+/** The built module file names under build/. */
 export const BUILDS: string[];

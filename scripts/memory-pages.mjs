@@ -1,6 +1,6 @@
 // node scripts/memory-pages.mjs — run after `npm run build:wasm`.
 // The initial memory size is stated once, as `initialMemory` in asconfig.json. This reads the
-// memory-import minimum the compiler wrote into the three built modules (they must agree)
+// memory-import minimum the compiler wrote into the built modules (they must agree)
 // and writes it to src/wasm/memory_pages.ts, the constant the loader (src/wasm/module.ts) and
 // scripts/fuzz.mjs size their WebAssembly.Memory with. test/init-bytes.test.ts fails when
 // asconfig.json, the built modules and the generated constant disagree.
@@ -55,7 +55,7 @@ export function memoryImportMinimum(bytes) {
   return null;
 }
 
-export const BUILDS = ['kernels.wasm', 'kernels.relaxed.wasm', 'kernels.scalar.wasm', 'kernels.threads.wasm'];
+export const BUILDS = ['kernels.wasm', 'kernels.relaxed.wasm', 'kernels.scalar.wasm', 'kernels.threads.wasm', 'kernels.relaxed-threads.wasm'];
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const pages = BUILDS.map((f) => memoryImportMinimum(readFileSync(new URL(`../build/${f}`, import.meta.url))));

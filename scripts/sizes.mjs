@@ -9,7 +9,7 @@ const kb = (n) => `${(n / 1024).toFixed(1)} KiB`;
 const row = (name, buf) => console.log(`| ${name} | ${kb(buf.length)} | ${kb(gzipSync(buf, { level: 9 }).length)} |`);
 
 console.log('| file | size | gzipped |\n|---|---|---|');
-for (const f of ['kernels.wasm', 'kernels.relaxed.wasm', 'kernels.scalar.wasm', 'kernels.threads.wasm']) row(`build/${f}`, readFileSync(join(root, 'build', f)));
+for (const f of ['kernels.wasm', 'kernels.relaxed.wasm', 'kernels.scalar.wasm', 'kernels.threads.wasm', 'kernels.relaxed-threads.wasm']) row(`build/${f}`, readFileSync(join(root, 'build', f)));
 const js = [];
 const walk = (d) => {
   for (const f of readdirSync(d)) {

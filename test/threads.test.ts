@@ -6,8 +6,10 @@
 // split (most shares empty). Then a whole MLP training run and a DeepCCA epoch at the default
 // thresholds, and the pool's life cycle: resizing, refusals, fallback, shutdown.
 // Processes started here (test/threads/*.mjs) cover what needs a fresh process: the
-// InitError for relaxed SIMD with threads, the fallbacks, 100 init/work/shutdown cycles and
-// a Node process exiting by itself with a pool running.
+// InitError for scalar with threads (and for relaxed with threads where the engine lacks
+// relaxed SIMD), the fallbacks, 100 init/work/shutdown cycles, a Node process exiting by
+// itself with a pool running, and the relaxed threads build (node
+// --experimental-wasm-relaxed-simd): 2 threads give the bits of the single-thread relaxed build.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import { execFile } from 'node:child_process';
@@ -15,7 +17,7 @@ import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { init, shutdown, memoryStats, DeepCCA, nn, ValueError } from '../src/index.js';
+import { init, shutdown, memoryStats, wasmFeatures, DeepCCA, nn, ValueError } from '../src/index.js';
 import { kernels, heapU8 } from '../src/wasm/module.js';
 import type { Kernels, Ptr } from '../src/wasm/api.js';
 import { INITIAL_PAGES } from '../src/wasm/memory_pages.js';
@@ -307,15 +309,20 @@ describe('the pool', () => {
     expect((await init()).threads).toBe(1);
   });
 
-  it('in fresh processes: relaxed or scalar SIMD with threads is an InitError; fallbacks say why; the memory cap holds; 100 init/work/shutdown cycles leak nothing; a running pool does not keep Node alive', async () => {
+  it('in fresh processes: scalar with threads is an InitError, relaxed with threads where relaxed SIMD is missing the error of relaxed alone; fallbacks say why; the memory cap holds; 100 init/work/shutdown cycles leak nothing; a running pool does not keep Node alive', async () => {
     const names = ['relaxed', 'scalar', 'nosab', 'plain-module', 'threads-module', 'cap', 'late', 'exit', 'cycles'];
     const script = fileURLToPath(new URL('./threads/fresh.mjs', import.meta.url));
     // 'exit' never calls shutdown: the process must end by itself (the timeout would kill it)
     const outs = await Promise.all(names.map((n) => run(process.execPath, [script, n], { cwd: repo, timeout: 120_000 })));
     const r = Object.fromEntries(names.map((n, i) => [n, JSON.parse(outs[i]!.stdout.trim().split('\n').pop()!)])) as Record<string, Record<string, unknown>>;
-    expect(r.relaxed!.error).toMatch(/^InitError: init\(\{ simd: 'relaxed', threads: 2 \}\): there is no relaxed threads build/);
+    // this process and the child run the same node without --experimental-wasm-relaxed-simd
+    if (wasmFeatures().relaxedSimd) expect(r.relaxed!.error).toBe('resolved');
+    else {
+      expect(r.relaxed!.error).toMatch(/^InitError: init\(\{ simd: 'relaxed' \}\): this engine does not support relaxed SIMD/);
+      expect(r.relaxed!.after).toMatchObject({ build: 'simd', threads: 1 }); // init still works after the refusal
+    }
     expect(r.scalar!.error).toMatch(/^InitError: init\(\{ simd: 'scalar', threads: 2 \}\): there is no scalar threads build/);
-    expect(r.relaxed!.after).toMatchObject({ build: 'simd', threads: 1 }); // init still works after the refusal
+    expect(r.scalar!.after).toMatchObject({ build: 'simd', threads: 1 });
     expect(r.nosab!.info).toEqual({ build: 'simd', maximumMemory: 2 ** 32, threads: 1, threadsFallback: 'this engine has no SharedArrayBuffer' });
     expect(r.nosab!.again).toEqual(r.nosab!.info);
     expect(r.nosab!.one).toEqual({ build: 'simd', maximumMemory: 2 ** 32, threads: 1 });
@@ -329,5 +336,24 @@ describe('the pool', () => {
     expect(r.cycles!.hashes, 'one result, with 1 to 4 threads').toBe(1);
     expect(r.exit!.hash).toBe(r['threads-module']!.hash);
     expect(r.cap).toMatchObject({ info: { threads: 2, maximumMemory: 16 * 1024 * 1024 }, error: 'MemoryLimitError', hash: r.exit!.hash, liveGrowth: 0 });
+  }, 240_000);
+
+  it("the relaxed threads build (node --experimental-wasm-relaxed-simd): init({ simd: 'relaxed', threads: 2 }) loads it, and GEMMs of odd sizes, a DeepCCA fit and an MLP fit give the bits of init({ simd: 'relaxed' }) on one thread; without shared memory, one thread of the relaxed build", async () => {
+    const names = ['single', 'pooled', 'nosab'];
+    const script = fileURLToPath(new URL('./threads/relaxed.mjs', import.meta.url));
+    const outs = await Promise.all(names.map((n) => run(process.execPath, ['--experimental-wasm-relaxed-simd', script, n], { cwd: repo, timeout: 120_000 })));
+    type Out = { info: unknown; flavor: number; sharedBuild?: number; work: Record<string, string> } & Record<string, unknown>;
+    const [single, pooled, nosab] = outs.map((o) => JSON.parse(o.stdout.trim().split('\n').pop()!) as Out);
+    expect(single!.info).toEqual({ build: 'relaxed', maximumMemory: 2 ** 32, threads: 1 });
+    // the relaxed threads build: relaxed SIMD (build_flavor 2) over a shared memory
+    expect(pooled!.info).toEqual({ build: 'relaxed', maximumMemory: 2 ** 32, threads: 2 });
+    expect([pooled!.flavor, pooled!.sharedBuild]).toEqual([2, 1]);
+    expect(pooled!.again).toEqual(pooled!.info);
+    expect(pooled!.baseline).toMatch(/^InitError: init\(\{ simd: 'baseline' \}\): crossmodal is already initialised with simd build 'relaxed' \(asked: build 'simd'\)/);
+    expect(pooled!.dispatched, 'jobs split between the threads at the default thresholds').toBeGreaterThan(0);
+    expect(pooled!.one).toEqual({ build: 'relaxed', maximumMemory: 2 ** 32, threads: 1 });
+    for (const run of ['work', 'split', 'alone']) expect(pooled![run], run).toEqual(single!.work);
+    expect(nosab!.info).toEqual({ build: 'relaxed', maximumMemory: 2 ** 32, threads: 1, threadsFallback: 'this engine has no SharedArrayBuffer' });
+    expect([nosab!.flavor, nosab!.sharedBuild]).toEqual([2, 0]);
   }, 240_000);
 });

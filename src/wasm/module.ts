@@ -8,6 +8,7 @@ import { instantiate } from '@assemblyscript/loader';
 import type { Kernels, Ptr } from './api.js';
 import { InitError, MemoryLimitError, ValueError } from '../errors.js';
 import { checkOptions } from '../options.js';
+import { BUILD_IDS, FILES, bundledUrl, chooseBuild, simdChoice, threadsBuild, wasmFeatures, type Build, type SimdChoice } from './builds.js';
 import { INITIAL_PAGES } from './memory_pages.js';
 import { hardwareThreads, poolFault, startPool, threadsUnavailable, type Pool } from './pool.js';
 import { poolImports } from './pool_worker_core.js';
@@ -16,10 +17,7 @@ const PAGE = 65536;
 /** wasm32 ceiling: 4 GiB. */
 const MAX_PAGES = 65536;
 
-/** Which bundled build init loads: see InitOptions.simd. */
-export type SimdChoice = 'baseline' | 'relaxed' | 'auto' | 'scalar';
-/** The build init loaded (InitInfo.build): 128-bit SIMD, relaxed SIMD or scalar. */
-export type Build = 'simd' | 'relaxed' | 'scalar';
+export { wasmFeatures, type SimdChoice, type Build } from './builds.js';
 
 /** Options of init(): where the wasm module comes from, which build, memory cap and threads. */
 export interface InitOptions {
@@ -34,19 +32,22 @@ export interface InitOptions {
    * 'baseline' (default: 128-bit SIMD, bit-identical across runtimes), 'relaxed' (adds
    * fused multiply-add; throws InitError where the engine lacks relaxed SIMD), 'auto'
    * (relaxed where available, else baseline), 'scalar' (no SIMD). Engines without SIMD get
-   * the scalar build automatically.
+   * the scalar build automatically. With threads: 'baseline' and 'auto' load the threads
+   * build, 'relaxed' the relaxed threads build (kernels.relaxed-threads.wasm), 'scalar' is an
+   * InitError. Relaxed results, with or without threads, may differ between CPUs.
    */
   simd?: SimdChoice;
   /** Upper bound on wasm memory in bytes (rounded down to 64 KiB pages). Default 4 GiB. */
   maximumMemory?: number;
   /**
-   * Threads the kernels use (default 1). Above 1, the threads build is loaded over one
-   * shared memory and `threads − 1` workers join the calling thread; large products,
-   * covariances and training loops are split between them with results bit-identical to one
-   * thread. 'auto': every logical core. Where threads cannot exist (workerd, pages that are
-   * not cross-origin isolated, engines without shared memory) init falls back to one
-   * thread and says why in `threadsFallback`. Calling init({ threads }) again resizes the
-   * pool; `shutdown()` ends it.
+   * Threads the kernels use (default 1). Above 1, the threads build (with simd: 'relaxed', the
+   * relaxed threads build) is loaded over one shared memory and `threads − 1` workers join the
+   * calling thread; large products, covariances and training loops are split between them
+   * with results bit-identical to one thread of the same build on the same machine.
+   * 'auto': every logical core. Where threads cannot exist (workerd, pages that are not
+   * cross-origin isolated, engines without shared memory) init falls back to one thread (of
+   * the build simd asks for) and says why in `threadsFallback`. Calling init({ threads })
+   * again resizes the pool; `shutdown()` ends it.
    */
   threads?: number | 'auto';
 }
@@ -81,31 +82,6 @@ interface State {
 
 let state: State | null = null;
 let pending: Promise<InitInfo> | null = null;
-
-/** Smallest modules using a SIMD op and a relaxed-SIMD op, for feature detection. */
-const SIMD_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11]);
-const RELAXED_PROBE = new Uint8Array([
-  0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 15, 1, 13, 0, 65, 1, 253, 15, 65, 2, 253, 15, 253, 128, 2, 11,
-]);
-
-/**
- * What this engine supports (it needs no init).
- * @example const { simd, relaxedSimd } = wasmFeatures(); await init({ simd: relaxedSimd ? 'relaxed' : 'baseline' });
- */
-export function wasmFeatures(): { simd: boolean; relaxedSimd: boolean } {
-  return { simd: WebAssembly.validate(SIMD_PROBE), relaxedSimd: WebAssembly.validate(RELAXED_PROBE) };
-}
-
-const FILES: Record<Build | 'threads', string> = { simd: 'kernels.wasm', relaxed: 'kernels.relaxed.wasm', scalar: 'kernels.scalar.wasm', threads: 'kernels.threads.wasm' };
-const BUILD_IDS: Build[] = ['scalar', 'simd', 'relaxed'];
-
-/** URL of a bundled build (literal `new URL(..., import.meta.url)` so bundlers find the files). */
-function bundledUrl(build: Build | 'threads'): URL {
-  if (build === 'threads') return new URL('../../build/kernels.threads.wasm', import.meta.url);
-  if (build === 'relaxed') return new URL('../../build/kernels.relaxed.wasm', import.meta.url);
-  if (build === 'scalar') return new URL('../../build/kernels.scalar.wasm', import.meta.url);
-  return new URL('../../build/kernels.wasm', import.meta.url);
-}
 
 export type Loader = (url: URL) => Promise<ArrayBuffer | Uint8Array>;
 
@@ -172,18 +148,6 @@ export function init(options: InitOptions = {}): Promise<InitInfo> {
     throw e;
   });
   return pending;
-}
-
-function chooseBuild(choice: SimdChoice): Build {
-  const f = wasmFeatures();
-  if (choice === 'scalar' || !f.simd) return 'scalar';
-  if (choice === 'relaxed') {
-    if (!f.relaxedSimd)
-      throw new InitError("init({ simd: 'relaxed' }): this engine does not support relaxed SIMD (Node 20 needs --experimental-wasm-relaxed-simd); use 'auto' to fall back");
-    return 'relaxed';
-  }
-  if (choice === 'auto') return f.relaxedSimd ? 'relaxed' : 'simd';
-  return 'simd';
 }
 
 const INIT_OPTIONS = ['module', 'bytes', 'url', 'simd', 'maximumMemory', 'threads'] as const satisfies readonly (keyof InitOptions)[];
@@ -262,12 +226,6 @@ function capPages(m: unknown): number {
   return Math.min(MAX_PAGES, Math.floor(m / PAGE));
 }
 
-function simdChoice(c: unknown): SimdChoice {
-  if (c === undefined) return 'baseline';
-  if (typeof c !== 'string' || !['baseline', 'relaxed', 'auto', 'scalar'].includes(c)) throw new ValueError('options.simd', "'baseline', 'relaxed', 'auto' or 'scalar'", c);
-  return c as SimdChoice;
-}
-
 /**
  * The rule for init after the first: each option given must resolve to what is running (an
  * option left out keeps its value). The build and the memory cap are fixed for the realm;
@@ -286,8 +244,8 @@ function sameOptions(st: State, o: InitOptions): void {
   if (o.module !== undefined && o.module !== st.module) throw differs('module', 'another WebAssembly.Module', 'the module of the first init');
   if (o.simd !== undefined) {
     const choice = simdChoice(o.simd);
-    // the threads build is baseline SIMD ('auto' resolves to it there too)
-    const want = st.shared && (choice === 'baseline' || choice === 'auto') ? 'simd' : chooseBuild(choice);
+    // with threads, 'auto' resolved to the (baseline) threads build, 'relaxed' to the relaxed one
+    const want = st.shared && choice !== 'scalar' ? threadsBuild(choice) : chooseBuild(choice);
     if (want !== st.info.build) throw differs('simd', choice, `build '${st.info.build}'`, `build '${want}'`);
   }
   if (o.threads !== undefined && !st.shared) {
@@ -306,25 +264,27 @@ async function doInit(options: InitOptions): Promise<InitInfo> {
   const threads = parseThreads(options.threads);
   let fallback: string | null = null;
   let wantShared = threads > 1;
+  const custom = options.module ?? options.bytes ?? options.url;
   if (wantShared) {
-    if (choice === 'relaxed' || choice === 'scalar')
+    if (choice === 'scalar')
       throw new InitError(
-        `init({ simd: '${choice}', threads: ${String(options.threads)} }): there is no ${choice} threads build; threads run the baseline SIMD build (simd: 'baseline' or 'auto'), or use threads: 1`,
+        `init({ simd: 'scalar', threads: ${String(options.threads)} }): there is no scalar threads build; threads run the SIMD builds (simd: 'baseline', 'auto' or 'relaxed'), or use threads: 1`,
       );
+    if (choice === 'relaxed' && !custom) chooseBuild(choice); // relaxed SIMD missing: the InitError of simd: 'relaxed' alone
     fallback = threadsUnavailable() ?? (wasmFeatures().simd ? null : 'this engine has no wasm SIMD, which the threads build needs');
     if (fallback) wantShared = false;
   }
-  const custom = options.module ?? options.bytes ?? options.url;
   let source: WebAssembly.Module | ArrayBuffer | Uint8Array;
   if (options.module) source = options.module;
   else if (options.bytes) source = ArrayBuffer.isView(options.bytes) ? new Uint8Array(options.bytes.buffer, options.bytes.byteOffset, options.bytes.byteLength) : options.bytes;
   else if (options.url) source = await loader(new URL(options.url, bundledUrl('simd')));
   else if (wantShared) {
-    const url = bundledUrl('threads');
+    const file = threadsBuild(choice) === 'relaxed' ? 'relaxed-threads' : 'threads';
+    const url = bundledUrl(file);
     try {
       source = await loader(url);
     } catch (e) {
-      throw new InitError(`could not load ${FILES.threads} from ${url.href}: ${(e as Error).message}. Pass init({ module }) or init({ bytes }) where files cannot be read.`);
+      throw new InitError(`could not load ${FILES[file]} from ${url.href}: ${(e as Error).message}. Pass init({ module }) or init({ bytes }) where files cannot be read.`);
     }
   } else {
     const build = chooseBuild(choice);
