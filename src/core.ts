@@ -53,9 +53,7 @@ export {
 } from './models/neural/vae.js';
 export * as metrics from './models/neural/metrics.js';
 // types the public signatures refer to, named so that they can be imported
-export type { Missing } from './wasm/missing.js';
-export type { Rows } from './wasm/input.js';
-export type { RetrievalMetric } from './wasm/ops_retrieval.js';
+export type { Missing, Rows, RetrievalMetric } from './wasm/index.js';
 export type { CCAObjectiveKind, DeepCCAObjectiveKind } from './models/neural/deepcca_objective.js';
 export type { ReconstructionLosses, ReconstructionSettings } from './models/neural/deepcca_dccae.js';
 export type { CVSettings } from './models/linear/cca_options.js';

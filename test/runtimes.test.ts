@@ -148,7 +148,7 @@ afterAll(() => {
 describe('the packed package runs the smoke scenario everywhere', () => {
   it('installs from the tarball with its .wasm files and typings', () => {
     const pkg = join(dir, 'node_modules/crossmodal');
-    for (const f of ['build/kernels.wasm', 'build/kernels.relaxed.wasm', 'build/kernels.scalar.wasm', 'build/kernels.threads.wasm', 'dist/index.js', 'dist/index.d.ts', 'dist/browser.js', 'dist/workerd.js', 'dist/wasm/pool_worker.js'])
+    for (const f of ['build/kernels.wasm', 'build/kernels.relaxed.wasm', 'build/kernels.scalar.wasm', 'build/kernels.threads.wasm', 'build/kernels.relaxed-threads.wasm', 'dist/index.js', 'dist/index.d.ts', 'dist/browser.js', 'dist/workerd.js', 'dist/wasm/pool_worker.js'])
       expect(existsSync(join(pkg, f)), f).toBe(true);
   });
 

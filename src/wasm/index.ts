@@ -5,7 +5,7 @@
  * allocation and heap views stay behind it (test/layers.test.ts checks that none leaks).
  */
 export { init, shutdown, isInitialized, memoryStats, wasmFeatures, type InitOptions, type InitInfo, type MemoryStats, type SimdChoice, type Build } from './module.js';
-export type { Shaped, MatrixResult, FloatResult } from './input.js';
+export type { Shaped, MatrixResult, FloatResult, Rows } from './input.js';
 export { Lease } from './lease.js';
 export { Block } from './block.js';
 export { Dense2D } from './dense.js';
