@@ -152,6 +152,26 @@ def predict(net, X):
 # ---------------------------------------------------------------------------------------------
 # quality
 
+def train(model, opt, xl, xr, epochs, batch, g, each_epoch=None):
+    """Epochs of shuffled batches (the order from generator g), each step on the batch's mean
+    per-row loss; returns each epoch's mean loss per row (each_epoch(epoch, it) after each)."""
+    n, curve = len(xl), []
+    for epoch in range(epochs):
+        order = torch.randperm(n, generator=g)
+        total = 0.0
+        for s in range(0, n, batch):
+            idx = order[s:s + batch]
+            per_row = model.loss([xl[idx], xr[idx]])
+            opt.zero_grad()
+            per_row.mean().backward()
+            opt.step()
+            total += float(per_row.sum())
+        curve.append(total / n)
+        if each_epoch:
+            each_epoch(epoch, curve[-1])
+    return curve
+
+
 def run(fusion, seed, data, judges, recipe=RECIPE):
     L, R, labels, _ = data
     judge, judge_left, judge_right = judges
@@ -162,25 +182,13 @@ def run(fusion, seed, data, judges, recipe=RECIPE):
                           likelihood=recipe['likelihood'], beta=recipe['beta'], activation=recipe['activation'], init=recipe['init'])
     opt = torch.optim.Adam(model.parameters(), lr=lr, betas=tuple(recipe['betas']), eps=recipe['eps'])
     g = torch.Generator().manual_seed(seed)
-    n = len(xl)
-    curve = []
     load0 = os.getloadavg()[0]
     t0 = time.perf_counter()
-    for epoch in range(epochs):
-        order = torch.randperm(n, generator=g)
-        total, rows = 0.0, 0
-        for s in range(0, n, batch):
-            idx = order[s:s + batch]
-            per_row = model.loss([xl[idx], xr[idx]])
-            loss = per_row.mean()
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
-            total += float(per_row.sum())
-            rows += len(idx)
-        curve.append(total / rows)
+
+    def progress(epoch, loss):
         if epoch % 50 == 0 or epoch == epochs - 1:
-            log(f'  {fusion} seed {seed} (hidden {recipe["hidden"]}, beta {recipe["beta"]}) epoch {epoch + 1}: {curve[-1]:.3f}')
+            log(f'  {fusion} seed {seed} (hidden {recipe["hidden"]}, beta {recipe["beta"]}) epoch {epoch + 1}: {loss:.3f}')
+    curve = train(model, opt, xl, xr, epochs, batch, g, progress)
     secs = time.perf_counter() - t0
     load1 = os.getloadavg()[0]
 

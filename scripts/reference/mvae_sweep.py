@@ -22,7 +22,6 @@ before any held-out run), mopoe:1:16:128:300:0.001 only (the spec's recipe), mop
 Results are appended to scripts/reference/mvae_sweep_results.jsonl (one JSON object a line).
 A config is written fusion:beta:latent:hidden:epochs:lr, e.g. mopoe:1:16:128:300:0.001 (hidden 256x256).
 """
-import functools
 import json
 import os
 import sys
@@ -129,19 +128,8 @@ def val_run(c, seed, data):
                           likelihood='bernoulli', beta=c['beta'])
     opt = torch.optim.Adam(model.parameters(), lr=c['lr'], betas=(0.9, 0.999), eps=1e-8)
     g = torch.Generator().manual_seed(seed)
-    n, batch = len(xl), 100
     t0 = time.perf_counter()
-    for _ in range(c['epochs']):
-        order = torch.randperm(n, generator=g)
-        total = 0.0
-        for s in range(0, n, batch):
-            idx = order[s:s + batch]
-            per_row = model.loss([xl[idx], xr[idx]])
-            loss = per_row.mean()
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
-            total += float(per_row.sum())
+    curve = mvae.train(model, opt, xl, xr, c['epochs'], 100, g)
     secs = time.perf_counter() - t0
     m = model.double().eval()
     tl, tr = torch.tensor(L[VAL[0]:VAL[1]]), torch.tensor(R[VAL[0]:VAL[1]])
@@ -157,25 +145,17 @@ def val_run(c, seed, data):
         cross_rec = float((mvae.predict(judge, mvae.interleave(tl, rec)) == tlab).double().mean())
         prior = m.sample([None, None], generator=ev, rows=1000)
         joint = float((mvae.predict(judge_left, prior[0]) == mvae.predict(judge_right, prior[1])).double().mean())
-    return {'finalLoss': total / n, 'valLoss': val_loss, 'mse': mse, 'cross': cross, 'cross2': cross2, 'crossRec': cross_rec,
+    return {'finalLoss': curve[-1], 'valLoss': val_loss, 'mse': mse, 'cross': cross, 'cross2': cross2, 'crossRec': cross_rec,
             'joint': joint, 'seconds': secs}
 
 
 def held_run(c, seed, data):
-    """mvae.run itself (train 0..1499, held out 1500..1796, IWAE K = 1000) with the config's
-    constructor arguments injected into its MultimodalVAE call."""
-    orig = mvae.MultimodalVAE
-    mvae.MultimodalVAE = functools.partial(_ctor, c)
-    try:
-        r = mvae.run(c['fusion'], seed, data, judges(data)[:3], epochs=c['epochs'], lr=c['lr'])
-    finally:
-        mvae.MultimodalVAE = orig
+    """mvae.run itself (train 0..1499, held out 1500..1796, IWAE K = 1000) on the recipe with the
+    config's fusion, widths, β and training."""
+    recipe = {**mvae.RECIPE, 'hidden': c['hidden'], 'latent': c['latent'], 'beta': c['beta'], 'epochs': c['epochs'], 'learningRate': c['lr']}
+    r = mvae.run(c['fusion'], seed, data, judges(data)[:3], recipe=recipe)
     r['seconds'] = r['secondsPerEpoch'] * c['epochs']
     return r
-
-
-def _ctor(c, widths, latent, hidden, fusion, likelihood):
-    return MultimodalVAE(widths, latent=c['latent'], hidden=c['hidden'], fusion=fusion, likelihood=likelihood, beta=c['beta'])
 
 
 def work(phase, configs, seeds, worker, nworkers):
