@@ -1443,6 +1443,9 @@ describe('the public API under random input', () => {
     expect(memoryStats().liveBytes).toBe(start.liveBytes);
     console.log(`api fuzz (FUZZ_SEED=${seed}): ${((performance.now() - t0) / 1000).toFixed(1)} s, ${seen.cases} calls in ${CASES} cases, ${seen.wellPosed} well-posed (${((100 * seen.wellPosed) / seen.cases).toFixed(0)} %)`);
     if (process.env.FUZZ_VERBOSE) console.log(Object.entries(seen.by).map(([k, [n, w]]) => `${k} ${w}/${n}`).join('; '));
-    expect(seen.wellPosed / seen.cases).toBeGreaterThanOrEqual(0.5);
+    // The well-posed share is a random quantity of the seed: 49–55 % over 2000 cases on seeds 11, 12
+    // and 101…108 (mean 51 %, spread about 1 point). The floor guards against the generators drifting
+    // into mostly broken calls; it sits ten spreads below the mean, not at it (0.5 failed CI on one seed).
+    expect(seen.wellPosed / seen.cases).toBeGreaterThanOrEqual(0.4);
   }, 60_000 + CASES * 500);
 });
