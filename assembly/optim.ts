@@ -138,3 +138,41 @@ function adamRange(p: usize, g: usize, m: usize, v: usize, len: i32, lr: f64, be
     store<f32>(p + o, pi - stepSize * (mi / denom));
   }
 }
+
+/**
+ * Exponential moving average of a parameter buffer: avg ← decay·avg + (1 − decay)·p, each
+ * value computed in f64 from the two f32s and rounded to f32 once (the arithmetic of a JS
+ * loop over the Float32Arrays, bit for bit). SIMD: two values at a time in f64x2 lanes.
+ */
+export function ema_f32(avg: usize, p: usize, len: i32, decay: f64): void {
+  if (!ASC_FEATURE_THREADS || serialElems(<f64>len)) {
+    emaRange(avg, p, len, decay);
+    return;
+  }
+  setU(0, avg); setU(1, p); setU(2, <usize>len); setF(3, decay);
+  parallel(emaShare, defaultScratch());
+}
+
+function emaShare(tid: i32, nt: i32, scratch: usize): void {
+  const o = flatShare(2, tid, nt);
+  if (shareLen > 0) emaRange(argU(0) + o, argU(1) + o, shareLen, argF(3));
+}
+
+/** ema_f32 on this thread (elementwise: any split gives the same bits). */
+function emaRange(avg: usize, p: usize, len: i32, decay: f64): void {
+  const r = 1 - decay;
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    const vd = f64x2.splat(decay), vr = f64x2.splat(r);
+    for (; i + 2 <= len; i += 2) {
+      const o = <usize>i << 2;
+      const a = f64x2.promote_low_f32x4(v128.load64_zero(avg + o));
+      const q = f64x2.promote_low_f32x4(v128.load64_zero(p + o));
+      v128.store64_lane(avg + o, f32x4.demote_f64x2_zero(f64x2.add(f64x2.mul(vd, a), f64x2.mul(vr, q))), 0);
+    }
+  }
+  for (; i < len; i++) {
+    const o = <usize>i << 2;
+    store<f32>(avg + o, <f32>(decay * <f64>load<f32>(avg + o) + r * <f64>load<f32>(p + o)));
+  }
+}

@@ -469,6 +469,20 @@ describe('optimisers', () => {
     }
   });
 
+  it('ema_f32 equals the JS loop in f64 with one rounding to f32, bit for bit, at every size', () => {
+    const K = kernels();
+    for (const n of [...SIZES, 1000]) for (const d of [0.99, 0.999, 0.5, 0, 1]) {
+      const a = new Float32Array(rand(n, 31 * n, -3, 3)), p = new Float32Array(rand(n, 31 * n + 1, -3, 3));
+      // a few values beyond the usual range: tiny, huge, negative zero
+      if (n > 4) [a[0], p[1], a[2], p[3]] = [1e-40, 3e38, -0, -3e38];
+      const pa = put(a), pp = put(p);
+      K.ema_f32(pa, pp, n, d);
+      const want = new Float32Array(n);
+      for (let i = 0; i < n; i++) want[i] = d * a[i]! + (1 - d) * p[i]!;
+      expect(getU32(pa, n), `n=${n} decay=${d}`).toEqual(Array.from(new Uint32Array(want.buffer)));
+    }
+  });
+
   it('sumsq_f32, scale_f32, mul_f32 at every size', () => {
     const K = kernels();
     for (const n of SIZES) {

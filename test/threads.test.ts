@@ -173,6 +173,16 @@ for (const [i, len] of [...SIZES, 100_003].entries()) {
     },
   });
   cases.push({
+    name: `ema_f32 len=${len}`,
+    run(e) {
+      const a = put(e, data('a', Float32Array, len)), p = put(e, data('p', Float32Array, len));
+      e.k.ema_f32(a, p, len, 0.99);
+      const out = sha(e, [[a, len * 4]]);
+      for (const q of [a, p]) e.k.mem_free(q);
+      return out;
+    },
+  });
+  cases.push({
     name: `sgd_f32 len=${len} momentum=${i % 3 !== 0} nesterov=${i % 3 === 2}`,
     run(e) {
       const p = put(e, data('p', Float32Array, len)), g = put(e, data('g', Float32Array, len));

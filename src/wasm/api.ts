@@ -150,6 +150,7 @@ export interface Kernels {
   sgd_f32(p: Ptr, g: Ptr, vel: Ptr, len: number, lr: number, momentum: number, weightDecay: number, nesterov: number): void;
   /** Adam (decoupled = 0: L2 added to g) / AdamW (decoupled = 1: p −= lr·wd·p); step ≥ 1 for bias correction */
   adam_f32(p: Ptr, g: Ptr, m: Ptr, v: Ptr, len: number, lr: number, beta1: number, beta2: number, eps: number, weightDecay: number, decoupled: number, step: number): void;
+  ema_f32(avg: Ptr, p: Ptr, len: number, decay: number): void;
 
   // random.ts — PRNG state is 16 bytes (xoshiro128**) owned by the caller
   rng_seed(state: Ptr, seed: number): void;

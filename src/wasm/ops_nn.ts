@@ -87,6 +87,12 @@ export function adamStep(p: Tensor, g: Tensor, m: Tensor, v: Tensor, lr: number,
   kernels().adam_f32(addr(p), addr(g), addr(m), addr(v), size(p), lr, beta1, beta2, eps, weightDecay, decoupled ? 1 : 0, step);
 }
 
+/** avg ← decay·avg + (1 − decay)·p elementwise (f64 arithmetic, one rounding to f32). */
+export function emaStep(avg: Tensor, p: Tensor, decay: number): void {
+  sameSize(p, avg, 'p');
+  kernels().ema_f32(addr(avg), addr(p), size(avg), decay);
+}
+
 /** True when every value of x is finite (no NaN, no ±Infinity). */
 export function allFinite(x: Tensor | Matrix): boolean {
   expectShape(x.contiguous, 'x', 'a contiguous block', dims(x));

@@ -2,6 +2,7 @@
  * ConditionalGAN's networks: the generator G on [z | c̃] and the discriminator D on [x | c̃],
  * and the condition's standardisation c̃ = (c − mean) / scale they both take.
  */
+import * as W from '../../wasm/index.js';
 import type { Tensor } from '../../wasm/index.js';
 import { MLP } from '../../nn/mlp.js';
 import type { GANSettings } from './cgan_options.js';
@@ -101,6 +102,5 @@ export function disposeNets(n: Nets): void {
 
 /** θ_ema ← d·θ_ema + (1 − d)·θ over the two networks' parameter vectors (f32, as they are stored). */
 export function emaUpdate(avg: MLP, net: MLP, decay: number): void {
-  const a = avg.parameters, p = net.parameters, r = 1 - decay;
-  for (let i = 0; i < a.length; i++) a[i] = decay * a[i]! + r * p[i]!;
+  W.emaStep(avg._parameterBlocks().params, net._parameterBlocks().params, decay);
 }
