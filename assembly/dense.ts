@@ -4,10 +4,10 @@
 // the bias gradient's column sums by columns (in whole SIMD blocks); each value is computed by
 // one thread in the single-thread order, so any split gives the same bits.
 import { gemm_f32_nn, gemm_f32_tn, gemm_f32_nt } from './gemm/api_f32';
-import { defaultScratch, gemmScratchBytes } from './gemm/driver';
+import { defaultScratch, gemmCore, gemmScratchBytes, scaleC } from './gemm/driver';
 import { act_backward_f32 } from './activations';
-import { actRow, zipRow, OP_ADD } from './nn_loops';
-import { argF, argI, argU, ELEM_ALIGN, elemStart, elemThreshold, parallel, serialElems, setF, setU, shareStart } from './pool';
+import { actBackRow, actRow, zipRow, OP_ADD } from './nn_loops';
+import { argF, argI, argU, ELEM_ALIGN, elemStart, elemThreshold, parallel, pool_threads, serialElems, serialPair, setF, setU, shareStart } from './pool';
 
 /** y (n×nout) = f(x·W + b). */
 export function dense_forward_f32(y: usize, x: usize, w: usize, b: usize, n: i32, nin: i32, nout: i32, act: i32, slope: f32): void {
@@ -98,4 +98,108 @@ function colsumShare(tid: i32, nt: i32, scratch: usize): void {
   const nout = argI(3);
   const j0 = elemStart(nout, tid, nt), j1 = elemStart(nout, tid + 1, nt);
   if (j1 > j0) colsumRange(argU(0), argU(1), argI(2), nout, j0, j1, scratch);
+}
+
+// ---- pairs of independent layers ----
+//
+// Two layers that do not depend on each other (the same layer of two towers, two heads on one
+// input) as one job: on a pool of two threads each thread runs one whole layer, GEMMs and the
+// bias / activation pass, on its own scratch, where the single calls would split each GEMM in
+// bands and dispatch each pass. Each layer is computed in the single-thread order either way,
+// so the bits are those of two single calls. The layers' arguments are f64 slots in a record
+// (dense_pair_record: two records of PAIR_SLOTS slots) that the caller fills.
+
+/** f64 slots per layer in the pair record. */
+const PAIR_SLOTS: i32 = 16;
+let pairRecord: usize = 0;
+
+/**
+ * The pair record of this instance (2 × 16 f64 slots), taken from the heap on first use and
+ * kept for the instance's life (outside mem_alloc's accounting, as the GEMM scratch). Forward
+ * layer: y, x, w, b, n, nin, nout, act, slope. Backward layer: dx, dw, db, dy, x, w, y, n,
+ * nin, nout, act, slope (0 for an absent dx / dw + db).
+ */
+export function dense_pair_record(): usize {
+  if (pairRecord == 0) pairRecord = heap.alloc(<usize>(2 * PAIR_SLOTS) << 3);
+  return pairRecord;
+}
+
+// @ts-ignore: decorator
+@inline function slotU(r: usize, i: i32): usize { return <usize>load<f64>(r + (<usize>i << 3)); }
+// @ts-ignore: decorator
+@inline function slotI(r: usize, i: i32): i32 { return <i32>load<f64>(r + (<usize>i << 3)); }
+
+/** Whether a pair of layers of `w0` and `w1` multiply-adds runs as one job of two whole layers. */
+function pairs(w0: f64, w1: f64): bool {
+  if (!ASC_FEATURE_THREADS || pool_threads() != 2) return false;
+  // one thread a layer: worth it when neither layer is more than twice the other
+  if (min(w0, w1) * 2 < max(w0, w1)) return false;
+  return !serialPair(w0 + w1);
+}
+
+/** Two independent dense_forward_f32 calls, their arguments in the pair record. */
+export function dense_forward_pair_f32(): void {
+  const r0 = pairRecord, r1 = r0 + (<usize>PAIR_SLOTS << 3);
+  const w = (r: usize): f64 => <f64>slotI(r, 4) * <f64>slotI(r, 5) * <f64>slotI(r, 6);
+  if (pairs(w(r0), w(r1))) {
+    setU(0, r0);
+    parallel(forwardPairShare, defaultScratch());
+    return;
+  }
+  forwardSlots(r0);
+  forwardSlots(r1);
+}
+
+function forwardSlots(r: usize): void {
+  dense_forward_f32(slotU(r, 0), slotU(r, 1), slotU(r, 2), slotU(r, 3), slotI(r, 4), slotI(r, 5), slotI(r, 6), slotI(r, 7), <f32>load<f64>(r, 64));
+}
+
+function forwardPairShare(tid: i32, nt: i32, scratch: usize): void {
+  if (tid > 1) return;
+  const r = argU(0) + (<usize>(tid * PAIR_SLOTS) << 3);
+  const y = slotU(r, 0), x = slotU(r, 1), w = slotU(r, 2), b = slotU(r, 3);
+  const n = slotI(r, 4), nin = slotI(r, 5), nout = slotI(r, 6), act = slotI(r, 7), slope = <f32>load<f64>(r, 64);
+  // gemm_f32_nn on this thread
+  if (n <= 0 || nout <= 0) return;
+  if (nin <= 0) scaleC<f32>(y, n, nout, nout, 0);
+  else gemmCore<f32>(scratch, y, x, w, n, nout, nin, <usize>nin, 1, 1, <usize>nout, nout, 1, 0, false);
+  actRowsRange(y, b, 0, n, nout, act, slope);
+}
+
+/** Two independent dense_backward_f32 calls, their arguments in the pair record. */
+export function dense_backward_pair_f32(): void {
+  const r0 = pairRecord, r1 = r0 + (<usize>PAIR_SLOTS << 3);
+  // the products that run: xᵀ·dz with dW, dz·Wᵀ with dx
+  const w = (r: usize): f64 => <f64>slotI(r, 7) * <f64>slotI(r, 8) * <f64>slotI(r, 9) * <f64>((slotU(r, 0) != 0 ? 1 : 0) + (slotU(r, 1) != 0 ? 1 : 0));
+  if (pairs(w(r0), w(r1))) {
+    setU(0, r0);
+    parallel(backwardPairShare, defaultScratch());
+    return;
+  }
+  backwardSlots(r0);
+  backwardSlots(r1);
+}
+
+function backwardSlots(r: usize): void {
+  dense_backward_f32(slotU(r, 0), slotU(r, 1), slotU(r, 2), slotU(r, 3), slotU(r, 4), slotU(r, 5), slotU(r, 6), slotI(r, 7), slotI(r, 8), slotI(r, 9), slotI(r, 10), <f32>load<f64>(r, 88));
+}
+
+function backwardPairShare(tid: i32, nt: i32, scratch: usize): void {
+  if (tid > 1) return;
+  const r = argU(0) + (<usize>(tid * PAIR_SLOTS) << 3);
+  const dx = slotU(r, 0), dw = slotU(r, 1), db = slotU(r, 2), dy = slotU(r, 3), x = slotU(r, 4), w = slotU(r, 5), y = slotU(r, 6);
+  const n = slotI(r, 7), nin = slotI(r, 8), nout = slotI(r, 9), act = slotI(r, 10), slope = <f32>load<f64>(r, 88);
+  // dense_backward_f32 on this thread: dz = dy ⊙ f′ in place, then the products of gemm_f32_tn / _nt
+  actBackRow(dy, dy, y, n * nout, act, slope);
+  if (dw) {
+    if (nin > 0 && nout > 0) {
+      if (n <= 0) scaleC<f32>(dw, nin, nout, nout, 1);
+      else gemmCore<f32>(scratch, dw, x, dy, nin, nout, n, 1, <usize>nin, 1, <usize>nout, nout, 1, 1, false);
+    }
+    colsumRange(db, dy, n, nout, 0, nout, scratch);
+  }
+  if (dx && n > 0 && nin > 0) {
+    if (nout <= 0) scaleC<f32>(dx, n, nin, nin, 0);
+    else gemmCore<f32>(scratch, dx, dy, w, n, nin, nout, <usize>nout, 1, <usize>nout, 1, nin, 1, 0, false);
+  }
 }

@@ -201,6 +201,41 @@ describe('dense layer', () => {
     }
   });
 
+  it('a pair of layers (dense_forward_pair_f32, dense_backward_pair_f32) gives the bits of the two single calls', () => {
+    const K = kernels();
+    for (const [A, B, mode] of [[[5, 7, 9, 2], [5, 9, 7, 1], 0], [[17, 3, 63, 3], [40, 3, 63, 0], 1], [[1, 1, 1, 4], [2, 5, 3, 2], 2]] as const) {
+      const make = (s: readonly number[], seed: number) => {
+        const [n, nin, nout] = s as [number, number, number];
+        return { x: rand(n * nin, seed, -1, 1), w: rand(nin * nout, seed + 1, -1, 1), b: rand(nout, seed + 2, -1, 1), dy: rand(n * nout, seed + 3, -1, 1), dw: rand(nin * nout, seed + 4), db: rand(nout, seed + 5) };
+      };
+      const va = make(A, 11), vb = make(B, 23);
+      const run = (paired: boolean) => {
+        const bufs = [[A, va, 0.01], [B, vb, 0.2]].map(([s, v, slope]) => {
+          const [n, nin, nout, act] = s as readonly number[];
+          const d = v as ReturnType<typeof make>;
+          return { n: n!, nin: nin!, nout: nout!, act: act!, slope: slope as number, x: put(d.x), w: put(d.w), b: put(d.b), y: alloc(n! * nout!), dy: put(d.dy), dw: put(d.dw), db: put(d.db), dx: alloc(n! * nin!) };
+        });
+        const fwd = (l: (typeof bufs)[0]) => [l.y, l.x, l.w, l.b, l.n, l.nin, l.nout, l.act, l.slope];
+        const bwd = (l: (typeof bufs)[0]) => [mode === 1 ? 0 : l.dx, mode === 2 ? 0 : l.dw, mode === 2 ? 0 : l.db, l.dy, l.x, l.w, l.y, l.n, l.nin, l.nout, l.act, l.slope];
+        if (paired) {
+          const r = K.dense_pair_record();
+          const slots = (v: number[], at: number) => new Float64Array(heapF32().buffer).set(v, (r >>> 3) + at);
+          slots(fwd(bufs[0]!), 0);
+          slots(fwd(bufs[1]!), 16);
+          K.dense_forward_pair_f32();
+          slots(bwd(bufs[0]!), 0);
+          slots(bwd(bufs[1]!), 16);
+          K.dense_backward_pair_f32();
+        } else {
+          for (const l of bufs) K.dense_forward_f32(...(fwd(l) as [number, number, number, number, number, number, number, number, number]));
+          for (const l of bufs) K.dense_backward_f32(...(bwd(l) as [number, number, number, number, number, number, number, number, number, number, number, number]));
+        }
+        return bufs.flatMap((l) => [getU32(l.y, l.n * l.nout), getU32(l.dy, l.n * l.nout), getU32(l.dw, l.nin * l.nout), getU32(l.db, l.nout), mode === 1 ? [] : getU32(l.dx, l.n * l.nin)]);
+      };
+      expect(run(true), `${A} | ${B} mode ${mode}`).toEqual(run(false));
+    }
+  });
+
   it('backward (dx, dW, db) equals finite differences for every activation; dW/db accumulate', () => {
     const K = kernels();
     const n = 5, nin = 7, nout = 6;

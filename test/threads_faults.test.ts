@@ -96,7 +96,7 @@ describe('a pool worker that dies', () => {
     ref.deepcca = await deepccaEpoch();
     const d2 = kernels().pool_dispatches();
     ref.mlp = await mlpEpoch();
-    expect(d2 - d1).toBeGreaterThan(100); // 141 jobs here: the fault below comes at the 71st
+    expect(d2 - d1).toBeGreaterThan(80); // 85 jobs here (the towers' layers as pairs): the fault below comes at the 71st
     expect(kernels().pool_dispatches() - d2).toBeGreaterThan(30); // 42: at the 21st
     kernels().pool_set_thresholds(-1, -1);
     live = memoryStats().liveBytes;

@@ -12,11 +12,12 @@
 import * as W from '../wasm/index.js';
 import { Rng, Tensor, borrowTensor, type Lease, type TensorInput, type FloatResult } from '../wasm/index.js';
 import { FormatError, ShapeError, ValueError } from '../errors.js';
-import { crc32, decodeF32, encodeF32, readEnvelope } from '../serialize.js';
 import { checkOptions } from '../options.js';
 import { ForwardRecord, PieceBase, backwardFlags, originOf, type BackwardOptions, type Piece, type WithInputGradient, type WithoutInputGradient } from './piece.js';
 import { checkTensors, linearChain, type TorchTensors } from './torch.js';
 import { ACTIVATIONS, type Activation } from './activation.js';
+import { mlpFromJSON, mlpToJSON } from './mlp_file.js';
+import { runBackward, runForward, type BackwardPlan, type BackwardStep, type ForwardPlan, type ForwardStep } from './lockstep.js';
 
 export { ACTIVATIONS, type Activation } from './activation.js';
 /** Weight initialisation of an MLP: see MLPOptions.init. */
@@ -95,7 +96,6 @@ interface Batch {
   masks: (Tensor | null)[];
 }
 
-const FORMAT = 'crossmodal.MLP';
 const OPTIONS = ['layers', 'activation', 'outputActivation', 'leakySlope', 'dropout', 'init', 'seed'] as const satisfies readonly (keyof MLPOptions)[];
 
 /**
@@ -270,18 +270,27 @@ export class MLP extends PieceBase implements Piece {
    * DisposedError); copy it (`toArray`, `toShaped`) to keep it.
    */
   forward(x: TensorInput): Tensor {
+    return runForward(this._forwardPlan(x));
+  }
+
+  /**
+   * forward(x) as a plan for lockstep runs beside other networks (nn/lockstep.ts): checks x and
+   * takes it in; the caller runs each step's layer, then its `after`, in order, then finish()
+   * (the output view). @internal
+   */
+  _forwardPlan(x: TensorInput): ForwardPlan {
     this.live();
     const xin = borrowTensor(x, 'x');
     try {
       if (xin.t.cols !== this.layers[0]) throw new ShapeError('x', `${this.layers[0]} columns (the network's input width)`, `${xin.t.cols} columns`);
-      return this.#run(xin.t, originOf(x));
+      return this.#plan(xin.t, originOf(x));
     } finally {
       xin.release();
     }
   }
 
-  /** forward on a checked input (dropout when `train`); returns the output view under the new forward's lease. */
-  #run(x: Tensor, origin: Lease | null, train = this.training): Tensor {
+  /** The layers of a forward on a checked input (copied in now, so it may change after). */
+  #plan(x: Tensor, origin: Lease | null, train = this.training): ForwardPlan {
     const n = x.rows;
     const B = this.#batch(n);
     W.copy(B.acts[0]!, x);
@@ -289,17 +298,22 @@ export class MLP extends PieceBase implements Piece {
     const drop = train && this.dropout > 0;
     let input = B.acts[0]!;
     const last = this.#spec.length - 1;
-    for (let l = 0; l <= last; l++) {
-      const L = this.#spec[l]!;
+    const steps: ForwardStep[] = this.#spec.map((L, l) => {
       const out = B.acts[l + 1]!;
-      W.denseForward(out, input, L.W, L.bias, L.act, this.leakySlope);
+      const step: ForwardStep = { y: out, x: input, W: L.W, b: L.bias, act: L.act, slope: this.leakySlope };
       if (drop && l < last) {
-        W.dropout(B.dropped[l + 1]!, B.masks[l + 1]!, out, this.dropout, this.#rng!);
+        step.after = () => W.dropout(B.dropped[l + 1]!, B.masks[l + 1]!, out, this.dropout, this.#rng!);
         input = B.dropped[l + 1]!;
       } else input = out;
-    }
-    this.#forwardTrained = drop;
-    return this.#rec.output(B.acts[last + 1]!, n);
+      return step;
+    });
+    return {
+      steps,
+      finish: () => {
+        this.#forwardTrained = drop;
+        return this.#rec.output(B.acts[last + 1]!, n);
+      },
+    };
   }
 
   /**
@@ -314,30 +328,50 @@ export class MLP extends PieceBase implements Piece {
   backward(dY: TensorInput, options: WithoutInputGradient): null;
   backward(dY: TensorInput, options?: BackwardOptions): Tensor | null;
   backward(dY: TensorInput, options: BackwardOptions = {}): Tensor | null {
+    return runBackward(this._backwardPlan(dY, options));
+  }
+
+  /** backward(dY, options) as a plan (see _forwardPlan): each step's `before`, then its layer. @internal */
+  _backwardPlan(dY: TensorInput, options: BackwardOptions = {}): BackwardPlan {
     this.live();
     const flags = backwardFlags(options);
     this.#rec.check([dY]);
     const d = borrowTensor(dY, 'dY');
+    const B = this.#rows!, n = B.n, last = this.#spec.length - 1;
     try {
-      const B = this.#rows!, n = B.n, out = this.layers[this.layers.length - 1]!;
+      const out = this.layers[this.layers.length - 1]!;
       if (d.t.rows !== n || d.t.cols !== out) throw new ShapeError('dY', `${n}×${out} (the last forward's output)`, `${d.t.rows}×${d.t.cols}`);
-      const last = this.#spec.length - 1;
       W.copy(B.grads[last + 1]!, d.t);
-      const wantDx = flags.input[0]!;
-      // frozen and no dX wanted: nothing to compute at all
-      for (let l = last; l >= 0 && (wantDx || flags.parameters); l--) {
-        const L = this.#spec[l]!;
-        const dx = l > 0 || wantDx ? B.grads[l]! : null;
-        const g = B.grads[l + 1]!;
-        if (this.#forwardTrained && l < last) W.multiply(g, g, B.masks[l + 1]!);
-        const x = l > 0 && this.#forwardTrained ? B.dropped[l]! : B.acts[l]!;
-        W.denseBackward(dx, flags.parameters ? L.dW : null, flags.parameters ? L.db : null, g, x, L.W, B.acts[l + 1]!, L.act, this.leakySlope);
-      }
-      this.#rec.backwardDone();
-      return wantDx ? this.#rec.gradient(B.grads[0]!, n) : null;
     } finally {
       d.release();
     }
+    const wantDx = flags.input[0]!;
+    const steps: BackwardStep[] = [];
+    // frozen and no dX wanted: nothing to compute at all
+    for (let l = last; l >= 0 && (wantDx || flags.parameters); l--) {
+      const L = this.#spec[l]!;
+      const g = B.grads[l + 1]!;
+      const mask = this.#forwardTrained && l < last ? B.masks[l + 1]! : null;
+      steps.push({
+        dx: l > 0 || wantDx ? B.grads[l]! : null,
+        dW: flags.parameters ? L.dW : null,
+        db: flags.parameters ? L.db : null,
+        dy: g,
+        x: l > 0 && this.#forwardTrained ? B.dropped[l]! : B.acts[l]!,
+        W: L.W,
+        y: B.acts[l + 1]!,
+        act: L.act,
+        slope: this.leakySlope,
+        ...(mask && { before: () => W.multiply(g, g, mask) }),
+      });
+    }
+    return {
+      steps,
+      finish: () => {
+        this.#rec.backwardDone();
+        return wantDx ? this.#rec.gradient(B.grads[0]!, n) : null;
+      },
+    };
   }
 
   /**
@@ -373,7 +407,7 @@ export class MLP extends PieceBase implements Piece {
       try {
         for (let s = 0; s < n; s += bs) {
           const m = Math.min(bs, n - s);
-          this.#run(m === n ? xin.t : xin.t.viewRows(s, m), null, false);
+          runForward(this.#plan(m === n ? xin.t : xin.t.viewRows(s, m), null, false));
           result.set(this.#rows!.acts[layer]!.data, s * w);
         }
       } finally {
@@ -413,24 +447,7 @@ export class MLP extends PieceBase implements Piece {
    * training resumes exactly (restore it with `nn.optimizerFromJSON`).
    */
   toJSON(options?: MLPToJSONOptions | string): Record<string, unknown> {
-    const params = this.parameters.slice();
-    const opts = typeof options === 'string' ? {} : checkOptions(options, ['optimizer'], 'toJSON options');
-    const out: Record<string, unknown> = {
-      format: FORMAT,
-      version: 1,
-      layers: [...this.layers],
-      activation: this.activation,
-      outputActivation: this.outputActivation,
-      leakySlope: this.leakySlope,
-      dropout: this.dropout,
-      init: this.init,
-      seed: this.seed,
-      parameters: encodeF32(params),
-      crc32: crc32(params),
-      rng: Array.from(this._rngState()),
-    };
-    if (opts.optimizer) out.optimizer = opts.optimizer.toJSON();
-    return out;
+    return mlpToJSON(this, options);
   }
 
   /**
@@ -459,32 +476,6 @@ export class MLP extends PieceBase implements Piece {
 
   /** Rebuilds an MLP from toJSON() output, validating everything (FormatError otherwise). */
   static fromJSON(json: unknown): MLP {
-    const o = readEnvelope(json, FORMAT, 1);
-    let net: MLP;
-    try {
-      net = new MLP({
-        layers: o.layers as number[],
-        activation: o.activation as Activation,
-        outputActivation: o.outputActivation as Activation,
-        leakySlope: o.leakySlope as number,
-        dropout: o.dropout as number,
-        init: o.init as 'auto',
-        seed: o.seed as number,
-      });
-    } catch (e) {
-      throw new FormatError(`${FORMAT}: ${(e as Error).message}`);
-    }
-    try {
-      const params = decodeF32(o.parameters, net.parameterCount, 'parameters');
-      if (crc32(params) !== o.crc32) throw new FormatError(`parameters: checksum mismatch (stored ${JSON.stringify(o.crc32)}, computed ${crc32(params)}): the file was altered or truncated`);
-      net.parameters.set(params);
-      const rng = o.rng;
-      if (!Array.isArray(rng) || rng.length !== 16 || !rng.every((b) => Number.isInteger(b) && b >= 0 && b < 256)) throw new FormatError('rng: expected 16 bytes');
-      net._setRngState(Uint8Array.from(rng as number[]));
-      return net;
-    } catch (e) {
-      net.dispose();
-      throw e;
-    }
+    return mlpFromJSON(json, (o) => new MLP(o as unknown as MLPOptions));
   }
 }

@@ -126,6 +126,12 @@ export interface Kernels {
   dense_forward_f32(y: Ptr, x: Ptr, w: Ptr, b: Ptr, n: number, nin: number, nout: number, act: number, slope: number): void;
   /** dy (n×nout) is overwritten with dz = dy ⊙ f′; unless dw == 0 (frozen): dW += xᵀ·dz, db += Σ_rows dz; dx (n×nin) = dz·Wᵀ (overwritten) unless dx == 0 */
   dense_backward_f32(dx: Ptr, dw: Ptr, db: Ptr, dy: Ptr, x: Ptr, w: Ptr, y: Ptr, n: number, nin: number, nout: number, act: number, slope: number): void;
+  /** the pair record (2 × 16 f64 slots) of dense_forward_pair_f32 / dense_backward_pair_f32 */
+  dense_pair_record(): Ptr;
+  /** two independent dense_forward_f32 calls, their arguments in the pair record */
+  dense_forward_pair_f32(): void;
+  /** two independent dense_backward_f32 calls, their arguments in the pair record */
+  dense_backward_pair_f32(): void;
 
   // blocks.ts — every output is overwritten, none accumulated
   /** out (n×w, stride ldo) = x (n×w, stride ldx), row i scaled by gate[i·ldg] unless gate == 0 (a zero gate writes zeros) */

@@ -4,7 +4,7 @@
  * Tensor, Matrix, Indices and Rng objects. Elementwise operations need contiguous operands of
  * equal size; outputs are written, never allocated. Losses return their mean as a number.
  */
-import { kernels } from './module.js';
+import { heapF64, kernels } from './module.js';
 import { addr } from './block.js';
 import { Indices } from './indices.js';
 import { Matrix } from './matrix.js';
@@ -19,10 +19,48 @@ function sameSize(a: Tensor | Matrix, b: Tensor | Matrix, name: string): void {
   expectShape(a.rows === b.rows && a.cols === b.cols && a.contiguous && b.contiguous, name, `a contiguous ${dims(b)} block`, dims(a));
 }
 
+/** One dense layer's forward: y (n×nout) = f(x·W + b), W nin×nout, b 1×nout. */
+export interface DenseForwardCall {
+  y: Tensor;
+  x: Tensor;
+  W: Tensor;
+  b: Tensor;
+  act: number;
+  slope: number;
+}
+
+/** One dense layer's backward (see denseBackward). */
+export interface DenseBackwardCall {
+  dx: Tensor | null;
+  dW: Tensor | null;
+  db: Tensor | null;
+  dy: Tensor;
+  x: Tensor;
+  W: Tensor;
+  y: Tensor;
+  act: number;
+  slope: number;
+}
+
+function forwardSlots(c: DenseForwardCall): number[] {
+  const { y, x, W, b } = c;
+  expectShape(x.cols === W.rows && y.rows === x.rows && y.cols === W.cols && b.cols === W.cols, 'y', `${x.rows}×${W.cols}`, dims(y));
+  return [addr(y), addr(x), addr(W), addr(b), x.rows, W.rows, W.cols, c.act, c.slope];
+}
+
+function backwardSlots(c: DenseBackwardCall): number[] {
+  const { dx, dW, db, dy, x, W, y } = c;
+  const n = x.rows, nin = W.rows, nout = W.cols;
+  expectShape(dy.rows === n && dy.cols === nout && y.rows === n && y.cols === nout, 'dy', `${n}×${nout}`, dims(dy));
+  if (dx) expectShape(dx.rows === n && dx.cols === nin, 'dx', `${n}×${nin}`, dims(dx));
+  expectShape((dW === null) === (db === null), 'db', 'given together with dW', db ? 'without dW' : 'null');
+  return [dx ? addr(dx) : 0, dW ? addr(dW) : 0, db ? addr(db) : 0, addr(dy), addr(x), addr(W), addr(y), n, nin, nout, c.act, c.slope];
+}
+
 /** y (n×nout) = f(x·W + b), W nin×nout, b 1×nout. */
 export function denseForward(y: Tensor, x: Tensor, W: Tensor, b: Tensor, act: number, slope: number): void {
-  expectShape(x.cols === W.rows && y.rows === x.rows && y.cols === W.cols && b.cols === W.cols, 'y', `${x.rows}×${W.cols}`, dims(y));
-  kernels().dense_forward_f32(addr(y), addr(x), addr(W), addr(b), x.rows, W.rows, W.cols, act, slope);
+  const [py, px, pw, pb, n, nin, nout] = forwardSlots({ y, x, W, b, act, slope });
+  kernels().dense_forward_f32(py!, px!, pw!, pb!, n!, nin!, nout!, act, slope);
 }
 
 /**
@@ -31,12 +69,36 @@ export function denseForward(y: Tensor, x: Tensor, W: Tensor, b: Tensor, act: nu
  * runs); dx is OVERWRITTEN with dz·Wᵀ unless null.
  */
 export function denseBackward(dx: Tensor | null, dW: Tensor | null, db: Tensor | null, dy: Tensor, x: Tensor, W: Tensor, y: Tensor, act: number, slope: number): void {
-  const n = x.rows, nin = W.rows, nout = W.cols;
-  expectShape(dy.rows === n && dy.cols === nout && y.rows === n && y.cols === nout, 'dy', `${n}×${nout}`, dims(dy));
-  if (dx) expectShape(dx.rows === n && dx.cols === nin, 'dx', `${n}×${nin}`, dims(dx));
-  expectShape((dW === null) === (db === null), 'db', 'given together with dW', db ? 'without dW' : 'null');
+  const s = backwardSlots({ dx, dW, db, dy, x, W, y, act, slope });
+  kernels().dense_backward_f32(s[0]!, s[1]!, s[2]!, s[3]!, s[4]!, s[5]!, s[6]!, s[7]!, s[8]!, s[9]!, act, slope);
+}
+
+/** Whether pair jobs can run two layers at once (a pool of exactly two threads). */
+export function layersPair(): boolean {
+  return kernels().pool_threads() === 2;
+}
+
+/** Puts two layers' slots in the kernels' pair record (16 f64 slots each). */
+function fillPair(a: number[], b: number[]): void {
   const K = kernels();
-  K.dense_backward_f32(dx ? addr(dx) : 0, dW ? addr(dW) : 0, db ? addr(db) : 0, addr(dy), addr(x), addr(W), addr(y), n, nin, nout, act, slope);
+  const r = K.dense_pair_record() >>> 3, h = heapF64(); // the record first: taking it may grow the memory
+  h.set(a, r);
+  h.set(b, r + 16);
+}
+
+/**
+ * Two independent layers' forwards (neither reads what the other writes): on a pool of two
+ * threads one thread each, else one after the other; the bits are those of two denseForward calls.
+ */
+export function denseForwardPair(a: DenseForwardCall, b: DenseForwardCall): void {
+  fillPair(forwardSlots(a), forwardSlots(b));
+  kernels().dense_forward_pair_f32();
+}
+
+/** Two independent layers' backwards, as denseForwardPair (the bits of two denseBackward calls). */
+export function denseBackwardPair(a: DenseBackwardCall, b: DenseBackwardCall): void {
+  fillPair(backwardSlots(a), backwardSlots(b));
+  kernels().dense_backward_pair_f32();
 }
 
 /** Mean squared error; grad = 2(yhat − y)/N. */

@@ -7,6 +7,7 @@ import * as W from '../../wasm/index.js';
 import type { Tensor } from '../../wasm/index.js';
 import { MLP } from '../../nn/mlp.js';
 import { Concat, Fork } from '../../nn/blocks.js';
+import { backwardTogether, forwardTogether } from '../../nn/lockstep.js';
 import { perModality, type AutoencoderSettings } from './autoencoder_options.js';
 
 /** The fitted graph. */
@@ -59,10 +60,10 @@ export function allNets(g: Net): MLP[] {
 
 /** Forward through the whole graph: the code and each head's output (views). */
 export function forwardGraph(g: Net, x: readonly Tensor[], gates: Tensor): { code: Tensor; outs: Tensor[] } {
-  const enc = g.encoders.map((e, j) => e.forward(x[j]!));
+  const enc = forwardTogether(g.encoders, x.slice(0, g.encoders.length));
   const code = g.fusion.forward(g.cat.forward([...enc, gates], { gates }));
   const h = g.fork.forward(g.trunk.forward(code));
-  return { code, outs: g.heads.map((head) => head.forward(h)) };
+  return { code, outs: forwardTogether(g.heads, g.heads.map(() => h)) };
 }
 
 /**
@@ -78,8 +79,8 @@ export function backpropagate(g: Net, x: readonly Tensor[], present: Tensor, gat
     losses[`mse${j}`] = l;
     losses.loss! += weights[j]! * l;
   });
-  const dh = g.fork.backward(g.heads.map((h, j) => h.backward(grads[j]!)));
+  const dh = g.fork.backward(backwardTogether(g.heads, grads.slice(0, g.heads.length)));
   const de = g.cat.backward(g.fusion.backward(g.trunk.backward(dh)), { inputGradient: [...outs.map(() => true), false] })!;
-  g.encoders.forEach((e, j) => e.backward(de[j]!, { inputGradient: false }));
+  backwardTogether(g.encoders, de.slice(0, g.encoders.length) as Tensor[], { inputGradient: false });
   return losses;
 }

@@ -9,6 +9,7 @@
 import * as W from '../../wasm/index.js';
 import { Tensor, dropMissing, type TensorInput, type MatrixResult, type FloatResult, type Rng } from '../../wasm/index.js';
 import { MLP, type Activation, type MLPInit } from '../../nn/mlp.js';
+import { backwardTogether, forwardTogether } from '../../nn/lockstep.js';
 import type { EpochInfo } from '../../nn/train.js';
 import type { DeepCCAObjectiveKind } from './deepcca_objective.js';
 import { makeObjective } from './deepcca_objectives.js';
@@ -188,7 +189,7 @@ export class DeepCCA extends NeuralModel<DeepCCALosses> {
     const dec = decoderSession(this, this.#decoders, { warm, previous, own, built }, bs, p, q);
     // one step on the rows in xb, yb
     const train = () => {
-      const h1 = t1.forward(xb), h2 = t2.forward(yb);
+      const [h1, h2] = forwardTogether([t1, t2], [xb, yb]) as [Tensor, Tensor];
       W.toF64(objective.H1, h1);
       W.toF64(objective.H2, h2);
       const corr = objective.evaluate();
@@ -199,8 +200,7 @@ export class DeepCCA extends NeuralModel<DeepCCALosses> {
       const rec = dec?.step(h1, h2, xb, yb, g1, g2);
       o1!.zeroGrad();
       o2!.zeroGrad();
-      t1.backward(g1, { inputGradient: false });
-      t2.backward(g2, { inputGradient: false });
+      backwardTogether([t1, t2], [g1, g2], { inputGradient: false });
       o1!.step();
       o2!.step();
       if (!rec) return { loss: objective.loss, correlation: corr };

@@ -16,6 +16,7 @@
 import * as W from '../../wasm/index.js';
 import { Tensor, type TensorInput, type FloatResult, type MatrixResult } from '../../wasm/index.js';
 import { MLP, type Activation, type MLPInit } from '../../nn/mlp.js';
+import { backwardTogether, forwardTogether } from '../../nn/lockstep.js';
 import type { Optimizer } from '../../nn/optim.js';
 import type { TorchTensors } from '../../nn/torch.js';
 import { FormatError, ShapeError, UnsupportedError, ValueError } from '../../errors.js';
@@ -111,21 +112,19 @@ export function decoderSession(m: Model, fitted: [MLP, MLP] | null, prep: Prep, 
     step(h1, h2, xb, yb, g1, g2) {
       o1.zeroGrad();
       o2.zeroGrad();
-      const mx = half(d1, o1, h1, xb, r1, g1, w);
-      const my = half(d2, o2, h2, yb, r2, g2, w);
+      // the two decoders side by side (their layers as pairs): forward, MSE, backward (× w), steps; g += w·∂MSE/∂h
+      const [out1, out2] = forwardTogether([d1, d2], [h1, h2]);
+      const mx = W.mseLoss(r1, out1!, xb), my = W.mseLoss(r2, out2!, yb);
+      W.scaleBy(r1, w);
+      W.scaleBy(r2, w);
+      const [dh1, dh2] = backwardTogether([d1, d2], [r1, r2], { inputGradient: true });
+      W.add(g1, g1, dh1!);
+      W.add(g2, g2, dh2!);
+      o1.step();
+      o2.step();
       return { penalty: w * (mx + my), reconstruction: mx + my, reconstructionX: mx, reconstructionY: my };
     },
   };
-}
-
-/** One decoder: forward, MSE, backward (gradients × w), optimiser step; g += w·∂MSE/∂h. Returns the MSE. */
-function half(d: MLP, opt: Optimizer, h: Tensor, target: Tensor, grad: Tensor, g: Tensor, w: number): number {
-  const mse = W.mseLoss(grad, d.forward(h), target);
-  W.scaleBy(grad, w);
-  const dh = d.backward(grad, { inputGradient: true });
-  W.add(g, g, dh);
-  opt.step();
-  return mse;
 }
 
 /** A fitted DCCAE for reconstruct: decoders, towers, the final CCA's predict, the views' scalers. */

@@ -12,6 +12,7 @@
 import * as W from '../../wasm/index.js';
 import { Tensor } from '../../wasm/index.js';
 import { Disposable } from '../../lifecycle.js';
+import { backwardTogether, forwardTogether } from '../../nn/lockstep.js';
 import { LOG_2PI, klNormal, softplus, subsetGaussian, subsetGaussianBackward, terms, withPrior, type Experts } from './vae_fusion.js';
 import { exp, log1p } from './vae_math.js';
 import { logScales, type VaeNet } from './vae_nets.js';
@@ -28,8 +29,8 @@ export function rowMask(mask: ArrayLike<number>, i: number, m: number): number {
 export function experts(g: VaeNet, x: readonly Tensor[]): Experts {
   const L = g.latent, n = x[0]!.rows;
   const mu: Float64Array[] = [], lv: Float64Array[] = [];
-  g.encoders.forEach((enc, v) => {
-    const o = enc.forward(x[v]!).data;
+  forwardTogether(g.encoders, x.slice(0, g.encoders.length)).forEach((out, v) => {
+    const o = out.data;
     const a = new Float64Array(n * L), b = new Float64Array(n * L);
     for (let i = 0; i < n; i++)
       for (let j = 0; j < L; j++) (a[i * L + j] = o[i * 2 * L + j]!), (b[i * L + j] = o[i * 2 * L + L + j]!);
@@ -194,12 +195,12 @@ export function objective(
   if (backward) {
     const gMu = g.widths.map(() => new Float64Array(n * L)), gLv = g.widths.map(() => new Float64Array(n * L));
     for (let t = 0; t < T; t++) subsetGaussianBackward(e, rowOf[t]!, subOf[t]!, prior, sMu, sLv, t * L, gMuS, gLvS, gMu, gLv);
-    g.encoders.forEach((enc, v) => {
+    g.encoders.forEach((_, v) => {
       const dd = buf.dEnc[v]!.data;
       for (let i = 0; i < n; i++)
         for (let j = 0; j < L; j++) (dd[i * 2 * L + j] = gMu[v]![i * L + j]!), (dd[i * 2 * L + L + j] = gLv[v]![i * L + j]!);
-      enc.backward(buf.dEnc[v]!, { inputGradient: false });
     });
+    backwardTogether(g.encoders, g.encoders.map((_, v) => buf.dEnc[v]!), { inputGradient: false });
     if (g.scales) {
       const gs = g.scales.gradients;
       g.lik.forEach((l, u) => {
