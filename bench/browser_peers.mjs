@@ -8,10 +8,14 @@
 //   crossmodal: init({ threads: 2 }) and (1), linalg.matmul on the page's main thread (dist/browser.js)
 // GFLOP/s = 2·m·n·k / seconds, shapes m×k×n, layouts nn (A·B), tn (Aᵀ·B), nt (A·Bᵀ).
 // Each row: `--warmup` untimed runs, then `--reps` timed runs; ms = median (best also shown).
+// The defaults (5 and 11) warm every library's code on every thread: each worker tiers its own
+// wasm code up (Liftoff, then TurboFan), so with 2 warm-up runs the first timed shape of a
+// 2-thread pool still caught slow calls (crossmodal A·B 1024³: medians 54–57 GFLOP/s, best
+// 66–76, where every later shape ran at 76–79).
 // Timed region: the product and reading it back into a JS Float32Array (TF.js dataSync(),
 // jax-js await data() / dataSync()), the inputs staying resident in the library.
 //
-//   node bench/browser_peers.mjs [--reps 7] [--warmup 2] [--shapes 1024x1024x1024,800x1024x1024]
+//   node bench/browser_peers.mjs [--reps 11] [--warmup 5] [--shapes 1024x1024x1024,800x1024x1024]
 //                                [--only tfjs,jax,crossmodal] [--layouts nn,tn,nt]
 //
 // Chromium: CHROMIUM_PATH, else /usr/bin/chromium (apt-get install -y chromium). The page script
@@ -27,8 +31,8 @@ import { parseArgs } from 'node:util';
 const repo = fileURLToPath(new URL('..', import.meta.url));
 const { values: args } = parseArgs({
   options: {
-    reps: { type: 'string', default: '7' },
-    warmup: { type: 'string', default: '2' },
+    reps: { type: 'string', default: '11' },
+    warmup: { type: 'string', default: '5' },
     shapes: { type: 'string', default: '1024x1024x1024,800x1024x1024' },
     layouts: { type: 'string', default: 'nn,tn,nt' },
     only: { type: 'string', default: 'tfjs,jax,crossmodal' },
