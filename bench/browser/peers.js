@@ -87,11 +87,21 @@ export function check(c, ops, shape, layout) {
 /** (A slow product, over SLOW_MS in its first run, gets MIN_REPS timed runs and one warmup.) */
 const SLOW_MS = 1000;
 const MIN_REPS = 5;
+/**
+ * The first row of a page warms up for at least this long (and WARMUP runs): right after load
+ * the engine still compiles in the background (V8 tiers each hot wasm function up on another
+ * thread), which on a 2-core machine takes a core from a 2-thread product; 5 warm-up runs of
+ * the first shape were not always enough (A·B 1024³ medians 41–57 GFLOP/s against 58–76 in
+ * the same page's later rows, for TF.js and for us alike).
+ */
+const SETTLE_MS = 1500;
+let settled = false;
 export async function timeIt(library, threads, layout, shape, once, ops) {
   const w0 = performance.now();
   let last = await once();
   const slow = performance.now() - w0 > SLOW_MS;
-  for (let i = 1; i < (slow ? 1 : WARMUP); i++) last = await once();
+  for (let i = 1; i < (slow ? 1 : WARMUP) || (!slow && !settled && performance.now() - w0 < SETTLE_MS); i++) last = await once();
+  settled = true;
   const err = check(last, ops, shape, layout.slice(0, 2)); // "tn (…)" labels: base layout
   const reps = slow ? Math.min(REPS, MIN_REPS) : REPS;
   const times = [];
