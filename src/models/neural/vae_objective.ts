@@ -141,9 +141,11 @@ export function objective(
   // decoders: every view's NLL on every term whose row has the view
   const logS = logScales(g), dLogS = new Float64Array(m), nll = new Float64Array(m);
   const gz = new Float64Array(backward ? T * L : 0);
-  g.decoders.forEach((dec, u) => {
+  // the decoders side by side on the same z (their layers as pairs), then each view's loss
+  const outs = forwardTogether(g.decoders, g.decoders.map(() => buf.z));
+  g.decoders.forEach((_, u) => {
     const d = g.widths[u]!, lik = g.lik[u]!.kind;
-    const out = dec.forward(buf.z).data, xd = x[u]!.data, gd = backward ? buf.dOut[u]!.data : null;
+    const out = outs[u]!.data, xd = x[u]!.data, gd = backward ? buf.dOut[u]!.data : null;
     const inv = exp(-2 * logS[u]!);
     let sum = 0;
     for (let t = 0; t < T; t++) {
@@ -175,10 +177,12 @@ export function objective(
       }
     }
     nll[u] = sum;
-    if (!backward) return;
-    const dz = dec.backward(buf.dOut[u]!).data;
-    for (let k = 0; k < T * L; k++) gz[k]! += dz[k]!;
   });
+  if (backward)
+    for (const dzu of backwardTogether(g.decoders, g.decoders.map((_, u) => buf.dOut[u]!))) {
+      const dz = dzu!.data;
+      for (let k = 0; k < T * L; k++) gz[k]! += dz[k]!;
+    }
   // KL of each term, and the gradient with respect to each subset's Gaussian
   let kl = 0;
   const gMuS = new Float64Array(backward ? T * L : 0), gLvS = new Float64Array(backward ? T * L : 0);
