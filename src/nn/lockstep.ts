@@ -5,8 +5,8 @@
  * networks' (forwardTogether / backwardTogether), where the same layer of two networks is one
  * pair job (W.denseForwardPair): on a pool of two threads each thread runs one whole layer,
  * instead of both threads sharing each layer's products in bands and meeting after each pass.
- * The pieces that do not depend on each other in the models: DeepCCA's two towers, the
- * autoencoder's encoders and its heads. Each layer is computed as alone, so the results are
+ * The pieces that do not depend on each other in the models: DeepCCA's two towers and DCCAE's
+ * decoders, the autoencoder's encoders and its heads, the VAE's encoders and its decoders. Each layer is computed as alone, so the results are
  * those of the networks' own forward and backward, bit for bit, on any number of threads.
  */
 import * as W from '../wasm/index.js';
