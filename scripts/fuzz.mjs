@@ -456,6 +456,11 @@ const NN = {
     current.hyper = [...h, vel];
     return [{ p: x, g: f32(r, len, 1), vel: f32(r, len, 0.1) }, (K, b) => K.sgd_f32(b.p, b.g, vel ? b.vel : 0, len, ...h), ['p', 'vel']];
   },
+  ema_f32: (r, len, _a, _s, x) => {
+    const decay = r.pick([0.99, 0.999, 0.5, 0, 1, r.rnd()]);
+    current.hyper = [decay];
+    return [{ avg: x, p: f32(r, len, 3) }, (K, b) => K.ema_f32(b.avg, b.p, len, decay), ['avg']];
+  },
   sumsq_f32: (r, len, _a, _s, x) => [{ x }, (K, b) => K.sumsq_f32(b.x, len), []],
   masked_mse_f32: (r, len) => {
     const d = r.int(1, 9), n = Math.max(1, Math.floor(len / d)), m = r.int(1, 3), j = r.int(0, m - 1), w = r.pick([1, 0.5, 3]);
