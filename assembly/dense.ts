@@ -7,7 +7,7 @@ import { gemm_f32_nn, gemm_f32_tn, gemm_f32_nt } from './gemm/api_f32';
 import { defaultScratch, gemmCore, gemmScratchBytes, scaleC } from './gemm/driver';
 import { act_backward_f32 } from './activations';
 import { actBackRow, actRow, zipRow, OP_ADD } from './nn_loops';
-import { argF, argI, argU, ELEM_ALIGN, elemStart, elemThreshold, parallel, pool_threads, serialElems, serialPair, setF, setU, shareStart } from './pool';
+import { argF, argI, argU, ELEM_ALIGN, elemStart, elemThreshold, parallel, pool_threads, serialElems, serialGemm, setF, setU, shareStart, Share } from './pool';
 
 /** y (n×nout) = f(x·W + b). */
 export function dense_forward_f32(y: usize, x: usize, w: usize, b: usize, n: i32, nin: i32, nout: i32, act: i32, slope: f32): void {
@@ -111,6 +111,8 @@ function colsumShare(tid: i32, nt: i32, scratch: usize): void {
 
 /** f64 slots per layer in the pair record. */
 const PAIR_SLOTS: i32 = 16;
+/** Bytes of one layer's slots in the pair record. */
+const RECORD_BYTES: usize = <usize>PAIR_SLOTS << 3;
 let pairRecord: usize = 0;
 
 /**
@@ -120,7 +122,7 @@ let pairRecord: usize = 0;
  * nin, nout, act, slope (0 for an absent dx / dw + db).
  */
 export function dense_pair_record(): usize {
-  if (pairRecord == 0) pairRecord = heap.alloc(<usize>(2 * PAIR_SLOTS) << 3);
+  if (pairRecord == 0) pairRecord = heap.alloc(2 * RECORD_BYTES);
   return pairRecord;
 }
 
@@ -129,24 +131,34 @@ export function dense_pair_record(): usize {
 // @ts-ignore: decorator
 @inline function slotI(r: usize, i: i32): i32 { return <i32>load<f64>(r + (<usize>i << 3)); }
 
-/** Whether a pair of layers of `w0` and `w1` multiply-adds runs as one job of two whole layers. */
-function pairs(w0: f64, w1: f64): bool {
-  if (!ASC_FEATURE_THREADS || pool_threads() != 2) return false;
-  // one thread a layer: worth it when neither layer is more than twice the other
-  if (min(w0, w1) * 2 < max(w0, w1)) return false;
-  return !serialPair(w0 + w1);
+/**
+ * Runs `share` as one job of two whole layers (one a thread) when the pool has exactly two
+ * threads, neither layer has more than twice the other's work (`w0`, `w1` multiply-adds) and
+ * the two together pass the GEMM threshold; false: the caller runs them one after the other.
+ */
+function pairJob(w0: f64, w1: f64, share: Share): bool {
+  if (pool_threads() != 2 || min(w0, w1) * 2 < max(w0, w1) || serialGemm(w0 + w1)) return false;
+  setU(0, pairRecord);
+  parallel(share, defaultScratch());
+  return true;
+}
+
+/** A forward layer's multiply-adds: n·nin·nout. */
+function forwardWork(r: usize): f64 {
+  return <f64>slotI(r, 4) * <f64>slotI(r, 5) * <f64>slotI(r, 6);
+}
+
+/** A backward layer's multiply-adds: n·nin·nout for each product that runs (xᵀ·dz with dW, dz·Wᵀ with dx). */
+function backwardWork(r: usize): f64 {
+  return <f64>slotI(r, 7) * <f64>slotI(r, 8) * <f64>slotI(r, 9) * <f64>((slotU(r, 0) != 0 ? 1 : 0) + (slotU(r, 1) != 0 ? 1 : 0));
 }
 
 /** Two independent dense_forward_f32 calls, their arguments in the pair record. */
 export function dense_forward_pair_f32(): void {
-  const r0 = pairRecord, r1 = r0 + (<usize>PAIR_SLOTS << 3);
-  const w = (r: usize): f64 => <f64>slotI(r, 4) * <f64>slotI(r, 5) * <f64>slotI(r, 6);
-  if (pairs(w(r0), w(r1))) {
-    setU(0, r0);
-    parallel(forwardPairShare, defaultScratch());
-    return;
-  }
-  forwardSlots(r0);
+  const r1 = pairRecord + RECORD_BYTES;
+  // (the builds without threads compile no reference to the share: see pool.ts)
+  if (ASC_FEATURE_THREADS && pairJob(forwardWork(pairRecord), forwardWork(r1), forwardPairShare)) return;
+  forwardSlots(pairRecord);
   forwardSlots(r1);
 }
 
@@ -156,7 +168,7 @@ function forwardSlots(r: usize): void {
 
 function forwardPairShare(tid: i32, nt: i32, scratch: usize): void {
   if (tid > 1) return;
-  const r = argU(0) + (<usize>(tid * PAIR_SLOTS) << 3);
+  const r = argU(0) + <usize>tid * RECORD_BYTES;
   const y = slotU(r, 0), x = slotU(r, 1), w = slotU(r, 2), b = slotU(r, 3);
   const n = slotI(r, 4), nin = slotI(r, 5), nout = slotI(r, 6), act = slotI(r, 7), slope = <f32>load<f64>(r, 64);
   // gemm_f32_nn on this thread
@@ -168,15 +180,9 @@ function forwardPairShare(tid: i32, nt: i32, scratch: usize): void {
 
 /** Two independent dense_backward_f32 calls, their arguments in the pair record. */
 export function dense_backward_pair_f32(): void {
-  const r0 = pairRecord, r1 = r0 + (<usize>PAIR_SLOTS << 3);
-  // the products that run: xᵀ·dz with dW, dz·Wᵀ with dx
-  const w = (r: usize): f64 => <f64>slotI(r, 7) * <f64>slotI(r, 8) * <f64>slotI(r, 9) * <f64>((slotU(r, 0) != 0 ? 1 : 0) + (slotU(r, 1) != 0 ? 1 : 0));
-  if (pairs(w(r0), w(r1))) {
-    setU(0, r0);
-    parallel(backwardPairShare, defaultScratch());
-    return;
-  }
-  backwardSlots(r0);
+  const r1 = pairRecord + RECORD_BYTES;
+  if (ASC_FEATURE_THREADS && pairJob(backwardWork(pairRecord), backwardWork(r1), backwardPairShare)) return;
+  backwardSlots(pairRecord);
   backwardSlots(r1);
 }
 
@@ -186,7 +192,7 @@ function backwardSlots(r: usize): void {
 
 function backwardPairShare(tid: i32, nt: i32, scratch: usize): void {
   if (tid > 1) return;
-  const r = argU(0) + (<usize>(tid * PAIR_SLOTS) << 3);
+  const r = argU(0) + <usize>tid * RECORD_BYTES;
   const dx = slotU(r, 0), dw = slotU(r, 1), db = slotU(r, 2), dy = slotU(r, 3), x = slotU(r, 4), w = slotU(r, 5), y = slotU(r, 6);
   const n = slotI(r, 7), nin = slotI(r, 8), nout = slotI(r, 9), act = slotI(r, 10), slope = <f32>load<f64>(r, 88);
   // dense_backward_f32 on this thread: dz = dy ⊙ f′ in place, then the products of gemm_f32_tn / _nt

@@ -153,17 +153,6 @@ let dispatches: u32 = 0;
   return serial(work, gemmMinWork);
 }
 
-/**
- * Whether a pair of independent layers of `work` multiply-adds in all stays on the calling
- * thread. A pair job is one dispatch for two whole layers (no bands, no second pass for the
- * bias and activation), so it pays from a quarter of the GEMM threshold.
- */
-// @ts-ignore: decorator
-@inline export function serialPair(work: f64): bool {
-  return serial(work, gemmMinWork * PAIR_FACTOR);
-}
-const PAIR_FACTOR: f64 = 1;
-
 /** Whether an elementwise job over `elems` elements stays on the calling thread. */
 // @ts-ignore: decorator
 @inline export function serialElems(elems: f64): bool {
