@@ -42,25 +42,21 @@ export interface DenseBackwardCall {
   slope: number;
 }
 
-function forwardSlots(c: DenseForwardCall): number[] {
-  const { y, x, W, b } = c;
+function checkForward(y: Tensor, x: Tensor, W: Tensor, b: Tensor): void {
   expectShape(x.cols === W.rows && y.rows === x.rows && y.cols === W.cols && b.cols === W.cols, 'y', `${x.rows}×${W.cols}`, dims(y));
-  return [addr(y), addr(x), addr(W), addr(b), x.rows, W.rows, W.cols, c.act, c.slope];
 }
 
-function backwardSlots(c: DenseBackwardCall): number[] {
-  const { dx, dW, db, dy, x, W, y } = c;
+function checkBackward(dx: Tensor | null, dW: Tensor | null, db: Tensor | null, dy: Tensor, x: Tensor, W: Tensor, y: Tensor): void {
   const n = x.rows, nin = W.rows, nout = W.cols;
   expectShape(dy.rows === n && dy.cols === nout && y.rows === n && y.cols === nout, 'dy', `${n}×${nout}`, dims(dy));
   if (dx) expectShape(dx.rows === n && dx.cols === nin, 'dx', `${n}×${nin}`, dims(dx));
   expectShape((dW === null) === (db === null), 'db', 'given together with dW', db ? 'without dW' : 'null');
-  return [dx ? addr(dx) : 0, dW ? addr(dW) : 0, db ? addr(db) : 0, addr(dy), addr(x), addr(W), addr(y), n, nin, nout, c.act, c.slope];
 }
 
 /** y (n×nout) = f(x·W + b), W nin×nout, b 1×nout. */
 export function denseForward(y: Tensor, x: Tensor, W: Tensor, b: Tensor, act: number, slope: number): void {
-  const [py, px, pw, pb, n, nin, nout] = forwardSlots({ y, x, W, b, act, slope });
-  kernels().dense_forward_f32(py!, px!, pw!, pb!, n!, nin!, nout!, act, slope);
+  checkForward(y, x, W, b);
+  kernels().dense_forward_f32(addr(y), addr(x), addr(W), addr(b), x.rows, W.rows, W.cols, act, slope);
 }
 
 /**
@@ -69,8 +65,8 @@ export function denseForward(y: Tensor, x: Tensor, W: Tensor, b: Tensor, act: nu
  * runs); dx is OVERWRITTEN with dz·Wᵀ unless null.
  */
 export function denseBackward(dx: Tensor | null, dW: Tensor | null, db: Tensor | null, dy: Tensor, x: Tensor, W: Tensor, y: Tensor, act: number, slope: number): void {
-  const s = backwardSlots({ dx, dW, db, dy, x, W, y, act, slope });
-  kernels().dense_backward_f32(s[0]!, s[1]!, s[2]!, s[3]!, s[4]!, s[5]!, s[6]!, s[7]!, s[8]!, s[9]!, act, slope);
+  checkBackward(dx, dW, db, dy, x, W, y);
+  kernels().dense_backward_f32(dx ? addr(dx) : 0, dW ? addr(dW) : 0, db ? addr(db) : 0, addr(dy), addr(x), addr(W), addr(y), x.rows, W.rows, W.cols, act, slope);
 }
 
 /** Whether pair jobs can run two layers at once (a pool of exactly two threads). */
@@ -78,12 +74,19 @@ export function layersPair(): boolean {
   return kernels().pool_threads() === 2;
 }
 
-/** Puts two layers' slots in the kernels' pair record (16 f64 slots each). */
-function fillPair(a: number[], b: number[]): void {
-  const K = kernels();
-  const r = K.dense_pair_record() >>> 3, h = heapF64(); // the record first: taking it may grow the memory
-  h.set(a, r);
-  h.set(b, r + 16);
+// the kernels' pair record: two layers of 16 f64 slots (assembly/dense.ts), written in place
+// (taking the record may grow the memory: heapF64() after it)
+function putForward(h: Float64Array, o: number, c: DenseForwardCall): void {
+  checkForward(c.y, c.x, c.W, c.b);
+  h[o] = addr(c.y); h[o + 1] = addr(c.x); h[o + 2] = addr(c.W); h[o + 3] = addr(c.b);
+  h[o + 4] = c.x.rows; h[o + 5] = c.W.rows; h[o + 6] = c.W.cols; h[o + 7] = c.act; h[o + 8] = c.slope;
+}
+
+function putBackward(h: Float64Array, o: number, c: DenseBackwardCall): void {
+  checkBackward(c.dx, c.dW, c.db, c.dy, c.x, c.W, c.y);
+  h[o] = c.dx ? addr(c.dx) : 0; h[o + 1] = c.dW ? addr(c.dW) : 0; h[o + 2] = c.db ? addr(c.db) : 0;
+  h[o + 3] = addr(c.dy); h[o + 4] = addr(c.x); h[o + 5] = addr(c.W); h[o + 6] = addr(c.y);
+  h[o + 7] = c.x.rows; h[o + 8] = c.W.rows; h[o + 9] = c.W.cols; h[o + 10] = c.act; h[o + 11] = c.slope;
 }
 
 /**
@@ -91,14 +94,18 @@ function fillPair(a: number[], b: number[]): void {
  * threads one thread each, else one after the other; the bits are those of two denseForward calls.
  */
 export function denseForwardPair(a: DenseForwardCall, b: DenseForwardCall): void {
-  fillPair(forwardSlots(a), forwardSlots(b));
-  kernels().dense_forward_pair_f32();
+  const K = kernels(), r = K.dense_pair_record() >>> 3, h = heapF64();
+  putForward(h, r, a);
+  putForward(h, r + 16, b);
+  K.dense_forward_pair_f32();
 }
 
 /** Two independent layers' backwards, as denseForwardPair (the bits of two denseBackward calls). */
 export function denseBackwardPair(a: DenseBackwardCall, b: DenseBackwardCall): void {
-  fillPair(backwardSlots(a), backwardSlots(b));
-  kernels().dense_backward_pair_f32();
+  const K = kernels(), r = K.dense_pair_record() >>> 3, h = heapF64();
+  putBackward(h, r, a);
+  putBackward(h, r + 16, b);
+  K.dense_backward_pair_f32();
 }
 
 /** Mean squared error; grad = 2(yhat − y)/N. */
