@@ -6,21 +6,23 @@
  * pair job (W.denseForwardPair): on a pool of two threads each thread runs one whole layer,
  * instead of both threads sharing each layer's products in bands and meeting after each pass.
  * The pieces that do not depend on each other in the models: DeepCCA's two towers and DCCAE's
- * decoders, the autoencoder's encoders and its heads, the VAE's encoders and its decoders. Each layer is computed as alone, so the results are
- * those of the networks' own forward and backward, bit for bit, on any number of threads.
+ * decoders, the autoencoder's encoders and its heads, the VAE's encoders and its decoders.
+ * Each layer is computed as alone, so the results are those of the networks' own forward and
+ * backward, bit for bit, on any number of threads.
  */
 import * as W from '../wasm/index.js';
 import type { Tensor, TensorInput } from '../wasm/index.js';
 import type { BackwardOptions } from './piece.js';
 
-/** A dense layer of a planned forward, and what follows it (dropout). @internal */
-export interface ForwardStep extends W.DenseForwardCall {
+/** What runs around a planned layer: before it (a backward's dropout mask), after it (a forward's dropout). @internal */
+export interface Hooks {
+  before?: () => void;
   after?: () => void;
 }
+/** A dense layer of a planned forward, and what follows it (dropout). @internal */
+export interface ForwardStep extends W.DenseForwardCall, Hooks {}
 /** A dense layer of a planned backward, and what precedes it (the dropout mask). @internal */
-export interface BackwardStep extends W.DenseBackwardCall {
-  before?: () => void;
-}
+export interface BackwardStep extends W.DenseBackwardCall, Hooks {}
 /** A network's forward as its layers (MLP._forwardPlan: the input is already taken in). @internal */
 export interface ForwardPlan {
   steps: ForwardStep[];
@@ -39,21 +41,37 @@ export interface Planned {
   _backwardPlan(dY: TensorInput, options?: BackwardOptions): BackwardPlan;
 }
 
+const forwardOne = (s: ForwardStep) => W.denseForward(s.y, s.x, s.W, s.b, s.act, s.slope);
+const backwardOne = (s: BackwardStep) => W.denseBackward(s.dx, s.dW, s.db, s.dy, s.x, s.W, s.y, s.act, s.slope);
+
+/**
+ * Runs the plans' layers with their hooks: with `pair`, networks 0 and 1 side by side (the
+ * same layer of both as one pair job), then 2 and 3, …; without, one network after the other.
+ */
+function run<S extends Hooks>(plans: readonly { steps: readonly S[] }[], one: (s: S) => void, pair: ((a: S, b: S) => void) | null): void {
+  for (let i = 0; i < plans.length; i += pair ? 2 : 1) {
+    const A = plans[i]!.steps, B = pair ? (plans[i + 1]?.steps ?? []) : [];
+    for (let l = 0; l < A.length || l < B.length; l++) {
+      const a = A[l], b = B[l];
+      a?.before?.();
+      b?.before?.();
+      if (a && b) pair!(a, b);
+      else one((a ?? b)!);
+      a?.after?.();
+      b?.after?.();
+    }
+  }
+}
+
 /** Runs one network's forward plan. @internal */
 export function runForward(plan: ForwardPlan): Tensor {
-  for (const s of plan.steps) {
-    W.denseForward(s.y, s.x, s.W, s.b, s.act, s.slope);
-    s.after?.();
-  }
+  run([plan], forwardOne, null);
   return plan.finish();
 }
 
 /** Runs one network's backward plan. @internal */
 export function runBackward(plan: BackwardPlan): Tensor | null {
-  for (const s of plan.steps) {
-    s.before?.();
-    W.denseBackward(s.dx, s.dW, s.db, s.dy, s.x, s.W, s.y, s.act, s.slope);
-  }
+  run([plan], backwardOne, null);
   return plan.finish();
 }
 
@@ -69,17 +87,7 @@ function distinct(nets: readonly Planned[], inputs: readonly unknown[], what: st
 export function forwardTogether(nets: readonly Planned[], xs: readonly TensorInput[]): Tensor[] {
   distinct(nets, xs, 'forwardTogether');
   const plans = nets.map((n, i) => n._forwardPlan(xs[i]!));
-  if (!W.layersPair()) return plans.map(runForward); // no pairs to run: one network after the other
-  const depth = Math.max(...plans.map((p) => p.steps.length));
-  for (let l = 0; l < depth; l++) {
-    const steps = plans.flatMap((p) => p.steps[l] ?? []);
-    for (let i = 0; i < steps.length; i += 2) {
-      const a = steps[i]!, b = steps[i + 1];
-      if (b) W.denseForwardPair(a, b);
-      else W.denseForward(a.y, a.x, a.W, a.b, a.act, a.slope);
-    }
-    for (const s of steps) s.after?.();
-  }
+  run(plans, forwardOne, W.layersPair() ? W.denseForwardPair : null);
   return plans.map((p) => p.finish());
 }
 
@@ -90,16 +98,6 @@ export function forwardTogether(nets: readonly Planned[], xs: readonly TensorInp
 export function backwardTogether(nets: readonly Planned[], dYs: readonly TensorInput[], options: BackwardOptions | readonly BackwardOptions[] = {}): (Tensor | null)[] {
   distinct(nets, dYs, 'backwardTogether');
   const plans = nets.map((n, i) => n._backwardPlan(dYs[i]!, Array.isArray(options) ? options[i] : (options as BackwardOptions)));
-  if (!W.layersPair()) return plans.map(runBackward);
-  const depth = Math.max(...plans.map((p) => p.steps.length));
-  for (let l = 0; l < depth; l++) {
-    const steps = plans.flatMap((p) => p.steps[l] ?? []);
-    for (const s of steps) s.before?.();
-    for (let i = 0; i < steps.length; i += 2) {
-      const a = steps[i]!, b = steps[i + 1];
-      if (b) W.denseBackwardPair(a, b);
-      else W.denseBackward(a.dx, a.dW, a.db, a.dy, a.x, a.W, a.y, a.act, a.slope);
-    }
-  }
+  run(plans, backwardOne, W.layersPair() ? W.denseBackwardPair : null);
   return plans.map((p) => p.finish());
 }
