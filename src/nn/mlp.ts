@@ -11,7 +11,7 @@
  */
 import * as W from '../wasm/index.js';
 import { Rng, Tensor, borrowTensor, type Lease, type TensorInput, type FloatResult } from '../wasm/index.js';
-import { FormatError, ShapeError, ValueError } from '../errors.js';
+import { ShapeError, ValueError } from '../errors.js';
 import { checkOptions } from '../options.js';
 import { ForwardRecord, PieceBase, backwardFlags, originOf, type BackwardOptions, type Piece, type WithInputGradient, type WithoutInputGradient } from './piece.js';
 import { checkTensors, linearChain, type TorchTensors } from './torch.js';

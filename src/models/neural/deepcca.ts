@@ -29,7 +29,7 @@ import { columnScaler, readScalers, standardize, writeScalers, type ColumnScaler
 import { checkShuffleBuffer, SourceReader, type DataSource } from './source.js';
 import { streamedScalers } from './source_scalers.js';
 import { readValidation, scaleValidation, validationScore } from './deepcca_validation.js';
-import { outputsDiverged, score, streamedCCA, sum, toF64, towerOutputs } from './deepcca_outputs.js';
+import { outputsDiverged, score, streamedCCA, toF64, towerOutputs } from './deepcca_outputs.js';
 import { decoderPrefixes, decoderSession, noDecoders, decodersFromTorch, readDecoders, reconstructViews, torchReconstruction, type ReconstructionSettings } from './deepcca_dccae.js';
 
 export type { DeepCCAOptions, DeepCCAFitOptions, DeepCCASourceFitOptions, DeepCCAFromTorchOptions, DeepCCALosses } from './deepcca_options.js';
